@@ -1,0 +1,41 @@
+//! One module per subcommand; this file only dispatches.
+
+mod check;
+
+use std::process::ExitCode;
+
+use crate::cli::{Arguments, Command};
+
+/// The exit code of a compile error or an unreadable file (LANGUAGE.md section 8).
+pub const EXIT_COMPILE_ERROR: u8 = 1;
+/// The exit code when `lang` itself failed (an internal error).
+pub const EXIT_INTERNAL_ERROR: u8 = 101;
+
+/// The compiler recurses over the syntax tree; run it on a thread with a stack large enough
+/// for any program within the nesting limits (the memory is only reserved, not used).
+const COMPILER_STACK_SIZE: usize = 1 << 30;
+
+pub fn dispatch(arguments: Arguments) -> ExitCode {
+    match arguments.command {
+        Command::Check { file } => on_compiler_thread(move || check::run(&file)),
+    }
+}
+
+/// Runs `work` on a thread with a large stack and returns its exit code; a panic in it becomes
+/// an internal-error exit code (the panic hook has already explained it).
+fn on_compiler_thread(work: impl FnOnce() -> u8 + Send + 'static) -> ExitCode {
+    let spawned = std::thread::Builder::new()
+        .name("compiler".into())
+        .stack_size(COMPILER_STACK_SIZE)
+        .spawn(work);
+    match spawned {
+        Ok(handle) => match handle.join() {
+            Ok(code) => ExitCode::from(code),
+            Err(_) => ExitCode::from(EXIT_INTERNAL_ERROR),
+        },
+        Err(error) => {
+            crate::output::print_error(&format!("cannot start the compiler thread: {error}"));
+            ExitCode::from(EXIT_INTERNAL_ERROR)
+        }
+    }
+}

@@ -1,0 +1,47 @@
+//! How `lang` writes to the terminal: colour decisions, diagnostics and fatal messages.
+
+use std::io::{IsTerminal, Write};
+
+use lang_compiler::{Diagnostic, SourceMap, diagnostics};
+
+/// Whether diagnostics on stderr should be coloured: only on a terminal, and never when
+/// `NO_COLOR` is set (to anything non-empty, as no-color.org says).
+pub fn stderr_color() -> bool {
+    let no_color = std::env::var_os("NO_COLOR").is_some_and(|value| !value.is_empty());
+    !no_color && std::io::stderr().is_terminal()
+}
+
+/// Writes rendered diagnostics to stderr.
+pub fn print_diagnostics(diagnostics: &[Diagnostic], sources: &SourceMap) {
+    let text = diagnostics::render(diagnostics, sources, stderr_color());
+    let mut stderr = std::io::stderr().lock();
+    // If stderr is closed there is nobody to tell; the exit code still says what happened.
+    let _ = stderr.write_all(text.as_bytes());
+    let _ = stderr.flush();
+}
+
+/// Writes a one-line error, for problems that have no source location.
+pub fn print_error(message: &str) {
+    let mut stderr = std::io::stderr().lock();
+    let _ = writeln!(stderr, "error: {message}");
+}
+
+/// A bug in `lang` itself must not look like a crash of the user's program: replace Rust's
+/// panic message with an explanation and a request for a report.
+pub fn install_panic_hook() {
+    std::panic::set_hook(Box::new(|info| {
+        let location = info
+            .location()
+            .map(|location| format!(" at {}:{}", location.file(), location.line()))
+            .unwrap_or_default();
+        let payload = info
+            .payload()
+            .downcast_ref::<&str>()
+            .map(|text| text.to_string())
+            .or_else(|| info.payload().downcast_ref::<String>().cloned())
+            .unwrap_or_default();
+        print_error(&format!(
+            "internal compiler error{location}: {payload}\nthis is a bug in lang; please report it with the program that caused it"
+        ));
+    }));
+}

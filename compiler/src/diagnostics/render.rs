@@ -1,0 +1,71 @@
+//! The one place that turns diagnostics into text, with ariadne.
+
+use ariadne::{CharSet, Color, Config, IndexType, Label as AriadneLabel, Report, ReportKind};
+
+use super::{Diagnostic, Severity};
+use crate::source::SourceMap;
+
+/// Renders every diagnostic, in order, as ariadne reports. `color` selects ANSI colours; the
+/// command line turns it off when the output is not a terminal or `NO_COLOR` is set.
+pub fn render(diagnostics: &[Diagnostic], sources: &SourceMap, color: bool) -> String {
+    let mut out = String::new();
+    for diagnostic in diagnostics {
+        out.push_str(&render_one(diagnostic, sources, color));
+    }
+    out
+}
+
+/// Renders one diagnostic.
+pub fn render_one(diagnostic: &Diagnostic, sources: &SourceMap, color: bool) -> String {
+    let name = |file| sources.get(file).display_name.clone();
+    let (kind, primary_color) = match diagnostic.severity {
+        Severity::Error => (ReportKind::Error, Color::Red),
+        Severity::Warning => (ReportKind::Warning, Color::Yellow),
+    };
+    let primary = &diagnostic.primary;
+    let config = Config::default()
+        .with_color(color)
+        .with_index_type(IndexType::Byte)
+        .with_char_set(if color { CharSet::Unicode } else { CharSet::Ascii });
+    let mut report = Report::build(kind, (name(primary.file), primary.span.range()))
+        .with_config(config)
+        .with_code(diagnostic.code.as_str())
+        .with_message(&diagnostic.message);
+    let mut label = AriadneLabel::new((name(primary.file), primary.span.range())).with_color(primary_color);
+    if !primary.message.is_empty() {
+        label = label.with_message(&primary.message);
+    }
+    report = report.with_label(label);
+    for secondary in &diagnostic.secondary {
+        report = report.with_label(
+            AriadneLabel::new((name(secondary.file), secondary.span.range()))
+                .with_message(&secondary.message)
+                .with_color(Color::Blue),
+        );
+    }
+    if let Some(help) = &diagnostic.help {
+        report = report.with_help(help);
+    }
+    // Only the files this diagnostic points into go into ariadne's cache.
+    let mut files = vec![primary.file];
+    files.extend(diagnostic.secondary.iter().map(|label| label.file));
+    files.sort();
+    files.dedup();
+    let cache = ariadne::sources(files.into_iter().map(|file| {
+        let source = sources.get(file);
+        (source.display_name.clone(), source.text.clone())
+    }));
+    let mut bytes = Vec::new();
+    // Writing into a Vec cannot fail; a failure would mean ariadne found no source for an id,
+    // which the cache above rules out. Fall back to a plain line rather than panicking.
+    if report.finish().write(cache, &mut bytes).is_err() {
+        let (line, column) = sources.line_col(primary.file, primary.span.start);
+        return format!(
+            "error[{}]: {}\n --> {}:{line}:{column}\n",
+            diagnostic.code.as_str(),
+            diagnostic.message,
+            name(primary.file)
+        );
+    }
+    String::from_utf8_lossy(&bytes).into_owned()
+}

@@ -1,0 +1,17 @@
+//! The `lang` compiler: source text in, diagnostics or checked programs out.
+//!
+//! Data flows one way through the stages: [`syntax`] (lexer, parser, AST) then [`sema`]
+//! (module loading, name resolution, type checking). Every stage returns its result together
+//! with the diagnostics it collected; only [`diagnostics::render`] turns them into text. The
+//! compiler reads source files only through [`source::SourceLoader`] and depends on no part
+//! of the runtime.
+
+pub mod diagnostics;
+pub mod sema;
+pub mod source;
+pub mod syntax;
+
+pub use diagnostics::{Code, Diagnostic, Severity};
+pub use sema::{CheckedProgram, RootLoadError, check_program};
+
+pub use source::{FileId, FileSystemLoader, LoadError, SourceLoader, SourceMap, Span};

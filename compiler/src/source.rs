@@ -1,0 +1,150 @@
+//! Source files, their identities and spans, and the loader through which the compiler reads them.
+//!
+//! The compiler itself does no I/O: whoever drives it (the command line, a test, an embedding
+//! host) implements [`SourceLoader`] and decides where module files come from.
+
+use std::path::{Path, PathBuf};
+
+/// Identifies one loaded source file within a [`SourceMap`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct FileId(pub u32);
+
+/// A byte range within one source file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+pub struct Span {
+    pub start: u32,
+    pub end: u32,
+}
+
+impl Span {
+    pub fn new(start: usize, end: usize) -> Span {
+        Span {
+            start: start as u32,
+            end: end as u32,
+        }
+    }
+
+    /// The smallest span covering both `self` and `other`.
+    pub fn to(self, other: Span) -> Span {
+        Span {
+            start: self.start.min(other.start),
+            end: self.end.max(other.end),
+        }
+    }
+
+    pub fn range(self) -> std::ops::Range<usize> {
+        self.start as usize..self.end as usize
+    }
+}
+
+/// Where a source file came from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SourceOrigin {
+    /// A file on disk (or what the loader presents as one), shown to users by this path.
+    File(PathBuf),
+    /// A module of the standard library, embedded in the compiler.
+    Stdlib(String),
+}
+
+/// One source file: its name as shown in diagnostics and its text.
+#[derive(Clone, Debug)]
+pub struct SourceFile {
+    pub origin: SourceOrigin,
+    pub display_name: String,
+    pub text: String,
+}
+
+/// Every source file of one compilation, indexed by [`FileId`].
+#[derive(Clone, Debug, Default)]
+pub struct SourceMap {
+    files: Vec<SourceFile>,
+}
+
+impl SourceMap {
+    pub fn add(&mut self, origin: SourceOrigin, text: String) -> FileId {
+        let display_name = match &origin {
+            SourceOrigin::File(path) => path.display().to_string(),
+            SourceOrigin::Stdlib(name) => format!("<stdlib>/{name}.ln"),
+        };
+        self.files.push(SourceFile {
+            origin,
+            display_name,
+            text,
+        });
+        FileId(self.files.len() as u32 - 1)
+    }
+
+    pub fn get(&self, file: FileId) -> &SourceFile {
+        &self.files[file.0 as usize]
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (FileId, &SourceFile)> {
+        self.files
+            .iter()
+            .enumerate()
+            .map(|(index, file)| (FileId(index as u32), file))
+    }
+
+    /// The 1-based line and column (in characters) of a byte offset, as diagnostics show them.
+    pub fn line_col(&self, file: FileId, offset: u32) -> (usize, usize) {
+        let text = &self.get(file).text;
+        let offset = (offset as usize).min(text.len());
+        let before = &text[..floor_char_boundary(text, offset)];
+        let line = before.matches('\n').count() + 1;
+        let line_start = before.rfind('\n').map_or(0, |index| index + 1);
+        let column = before[line_start..].chars().count() + 1;
+        (line, column)
+    }
+}
+
+fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    offset
+}
+
+/// Why a module file could not be loaded.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum LoadError {
+    NotFound,
+    IsDirectory,
+    NotUtf8,
+    /// Any other failure, with the operating system's message.
+    Other(String),
+}
+
+impl std::fmt::Display for LoadError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            LoadError::NotFound => f.write_str("no such file"),
+            LoadError::IsDirectory => f.write_str("it is a directory, not a source file"),
+            LoadError::NotUtf8 => f.write_str("the file is not valid UTF-8"),
+            LoadError::Other(message) => f.write_str(message),
+        }
+    }
+}
+
+/// Reads module files for the compiler. Implemented by the command line over the file system
+/// and by tests over in-memory files.
+pub trait SourceLoader {
+    /// The text of the file at `path`.
+    fn load(&mut self, path: &Path) -> Result<String, LoadError>;
+}
+
+/// A loader over the real file system.
+#[derive(Debug, Default)]
+pub struct FileSystemLoader;
+
+impl SourceLoader for FileSystemLoader {
+    fn load(&mut self, path: &Path) -> Result<String, LoadError> {
+        if path.is_dir() {
+            return Err(LoadError::IsDirectory);
+        }
+        match std::fs::read(path) {
+            Ok(bytes) => String::from_utf8(bytes).map_err(|_| LoadError::NotUtf8),
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => Err(LoadError::NotFound),
+            Err(error) => Err(LoadError::Other(error.to_string())),
+        }
+    }
+}

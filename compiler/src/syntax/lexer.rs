@@ -1,0 +1,587 @@
+//! The lexer: source text to tokens, with logos doing the scanning.
+//!
+//! Three things need more than a regular scanner, and happen here in plain code around logos:
+//! string literals with `{expr}` interpolation (the expression inside is lexed recursively,
+//! string literals inside it included), the Go-style rule that decides which newlines end a
+//! statement, and the nesting limit that keeps hostile input from exhausting the parser's stack.
+
+use logos::Logos;
+
+use super::token::Token;
+use crate::diagnostics::{Code, Diagnostic};
+use crate::source::{FileId, Span};
+
+/// How deeply brackets, braces and interpolations may nest, and how long a run of prefix
+/// operators may be. Real programs stay far below; hostile input gets a diagnostic instead of
+/// a compiler that recurses without bound.
+pub const MAX_NESTING: usize = 256;
+
+/// The tokens of a file, and whether lexing hit a limit that makes parsing pointless.
+#[derive(Debug)]
+pub struct Lexed<'src> {
+    pub tokens: Vec<(Token<'src>, Span)>,
+    pub diagnostics: Vec<Diagnostic>,
+    /// Set when the file nests too deeply to be parsed safely.
+    pub fatal: bool,
+}
+
+#[derive(Logos, Clone, Copy, Debug, PartialEq)]
+#[logos(skip r"[ \t\r\f]+")]
+#[logos(skip(r"//[^\n]*", allow_greedy = true))]
+enum Raw {
+    #[token("\n")]
+    Newline,
+    #[regex("[A-Za-z_][A-Za-z0-9_]*")]
+    Ident,
+    #[regex("[0-9][0-9_]*")]
+    Decimal,
+    #[regex("0[xX][0-9a-zA-Z_]*")]
+    Hex,
+    #[regex("0[bB][0-9_]*")]
+    Binary,
+    #[regex(r"[0-9][0-9_]*\.[0-9][0-9_]*([eE][+-]?[0-9_]*)?")]
+    #[regex(r"[0-9][0-9_]*[eE][+-]?[0-9_]*")]
+    Float,
+    #[token("\"")]
+    Quote,
+    #[token("fn")]
+    Fn,
+    #[token("let")]
+    Let,
+    #[token("var")]
+    Var,
+    #[token("struct")]
+    Struct,
+    #[token("import")]
+    Import,
+    #[token("pub")]
+    Pub,
+    #[token("if")]
+    If,
+    #[token("else")]
+    Else,
+    #[token("while")]
+    While,
+    #[token("for")]
+    For,
+    #[token("in")]
+    In,
+    #[token("break")]
+    Break,
+    #[token("continue")]
+    Continue,
+    #[token("return")]
+    Return,
+    #[token("true")]
+    True,
+    #[token("false")]
+    False,
+    #[token("nil")]
+    Nil,
+    #[token("and")]
+    And,
+    #[token("or")]
+    Or,
+    #[token("not")]
+    Not,
+    #[token("(")]
+    LParen,
+    #[token(")")]
+    RParen,
+    #[token("[")]
+    LBracket,
+    #[token("]")]
+    RBracket,
+    #[token("{")]
+    LBrace,
+    #[token("}")]
+    RBrace,
+    #[token(",")]
+    Comma,
+    #[token(":")]
+    Colon,
+    #[token(";")]
+    Semicolon,
+    #[token(".")]
+    Dot,
+    #[token("..")]
+    DotDot,
+    #[token("..=")]
+    DotDotEq,
+    #[token("->")]
+    Arrow,
+    #[token("?")]
+    Question,
+    #[token("!")]
+    Bang,
+    #[token("=")]
+    Assign,
+    #[token("+=")]
+    PlusAssign,
+    #[token("-=")]
+    MinusAssign,
+    #[token("*=")]
+    StarAssign,
+    #[token("/=")]
+    SlashAssign,
+    #[token("%=")]
+    PercentAssign,
+    #[token("==")]
+    EqEq,
+    #[token("!=")]
+    NotEq,
+    #[token("<")]
+    Less,
+    #[token("<=")]
+    LessEq,
+    #[token(">")]
+    Greater,
+    #[token(">=")]
+    GreaterEq,
+    #[token("+")]
+    Plus,
+    #[token("-")]
+    Minus,
+    #[token("*")]
+    Star,
+    #[token("/")]
+    Slash,
+    #[token("%")]
+    Percent,
+    #[token("|")]
+    Pipe,
+    #[token("^")]
+    Caret,
+    #[token("&")]
+    Amp,
+    #[token("~")]
+    Tilde,
+    #[token("<<")]
+    Shl,
+    #[token(">>")]
+    Shr,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    /// The whole file.
+    File,
+    /// The expression inside `{...}` of a string; ends at the `}` that closes it.
+    Interpolation,
+}
+
+struct Lexer<'src> {
+    source: &'src str,
+    file: FileId,
+    tokens: Vec<(Token<'src>, Span)>,
+    diagnostics: Vec<Diagnostic>,
+}
+
+/// Splits a file into tokens. Never fails: problems become diagnostics and `Token::Error`.
+pub fn lex(source: &str, file: FileId) -> Lexed<'_> {
+    let mut lexer = Lexer {
+        source,
+        file,
+        tokens: Vec::with_capacity(source.len() / 4),
+        diagnostics: Vec::new(),
+    };
+    lexer.lex_tokens(0, Mode::File);
+    let raw_tokens = std::mem::take(&mut lexer.tokens);
+    let (tokens, fatal) = lexer.significant_newlines_and_nesting(raw_tokens);
+    Lexed {
+        tokens,
+        diagnostics: lexer.diagnostics,
+        fatal,
+    }
+}
+
+impl<'src> Lexer<'src> {
+    fn error(&mut self, code: Code, start: usize, end: usize, message: impl Into<String>) -> &mut Diagnostic {
+        self.diagnostics
+            .push(Diagnostic::error(code, self.file, Span::new(start, end), message));
+        self.diagnostics.last_mut().unwrap()
+    }
+
+    fn push(&mut self, token: Token<'src>, start: usize, end: usize) {
+        self.tokens.push((token, Span::new(start, end)));
+    }
+
+    /// Lexes from `start`; returns the offset where it stopped: the end of the file, or in
+    /// interpolation mode the offset of the closing `}`.
+    fn lex_tokens(&mut self, start: usize, mode: Mode) -> usize {
+        let mut raw_lexer = Raw::lexer(self.source);
+        raw_lexer.bump(start);
+        let mut brace_depth = 0usize;
+        while let Some(result) = raw_lexer.next() {
+            let range = raw_lexer.span();
+            let (start, end) = (range.start, range.end);
+            let text = raw_lexer.slice();
+            let raw = match result {
+                Ok(raw) => raw,
+                Err(()) => {
+                    let character = text.chars().next().unwrap_or('?');
+                    self.error(
+                        Code::UnexpectedCharacter,
+                        start,
+                        end,
+                        format!("unexpected character `{}`", character.escape_debug()),
+                    )
+                    .primary
+                    .message = "this character cannot start a token".into();
+                    self.push(Token::Error, start, end);
+                    continue;
+                }
+            };
+            let token = match raw {
+                Raw::Newline => {
+                    if mode == Mode::Interpolation {
+                        continue;
+                    }
+                    Token::Newline
+                }
+                Raw::Quote => {
+                    let string_end = self.scan_string(start);
+                    raw_lexer.bump(string_end - end);
+                    continue;
+                }
+                Raw::LBrace => {
+                    brace_depth += 1;
+                    Token::LBrace
+                }
+                Raw::RBrace => {
+                    if mode == Mode::Interpolation && brace_depth == 0 {
+                        return start;
+                    }
+                    brace_depth = brace_depth.saturating_sub(1);
+                    Token::RBrace
+                }
+                Raw::Ident => Token::Ident(text),
+                Raw::Decimal => self.integer(text, 10, start, end),
+                Raw::Hex => self.integer(text, 16, start, end),
+                Raw::Binary => self.integer(text, 2, start, end),
+                Raw::Float => self.float(text, start, end),
+                Raw::Fn => Token::Fn,
+                Raw::Let => Token::Let,
+                Raw::Var => Token::Var,
+                Raw::Struct => Token::Struct,
+                Raw::Import => Token::Import,
+                Raw::Pub => Token::Pub,
+                Raw::If => Token::If,
+                Raw::Else => Token::Else,
+                Raw::While => Token::While,
+                Raw::For => Token::For,
+                Raw::In => Token::In,
+                Raw::Break => Token::Break,
+                Raw::Continue => Token::Continue,
+                Raw::Return => Token::Return,
+                Raw::True => Token::True,
+                Raw::False => Token::False,
+                Raw::Nil => Token::Nil,
+                Raw::And => Token::And,
+                Raw::Or => Token::Or,
+                Raw::Not => Token::Not,
+                Raw::LParen => Token::LParen,
+                Raw::RParen => Token::RParen,
+                Raw::LBracket => Token::LBracket,
+                Raw::RBracket => Token::RBracket,
+                Raw::Comma => Token::Comma,
+                Raw::Colon => Token::Colon,
+                Raw::Semicolon => Token::Semicolon,
+                Raw::Dot => Token::Dot,
+                Raw::DotDot => Token::DotDot,
+                Raw::DotDotEq => Token::DotDotEq,
+                Raw::Arrow => Token::Arrow,
+                Raw::Question => Token::Question,
+                Raw::Bang => Token::Bang,
+                Raw::Assign => Token::Assign,
+                Raw::PlusAssign => Token::PlusAssign,
+                Raw::MinusAssign => Token::MinusAssign,
+                Raw::StarAssign => Token::StarAssign,
+                Raw::SlashAssign => Token::SlashAssign,
+                Raw::PercentAssign => Token::PercentAssign,
+                Raw::EqEq => Token::EqEq,
+                Raw::NotEq => Token::NotEq,
+                Raw::Less => Token::Less,
+                Raw::LessEq => Token::LessEq,
+                Raw::Greater => Token::Greater,
+                Raw::GreaterEq => Token::GreaterEq,
+                Raw::Plus => Token::Plus,
+                Raw::Minus => Token::Minus,
+                Raw::Star => Token::Star,
+                Raw::Slash => Token::Slash,
+                Raw::Percent => Token::Percent,
+                Raw::Pipe => Token::Pipe,
+                Raw::Caret => Token::Caret,
+                Raw::Amp => Token::Amp,
+                Raw::Tilde => Token::Tilde,
+                Raw::Shl => Token::Shl,
+                Raw::Shr => Token::Shr,
+            };
+            self.push(token, start, end);
+        }
+        self.source.len()
+    }
+
+    /// Converts an integer literal. The value is kept as `u64` bits in an `i64`: a literal of
+    /// exactly 2^63 is allowed here because `-9223372036854775808` is valid; the type checker
+    /// rejects it when it is not negated.
+    fn integer(&mut self, text: &'src str, radix: u32, start: usize, end: usize) -> Token<'src> {
+        let digits = if radix == 10 { text } else { &text[2..] };
+        if let Some(problem) = digit_group_problem(digits) {
+            self.error(Code::MalformedNumber, start, end, format!("malformed number literal: {problem}"));
+            return Token::Int(0);
+        }
+        let cleaned: String = digits.chars().filter(|&c| c != '_').collect();
+        if let Some(bad) = cleaned.chars().find(|c| !c.is_digit(radix)) {
+            let base = match radix {
+                16 => "hexadecimal",
+                2 => "binary",
+                _ => "decimal",
+            };
+            self.error(
+                Code::MalformedNumber,
+                start,
+                end,
+                format!("`{bad}` is not a {base} digit"),
+            );
+            return Token::Int(0);
+        }
+        match u64::from_str_radix(&cleaned, radix) {
+            Ok(value) if value <= 1u64 << 63 => Token::Int(value as i64),
+            _ => {
+                self.error(
+                    Code::IntegerTooLarge,
+                    start,
+                    end,
+                    "integer literal is too large for `int`",
+                )
+                .help = Some("`int` holds values from -9223372036854775808 to 9223372036854775807".into());
+                Token::Int(0)
+            }
+        }
+    }
+
+    fn float(&mut self, text: &'src str, start: usize, end: usize) -> Token<'src> {
+        let (mantissa, exponent) = match text.find(['e', 'E']) {
+            Some(index) => (&text[..index], Some(&text[index + 1..])),
+            None => (text, None),
+        };
+        let mut problem = mantissa.split('.').find_map(digit_group_problem);
+        if let Some(exponent) = exponent {
+            let digits = exponent.trim_start_matches(['+', '-']);
+            if digits.is_empty() {
+                problem = Some("the exponent has no digits");
+            } else if problem.is_none() {
+                problem = digit_group_problem(digits);
+            }
+        }
+        if let Some(problem) = problem {
+            self.error(Code::MalformedNumber, start, end, format!("malformed number literal: {problem}"));
+            return Token::Float(0.0);
+        }
+        let cleaned: String = text.chars().filter(|&c| c != '_').collect();
+        match cleaned.parse::<f64>() {
+            Ok(value) if value.is_finite() => Token::Float(value),
+            _ => {
+                self.error(
+                    Code::FloatOutOfRange,
+                    start,
+                    end,
+                    "float literal is too large for `float`",
+                )
+                .help = Some("the largest `float` is about 1.8e308".into());
+                Token::Float(0.0)
+            }
+        }
+    }
+
+    /// Scans a string literal whose opening quote is at `open`; returns the offset just past
+    /// the closing quote (or the end of the file if there is none).
+    fn scan_string(&mut self, open: usize) -> usize {
+        let bytes = self.source.as_bytes();
+        let mut position = open + 1;
+        let mut text_start = position;
+        let mut interpolated = false;
+        loop {
+            let Some(&byte) = bytes.get(position) else {
+                self.error(
+                    Code::UnterminatedString,
+                    open,
+                    open + 1,
+                    "unterminated string literal",
+                )
+                .primary
+                .message = "this string is never closed".into();
+                return self.source.len();
+            };
+            match byte {
+                b'"' => {
+                    if interpolated {
+                        if text_start < position {
+                            self.push(Token::StrText(&self.source[text_start..position]), text_start, position);
+                        }
+                        self.push(Token::StrEnd, position, position + 1);
+                    } else {
+                        self.push(Token::Str(&self.source[text_start..position]), open, position + 1);
+                    }
+                    return position + 1;
+                }
+                b'\\' => {
+                    let escaped = self.source[position + 1..].chars().next();
+                    match escaped {
+                        Some('n' | 't' | 'r' | '\\' | '"' | '{' | '}') => position += 2,
+                        Some(other) => {
+                            let end = position + 1 + other.len_utf8();
+                            self.error(
+                                Code::UnknownEscape,
+                                position,
+                                end,
+                                format!("unknown escape sequence `\\{}`", other.escape_debug()),
+                            )
+                            .help = Some(r#"the escapes are \n \t \r \\ \" \{ and \}"#.into());
+                            position = end;
+                        }
+                        None => position += 1,
+                    }
+                }
+                b'{' => {
+                    if !interpolated {
+                        interpolated = true;
+                        self.push(Token::StrStart, open, open + 1);
+                    }
+                    if text_start < position {
+                        self.push(Token::StrText(&self.source[text_start..position]), text_start, position);
+                    }
+                    self.push(Token::InterpStart, position, position + 1);
+                    let tokens_before = self.tokens.len();
+                    let close = self.lex_tokens(position + 1, Mode::Interpolation);
+                    if close >= self.source.len() {
+                        self.error(
+                            Code::BadInterpolation,
+                            position,
+                            position + 1,
+                            "unterminated interpolation in string literal",
+                        )
+                        .primary
+                        .message = "this `{` is never closed".into();
+                        return self.source.len();
+                    }
+                    if self.tokens.len() == tokens_before {
+                        self.error(
+                            Code::BadInterpolation,
+                            position,
+                            close + 1,
+                            "empty interpolation in string literal",
+                        )
+                        .help = Some(r"write `\{` for a literal brace".into());
+                    }
+                    self.push(Token::InterpEnd, close, close + 1);
+                    position = close + 1;
+                    text_start = position;
+                }
+                _ => position += 1,
+            }
+        }
+    }
+
+    /// Drops the newlines that do not end a statement and checks the nesting limit.
+    fn significant_newlines_and_nesting(
+        &mut self,
+        raw_tokens: Vec<(Token<'src>, Span)>,
+    ) -> (Vec<(Token<'src>, Span)>, bool) {
+        let mut tokens: Vec<(Token<'src>, Span)> = Vec::with_capacity(raw_tokens.len());
+        let mut open: Vec<Token<'src>> = Vec::new();
+        let mut prefix_run = 0usize;
+        for (index, &(token, span)) in raw_tokens.iter().enumerate() {
+            match token {
+                Token::Newline => {
+                    let in_block = matches!(open.last(), None | Some(Token::LBrace));
+                    let after_end = tokens.last().is_some_and(|(previous, _)| previous.can_end_statement());
+                    let next = raw_tokens[index + 1..]
+                        .iter()
+                        .map(|(token, _)| *token)
+                        .find(|token| *token != Token::Newline);
+                    let before_close = matches!(
+                        next,
+                        None | Some(Token::RBrace | Token::RParen | Token::RBracket)
+                    );
+                    if in_block && after_end && !before_close {
+                        tokens.push((token, span));
+                    }
+                    continue;
+                }
+                Token::LParen | Token::LBracket | Token::LBrace | Token::InterpStart => {
+                    open.push(token);
+                    if open.len() > MAX_NESTING {
+                        self.nesting_error(span);
+                        return (tokens, true);
+                    }
+                }
+                Token::RParen | Token::RBracket | Token::RBrace | Token::InterpEnd => {
+                    open.pop();
+                }
+                _ => {}
+            }
+            if matches!(token, Token::Minus | Token::Tilde | Token::Not | Token::Bang) {
+                prefix_run += 1;
+                if prefix_run > MAX_NESTING {
+                    self.nesting_error(span);
+                    return (tokens, true);
+                }
+            } else {
+                prefix_run = 0;
+            }
+            tokens.push((token, span));
+        }
+        (tokens, false)
+    }
+
+    fn nesting_error(&mut self, span: Span) {
+        self.error(
+            Code::NestingTooDeep,
+            span.start as usize,
+            span.end as usize,
+            format!("nesting is deeper than the limit of {MAX_NESTING}"),
+        )
+        .help = Some("split the expression or block into smaller functions".into());
+    }
+}
+
+/// Explains what is wrong with a run of digits and underscores, if anything.
+fn digit_group_problem(digits: &str) -> Option<&'static str> {
+    if digits.is_empty() || digits.chars().all(|c| c == '_') {
+        Some("expected digits")
+    } else if digits.ends_with('_') {
+        Some("`_` may only stand between digits")
+    } else {
+        None
+    }
+}
+
+/// Decodes the escapes of string-literal text. The lexer has already reported unknown
+/// escapes; they are kept as written.
+pub fn unescape(raw: &str) -> String {
+    if !raw.contains('\\') {
+        return raw.to_owned();
+    }
+    let mut out = String::with_capacity(raw.len());
+    let mut characters = raw.chars();
+    while let Some(character) = characters.next() {
+        if character != '\\' {
+            out.push(character);
+            continue;
+        }
+        match characters.next() {
+            Some('n') => out.push('\n'),
+            Some('t') => out.push('\t'),
+            Some('r') => out.push('\r'),
+            Some(other @ ('\\' | '"' | '{' | '}')) => out.push(other),
+            Some(other) => {
+                out.push('\\');
+                out.push(other);
+            }
+            None => out.push('\\'),
+        }
+    }
+    out
+}

@@ -1,0 +1,191 @@
+//! The tokens the lexer hands to the parser.
+
+use std::fmt;
+
+/// One token of a source file. Text-carrying tokens borrow from the source, so a token is
+/// `Copy` and cheap for the parser's backtracking to clone.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Token<'src> {
+    Ident(&'src str),
+    Int(i64),
+    Float(f64),
+    /// A string literal without interpolation; the text between the quotes, escapes undecoded.
+    Str(&'src str),
+    /// The opening quote of a string literal that contains `{expr}` interpolation.
+    StrStart,
+    /// A run of literal text inside an interpolated string, escapes undecoded.
+    StrText(&'src str),
+    /// The `{` that opens an interpolated expression.
+    InterpStart,
+    /// The `}` that closes an interpolated expression.
+    InterpEnd,
+    /// The closing quote of an interpolated string.
+    StrEnd,
+
+    // Keywords.
+    Fn,
+    Let,
+    Var,
+    Struct,
+    Import,
+    Pub,
+    If,
+    Else,
+    While,
+    For,
+    In,
+    Break,
+    Continue,
+    Return,
+    True,
+    False,
+    Nil,
+    And,
+    Or,
+    Not,
+
+    // Punctuation and operators.
+    LParen,
+    RParen,
+    LBracket,
+    RBracket,
+    LBrace,
+    RBrace,
+    Comma,
+    Colon,
+    Semicolon,
+    Dot,
+    DotDot,
+    DotDotEq,
+    Arrow,
+    Question,
+    Bang,
+    Assign,
+    PlusAssign,
+    MinusAssign,
+    StarAssign,
+    SlashAssign,
+    PercentAssign,
+    EqEq,
+    NotEq,
+    Less,
+    LessEq,
+    Greater,
+    GreaterEq,
+    Plus,
+    Minus,
+    Star,
+    Slash,
+    Percent,
+    Pipe,
+    Caret,
+    Amp,
+    Tilde,
+    Shl,
+    Shr,
+
+    /// A newline that ends a statement (insignificant newlines are dropped by the lexer).
+    Newline,
+    /// Text the lexer could not make sense of; it has already reported a diagnostic.
+    Error,
+}
+
+impl Token<'_> {
+    /// Whether a newline after this token ends a statement (LANGUAGE.md section 1).
+    pub fn can_end_statement(&self) -> bool {
+        matches!(
+            self,
+            Token::Ident(_)
+                | Token::Int(_)
+                | Token::Float(_)
+                | Token::Str(_)
+                | Token::StrEnd
+                | Token::True
+                | Token::False
+                | Token::Nil
+                | Token::RParen
+                | Token::RBracket
+                | Token::RBrace
+                | Token::Bang
+                | Token::Return
+                | Token::Break
+                | Token::Continue
+        )
+    }
+}
+
+impl fmt::Display for Token<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let text = match self {
+            Token::Ident(name) => return write!(f, "identifier `{name}`"),
+            Token::Int(value) => return write!(f, "integer `{value}`"),
+            Token::Float(value) => return write!(f, "float `{value:?}`"),
+            Token::Str(_) | Token::StrStart => "string literal",
+            Token::StrText(_) => "string text",
+            Token::InterpStart => "`{` (interpolation)",
+            Token::InterpEnd => "`}` (end of interpolation)",
+            Token::StrEnd => "end of string",
+            Token::Fn => "`fn`",
+            Token::Let => "`let`",
+            Token::Var => "`var`",
+            Token::Struct => "`struct`",
+            Token::Import => "`import`",
+            Token::Pub => "`pub`",
+            Token::If => "`if`",
+            Token::Else => "`else`",
+            Token::While => "`while`",
+            Token::For => "`for`",
+            Token::In => "`in`",
+            Token::Break => "`break`",
+            Token::Continue => "`continue`",
+            Token::Return => "`return`",
+            Token::True => "`true`",
+            Token::False => "`false`",
+            Token::Nil => "`nil`",
+            Token::And => "`and`",
+            Token::Or => "`or`",
+            Token::Not => "`not`",
+            Token::LParen => "`(`",
+            Token::RParen => "`)`",
+            Token::LBracket => "`[`",
+            Token::RBracket => "`]`",
+            Token::LBrace => "`{`",
+            Token::RBrace => "`}`",
+            Token::Comma => "`,`",
+            Token::Colon => "`:`",
+            Token::Semicolon => "`;`",
+            Token::Dot => "`.`",
+            Token::DotDot => "`..`",
+            Token::DotDotEq => "`..=`",
+            Token::Arrow => "`->`",
+            Token::Question => "`?`",
+            Token::Bang => "`!`",
+            Token::Assign => "`=`",
+            Token::PlusAssign => "`+=`",
+            Token::MinusAssign => "`-=`",
+            Token::StarAssign => "`*=`",
+            Token::SlashAssign => "`/=`",
+            Token::PercentAssign => "`%=`",
+            Token::EqEq => "`==`",
+            Token::NotEq => "`!=`",
+            Token::Less => "`<`",
+            Token::LessEq => "`<=`",
+            Token::Greater => "`>`",
+            Token::GreaterEq => "`>=`",
+            Token::Plus => "`+`",
+            Token::Minus => "`-`",
+            Token::Star => "`*`",
+            Token::Slash => "`/`",
+            Token::Percent => "`%`",
+            Token::Pipe => "`|`",
+            Token::Caret => "`^`",
+            Token::Amp => "`&`",
+            Token::Tilde => "`~`",
+            Token::Shl => "`<<`",
+            Token::Shr => "`>>`",
+            Token::Newline => "end of line",
+            Token::Error => "invalid token",
+        };
+        f.write_str(text)
+    }
+}
