@@ -116,6 +116,7 @@ codes! {
     // Syntax errors.
     Syntax = "E0100": "the parser expected something else here",
     ChainedComparison = "E0101": "comparison operators do not chain",
+    UnbalancedDelimiter = "E0102": "a bracket or brace that is never closed, or closed by the wrong kind",
     // Module and name errors.
     UnknownName = "E0200": "a name that is not defined in scope",
     UnknownModule = "E0201": "an import of a module that is neither a sibling file nor in the standard library",

@@ -1,10 +1,10 @@
 //! The type checker: expressions, statements, function bodies, struct defaults and module
 //! variable initializers, against the items collected by `items`.
 
+use super::Program;
 use super::builtins::{Builtin, PUBLIC_BUILTINS};
 use super::items::{ModuleItem, ModuleScope};
 use super::types::*;
-use super::Program;
 use crate::diagnostics::{Building, Code, Diagnostic};
 use crate::source::{FileId, Span};
 use crate::syntax::ast::{self, BinaryOp, Expr, ExprKind, StatementKind, UnaryOp};
@@ -81,6 +81,7 @@ impl<'p> Checker<'p> {
     pub fn check_all(&mut self) {
         self.collect_items();
         self.resolve_signatures();
+        self.check_struct_cycles();
         for index in 0..self.program.modules.len() {
             self.check_module(ModuleId(index as u32));
         }
@@ -130,7 +131,12 @@ impl<'p> Checker<'p> {
                     }
                     for field in &declaration.fields {
                         let Some(default) = &field.default else { continue };
-                        let Some(info) = self.items.struct_info(id).fields.iter().find(|known| known.span == field.name.span)
+                        let Some(info) = self
+                            .items
+                            .struct_info(id)
+                            .fields
+                            .iter()
+                            .find(|known| known.span == field.name.span)
                         else {
                             continue;
                         };
@@ -188,7 +194,10 @@ impl<'p> Checker<'p> {
                 Code::MissingReturn,
                 context.file,
                 end,
-                format!("function `{}` may end without returning a `{result}`", declaration.name.text),
+                format!(
+                    "function `{}` may end without returning a `{result}`",
+                    declaration.name.text
+                ),
             )
             .with_label("the end of the body is reachable")
             .with_secondary(
@@ -201,16 +210,25 @@ impl<'p> Checker<'p> {
     }
 
     fn check_main(&mut self) {
-        let Some(root) = self.program.modules.first() else { return };
+        let Some(root) = self.program.modules.first() else {
+            return;
+        };
         let file = root.file;
         match self.scope_item(ModuleId(0), "main") {
             Some(ModuleItem::Function(id)) => {
                 let info = self.items.function(id);
                 if !info.params.is_empty() || info.result.is_some() {
                     let span = info.span;
-                    self.error(Code::MissingMain, file, span, "`main` must take no parameters and return nothing")
-                        .with_label("invalid signature for `main`")
-                        .with_help("write `fn main() { ... }`; read arguments with `args()` and set the exit code with `exit(n)`");
+                    self.error(
+                        Code::MissingMain,
+                        file,
+                        span,
+                        "`main` must take no parameters and return nothing",
+                    )
+                    .with_label("invalid signature for `main`")
+                    .with_help(
+                        "write `fn main() { ... }`; read arguments with `args()` and set the exit code with `exit(n)`",
+                    );
                 }
             }
             _ => {
@@ -224,9 +242,14 @@ impl<'p> Checker<'p> {
                     start: end.end,
                     end: end.end,
                 };
-                self.error(Code::MissingMain, file, end, format!("`{}` has no `main` function", root.name))
-                    .with_label("expected `fn main()` in this file")
-                    .with_help("the file given to `lang` is the program's entry point: add `fn main() { ... }`");
+                self.error(
+                    Code::MissingMain,
+                    file,
+                    end,
+                    format!("`{}` has no `main` function", root.name),
+                )
+                .with_label("expected `fn main()` in this file")
+                .with_help("the file given to `lang` is the program's entry point: add `fn main() { ... }`");
             }
         }
     }
@@ -582,7 +605,11 @@ impl<'p> Checker<'p> {
                             format!("cannot assign twice to immutable variable `{}`", name.text),
                         )
                         .with_label("cannot assign")
-                        .with_secondary(context.file, local.span, "declared with `let` (or bound by a loop or `if let`)")
+                        .with_secondary(
+                            context.file,
+                            local.span,
+                            "declared with `let` (or bound by a loop or `if let`)",
+                        )
                         .with_help(format!("declare it with `var {}` to make it mutable", name.text));
                     }
                     return Some(local.ty);
@@ -639,7 +666,11 @@ impl<'p> Checker<'p> {
                                     format!("cannot assign to `{module_name}.{name}`, a constant"),
                                 )
                                 .with_label("cannot assign")
-                                .with_secondary(info.file, info.span, "declared with `let`");
+                                .with_secondary(
+                                    info.file,
+                                    info.span,
+                                    "declared with `let`",
+                                );
                             }
                             return Some(ty);
                         }
@@ -695,14 +726,31 @@ impl<'p> Checker<'p> {
 
     fn mismatch(&mut self, file: FileId, span: Span, expected: &Type, found: &Type) {
         let (expected_text, found_text) = (self.display(expected), self.display(found));
+        if *found == Type::Nil {
+            self.error(
+                Code::NotOptional,
+                file,
+                span,
+                format!("`nil` is not a value of type `{expected_text}`"),
+            )
+            .with_label(format!("expected `{expected_text}`, found `nil`"))
+            .with_help(format!(
+                "only optional types can be `nil`; did you mean `?{expected_text}`?"
+            ));
+            return;
+        }
         let mut diagnostic = self
             .error(Code::TypeMismatch, file, span, "mismatched types")
             .with_label(format!("expected `{expected_text}`, found `{found_text}`"));
         let help = match (expected, found) {
-            (Type::Float, Type::Int) => Some("convert with `float(...)`; there are no implicit conversions".to_string()),
+            (Type::Float, Type::Int) => {
+                Some("convert with `float(...)`; there are no implicit conversions".to_string())
+            }
             (Type::Int, Type::Float) => Some("convert with `int(...)`, which truncates toward zero".to_string()),
             (Type::Str, Type::Int | Type::Float | Type::Bool) => Some("convert with `str(...)`".to_string()),
-            (_, Type::Nil) => Some(format!("only optional types can be `nil`; did you mean `?{expected_text}`?")),
+            (_, Type::Nil) => Some(format!(
+                "only optional types can be `nil`; did you mean `?{expected_text}`?"
+            )),
             (_, Type::Optional(inner)) if **inner == *expected => {
                 Some("unwrap the optional with `!` or `if let`".to_string())
             }
@@ -886,7 +934,8 @@ impl<'p> Checker<'p> {
                             )
                             .with_label("not an array or a map");
                         if other == Type::Str {
-                            diagnostic.set_help("strings are not indexed; `import strings` and use `byte_at` or `chars`");
+                            diagnostic
+                                .set_help("strings are not indexed; `import strings` and use `byte_at` or `chars`");
                         }
                         Type::Error
                     }
@@ -918,9 +967,14 @@ impl<'p> Checker<'p> {
     }
 
     fn cannot_infer_empty(&mut self, file: FileId, span: Span, what: &str, example: &str) {
-        self.error(Code::CannotInfer, file, span, format!("cannot infer the element type of this {what}"))
-            .with_label("type needed")
-            .with_help(format!("give it a type from context, for example `{example}`"));
+        self.error(
+            Code::CannotInfer,
+            file,
+            span,
+            format!("cannot infer the element type of this {what}"),
+        )
+        .with_label("type needed")
+        .with_help(format!("give it a type from context, for example `{example}`"));
     }
 
     fn check_name(&mut self, context: &mut Context, name: &ast::Name, span: Span) -> Type {
@@ -990,13 +1044,18 @@ impl<'p> Checker<'p> {
         if let Some(suggestion) = suggestion {
             diagnostic.set_help(format!("did you mean `{suggestion}`?"));
         } else if lang_stdlib::module_source(&name.text).is_some() {
-            diagnostic.set_help(format!("`{0}` is a standard-library module: add `import {0}`", name.text));
+            diagnostic.set_help(format!(
+                "`{0}` is a standard-library module: add `import {0}`",
+                name.text
+            ));
         }
     }
 
     /// If `object` names an imported module (and no local shadows it), that module.
     fn module_reference(&self, context: &Context, object: &Expr) -> Option<ModuleId> {
-        let ExprKind::Name(name) = &object.kind else { return None };
+        let ExprKind::Name(name) = &object.kind else {
+            return None;
+        };
         if context.lookup(&name.text).is_some() {
             return None;
         }
@@ -1048,7 +1107,10 @@ impl<'p> Checker<'p> {
                     Code::UnknownModuleItem,
                     context.file,
                     name.span,
-                    format!("`{}` is a module imported by `{module_name}`, not one of its items", name.text),
+                    format!(
+                        "`{}` is a module imported by `{module_name}`, not one of its items",
+                        name.text
+                    ),
                 )
                 .with_help(format!("import `{}` directly", name.text));
                 return None;
@@ -1090,7 +1152,13 @@ impl<'p> Checker<'p> {
         let object_type = self.value(context, object, None);
         match &object_type {
             Type::Struct(id) => {
-                if let Some(info) = self.items.struct_info(*id).fields.iter().find(|known| known.name == field.text) {
+                if let Some(info) = self
+                    .items
+                    .struct_info(*id)
+                    .fields
+                    .iter()
+                    .find(|known| known.name == field.text)
+                {
                     return info.ty.clone();
                 }
                 self.no_such_field(context, &object_type, field, false);
@@ -1115,7 +1183,13 @@ impl<'p> Checker<'p> {
         )
         .with_label(format!("unknown {what}"));
         if let Type::Struct(id) = ty {
-            let names: Vec<&str> = self.items.struct_info(*id).fields.iter().map(|f| f.name.as_str()).collect();
+            let names: Vec<&str> = self
+                .items
+                .struct_info(*id)
+                .fields
+                .iter()
+                .map(|f| f.name.as_str())
+                .collect();
             if let Some(suggestion) = closest(&field.text, names.iter().copied()) {
                 diagnostic = diagnostic.with_help(format!("did you mean `{suggestion}`?"));
             } else if !names.is_empty() {
@@ -1221,7 +1295,11 @@ impl<'p> Checker<'p> {
         if !missing.is_empty() {
             let struct_name = self.items.struct_info(id).name.clone();
             let (file, declared_span) = (self.items.struct_info(id).file, self.items.struct_info(id).span);
-            let list = missing.iter().map(|name| format!("`{name}`")).collect::<Vec<_>>().join(", ");
+            let list = missing
+                .iter()
+                .map(|name| format!("`{name}`"))
+                .collect::<Vec<_>>()
+                .join(", ");
             let plural = if missing.len() == 1 { "" } else { "s" };
             self.error(
                 Code::MissingField,
@@ -1229,7 +1307,10 @@ impl<'p> Checker<'p> {
                 span,
                 format!("missing field{plural} {list} in `{struct_name}`"),
             )
-            .with_label(format!("{list} ha{} no default and must be given", if missing.len() == 1 { "s" } else { "ve" }))
+            .with_label(format!(
+                "{list} ha{} no default and must be given",
+                if missing.len() == 1 { "s" } else { "ve" }
+            ))
             .with_secondary(file, declared_span, "struct declared here");
         }
         Type::Struct(id)
@@ -1308,6 +1389,23 @@ impl<'p> Checker<'p> {
             return result;
         }
         let (left, right) = (self.display(lhs), self.display(rhs));
+        if matches!(op, Equal | NotEqual) && (*lhs == Type::Nil || *rhs == Type::Nil) {
+            let (other, other_span) = if *lhs == Type::Nil {
+                (&right, rhs_span)
+            } else {
+                (&left, lhs_span)
+            };
+            self.error(
+                Code::NotOptional,
+                context.file,
+                span,
+                format!("a `{other}` is never `nil`"),
+            )
+            .with_label("comparison with `nil`")
+            .with_secondary(context.file, other_span, format!("this is `{other}`, not an optional"))
+            .with_help("only values of optional types `?T` can be compared with `nil`");
+            return Type::Bool;
+        }
         let mut diagnostic = self
             .error(
                 Code::InvalidOperands,
@@ -1321,7 +1419,9 @@ impl<'p> Checker<'p> {
             (Type::Int, Type::Float) | (Type::Float, Type::Int) => {
                 Some("there are no implicit conversions: convert one side with `float(...)` or `int(...)`".to_string())
             }
-            (Type::Str, _) | (_, Type::Str) if op == Add => Some("convert the other side with `str(...)`, or use interpolation: \"{x}\"".to_string()),
+            (Type::Str, _) | (_, Type::Str) if op == Add => {
+                Some("convert the other side with `str(...)`, or use interpolation: \"{x}\"".to_string())
+            }
             _ if matches!(op, And | Or) => Some(format!("`{}` needs `bool` on both sides", op.symbol())),
             _ if matches!(op, BitAnd | BitOr | BitXor | ShiftLeft | ShiftRight) => {
                 Some("bitwise operators work on `int` only".to_string())
@@ -1350,7 +1450,14 @@ impl<'p> Checker<'p> {
             ExprKind::Name(name) if context.lookup(&name.text).is_none() => {
                 match self.scope_item(context.module, &name.text) {
                     Some(ModuleItem::Function(id)) => {
-                        return self.call_function(context, Callee::Function(id), &name.text, &arguments, span, expected);
+                        return self.call_function(
+                            context,
+                            Callee::Function(id),
+                            &name.text,
+                            &arguments,
+                            span,
+                            expected,
+                        );
                     }
                     Some(ModuleItem::Struct(_)) => {
                         self.error(
@@ -1367,7 +1474,14 @@ impl<'p> Checker<'p> {
                     Some(_) => {}
                     None => {
                         if let Some(builtin) = Builtin::lookup(&name.text, context.is_stdlib) {
-                            return self.call_function(context, Callee::Builtin(builtin), &name.text, &arguments, span, expected);
+                            return self.call_function(
+                                context,
+                                Callee::Builtin(builtin),
+                                &name.text,
+                                &arguments,
+                                span,
+                                expected,
+                            );
                         }
                     }
                 }
@@ -1397,7 +1511,14 @@ impl<'p> Checker<'p> {
             _ => {}
         }
         let callee_type = self.value(context, callee, None);
-        self.call_function(context, Callee::Value(callee_type), "this function", &arguments, span, expected)
+        self.call_function(
+            context,
+            Callee::Value(callee_type),
+            "this function",
+            &arguments,
+            span,
+            expected,
+        )
     }
 
     /// `object.field(args)`: a function value stored in a field, or method syntax.
@@ -1416,7 +1537,12 @@ impl<'p> Checker<'p> {
             return Type::Error;
         }
         if let Type::Struct(id) = &object_type
-            && let Some(info) = self.items.struct_info(*id).fields.iter().find(|known| known.name == field.text)
+            && let Some(info) = self
+                .items
+                .struct_info(*id)
+                .fields
+                .iter()
+                .find(|known| known.name == field.text)
         {
             let ty = info.ty.clone();
             return self.call_function(context, Callee::Value(ty), &field.text, args, span, expected);
@@ -1437,8 +1563,13 @@ impl<'p> Checker<'p> {
                 let info = self.items.function(id);
                 if info.is_pub
                     && info.module == *target
-                    && info.params.first().is_some_and(|first| object_type.is_assignable_to(first))
-                    && !candidates.iter().any(|(callee, _)| matches!(callee, Callee::Function(known) if *known == id))
+                    && info
+                        .params
+                        .first()
+                        .is_some_and(|first| object_type.is_assignable_to(first))
+                    && !candidates
+                        .iter()
+                        .any(|(callee, _)| matches!(callee, Callee::Function(known) if *known == id))
                 {
                     candidates.push((Callee::Function(id), format!("{}.{}", import_name.text, field.text)));
                 }
@@ -1501,7 +1632,10 @@ impl<'p> Checker<'p> {
             Code::WrongArgumentCount,
             context.file,
             span,
-            format!("`{name}` takes {expected} argument{plural} but {} were given", args.len()),
+            format!(
+                "`{name}` takes {expected} argument{plural} but {} were given",
+                args.len()
+            ),
         )
         .with_label(format!("expected {expected} argument{plural}"));
         self.check_arguments_only(context, args);

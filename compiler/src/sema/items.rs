@@ -116,10 +116,17 @@ impl Checker<'_> {
                         Code::DuplicateDefinition
                     };
                     self.diagnostics.push(
-                        Diagnostic::error(what, file, name.span, format!("`{}` is defined more than once", name.text))
-                            .with_label("defined again here")
-                            .with_secondary(file, previous, "first defined here")
-                            .with_help("items of one module (functions, structs, variables and imports) need distinct names"),
+                        Diagnostic::error(
+                            what,
+                            file,
+                            name.span,
+                            format!("`{}` is defined more than once", name.text),
+                        )
+                        .with_label("defined again here")
+                        .with_secondary(file, previous, "first defined here")
+                        .with_help(
+                            "items of one module (functions, structs, variables and imports) need distinct names",
+                        ),
                     );
                     continue;
                 }
@@ -151,8 +158,7 @@ impl Checker<'_> {
             for item in &module.ast.items {
                 match item {
                     ast::Item::Struct(declaration) => {
-                        let Some(ModuleItem::Struct(id)) = self.scope_item(module_id, &declaration.name.text)
-                        else {
+                        let Some(ModuleItem::Struct(id)) = self.scope_item(module_id, &declaration.name.text) else {
                             continue;
                         };
                         if self.items.struct_info(id).span != declaration.name.span {
@@ -170,28 +176,18 @@ impl Checker<'_> {
                                         format!("field `{}` is declared twice", field.name.text),
                                     )
                                     .with_label("declared again here")
-                                    .with_secondary(module.file, previous.span, "first declared here"),
+                                    .with_secondary(
+                                        module.file,
+                                        previous.span,
+                                        "first declared here",
+                                    ),
                                 );
                                 continue;
-                            }
-                            if ty == Type::Struct(id) {
-                                self.diagnostics.push(
-                                    Diagnostic::error(
-                                        Code::RecursiveStruct,
-                                        module.file,
-                                        field.ty.span,
-                                        format!("struct `{}` contains itself", declaration.name.text),
-                                    )
-                                    .with_label("this field would always need another instance")
-                                    .with_help(format!(
-                                        "make the field optional: `{}: ?{}`",
-                                        field.name.text, declaration.name.text
-                                    )),
-                                );
                             }
                             fields.push(FieldInfo {
                                 name: field.name.text.clone(),
                                 ty,
+                                type_span: field.ty.span,
                                 has_default: field.default.is_some(),
                                 span: field.name.span,
                             });
@@ -199,8 +195,7 @@ impl Checker<'_> {
                         self.items.structs[id.0 as usize].fields = fields;
                     }
                     ast::Item::Function(declaration) => {
-                        let Some(ModuleItem::Function(id)) = self.scope_item(module_id, &declaration.name.text)
-                        else {
+                        let Some(ModuleItem::Function(id)) = self.scope_item(module_id, &declaration.name.text) else {
                             continue;
                         };
                         if self.items.function(id).span != declaration.name.span {
@@ -217,8 +212,7 @@ impl Checker<'_> {
                         info.result = result;
                     }
                     ast::Item::Variable(declaration) => {
-                        let Some(ModuleItem::Variable(id)) = self.scope_item(module_id, &declaration.name.text)
-                        else {
+                        let Some(ModuleItem::Variable(id)) = self.scope_item(module_id, &declaration.name.text) else {
                             continue;
                         };
                         if self.items.variable(id).span != declaration.name.span {
@@ -231,6 +225,80 @@ impl Checker<'_> {
                     }
                     ast::Item::Import(_) => {}
                 }
+            }
+        }
+    }
+
+    /// A struct that contains itself through fields of struct type (not through an optional,
+    /// array or map) could never be constructed: every instance would need another first.
+    pub(super) fn check_struct_cycles(&mut self) {
+        let count = self.items.structs.len();
+        let mut reported = vec![false; count];
+        for start in 0..count {
+            if reported[start] {
+                continue;
+            }
+            let fields = self.items.structs[start].fields.clone();
+            for field in &fields {
+                let Type::Struct(first) = field.ty else { continue };
+                // Breadth-first search from the field's struct back to `start`.
+                let mut parent: Vec<Option<usize>> = vec![None; count];
+                let mut queue = std::collections::VecDeque::from([first.0 as usize]);
+                let mut seen = vec![false; count];
+                seen[first.0 as usize] = true;
+                let mut found = first.0 as usize == start;
+                while let Some(current) = queue.pop_front() {
+                    if found {
+                        break;
+                    }
+                    for next_field in &self.items.structs[current].fields {
+                        let Type::Struct(next) = next_field.ty else { continue };
+                        let next = next.0 as usize;
+                        if !seen[next] {
+                            seen[next] = true;
+                            parent[next] = Some(current);
+                            if next == start {
+                                found = true;
+                                break;
+                            }
+                            queue.push_back(next);
+                        }
+                    }
+                }
+                if !found {
+                    continue;
+                }
+                let mut path = Vec::new();
+                let mut node = parent[start];
+                while let Some(current) = node {
+                    path.push(current);
+                    reported[current] = true;
+                    node = parent[current];
+                }
+                path.reverse();
+                reported[start] = true;
+                let info = &self.items.structs[start];
+                let name = info.name.clone();
+                let through: Vec<String> = path
+                    .iter()
+                    .filter(|&&index| index != start)
+                    .map(|&index| format!("`{}`", self.items.structs[index].name))
+                    .collect();
+                let message = if through.is_empty() {
+                    format!("struct `{name}` contains itself")
+                } else {
+                    format!("struct `{name}` contains itself through {}", through.join(", "))
+                };
+                self.diagnostics.push(
+                    Diagnostic::error(Code::RecursiveStruct, info.file, field.type_span, message)
+                        .with_label("every instance would need another one first")
+                        .with_help(format!(
+                            "make a field on the cycle optional, for example `{}: ?{}`",
+                            field.name,
+                            self.items.display(&field.ty)
+                        )),
+                );
+                break;
             }
         }
     }
@@ -272,13 +340,9 @@ impl Checker<'_> {
                                 .filter(|(_, item)| matches!(item, ModuleItem::Struct(_)))
                                 .map(|(name, _)| name.clone()),
                         );
-                        let mut diagnostic = Diagnostic::error(
-                            Code::UnknownType,
-                            file,
-                            name.span,
-                            format!("unknown type `{text}`"),
-                        )
-                        .with_label("not a type in scope");
+                        let mut diagnostic =
+                            Diagnostic::error(Code::UnknownType, file, name.span, format!("unknown type `{text}`"))
+                                .with_label("not a type in scope");
                         if let Some(suggestion) = super::check::closest(text, candidates.iter().map(String::as_str)) {
                             diagnostic = diagnostic.with_help(format!("did you mean `{suggestion}`?"));
                         }
@@ -297,7 +361,13 @@ impl Checker<'_> {
                 match self.scope_item(target, &name.text) {
                     Some(ModuleItem::Struct(id)) => {
                         if !self.items.struct_info(id).is_pub {
-                            self.private_item(file, name, &module_name.text, self.items.struct_info(id).file, self.items.struct_info(id).span);
+                            self.private_item(
+                                file,
+                                name,
+                                &module_name.text,
+                                self.items.struct_info(id).file,
+                                self.items.struct_info(id).span,
+                            );
                         }
                         Type::Struct(id)
                     }
@@ -324,7 +394,10 @@ impl Checker<'_> {
                             Code::InvalidMapKey,
                             file,
                             key.span,
-                            format!("a map key must be `int` or `str`, not `{}`", self.items.display(&key_type)),
+                            format!(
+                                "a map key must be `int` or `str`, not `{}`",
+                                self.items.display(&key_type)
+                            ),
                         )
                         .with_label("invalid key type"),
                     );
@@ -335,9 +408,14 @@ impl Checker<'_> {
                 let inner_type = self.resolve_type(module, inner);
                 if let Type::Optional(_) = inner_type {
                     self.diagnostics.push(
-                        Diagnostic::error(Code::NestedOptional, file, ty.span, "an optional of an optional is not allowed")
-                            .with_label("nested `?`")
-                            .with_help("one `?` already allows `nil`"),
+                        Diagnostic::error(
+                            Code::NestedOptional,
+                            file,
+                            ty.span,
+                            "an optional of an optional is not allowed",
+                        )
+                        .with_label("nested `?`")
+                        .with_help("one `?` already allows `nil`"),
                     );
                     return inner_type;
                 }
@@ -345,7 +423,9 @@ impl Checker<'_> {
             }
             ast::TypeExprKind::Function(params, result) => {
                 let params = params.iter().map(|param| self.resolve_type(module, param)).collect();
-                let result = result.as_ref().map(|result| Box::new(self.resolve_type(module, result)));
+                let result = result
+                    .as_ref()
+                    .map(|result| Box::new(self.resolve_type(module, result)));
                 Type::Function(params, result)
             }
             ast::TypeExprKind::Error => Type::Error,

@@ -79,7 +79,10 @@ pub struct FieldInfo {
     pub name: String,
     pub ty: Type,
     pub has_default: bool,
+    /// The field's name in the declaration.
     pub span: Span,
+    /// The field's written type in the declaration.
+    pub type_span: Span,
 }
 
 #[derive(Clone, Debug)]

@@ -82,7 +82,10 @@ pub struct TypeExpr {
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum TypeExprKind {
-    Named { module: Option<Name>, name: Name },
+    Named {
+        module: Option<Name>,
+        name: Name,
+    },
     Array(Box<TypeExpr>),
     Map(Box<TypeExpr>, Box<TypeExpr>),
     Optional(Box<TypeExpr>),

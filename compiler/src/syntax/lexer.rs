@@ -175,6 +175,9 @@ struct Lexer<'src> {
     file: FileId,
     tokens: Vec<(Token<'src>, Span)>,
     diagnostics: Vec<Diagnostic>,
+    /// Set by problems after which the token stream cannot be parsed meaningfully: an
+    /// unterminated string swallows the rest of the file.
+    fatal: bool,
 }
 
 /// Splits a file into tokens. Never fails: problems become diagnostics and `Token::Error`.
@@ -184,14 +187,15 @@ pub fn lex(source: &str, file: FileId) -> Lexed<'_> {
         file,
         tokens: Vec::with_capacity(source.len() / 4),
         diagnostics: Vec::new(),
+        fatal: false,
     };
     lexer.lex_tokens(0, Mode::File);
     let raw_tokens = std::mem::take(&mut lexer.tokens);
-    let (tokens, fatal) = lexer.significant_newlines_and_nesting(raw_tokens);
+    let (tokens, nesting_fatal) = lexer.significant_newlines_and_nesting(raw_tokens);
     Lexed {
         tokens,
         diagnostics: lexer.diagnostics,
-        fatal,
+        fatal: lexer.fatal || nesting_fatal,
     }
 }
 
@@ -328,7 +332,12 @@ impl<'src> Lexer<'src> {
     fn integer(&mut self, text: &'src str, radix: u32, start: usize, end: usize) -> Token<'src> {
         let digits = if radix == 10 { text } else { &text[2..] };
         if let Some(problem) = digit_group_problem(digits) {
-            self.error(Code::MalformedNumber, start, end, format!("malformed number literal: {problem}"));
+            self.error(
+                Code::MalformedNumber,
+                start,
+                end,
+                format!("malformed number literal: {problem}"),
+            );
             return Token::Int(0);
         }
         let cleaned: String = digits.chars().filter(|&c| c != '_').collect();
@@ -376,7 +385,12 @@ impl<'src> Lexer<'src> {
             }
         }
         if let Some(problem) = problem {
-            self.error(Code::MalformedNumber, start, end, format!("malformed number literal: {problem}"));
+            self.error(
+                Code::MalformedNumber,
+                start,
+                end,
+                format!("malformed number literal: {problem}"),
+            );
             return Token::Float(0.0);
         }
         let cleaned: String = text.chars().filter(|&c| c != '_').collect();
@@ -404,14 +418,10 @@ impl<'src> Lexer<'src> {
         let mut interpolated = false;
         loop {
             let Some(&byte) = bytes.get(position) else {
-                self.error(
-                    Code::UnterminatedString,
-                    open,
-                    open + 1,
-                    "unterminated string literal",
-                )
-                .primary
-                .message = "this string is never closed".into();
+                self.error(Code::UnterminatedString, open, open + 1, "unterminated string literal")
+                    .primary
+                    .message = "this string is never closed".into();
+                self.fatal = true;
                 return self.source.len();
             };
             match byte {
@@ -464,6 +474,7 @@ impl<'src> Lexer<'src> {
                         )
                         .primary
                         .message = "this `{` is never closed".into();
+                        self.fatal = true;
                         return self.source.len();
                     }
                     if self.tokens.len() == tokens_before {
@@ -474,6 +485,11 @@ impl<'src> Lexer<'src> {
                             "empty interpolation in string literal",
                         )
                         .help = Some(r"write `\{` for a literal brace".into());
+                        // Drop the empty `{}` so the parser does not report it again.
+                        self.tokens.pop();
+                        position = close + 1;
+                        text_start = position;
+                        continue;
                     }
                     self.push(Token::InterpEnd, close, close + 1);
                     position = close + 1;
@@ -490,35 +506,71 @@ impl<'src> Lexer<'src> {
         raw_tokens: Vec<(Token<'src>, Span)>,
     ) -> (Vec<(Token<'src>, Span)>, bool) {
         let mut tokens: Vec<(Token<'src>, Span)> = Vec::with_capacity(raw_tokens.len());
-        let mut open: Vec<Token<'src>> = Vec::new();
+        let mut open: Vec<(Token<'src>, Span)> = Vec::new();
         let mut prefix_run = 0usize;
         for (index, &(token, span)) in raw_tokens.iter().enumerate() {
             match token {
                 Token::Newline => {
-                    let in_block = matches!(open.last(), None | Some(Token::LBrace));
+                    let in_block = matches!(open.last(), None | Some((Token::LBrace, _)));
                     let after_end = tokens.last().is_some_and(|(previous, _)| previous.can_end_statement());
                     let next = raw_tokens[index + 1..]
                         .iter()
                         .map(|(token, _)| *token)
                         .find(|token| *token != Token::Newline);
-                    let before_close = matches!(
-                        next,
-                        None | Some(Token::RBrace | Token::RParen | Token::RBracket)
-                    );
+                    let before_close = matches!(next, None | Some(Token::RBrace | Token::RParen | Token::RBracket));
                     if in_block && after_end && !before_close {
                         tokens.push((token, span));
                     }
                     continue;
                 }
                 Token::LParen | Token::LBracket | Token::LBrace | Token::InterpStart => {
-                    open.push(token);
+                    open.push((token, span));
                     if open.len() > MAX_NESTING {
                         self.nesting_error(span);
                         return (tokens, true);
                     }
                 }
                 Token::RParen | Token::RBracket | Token::RBrace | Token::InterpEnd => {
-                    open.pop();
+                    let expected_opener = match token {
+                        Token::RParen => Token::LParen,
+                        Token::RBracket => Token::LBracket,
+                        Token::RBrace => Token::LBrace,
+                        _ => Token::InterpStart,
+                    };
+                    match open.pop() {
+                        Some((opener, _)) if opener == expected_opener => {}
+                        Some((opener, opener_span)) => {
+                            let closer = closing_text(opener);
+                            self.diagnostics.push(
+                                Diagnostic::error(
+                                    Code::UnbalancedDelimiter,
+                                    self.file,
+                                    span,
+                                    format!("mismatched closing delimiter {token}"),
+                                )
+                                .with_label(format!("expected {closer} here"))
+                                .with_secondary(
+                                    self.file,
+                                    opener_span,
+                                    "unclosed delimiter opened here",
+                                ),
+                            );
+                            return (tokens, true);
+                        }
+                        None => {
+                            self.diagnostics.push(
+                                Diagnostic::error(
+                                    Code::UnbalancedDelimiter,
+                                    self.file,
+                                    span,
+                                    format!("unexpected closing delimiter {token}"),
+                                )
+                                .with_label("nothing is open here to close")
+                                .with_help("remove it, or check that every `{` before it is closed once"),
+                            );
+                            return (tokens, true);
+                        }
+                    }
                 }
                 _ => {}
             }
@@ -533,6 +585,25 @@ impl<'src> Lexer<'src> {
             }
             tokens.push((token, span));
         }
+        if !self.fatal
+            && let Some(&(opener, opener_span)) = open.last()
+        {
+            let end = self.source.len();
+            self.diagnostics.push(
+                Diagnostic::error(
+                    Code::UnbalancedDelimiter,
+                    self.file,
+                    opener_span,
+                    format!("unclosed delimiter {opener}"),
+                )
+                .with_label(format!(
+                    "this is never closed; expected {} before the end of the file",
+                    closing_text(opener)
+                ))
+                .with_secondary(self.file, Span::new(end, end), "the file ends here"),
+            );
+            return (tokens, true);
+        }
         (tokens, false)
     }
 
@@ -544,6 +615,14 @@ impl<'src> Lexer<'src> {
             format!("nesting is deeper than the limit of {MAX_NESTING}"),
         )
         .help = Some("split the expression or block into smaller functions".into());
+    }
+}
+
+fn closing_text(opener: Token<'_>) -> &'static str {
+    match opener {
+        Token::LParen => "`)`",
+        Token::LBracket => "`]`",
+        _ => "`}`",
     }
 }
 

@@ -30,7 +30,15 @@ pub fn parse(tokens: &[(Token<'_>, Span)], source_len: usize, file: FileId) -> (
     let end_of_input = SimpleSpan::from(source_len..source_len);
     let input = tokens.as_slice().map(end_of_input, |(token, span)| (token, span));
     let (module, errors) = module_parser().parse(input).into_output_errors();
-    let diagnostics = errors.into_iter().map(|error| syntax_diagnostic(error, file)).collect();
+    // An invalid token has been reported by the lexer already; and recovery can report the
+    // same place twice, so keep only the first error at each offset.
+    let mut seen_offsets = std::collections::HashSet::new();
+    let diagnostics = errors
+        .into_iter()
+        .filter(|error| error.found() != Some(&Token::Error))
+        .filter(|error| seen_offsets.insert(error.span().start))
+        .map(|error| syntax_diagnostic(error, file))
+        .collect();
     (module.unwrap_or_default(), diagnostics)
 }
 
@@ -55,6 +63,7 @@ fn syntax_diagnostic(error: Rich<'_, Token<'_>, SimpleSpan>, file: FileId) -> Di
         .collect();
     expected.sort();
     expected.dedup();
+    simplify_expected(&mut expected);
     let label = match expected.len() {
         0 => "unexpected here".to_string(),
         1 => format!("expected {}", expected[0]),
@@ -64,6 +73,30 @@ fn syntax_diagnostic(error: Rich<'_, Token<'_>, SimpleSpan>, file: FileId) -> Di
         }
     };
     Diagnostic::error(Code::Syntax, file, span, format!("unexpected {found}")).with_label(label)
+}
+
+/// Shortens a list of expected things to what helps a reader: the tokens that merely start
+/// an expression or continue one with an operator are summarized.
+fn simplify_expected(expected: &mut Vec<String>) {
+    const STARTS_EXPRESSION: &[&str] = &["`-`", "`~`", "`not`", "`(`", "`[`", "`{`"];
+    const OPERATORS: &[&str] = &[
+        "`!=`", "`!`", "`%`", "`&`", "`(`", "`*`", "`+`", "`-`", "`.`", "`/`", "`<<`", "`<=`", "`<`", "`==`", "`>=`",
+        "`>>`", "`>`", "`[`", "`^`", "`and`", "`or`", "`|`",
+    ];
+    let mentions_expression = expected
+        .iter()
+        .any(|item| item == "an expression" || item == "a statement" || item.starts_with("an item"));
+    if mentions_expression {
+        expected.retain(|item| !STARTS_EXPRESSION.contains(&item.as_str()));
+    }
+    let operator_count = expected
+        .iter()
+        .filter(|item| OPERATORS.contains(&item.as_str()))
+        .count();
+    if operator_count >= 4 {
+        expected.retain(|item| !OPERATORS.contains(&item.as_str()));
+        expected.insert(0, "an operator".to_string());
+    }
 }
 
 fn binary(op: BinaryOp, lhs: Expr, rhs: Expr) -> Expr {
@@ -480,30 +513,32 @@ where
                     .or_not(),
             )
             .then(block.clone())
-            .validate(|((((first, second), iterable), range), body), extra, emitter| match range {
-                Some((inclusive, end)) => {
-                    if let Some(second) = &second {
-                        emitter.emit(Rich::custom(
-                            SimpleSpan::from(second.span.range()),
-                            "a `for` over a range binds one variable",
-                        ));
+            .validate(
+                |((((first, second), iterable), range), body), extra, emitter| match range {
+                    Some((inclusive, end)) => {
+                        if let Some(second) = &second {
+                            emitter.emit(Rich::custom(
+                                SimpleSpan::from(second.span.range()),
+                                "a `for` over a range binds one variable",
+                            ));
+                        }
+                        let _ = extra;
+                        StatementKind::ForRange {
+                            variable: first,
+                            start: iterable,
+                            end,
+                            inclusive,
+                            body,
+                        }
                     }
-                    let _ = extra;
-                    StatementKind::ForRange {
-                        variable: first,
-                        start: iterable,
-                        end,
-                        inclusive,
+                    None => StatementKind::ForEach {
+                        first,
+                        second,
+                        iterable,
                         body,
-                    }
-                }
-                None => StatementKind::ForEach {
-                    first,
-                    second,
-                    iterable,
-                    body,
+                    },
                 },
-            });
+            );
         let return_statement = just(Token::Return)
             .ignore_then(expr.clone().or_not())
             .map(StatementKind::Return);
@@ -515,13 +550,12 @@ where
             just(Token::SlashAssign).to(Some(BinaryOp::Divide)),
             just(Token::PercentAssign).to(Some(BinaryOp::Remainder)),
         ));
-        let expression_statement = expr
-            .clone()
-            .then(assign_operator.then(expr.clone()).or_not())
-            .map(|(target, assignment)| match assignment {
+        let expression_statement = expr.clone().then(assign_operator.then(expr.clone()).or_not()).map(
+            |(target, assignment)| match assignment {
                 Some((op, value)) => StatementKind::Assign { target, op, value },
                 None => StatementKind::Expr(target),
-            });
+            },
+        );
         let simple_statement = choice((
             let_statement,
             while_statement,
@@ -537,7 +571,7 @@ where
         });
         let statement = if_statement
             .or(simple_statement)
-            .then_ignore(statement_end.clone())
+            .then_ignore(statement_end)
             .recover_with(via_parser(
                 skip_balanced()
                     .map_with(|_, extra| Statement {
@@ -567,14 +601,12 @@ where
     })
     .boxed();
 
-    let import = just(Token::Import)
-        .ignore_then(ident)
-        .map_with(|module, extra| {
-            Item::Import(Import {
-                module,
-                span: span_of(extra.span()),
-            })
-        });
+    let import = just(Token::Import).ignore_then(ident).map_with(|module, extra| {
+        Item::Import(Import {
+            module,
+            span: span_of(extra.span()),
+        })
+    });
     let field_declaration = ident
         .then_ignore(just(Token::Colon))
         .then(ty.clone())
@@ -674,9 +706,7 @@ where
         .or(public_item)
         .map(Some)
         .then_ignore(item_end)
-        .recover_with(via_parser(
-            skip_balanced().to(None).then_ignore(separator.repeated()),
-        ))
+        .recover_with(via_parser(skip_balanced().to(None).then_ignore(separator.repeated())))
         .labelled("an item (`fn`, `struct`, `let`, `var` or `import`)");
     separator
         .repeated()
