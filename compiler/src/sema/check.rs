@@ -195,7 +195,7 @@ impl<'p> Checker<'p> {
                 context.file,
                 end,
                 format!(
-                    "function `{}` may end without returning a `{result}`",
+                    "function `{}` may end without returning a value of type `{result}`",
                     declaration.name.text
                 ),
             )
@@ -203,7 +203,7 @@ impl<'p> Checker<'p> {
             .with_secondary(
                 context.file,
                 declaration.result.as_ref().map_or(declaration.name.span, |ty| ty.span),
-                format!("the function promises a `{result}`"),
+                format!("the function promises to return `{result}`"),
             )
             .with_help("add a `return` on every path, or end with `panic(...)`");
         }

@@ -72,7 +72,16 @@ fn syntax_diagnostic(error: Rich<'_, Token<'_>, SimpleSpan>, file: FileId) -> Di
             format!("expected {} or {last}", expected.join(", "))
         }
     };
-    Diagnostic::error(Code::Syntax, file, span, format!("unexpected {found}")).with_label(label)
+    let diagnostic = Diagnostic::error(Code::Syntax, file, span, format!("unexpected {found}")).with_label(label);
+    match error.found() {
+        Some(Token::Else) => {
+            diagnostic.with_help("write `} else {` on one line: a newline after `}` ends the `if` statement")
+        }
+        Some(Token::LBrace) => diagnostic.with_help(
+            "a struct literal in the head of `if`, `while` or `for` must be put in parentheses: `if p == (P { x: 1 }) {`",
+        ),
+        _ => diagnostic,
+    }
 }
 
 /// Shortens a list of expected things to what helps a reader: the tokens that merely start
