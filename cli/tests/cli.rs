@@ -1,0 +1,139 @@
+//! The `lang` command as users run it: arguments, exit codes and where output goes
+//! (LANGUAGE.md section 8).
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn lang(arguments: &[&str], folder: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_lang"))
+        .args(arguments)
+        .current_dir(folder)
+        .env_remove("NO_COLOR")
+        .output()
+        .expect("the lang binary runs")
+}
+
+/// A fresh folder for one test's files.
+fn scratch(name: &str) -> PathBuf {
+    let folder = std::env::temp_dir().join(format!("lang-cli-test-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&folder);
+    std::fs::create_dir_all(&folder).expect("temp folder");
+    folder
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+#[test]
+fn a_valid_program_exits_0_and_prints_nothing() {
+    let folder = scratch("valid");
+    std::fs::write(folder.join("main.ln"), "fn main() {\n    print(\"hi\")\n}\n").unwrap();
+    let output = lang(&["check", "main.ln"], &folder);
+    assert_eq!(output.status.code(), Some(0));
+    assert!(
+        output.stdout.is_empty() && output.stderr.is_empty(),
+        "{}",
+        text(&output.stderr)
+    );
+}
+
+#[test]
+fn errors_exit_1_with_file_line_and_column_in_plain_text() {
+    let folder = scratch("errors");
+    std::fs::write(
+        folder.join("main.ln"),
+        "fn main() {\n    let x: int = 1.5\n    print(y)\n}\n",
+    )
+    .unwrap();
+    let output = lang(&["check", "main.ln"], &folder);
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = text(&output.stderr);
+    assert!(stderr.contains("main.ln:2:18"), "{stderr}");
+    assert!(stderr.contains("main.ln:3:11"), "{stderr}");
+    assert!(stderr.contains("E0300") && stderr.contains("E0200"), "{stderr}");
+    assert!(
+        !stderr.contains('\u{1b}'),
+        "no colour when stderr is not a terminal: {stderr}"
+    );
+    assert!(output.stdout.is_empty());
+}
+
+#[test]
+fn flags_may_come_after_the_file() {
+    let folder = scratch("flag-after");
+    std::fs::write(folder.join("main.ln"), "fn main() {}\n").unwrap();
+    assert_eq!(lang(&["check", "main.ln", "--bogus"], &folder).status.code(), Some(2));
+    assert_eq!(lang(&["check", "--bogus", "main.ln"], &folder).status.code(), Some(2));
+}
+
+#[test]
+fn unreadable_inputs_get_one_line_and_exit_1() {
+    let folder = scratch("unreadable");
+    std::fs::create_dir_all(folder.join("dir.ln")).unwrap();
+    std::fs::write(folder.join("latin1.ln"), b"fn main() { print(\"caf\xe9\") }\n").unwrap();
+    for (file, expected) in [
+        ("missing.ln", "no such file"),
+        ("dir.ln", "directory"),
+        ("latin1.ln", "UTF-8"),
+    ] {
+        let output = lang(&["check", file], &folder);
+        assert_eq!(output.status.code(), Some(1), "{file}");
+        let stderr = text(&output.stderr);
+        assert_eq!(stderr.lines().count(), 1, "{file}: {stderr}");
+        assert!(
+            stderr.starts_with("error: ") && stderr.contains(expected),
+            "{file}: {stderr}"
+        );
+    }
+}
+
+#[test]
+fn bad_usage_exits_2() {
+    let folder = scratch("usage");
+    for arguments in [&[][..], &["check"], &["frobnicate", "x.ln"], &["--no-such-flag"]] {
+        let output = lang(arguments, &folder);
+        assert_eq!(output.status.code(), Some(2), "{arguments:?}: {}", text(&output.stderr));
+    }
+}
+
+#[test]
+fn help_and_version_print_to_stdout() {
+    let folder = scratch("help");
+    let help = lang(&["--help"], &folder);
+    assert_eq!(help.status.code(), Some(0));
+    assert!(text(&help.stdout).contains("check"));
+    let version = lang(&["--version"], &folder);
+    assert_eq!(version.status.code(), Some(0));
+    assert!(text(&version.stdout).starts_with("lang "));
+    let check_help = lang(&["check", "--help"], &folder);
+    assert_eq!(check_help.status.code(), Some(0));
+}
+
+#[test]
+fn imports_are_found_next_to_the_main_file_from_any_working_directory() {
+    let folder = scratch("imports");
+    std::fs::create_dir_all(folder.join("game")).unwrap();
+    std::fs::write(
+        folder.join("game/main.ln"),
+        "import world\nimport strings\n\nfn main() {\n    print(world.size())\n    print(strings.join([\"a\"], \",\"))\n}\n",
+    )
+    .unwrap();
+    std::fs::write(
+        folder.join("game/world.ln"),
+        "pub fn size() -> int {\n    return 3\n}\n",
+    )
+    .unwrap();
+    let output = lang(&["check", "game/main.ln"], &folder);
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+}
+
+#[test]
+fn deep_nesting_is_a_diagnostic_not_a_crash() {
+    let folder = scratch("nesting");
+    let source = format!("fn main() {{ print({}1{}) }}\n", "(".repeat(10_000), ")".repeat(10_000));
+    std::fs::write(folder.join("main.ln"), source).unwrap();
+    let output = lang(&["check", "main.ln"], &folder);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(text(&output.stderr).contains("E0007"));
+}
