@@ -37,6 +37,7 @@ impl Case {
             let mut files: Vec<PathBuf> = std::fs::read_dir(&path)
                 .expect("case folder is readable")
                 .filter_map(Result::ok)
+                .filter(|entry| entry.path().is_file())
                 .map(|entry| PathBuf::from(entry.file_name()))
                 .filter(|file| file.extension().is_some_and(|extension| extension == "ln"))
                 .collect();

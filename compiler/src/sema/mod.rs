@@ -289,3 +289,73 @@ fn resolve_import(
     );
     None
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+    use std::path::Path;
+
+    use super::*;
+
+    struct Files(HashMap<&'static str, &'static str>);
+
+    impl SourceLoader for Files {
+        fn load(&mut self, path: &Path) -> Result<String, LoadError> {
+            let name = path.to_string_lossy();
+            self.0
+                .get(name.as_ref())
+                .map(|text| text.to_string())
+                .ok_or(LoadError::NotFound)
+        }
+    }
+
+    fn module_names(checked: &CheckedProgram, order: &[ModuleId]) -> Vec<String> {
+        order
+            .iter()
+            .map(|id| checked.program.module(*id).name.clone())
+            .collect()
+    }
+
+    #[test]
+    fn initialization_order_is_depth_first_post_order_skipping_cycles() {
+        let mut files = Files(HashMap::from([
+            ("main.ln", "import a\nimport c\nfn main() {}\n"),
+            ("a.ln", "import b\n"),
+            ("b.ln", "import a\n"),
+            ("c.ln", "import b\n"),
+        ]));
+        let checked = check_program(Path::new("main.ln"), &mut files).unwrap();
+        assert!(!checked.has_errors(), "{:?}", checked.diagnostics);
+        let order = checked.program.initialization_order();
+        assert_eq!(module_names(&checked, &order), ["b", "a", "c", "main"]);
+    }
+
+    #[test]
+    fn a_sibling_file_wins_over_the_standard_library() {
+        let mut files = Files(HashMap::from([
+            ("main.ln", "import math\nfn main() { print(math.mine()) }\n"),
+            ("math.ln", "pub fn mine() -> int { return 1 }\n"),
+        ]));
+        let checked = check_program(Path::new("main.ln"), &mut files).unwrap();
+        assert!(!checked.has_errors(), "{:?}", checked.diagnostics);
+        assert!(!checked.program.modules[1].is_stdlib);
+    }
+
+    #[test]
+    fn interfaces_change_only_when_exports_change() {
+        let check = |library: &'static str| {
+            let mut files = Files(HashMap::from([
+                ("main.ln", "import lib\nfn main() {}\n"),
+                ("lib.ln", library),
+            ]));
+            check_program(Path::new("main.ln"), &mut files).unwrap().interfaces[1].hash_value()
+        };
+        let original = check("pub fn f(x: int) -> int { return x }\nfn private() {}\n");
+        let body_changed = check("pub fn f(x: int) -> int { return x + 1 }\nfn private() {}\n");
+        let private_changed = check("pub fn f(x: int) -> int { return x }\nfn private(y: int) {}\n");
+        let signature_changed = check("pub fn f(x: float) -> int { return 1 }\nfn private() {}\n");
+        assert_eq!(original, body_changed);
+        assert_eq!(original, private_changed);
+        assert_ne!(original, signature_changed);
+    }
+}
