@@ -174,10 +174,12 @@ impl<'p> Checker<'p> {
                 )
                 .with_secondary(context.file, previous, "first declared here");
             }
+            // Parameters may be reassigned inside the body, as in Go, C or Lua: the language
+            // has no way to declare them mutable, and copying each into a `var` helps nobody.
             context.locals.push(Local {
                 name: param.name.text.clone(),
                 ty: ty.clone(),
-                mutable: false,
+                mutable: true,
                 span: param.name.span,
             });
         }
@@ -1862,6 +1864,10 @@ impl<'p> Checker<'p> {
 fn comparable(lhs: &Type, rhs: &Type) -> bool {
     match (lhs, rhs) {
         (Type::Nil, Type::Optional(_)) | (Type::Optional(_), Type::Nil) => true,
+        // `?T == T` compares a present value with `T`'s equality; `nil` is unequal to any `T`.
+        (Type::Optional(inner), other) | (other, Type::Optional(inner)) if **inner == *other => {
+            !matches!(other, Type::Function(..))
+        }
         (Type::Function(..), _) | (_, Type::Function(..)) | (Type::Void, _) | (_, Type::Void) => false,
         (Type::Nil, Type::Nil) => false,
         _ => lhs == rhs,
