@@ -31,7 +31,7 @@ pub struct Lexed<'src> {
 }
 
 #[derive(Logos, Clone, Copy, Debug, PartialEq)]
-#[logos(skip r"[ \t\r\f]+")]
+#[logos(skip r"[ \t\r\f\u{feff}]+")]
 #[logos(skip(r"//[^\n]*", allow_greedy = true))]
 enum Raw {
     #[token("\n")]
