@@ -137,3 +137,27 @@ fn deep_nesting_is_a_diagnostic_not_a_crash() {
     assert_eq!(output.status.code(), Some(1));
     assert!(text(&output.stderr).contains("E0007"));
 }
+
+#[test]
+fn every_example_checks_clean() {
+    let examples = Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples");
+    let mut checked = 0;
+    for entry in std::fs::read_dir(&examples)
+        .expect("examples folder")
+        .filter_map(Result::ok)
+    {
+        let path = entry.path();
+        if path.extension().is_some_and(|extension| extension == "ln") {
+            let output = lang(&["check", path.to_str().unwrap()], &examples);
+            assert_eq!(
+                output.status.code(),
+                Some(0),
+                "{}: {}",
+                path.display(),
+                text(&output.stderr)
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked >= 3, "expected at least three examples, found {checked}");
+}
