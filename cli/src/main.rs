@@ -1,13 +1,5 @@
-//! The `lang` command line: parses the arguments and hands over to one subcommand.
+//! The `lang` binary: everything happens in the library, so tests can run the same code.
 
-mod cli;
-mod commands;
-mod output;
-
-use std::process::ExitCode;
-
-fn main() -> ExitCode {
-    output::install_panic_hook();
-    let arguments = cli::parse();
-    commands::dispatch(arguments)
+fn main() -> std::process::ExitCode {
+    lang::main()
 }

@@ -1,6 +1,7 @@
 //! One module per subcommand; this file only dispatches.
 
 mod check;
+mod run;
 
 use std::process::ExitCode;
 
@@ -10,6 +11,8 @@ use crate::cli::{Arguments, Command};
 pub const EXIT_COMPILE_ERROR: u8 = 1;
 /// The exit code when `lang` itself failed (an internal error).
 pub const EXIT_INTERNAL_ERROR: u8 = 101;
+/// The exit code of bad usage: an unknown flag, a bad `LANG_HMR` value.
+pub const EXIT_USAGE: u8 = 2;
 
 /// The compiler recurses over the syntax tree; run it on a thread with a stack large enough
 /// for any program within the nesting limits (the memory is only reserved, not used).
@@ -18,6 +21,7 @@ const COMPILER_STACK_SIZE: usize = 1 << 30;
 pub fn dispatch(arguments: Arguments) -> ExitCode {
     match arguments.command {
         Command::Check { file } => on_compiler_thread(move || check::run(&file)),
+        Command::Run { hmr, file, args } => on_compiler_thread(move || run::run(&file, hmr, args)),
     }
 }
 

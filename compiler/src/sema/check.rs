@@ -4,6 +4,7 @@
 use super::Program;
 use super::builtins::{Builtin, PUBLIC_BUILTINS};
 use super::items::{ModuleItem, ModuleScope};
+use super::results::{CallInfo, CallTarget, NameRef, NodeKey, TypeckResults};
 use super::types::*;
 use crate::diagnostics::{Building, Code, Diagnostic};
 use crate::source::{FileId, Span};
@@ -66,6 +67,7 @@ pub struct Checker<'p> {
     pub(super) items: Items,
     pub(super) scopes: Vec<ModuleScope>,
     pub(super) diagnostics: Vec<Diagnostic>,
+    pub(super) results: TypeckResults,
 }
 
 impl<'p> Checker<'p> {
@@ -75,6 +77,7 @@ impl<'p> Checker<'p> {
             items: Items::default(),
             scopes: Vec::new(),
             diagnostics: Vec::new(),
+            results: TypeckResults::default(),
         }
     }
 
@@ -104,6 +107,14 @@ impl<'p> Checker<'p> {
     fn error(&mut self, code: Code, file: FileId, span: Span, message: impl Into<String>) -> Building<'_> {
         self.diagnostics.push(Diagnostic::error(code, file, span, message));
         Building(self.diagnostics.last_mut().unwrap())
+    }
+
+    fn record_name(&mut self, file: FileId, span: Span, name: NameRef) {
+        self.results.names.insert(NodeKey::new(file, span), name);
+    }
+
+    fn record_local(&mut self, file: FileId, span: Span, ty: &Type) {
+        self.results.locals.insert(NodeKey::new(file, span), ty.clone());
     }
 
     fn display(&self, ty: &Type) -> String {
@@ -176,6 +187,7 @@ impl<'p> Checker<'p> {
             }
             // Parameters may be reassigned inside the body, as in Go, C or Lua: the language
             // has no way to declare them mutable, and copying each into a `var` helps nobody.
+            self.record_local(context.file, param.name.span, ty);
             context.locals.push(Local {
                 name: param.name.text.clone(),
                 ty: ty.clone(),
@@ -351,6 +363,7 @@ impl<'p> Checker<'p> {
                     }
                     None => self.inferred(context, init, name),
                 };
+                self.record_local(context.file, name.span, &ty);
                 context.locals.push(Local {
                     name: name.text.clone(),
                     ty,
@@ -395,6 +408,7 @@ impl<'p> Checker<'p> {
                     }
                 };
                 context.scopes.push(context.locals.len());
+                self.record_local(context.file, name.span, &inner);
                 context.locals.push(Local {
                     name: name.text.clone(),
                     ty: inner,
@@ -507,6 +521,7 @@ impl<'p> Checker<'p> {
     fn check_loop_body(&mut self, context: &mut Context, body: &ast::Block, bindings: &[(&ast::Name, Type)]) {
         context.scopes.push(context.locals.len());
         for (name, ty) in bindings {
+            self.record_local(context.file, name.span, ty);
             context.locals.push(Local {
                 name: name.text.clone(),
                 ty: ty.clone(),
@@ -564,6 +579,18 @@ impl<'p> Checker<'p> {
 
     fn check_assignment(&mut self, context: &mut Context, target: &Expr, op: Option<BinaryOp>, value: &Expr) {
         let target_type = self.assignment_target(context, target);
+        if let Some(ty) = &target_type {
+            let mut place = target;
+            loop {
+                self.results
+                    .expr_types
+                    .insert(NodeKey::new(context.file, place.span), ty.clone());
+                match &place.kind {
+                    ExprKind::Paren(inner) => place = inner,
+                    _ => break,
+                }
+            }
+        }
         match op {
             None => {
                 if let Some(target_type) = target_type {
@@ -599,6 +626,7 @@ impl<'p> Checker<'p> {
             ExprKind::Name(name) => {
                 if let Some(local) = context.lookup(&name.text) {
                     let local = local.clone();
+                    self.record_name(context.file, name.span, NameRef::Local);
                     if !local.mutable {
                         self.error(
                             Code::AssignToImmutable,
@@ -618,6 +646,7 @@ impl<'p> Checker<'p> {
                 }
                 match self.scope_item(context.module, &name.text) {
                     Some(ModuleItem::Variable(id)) => {
+                        self.record_name(context.file, name.span, NameRef::Variable(id));
                         let ty = self.variable_type(id);
                         let info = self.items.variable(id);
                         if !info.mutable {
@@ -655,6 +684,7 @@ impl<'p> Checker<'p> {
                     let name = field.text.clone();
                     match self.scope_item(module, &name) {
                         Some(ModuleItem::Variable(id)) => {
+                            self.record_name(context.file, field.span, NameRef::Variable(id));
                             let ty = self.variable_type(id);
                             let info = self.items.variable(id).clone();
                             let module_name = self.program.module(module).name.clone();
@@ -764,6 +794,14 @@ impl<'p> Checker<'p> {
     }
 
     fn check_expr(&mut self, context: &mut Context, expr: &Expr, expected: Option<&Type>) -> Type {
+        let ty = self.check_expr_kind(context, expr, expected);
+        self.results
+            .expr_types
+            .insert(NodeKey::new(context.file, expr.span), ty.clone());
+        ty
+    }
+
+    fn check_expr_kind(&mut self, context: &mut Context, expr: &Expr, expected: Option<&Type>) -> Type {
         match &expr.kind {
             ExprKind::Int(value) => {
                 if *value == i64::MIN {
@@ -981,11 +1019,19 @@ impl<'p> Checker<'p> {
 
     fn check_name(&mut self, context: &mut Context, name: &ast::Name, span: Span) -> Type {
         if let Some(local) = context.lookup(&name.text) {
-            return local.ty.clone();
+            let ty = local.ty.clone();
+            self.record_name(context.file, name.span, NameRef::Local);
+            return ty;
         }
         match self.scope_item(context.module, &name.text) {
-            Some(ModuleItem::Function(id)) => return self.items.function(id).ty(),
-            Some(ModuleItem::Variable(id)) => return self.variable_type(id),
+            Some(ModuleItem::Function(id)) => {
+                self.record_name(context.file, name.span, NameRef::Function(id));
+                return self.items.function(id).ty();
+            }
+            Some(ModuleItem::Variable(id)) => {
+                self.record_name(context.file, name.span, NameRef::Variable(id));
+                return self.variable_type(id);
+            }
             Some(ModuleItem::Struct(_)) => {
                 self.error(
                     Code::NotAValue,
@@ -1011,6 +1057,7 @@ impl<'p> Checker<'p> {
             None => {}
         }
         if let Some(builtin) = Builtin::lookup(&name.text, context.is_stdlib) {
+            self.record_name(context.file, name.span, NameRef::Builtin(builtin));
             return match builtin.signature() {
                 Some((params, result)) => Type::Function(params, result.map(Box::new)),
                 None => {
@@ -1136,8 +1183,14 @@ impl<'p> Checker<'p> {
     fn check_field(&mut self, context: &mut Context, object: &Expr, field: &ast::Name) -> Type {
         if let Some(module) = self.module_reference(context, object) {
             return match self.module_member(context, module, field) {
-                Some(ModuleItem::Function(id)) => self.items.function(id).ty(),
-                Some(ModuleItem::Variable(id)) => self.variable_type(id),
+                Some(ModuleItem::Function(id)) => {
+                    self.record_name(context.file, field.span, NameRef::Function(id));
+                    self.items.function(id).ty()
+                }
+                Some(ModuleItem::Variable(id)) => {
+                    self.record_name(context.file, field.span, NameRef::Variable(id));
+                    self.variable_type(id)
+                }
                 Some(ModuleItem::Struct(_)) => {
                     self.error(
                         Code::NotAValue,
@@ -1492,7 +1545,10 @@ impl<'p> Checker<'p> {
                 if let Some(module) = self.module_reference(context, object) {
                     let callee_kind = match self.module_member(context, module, field) {
                         Some(ModuleItem::Function(id)) => Callee::Function(id),
-                        Some(ModuleItem::Variable(id)) => Callee::Value(self.variable_type(id)),
+                        Some(ModuleItem::Variable(id)) => {
+                            self.record_name(context.file, field.span, NameRef::Variable(id));
+                            Callee::Value(self.variable_type(id))
+                        }
                         Some(ModuleItem::Struct(_)) => {
                             self.error(
                                 Code::NotCallable,
@@ -1652,6 +1708,18 @@ impl<'p> Checker<'p> {
         span: Span,
         expected: Option<&Type>,
     ) -> Type {
+        let target = match callee {
+            Callee::Function(id) => CallTarget::Function(id),
+            Callee::Builtin(builtin) => CallTarget::Builtin(builtin),
+            Callee::Value(_) => CallTarget::Value,
+        };
+        self.results.calls.insert(
+            NodeKey::new(context.file, span),
+            CallInfo {
+                target,
+                receiver_is_first_argument: matches!(args.first(), Some(Argument::Checked(..))),
+            },
+        );
         let (params, result) = match callee {
             Callee::Function(id) => {
                 let info = self.items.function(id);

@@ -5,6 +5,7 @@ pub mod builtins;
 mod check;
 pub mod interface;
 mod items;
+pub mod results;
 pub mod types;
 
 use std::collections::HashMap;
@@ -86,6 +87,8 @@ pub struct CheckedProgram {
     pub items: types::Items,
     /// The exported interface of each module, indexed like `program.modules`.
     pub interfaces: Vec<ModuleInterface>,
+    /// The type of every expression and what every name and call refers to.
+    pub results: results::TypeckResults,
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -118,10 +121,10 @@ pub fn check_program(root: &Path, loader: &mut dyn SourceLoader) -> Result<Check
     let mut diagnostics = Vec::new();
     let program = load_modules(root, text, loader, &mut sources, &mut diagnostics);
     let has_syntax_errors = diagnostics.iter().any(Diagnostic::is_error);
-    let (items, interfaces) = if has_syntax_errors {
+    let (items, interfaces, results) = if has_syntax_errors {
         // Name resolution and type checking on a tree with holes in it would mostly report
         // consequences of the syntax errors; like rustc, stop here.
-        (types::Items::default(), Vec::new())
+        (types::Items::default(), Vec::new(), results::TypeckResults::default())
     } else {
         let mut checker = check::Checker::new(&program);
         checker.check_all();
@@ -129,7 +132,7 @@ pub fn check_program(root: &Path, loader: &mut dyn SourceLoader) -> Result<Check
         let interfaces = (0..program.modules.len())
             .map(|index| ModuleInterface::of(&checker.items, &checker.scopes[index], ModuleId(index as u32)))
             .collect();
-        (checker.items, interfaces)
+        (checker.items, interfaces, checker.results)
     };
     diagnostics.sort_by_key(|diagnostic| (diagnostic.primary.file, diagnostic.primary.span.start));
     Ok(CheckedProgram {
@@ -137,6 +140,7 @@ pub fn check_program(root: &Path, loader: &mut dyn SourceLoader) -> Result<Check
         program,
         items,
         interfaces,
+        results,
         diagnostics,
     })
 }

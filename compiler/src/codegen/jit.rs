@@ -1,0 +1,101 @@
+//! The JIT driver: translates a whole program into one cranelift-jit module (direct calls)
+//! and hands back the entry point.
+//!
+//! The runtime's entry points are passed in as a symbol table by the caller, so the compiler
+//! does not depend on the runtime crate.
+
+use cranelift_codegen::settings::{self, Configurable};
+use cranelift_jit::{JITBuilder, JITModule};
+
+use super::{CodegenError, CodegenOptions, translate_program};
+use crate::sema::CheckedProgram;
+
+/// A compiled program living in JIT memory. Dropping it would free the code, so it is kept
+/// for as long as the program runs.
+pub struct JitProgram {
+    module: Option<JITModule>,
+    entry: *const u8,
+    /// Each function's address, size and symbol name, for perf maps.
+    pub functions: Vec<(usize, u32, String)>,
+}
+
+impl std::fmt::Debug for JitProgram {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("JitProgram").field("entry", &self.entry).finish()
+    }
+}
+
+/// Cranelift settings shared by every backend: optimize for speed, keep frame pointers (for
+/// stack walks and profilers), and verify the IR in debug builds of the compiler.
+pub fn flags(pic: bool) -> Result<settings::Flags, CodegenError> {
+    let mut builder = settings::builder();
+    let set = |builder: &mut settings::Builder, name: &str, value: &str| {
+        builder
+            .set(name, value)
+            .map_err(|error| CodegenError(format!("cannot set Cranelift flag {name}: {error}")))
+    };
+    set(&mut builder, "opt_level", "speed")?;
+    set(&mut builder, "preserve_frame_pointers", "true")?;
+    set(&mut builder, "use_colocated_libcalls", "false")?;
+    set(&mut builder, "is_pic", if pic { "true" } else { "false" })?;
+    set(
+        &mut builder,
+        "enable_verifier",
+        if cfg!(debug_assertions) { "true" } else { "false" },
+    )?;
+    Ok(settings::Flags::new(builder))
+}
+
+impl JitProgram {
+    /// Compiles `checked` for this machine. `symbols` maps runtime symbol names to addresses.
+    pub fn compile(checked: &CheckedProgram, symbols: &[(&str, *const u8)]) -> Result<JitProgram, CodegenError> {
+        let isa_builder = cranelift_native::builder()
+            .map_err(|error| CodegenError(format!("this machine is not supported: {error}")))?;
+        let isa = isa_builder
+            .finish(flags(false)?)
+            .map_err(|error| CodegenError(format!("cannot configure code generation: {error}")))?;
+        let mut builder = JITBuilder::with_isa(isa, cranelift_module::default_libcall_names());
+        for (name, address) in symbols {
+            builder.symbol(*name, *address);
+        }
+        let mut module = JITModule::new(builder);
+        let translated = translate_program(checked, &mut module, CodegenOptions::default())?;
+        module.finalize_definitions()?;
+        let entry = module.get_finalized_function(translated.entry);
+        let functions = translated
+            .functions
+            .into_iter()
+            .map(|(id, name, size)| (module.get_finalized_function(id) as usize, size, name))
+            .collect();
+        Ok(JitProgram {
+            module: Some(module),
+            entry,
+            functions,
+        })
+    }
+
+    /// The address of `lang_entry(ctx) -> status`.
+    pub fn entry(&self) -> *const u8 {
+        self.entry
+    }
+
+    /// Writes `/tmp/perf-PID.map` so that `perf report` names script functions.
+    pub fn write_perf_map(&self) -> std::io::Result<()> {
+        use std::io::Write;
+        let path = format!("/tmp/perf-{}.map", std::process::id());
+        let mut file = std::io::BufWriter::new(std::fs::File::create(path)?);
+        for (address, size, name) in &self.functions {
+            writeln!(file, "{address:x} {size:x} {name}")?;
+        }
+        file.flush()
+    }
+}
+
+impl Drop for JitProgram {
+    fn drop(&mut self) {
+        if let Some(module) = self.module.take() {
+            // SAFETY: the program is no longer running when its JitProgram is dropped.
+            unsafe { module.free_memory() };
+        }
+    }
+}

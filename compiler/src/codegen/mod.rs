@@ -1,0 +1,203 @@
+//! Code generation: checked programs to Cranelift IR, through one translator written against
+//! `dyn cranelift_module::Module`, with thin drivers on top (the JIT in [`jit`]).
+//!
+//! The translator emits, for a whole program: one function per script function, one
+//! initializer per module, struct-default helpers, wrappers for built-ins used as values, and
+//! an entry point `lang_entry(ctx) -> status` that sets up literals, type descriptors and
+//! module variables, runs the initializers in import order, and calls `main`. How calls,
+//! module variables, field accesses and safe-point polls are emitted is chosen by
+//! [`CodegenOptions`], so the same translator serves every mode of DESIGN.md.
+
+pub mod jit;
+mod layout;
+pub mod runtime_abi;
+mod translate;
+
+use std::collections::HashMap;
+
+use cranelift_codegen::ir::{AbiParam, Signature, types};
+use cranelift_codegen::isa::CallConv;
+use cranelift_module::{DataDescription, DataId, FuncId, Linkage, Module, ModuleError};
+
+use crate::sema::CheckedProgram;
+use crate::sema::types::{FunctionId, StructId, Type};
+pub use layout::clif_type;
+
+/// How a call to a script function is emitted.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CallStrategy {
+    /// A direct call to the function's symbol (`lang run`, release builds).
+    Direct,
+}
+
+/// Codegen strategies (DESIGN.md, "codegen strategies as parameters"). Only the choices of
+/// `lang run` and release builds exist so far; hot reload adds calls through slots, module
+/// variables through runtime tables, indirect field access and safe-point polls.
+#[derive(Clone, Copy, Debug)]
+pub struct CodegenOptions {
+    pub calls: CallStrategy,
+}
+
+impl Default for CodegenOptions {
+    fn default() -> Self {
+        CodegenOptions {
+            calls: CallStrategy::Direct,
+        }
+    }
+}
+
+/// Something the code generator could not do. A checked program never causes one; they exist
+/// so that a bug or a Cranelift limit is reported instead of a panic.
+#[derive(Debug)]
+pub struct CodegenError(pub String);
+
+impl std::fmt::Display for CodegenError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl From<ModuleError> for CodegenError {
+    fn from(error: ModuleError) -> Self {
+        CodegenError(format!("code generation failed: {error}"))
+    }
+}
+
+/// What the translator produced: the entry point and every function, by name, with its
+/// machine-code size (for perf maps).
+#[derive(Debug)]
+pub struct TranslatedProgram {
+    pub entry: FuncId,
+    pub functions: Vec<(FuncId, String, u32)>,
+}
+
+/// Program-wide state shared by the translation of every function.
+pub(crate) struct ProgramState<'a> {
+    pub checked: &'a CheckedProgram,
+    pub module: &'a mut dyn Module,
+    pub call_conv: CallConv,
+    pub options: CodegenOptions,
+    pub functions: Vec<FuncId>,
+    pub runtime: HashMap<&'static str, FuncId>,
+    /// Per module: the data object of its variables (two words each: value, initialized).
+    pub globals: Vec<DataId>,
+    /// Per variable: its index within its module's block.
+    pub variable_slots: Vec<usize>,
+    pub literals: Vec<String>,
+    pub literal_index: HashMap<String, usize>,
+    pub literal_table: DataId,
+    pub struct_descs: DataId,
+    pub sites: HashMap<String, DataId>,
+    pub function_slots: HashMap<FunctionId, DataId>,
+    pub builtin_wrappers: HashMap<crate::sema::builtins::Builtin, (FuncId, DataId)>,
+    pub default_helpers: HashMap<(StructId, usize), FuncId>,
+    /// Helpers requested while translating, generated after the main pass.
+    pub pending_defaults: Vec<(StructId, usize)>,
+    pub pending_wrappers: Vec<crate::sema::builtins::Builtin>,
+    pub line_starts: HashMap<crate::source::FileId, Vec<u32>>,
+    pub translated: Vec<(FuncId, String, u32)>,
+    pub names: HashMap<String, usize>,
+}
+
+impl ProgramState<'_> {
+    /// The signature of script functions: the context, the parameters; the result (if any)
+    /// and a status byte (0 = ok, 1 = a runtime error is propagating).
+    pub fn script_signature(&self, params: &[Type], result: Option<&Type>) -> Signature {
+        let mut signature = Signature::new(self.call_conv);
+        signature.params.push(AbiParam::new(types::I64));
+        for param in params {
+            if let Some(ty) = clif_type(param) {
+                signature.params.push(AbiParam::new(ty));
+            }
+        }
+        if let Some(ty) = result.and_then(clif_type) {
+            signature.returns.push(AbiParam::new(ty));
+        }
+        signature.returns.push(AbiParam::new(types::I8));
+        signature
+    }
+
+    /// A symbol name not used before, based on `base`.
+    pub fn unique_name(&mut self, base: String) -> String {
+        let count = self.names.entry(base.clone()).or_insert(0);
+        *count += 1;
+        if *count == 1 { base } else { format!("{base}#{count}") }
+    }
+
+    pub fn runtime_function(&mut self, name: &'static str) -> Result<FuncId, CodegenError> {
+        if let Some(&id) = self.runtime.get(name) {
+            return Ok(id);
+        }
+        let function = runtime_abi::runtime_function(name);
+        let mut signature = Signature::new(self.call_conv);
+        for param in function.params {
+            signature.params.push(AbiParam::new(layout::abi_type(*param)));
+        }
+        if let Some(result) = function.result {
+            signature.returns.push(AbiParam::new(layout::abi_type(result)));
+        }
+        let id = self.module.declare_function(name, Linkage::Import, &signature)?;
+        self.runtime.insert(name, id);
+        Ok(id)
+    }
+
+    /// A NUL-terminated read-only text, deduplicated (error sites, names, descriptions).
+    pub fn text_data(&mut self, text: &str) -> Result<DataId, CodegenError> {
+        if let Some(&id) = self.sites.get(text) {
+            return Ok(id);
+        }
+        let name = format!("lang.text.{}", self.sites.len());
+        let id = self.module.declare_data(&name, Linkage::Local, false, false)?;
+        let mut description = DataDescription::new();
+        let mut bytes = text.as_bytes().to_vec();
+        bytes.retain(|&byte| byte != 0);
+        bytes.push(0);
+        description.define(bytes.into_boxed_slice());
+        self.module.define_data(id, &description)?;
+        self.sites.insert(text.to_string(), id);
+        Ok(id)
+    }
+
+    /// The index of a string literal in the program's literal table.
+    pub fn literal(&mut self, text: &str) -> usize {
+        if let Some(&index) = self.literal_index.get(text) {
+            return index;
+        }
+        let index = self.literals.len();
+        self.literals.push(text.to_string());
+        self.literal_index.insert(text.to_string(), index);
+        index
+    }
+
+    /// `file:line:col` of a byte offset.
+    pub fn location(&mut self, file: crate::source::FileId, offset: u32) -> String {
+        let sources = &self.checked.sources;
+        let starts = self.line_starts.entry(file).or_insert_with(|| {
+            let text = &sources.get(file).text;
+            std::iter::once(0)
+                .chain(text.match_indices('\n').map(|(at, _)| at as u32 + 1))
+                .collect()
+        });
+        let line = starts.partition_point(|&start| start <= offset).max(1);
+        let line_start = starts[line - 1] as usize;
+        let text = &sources.get(file).text;
+        let mut end = (offset as usize).min(text.len());
+        while !text.is_char_boundary(end) {
+            end -= 1;
+        }
+        let column = text[line_start.min(end)..end].chars().count() + 1;
+        format!("{}:{line}:{column}", sources.get(file).display_name)
+    }
+}
+
+/// Translates a checked, error-free program into `module`.
+pub fn translate_program(
+    checked: &CheckedProgram,
+    module: &mut dyn Module,
+    options: CodegenOptions,
+) -> Result<TranslatedProgram, CodegenError> {
+    if checked.has_errors() {
+        return Err(CodegenError("cannot generate code for a program with errors".into()));
+    }
+    translate::translate_program(checked, module, options)
+}

@@ -1,0 +1,2074 @@
+//! The translator: function bodies, module initializers and the entry point, from the AST
+//! and the type checker's side tables to Cranelift IR.
+//!
+//! Runtime errors use status returns (ARCHITECTURE.md): every script function returns a
+//! status byte after its result. A failed check branches to a cold block that records the
+//! error and its site, then to the function's error exit, which returns status 1; each caller
+//! tests the status after the call and adds its own site on the way out. No instruction that
+//! can trap is ever reached: divisions, bounds, nil and the stack depth are checked first.
+
+use std::collections::HashMap;
+
+use cranelift_codegen::ir::condcodes::{FloatCC, IntCC};
+use cranelift_codegen::ir::{
+    self, AbiParam, BlockArg, FuncRef, GlobalValue, InstBuilder, MemFlagsData, Signature, StackSlotData, StackSlotKind,
+    UserFuncName, Value, types,
+};
+use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext, Variable};
+use cranelift_module::{DataDescription, DataId, FuncId, Linkage, Module};
+
+use super::layout::{clif_type, element_kind, element_size, is_boxed_optional, is_reference};
+use super::runtime_abi::*;
+use super::{CodegenError, CodegenOptions, ProgramState, TranslatedProgram};
+use crate::sema::CheckedProgram;
+use crate::sema::builtins::Builtin;
+use crate::sema::results::{CallTarget, NameRef};
+use crate::sema::types::{FunctionId, ModuleId, StructId, Type, VariableId};
+use crate::source::{FileId, Span};
+use crate::syntax::ast::{self, BinaryOp, Expr, ExprKind, StatementKind, UnaryOp};
+
+fn trusted() -> MemFlagsData {
+    MemFlagsData::trusted()
+}
+
+pub(super) fn translate_program(
+    checked: &CheckedProgram,
+    module: &mut dyn Module,
+    options: CodegenOptions,
+) -> Result<TranslatedProgram, CodegenError> {
+    let call_conv = module.isa().default_call_conv();
+    let literal_table = module.declare_data("lang.literals", Linkage::Local, true, false)?;
+    let struct_descs = module.declare_data("lang.struct_descs", Linkage::Local, true, false)?;
+    let mut state = ProgramState {
+        checked,
+        module,
+        call_conv,
+        options,
+        functions: Vec::new(),
+        runtime: HashMap::new(),
+        globals: Vec::new(),
+        variable_slots: Vec::new(),
+        literals: Vec::new(),
+        literal_index: HashMap::new(),
+        literal_table,
+        struct_descs,
+        sites: HashMap::new(),
+        function_slots: HashMap::new(),
+        builtin_wrappers: HashMap::new(),
+        default_helpers: HashMap::new(),
+        pending_defaults: Vec::new(),
+        pending_wrappers: Vec::new(),
+        line_starts: HashMap::new(),
+        translated: Vec::new(),
+        names: HashMap::new(),
+    };
+
+    // Declare every script function first: bodies may call each other in any order.
+    for info in &checked.items.functions {
+        let signature = state.script_signature(&info.params, info.result.as_ref());
+        let module_name = &checked.program.module(info.module).name;
+        let name = state.unique_name(format!("{module_name}.{}", info.name));
+        let id = state.module.declare_function(&name, Linkage::Local, &signature)?;
+        state.functions.push(id);
+    }
+
+    // Module variables: one block of (value, initialized) word pairs per module.
+    let mut counts = vec![0usize; checked.program.modules.len()];
+    for info in &checked.items.variables {
+        state.variable_slots.push(counts[info.module.0 as usize]);
+        counts[info.module.0 as usize] += 1;
+    }
+    for (index, count) in counts.iter().enumerate() {
+        let name = format!("lang.globals.{}", checked.program.modules[index].name);
+        let name = state.unique_name(name);
+        let id = state.module.declare_data(&name, Linkage::Local, true, false)?;
+        let mut description = DataDescription::new();
+        description.define_zeroinit((count * 16).max(16));
+        description.set_align(16);
+        state.module.define_data(id, &description)?;
+        state.globals.push(id);
+    }
+
+    // Function bodies.
+    for (index, info) in checked.items.functions.iter().enumerate() {
+        let module_data = checked.program.module(info.module);
+        let declaration = module_data.ast.items.iter().find_map(|item| match item {
+            ast::Item::Function(declaration) if declaration.name.span == info.span => Some(declaration),
+            _ => None,
+        });
+        let Some(declaration) = declaration else {
+            return Err(CodegenError(format!("no declaration for function `{}`", info.name)));
+        };
+        let id = state.functions[index];
+        let display = function_display_name(checked, info.module, &info.name);
+        translate_function(&mut state, id, display, module_data.file, |translator| {
+            translator.function_body(FunctionId(index as u32), declaration)
+        })?;
+    }
+
+    // Module initializers.
+    let mut initializers = Vec::new();
+    for (index, module_data) in checked.program.modules.iter().enumerate() {
+        let signature = state.script_signature(&[], None);
+        let name = state.unique_name(format!("{}.<init>", module_data.name));
+        let id = state.module.declare_function(&name, Linkage::Local, &signature)?;
+        let display = format!("<initializer of {}>", module_data.name);
+        let module = ModuleId(index as u32);
+        translate_function(&mut state, id, display, module_data.file, |translator| {
+            translator.module_initializer(module)
+        })?;
+        initializers.push(id);
+    }
+
+    // Helpers requested along the way: struct defaults and wrappers of built-ins used as
+    // values. Translating one may request more.
+    loop {
+        if let Some((struct_id, field)) = state.pending_defaults.pop() {
+            translate_default_helper(&mut state, struct_id, field)?;
+        } else if let Some(builtin) = state.pending_wrappers.pop() {
+            translate_builtin_wrapper(&mut state, builtin)?;
+        } else {
+            break;
+        }
+    }
+
+    let entry = translate_entry(&mut state, &initializers)?;
+    define_tables(&mut state)?;
+    Ok(TranslatedProgram {
+        entry,
+        functions: std::mem::take(&mut state.translated),
+    })
+}
+
+fn function_display_name(checked: &CheckedProgram, module: ModuleId, name: &str) -> String {
+    if module.0 == 0 {
+        name.to_string()
+    } else {
+        format!("{}.{name}", checked.program.module(module).name)
+    }
+}
+
+/// Builds one function with a [`Translator`] and defines it in the module.
+fn translate_function(
+    state: &mut ProgramState<'_>,
+    id: FuncId,
+    display_name: String,
+    file: FileId,
+    body: impl FnOnce(&mut Translator<'_, '_, '_>),
+) -> Result<(), CodegenError> {
+    let declaration = state.module.declarations().get_function_decl(id);
+    let signature = declaration.signature.clone();
+    let symbol = declaration.name.clone().unwrap_or_default();
+    let mut context = state.module.make_context();
+    context.func.signature = signature;
+    context.func.name = UserFuncName::user(0, id.as_u32());
+    let mut builder_context = FunctionBuilderContext::new();
+    let errors = {
+        let mut builder = FunctionBuilder::new(&mut context.func, &mut builder_context);
+        let entry = builder.create_block();
+        builder.append_block_params_for_function_params(entry);
+        builder.switch_to_block(entry);
+        builder.seal_block(entry);
+        let params = builder.block_params(entry).to_vec();
+        let ctx_value = params[0];
+        let mut translator = Translator {
+            state,
+            builder,
+            ctx: ctx_value,
+            params: params[1..].to_vec(),
+            file,
+            display_name,
+            result: None,
+            scopes: vec![Vec::new()],
+            loops: Vec::new(),
+            error_exit: None,
+            lookup_slot: None,
+            func_refs: HashMap::new(),
+            data_refs: HashMap::new(),
+            errors: Vec::new(),
+        };
+        body(&mut translator);
+        translator.finish();
+        let errors = std::mem::take(&mut translator.errors);
+        let frontend_config = translator.state.module.isa().frontend_config();
+        translator.builder.finalize(frontend_config);
+        errors
+    };
+    if let Some(error) = errors.into_iter().next() {
+        return Err(CodegenError(format!(
+            "internal code generation error in `{symbol}`: {error}"
+        )));
+    }
+    state
+        .module
+        .define_function(id, &mut context)
+        .map_err(|error| CodegenError(format!("cannot compile `{symbol}`: {error:?}")))?;
+    let size = context.compiled_code().map_or(0, |code| code.code_info().total_size);
+    state.translated.push((id, symbol, size));
+    Ok(())
+}
+
+/// The translation state of one function.
+struct Translator<'s, 'a, 'b> {
+    state: &'s mut ProgramState<'a>,
+    builder: FunctionBuilder<'b>,
+    ctx: Value,
+    /// The function's parameters after the context.
+    params: Vec<Value>,
+    /// The file whose typeck results apply to the expressions being translated.
+    file: FileId,
+    /// The function's name as stack traces show it.
+    display_name: String,
+    result: Option<Type>,
+    /// Locals in scope, innermost block last.
+    scopes: Vec<Vec<(String, Variable, Type)>>,
+    /// (continue target, break target) of each enclosing loop.
+    loops: Vec<(ir::Block, ir::Block)>,
+    /// Records the frame (its parameter is the site) and returns status 1.
+    error_exit: Option<ir::Block>,
+    lookup_slot: Option<ir::StackSlot>,
+    func_refs: HashMap<FuncId, FuncRef>,
+    data_refs: HashMap<DataId, GlobalValue>,
+    errors: Vec<String>,
+}
+
+impl Translator<'_, '_, '_> {
+    // ------------------------------------------------------------- plumbing
+
+    fn bug(&mut self, message: impl Into<String>) {
+        self.errors.push(message.into());
+    }
+
+    fn func_ref(&mut self, id: FuncId) -> FuncRef {
+        if let Some(&reference) = self.func_refs.get(&id) {
+            return reference;
+        }
+        let reference = self.state.module.declare_func_in_func(id, self.builder.func);
+        self.func_refs.insert(id, reference);
+        reference
+    }
+
+    fn data_address(&mut self, id: DataId) -> Value {
+        let global = match self.data_refs.get(&id) {
+            Some(&global) => global,
+            None => {
+                let global = self.state.module.declare_data_in_func(id, self.builder.func);
+                self.data_refs.insert(id, global);
+                global
+            }
+        };
+        self.builder.ins().symbol_value(types::I64, global)
+    }
+
+    fn text_address(&mut self, text: &str) -> Value {
+        match self.state.text_data(text) {
+            Ok(id) => self.data_address(id),
+            Err(error) => {
+                self.bug(error.0);
+                self.builder.ins().iconst(types::I64, 0)
+            }
+        }
+    }
+
+    fn runtime(&mut self, name: &'static str) -> FuncRef {
+        match self.state.runtime_function(name) {
+            Ok(id) => self.func_ref(id),
+            Err(error) => {
+                self.bug(error.0);
+                let id = self.state.functions.first().copied().unwrap_or(FuncId::from_u32(0));
+                self.func_ref(id)
+            }
+        }
+    }
+
+    /// Calls a runtime function without testing the error flag.
+    fn call_runtime(&mut self, name: &'static str, args: &[Value]) -> Option<Value> {
+        let function = self.runtime(name);
+        let call = self.builder.ins().call(function, args);
+        self.builder.inst_results(call).first().copied()
+    }
+
+    /// Calls a runtime function and, if it can fail, propagates its error from `span`.
+    fn call_runtime_at(&mut self, name: &'static str, args: &[Value], span: Span) -> Option<Value> {
+        let result = self.call_runtime(name, args);
+        if runtime_function(name).fallible {
+            let flag = self
+                .builder
+                .ins()
+                .load(types::I64, trusted(), self.ctx, CONTEXT_ERROR_FLAG_OFFSET);
+            self.error_if(flag, span, None);
+        }
+        result
+    }
+
+    fn iconst(&mut self, value: i64) -> Value {
+        self.builder.ins().iconst(types::I64, value)
+    }
+
+    /// The site text of `span` in the current function: `name\tfile:line:col`.
+    fn site(&mut self, span: Span) -> Value {
+        let location = self.state.location(self.file, span.start);
+        let text = format!("{}\t{location}", self.display_name);
+        self.text_address(&text)
+    }
+
+    fn error_exit(&mut self) -> ir::Block {
+        if let Some(block) = self.error_exit {
+            return block;
+        }
+        let block = self.builder.create_block();
+        self.builder.append_block_param(block, types::I64);
+        self.builder.set_cold_block(block);
+        self.error_exit = Some(block);
+        block
+    }
+
+    /// Branches to the error path when `condition` is non-zero: raises `raise` (kind and two
+    /// arguments) if given, records the site of `span`, and returns status 1.
+    fn error_if(&mut self, condition: Value, span: Span, raise: Option<(i64, Value, Value)>) {
+        let error_block = self.builder.create_block();
+        let continue_block = self.builder.create_block();
+        self.builder
+            .ins()
+            .brif(condition, error_block, &[], continue_block, &[]);
+        self.builder.set_cold_block(error_block);
+        self.builder.switch_to_block(error_block);
+        self.builder.seal_block(error_block);
+        self.raise_and_exit(span, raise);
+        self.builder.switch_to_block(continue_block);
+        self.builder.seal_block(continue_block);
+    }
+
+    /// In the current block: raise (if given), record the site, leave through the error exit.
+    fn raise_and_exit(&mut self, span: Span, raise: Option<(i64, Value, Value)>) {
+        if let Some((kind, a, b)) = raise {
+            let kind = self.builder.ins().iconst(types::I32, kind);
+            let ctx = self.ctx;
+            self.call_runtime("lang_rt_raise", &[ctx, kind, a, b]);
+        }
+        let site = self.site(span);
+        let exit = self.error_exit();
+        self.builder.ins().jump(exit, &[BlockArg::Value(site)]);
+    }
+
+    /// Starts a fresh block after a terminator, for code that cannot be reached.
+    fn start_unreachable_block(&mut self) {
+        let block = self.builder.create_block();
+        self.builder.switch_to_block(block);
+        self.builder.seal_block(block);
+    }
+
+    fn is_terminated(&self) -> bool {
+        match self.builder.current_block() {
+            Some(block) => self
+                .builder
+                .func
+                .layout
+                .last_inst(block)
+                .is_some_and(|inst| self.builder.func.dfg.insts[inst].opcode().is_terminator()),
+            None => true,
+        }
+    }
+
+    /// Returns from the function with the given status and a zero result.
+    fn return_status(&mut self, status: i64, value: Option<Value>) {
+        let mut values = Vec::new();
+        let returns = self.builder.func.signature.returns.clone();
+        if returns.len() == 2 {
+            let value = match value {
+                Some(value) => value,
+                None => self.zero(returns[0].value_type),
+            };
+            values.push(value);
+        }
+        let status = self.builder.ins().iconst(types::I8, status);
+        values.push(status);
+        self.builder.ins().return_(&values);
+    }
+
+    fn zero(&mut self, ty: types::Type) -> Value {
+        if ty == types::F64 {
+            self.builder.ins().f64const(0.0)
+        } else {
+            self.builder.ins().iconst(ty, 0)
+        }
+    }
+
+    /// Closes the function: a fall-through return and the shared error exit.
+    fn finish(&mut self) {
+        if !self.is_terminated() {
+            self.return_status(0, None);
+        }
+        if let Some(block) = self.error_exit {
+            self.builder.switch_to_block(block);
+            let site = self.builder.block_params(block)[0];
+            let ctx = self.ctx;
+            self.call_runtime("lang_rt_trace", &[ctx, site]);
+            self.return_status(1, None);
+        }
+        self.builder.seal_all_blocks();
+    }
+
+    fn ty(&mut self, expr: &Expr) -> Type {
+        match self.state.checked.results.expr_type(self.file, expr.span) {
+            Some(ty) => ty.clone(),
+            None => {
+                self.bug(format!("no type recorded for an expression at {:?}", expr.span));
+                Type::Error
+            }
+        }
+    }
+
+    /// Checks the stack depth at function entry (status-return, no guard-page trap).
+    fn stack_check(&mut self, span: Span) {
+        let sp = self.builder.ins().get_stack_pointer(types::I64);
+        let limit = self
+            .builder
+            .ins()
+            .load(types::I64, trusted(), self.ctx, CONTEXT_STACK_LIMIT_OFFSET);
+        let overflow = self.builder.ins().icmp(IntCC::UnsignedLessThan, sp, limit);
+        let zero = self.iconst(0);
+        self.error_if(overflow, span, Some((RAISE_STACK_OVERFLOW, zero, zero)));
+    }
+
+    // ------------------------------------------------------------- values
+
+    /// A value as a 64-bit word, for memory and runtime calls.
+    fn to_word(&mut self, value: Value, ty: &Type) -> Value {
+        match ty {
+            Type::Float => self.builder.ins().bitcast(types::I64, MemFlagsData::new(), value),
+            Type::Bool => self.builder.ins().uextend(types::I64, value),
+            _ => value,
+        }
+    }
+
+    fn from_word(&mut self, word: Value, ty: &Type) -> Value {
+        match ty {
+            Type::Float => self.builder.ins().bitcast(types::F64, MemFlagsData::new(), word),
+            Type::Bool => self.builder.ins().ireduce(types::I8, word),
+            _ => word,
+        }
+    }
+
+    /// Converts a value of type `from` where a `to` is expected: boxes a plain `int`,
+    /// `float` or `bool` stored into an optional.
+    fn coerce(&mut self, value: Value, from: &Type, to: &Type, span: Span) -> Value {
+        if let Type::Optional(inner) = to
+            && !matches!(from, Type::Optional(_) | Type::Nil | Type::Error)
+            && is_boxed_optional(inner)
+        {
+            let word = self.to_word(value, inner);
+            let ctx = self.ctx;
+            return self.call_runtime_at("lang_rt_box", &[ctx, word], span).unwrap_or(word);
+        }
+        value
+    }
+
+    fn expr_to(&mut self, expr: &Expr, to: &Type) -> Value {
+        let from = self.ty(expr);
+        let value = self.expr_value(expr);
+        self.coerce(value, &from, to, expr.span)
+    }
+
+    /// Translates an expression that has a value.
+    fn expr_value(&mut self, expr: &Expr) -> Value {
+        match self.expr(expr) {
+            Some(value) => value,
+            None => {
+                self.bug("an expression without a value was used as one");
+                self.iconst(0)
+            }
+        }
+    }
+
+    // ------------------------------------------------------------- functions
+
+    fn function_body(&mut self, id: FunctionId, declaration: &ast::FunctionDecl) {
+        let info = self.state.checked.items.function(id).clone();
+        self.result = info.result.clone();
+        self.stack_check(declaration.name.span);
+        let params = self.params.clone();
+        for ((param, ty), value) in declaration.params.iter().zip(&info.params).zip(params) {
+            self.declare_local(&param.name.text, ty.clone(), value);
+        }
+        self.block(&declaration.body);
+    }
+
+    fn module_initializer(&mut self, module: ModuleId) {
+        let checked = self.state.checked;
+        let module_data = checked.program.module(module);
+        for (index, info) in checked.items.variables.iter().enumerate() {
+            if info.module != module {
+                continue;
+            }
+            let ast::Item::Variable(declaration) = &module_data.ast.items[info.item_index] else {
+                continue;
+            };
+            let ty = info.ty.clone().unwrap_or(Type::Error);
+            let value = self.expr_to(&declaration.init, &ty);
+            if self.is_terminated() {
+                self.start_unreachable_block();
+            }
+            let word = self.to_word(value, &ty);
+            let address = self.variable_address(VariableId(index as u32));
+            self.builder.ins().store(trusted(), word, address, 0);
+            let one = self.iconst(1);
+            self.builder.ins().store(trusted(), one, address, 8);
+        }
+    }
+
+    fn variable_address(&mut self, id: VariableId) -> Value {
+        let info = self.state.checked.items.variable(id);
+        let data = self.state.globals[info.module.0 as usize];
+        let slot = self.state.variable_slots[id.0 as usize];
+        let base = self.data_address(data);
+        self.builder.ins().iadd_imm_s(base, (slot * 16) as i64)
+    }
+
+    fn read_variable(&mut self, id: VariableId, span: Span) -> Value {
+        let info = self.state.checked.items.variable(id).clone();
+        let address = self.variable_address(id);
+        let initialized = self.builder.ins().load(types::I64, trusted(), address, 8);
+        let missing = self.builder.ins().icmp_imm_s(IntCC::Equal, initialized, 0);
+        let name = self.text_address(&info.name);
+        let zero = self.iconst(0);
+        self.error_if(missing, span, Some((RAISE_UNINITIALIZED, name, zero)));
+        let word = self.builder.ins().load(types::I64, trusted(), address, 0);
+        let ty = info.ty.unwrap_or(Type::Error);
+        self.from_word(word, &ty)
+    }
+
+    fn write_variable(&mut self, id: VariableId, value: Value) {
+        let ty = self.state.checked.items.variable(id).ty.clone().unwrap_or(Type::Error);
+        let word = self.to_word(value, &ty);
+        let address = self.variable_address(id);
+        self.builder.ins().store(trusted(), word, address, 0);
+    }
+
+    // ------------------------------------------------------------- locals and blocks
+
+    fn declare_local(&mut self, name: &str, ty: Type, value: Value) -> Variable {
+        let clif = clif_type(&ty).unwrap_or(types::I64);
+        let variable = self.builder.declare_var(clif);
+        self.builder.def_var(variable, value);
+        self.scopes
+            .last_mut()
+            .expect("a scope is open")
+            .push((name.to_string(), variable, ty));
+        variable
+    }
+
+    fn lookup_local(&self, name: &str) -> Option<(Variable, Type)> {
+        self.scopes
+            .iter()
+            .rev()
+            .flat_map(|scope| scope.iter().rev())
+            .find(|(local, _, _)| local == name)
+            .map(|(_, variable, ty)| (*variable, ty.clone()))
+    }
+
+    fn block(&mut self, block: &ast::Block) {
+        self.scopes.push(Vec::new());
+        for statement in &block.statements {
+            if self.is_terminated() {
+                self.start_unreachable_block();
+            }
+            self.statement(statement);
+        }
+        self.scopes.pop();
+    }
+
+    // ------------------------------------------------------------- statements
+
+    fn statement(&mut self, statement: &ast::Statement) {
+        match &statement.kind {
+            StatementKind::Let { name, init, .. } => {
+                let ty = match self.state.checked.results.local(self.file, name.span) {
+                    Some(ty) => ty.clone(),
+                    None => {
+                        self.bug("no type recorded for a local");
+                        Type::Error
+                    }
+                };
+                let value = self.expr_to(init, &ty);
+                self.declare_local(&name.text, ty, value);
+            }
+            StatementKind::Assign { target, op, value } => self.assignment(target, *op, value),
+            StatementKind::Expr(expr) => {
+                self.expr(expr);
+            }
+            StatementKind::If {
+                condition,
+                then_block,
+                else_branch,
+            } => {
+                let condition = self.expr_value(condition);
+                let then_label = self.builder.create_block();
+                let else_label = self.builder.create_block();
+                let merge = self.builder.create_block();
+                self.builder.ins().brif(condition, then_label, &[], else_label, &[]);
+                self.builder.switch_to_block(then_label);
+                self.builder.seal_block(then_label);
+                self.block(then_block);
+                self.jump_if_open(merge);
+                self.builder.switch_to_block(else_label);
+                self.builder.seal_block(else_label);
+                self.else_branch(else_branch);
+                self.jump_if_open(merge);
+                self.builder.switch_to_block(merge);
+                self.builder.seal_block(merge);
+            }
+            StatementKind::IfLet {
+                name,
+                value,
+                then_block,
+                else_branch,
+            } => {
+                let optional_type = self.ty(value);
+                let optional = self.expr_value(value);
+                let inner = match &optional_type {
+                    Type::Optional(inner) => (**inner).clone(),
+                    _ => Type::Error,
+                };
+                let then_label = self.builder.create_block();
+                let else_label = self.builder.create_block();
+                let merge = self.builder.create_block();
+                self.builder.ins().brif(optional, then_label, &[], else_label, &[]);
+                self.builder.switch_to_block(then_label);
+                self.builder.seal_block(then_label);
+                let unwrapped = self.unbox(optional, &inner);
+                self.scopes.push(Vec::new());
+                self.declare_local(&name.text, inner, unwrapped);
+                self.block(then_block);
+                self.scopes.pop();
+                self.jump_if_open(merge);
+                self.builder.switch_to_block(else_label);
+                self.builder.seal_block(else_label);
+                self.else_branch(else_branch);
+                self.jump_if_open(merge);
+                self.builder.switch_to_block(merge);
+                self.builder.seal_block(merge);
+            }
+            StatementKind::While { condition, body } => {
+                let header = self.builder.create_block();
+                let body_label = self.builder.create_block();
+                let exit = self.builder.create_block();
+                self.builder.ins().jump(header, &[]);
+                self.builder.switch_to_block(header);
+                let condition = self.expr_value(condition);
+                self.builder.ins().brif(condition, body_label, &[], exit, &[]);
+                self.builder.switch_to_block(body_label);
+                self.builder.seal_block(body_label);
+                self.loops.push((header, exit));
+                self.block(body);
+                self.loops.pop();
+                self.jump_if_open(header);
+                self.builder.seal_block(header);
+                self.builder.switch_to_block(exit);
+                self.builder.seal_block(exit);
+            }
+            StatementKind::ForRange {
+                variable,
+                start,
+                end,
+                inclusive,
+                body,
+            } => self.for_range(variable, start, end, *inclusive, body),
+            StatementKind::ForEach {
+                first,
+                second,
+                iterable,
+                body,
+            } => self.for_each(first, second.as_ref(), iterable, body),
+            StatementKind::Break => {
+                if let Some(&(_, exit)) = self.loops.last() {
+                    self.builder.ins().jump(exit, &[]);
+                }
+            }
+            StatementKind::Continue => {
+                if let Some(&(next, _)) = self.loops.last() {
+                    self.builder.ins().jump(next, &[]);
+                }
+            }
+            StatementKind::Return(value) => {
+                let value = match (value, self.result.clone()) {
+                    (Some(value), Some(result)) => Some(self.expr_to(value, &result)),
+                    (Some(value), None) => {
+                        self.expr(value);
+                        None
+                    }
+                    _ => None,
+                };
+                if !self.is_terminated() {
+                    self.return_status(0, value);
+                }
+            }
+            StatementKind::Error => self.bug("an erroneous statement reached code generation"),
+        }
+    }
+
+    fn jump_if_open(&mut self, target: ir::Block) {
+        if !self.is_terminated() {
+            self.builder.ins().jump(target, &[]);
+        }
+    }
+
+    fn else_branch(&mut self, else_branch: &Option<ast::ElseBranch>) {
+        match else_branch {
+            Some(ast::ElseBranch::Block(block)) => self.block(block),
+            Some(ast::ElseBranch::If(statement)) => {
+                self.scopes.push(Vec::new());
+                self.statement(statement);
+                self.scopes.pop();
+            }
+            None => {}
+        }
+    }
+
+    fn for_range(&mut self, variable: &ast::Name, start: &Expr, end: &Expr, inclusive: bool, body: &ast::Block) {
+        let start = self.expr_value(start);
+        let end = self.expr_value(end);
+        let counter = self.builder.declare_var(types::I64);
+        self.builder.def_var(counter, start);
+        let header = self.builder.create_block();
+        let body_label = self.builder.create_block();
+        let next = self.builder.create_block();
+        let exit = self.builder.create_block();
+        // An inclusive range must not step past `end` (which may be the largest int).
+        let condition = if inclusive {
+            IntCC::SignedLessThanOrEqual
+        } else {
+            IntCC::SignedLessThan
+        };
+        let enter = self.builder.ins().icmp(condition, start, end);
+        self.builder.ins().brif(enter, body_label, &[], exit, &[]);
+        self.builder.switch_to_block(body_label);
+        let current = self.builder.use_var(counter);
+        self.scopes.push(Vec::new());
+        self.declare_local(&variable.text, Type::Int, current);
+        self.loops.push((next, exit));
+        self.block(body);
+        self.loops.pop();
+        self.scopes.pop();
+        self.jump_if_open(next);
+        self.builder.switch_to_block(next);
+        self.builder.seal_block(next);
+        let current = self.builder.use_var(counter);
+        if inclusive {
+            let at_end = self.builder.ins().icmp(IntCC::Equal, current, end);
+            let stepped = self.builder.ins().iadd_imm_s(current, 1);
+            self.builder.def_var(counter, stepped);
+            self.builder.ins().brif(at_end, exit, &[], header, &[]);
+        } else {
+            let stepped = self.builder.ins().iadd_imm_s(current, 1);
+            self.builder.def_var(counter, stepped);
+            self.builder.ins().jump(header, &[]);
+        }
+        self.builder.switch_to_block(header);
+        let current = self.builder.use_var(counter);
+        let more = self.builder.ins().icmp(condition, current, end);
+        self.builder.ins().brif(more, body_label, &[], exit, &[]);
+        self.builder.seal_block(header);
+        self.builder.seal_block(body_label);
+        self.builder.switch_to_block(exit);
+        self.builder.seal_block(exit);
+    }
+
+    fn for_each(&mut self, first: &ast::Name, second: Option<&ast::Name>, iterable: &Expr, body: &ast::Block) {
+        let iterable_type = self.ty(iterable);
+        let collection = self.expr_value(iterable);
+        let (sequence, element, map) = match &iterable_type {
+            Type::Array(element) => (collection, (**element).clone(), None),
+            Type::Map(key, value) => {
+                // Iterate over a snapshot of the keys: keys inserted during the loop are not
+                // visited, removed ones are skipped, values are read fresh.
+                let ctx = self.ctx;
+                let keys = self
+                    .call_runtime_at("lang_rt_map_keys", &[ctx, collection], iterable.span)
+                    .unwrap_or(collection);
+                (keys, (**key).clone(), Some(((**key).clone(), (**value).clone())))
+            }
+            _ => {
+                self.bug("iteration over a value that is not an array or a map");
+                return;
+            }
+        };
+        let index = self.builder.declare_var(types::I64);
+        let zero = self.iconst(0);
+        self.builder.def_var(index, zero);
+        let header = self.builder.create_block();
+        let body_label = self.builder.create_block();
+        let next = self.builder.create_block();
+        let exit = self.builder.create_block();
+        self.builder.ins().jump(header, &[]);
+        self.builder.switch_to_block(header);
+        let current = self.builder.use_var(index);
+        let len = self
+            .builder
+            .ins()
+            .load(types::I64, trusted(), sequence, ARRAY_LEN_OFFSET);
+        let more = self.builder.ins().icmp(IntCC::SignedLessThan, current, len);
+        self.builder.ins().brif(more, body_label, &[], exit, &[]);
+        self.builder.switch_to_block(body_label);
+        self.builder.seal_block(body_label);
+        let item = self.load_element(sequence, current, &element);
+        self.scopes.push(Vec::new());
+        match map {
+            None => {
+                self.declare_local(&first.text, element, item);
+            }
+            Some((key_type, value_type)) => {
+                let slot = self.lookup_slot();
+                let out = self.builder.ins().stack_addr(types::I64, slot, 0);
+                let ctx = self.ctx;
+                let key_word = self.to_word(item, &key_type);
+                let found = self
+                    .call_runtime("lang_rt_map_lookup", &[ctx, collection, key_word, out])
+                    .unwrap_or(zero);
+                let present = self.builder.create_block();
+                self.builder.ins().brif(found, present, &[], next, &[]);
+                self.builder.switch_to_block(present);
+                self.builder.seal_block(present);
+                self.declare_local(&first.text, key_type, item);
+                if let Some(second) = second {
+                    let word = self.builder.ins().stack_load(types::I64, types::I64, slot, 0);
+                    let value = self.from_word(word, &value_type);
+                    self.declare_local(&second.text, value_type, value);
+                }
+            }
+        }
+        self.loops.push((next, exit));
+        self.block(body);
+        self.loops.pop();
+        self.scopes.pop();
+        self.jump_if_open(next);
+        self.builder.switch_to_block(next);
+        self.builder.seal_block(next);
+        let current = self.builder.use_var(index);
+        let stepped = self.builder.ins().iadd_imm_s(current, 1);
+        self.builder.def_var(index, stepped);
+        self.builder.ins().jump(header, &[]);
+        self.builder.seal_block(header);
+        self.builder.switch_to_block(exit);
+        self.builder.seal_block(exit);
+    }
+
+    fn lookup_slot(&mut self) -> ir::StackSlot {
+        if let Some(slot) = self.lookup_slot {
+            return slot;
+        }
+        let slot = self
+            .builder
+            .create_sized_stack_slot(StackSlotData::new(StackSlotKind::ExplicitSlot, 8, 3));
+        self.lookup_slot = Some(slot);
+        slot
+    }
+
+    fn assignment(&mut self, target: &Expr, op: Option<BinaryOp>, value: &Expr) {
+        let target_type = self.ty(target);
+        match &target.kind {
+            ExprKind::Paren(inner) => self.assignment(inner, op, value),
+            ExprKind::Name(name) => {
+                let reference = self.state.checked.results.name(self.file, name.span);
+                let current = match op {
+                    Some(_) => Some(self.expr_value(target)),
+                    None => None,
+                };
+                let new_value = self.assigned_value(current, &target_type, op, value, target.span);
+                match reference {
+                    Some(NameRef::Variable(id)) => self.write_variable(id, new_value),
+                    _ => match self.lookup_local(&name.text) {
+                        Some((variable, _)) => self.builder.def_var(variable, new_value),
+                        None => self.bug(format!("assignment to unknown `{}`", name.text)),
+                    },
+                }
+            }
+            ExprKind::Field { object, field } => {
+                if let Some(NameRef::Variable(id)) = self.state.checked.results.name(self.file, field.span) {
+                    let current = match op {
+                        Some(_) => Some(self.read_variable(id, target.span)),
+                        None => None,
+                    };
+                    let new_value = self.assigned_value(current, &target_type, op, value, target.span);
+                    self.write_variable(id, new_value);
+                    return;
+                }
+                let object_type = self.ty(object);
+                let object_value = self.expr_value(object);
+                let offset = self.field_offset(&object_type, &field.text);
+                let current = match op {
+                    Some(_) => {
+                        let word = self.builder.ins().load(types::I64, trusted(), object_value, offset);
+                        Some(self.from_word(word, &target_type))
+                    }
+                    None => None,
+                };
+                let new_value = self.assigned_value(current, &target_type, op, value, target.span);
+                let word = self.to_word(new_value, &target_type);
+                self.builder.ins().store(trusted(), word, object_value, offset);
+            }
+            ExprKind::Index { object, index } => {
+                let object_type = self.ty(object);
+                let collection = self.expr_value(object);
+                match &object_type {
+                    Type::Array(element) => {
+                        let element = (**element).clone();
+                        let index_value = self.expr_value(index);
+                        let current = match op {
+                            Some(_) => Some(self.array_get(collection, index_value, &element, target.span)),
+                            None => None,
+                        };
+                        let new_value = self.assigned_value(current, &element, op, value, target.span);
+                        self.array_set(collection, index_value, new_value, &element, target.span);
+                    }
+                    Type::Map(key, map_value) => {
+                        let (key, map_value) = ((**key).clone(), (**map_value).clone());
+                        let key_value = self.expr_value(index);
+                        let key_word = self.to_word(key_value, &key);
+                        let ctx = self.ctx;
+                        let current = match op {
+                            Some(_) => {
+                                let word = self
+                                    .call_runtime_at("lang_rt_map_get", &[ctx, collection, key_word], target.span)
+                                    .unwrap_or(key_word);
+                                Some(self.from_word(word, &map_value))
+                            }
+                            None => None,
+                        };
+                        let new_value = self.assigned_value(current, &map_value, op, value, target.span);
+                        let word = self.to_word(new_value, &map_value);
+                        self.call_runtime_at("lang_rt_map_set", &[ctx, collection, key_word, word], target.span);
+                    }
+                    _ => self.bug("indexed assignment into a value that is not an array or a map"),
+                }
+            }
+            _ => self.bug("assignment to an expression that is not a place"),
+        }
+    }
+
+    /// The value to store: `value` itself, or `current op value` for compound assignment.
+    fn assigned_value(
+        &mut self,
+        current: Option<Value>,
+        target_type: &Type,
+        op: Option<BinaryOp>,
+        value: &Expr,
+        span: Span,
+    ) -> Value {
+        match (op, current) {
+            (Some(op), Some(current)) => {
+                let value_type = self.ty(value);
+                let rhs = self.expr_value(value);
+                let span = span.to(value.span);
+                self.binary_values(op, current, target_type, rhs, &value_type, span)
+            }
+            _ => self.expr_to(value, target_type),
+        }
+    }
+
+    // ------------------------------------------------------------- expressions
+
+    fn expr(&mut self, expr: &Expr) -> Option<Value> {
+        let value = match &expr.kind {
+            ExprKind::Int(value) => self.iconst(*value),
+            ExprKind::Float(value) => self.builder.ins().f64const(*value),
+            ExprKind::Bool(value) => self.builder.ins().iconst(types::I8, *value as i64),
+            ExprKind::Nil => self.iconst(0),
+            ExprKind::Str(text) => self.string_literal(text),
+            ExprKind::Interpolated(parts) => self.interpolation(parts, expr.span),
+            ExprKind::Name(name) => self.name(name, expr.span),
+            ExprKind::Array(elements) => self.array_literal(expr, elements),
+            ExprKind::Map(entries) => self.map_literal(expr, entries),
+            ExprKind::StructLiteral { fields, .. } => self.struct_literal(expr, fields),
+            ExprKind::Unary { op, operand } => self.unary(*op, operand),
+            ExprKind::Binary { op, lhs, rhs } => self.binary(*op, lhs, rhs, expr.span),
+            ExprKind::Call { callee, args } => return self.call(expr, callee, args),
+            ExprKind::Field { object, field } => self.field(object, field, expr.span),
+            ExprKind::Index { object, index } => self.index(object, index, expr.span),
+            ExprKind::Unwrap(inner) => {
+                let inner_type = self.ty(inner);
+                let optional = self.expr_value(inner);
+                let is_nil = self.builder.ins().icmp_imm_s(IntCC::Equal, optional, 0);
+                let zero = self.iconst(0);
+                self.error_if(is_nil, expr.span, Some((RAISE_UNWRAP_NIL, zero, zero)));
+                let inner = match inner_type {
+                    Type::Optional(inner) => *inner,
+                    _ => Type::Error,
+                };
+                self.unbox(optional, &inner)
+            }
+            ExprKind::Paren(inner) => return self.expr(inner),
+            ExprKind::Error => {
+                self.bug("an erroneous expression reached code generation");
+                self.iconst(0)
+            }
+        };
+        Some(value)
+    }
+
+    /// The value inside a non-nil optional.
+    fn unbox(&mut self, optional: Value, inner: &Type) -> Value {
+        if is_boxed_optional(inner) {
+            let word = self
+                .builder
+                .ins()
+                .load(types::I64, trusted(), optional, BOX_VALUE_OFFSET);
+            self.from_word(word, inner)
+        } else {
+            optional
+        }
+    }
+
+    fn string_literal(&mut self, text: &str) -> Value {
+        let index = self.state.literal(text);
+        let table = self.state.literal_table;
+        let base = self.data_address(table);
+        self.builder.ins().load(types::I64, trusted(), base, (index * 8) as i32)
+    }
+
+    fn interpolation(&mut self, parts: &[ast::StringPart], span: Span) -> Value {
+        let slot = self.builder.create_sized_stack_slot(StackSlotData::new(
+            StackSlotKind::ExplicitSlot,
+            (parts.len().max(1) * 8) as u32,
+            3,
+        ));
+        for (index, part) in parts.iter().enumerate() {
+            let string = match part {
+                ast::StringPart::Text(text) => self.string_literal(text),
+                ast::StringPart::Expr(inner) => {
+                    let ty = self.ty(inner);
+                    let value = self.expr_value(inner);
+                    self.to_string(value, &ty, inner.span)
+                }
+            };
+            self.builder
+                .ins()
+                .stack_store(types::I64, string, slot, (index * 8) as i32);
+        }
+        let address = self.builder.ins().stack_addr(types::I64, slot, 0);
+        let count = self.iconst(parts.len() as i64);
+        let ctx = self.ctx;
+        self.call_runtime_at("lang_rt_str_concat_n", &[ctx, address, count], span)
+            .unwrap_or(address)
+    }
+
+    fn to_string(&mut self, value: Value, ty: &Type, span: Span) -> Value {
+        let ctx = self.ctx;
+        let name = match ty {
+            Type::Int => "lang_rt_int_to_str",
+            Type::Float => "lang_rt_float_to_str",
+            Type::Bool => "lang_rt_bool_to_str",
+            _ => return value,
+        };
+        self.call_runtime_at(name, &[ctx, value], span).unwrap_or(value)
+    }
+
+    fn name(&mut self, name: &ast::Name, span: Span) -> Value {
+        match self.state.checked.results.name(self.file, name.span) {
+            Some(NameRef::Local) | None => match self.lookup_local(&name.text) {
+                Some((variable, _)) => self.builder.use_var(variable),
+                None => {
+                    self.bug(format!("unknown local `{}`", name.text));
+                    self.iconst(0)
+                }
+            },
+            Some(NameRef::Variable(id)) => self.read_variable(id, span),
+            Some(NameRef::Function(id)) => self.function_value(id),
+            Some(NameRef::Builtin(builtin)) => self.builtin_value(builtin),
+        }
+    }
+
+    /// A function value: the address of a word holding the function's address.
+    fn function_value(&mut self, id: FunctionId) -> Value {
+        let slot = match self.state.function_slots.get(&id) {
+            Some(&slot) => slot,
+            None => match self.define_function_slot(self.state.functions[id.0 as usize]) {
+                Ok(slot) => {
+                    self.state.function_slots.insert(id, slot);
+                    slot
+                }
+                Err(error) => {
+                    self.bug(error.0);
+                    return self.iconst(0);
+                }
+            },
+        };
+        self.data_address(slot)
+    }
+
+    fn define_function_slot(&mut self, function: FuncId) -> Result<DataId, CodegenError> {
+        let name = self.state.unique_name(format!("lang.slot.{}", function.as_u32()));
+        let slot = self.state.module.declare_data(&name, Linkage::Local, false, false)?;
+        let mut description = DataDescription::new();
+        description.define_zeroinit(8);
+        description.set_align(8);
+        let reference = self.state.module.declare_func_in_data(function, &mut description);
+        description.write_function_addr(0, reference);
+        self.state.module.define_data(slot, &description)?;
+        Ok(slot)
+    }
+
+    fn builtin_value(&mut self, builtin: Builtin) -> Value {
+        let slot = match self.state.builtin_wrappers.get(&builtin) {
+            Some(&(_, slot)) => slot,
+            None => {
+                let Some((params, result)) = builtin.signature() else {
+                    self.bug("a generic built-in used as a value");
+                    return self.iconst(0);
+                };
+                let signature = self.state.script_signature(&params, result.as_ref());
+                let name = self.state.unique_name(format!("lang.builtin.{}", builtin.name()));
+                let created = self
+                    .state
+                    .module
+                    .declare_function(&name, Linkage::Local, &signature)
+                    .map_err(CodegenError::from)
+                    .and_then(|function| Ok((function, self.define_function_slot(function)?)));
+                match created {
+                    Ok((function, slot)) => {
+                        self.state.builtin_wrappers.insert(builtin, (function, slot));
+                        self.state.pending_wrappers.push(builtin);
+                        slot
+                    }
+                    Err(error) => {
+                        self.bug(error.0);
+                        return self.iconst(0);
+                    }
+                }
+            }
+        };
+        self.data_address(slot)
+    }
+
+    fn array_literal(&mut self, expr: &Expr, elements: &[Expr]) -> Value {
+        let Type::Array(element) = self.ty(expr) else {
+            self.bug("an array literal without an array type");
+            return self.iconst(0);
+        };
+        let values: Vec<Value> = elements.iter().map(|item| self.expr_to(item, &element)).collect();
+        let kind = self.builder.ins().iconst(types::I32, element_kind(&element));
+        let len = self.iconst(values.len() as i64);
+        let ctx = self.ctx;
+        let array = self
+            .call_runtime_at("lang_rt_array_new", &[ctx, kind, len], expr.span)
+            .unwrap_or(len);
+        let data = self.builder.ins().load(types::I64, trusted(), array, ARRAY_DATA_OFFSET);
+        for (index, value) in values.into_iter().enumerate() {
+            self.store_element_at(data, index as i64 * element_size(&element), value, &element);
+        }
+        array
+    }
+
+    fn map_literal(&mut self, expr: &Expr, entries: &[(Expr, Expr)]) -> Value {
+        let Type::Map(key, value) = self.ty(expr) else {
+            self.bug("a map literal without a map type");
+            return self.iconst(0);
+        };
+        let mut words = Vec::with_capacity(entries.len());
+        for (entry_key, entry_value) in entries {
+            let key_value = self.expr_to(entry_key, &key);
+            let key_word = self.to_word(key_value, &key);
+            let value_value = self.expr_to(entry_value, &value);
+            let value_word = self.to_word(value_value, &value);
+            words.push((key_word, value_word));
+        }
+        let mut kind = 0;
+        if *key == Type::Str {
+            kind |= MAP_STRING_KEYS;
+        }
+        if is_reference(&value) {
+            kind |= MAP_REFERENCE_VALUES;
+        }
+        let kind = self.builder.ins().iconst(types::I32, kind);
+        let capacity = self.iconst(entries.len() as i64);
+        let ctx = self.ctx;
+        let map = self
+            .call_runtime_at("lang_rt_map_new", &[ctx, kind, capacity], expr.span)
+            .unwrap_or(capacity);
+        for (key_word, value_word) in words {
+            self.call_runtime_at("lang_rt_map_set", &[ctx, map, key_word, value_word], expr.span);
+        }
+        map
+    }
+
+    fn struct_literal(&mut self, expr: &Expr, fields: &[ast::FieldInit]) -> Value {
+        let Type::Struct(id) = self.ty(expr) else {
+            self.bug("a struct literal without a struct type");
+            return self.iconst(0);
+        };
+        let info = self.state.checked.items.struct_info(id).clone();
+        // Evaluate the given fields in source order, then the defaults in declaration order.
+        let mut values: Vec<Option<Value>> = vec![None; info.fields.len()];
+        for field in fields {
+            if let Some(position) = info.fields.iter().position(|known| known.name == field.name.text) {
+                let value = self.expr_to(&field.value, &info.fields[position].ty);
+                values[position] = Some(self.to_word(value, &info.fields[position].ty));
+            }
+        }
+        for (position, field) in info.fields.iter().enumerate() {
+            if values[position].is_none() {
+                let value = self.field_default(id, position, expr.span);
+                values[position] = Some(self.to_word(value, &field.ty));
+            }
+        }
+        let table = self.state.struct_descs;
+        let base = self.data_address(table);
+        let desc = self.builder.ins().load(types::I64, trusted(), base, (id.0 * 8) as i32);
+        let ctx = self.ctx;
+        let object = self
+            .call_runtime_at("lang_rt_alloc_struct", &[ctx, desc], expr.span)
+            .unwrap_or(desc);
+        for (position, value) in values.into_iter().enumerate() {
+            if let Some(value) = value {
+                self.builder
+                    .ins()
+                    .store(trusted(), value, object, STRUCT_FIELDS_OFFSET + position as i32 * 8);
+            }
+        }
+        object
+    }
+
+    /// The default of a field: constants inline, anything else through a helper function
+    /// evaluated afresh for each construction.
+    fn field_default(&mut self, id: StructId, position: usize, span: Span) -> Value {
+        let checked = self.state.checked;
+        let info = checked.items.struct_info(id);
+        let ty = info.fields[position].ty.clone();
+        if let Some(default) = struct_field_default(checked, id, position) {
+            match &default.kind {
+                ExprKind::Int(value) => return self.iconst(*value),
+                ExprKind::Float(value) => return self.builder.ins().f64const(*value),
+                ExprKind::Bool(value) => return self.builder.ins().iconst(types::I8, *value as i64),
+                ExprKind::Nil => return self.iconst(0),
+                ExprKind::Str(text) => return self.string_literal(text),
+                _ => {}
+            }
+        }
+        let helper = match self.state.default_helpers.get(&(id, position)) {
+            Some(&helper) => helper,
+            None => {
+                let signature = self.state.script_signature(&[], Some(&ty));
+                let name = self
+                    .state
+                    .unique_name(format!("lang.default.{}.{}", info.name, info.fields[position].name));
+                match self.state.module.declare_function(&name, Linkage::Local, &signature) {
+                    Ok(helper) => {
+                        self.state.default_helpers.insert((id, position), helper);
+                        self.state.pending_defaults.push((id, position));
+                        helper
+                    }
+                    Err(error) => {
+                        self.bug(error.to_string());
+                        return self.iconst(0);
+                    }
+                }
+            }
+        };
+        let reference = self.func_ref(helper);
+        let ctx = self.ctx;
+        let call = self.builder.ins().call(reference, &[ctx]);
+        let results = self.builder.inst_results(call).to_vec();
+        self.check_status(results[1], span);
+        results[0]
+    }
+
+    fn check_status(&mut self, status: Value, span: Span) {
+        self.error_if(status, span, None);
+    }
+
+    fn unary(&mut self, op: UnaryOp, operand: &Expr) -> Value {
+        let ty = self.ty(operand);
+        let value = self.expr_value(operand);
+        match (op, ty) {
+            (UnaryOp::Negate, Type::Float) => self.builder.ins().fneg(value),
+            (UnaryOp::Negate, _) => self.builder.ins().ineg(value),
+            (UnaryOp::BitNot, _) => self.builder.ins().bnot(value),
+            (UnaryOp::Not, _) => self.builder.ins().bxor_imm_s(value, 1),
+        }
+    }
+
+    fn binary(&mut self, op: BinaryOp, lhs: &Expr, rhs: &Expr, span: Span) -> Value {
+        if matches!(op, BinaryOp::And | BinaryOp::Or) {
+            let left = self.expr_value(lhs);
+            let right_label = self.builder.create_block();
+            let merge = self.builder.create_block();
+            let result = self.builder.append_block_param(merge, types::I8);
+            if op == BinaryOp::And {
+                self.builder
+                    .ins()
+                    .brif(left, right_label, &[], merge, &[BlockArg::Value(left)]);
+            } else {
+                self.builder
+                    .ins()
+                    .brif(left, merge, &[BlockArg::Value(left)], right_label, &[]);
+            }
+            self.builder.switch_to_block(right_label);
+            self.builder.seal_block(right_label);
+            let right = self.expr_value(rhs);
+            self.builder.ins().jump(merge, &[BlockArg::Value(right)]);
+            self.builder.switch_to_block(merge);
+            self.builder.seal_block(merge);
+            return result;
+        }
+        let lhs_type = self.ty(lhs);
+        let rhs_type = self.ty(rhs);
+        let left = self.expr_value(lhs);
+        let right = self.expr_value(rhs);
+        self.binary_values(op, left, &lhs_type, right, &rhs_type, span)
+    }
+
+    fn binary_values(
+        &mut self,
+        op: BinaryOp,
+        left: Value,
+        lhs_type: &Type,
+        right: Value,
+        rhs_type: &Type,
+        span: Span,
+    ) -> Value {
+        use BinaryOp::*;
+        match op {
+            Equal => return self.equal(left, lhs_type, right, rhs_type),
+            NotEqual => {
+                let equal = self.equal(left, lhs_type, right, rhs_type);
+                return self.builder.ins().bxor_imm_s(equal, 1);
+            }
+            _ => {}
+        }
+        match lhs_type {
+            Type::Float => {
+                let ins = self.builder.ins();
+                match op {
+                    Add => ins.fadd(left, right),
+                    Subtract => ins.fsub(left, right),
+                    Multiply => ins.fmul(left, right),
+                    Divide => ins.fdiv(left, right),
+                    Remainder => self.call_runtime("lang_rt_fmod", &[left, right]).unwrap_or(left),
+                    Less => ins.fcmp(FloatCC::LessThan, left, right),
+                    LessEqual => ins.fcmp(FloatCC::LessThanOrEqual, left, right),
+                    Greater => ins.fcmp(FloatCC::GreaterThan, left, right),
+                    GreaterEqual => ins.fcmp(FloatCC::GreaterThanOrEqual, left, right),
+                    _ => {
+                        self.bug("an operator that floats do not have");
+                        left
+                    }
+                }
+            }
+            Type::Str => match op {
+                Add => {
+                    let ctx = self.ctx;
+                    self.call_runtime_at("lang_rt_str_concat", &[ctx, left, right], span)
+                        .unwrap_or(left)
+                }
+                Less | LessEqual | Greater | GreaterEqual => {
+                    let order = self.call_runtime("lang_rt_str_cmp", &[left, right]).unwrap_or(left);
+                    let condition = match op {
+                        Less => IntCC::SignedLessThan,
+                        LessEqual => IntCC::SignedLessThanOrEqual,
+                        Greater => IntCC::SignedGreaterThan,
+                        _ => IntCC::SignedGreaterThanOrEqual,
+                    };
+                    self.builder.ins().icmp_imm_s(condition, order, 0)
+                }
+                _ => {
+                    self.bug("an operator that strings do not have");
+                    left
+                }
+            },
+            _ => match op {
+                Add => self.builder.ins().iadd(left, right),
+                Subtract => self.builder.ins().isub(left, right),
+                Multiply => self.builder.ins().imul(left, right),
+                Divide | Remainder => self.integer_division(op, left, right, span),
+                BitAnd => self.builder.ins().band(left, right),
+                BitOr => self.builder.ins().bor(left, right),
+                BitXor => self.builder.ins().bxor(left, right),
+                ShiftLeft => self.builder.ins().ishl(left, right),
+                ShiftRight => self.builder.ins().sshr(left, right),
+                Less => self.builder.ins().icmp(IntCC::SignedLessThan, left, right),
+                LessEqual => self.builder.ins().icmp(IntCC::SignedLessThanOrEqual, left, right),
+                Greater => self.builder.ins().icmp(IntCC::SignedGreaterThan, left, right),
+                GreaterEqual => self.builder.ins().icmp(IntCC::SignedGreaterThanOrEqual, left, right),
+                _ => {
+                    self.bug("an unexpected integer operator");
+                    left
+                }
+            },
+        }
+    }
+
+    /// `/` and `%` on ints: division by zero is an error; `MIN / -1` wraps and `MIN % -1` is
+    /// 0. The divisor is replaced by 1 when it is -1, so the machine division never traps.
+    fn integer_division(&mut self, op: BinaryOp, left: Value, right: Value, span: Span) -> Value {
+        let is_zero = self.builder.ins().icmp_imm_s(IntCC::Equal, right, 0);
+        let kind = if op == BinaryOp::Divide {
+            RAISE_DIVISION_BY_ZERO
+        } else {
+            RAISE_REMAINDER_BY_ZERO
+        };
+        let zero = self.iconst(0);
+        self.error_if(is_zero, span, Some((kind, zero, zero)));
+        let is_minus_one = self.builder.ins().icmp_imm_s(IntCC::Equal, right, -1);
+        let one = self.iconst(1);
+        let divisor = self.builder.ins().select(is_minus_one, one, right);
+        if op == BinaryOp::Divide {
+            let quotient = self.builder.ins().sdiv(left, divisor);
+            let negated = self.builder.ins().ineg(left);
+            self.builder.ins().select(is_minus_one, negated, quotient)
+        } else {
+            self.builder.ins().srem(left, divisor)
+        }
+    }
+
+    /// `==` for every comparable pair of types (LANGUAGE.md section 4).
+    fn equal(&mut self, left: Value, lhs_type: &Type, right: Value, rhs_type: &Type) -> Value {
+        match (lhs_type, rhs_type) {
+            (Type::Nil, Type::Nil) => self.builder.ins().iconst(types::I8, 1),
+            (Type::Nil, _) => self.builder.ins().icmp_imm_s(IntCC::Equal, right, 0),
+            (_, Type::Nil) => self.builder.ins().icmp_imm_s(IntCC::Equal, left, 0),
+            (Type::Optional(inner), Type::Optional(_)) => {
+                if is_boxed_optional(inner) || **inner == Type::Str {
+                    // Equal when both are nil, or both present with equal values.
+                    let inner = (**inner).clone();
+                    let left_nil = self.builder.ins().icmp_imm_s(IntCC::Equal, left, 0);
+                    let right_nil = self.builder.ins().icmp_imm_s(IntCC::Equal, right, 0);
+                    let any_nil = self.builder.ins().bor(left_nil, right_nil);
+                    let both_nil = self.builder.ins().band(left_nil, right_nil);
+                    let compare = self.builder.create_block();
+                    let merge = self.builder.create_block();
+                    let result = self.builder.append_block_param(merge, types::I8);
+                    self.builder
+                        .ins()
+                        .brif(any_nil, merge, &[BlockArg::Value(both_nil)], compare, &[]);
+                    self.builder.switch_to_block(compare);
+                    self.builder.seal_block(compare);
+                    let a = self.unbox(left, &inner);
+                    let b = self.unbox(right, &inner);
+                    let equal = self.equal_plain(a, b, &inner);
+                    self.builder.ins().jump(merge, &[BlockArg::Value(equal)]);
+                    self.builder.switch_to_block(merge);
+                    self.builder.seal_block(merge);
+                    result
+                } else {
+                    self.builder.ins().icmp(IntCC::Equal, left, right)
+                }
+            }
+            (Type::Optional(inner), _) => self.optional_equals_plain(left, inner, right),
+            (_, Type::Optional(inner)) => self.optional_equals_plain(right, inner, left),
+            _ => self.equal_plain(left, right, lhs_type),
+        }
+    }
+
+    fn optional_equals_plain(&mut self, optional: Value, inner: &Type, plain: Value) -> Value {
+        let inner = inner.clone();
+        let compare = self.builder.create_block();
+        let merge = self.builder.create_block();
+        let result = self.builder.append_block_param(merge, types::I8);
+        let is_nil = self.builder.ins().icmp_imm_s(IntCC::Equal, optional, 0);
+        let false_value = self.builder.ins().iconst(types::I8, 0);
+        self.builder
+            .ins()
+            .brif(is_nil, merge, &[BlockArg::Value(false_value)], compare, &[]);
+        self.builder.switch_to_block(compare);
+        self.builder.seal_block(compare);
+        let value = self.unbox(optional, &inner);
+        let equal = self.equal_plain(value, plain, &inner);
+        self.builder.ins().jump(merge, &[BlockArg::Value(equal)]);
+        self.builder.switch_to_block(merge);
+        self.builder.seal_block(merge);
+        result
+    }
+
+    fn equal_plain(&mut self, left: Value, right: Value, ty: &Type) -> Value {
+        match ty {
+            Type::Float => self.builder.ins().fcmp(FloatCC::Equal, left, right),
+            Type::Str => self.call_runtime("lang_rt_str_eq", &[left, right]).unwrap_or(left),
+            _ => self.builder.ins().icmp(IntCC::Equal, left, right),
+        }
+    }
+
+    fn field_offset(&mut self, object_type: &Type, field: &str) -> i32 {
+        let Type::Struct(id) = object_type else {
+            self.bug("a field of a value that is not a struct");
+            return STRUCT_FIELDS_OFFSET;
+        };
+        let info = self.state.checked.items.struct_info(*id);
+        match info.fields.iter().position(|known| known.name == field) {
+            Some(position) => STRUCT_FIELDS_OFFSET + position as i32 * 8,
+            None => {
+                self.bug(format!("no field `{field}`"));
+                STRUCT_FIELDS_OFFSET
+            }
+        }
+    }
+
+    fn field(&mut self, object: &Expr, field: &ast::Name, span: Span) -> Value {
+        match self.state.checked.results.name(self.file, field.span) {
+            Some(NameRef::Variable(id)) => return self.read_variable(id, span),
+            Some(NameRef::Function(id)) => return self.function_value(id),
+            _ => {}
+        }
+        let object_type = self.ty(object);
+        let object_value = self.expr_value(object);
+        let offset = self.field_offset(&object_type, &field.text);
+        let Type::Struct(id) = object_type else {
+            return object_value;
+        };
+        let ty = self
+            .state
+            .checked
+            .items
+            .struct_info(id)
+            .fields
+            .iter()
+            .find(|known| known.name == field.text)
+            .map_or(Type::Error, |known| known.ty.clone());
+        let word = self.builder.ins().load(types::I64, trusted(), object_value, offset);
+        self.from_word(word, &ty)
+    }
+
+    fn index(&mut self, object: &Expr, index: &Expr, span: Span) -> Value {
+        let object_type = self.ty(object);
+        let collection = self.expr_value(object);
+        match object_type {
+            Type::Array(element) => {
+                let index_value = self.expr_value(index);
+                self.array_get(collection, index_value, &element, span)
+            }
+            Type::Map(key, value) => {
+                let key_value = self.expr_value(index);
+                let key_word = self.to_word(key_value, &key);
+                let ctx = self.ctx;
+                let word = self
+                    .call_runtime_at("lang_rt_map_get", &[ctx, collection, key_word], span)
+                    .unwrap_or(key_word);
+                self.from_word(word, &value)
+            }
+            _ => {
+                self.bug("indexing a value that is not an array or a map");
+                collection
+            }
+        }
+    }
+
+    fn bounds_check(&mut self, array: Value, index: Value, span: Span) {
+        let len = self.builder.ins().load(types::I64, trusted(), array, ARRAY_LEN_OFFSET);
+        // One unsigned comparison also rejects negative indices.
+        let outside = self.builder.ins().icmp(IntCC::UnsignedGreaterThanOrEqual, index, len);
+        self.error_if(outside, span, Some((RAISE_INDEX_OUT_OF_BOUNDS, index, len)));
+    }
+
+    fn element_address(&mut self, array: Value, index: Value, element: &Type) -> Value {
+        let data = self.builder.ins().load(types::I64, trusted(), array, ARRAY_DATA_OFFSET);
+        let offset = if element_size(element) == 1 {
+            index
+        } else {
+            self.builder.ins().ishl_imm_s(index, 3)
+        };
+        self.builder.ins().iadd(data, offset)
+    }
+
+    fn array_get(&mut self, array: Value, index: Value, element: &Type, span: Span) -> Value {
+        self.bounds_check(array, index, span);
+        self.load_element(array, index, element)
+    }
+
+    /// Loads element `index` (already known to be in bounds).
+    fn load_element(&mut self, array: Value, index: Value, element: &Type) -> Value {
+        let address = self.element_address(array, index, element);
+        if element_size(element) == 1 {
+            self.builder.ins().load(types::I8, trusted(), address, 0)
+        } else {
+            let word = self.builder.ins().load(types::I64, trusted(), address, 0);
+            self.from_word(word, element)
+        }
+    }
+
+    fn array_set(&mut self, array: Value, index: Value, value: Value, element: &Type, span: Span) {
+        self.bounds_check(array, index, span);
+        let address = self.element_address(array, index, element);
+        self.store_element_at(address, 0, value, element);
+    }
+
+    fn store_element_at(&mut self, address: Value, offset: i64, value: Value, element: &Type) {
+        if element_size(element) == 1 {
+            self.builder.ins().store(trusted(), value, address, offset as i32);
+        } else {
+            let word = self.to_word(value, element);
+            self.builder.ins().store(trusted(), word, address, offset as i32);
+        }
+    }
+
+    // ------------------------------------------------------------- calls
+
+    fn call(&mut self, expr: &Expr, callee: &Expr, args: &[Expr]) -> Option<Value> {
+        let Some(info) = self.state.checked.results.call(self.file, expr.span) else {
+            self.bug("no call target recorded");
+            return Some(self.iconst(0));
+        };
+        // The receiver of method syntax is the first argument.
+        let mut arguments: Vec<&Expr> = Vec::with_capacity(args.len() + 1);
+        if info.receiver_is_first_argument
+            && let ExprKind::Field { object, .. } = &callee.kind
+        {
+            arguments.push(object);
+        }
+        arguments.extend(args.iter());
+        match info.target {
+            CallTarget::Function(id) => {
+                let function = self.state.checked.items.function(id).clone();
+                let values: Vec<Value> = arguments
+                    .iter()
+                    .zip(&function.params)
+                    .map(|(arg, param)| self.expr_to(arg, param))
+                    .collect();
+                let reference = self.func_ref(self.state.functions[id.0 as usize]);
+                let mut call_args = vec![self.ctx];
+                call_args.extend(values);
+                let call = self.builder.ins().call(reference, &call_args);
+                let results = self.builder.inst_results(call).to_vec();
+                self.finish_call(results, expr.span)
+            }
+            CallTarget::Value => {
+                let callee_type = self.ty(callee);
+                let Type::Function(params, result) = callee_type else {
+                    self.bug("a call of a value that is not a function");
+                    return Some(self.iconst(0));
+                };
+                let function = self.expr_value(callee);
+                let values: Vec<Value> = arguments
+                    .iter()
+                    .zip(&params)
+                    .map(|(arg, param)| self.expr_to(arg, param))
+                    .collect();
+                let signature = self.state.script_signature(&params, result.as_deref());
+                let signature = self.builder.import_signature(signature);
+                let code = self.builder.ins().load(types::I64, trusted(), function, 0);
+                let mut call_args = vec![self.ctx];
+                call_args.extend(values);
+                let call = self.builder.ins().call_indirect(signature, code, &call_args);
+                let results = self.builder.inst_results(call).to_vec();
+                self.finish_call(results, expr.span)
+            }
+            CallTarget::Builtin(builtin) => self.builtin_call(builtin, expr, &arguments),
+        }
+    }
+
+    /// Tests the status of a script call; returns its result, if any.
+    fn finish_call(&mut self, results: Vec<Value>, span: Span) -> Option<Value> {
+        let status = *results.last().expect("script functions return a status");
+        self.check_status(status, span);
+        if results.len() == 2 { Some(results[0]) } else { None }
+    }
+
+    fn builtin_call(&mut self, builtin: Builtin, expr: &Expr, args: &[&Expr]) -> Option<Value> {
+        let span = expr.span;
+        let ctx = self.ctx;
+        let arg_types: Vec<Type> = args.iter().map(|arg| self.ty(arg)).collect();
+        // Built-ins with a fixed signature convert their arguments like any call.
+        let values: Vec<Value> = match builtin.signature() {
+            Some((params, _)) => args
+                .iter()
+                .zip(&params)
+                .map(|(arg, param)| self.expr_to(arg, param))
+                .collect(),
+            None => match builtin {
+                Builtin::Push | Builtin::Insert | Builtin::Fill => Vec::new(),
+                _ => args.iter().map(|arg| self.expr_value(arg)).collect(),
+            },
+        };
+        let first_type = arg_types.first().cloned().unwrap_or(Type::Error);
+        let value = match builtin {
+            Builtin::Print | Builtin::Write => {
+                let newline = self.builder.ins().iconst(types::I8, (builtin == Builtin::Print) as i64);
+                let name = match first_type {
+                    Type::Int => "lang_rt_print_int",
+                    Type::Float => "lang_rt_print_float",
+                    Type::Bool => "lang_rt_print_bool",
+                    _ => "lang_rt_print_str",
+                };
+                self.call_runtime(name, &[ctx, values[0], newline]);
+                return None;
+            }
+            Builtin::Str => self.to_string(values[0], &first_type, span),
+            Builtin::Int => match first_type {
+                Type::Float => self.builder.ins().fcvt_to_sint_sat(types::I64, values[0]),
+                Type::Str => self
+                    .call_runtime_at("lang_rt_str_to_int", &[ctx, values[0]], span)
+                    .unwrap_or(values[0]),
+                _ => values[0],
+            },
+            Builtin::Float => match first_type {
+                Type::Int => self.builder.ins().fcvt_from_sint(types::F64, values[0]),
+                Type::Str => self
+                    .call_runtime_at("lang_rt_str_to_float", &[ctx, values[0]], span)
+                    .unwrap_or(values[0]),
+                _ => values[0],
+            },
+            Builtin::Len => match first_type {
+                Type::Str => self
+                    .builder
+                    .ins()
+                    .load(types::I64, trusted(), values[0], STR_LEN_OFFSET),
+                Type::Map(..) => self.call_runtime("lang_rt_map_len", &[values[0]]).unwrap_or(values[0]),
+                _ => self
+                    .builder
+                    .ins()
+                    .load(types::I64, trusted(), values[0], ARRAY_LEN_OFFSET),
+            },
+            Builtin::Push => {
+                let Type::Array(element) = &first_type else {
+                    self.bug("push onto a value that is not an array");
+                    return None;
+                };
+                let array = self.expr_value(args[0]);
+                let value = self.expr_to(args[1], element);
+                let word = self.to_word(value, element);
+                self.call_runtime_at("lang_rt_array_push", &[ctx, array, word], span);
+                return None;
+            }
+            Builtin::Pop => {
+                let Type::Array(element) = &first_type else {
+                    self.bug("pop from a value that is not an array");
+                    return None;
+                };
+                let word = self
+                    .call_runtime_at("lang_rt_array_pop", &[ctx, values[0]], span)
+                    .unwrap_or(values[0]);
+                self.from_word(word, element)
+            }
+            Builtin::Fill => {
+                let Type::Array(element) = self.ty(expr) else {
+                    self.bug("fill without an array type");
+                    return None;
+                };
+                let count = self.expr_value(args[0]);
+                let value = self.expr_to(args[1], &element);
+                let word = self.to_word(value, &element);
+                let kind = self.builder.ins().iconst(types::I32, element_kind(&element));
+                self.call_runtime_at("lang_rt_fill", &[ctx, kind, count, word], span)?
+            }
+            Builtin::Insert => {
+                let Type::Map(key, value_type) = &first_type else {
+                    self.bug("insert into a value that is not a map");
+                    return None;
+                };
+                let map = self.expr_value(args[0]);
+                let key_value = self.expr_to(args[1], key);
+                let key_word = self.to_word(key_value, key);
+                let value = self.expr_to(args[2], value_type);
+                let word = self.to_word(value, value_type);
+                self.call_runtime_at("lang_rt_map_set", &[ctx, map, key_word, word], span);
+                return None;
+            }
+            Builtin::Has | Builtin::Remove => {
+                let Type::Map(key, _) = &first_type else {
+                    self.bug("a map operation on a value that is not a map");
+                    return None;
+                };
+                let key_word = self.to_word(values[1], key);
+                if builtin == Builtin::Has {
+                    self.call_runtime("lang_rt_map_has", &[ctx, values[0], key_word])?
+                } else {
+                    self.call_runtime("lang_rt_map_remove", &[ctx, values[0], key_word]);
+                    return None;
+                }
+            }
+            Builtin::Keys => self.call_runtime_at("lang_rt_map_keys", &[ctx, values[0]], span)?,
+            Builtin::Fixed => self.call_runtime_at("lang_rt_fixed", &[ctx, values[0], values[1]], span)?,
+            Builtin::Sqrt => self.builder.ins().sqrt(values[0]),
+            Builtin::Floor => self.builder.ins().floor(values[0]),
+            Builtin::Ceil => self.builder.ins().ceil(values[0]),
+            Builtin::Sin => self.call_runtime("lang_rt_sin", &[values[0]])?,
+            Builtin::Cos => self.call_runtime("lang_rt_cos", &[values[0]])?,
+            Builtin::Tan => self.call_runtime("lang_rt_tan", &[values[0]])?,
+            Builtin::Exp => self.call_runtime("lang_rt_exp", &[values[0]])?,
+            Builtin::Log => self.call_runtime("lang_rt_log", &[values[0]])?,
+            Builtin::Atan2 => self.call_runtime("lang_rt_atan2", &[values[0], values[1]])?,
+            Builtin::Pow => self.call_runtime("lang_rt_pow", &[values[0], values[1]])?,
+            Builtin::Abs => match first_type {
+                Type::Float => self.builder.ins().fabs(values[0]),
+                _ => {
+                    let negative = self.builder.ins().icmp_imm_s(IntCC::SignedLessThan, values[0], 0);
+                    let negated = self.builder.ins().ineg(values[0]);
+                    self.builder.ins().select(negative, negated, values[0])
+                }
+            },
+            Builtin::Min | Builtin::Max => {
+                let (a, b) = (values[0], values[1]);
+                match first_type {
+                    Type::Float => {
+                        // Like Rust's f64::min/max and C's fmin/fmax: a NaN argument is ignored.
+                        let condition = if builtin == Builtin::Min {
+                            FloatCC::LessThan
+                        } else {
+                            FloatCC::GreaterThan
+                        };
+                        let first_wins = self.builder.ins().fcmp(condition, a, b);
+                        let picked = self.builder.ins().select(first_wins, a, b);
+                        let b_is_nan = self.builder.ins().fcmp(FloatCC::Unordered, b, b);
+                        self.builder.ins().select(b_is_nan, a, picked)
+                    }
+                    _ => {
+                        let condition = if builtin == Builtin::Min {
+                            IntCC::SignedLessThanOrEqual
+                        } else {
+                            IntCC::SignedGreaterThanOrEqual
+                        };
+                        let first_wins = self.builder.ins().icmp(condition, a, b);
+                        self.builder.ins().select(first_wins, a, b)
+                    }
+                }
+            }
+            Builtin::Clock => self.call_runtime("lang_rt_clock", &[ctx])?,
+            Builtin::Random => self.call_runtime("lang_rt_random", &[ctx])?,
+            Builtin::Sleep => {
+                self.call_runtime("lang_rt_sleep", &[ctx, values[0]]);
+                return None;
+            }
+            Builtin::Args => self.call_runtime_at("lang_rt_args", &[ctx], span)?,
+            Builtin::Exit => {
+                self.call_runtime("lang_rt_exit", &[ctx, values[0]]);
+                return None;
+            }
+            Builtin::Assert => {
+                let failed = self.builder.ins().icmp_imm_s(IntCC::Equal, values[0], 0);
+                let zero = self.iconst(0);
+                self.error_if(failed, span, Some((RAISE_ASSERTION, values[1], zero)));
+                return None;
+            }
+            Builtin::Panic => {
+                let zero = self.iconst(0);
+                self.raise_and_exit(span, Some((RAISE_PANIC, values[0], zero)));
+                self.start_unreachable_block();
+                return None;
+            }
+            Builtin::StrSplit => self.call_runtime_at("lang_rt_str_split", &[ctx, values[0], values[1]], span)?,
+            Builtin::StrTrim => self.call_runtime_at("lang_rt_str_trim", &[ctx, values[0]], span)?,
+            Builtin::StrFind => self.call_runtime("lang_rt_str_find", &[values[0], values[1]])?,
+            Builtin::StrReplace => {
+                self.call_runtime_at("lang_rt_str_replace", &[ctx, values[0], values[1], values[2]], span)?
+            }
+            Builtin::StrStartsWith => self.call_runtime("lang_rt_str_starts_with", &[values[0], values[1]])?,
+            Builtin::StrEndsWith => self.call_runtime("lang_rt_str_ends_with", &[values[0], values[1]])?,
+            Builtin::StrToUpper => self.call_runtime_at("lang_rt_str_to_upper", &[ctx, values[0]], span)?,
+            Builtin::StrToLower => self.call_runtime_at("lang_rt_str_to_lower", &[ctx, values[0]], span)?,
+            Builtin::StrByteAt => self.call_runtime_at("lang_rt_str_byte_at", &[ctx, values[0], values[1]], span)?,
+            Builtin::StrFromBytes => self.call_runtime_at("lang_rt_str_from_bytes", &[ctx, values[0]], span)?,
+            Builtin::StrSlice => {
+                self.call_runtime_at("lang_rt_str_slice", &[ctx, values[0], values[1], values[2]], span)?
+            }
+            Builtin::StrCharCount => self.call_runtime("lang_rt_str_char_count", &[values[0]])?,
+            Builtin::StrParseInt => self.call_runtime_at("lang_rt_str_parse_int", &[ctx, values[0]], span)?,
+            Builtin::StrParseFloat => self.call_runtime_at("lang_rt_str_parse_float", &[ctx, values[0]], span)?,
+        };
+        Some(value)
+    }
+}
+
+/// The default expression of a struct's field, from its declaration.
+fn struct_field_default(checked: &CheckedProgram, id: StructId, position: usize) -> Option<&Expr> {
+    let info = checked.items.struct_info(id);
+    let module = checked.program.module(info.module);
+    module.ast.items.iter().find_map(|item| match item {
+        ast::Item::Struct(declaration) if declaration.name.span == info.span => declaration
+            .fields
+            .iter()
+            .find(|field| field.name.span == info.fields[position].span)
+            .and_then(|field| field.default.as_ref()),
+        _ => None,
+    })
+}
+
+fn translate_default_helper(state: &mut ProgramState<'_>, id: StructId, position: usize) -> Result<(), CodegenError> {
+    let checked = state.checked;
+    let helper = state.default_helpers[&(id, position)];
+    let info = checked.items.struct_info(id);
+    let ty = info.fields[position].ty.clone();
+    let display = format!("<default of {}.{}>", info.name, info.fields[position].name);
+    let Some(default) = struct_field_default(checked, id, position) else {
+        return Err(CodegenError(format!("no default for `{}`", display)));
+    };
+    translate_function(state, helper, display, info.file, |translator| {
+        let value = translator.expr_to(default, &ty);
+        if !translator.is_terminated() {
+            translator.return_status(0, Some(value));
+        }
+    })
+}
+
+/// A function with the script ABI that calls a built-in, so it can be used as a value.
+fn translate_builtin_wrapper(state: &mut ProgramState<'_>, builtin: Builtin) -> Result<(), CodegenError> {
+    let (function, _) = state.builtin_wrappers[&builtin];
+    let Some((params, _)) = builtin.signature() else {
+        return Err(CodegenError("a generic built-in used as a value".into()));
+    };
+    let display = builtin.name().to_string();
+    let file = state.checked.program.modules[0].file;
+    translate_function(state, function, display, file, |translator| {
+        let values = translator.params.clone();
+        let ctx = translator.ctx;
+        let span = Span { start: 0, end: 0 };
+        let result = match builtin {
+            Builtin::Fixed => translator.call_runtime_at("lang_rt_fixed", &[ctx, values[0], values[1]], span),
+            Builtin::Sqrt => Some(translator.builder.ins().sqrt(values[0])),
+            Builtin::Floor => Some(translator.builder.ins().floor(values[0])),
+            Builtin::Ceil => Some(translator.builder.ins().ceil(values[0])),
+            Builtin::Sin => translator.call_runtime("lang_rt_sin", &[values[0]]),
+            Builtin::Cos => translator.call_runtime("lang_rt_cos", &[values[0]]),
+            Builtin::Tan => translator.call_runtime("lang_rt_tan", &[values[0]]),
+            Builtin::Exp => translator.call_runtime("lang_rt_exp", &[values[0]]),
+            Builtin::Log => translator.call_runtime("lang_rt_log", &[values[0]]),
+            Builtin::Atan2 => translator.call_runtime("lang_rt_atan2", &[values[0], values[1]]),
+            Builtin::Pow => translator.call_runtime("lang_rt_pow", &[values[0], values[1]]),
+            Builtin::Clock => translator.call_runtime("lang_rt_clock", &[ctx]),
+            Builtin::Random => translator.call_runtime("lang_rt_random", &[ctx]),
+            Builtin::Sleep => translator.call_runtime("lang_rt_sleep", &[ctx, values[0]]),
+            Builtin::Args => translator.call_runtime_at("lang_rt_args", &[ctx], span),
+            Builtin::Exit => translator.call_runtime("lang_rt_exit", &[ctx, values[0]]),
+            Builtin::Assert => {
+                let failed = translator.builder.ins().icmp_imm_s(IntCC::Equal, values[0], 0);
+                let zero = translator.iconst(0);
+                translator.error_if(failed, span, Some((RAISE_ASSERTION, values[1], zero)));
+                None
+            }
+            Builtin::Panic => {
+                let zero = translator.iconst(0);
+                translator.raise_and_exit(span, Some((RAISE_PANIC, values[0], zero)));
+                translator.start_unreachable_block();
+                None
+            }
+            _ => {
+                translator.bug(format!("no wrapper for `{}`", builtin.name()));
+                None
+            }
+        };
+        let _ = params;
+        if !translator.is_terminated() {
+            translator.return_status(0, result);
+        }
+    })
+}
+
+/// `lang_entry(ctx) -> status`: literals, descriptors and variable roots, then the module
+/// initializers in import order, then `main`.
+fn translate_entry(state: &mut ProgramState<'_>, initializers: &[FuncId]) -> Result<FuncId, CodegenError> {
+    let mut signature = Signature::new(state.call_conv);
+    signature.params.push(AbiParam::new(types::I64));
+    signature.returns.push(AbiParam::new(types::I8));
+    let entry = state
+        .module
+        .declare_function("lang_entry", Linkage::Export, &signature)?;
+    let checked = state.checked;
+    let main = checked
+        .items
+        .functions
+        .iter()
+        .position(|info| info.module == ModuleId(0) && info.name == "main")
+        .map(|index| state.functions[index]);
+    let file = checked.program.modules[0].file;
+    // Literals must be interned before any code runs; the table is filled after every other
+    // function was translated, so all literals are known.
+    let literals = state.literals.clone();
+    let literal_blob = literals.concat();
+    let blob_name = state.unique_name("lang.literal_bytes".into());
+    let blob = state.module.declare_data(&blob_name, Linkage::Local, false, false)?;
+    let mut description = DataDescription::new();
+    let mut bytes = literal_blob.into_bytes();
+    bytes.push(0);
+    description.define(bytes.into_boxed_slice());
+    state.module.define_data(blob, &description)?;
+    let struct_descriptions: Vec<String> = checked
+        .items
+        .structs
+        .iter()
+        .map(|info| {
+            let mut text = info.name.clone();
+            for field in &info.fields {
+                let kind = if is_reference(&field.ty) { "r" } else { "w" };
+                text.push_str(&format!(";{}:{kind}", field.name));
+            }
+            text
+        })
+        .collect();
+    let globals = state.globals.clone();
+    let counts: Vec<usize> = (0..checked.program.modules.len())
+        .map(|module| {
+            checked
+                .items
+                .variables
+                .iter()
+                .filter(|info| info.module.0 as usize == module)
+                .count()
+        })
+        .collect();
+    let order = checked.program.initialization_order();
+    translate_function(state, entry, "<entry>".into(), file, |translator| {
+        let ctx = translator.ctx;
+        for (module, data) in globals.iter().enumerate() {
+            let address = translator.data_address(*data);
+            let words = translator.iconst((counts[module] * 2) as i64);
+            translator.call_runtime("lang_rt_register_globals", &[ctx, address, words]);
+        }
+        let blob_address = translator.data_address(blob);
+        let table_id = translator.state.literal_table;
+        let table = translator.data_address(table_id);
+        let mut offset = 0i64;
+        for (index, literal) in literals.iter().enumerate() {
+            let address = translator.builder.ins().iadd_imm_s(blob_address, offset);
+            let len = translator.iconst(literal.len() as i64);
+            let string = translator
+                .call_runtime("lang_rt_str_literal", &[ctx, address, len])
+                .unwrap_or(len);
+            translator
+                .builder
+                .ins()
+                .store(trusted(), string, table, (index * 8) as i32);
+            offset += literal.len() as i64;
+        }
+        let descs_id = translator.state.struct_descs;
+        let descs = translator.data_address(descs_id);
+        for (index, description) in struct_descriptions.iter().enumerate() {
+            let text = translator.text_address(description);
+            let desc = translator
+                .call_runtime("lang_rt_struct_desc", &[ctx, text])
+                .unwrap_or(text);
+            translator
+                .builder
+                .ins()
+                .store(trusted(), desc, descs, (index * 8) as i32);
+        }
+        let mut steps: Vec<FuncId> = order.iter().map(|module| initializers[module.0 as usize]).collect();
+        steps.extend(main);
+        for function in steps {
+            let reference = translator.func_ref(function);
+            let call = translator.builder.ins().call(reference, &[ctx]);
+            let status = translator.builder.inst_results(call)[0];
+            let failed = translator.builder.create_block();
+            let next = translator.builder.create_block();
+            translator.builder.ins().brif(status, failed, &[], next, &[]);
+            translator.builder.switch_to_block(failed);
+            translator.builder.seal_block(failed);
+            let one = translator.builder.ins().iconst(types::I8, 1);
+            translator.builder.ins().return_(&[one]);
+            translator.builder.switch_to_block(next);
+            translator.builder.seal_block(next);
+        }
+        let zero = translator.builder.ins().iconst(types::I8, 0);
+        translator.builder.ins().return_(&[zero]);
+    })?;
+    Ok(entry)
+}
+
+/// Defines the literal table and the struct descriptor table, now that their sizes are known.
+fn define_tables(state: &mut ProgramState<'_>) -> Result<(), CodegenError> {
+    let mut description = DataDescription::new();
+    description.define_zeroinit((state.literals.len() * 8).max(8));
+    description.set_align(8);
+    state.module.define_data(state.literal_table, &description)?;
+    let mut description = DataDescription::new();
+    description.define_zeroinit((state.checked.items.structs.len() * 8).max(8));
+    description.set_align(8);
+    state.module.define_data(state.struct_descs, &description)?;
+    Ok(())
+}

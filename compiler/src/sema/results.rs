@@ -1,0 +1,88 @@
+//! What the type checker learned about each expression, kept for code generation.
+//!
+//! Like rustc's `TypeckResults`, these are side tables keyed by the source position of a
+//! syntax node rather than a separate typed tree: the AST already has every node code
+//! generation needs, and the checker records only what the AST cannot say — the type of each
+//! expression, what each name refers to, and what each call calls.
+
+use std::collections::HashMap;
+
+use super::builtins::Builtin;
+use super::types::{FunctionId, Type, VariableId};
+use crate::source::{FileId, Span};
+
+/// Identifies one syntax node: its file and span. No two expressions of a valid program share
+/// a span (every wrapper node — parentheses, unwrap, calls — is wider than what it wraps).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct NodeKey {
+    pub file: FileId,
+    pub start: u32,
+    pub end: u32,
+}
+
+impl NodeKey {
+    pub fn new(file: FileId, span: Span) -> NodeKey {
+        NodeKey {
+            file,
+            start: span.start,
+            end: span.end,
+        }
+    }
+}
+
+/// What a name (a bare identifier, or the item of `module.item`) refers to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NameRef {
+    Local,
+    Variable(VariableId),
+    Function(FunctionId),
+    Builtin(Builtin),
+}
+
+/// What a call expression calls.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CallTarget {
+    Function(FunctionId),
+    Builtin(Builtin),
+    /// A function value: the callee expression (or, for `x.f(a)` with a field `f`, the field)
+    /// is evaluated and called.
+    Value,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CallInfo {
+    pub target: CallTarget,
+    /// Method syntax `x.f(a)` calling `f(x, a)`: the receiver is the first argument.
+    pub receiver_is_first_argument: bool,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct TypeckResults {
+    /// The type of every checked expression, keyed by the expression's span.
+    pub expr_types: HashMap<NodeKey, Type>,
+    /// What each name refers to, keyed by the name's own span.
+    pub names: HashMap<NodeKey, NameRef>,
+    /// Each call, keyed by the call expression's span.
+    pub calls: HashMap<NodeKey, CallInfo>,
+    /// The type of each local binding (`let`, parameter, loop variable, `if let`), keyed by
+    /// the span of the bound name.
+    pub locals: HashMap<NodeKey, Type>,
+}
+
+impl TypeckResults {
+    pub fn expr_type(&self, file: FileId, span: Span) -> Option<&Type> {
+        self.expr_types.get(&NodeKey::new(file, span))
+    }
+
+    pub fn name(&self, file: FileId, span: Span) -> Option<NameRef> {
+        self.names.get(&NodeKey::new(file, span)).copied()
+    }
+
+    pub fn call(&self, file: FileId, span: Span) -> Option<CallInfo> {
+        self.calls.get(&NodeKey::new(file, span)).copied()
+    }
+
+    pub fn local(&self, file: FileId, span: Span) -> Option<&Type> {
+        self.locals.get(&NodeKey::new(file, span))
+    }
+}

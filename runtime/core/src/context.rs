@@ -1,0 +1,280 @@
+//! The context every compiled function receives, runtime errors and their reports, standard
+//! output, and the script thread that runs a program.
+
+use std::ffi::CStr;
+use std::io::Write;
+use std::sync::Mutex;
+use std::time::Instant;
+
+use crate::heap::Heap;
+use crate::object::{StrObject, str_bytes};
+
+/// The state of a running program. Compiled code receives a pointer to it as its first
+/// argument and reads the first fields directly (their offsets are ABI); everything after
+/// them is private to the runtime.
+#[repr(C)]
+pub struct Context {
+    /// Compiled code compares the stack pointer with this at every function entry.
+    pub stack_limit: usize,
+    /// Set by a runtime function that failed; compiled code tests it after fallible calls.
+    pub error_flag: u64,
+    /// Reserved for hot reload: set when a safe-point poll should stop.
+    pub interrupt_flag: u64,
+    pub heap: Heap,
+    pub error: Option<RuntimeError>,
+    pub args: Vec<String>,
+    pub start: Instant,
+    pub random_state: u64,
+}
+
+pub const CONTEXT_STACK_LIMIT_OFFSET: i32 = 0;
+pub const CONTEXT_ERROR_FLAG_OFFSET: i32 = 8;
+
+/// A runtime error on its way to the entry point: the message, then the sites of the frames
+/// it left, innermost first.
+#[derive(Debug)]
+pub struct RuntimeError {
+    pub message: String,
+    /// Each site is a NUL-terminated `function\tfile:line:col` text emitted by the compiler.
+    pub frames: Vec<String>,
+}
+
+/// The kinds of error that compiled code raises itself after an inline check.
+pub const RAISE_DIVISION_BY_ZERO: u32 = 1;
+pub const RAISE_REMAINDER_BY_ZERO: u32 = 2;
+pub const RAISE_INDEX_OUT_OF_BOUNDS: u32 = 3;
+pub const RAISE_UNWRAP_NIL: u32 = 4;
+pub const RAISE_ASSERTION: u32 = 5;
+pub const RAISE_PANIC: u32 = 6;
+pub const RAISE_STACK_OVERFLOW: u32 = 7;
+pub const RAISE_UNINITIALIZED: u32 = 8;
+
+/// Frames shown at each end of a long stack trace.
+const TRACE_ENDS: usize = 20;
+
+impl Context {
+    pub fn new(args: Vec<String>, heap_limit: usize) -> Context {
+        let seed = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0x2545_f491_4f6c_dd1d, |elapsed| elapsed.as_nanos() as u64)
+            ^ (std::process::id() as u64).rotate_left(32);
+        Context {
+            stack_limit: 0,
+            error_flag: 0,
+            interrupt_flag: 0,
+            heap: Heap::new(heap_limit),
+            error: None,
+            args,
+            start: Instant::now(),
+            random_state: seed | 1,
+        }
+    }
+
+    /// Records a runtime error; compiled code sees the flag and unwinds.
+    pub fn fail(&mut self, message: impl Into<String>) {
+        self.error_flag = 1;
+        if self.error.is_none() {
+            self.error = Some(RuntimeError {
+                message: message.into(),
+                frames: Vec::new(),
+            });
+        }
+    }
+
+    /// Checks the heap limit after an allocation. The allocation itself always succeeds, so
+    /// runtime code never sees a null object; the error surfaces when compiled code checks
+    /// the flag right after the call.
+    pub fn check_heap(&mut self) {
+        if self.heap.over_limit() {
+            self.heap.collect();
+            if self.heap.over_limit() {
+                let limit = self.heap.limit;
+                self.fail(format!(
+                    "out of memory: the heap grew past its limit of {limit} bytes (set LANG_MAX_HEAP to change it)"
+                ));
+            }
+        }
+    }
+
+    /// Adds a frame to the error being propagated.
+    ///
+    /// # Safety
+    /// `site` must be a NUL-terminated string.
+    pub unsafe fn trace(&mut self, site: *const u8) {
+        // SAFETY: the compiler emits sites as NUL-terminated text.
+        let site = unsafe { CStr::from_ptr(site as *const std::ffi::c_char) };
+        let site = site.to_string_lossy().into_owned();
+        self.error_flag = 1;
+        match &mut self.error {
+            Some(error) => error.frames.push(site),
+            None => {
+                self.error = Some(RuntimeError {
+                    message: "unknown error".into(),
+                    frames: vec![site],
+                })
+            }
+        }
+    }
+}
+
+impl RuntimeError {
+    /// The report printed on stderr: the message, the location, and the call stack.
+    pub fn report(&self) -> String {
+        let mut text = format!("error: {}\n", self.message);
+        let frames: Vec<(&str, &str)> = self
+            .frames
+            .iter()
+            .map(|site| site.split_once('\t').unwrap_or((site.as_str(), "")))
+            .collect();
+        if let Some((_, location)) = frames.first() {
+            text.push_str(&format!("  --> {location}\n"));
+        }
+        if !frames.is_empty() {
+            text.push_str("stack backtrace (innermost call first):\n");
+            for (number, (function, location)) in frames.iter().enumerate() {
+                if frames.len() > 2 * TRACE_ENDS && number == TRACE_ENDS {
+                    text.push_str(&format!("  ... {} frames omitted ...\n", frames.len() - 2 * TRACE_ENDS));
+                }
+                if frames.len() > 2 * TRACE_ENDS && number >= TRACE_ENDS && number < frames.len() - TRACE_ENDS {
+                    continue;
+                }
+                text.push_str(&format!("  {number:>4}: {function} at {location}\n"));
+            }
+        }
+        text
+    }
+}
+
+/// A string object's text (lossy for invalid UTF-8, which only `from_bytes` could make).
+///
+/// # Safety
+/// `string` must be a live string object.
+pub unsafe fn text_of(string: *const StrObject) -> String {
+    // SAFETY: the caller guarantees a live string.
+    String::from_utf8_lossy(unsafe { str_bytes(string) }).into_owned()
+}
+
+// ----------------------------------------------------------------- standard output
+
+/// Buffered standard output, shared with the Ctrl-C thread so it can flush before exiting.
+pub static OUTPUT: Mutex<Vec<u8>> = Mutex::new(Vec::new());
+
+const OUTPUT_BUFFER_LIMIT: usize = 1 << 16;
+
+pub fn write_output(bytes: &[u8]) {
+    let mut buffer = OUTPUT.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    buffer.extend_from_slice(bytes);
+    if buffer.len() >= OUTPUT_BUFFER_LIMIT {
+        flush_buffer(&mut buffer);
+    }
+}
+
+pub fn flush_output() {
+    let mut buffer = OUTPUT.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    flush_buffer(&mut buffer);
+}
+
+fn flush_buffer(buffer: &mut Vec<u8>) {
+    if buffer.is_empty() {
+        return;
+    }
+    let mut stdout = std::io::stdout().lock();
+    let result = stdout.write_all(buffer).and_then(|()| stdout.flush());
+    buffer.clear();
+    if let Err(error) = result {
+        // The reader went away (a closed pipe): nothing more can be shown, so end the program
+        // the way a runtime error does rather than looping on failed writes.
+        let _ = writeln!(std::io::stderr(), "error: cannot write to standard output: {error}");
+        std::process::exit(crate::RUNTIME_ERROR_EXIT_CODE);
+    }
+}
+
+/// Flushes standard output and ends the process.
+pub fn exit_process(code: i32) -> ! {
+    flush_output();
+    std::process::exit(code)
+}
+
+// ----------------------------------------------------------------- running a program
+
+/// The entry point compiled code provides: initializes every module and runs `main`;
+/// returns 0, or 1 after a runtime error.
+pub type EntryPoint = unsafe extern "C" fn(*mut Context) -> u8;
+
+/// The stack of the script thread. Deep recursion needs room: 10,000 nested calls must work,
+/// and typical frames are well under 200 bytes, so this allows a few hundred thousand.
+pub const SCRIPT_STACK_SIZE: usize = 64 << 20;
+
+/// Room kept below the stack limit for the error path and runtime calls.
+const STACK_RESERVE: usize = 1 << 20;
+
+/// The heap limit: `LANG_MAX_HEAP` (bytes, with an optional K, M or G suffix), or half of the
+/// machine's memory.
+pub fn heap_limit() -> Result<usize, String> {
+    if let Ok(text) = std::env::var("LANG_MAX_HEAP") {
+        let trimmed = text.trim();
+        let (digits, multiplier) = match trimmed.char_indices().last() {
+            Some((index, 'k' | 'K')) => (&trimmed[..index], 1usize << 10),
+            Some((index, 'm' | 'M')) => (&trimmed[..index], 1 << 20),
+            Some((index, 'g' | 'G')) => (&trimmed[..index], 1 << 30),
+            _ => (trimmed, 1),
+        };
+        return digits
+            .parse::<usize>()
+            .ok()
+            .and_then(|value| value.checked_mul(multiplier))
+            .ok_or_else(|| format!("LANG_MAX_HEAP must be a number of bytes such as 512M or 2G, not `{text}`"));
+    }
+    // SAFETY: sysconf has no preconditions.
+    let (pages, page_size) = unsafe { (libc::sysconf(libc::_SC_PHYS_PAGES), libc::sysconf(libc::_SC_PAGESIZE)) };
+    if pages > 0 && page_size > 0 {
+        Ok((pages as usize).saturating_mul(page_size as usize) / 2)
+    } else {
+        Ok(usize::MAX / 2)
+    }
+}
+
+/// Runs a compiled program on a script thread with a large stack and returns its exit code.
+/// Standard output is flushed; a runtime error is reported on stderr.
+pub fn run_program(entry: EntryPoint, args: Vec<String>) -> i32 {
+    let limit = match heap_limit() {
+        Ok(limit) => limit,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return 2;
+        }
+    };
+    crate::signals::install_interrupt_handler();
+    let entry_address = entry as usize;
+    let thread = std::thread::Builder::new()
+        .name("lang-script".into())
+        .stack_size(SCRIPT_STACK_SIZE)
+        .spawn(move || {
+            let mut context = Box::new(Context::new(args, limit));
+            let base = std::hint::black_box(&context) as *const _ as usize;
+            context.heap.stack_base = base + 64;
+            context.stack_limit = base.saturating_sub(SCRIPT_STACK_SIZE) + STACK_RESERVE;
+            // SAFETY: `entry_address` came from an `EntryPoint`.
+            let entry: EntryPoint = unsafe { std::mem::transmute::<usize, EntryPoint>(entry_address) };
+            // SAFETY: the entry point is compiled code following the runtime's ABI.
+            let status = unsafe { entry(&mut *context) };
+            flush_output();
+            if status == 0 {
+                return 0;
+            }
+            let report = context.error.as_ref().map_or_else(
+                || "error: the program stopped with an unknown error\n".to_string(),
+                RuntimeError::report,
+            );
+            let _ = std::io::stderr().write_all(report.as_bytes());
+            crate::RUNTIME_ERROR_EXIT_CODE
+        });
+    match thread.map(|handle| handle.join()) {
+        Ok(Ok(code)) => code,
+        _ => {
+            flush_output();
+            eprintln!("error: internal runtime error: the script thread failed");
+            crate::RUNTIME_ERROR_EXIT_CODE
+        }
+    }
+}

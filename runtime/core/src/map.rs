@@ -1,0 +1,201 @@
+//! The table behind `{K: V}`: an insertion-ordered hash map of 64-bit words.
+//!
+//! Keys are `int`s or string objects (hashed and compared by content); values are words whose
+//! meaning the compiled code knows. Entries are kept in insertion order in a vector, with
+//! removed entries left as holes until a compaction; an open-addressing index maps hashes to
+//! entry positions (the layout of Python's and indexmap's ordered dicts).
+
+use crate::object::{StrObject, str_bytes};
+
+const EMPTY: u32 = u32::MAX;
+
+#[derive(Clone, Copy)]
+struct Entry {
+    key: u64,
+    value: u64,
+    hash: u64,
+    live: bool,
+}
+
+pub struct Table {
+    entries: Vec<Entry>,
+    /// Positions into `entries`, or `EMPTY`; its length is a power of two (or zero).
+    index: Vec<u32>,
+    live: usize,
+    string_keys: bool,
+}
+
+/// A fast, good-enough hash (FxHash's multiply-rotate over 8-byte chunks).
+fn hash_bytes(bytes: &[u8]) -> u64 {
+    const SEED: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+    let mut hash: u64 = bytes.len() as u64;
+    let mut chunks = bytes.chunks_exact(8);
+    for chunk in &mut chunks {
+        let word = u64::from_le_bytes(chunk.try_into().expect("8-byte chunk"));
+        hash = (hash.rotate_left(5) ^ word).wrapping_mul(SEED);
+    }
+    let mut tail = 0u64;
+    for (shift, &byte) in chunks.remainder().iter().enumerate() {
+        tail |= (byte as u64) << (shift * 8);
+    }
+    hash = (hash.rotate_left(5) ^ tail).wrapping_mul(SEED);
+    finish(hash)
+}
+
+fn finish(hash: u64) -> u64 {
+    // Mix the high bits down: the index uses the low bits.
+    (hash ^ (hash >> 29)).wrapping_mul(0xbf58_476d_1ce4_e5b9) ^ (hash >> 32)
+}
+
+impl Table {
+    pub fn new(string_keys: bool, capacity: usize) -> Table {
+        let mut table = Table {
+            entries: Vec::with_capacity(capacity),
+            index: Vec::new(),
+            live: 0,
+            string_keys,
+        };
+        if capacity > 0 {
+            table.rebuild_index((capacity * 2).next_power_of_two().max(8));
+        }
+        table
+    }
+
+    pub fn len(&self) -> usize {
+        self.live
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.live == 0
+    }
+
+    /// Bytes owned by the table, for the heap's accounting.
+    pub fn owned_bytes(&self) -> usize {
+        self.entries.capacity() * std::mem::size_of::<Entry>() + self.index.capacity() * 4
+    }
+
+    fn hash(&self, key: u64) -> u64 {
+        if self.string_keys {
+            // SAFETY: string-keyed tables only ever receive live string objects.
+            hash_bytes(unsafe { str_bytes(key as *const StrObject) })
+        } else {
+            finish(key.wrapping_mul(0x9e37_79b9_7f4a_7c15))
+        }
+    }
+
+    fn keys_equal(&self, a: u64, b: u64) -> bool {
+        if a == b {
+            return true;
+        }
+        if self.string_keys {
+            // SAFETY: as in `hash`.
+            unsafe { str_bytes(a as *const StrObject) == str_bytes(b as *const StrObject) }
+        } else {
+            false
+        }
+    }
+
+    /// The position in `index` holding `key`'s entry, or the empty position where it would go.
+    fn probe(&self, key: u64, hash: u64) -> (usize, Option<usize>) {
+        let mask = self.index.len() - 1;
+        let mut position = hash as usize & mask;
+        loop {
+            let slot = self.index[position];
+            if slot == EMPTY {
+                return (position, None);
+            }
+            let entry = &self.entries[slot as usize];
+            if entry.live && entry.hash == hash && self.keys_equal(entry.key, key) {
+                return (position, Some(slot as usize));
+            }
+            position = (position + 1) & mask;
+        }
+    }
+
+    fn find(&self, key: u64) -> Option<usize> {
+        if self.index.is_empty() {
+            return None;
+        }
+        let hash = self.hash(key);
+        self.probe(key, hash).1
+    }
+
+    pub fn get(&self, key: u64) -> Option<u64> {
+        self.find(key).map(|entry| self.entries[entry].value)
+    }
+
+    pub fn contains(&self, key: u64) -> bool {
+        self.find(key).is_some()
+    }
+
+    /// Inserts or overwrites in place; returns true when the key was new.
+    pub fn insert(&mut self, key: u64, value: u64) -> bool {
+        if (self.entries.len() + 1) * 4 > self.index.len() * 3 {
+            self.grow();
+        }
+        let hash = self.hash(key);
+        let (position, found) = self.probe(key, hash);
+        if let Some(entry) = found {
+            self.entries[entry].value = value;
+            return false;
+        }
+        self.index[position] = self.entries.len() as u32;
+        self.entries.push(Entry {
+            key,
+            value,
+            hash,
+            live: true,
+        });
+        self.live += 1;
+        true
+    }
+
+    pub fn remove(&mut self, key: u64) {
+        if let Some(entry) = self.find(key) {
+            // The entry becomes a hole; the index keeps pointing at it (as a tombstone) until
+            // the next rebuild, so probe chains stay intact.
+            self.entries[entry].live = false;
+            self.live -= 1;
+        }
+    }
+
+    fn grow(&mut self) {
+        // Drop holes first; grow the index only if the live entries need it.
+        let needed = ((self.live + 1) * 2).next_power_of_two().max(8);
+        self.entries.retain(|entry| entry.live);
+        self.rebuild_index(needed.max(self.index.len()));
+    }
+
+    fn rebuild_index(&mut self, size: usize) {
+        self.index.clear();
+        self.index.resize(size, EMPTY);
+        let mask = size - 1;
+        for (number, entry) in self.entries.iter().enumerate() {
+            let mut position = entry.hash as usize & mask;
+            while self.index[position] != EMPTY {
+                position = (position + 1) & mask;
+            }
+            self.index[position] = number as u32;
+        }
+    }
+
+    /// The live entries in insertion order.
+    pub fn iter(&self) -> impl Iterator<Item = (u64, u64)> + '_ {
+        self.entries
+            .iter()
+            .filter(|entry| entry.live)
+            .map(|entry| (entry.key, entry.value))
+    }
+
+    /// Calls `visit` with every key (if strings) and value (if references) for the collector.
+    pub fn for_each_reference(&self, string_keys: bool, reference_values: bool, mut visit: impl FnMut(u64)) {
+        for entry in self.entries.iter().filter(|entry| entry.live) {
+            if string_keys {
+                visit(entry.key);
+            }
+            if reference_values {
+                visit(entry.value);
+            }
+        }
+    }
+}

@@ -1,0 +1,168 @@
+//! The layout of heap objects and their type descriptors, shared with the code generator.
+//!
+//! Every value of a reference type is a pointer to an object that starts with a [`Header`]
+//! naming its [`TypeDesc`]. The offsets below are part of the ABI between compiled code and
+//! the runtime: the code generator reads array lengths and elements, struct fields and string
+//! bytes directly, and calls into the runtime for everything else.
+
+use std::ptr;
+
+/// The first 16 bytes of every heap object.
+#[repr(C)]
+pub struct Header {
+    pub desc: *const TypeDesc,
+    /// Bit 0: marked by the collector. Bit 1: immortal (literals; never collected).
+    pub flags: u32,
+    /// For objects of the collected heap: the index of their size class (or `u32::MAX` for
+    /// a large object).
+    pub size_class: u32,
+}
+
+pub const FLAG_MARKED: u32 = 1;
+pub const FLAG_IMMORTAL: u32 = 2;
+
+/// A string: its length in bytes, then the bytes (UTF-8, not NUL-terminated).
+#[repr(C)]
+pub struct StrObject {
+    pub header: Header,
+    pub len: u64,
+    // followed by `len` bytes
+}
+
+pub const STR_LEN_OFFSET: i32 = 16;
+pub const STR_BYTES_OFFSET: i32 = 24;
+
+/// A growable array: elements live in a separately allocated buffer of `cap` elements.
+#[repr(C)]
+pub struct ArrayObject {
+    pub header: Header,
+    pub len: i64,
+    pub cap: i64,
+    pub data: *mut u8,
+}
+
+pub const ARRAY_LEN_OFFSET: i32 = 16;
+pub const ARRAY_DATA_OFFSET: i32 = 32;
+
+/// A map: the table itself is Rust data owned by the object.
+#[repr(C)]
+pub struct MapObject {
+    pub header: Header,
+    pub table: *mut crate::map::Table,
+}
+
+/// A boxed `int`, `float` or `bool`: the representation of a non-nil `?int`, `?float` or
+/// `?bool` (nil is the null pointer).
+#[repr(C)]
+pub struct BoxObject {
+    pub header: Header,
+    pub value: u64,
+}
+
+pub const BOX_VALUE_OFFSET: i32 = 16;
+
+/// Struct fields start right after the header, one 8-byte word each.
+pub const STRUCT_FIELDS_OFFSET: i32 = 16;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u32)]
+pub enum Kind {
+    Str = 1,
+    Array = 2,
+    Map = 3,
+    Struct = 4,
+    Box = 5,
+}
+
+/// What the collector and the built-ins need to know about an object's type.
+#[derive(Debug)]
+pub struct TypeDesc {
+    pub kind: Kind,
+    /// Arrays: the size of one element in bytes (1 for `bool`, 8 otherwise).
+    pub element_size: usize,
+    /// Arrays: elements are references. Maps: values are references.
+    pub holds_references: bool,
+    /// Maps: keys are strings (otherwise `int`).
+    pub string_keys: bool,
+    /// Structs: the name and the fields in layout order.
+    pub name: String,
+    pub fields: Vec<FieldDesc>,
+}
+
+#[derive(Clone, Debug)]
+pub struct FieldDesc {
+    pub name: String,
+    pub is_reference: bool,
+}
+
+impl TypeDesc {
+    const fn builtin(kind: Kind, element_size: usize, holds_references: bool, string_keys: bool) -> TypeDesc {
+        TypeDesc {
+            kind,
+            element_size,
+            holds_references,
+            string_keys,
+            name: String::new(),
+            fields: Vec::new(),
+        }
+    }
+}
+
+pub static STR_DESC: TypeDesc = TypeDesc::builtin(Kind::Str, 0, false, false);
+pub static BOX_DESC: TypeDesc = TypeDesc::builtin(Kind::Box, 0, false, false);
+
+/// The element kinds of arrays, as the code generator names them in calls.
+pub const ELEMENT_WORD: u32 = 0;
+pub const ELEMENT_BYTE: u32 = 1;
+pub const ELEMENT_REFERENCE: u32 = 2;
+
+static ARRAY_WORD_DESC: TypeDesc = TypeDesc::builtin(Kind::Array, 8, false, false);
+static ARRAY_BYTE_DESC: TypeDesc = TypeDesc::builtin(Kind::Array, 1, false, false);
+static ARRAY_REFERENCE_DESC: TypeDesc = TypeDesc::builtin(Kind::Array, 8, true, false);
+
+pub fn array_desc(element_kind: u32) -> &'static TypeDesc {
+    match element_kind {
+        ELEMENT_BYTE => &ARRAY_BYTE_DESC,
+        ELEMENT_REFERENCE => &ARRAY_REFERENCE_DESC,
+        _ => &ARRAY_WORD_DESC,
+    }
+}
+
+/// Map kinds: bit 0 set for string keys, bit 1 set for reference values.
+pub const MAP_STRING_KEYS: u32 = 1;
+pub const MAP_REFERENCE_VALUES: u32 = 2;
+
+static MAP_DESCS: [TypeDesc; 4] = [
+    TypeDesc::builtin(Kind::Map, 8, false, false),
+    TypeDesc::builtin(Kind::Map, 8, false, true),
+    TypeDesc::builtin(Kind::Map, 8, true, false),
+    TypeDesc::builtin(Kind::Map, 8, true, true),
+];
+
+pub fn map_desc(map_kind: u32) -> &'static TypeDesc {
+    &MAP_DESCS[(map_kind & 3) as usize]
+}
+
+/// The bytes of a string object.
+///
+/// # Safety
+/// `string` must point to a live string object.
+pub unsafe fn str_bytes<'a>(string: *const StrObject) -> &'a [u8] {
+    // SAFETY: the caller guarantees a live string object, whose bytes follow the length.
+    unsafe {
+        let len = (*string).len as usize;
+        std::slice::from_raw_parts((string as *const u8).add(STR_BYTES_OFFSET as usize), len)
+    }
+}
+
+/// The header of any object.
+///
+/// # Safety
+/// `object` must point to a live object.
+pub unsafe fn desc_of<'a>(object: *const u8) -> &'a TypeDesc {
+    // SAFETY: every object starts with a header whose descriptor outlives it.
+    unsafe { &*(*(object as *const Header)).desc }
+}
+
+/// A null object pointer, for optionals.
+pub const NIL: *mut u8 = ptr::null_mut();

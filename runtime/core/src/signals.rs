@@ -1,0 +1,39 @@
+//! Ctrl-C: standard output is flushed and the process exits with code 130 (LANGUAGE.md
+//! section 6).
+//!
+//! SIGINT is blocked in every thread and received by a dedicated thread with `sigwait`, so
+//! the work happens in ordinary code (taking the output lock is safe there, unlike in a
+//! signal handler) and never interrupts compiled code in the middle of a statement.
+
+use std::sync::Once;
+
+static INSTALL: Once = Once::new();
+
+pub fn install_interrupt_handler() {
+    INSTALL.call_once(|| {
+        // SAFETY: plain libc calls on a local signal set; blocking SIGINT here makes every
+        // thread spawned afterwards (the script thread included) inherit the mask.
+        unsafe {
+            let mut set: libc::sigset_t = std::mem::zeroed();
+            libc::sigemptyset(&mut set);
+            libc::sigaddset(&mut set, libc::SIGINT);
+            if libc::pthread_sigmask(libc::SIG_BLOCK, &set, std::ptr::null_mut()) != 0 {
+                return;
+            }
+            let spawned = std::thread::Builder::new()
+                .name("lang-interrupt".into())
+                .spawn(move || {
+                    let mut signal: libc::c_int = 0;
+                    loop {
+                        if libc::sigwait(&set, &mut signal) == 0 && signal == libc::SIGINT {
+                            crate::context::flush_output();
+                            libc::_exit(crate::INTERRUPTED_EXIT_CODE);
+                        }
+                    }
+                });
+            if spawned.is_err() {
+                libc::pthread_sigmask(libc::SIG_UNBLOCK, &set, std::ptr::null_mut());
+            }
+        }
+    });
+}
