@@ -87,3 +87,91 @@ pub fn check_case(case: &Case) -> Checked {
         },
     }
 }
+
+/// What running a program printed and how it ended.
+pub struct RunOutcome {
+    pub stdout: String,
+    pub stderr: String,
+    pub exit_code: Option<i32>,
+    pub timed_out: bool,
+}
+
+/// The directives at the top of a run case: `// args: ...`, `// exit: N`, `// error: ...`,
+/// `// at: FILE:LINE:COL`.
+#[derive(Debug, Default)]
+pub struct Directives {
+    pub args: Vec<String>,
+    pub exit: i32,
+    pub error: Option<String>,
+    pub at: Option<String>,
+}
+
+impl Directives {
+    pub fn parse(source: &str) -> Directives {
+        let mut directives = Directives::default();
+        for line in source.lines() {
+            let Some(comment) = line.trim().strip_prefix("//") else {
+                break;
+            };
+            let comment = comment.trim();
+            if let Some(args) = comment.strip_prefix("args:") {
+                directives.args = args.split_whitespace().map(str::to_string).collect();
+            } else if let Some(code) = comment.strip_prefix("exit:") {
+                directives.exit = code.trim().parse().expect("`// exit:` takes a number");
+            } else if let Some(error) = comment.strip_prefix("error:") {
+                directives.error = Some(error.trim().to_string());
+            } else if let Some(at) = comment.strip_prefix("at:") {
+                directives.at = Some(at.trim().to_string());
+            }
+        }
+        directives
+    }
+}
+
+/// Runs `lang ARGS` in `folder` with a deadline, the way a user would in a terminal without
+/// colour.
+pub fn run_lang(lang: &Path, folder: &Path, args: &[&str], deadline: std::time::Duration) -> RunOutcome {
+    use std::io::Read;
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(lang)
+        .args(args)
+        .current_dir(folder)
+        .env("NO_COLOR", "1")
+        .env_remove("LANG_HMR")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the lang binary can be started");
+    let mut stdout = child.stdout.take().expect("piped stdout");
+    let mut stderr = child.stderr.take().expect("piped stderr");
+    let out_reader = std::thread::spawn(move || {
+        let mut text = Vec::new();
+        let _ = stdout.read_to_end(&mut text);
+        text
+    });
+    let err_reader = std::thread::spawn(move || {
+        let mut text = Vec::new();
+        let _ = stderr.read_to_end(&mut text);
+        text
+    });
+    let started = std::time::Instant::now();
+    let mut timed_out = false;
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("waiting on lang") {
+            break status;
+        }
+        if started.elapsed() > deadline {
+            timed_out = true;
+            let _ = child.kill();
+            break child.wait().expect("waiting on a killed lang");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    };
+    RunOutcome {
+        stdout: String::from_utf8_lossy(&out_reader.join().unwrap_or_default()).into_owned(),
+        stderr: String::from_utf8_lossy(&err_reader.join().unwrap_or_default()).into_owned(),
+        exit_code: status.code(),
+        timed_out,
+    }
+}

@@ -6,9 +6,117 @@
 //! `e0300_...`) reports an error with that code.
 
 mod harness {
-    use lang_tests::{Case, check_case};
+    use std::path::Path;
+
+    use lang_tests::{Case, Directives, check_case, run_lang};
+
+    const DEADLINE: std::time::Duration = std::time::Duration::from_secs(120);
+
+    fn lang() -> &'static Path {
+        Path::new(env!("CARGO_BIN_EXE_lang-for-tests"))
+    }
+
+    /// The expected stdout of a runnable case: `NAME.out`, or `main.out` in a folder case.
+    fn expected_stdout(case: &Case, name: &str) -> String {
+        let path = if case.entry == Path::new("main.ln") && case.folder.ends_with(name) {
+            case.folder.join("main.out")
+        } else {
+            case.folder.join(name.replace(".ln", ".out"))
+        };
+        std::fs::read_to_string(&path).unwrap_or_else(|_| panic!("{} is missing", path.display()))
+    }
+
+    /// Runs a case with `lang run`, compares stdout with its `.out` file and the directives,
+    /// and snapshots the source with stdout, stderr and the exit code.
+    fn run_program_case(name: &str) {
+        let case = Case::load("run", name);
+        let entry_source = std::fs::read_to_string(case.folder.join(&case.entry)).expect("case file is readable");
+        let directives = Directives::parse(&entry_source);
+        let entry = case.entry.to_string_lossy().into_owned();
+        let mut args = vec!["run", entry.as_str()];
+        args.extend(directives.args.iter().map(String::as_str));
+        let outcome = run_lang(lang(), &case.folder, &args, DEADLINE);
+        assert!(!outcome.timed_out, "run/{name} did not finish in time");
+
+        let mut snapshot = String::new();
+        for file in &case.files {
+            let source = std::fs::read_to_string(case.folder.join(file)).expect("case file is readable");
+            snapshot.push_str(&format!("--- {}\n{source}", file.display()));
+            if !source.ends_with('\n') {
+                snapshot.push('\n');
+            }
+        }
+        let code = outcome
+            .exit_code
+            .map_or("a signal".to_string(), |code| code.to_string());
+        snapshot.push_str(&format!("--- lang {} (exit {code})\n", args.join(" ")));
+        snapshot.push_str("--- stdout\n");
+        snapshot.push_str(&outcome.stdout);
+        snapshot.push_str("--- stderr\n");
+        snapshot.push_str(&outcome.stderr);
+        let case_name = name.trim_end_matches(".ln");
+        let mut settings = insta::Settings::clone_current();
+        settings.set_snapshot_path(Path::new(env!("CARGO_MANIFEST_DIR")).join("snapshots"));
+        settings.set_prepend_module_to_snapshot(false);
+        settings.set_omit_expression(true);
+        settings.bind(|| insta::assert_snapshot!(format!("run__{case_name}"), snapshot));
+
+        assert_eq!(
+            outcome.stdout,
+            expected_stdout(&case, name),
+            "run/{name}: stdout differs from the expected output\nstderr:\n{}",
+            outcome.stderr
+        );
+        assert_eq!(
+            outcome.exit_code,
+            Some(directives.exit),
+            "run/{name}: wrong exit code\nstderr:\n{}",
+            outcome.stderr
+        );
+        if let Some(error) = &directives.error {
+            let line = format!("error: {error}");
+            assert!(
+                outcome.stderr.lines().any(|text| text == line),
+                "run/{name}: stderr lacks `{line}`:\n{}",
+                outcome.stderr
+            );
+        }
+        if let Some(at) = &directives.at {
+            let line = format!("  --> {at}");
+            assert!(
+                outcome.stderr.lines().any(|text| text == line),
+                "run/{name}: stderr lacks `{line}`:\n{}",
+                outcome.stderr
+            );
+        }
+        if directives.exit == 0 {
+            assert_eq!(outcome.stderr, "", "run/{name}: unexpected output on stderr");
+        }
+    }
+
+    /// Every accepted program of the front-end corpus also runs and prints its `.out`.
+    fn run_accepted_program(case: &Case, name: &str) {
+        let entry = case.entry.to_string_lossy().into_owned();
+        let outcome = run_lang(lang(), &case.folder, &["run", entry.as_str()], DEADLINE);
+        assert!(!outcome.timed_out, "ok/{name} did not finish in time");
+        assert_eq!(
+            outcome.stdout,
+            expected_stdout(case, name),
+            "ok/{name}: stdout differs from the expected output\nstderr:\n{}",
+            outcome.stderr
+        );
+        assert_eq!(
+            outcome.exit_code,
+            Some(0),
+            "ok/{name}: non-zero exit\nstderr:\n{}",
+            outcome.stderr
+        );
+    }
 
     pub fn run_case(stage: &str, name: &str) {
+        if stage == "run" {
+            return run_program_case(name);
+        }
         let case = Case::load(stage, name);
         let checked = check_case(&case);
         let mut snapshot = String::new();
@@ -36,6 +144,7 @@ mod harness {
                 "valid program {stage}/{name} was rejected:\n{}",
                 checked.rendered
             );
+            run_accepted_program(&case, name);
         } else {
             assert!(checked.has_errors, "{stage}/{name} should have been rejected");
             let expected_code = case_name.split('_').next().unwrap_or_default().to_ascii_uppercase();

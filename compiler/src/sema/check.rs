@@ -1380,6 +1380,9 @@ impl<'p> Checker<'p> {
     fn check_unary(&mut self, context: &mut Context, op: UnaryOp, operand: &Expr, span: Span) -> Type {
         if op == UnaryOp::Negate && matches!(operand.kind, ExprKind::Int(_)) {
             // `-9223372036854775808` is the one place a literal of magnitude 2^63 is valid.
+            self.results
+                .expr_types
+                .insert(NodeKey::new(context.file, operand.span), Type::Int);
             return Type::Int;
         }
         let ty = self.value(context, operand, None);
@@ -1564,7 +1567,7 @@ impl<'p> Checker<'p> {
                     let display_name = format!("{}.{}", self.program.module(module).name, field.text);
                     return self.call_function(context, callee_kind, &display_name, &arguments, span, expected);
                 }
-                return self.check_method_call(context, object, field, &arguments, span, expected);
+                return self.check_method_call(context, callee, object, field, &arguments, span, expected);
             }
             _ => {}
         }
@@ -1583,6 +1586,7 @@ impl<'p> Checker<'p> {
     fn check_method_call(
         &mut self,
         context: &mut Context,
+        callee: &Expr,
         object: &Expr,
         field: &ast::Name,
         args: &[Argument<'_>],
@@ -1603,6 +1607,9 @@ impl<'p> Checker<'p> {
                 .find(|known| known.name == field.text)
         {
             let ty = info.ty.clone();
+            self.results
+                .expr_types
+                .insert(NodeKey::new(context.file, callee.span), ty.clone());
             return self.call_function(context, Callee::Value(ty), &field.text, args, span, expected);
         }
         // Method syntax: the candidates are a function of this module, a built-in, and the

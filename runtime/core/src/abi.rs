@@ -145,7 +145,7 @@ pub extern "C" fn lang_rt_raise(ctx: Ctx<'_>, kind: u32, a: i64, b: i64) {
         RAISE_UNWRAP_NIL => "unwrap of nil".to_string(),
         RAISE_ASSERTION => format!("assertion failed: {}", text(a as *const StrObject)),
         RAISE_PANIC => text(a as *const StrObject).to_string(),
-        RAISE_STACK_OVERFLOW => "stack overflow: too many nested calls (unbounded recursion?)".to_string(),
+        RAISE_STACK_OVERFLOW => "stack overflow".to_string(),
         RAISE_UNINITIALIZED => {
             // SAFETY: the compiler passes the variable's NUL-terminated name.
             let name = unsafe { CStr::from_ptr(a as *const std::ffi::c_char) }.to_string_lossy();

@@ -35,8 +35,10 @@ pub const CONTEXT_ERROR_FLAG_OFFSET: i32 = 8;
 #[derive(Debug)]
 pub struct RuntimeError {
     pub message: String,
-    /// Each site is a NUL-terminated `function\tfile:line:col` text emitted by the compiler.
-    pub frames: Vec<String>,
+    /// Each site is a NUL-terminated `function\tfile:line:col` text emitted by the compiler,
+    /// kept as an address (deep recursion can leave millions of frames) and read when the
+    /// error is reported, while the code that holds the text is still loaded.
+    pub frames: Vec<usize>,
 }
 
 /// The kinds of error that compiled code raises itself after an inline check.
@@ -101,9 +103,7 @@ impl Context {
     /// # Safety
     /// `site` must be a NUL-terminated string.
     pub unsafe fn trace(&mut self, site: *const u8) {
-        // SAFETY: the compiler emits sites as NUL-terminated text.
-        let site = unsafe { CStr::from_ptr(site as *const std::ffi::c_char) };
-        let site = site.to_string_lossy().into_owned();
+        let site = site as usize;
         self.error_flag = 1;
         match &mut self.error {
             Some(error) => error.frames.push(site),
@@ -119,13 +119,36 @@ impl Context {
 
 impl RuntimeError {
     /// The report printed on stderr: the message, the location, and the call stack.
-    pub fn report(&self) -> String {
+    ///
+    /// # Safety
+    /// The sites of the frames must still be loaded.
+    pub unsafe fn report(&self) -> String {
         let mut text = format!("error: {}\n", self.message);
-        let frames: Vec<(&str, &str)> = self
+        let sites: Vec<String> = self
             .frames
+            .iter()
+            .enumerate()
+            .filter(|(number, _)| {
+                self.frames.len() <= 2 * TRACE_ENDS || *number < TRACE_ENDS || *number >= self.frames.len() - TRACE_ENDS
+            })
+            // SAFETY: the caller guarantees the site texts are still loaded.
+            .map(|(_, &site)| {
+                unsafe { CStr::from_ptr(site as *const std::ffi::c_char) }
+                    .to_string_lossy()
+                    .into_owned()
+            })
+            .collect();
+        let mut frames: Vec<(&str, &str)> = sites
             .iter()
             .map(|site| site.split_once('\t').unwrap_or((site.as_str(), "")))
             .collect();
+        if self.frames.len() > 2 * TRACE_ENDS {
+            // Keep the numbering of the whole trace: pad the omitted middle.
+            let omitted = self.frames.len() - 2 * TRACE_ENDS;
+            let tail = frames.split_off(TRACE_ENDS);
+            frames.extend(std::iter::repeat_n(("", ""), omitted));
+            frames.extend(tail);
+        }
         if let Some((_, location)) = frames.first() {
             text.push_str(&format!("  --> {location}\n"));
         }
@@ -262,10 +285,11 @@ pub fn run_program(entry: EntryPoint, args: Vec<String>) -> i32 {
             if status == 0 {
                 return 0;
             }
-            let report = context.error.as_ref().map_or_else(
-                || "error: the program stopped with an unknown error\n".to_string(),
-                RuntimeError::report,
-            );
+            let report = match &context.error {
+                // SAFETY: the compiled program is still loaded while it runs.
+                Some(error) => unsafe { error.report() },
+                None => "error: the program stopped with an unknown error\n".to_string(),
+            };
             let _ = std::io::stderr().write_all(report.as_bytes());
             crate::RUNTIME_ERROR_EXIT_CODE
         });
