@@ -76,6 +76,8 @@ pub(crate) struct ProgramState<'a> {
     pub checked: &'a CheckedProgram,
     pub module: &'a mut dyn Module,
     pub call_conv: CallConv,
+    /// Read by the strategies of later modes; `lang run` uses the defaults.
+    #[allow(dead_code)]
     pub options: CodegenOptions,
     pub functions: Vec<FuncId>,
     pub runtime: HashMap<&'static str, FuncId>,

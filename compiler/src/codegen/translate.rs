@@ -434,7 +434,7 @@ impl Translator<'_, '_, '_> {
     // ------------------------------------------------------------- values
 
     /// A value as a 64-bit word, for memory and runtime calls.
-    fn to_word(&mut self, value: Value, ty: &Type) -> Value {
+    fn word_of(&mut self, value: Value, ty: &Type) -> Value {
         match ty {
             Type::Float => self.builder.ins().bitcast(types::I64, MemFlagsData::new(), value),
             Type::Bool => self.builder.ins().uextend(types::I64, value),
@@ -442,7 +442,7 @@ impl Translator<'_, '_, '_> {
         }
     }
 
-    fn from_word(&mut self, word: Value, ty: &Type) -> Value {
+    fn value_of_word(&mut self, word: Value, ty: &Type) -> Value {
         match ty {
             Type::Float => self.builder.ins().bitcast(types::F64, MemFlagsData::new(), word),
             Type::Bool => self.builder.ins().ireduce(types::I8, word),
@@ -457,7 +457,7 @@ impl Translator<'_, '_, '_> {
             && !matches!(from, Type::Optional(_) | Type::Nil | Type::Error)
             && is_boxed_optional(inner)
         {
-            let word = self.to_word(value, inner);
+            let word = self.word_of(value, inner);
             let ctx = self.ctx;
             return self.call_runtime_at("lang_rt_box", &[ctx, word], span).unwrap_or(word);
         }
@@ -509,7 +509,7 @@ impl Translator<'_, '_, '_> {
             if self.is_terminated() {
                 self.start_unreachable_block();
             }
-            let word = self.to_word(value, &ty);
+            let word = self.word_of(value, &ty);
             let address = self.variable_address(VariableId(index as u32));
             self.builder.ins().store(trusted(), word, address, 0);
             let one = self.iconst(1);
@@ -535,12 +535,12 @@ impl Translator<'_, '_, '_> {
         self.error_if(missing, span, Some((RAISE_UNINITIALIZED, name, zero)));
         let word = self.builder.ins().load(types::I64, trusted(), address, 0);
         let ty = info.ty.unwrap_or(Type::Error);
-        self.from_word(word, &ty)
+        self.value_of_word(word, &ty)
     }
 
     fn write_variable(&mut self, id: VariableId, value: Value) {
         let ty = self.state.checked.items.variable(id).ty.clone().unwrap_or(Type::Error);
-        let word = self.to_word(value, &ty);
+        let word = self.word_of(value, &ty);
         let address = self.variable_address(id);
         self.builder.ins().store(trusted(), word, address, 0);
     }
@@ -821,7 +821,7 @@ impl Translator<'_, '_, '_> {
                 let slot = self.lookup_slot();
                 let out = self.builder.ins().stack_addr(types::I64, slot, 0);
                 let ctx = self.ctx;
-                let key_word = self.to_word(item, &key_type);
+                let key_word = self.word_of(item, &key_type);
                 let found = self
                     .call_runtime("lang_rt_map_lookup", &[ctx, collection, key_word, out])
                     .unwrap_or(zero);
@@ -832,7 +832,7 @@ impl Translator<'_, '_, '_> {
                 self.declare_local(&first.text, key_type, item);
                 if let Some(second) = second {
                     let word = self.builder.ins().stack_load(types::I64, types::I64, slot, 0);
-                    let value = self.from_word(word, &value_type);
+                    let value = self.value_of_word(word, &value_type);
                     self.declare_local(&second.text, value_type, value);
                 }
             }
@@ -870,10 +870,7 @@ impl Translator<'_, '_, '_> {
             ExprKind::Paren(inner) => self.assignment(inner, op, value),
             ExprKind::Name(name) => {
                 let reference = self.state.checked.results.name(self.file, name.span);
-                let current = match op {
-                    Some(_) => Some(self.expr_value(target)),
-                    None => None,
-                };
+                let current = op.map(|_| self.expr_value(target));
                 let new_value = self.assigned_value(current, &target_type, op, value, target.span);
                 match reference {
                     Some(NameRef::Variable(id)) => self.write_variable(id, new_value),
@@ -885,10 +882,7 @@ impl Translator<'_, '_, '_> {
             }
             ExprKind::Field { object, field } => {
                 if let Some(NameRef::Variable(id)) = self.state.checked.results.name(self.file, field.span) {
-                    let current = match op {
-                        Some(_) => Some(self.read_variable(id, target.span)),
-                        None => None,
-                    };
+                    let current = op.map(|_| self.read_variable(id, target.span));
                     let new_value = self.assigned_value(current, &target_type, op, value, target.span);
                     self.write_variable(id, new_value);
                     return;
@@ -899,12 +893,12 @@ impl Translator<'_, '_, '_> {
                 let current = match op {
                     Some(_) => {
                         let word = self.builder.ins().load(types::I64, trusted(), object_value, offset);
-                        Some(self.from_word(word, &target_type))
+                        Some(self.value_of_word(word, &target_type))
                     }
                     None => None,
                 };
                 let new_value = self.assigned_value(current, &target_type, op, value, target.span);
-                let word = self.to_word(new_value, &target_type);
+                let word = self.word_of(new_value, &target_type);
                 self.builder.ins().store(trusted(), word, object_value, offset);
             }
             ExprKind::Index { object, index } => {
@@ -914,29 +908,26 @@ impl Translator<'_, '_, '_> {
                     Type::Array(element) => {
                         let element = (**element).clone();
                         let index_value = self.expr_value(index);
-                        let current = match op {
-                            Some(_) => Some(self.array_get(collection, index_value, &element, target.span)),
-                            None => None,
-                        };
+                        let current = op.map(|_| self.array_get(collection, index_value, &element, target.span));
                         let new_value = self.assigned_value(current, &element, op, value, target.span);
                         self.array_set(collection, index_value, new_value, &element, target.span);
                     }
                     Type::Map(key, map_value) => {
                         let (key, map_value) = ((**key).clone(), (**map_value).clone());
                         let key_value = self.expr_value(index);
-                        let key_word = self.to_word(key_value, &key);
+                        let key_word = self.word_of(key_value, &key);
                         let ctx = self.ctx;
                         let current = match op {
                             Some(_) => {
                                 let word = self
                                     .call_runtime_at("lang_rt_map_get", &[ctx, collection, key_word], target.span)
                                     .unwrap_or(key_word);
-                                Some(self.from_word(word, &map_value))
+                                Some(self.value_of_word(word, &map_value))
                             }
                             None => None,
                         };
                         let new_value = self.assigned_value(current, &map_value, op, value, target.span);
-                        let word = self.to_word(new_value, &map_value);
+                        let word = self.word_of(new_value, &map_value);
                         self.call_runtime_at("lang_rt_map_set", &[ctx, collection, key_word, word], target.span);
                     }
                     _ => self.bug("indexed assignment into a value that is not an array or a map"),
@@ -1013,7 +1004,7 @@ impl Translator<'_, '_, '_> {
                 .builder
                 .ins()
                 .load(types::I64, trusted(), optional, BOX_VALUE_OFFSET);
-            self.from_word(word, inner)
+            self.value_of_word(word, inner)
         } else {
             optional
         }
@@ -1038,7 +1029,7 @@ impl Translator<'_, '_, '_> {
                 ast::StringPart::Expr(inner) => {
                     let ty = self.ty(inner);
                     let value = self.expr_value(inner);
-                    self.to_string(value, &ty, inner.span)
+                    self.string_of(value, &ty, inner.span)
                 }
             };
             self.builder
@@ -1052,7 +1043,7 @@ impl Translator<'_, '_, '_> {
             .unwrap_or(address)
     }
 
-    fn to_string(&mut self, value: Value, ty: &Type, span: Span) -> Value {
+    fn string_of(&mut self, value: Value, ty: &Type, span: Span) -> Value {
         let ctx = self.ctx;
         let name = match ty {
             Type::Int => "lang_rt_int_to_str",
@@ -1167,9 +1158,9 @@ impl Translator<'_, '_, '_> {
         let mut words = Vec::with_capacity(entries.len());
         for (entry_key, entry_value) in entries {
             let key_value = self.expr_to(entry_key, &key);
-            let key_word = self.to_word(key_value, &key);
+            let key_word = self.word_of(key_value, &key);
             let value_value = self.expr_to(entry_value, &value);
-            let value_word = self.to_word(value_value, &value);
+            let value_word = self.word_of(value_value, &value);
             words.push((key_word, value_word));
         }
         let mut kind = 0;
@@ -1202,13 +1193,13 @@ impl Translator<'_, '_, '_> {
         for field in fields {
             if let Some(position) = info.fields.iter().position(|known| known.name == field.name.text) {
                 let value = self.expr_to(&field.value, &info.fields[position].ty);
-                values[position] = Some(self.to_word(value, &info.fields[position].ty));
+                values[position] = Some(self.word_of(value, &info.fields[position].ty));
             }
         }
         for (position, field) in info.fields.iter().enumerate() {
             if values[position].is_none() {
                 let value = self.field_default(id, position, expr.span);
-                values[position] = Some(self.to_word(value, &field.ty));
+                values[position] = Some(self.word_of(value, &field.ty));
             }
         }
         let table = self.state.struct_descs;
@@ -1524,7 +1515,7 @@ impl Translator<'_, '_, '_> {
             .find(|known| known.name == field.text)
             .map_or(Type::Error, |known| known.ty.clone());
         let word = self.builder.ins().load(types::I64, trusted(), object_value, offset);
-        self.from_word(word, &ty)
+        self.value_of_word(word, &ty)
     }
 
     fn index(&mut self, object: &Expr, index: &Expr, span: Span) -> Value {
@@ -1537,12 +1528,12 @@ impl Translator<'_, '_, '_> {
             }
             Type::Map(key, value) => {
                 let key_value = self.expr_value(index);
-                let key_word = self.to_word(key_value, &key);
+                let key_word = self.word_of(key_value, &key);
                 let ctx = self.ctx;
                 let word = self
                     .call_runtime_at("lang_rt_map_get", &[ctx, collection, key_word], span)
                     .unwrap_or(key_word);
-                self.from_word(word, &value)
+                self.value_of_word(word, &value)
             }
             _ => {
                 self.bug("indexing a value that is not an array or a map");
@@ -1580,7 +1571,7 @@ impl Translator<'_, '_, '_> {
             self.builder.ins().load(types::I8, trusted(), address, 0)
         } else {
             let word = self.builder.ins().load(types::I64, trusted(), address, 0);
-            self.from_word(word, element)
+            self.value_of_word(word, element)
         }
     }
 
@@ -1594,7 +1585,7 @@ impl Translator<'_, '_, '_> {
         if element_size(element) == 1 {
             self.builder.ins().store(trusted(), value, address, offset as i32);
         } else {
-            let word = self.to_word(value, element);
+            let word = self.word_of(value, element);
             self.builder.ins().store(trusted(), word, address, offset as i32);
         }
     }
@@ -1690,7 +1681,7 @@ impl Translator<'_, '_, '_> {
                 self.call_runtime(name, &[ctx, values[0], newline]);
                 return None;
             }
-            Builtin::Str => self.to_string(values[0], &first_type, span),
+            Builtin::Str => self.string_of(values[0], &first_type, span),
             Builtin::Int => match first_type {
                 Type::Float => self.builder.ins().fcvt_to_sint_sat(types::I64, values[0]),
                 Type::Str => self
@@ -1723,7 +1714,7 @@ impl Translator<'_, '_, '_> {
                 };
                 let array = self.expr_value(args[0]);
                 let value = self.expr_to(args[1], element);
-                let word = self.to_word(value, element);
+                let word = self.word_of(value, element);
                 self.call_runtime_at("lang_rt_array_push", &[ctx, array, word], span);
                 return None;
             }
@@ -1735,7 +1726,7 @@ impl Translator<'_, '_, '_> {
                 let word = self
                     .call_runtime_at("lang_rt_array_pop", &[ctx, values[0]], span)
                     .unwrap_or(values[0]);
-                self.from_word(word, element)
+                self.value_of_word(word, element)
             }
             Builtin::Fill => {
                 let Type::Array(element) = self.ty(expr) else {
@@ -1744,7 +1735,7 @@ impl Translator<'_, '_, '_> {
                 };
                 let count = self.expr_value(args[0]);
                 let value = self.expr_to(args[1], &element);
-                let word = self.to_word(value, &element);
+                let word = self.word_of(value, &element);
                 let kind = self.builder.ins().iconst(types::I32, element_kind(&element));
                 self.call_runtime_at("lang_rt_fill", &[ctx, kind, count, word], span)?
             }
@@ -1755,9 +1746,9 @@ impl Translator<'_, '_, '_> {
                 };
                 let map = self.expr_value(args[0]);
                 let key_value = self.expr_to(args[1], key);
-                let key_word = self.to_word(key_value, key);
+                let key_word = self.word_of(key_value, key);
                 let value = self.expr_to(args[2], value_type);
-                let word = self.to_word(value, value_type);
+                let word = self.word_of(value, value_type);
                 self.call_runtime_at("lang_rt_map_set", &[ctx, map, key_word, word], span);
                 return None;
             }
@@ -1766,7 +1757,7 @@ impl Translator<'_, '_, '_> {
                     self.bug("a map operation on a value that is not a map");
                     return None;
                 };
-                let key_word = self.to_word(values[1], key);
+                let key_word = self.word_of(values[1], key);
                 if builtin == Builtin::Has {
                     self.call_runtime("lang_rt_map_has", &[ctx, values[0], key_word])?
                 } else {

@@ -5,6 +5,10 @@
 //! context and set its flag; compiled code tests the flag after calling them (see
 //! `FALLIBLE` in the code generator's table). None of them unwinds or panics across the
 //! boundary: every failure is a value.
+//!
+//! These functions are an ABI for compiled code, not a Rust API: the code generator only
+//! passes valid objects, so they take raw pointers without being marked `unsafe`.
+#![allow(clippy::not_unsafe_ptr_arg_deref)]
 
 use std::ffi::CStr;
 
