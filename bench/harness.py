@@ -388,7 +388,7 @@ def cmd_report(args):
 
     # ---- goals
     out.append("")
-    out.append("Goals:")
+    out.append("Goals:" if args.mode == "bench" else "Goals (they are for the bench size; this is a %s run):" % args.mode)
     if "run" in cols and "lua" in cols:
         slower = []
         unmeasured = []

@@ -269,6 +269,10 @@ for b in $BENCHES; do
     SEL+="$b "
 done
 
+# A cargo build elsewhere may replace the binary during a long run: say so.
+bin_stamp() { [ -n "${LANG_BIN:-}" ] && stat -L -c '%Y %s' "$LANG_BIN" 2>/dev/null; }
+LANG_STAMP="$(bin_stamp)"
+
 log "mode=$MODE runs=$RUNS timeout=${TIMEOUT}s columns: $COLS"
 log "lang: ${LANG_BIN:-<none>}"
 
@@ -400,6 +404,9 @@ if [ "$HELLO_RUNS" -ge 1 ] && { { want run && [ "${HAVE[run]}" = 1 ]; } || { wan
 fi
 
 # ------------------------------------------------------------------ report
+if [ -n "${LANG_BIN:-}" ] && [ "$(bin_stamp)" != "$LANG_STAMP" ]; then
+    note run - "WARNING: $LANG_BIN was replaced during this run (rebuilt elsewhere?); lang cells may mix two versions"
+fi
 "${HARNESS[@]}" report --results "$RESULTS" --notes "$NOTES" --info "$INFO" --mode "$MODE" \
     --runs "$RUNS" --hello-runs "$HELLO_RUNS" --timeout "$TIMEOUT" --columns "$COLS" --benches "$SEL" ||
     { log "error: the report failed; raw results follow"; cat "$RESULTS"; }

@@ -3,6 +3,7 @@
 use std::ffi::OsString;
 use std::path::Path;
 
+use lang_compiler::codegen::CodegenOptions;
 use lang_compiler::codegen::jit::JitProgram;
 use lang_compiler::{FileSystemLoader, check_program};
 
@@ -21,6 +22,11 @@ pub fn hmr_from_environment() -> Result<bool, String> {
         },
         Err(std::env::VarError::NotUnicode(_)) => Err("LANG_HMR must be 1, true, 0, false or empty".into()),
     }
+}
+
+/// A developer switch from the environment: set and not `0`.
+fn environment_flag(name: &str) -> bool {
+    std::env::var_os(name).is_some_and(|value| value != "0" && !value.is_empty())
 }
 
 pub fn run(file: &Path, hmr_flag: bool, args: Vec<OsString>) -> u8 {
@@ -45,7 +51,11 @@ pub fn run(file: &Path, hmr_flag: bool, args: Vec<OsString>) -> u8 {
     if checked.has_errors() {
         return EXIT_COMPILE_ERROR;
     }
-    let program = match JitProgram::compile(&checked, &lang_runtime_core::symbols()) {
+    let options = CodegenOptions {
+        disassemble: environment_flag("LANG_DUMP_ASM"),
+        ..CodegenOptions::default()
+    };
+    let program = match JitProgram::compile(&checked, &lang_runtime_core::symbols(), options) {
         Ok(program) => program,
         Err(error) => {
             output::print_error(&format!(
@@ -55,7 +65,10 @@ pub fn run(file: &Path, hmr_flag: bool, args: Vec<OsString>) -> u8 {
         }
     };
     drop(checked);
-    if std::env::var_os("LANG_PERF_MAP").is_some_and(|value| value != "0" && !value.is_empty())
+    if options.disassemble {
+        eprint!("{}", program.disassembly);
+    }
+    if environment_flag("LANG_PERF_MAP")
         && let Err(error) = program.write_perf_map()
     {
         output::print_error(&format!("cannot write the perf map: {error}"));

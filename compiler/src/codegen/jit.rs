@@ -17,6 +17,8 @@ pub struct JitProgram {
     entry: *const u8,
     /// Each function's address, size and symbol name, for perf maps.
     pub functions: Vec<(usize, u32, String)>,
+    /// Machine code as text, when asked for.
+    pub disassembly: String,
 }
 
 impl std::fmt::Debug for JitProgram {
@@ -48,7 +50,11 @@ pub fn flags(pic: bool) -> Result<settings::Flags, CodegenError> {
 
 impl JitProgram {
     /// Compiles `checked` for this machine. `symbols` maps runtime symbol names to addresses.
-    pub fn compile(checked: &CheckedProgram, symbols: &[(&str, *const u8)]) -> Result<JitProgram, CodegenError> {
+    pub fn compile(
+        checked: &CheckedProgram,
+        symbols: &[(&str, *const u8)],
+        options: CodegenOptions,
+    ) -> Result<JitProgram, CodegenError> {
         let isa_builder = cranelift_native::builder()
             .map_err(|error| CodegenError(format!("this machine is not supported: {error}")))?;
         let isa = isa_builder
@@ -59,11 +65,10 @@ impl JitProgram {
             builder.symbol(*name, *address);
         }
         let mut module = JITModule::new(builder);
-        let translated = translate_program(checked, &mut module, CodegenOptions::default())?;
+        let mut translated = translate_program(checked, &mut module, options)?;
         module.finalize_definitions()?;
         let entry = module.get_finalized_function(translated.entry);
-        let functions = translated
-            .functions
+        let functions = std::mem::take(&mut translated.functions)
             .into_iter()
             .map(|(id, name, size)| (module.get_finalized_function(id) as usize, size, name))
             .collect();
@@ -71,6 +76,7 @@ impl JitProgram {
             module: Some(module),
             entry,
             functions,
+            disassembly: translated.disassembly,
         })
     }
 

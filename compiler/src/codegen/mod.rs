@@ -36,12 +36,15 @@ pub enum CallStrategy {
 #[derive(Clone, Copy, Debug)]
 pub struct CodegenOptions {
     pub calls: CallStrategy,
+    /// Keep each function's machine code as text (for `LANG_DUMP_ASM`).
+    pub disassemble: bool,
 }
 
 impl Default for CodegenOptions {
     fn default() -> Self {
         CodegenOptions {
             calls: CallStrategy::Direct,
+            disassemble: false,
         }
     }
 }
@@ -69,6 +72,8 @@ impl From<ModuleError> for CodegenError {
 pub struct TranslatedProgram {
     pub entry: FuncId,
     pub functions: Vec<(FuncId, String, u32)>,
+    /// The machine code of each function as text, when `CodegenOptions::disassemble` is set.
+    pub disassembly: String,
 }
 
 /// Program-wide state shared by the translation of every function.
@@ -76,8 +81,6 @@ pub(crate) struct ProgramState<'a> {
     pub checked: &'a CheckedProgram,
     pub module: &'a mut dyn Module,
     pub call_conv: CallConv,
-    /// Read by the strategies of later modes; `lang run` uses the defaults.
-    #[allow(dead_code)]
     pub options: CodegenOptions,
     pub functions: Vec<FuncId>,
     pub runtime: HashMap<&'static str, FuncId>,
@@ -99,6 +102,7 @@ pub(crate) struct ProgramState<'a> {
     pub line_starts: HashMap<crate::source::FileId, Vec<u32>>,
     pub translated: Vec<(FuncId, String, u32)>,
     pub names: HashMap<String, usize>,
+    pub disassembly: String,
 }
 
 impl ProgramState<'_> {

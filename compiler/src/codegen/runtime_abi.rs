@@ -114,6 +114,7 @@ pub const CONTEXT_STACK_LIMIT_OFFSET: i32 = 0;
 pub const CONTEXT_ERROR_FLAG_OFFSET: i32 = 8;
 pub const STR_LEN_OFFSET: i32 = 16;
 pub const ARRAY_LEN_OFFSET: i32 = 16;
+pub const ARRAY_CAPACITY_OFFSET: i32 = 24;
 pub const ARRAY_DATA_OFFSET: i32 = 32;
 pub const BOX_VALUE_OFFSET: i32 = 16;
 pub const STRUCT_FIELDS_OFFSET: i32 = 16;

@@ -61,6 +61,7 @@ pub(super) fn translate_program(
         line_starts: HashMap::new(),
         translated: Vec::new(),
         names: HashMap::new(),
+        disassembly: String::new(),
     };
 
     // Declare every script function first: bodies may call each other in any order.
@@ -137,6 +138,7 @@ pub(super) fn translate_program(
     Ok(TranslatedProgram {
         entry,
         functions: std::mem::take(&mut state.translated),
+        disassembly: std::mem::take(&mut state.disassembly),
     })
 }
 
@@ -199,11 +201,15 @@ fn translate_function(
             "internal code generation error in `{symbol}`: {error}"
         )));
     }
+    context.set_disasm(state.options.disassemble);
     state
         .module
         .define_function(id, &mut context)
         .map_err(|error| CodegenError(format!("cannot compile `{symbol}`: {error:?}")))?;
     let size = context.compiled_code().map_or(0, |code| code.code_info().total_size);
+    if let Some(text) = context.compiled_code().and_then(|code| code.vcode.clone()) {
+        state.disassembly.push_str(&format!("; {symbol}\n{text}\n"));
+    }
     state.translated.push((id, symbol, size));
     Ok(())
 }
@@ -527,6 +533,33 @@ impl Translator<'_, '_, '_> {
 
     fn read_variable(&mut self, id: VariableId, span: Span) -> Value {
         let info = self.state.checked.items.variable(id).clone();
+        // A module constant initialized by a literal needs no load: use the literal.
+        if !info.mutable
+            && let ast::Item::Variable(declaration) =
+                &self.state.checked.program.module(info.module).ast.items[info.item_index]
+        {
+            let literal = match (&declaration.init.kind, &info.ty) {
+                (ExprKind::Int(value), Some(Type::Int)) => Some(self.iconst(*value)),
+                (ExprKind::Float(value), Some(Type::Float)) => Some(self.builder.ins().f64const(*value)),
+                (ExprKind::Bool(value), Some(Type::Bool)) => Some(self.builder.ins().iconst(types::I8, *value as i64)),
+                (ExprKind::Str(text), Some(Type::Str)) => Some(self.string_literal(text)),
+                (
+                    ExprKind::Unary {
+                        op: UnaryOp::Negate,
+                        operand,
+                    },
+                    Some(ty),
+                ) => match (&operand.kind, ty) {
+                    (ExprKind::Int(value), Type::Int) => Some(self.iconst(value.wrapping_neg())),
+                    (ExprKind::Float(value), Type::Float) => Some(self.builder.ins().f64const(-*value)),
+                    _ => None,
+                },
+                _ => None,
+            };
+            if let Some(literal) = literal {
+                return literal;
+            }
+        }
         let address = self.variable_address(id);
         let initialized = self.builder.ins().load(types::I64, trusted(), address, 8);
         let missing = self.builder.ins().icmp_imm_s(IntCC::Equal, initialized, 0);
@@ -1581,6 +1614,36 @@ impl Translator<'_, '_, '_> {
         self.store_element_at(address, 0, value, element);
     }
 
+    /// `push`: stores in place while there is capacity, calls the runtime to grow otherwise.
+    fn push(&mut self, array: Value, value: Value, element: &Type, span: Span) {
+        let len = self.builder.ins().load(types::I64, trusted(), array, ARRAY_LEN_OFFSET);
+        let capacity = self
+            .builder
+            .ins()
+            .load(types::I64, trusted(), array, ARRAY_CAPACITY_OFFSET);
+        let has_room = self.builder.ins().icmp(IntCC::SignedLessThan, len, capacity);
+        let fast = self.builder.create_block();
+        let slow = self.builder.create_block();
+        let merge = self.builder.create_block();
+        self.builder.ins().brif(has_room, fast, &[], slow, &[]);
+        self.builder.switch_to_block(fast);
+        self.builder.seal_block(fast);
+        let address = self.element_address(array, len, element);
+        self.store_element_at(address, 0, value, element);
+        let new_len = self.builder.ins().iadd_imm_s(len, 1);
+        self.builder.ins().store(trusted(), new_len, array, ARRAY_LEN_OFFSET);
+        self.builder.ins().jump(merge, &[]);
+        self.builder.switch_to_block(slow);
+        self.builder.seal_block(slow);
+        self.builder.set_cold_block(slow);
+        let word = self.word_of(value, element);
+        let ctx = self.ctx;
+        self.call_runtime_at("lang_rt_array_push", &[ctx, array, word], span);
+        self.builder.ins().jump(merge, &[]);
+        self.builder.switch_to_block(merge);
+        self.builder.seal_block(merge);
+    }
+
     fn store_element_at(&mut self, address: Value, offset: i64, value: Value, element: &Type) {
         if element_size(element) == 1 {
             self.builder.ins().store(trusted(), value, address, offset as i32);
@@ -1712,10 +1775,10 @@ impl Translator<'_, '_, '_> {
                     self.bug("push onto a value that is not an array");
                     return None;
                 };
+                let element = (**element).clone();
                 let array = self.expr_value(args[0]);
-                let value = self.expr_to(args[1], element);
-                let word = self.word_of(value, element);
-                self.call_runtime_at("lang_rt_array_push", &[ctx, array, word], span);
+                let value = self.expr_to(args[1], &element);
+                self.push(array, value, &element, span);
                 return None;
             }
             Builtin::Pop => {

@@ -20,6 +20,10 @@ use crate::object::*;
 
 const PAGE_SIZE: usize = 1 << 16;
 
+/// The start of each page holds its number in `Heap::pages`, so an allocation finds its page
+/// without a hash lookup; slots start after this header.
+const PAGE_HEADER: usize = 64;
+
 /// Object sizes served from pages; larger objects are allocated one by one.
 const SIZE_CLASSES: [usize; 28] = [
     16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320, 384, 448, 512, 640, 768, 896, 1024, 1280,
@@ -145,9 +149,10 @@ impl Heap {
                 self.free_lists[class] = unsafe { *(object as *const usize) };
                 // SAFETY: the slot is `slot_size` bytes of page memory owned by the heap.
                 unsafe { std::ptr::write_bytes(object as *mut u8, 0, slot_size) };
-                let page = self.page_index[&(object & !(PAGE_SIZE - 1))];
+                // SAFETY: every page starts with its number (see `add_page`).
+                let page = unsafe { *((object & !(PAGE_SIZE - 1)) as *const usize) };
                 let page = &mut self.pages[page];
-                let slot = (object - page.start) / page.slot_size;
+                let slot = (object - page.start - PAGE_HEADER) / page.slot_size;
                 page.set_allocated(slot, true);
                 self.account(slot_size);
                 // SAFETY: the slot is at least 16 bytes: room for the header.
@@ -187,11 +192,13 @@ impl Heap {
             std::alloc::handle_alloc_error(layout);
         }
         let slot_size = SIZE_CLASSES[class];
-        let slots = PAGE_SIZE / slot_size;
+        let slots = (PAGE_SIZE - PAGE_HEADER) / slot_size;
+        // SAFETY: the header lies inside the new page.
+        unsafe { *(start as *mut usize) = self.pages.len() };
         // Thread the new slots onto the free list, lowest address first.
         let mut next = self.free_lists[class];
         for slot in (0..slots).rev() {
-            let address = start + slot * slot_size;
+            let address = start + PAGE_HEADER + slot * slot_size;
             // SAFETY: the slot lies inside the new page.
             unsafe { *(address as *mut usize) = next };
             next = address;
@@ -211,9 +218,12 @@ impl Heap {
     pub fn find_object(&self, word: usize) -> Option<usize> {
         if let Some(&page) = self.page_index.get(&(word & !(PAGE_SIZE - 1))) {
             let page = &self.pages[page];
-            let slot = (word - page.start) / page.slot_size;
+            if word < page.start + PAGE_HEADER {
+                return None;
+            }
+            let slot = (word - page.start - PAGE_HEADER) / page.slot_size;
             if slot < page.slots && page.is_allocated(slot) {
-                return Some(page.start + slot * page.slot_size);
+                return Some(page.start + PAGE_HEADER + slot * page.slot_size);
             }
             return None;
         }
@@ -341,7 +351,7 @@ impl Heap {
                 if !self.pages[page_number].is_allocated(slot) {
                     continue;
                 }
-                let object = start + slot * slot_size;
+                let object = start + PAGE_HEADER + slot * slot_size;
                 let header = object as *mut Header;
                 // SAFETY: allocated slots hold objects.
                 unsafe {
@@ -381,7 +391,7 @@ impl Heap {
         for page in &self.pages {
             for slot in 0..page.slots {
                 if page.is_allocated(slot) {
-                    let object = page.start + slot * page.slot_size;
+                    let object = page.start + PAGE_HEADER + slot * page.slot_size;
                     // SAFETY: allocated slots hold objects.
                     if unsafe { (*(object as *const Header)).desc } == desc {
                         visit(object as *mut u8);

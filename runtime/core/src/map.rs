@@ -7,7 +7,13 @@
 
 use crate::object::{StrObject, str_bytes};
 
-const EMPTY: u32 = u32::MAX;
+/// An index slot: the entry's position in the low 32 bits and the high 32 bits of its hash
+/// above, so most probes are decided without touching the entry.
+const EMPTY: u64 = u64::MAX;
+
+fn index_slot(position: usize, hash: u64) -> u64 {
+    (hash & 0xffff_ffff_0000_0000) | position as u64
+}
 
 #[derive(Clone, Copy)]
 struct Entry {
@@ -19,8 +25,8 @@ struct Entry {
 
 pub struct Table {
     entries: Vec<Entry>,
-    /// Positions into `entries`, or `EMPTY`; its length is a power of two (or zero).
-    index: Vec<u32>,
+    /// Slots (see `index_slot`) or `EMPTY`; its length is a power of two (or zero).
+    index: Vec<u64>,
     live: usize,
     string_keys: bool,
 }
@@ -71,7 +77,7 @@ impl Table {
 
     /// Bytes owned by the table, for the heap's accounting.
     pub fn owned_bytes(&self) -> usize {
-        self.entries.capacity() * std::mem::size_of::<Entry>() + self.index.capacity() * 4
+        self.entries.capacity() * std::mem::size_of::<Entry>() + self.index.capacity() * 8
     }
 
     fn hash(&self, key: u64) -> u64 {
@@ -104,9 +110,12 @@ impl Table {
             if slot == EMPTY {
                 return (position, None);
             }
-            let entry = &self.entries[slot as usize];
-            if entry.live && entry.hash == hash && self.keys_equal(entry.key, key) {
-                return (position, Some(slot as usize));
+            if (slot ^ hash) >> 32 == 0 {
+                let number = (slot & 0xffff_ffff) as usize;
+                let entry = &self.entries[number];
+                if entry.live && entry.hash == hash && self.keys_equal(entry.key, key) {
+                    return (position, Some(number));
+                }
             }
             position = (position + 1) & mask;
         }
@@ -130,7 +139,8 @@ impl Table {
 
     /// Inserts or overwrites in place; returns true when the key was new.
     pub fn insert(&mut self, key: u64, value: u64) -> bool {
-        if (self.entries.len() + 1) * 4 > self.index.len() * 3 {
+        // At most half full: linear probing stays short.
+        if (self.entries.len() + 1) * 2 > self.index.len() {
             self.grow();
         }
         let hash = self.hash(key);
@@ -139,7 +149,7 @@ impl Table {
             self.entries[entry].value = value;
             return false;
         }
-        self.index[position] = self.entries.len() as u32;
+        self.index[position] = index_slot(self.entries.len(), hash);
         self.entries.push(Entry {
             key,
             value,
@@ -161,7 +171,7 @@ impl Table {
 
     fn grow(&mut self) {
         // Drop holes first; grow the index only if the live entries need it.
-        let needed = ((self.live + 1) * 2).next_power_of_two().max(8);
+        let needed = ((self.live + 1) * 4).next_power_of_two().max(8);
         self.entries.retain(|entry| entry.live);
         self.rebuild_index(needed.max(self.index.len()));
     }
@@ -175,7 +185,7 @@ impl Table {
             while self.index[position] != EMPTY {
                 position = (position + 1) & mask;
             }
-            self.index[position] = number as u32;
+            self.index[position] = index_slot(number, entry.hash);
         }
     }
 

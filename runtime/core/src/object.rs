@@ -42,6 +42,7 @@ pub struct ArrayObject {
 }
 
 pub const ARRAY_LEN_OFFSET: i32 = 16;
+pub const ARRAY_CAPACITY_OFFSET: i32 = 24;
 pub const ARRAY_DATA_OFFSET: i32 = 32;
 
 /// A map: the table itself is Rust data owned by the object.
