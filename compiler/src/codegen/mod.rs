@@ -10,6 +10,7 @@
 
 pub mod jit;
 mod layout;
+mod reachability;
 pub mod runtime_abi;
 mod translate;
 
@@ -103,6 +104,8 @@ pub(crate) struct ProgramState<'a> {
     pub translated: Vec<(FuncId, String, u32)>,
     pub names: HashMap<String, usize>,
     pub disassembly: String,
+    /// Per function: whether it may run while module initializers run (see `reachability`).
+    pub runs_during_initialization: Vec<bool>,
 }
 
 impl ProgramState<'_> {

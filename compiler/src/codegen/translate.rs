@@ -62,6 +62,7 @@ pub(super) fn translate_program(
         translated: Vec::new(),
         names: HashMap::new(),
         disassembly: String::new(),
+        runs_during_initialization: super::reachability::reachable_from_initializers(checked),
     };
 
     // Declare every script function first: bodies may call each other in any order.
@@ -102,7 +103,9 @@ pub(super) fn translate_program(
         };
         let id = state.functions[index];
         let display = function_display_name(checked, info.module, &info.name);
+        let early = state.runs_during_initialization[index];
         translate_function(&mut state, id, display, module_data.file, |translator| {
+            translator.may_run_during_initialization = early;
             translator.function_body(FunctionId(index as u32), declaration)
         })?;
     }
@@ -188,6 +191,7 @@ fn translate_function(
             func_refs: HashMap::new(),
             data_refs: HashMap::new(),
             errors: Vec::new(),
+            may_run_during_initialization: true,
         };
         body(&mut translator);
         translator.finish();
@@ -236,6 +240,9 @@ struct Translator<'s, 'a, 'b> {
     func_refs: HashMap<FuncId, FuncRef>,
     data_refs: HashMap<DataId, GlobalValue>,
     errors: Vec<String>,
+    /// Whether this code may run before every module variable is initialized; only then do
+    /// reads of module variables check that the variable was initialized.
+    may_run_during_initialization: bool,
 }
 
 impl Translator<'_, '_, '_> {
@@ -533,8 +540,9 @@ impl Translator<'_, '_, '_> {
 
     fn read_variable(&mut self, id: VariableId, span: Span) -> Value {
         let info = self.state.checked.items.variable(id).clone();
-        // A module constant initialized by a literal needs no load: use the literal.
-        if !info.mutable
+        // After initialization, a module constant initialized by a literal needs no load.
+        if !self.may_run_during_initialization
+            && !info.mutable
             && let ast::Item::Variable(declaration) =
                 &self.state.checked.program.module(info.module).ast.items[info.item_index]
         {
@@ -561,11 +569,13 @@ impl Translator<'_, '_, '_> {
             }
         }
         let address = self.variable_address(id);
-        let initialized = self.builder.ins().load(types::I64, trusted(), address, 8);
-        let missing = self.builder.ins().icmp_imm_s(IntCC::Equal, initialized, 0);
-        let name = self.text_address(&info.name);
-        let zero = self.iconst(0);
-        self.error_if(missing, span, Some((RAISE_UNINITIALIZED, name, zero)));
+        if self.may_run_during_initialization {
+            let initialized = self.builder.ins().load(types::I64, trusted(), address, 8);
+            let missing = self.builder.ins().icmp_imm_s(IntCC::Equal, initialized, 0);
+            let name = self.text_address(&info.name);
+            let zero = self.iconst(0);
+            self.error_if(missing, span, Some((RAISE_UNINITIALIZED, name, zero)));
+        }
         let word = self.builder.ins().load(types::I64, trusted(), address, 0);
         let ty = info.ty.unwrap_or(Type::Error);
         self.value_of_word(word, &ty)

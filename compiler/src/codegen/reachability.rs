@@ -1,0 +1,228 @@
+//! Which functions can run while module initializers are still running.
+//!
+//! Only such functions can read a module variable before its initializer ran (LANGUAGE.md
+//! section 6), so only they need the "initialized?" check on each read; everywhere else a
+//! read is a plain load, and a module constant with a literal initializer is the literal.
+//! The analysis is conservative: a function is reachable if an initializer or a struct field
+//! default calls it directly, transitively, or — once any reachable code calls a function
+//! value — if its address is taken anywhere.
+
+use crate::sema::CheckedProgram;
+use crate::sema::results::{CallTarget, NameRef};
+use crate::sema::types::FunctionId;
+use crate::source::FileId;
+use crate::syntax::ast::{self, Expr, ExprKind, StatementKind};
+
+/// What one body refers to.
+#[derive(Default)]
+struct References {
+    calls: Vec<FunctionId>,
+    address_taken: Vec<FunctionId>,
+    calls_values: bool,
+}
+
+struct Walker<'a> {
+    checked: &'a CheckedProgram,
+    file: FileId,
+    found: References,
+}
+
+impl Walker<'_> {
+    fn block(&mut self, block: &ast::Block) {
+        for statement in &block.statements {
+            self.statement(statement);
+        }
+    }
+
+    fn statement(&mut self, statement: &ast::Statement) {
+        match &statement.kind {
+            StatementKind::Let { init, .. } => self.expr(init),
+            StatementKind::Assign { target, value, .. } => {
+                self.expr(target);
+                self.expr(value);
+            }
+            StatementKind::Expr(expr) => self.expr(expr),
+            StatementKind::If {
+                condition,
+                then_block,
+                else_branch,
+            } => {
+                self.expr(condition);
+                self.block(then_block);
+                self.else_branch(else_branch);
+            }
+            StatementKind::IfLet {
+                value,
+                then_block,
+                else_branch,
+                ..
+            } => {
+                self.expr(value);
+                self.block(then_block);
+                self.else_branch(else_branch);
+            }
+            StatementKind::While { condition, body } => {
+                self.expr(condition);
+                self.block(body);
+            }
+            StatementKind::ForRange { start, end, body, .. } => {
+                self.expr(start);
+                self.expr(end);
+                self.block(body);
+            }
+            StatementKind::ForEach { iterable, body, .. } => {
+                self.expr(iterable);
+                self.block(body);
+            }
+            StatementKind::Return(Some(value)) => self.expr(value),
+            StatementKind::Return(None) | StatementKind::Break | StatementKind::Continue | StatementKind::Error => {}
+        }
+    }
+
+    fn else_branch(&mut self, else_branch: &Option<ast::ElseBranch>) {
+        match else_branch {
+            Some(ast::ElseBranch::Block(block)) => self.block(block),
+            Some(ast::ElseBranch::If(statement)) => self.statement(statement),
+            None => {}
+        }
+    }
+
+    fn name(&mut self, name: &ast::Name) {
+        if let Some(NameRef::Function(id)) = self.checked.results.name(self.file, name.span) {
+            self.found.address_taken.push(id);
+        }
+    }
+
+    fn expr(&mut self, expr: &Expr) {
+        match &expr.kind {
+            ExprKind::Int(_) | ExprKind::Float(_) | ExprKind::Bool(_) | ExprKind::Nil | ExprKind::Str(_) => {}
+            ExprKind::Error => {}
+            ExprKind::Interpolated(parts) => {
+                for part in parts {
+                    if let ast::StringPart::Expr(inner) = part {
+                        self.expr(inner);
+                    }
+                }
+            }
+            ExprKind::Name(name) => self.name(name),
+            ExprKind::Array(items) => items.iter().for_each(|item| self.expr(item)),
+            ExprKind::Map(entries) => {
+                for (key, value) in entries {
+                    self.expr(key);
+                    self.expr(value);
+                }
+            }
+            ExprKind::StructLiteral { fields, .. } => fields.iter().for_each(|field| self.expr(&field.value)),
+            ExprKind::Unary { operand, .. } => self.expr(operand),
+            ExprKind::Binary { lhs, rhs, .. } => {
+                self.expr(lhs);
+                self.expr(rhs);
+            }
+            ExprKind::Call { callee, args } => {
+                match self.checked.results.call(self.file, expr.span).map(|call| call.target) {
+                    Some(CallTarget::Function(id)) => {
+                        self.found.calls.push(id);
+                        // The callee's own expression names the function; only a receiver
+                        // (method syntax) needs walking.
+                        if let ExprKind::Field { object, .. } = &callee.kind {
+                            self.expr(object);
+                        }
+                    }
+                    Some(CallTarget::Builtin(_)) => {
+                        if let ExprKind::Field { object, .. } = &callee.kind {
+                            self.expr(object);
+                        }
+                    }
+                    Some(CallTarget::Value) | None => {
+                        self.found.calls_values = true;
+                        self.expr(callee);
+                    }
+                }
+                args.iter().for_each(|arg| self.expr(arg));
+            }
+            ExprKind::Field { object, field } => {
+                self.name(field);
+                self.expr(object);
+            }
+            ExprKind::Index { object, index } => {
+                self.expr(object);
+                self.expr(index);
+            }
+            ExprKind::Unwrap(inner) | ExprKind::Paren(inner) => self.expr(inner),
+        }
+    }
+}
+
+/// For each function (indexed by `FunctionId`): whether it may run during initialization.
+pub fn reachable_from_initializers(checked: &CheckedProgram) -> Vec<bool> {
+    let functions = &checked.items.functions;
+    let mut per_function: Vec<References> = Vec::with_capacity(functions.len());
+    for info in functions {
+        let module = checked.program.module(info.module);
+        let mut walker = Walker {
+            checked,
+            file: module.file,
+            found: References::default(),
+        };
+        for item in &module.ast.items {
+            if let ast::Item::Function(declaration) = item
+                && declaration.name.span == info.span
+            {
+                walker.block(&declaration.body);
+            }
+        }
+        per_function.push(walker.found);
+    }
+    // Roots: every module-level initializer and every struct field default.
+    let mut roots = References::default();
+    for module in &checked.program.modules {
+        let mut walker = Walker {
+            checked,
+            file: module.file,
+            found: References::default(),
+        };
+        for item in &module.ast.items {
+            match item {
+                ast::Item::Variable(declaration) => walker.expr(&declaration.init),
+                ast::Item::Struct(declaration) => {
+                    for field in &declaration.fields {
+                        if let Some(default) = &field.default {
+                            walker.expr(default);
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        roots.calls.append(&mut walker.found.calls);
+        roots.address_taken.append(&mut walker.found.address_taken);
+        roots.calls_values |= walker.found.calls_values;
+    }
+    let mut reachable = vec![false; functions.len()];
+    let mut work: Vec<FunctionId> = roots.calls.clone();
+    let mut calls_values = roots.calls_values;
+    let all_address_taken: Vec<FunctionId> = roots
+        .address_taken
+        .iter()
+        .chain(per_function.iter().flat_map(|found| found.address_taken.iter()))
+        .copied()
+        .collect();
+    let mut values_released = false;
+    loop {
+        while let Some(id) = work.pop() {
+            if std::mem::replace(&mut reachable[id.0 as usize], true) {
+                continue;
+            }
+            let found = &per_function[id.0 as usize];
+            work.extend(found.calls.iter().copied());
+            calls_values |= found.calls_values;
+        }
+        if calls_values && !values_released {
+            values_released = true;
+            work.extend(all_address_taken.iter().copied());
+            continue;
+        }
+        break;
+    }
+    reachable
+}
