@@ -21,7 +21,13 @@ const COMPILER_STACK_SIZE: usize = 1 << 30;
 pub fn dispatch(arguments: Arguments) -> ExitCode {
     match arguments.command {
         Command::Check { file } => on_compiler_thread(move || check::run(&file)),
-        Command::Run { hmr, file, args } => on_compiler_thread(move || run::run(&file, hmr, args)),
+        Command::Run { hmr, file, args } => {
+            // From here on Ctrl-C exits with 130 after flushing the program's output, also
+            // while compiling. This must happen on the main thread, before any other thread
+            // starts, so that every thread blocks SIGINT and only the handler receives it.
+            lang_runtime_core::signals::install_interrupt_handler();
+            on_compiler_thread(move || run::run(&file, hmr, args))
+        }
     }
 }
 
