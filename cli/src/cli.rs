@@ -39,6 +39,41 @@ pub enum Command {
         #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
         args: Vec<OsString>,
     },
+    /// Compile a program ahead of time. With --release (the default): one standalone native
+    /// executable, linked by the system C compiler (`cc`, or $CC).
+    Build {
+        /// Build a standalone executable with direct calls and no reload machinery.
+        #[arg(long)]
+        release: bool,
+        /// Build a host executable plus one shared library per module (not available yet).
+        #[arg(long, conflicts_with = "release")]
+        hmr: bool,
+        /// The program's main file.
+        file: PathBuf,
+        /// Where to write the result (default: the file's stem in the current folder, with
+        /// `.o` for --emit obj).
+        #[arg(short = 'o', long = "output", value_name = "OUT")]
+        output: Option<PathBuf>,
+        /// What to write: a linked executable, or only the object file.
+        #[arg(long, value_enum, default_value = "exe")]
+        emit: Emit,
+        /// How hard Cranelift optimizes.
+        #[arg(long = "opt-level", value_enum, default_value = "speed")]
+        opt_level: OptLevelArgument,
+    },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Emit {
+    Exe,
+    Obj,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum OptLevelArgument {
+    None,
+    Speed,
+    SpeedAndSize,
 }
 
 /// Parses the process arguments. On bad usage clap prints the problem and the result is exit

@@ -175,3 +175,27 @@ pub fn run_lang(lang: &Path, folder: &Path, args: &[&str], deadline: std::time::
         timed_out,
     }
 }
+
+/// Builds a case with `lang build --release` into a scratch folder and runs the executable in
+/// the case's folder with `args`; panics if the build fails.
+pub fn build_and_run_release(lang: &Path, folder: &Path, entry: &str, args: &[&str], id: &str) -> RunOutcome {
+    let scratch = std::env::temp_dir().join(format!("lang-tests-{}", std::process::id()));
+    std::fs::create_dir_all(&scratch).expect("scratch folder");
+    let executable = scratch.join(id.replace('/', "-"));
+    let executable_text = executable.to_string_lossy().into_owned();
+    let build = run_lang(
+        lang,
+        folder,
+        &["build", "--release", entry, "-o", &executable_text],
+        std::time::Duration::from_secs(120),
+    );
+    assert_eq!(
+        build.exit_code,
+        Some(0),
+        "{id}: lang build --release failed:\n{}",
+        build.stderr
+    );
+    let outcome = run_lang(&executable, folder, args, std::time::Duration::from_secs(120));
+    let _ = std::fs::remove_file(&executable);
+    outcome
+}

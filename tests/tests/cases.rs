@@ -8,7 +8,7 @@
 mod harness {
     use std::path::Path;
 
-    use lang_tests::{Case, Directives, check_case, run_lang};
+    use lang_tests::{Case, Directives, RunOutcome, build_and_run_release, check_case, run_lang};
 
     const DEADLINE: std::time::Duration = std::time::Duration::from_secs(120);
 
@@ -24,6 +24,23 @@ mod harness {
             case.folder.join(name.replace(".ln", ".out"))
         };
         std::fs::read_to_string(&path).unwrap_or_else(|_| panic!("{} is missing", path.display()))
+    }
+
+    /// The release executable of a case behaves exactly like `lang run` (LANGUAGE.md: every
+    /// mode gives the same output): same stdout, stderr and exit code.
+    fn assert_release_matches(case: &Case, id: &str, program_args: &[&str], run: &RunOutcome) {
+        let entry = case.entry.to_string_lossy().into_owned();
+        let release = build_and_run_release(lang(), &case.folder, &entry, program_args, id);
+        assert!(
+            !release.timed_out,
+            "{id}: the release executable did not finish in time"
+        );
+        assert_eq!(release.stdout, run.stdout, "{id}: release stdout differs from lang run");
+        assert_eq!(release.stderr, run.stderr, "{id}: release stderr differs from lang run");
+        assert_eq!(
+            release.exit_code, run.exit_code,
+            "{id}: release exit code differs from lang run"
+        );
     }
 
     /// Runs a case with `lang run`, compares stdout with its `.out` file and the directives,
@@ -92,6 +109,8 @@ mod harness {
         if directives.exit == 0 {
             assert_eq!(outcome.stderr, "", "run/{name}: unexpected output on stderr");
         }
+        let program_args: Vec<&str> = directives.args.iter().map(String::as_str).collect();
+        assert_release_matches(&case, &format!("run/{case_name}"), &program_args, &outcome);
     }
 
     /// Every accepted program of the front-end corpus also runs and prints its `.out`.

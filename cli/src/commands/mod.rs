@@ -1,5 +1,6 @@
 //! One module per subcommand; this file only dispatches.
 
+mod build;
 mod check;
 mod run;
 
@@ -21,6 +22,14 @@ const COMPILER_STACK_SIZE: usize = 1 << 30;
 pub fn dispatch(arguments: Arguments) -> ExitCode {
     match arguments.command {
         Command::Check { file } => on_compiler_thread(move || check::run(&file)),
+        Command::Build {
+            release: _,
+            hmr,
+            file,
+            output,
+            emit,
+            opt_level,
+        } => on_compiler_thread(move || build::run(&file, hmr, output, emit, opt_level)),
         Command::Run { hmr, file, args } => {
             // From here on Ctrl-C exits with 130 after flushing the program's output, also
             // while compiling. This must happen on the main thread, before any other thread

@@ -30,13 +30,18 @@ impl std::fmt::Debug for JitProgram {
 /// Cranelift settings shared by every backend: optimize for speed, keep frame pointers (for
 /// stack walks and profilers), and verify the IR in debug builds of the compiler.
 pub fn flags(pic: bool) -> Result<settings::Flags, CodegenError> {
+    flags_with(pic, super::object::OptLevel::Speed)
+}
+
+/// [`flags`] with a chosen optimization level.
+pub fn flags_with(pic: bool, opt_level: super::object::OptLevel) -> Result<settings::Flags, CodegenError> {
     let mut builder = settings::builder();
     let set = |builder: &mut settings::Builder, name: &str, value: &str| {
         builder
             .set(name, value)
             .map_err(|error| CodegenError(format!("cannot set Cranelift flag {name}: {error}")))
     };
-    set(&mut builder, "opt_level", "speed")?;
+    set(&mut builder, "opt_level", opt_level.cranelift_name())?;
     set(&mut builder, "preserve_frame_pointers", "true")?;
     set(&mut builder, "use_colocated_libcalls", "false")?;
     set(&mut builder, "is_pic", if pic { "true" } else { "false" })?;

@@ -10,6 +10,7 @@
 
 pub mod jit;
 mod layout;
+pub mod object;
 mod reachability;
 pub mod runtime_abi;
 mod translate;
@@ -116,13 +117,13 @@ impl ProgramState<'_> {
         signature.params.push(AbiParam::new(types::I64));
         for param in params {
             if let Some(ty) = clif_type(param) {
-                signature.params.push(AbiParam::new(ty));
+                signature.params.push(abi_param(ty));
             }
         }
         if let Some(ty) = result.and_then(clif_type) {
-            signature.returns.push(AbiParam::new(ty));
+            signature.returns.push(abi_param(ty));
         }
-        signature.returns.push(AbiParam::new(types::I8));
+        signature.returns.push(abi_param(types::I8));
         signature
     }
 
@@ -140,10 +141,10 @@ impl ProgramState<'_> {
         let function = runtime_abi::runtime_function(name);
         let mut signature = Signature::new(self.call_conv);
         for param in function.params {
-            signature.params.push(AbiParam::new(layout::abi_type(*param)));
+            signature.params.push(abi_param(layout::abi_type(*param)));
         }
         if let Some(result) = function.result {
-            signature.returns.push(AbiParam::new(layout::abi_type(result)));
+            signature.returns.push(abi_param(layout::abi_type(result)));
         }
         let id = self.module.declare_function(name, Linkage::Import, &signature)?;
         self.runtime.insert(name, id);
@@ -196,6 +197,16 @@ impl ProgramState<'_> {
         }
         let column = text[line_start.min(end)..end].chars().count() + 1;
         format!("{}:{line}:{column}", sources.get(file).display_name)
+    }
+}
+
+/// A parameter or result. Bytes (`bool`, status) are zero-extended: C compilers assume the
+/// caller extends narrow arguments to 32 bits, and the runtime is compiled by one.
+pub(crate) fn abi_param(ty: types::Type) -> AbiParam {
+    if ty == types::I8 || ty == types::I32 {
+        AbiParam::new(ty).uext()
+    } else {
+        AbiParam::new(ty)
     }
 }
 

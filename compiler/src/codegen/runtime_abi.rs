@@ -111,6 +111,10 @@ pub fn runtime_function(name: &str) -> &'static RuntimeFunction {
 
 // Offsets and codes shared with `runtime/core` (checked by a test in `tests/`).
 pub const CONTEXT_STACK_LIMIT_OFFSET: i32 = 0;
+/// How much of the script thread's stack compiled code may use, counted from the entry
+/// point's frame: the runtime's 64 MiB stack less room for the runtime's own frames above
+/// the entry point and for the error path below the limit.
+pub const SCRIPT_STACK_BUDGET: i64 = 60 << 20;
 pub const CONTEXT_ERROR_FLAG_OFFSET: i32 = 8;
 pub const STR_LEN_OFFSET: i32 = 16;
 pub const ARRAY_LEN_OFFSET: i32 = 16;

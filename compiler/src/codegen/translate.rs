@@ -1134,7 +1134,8 @@ impl Translator<'_, '_, '_> {
         let name = self.state.unique_name(format!("lang.slot.{}", function.as_u32()));
         let slot = self.state.module.declare_data(&name, Linkage::Local, false, false)?;
         let mut description = DataDescription::new();
-        description.define_zeroinit(8);
+        // Initialized data, not zero-initialized: a relocation cannot apply to `.bss`.
+        description.define(vec![0u8; 8].into_boxed_slice());
         description.set_align(8);
         let reference = self.state.module.declare_func_in_data(function, &mut description);
         description.write_function_addr(0, reference);
@@ -2069,6 +2070,14 @@ fn translate_entry(state: &mut ProgramState<'_>, initializers: &[FuncId]) -> Res
     let order = checked.program.initialization_order();
     translate_function(state, entry, "<entry>".into(), file, |translator| {
         let ctx = translator.ctx;
+        // The stack budget counts from here, so the depth at which recursion overflows depends
+        // only on compiled frames, and is the same under `lang run` and in a release build.
+        let sp = translator.builder.ins().get_stack_pointer(types::I64);
+        let limit = translator.builder.ins().iadd_imm_s(sp, -SCRIPT_STACK_BUDGET);
+        translator
+            .builder
+            .ins()
+            .store(trusted(), limit, ctx, CONTEXT_STACK_LIMIT_OFFSET);
         for (module, data) in globals.iter().enumerate() {
             let address = translator.data_address(*data);
             let words = translator.iconst((counts[module] * 2) as i64);

@@ -8,6 +8,8 @@
 pub mod abi;
 pub mod array;
 pub mod context;
+#[cfg(feature = "executable")]
+mod executable;
 pub mod format;
 pub mod heap;
 pub mod map;

@@ -1,0 +1,141 @@
+//! `lang build --release FILE.ln [-o OUT]`: the whole program in one object file, linked with
+//! the runtime's static library by the system C compiler into a standalone executable.
+//!
+//! The runtime library is embedded in the `lang` binary (see `cli/build.rs`), written to a
+//! private temporary folder for the link, and removed afterwards; so an installed `lang`
+//! needs nothing but itself and a C compiler.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use lang_compiler::codegen::CodegenOptions;
+use lang_compiler::codegen::object::{OptLevel, compile_object};
+use lang_compiler::{FileSystemLoader, check_program};
+
+use super::{EXIT_COMPILE_ERROR, EXIT_INTERNAL_ERROR};
+use crate::cli::{Emit, OptLevelArgument};
+use crate::output;
+
+/// The runtime as a static library, with the C `main` of release executables.
+static RUNTIME_LIBRARY: &[u8] = include_bytes!(env!("LANG_RUNTIME_STATICLIB"));
+
+/// What the Rust standard library inside the runtime needs from the system, besides libc.
+/// libgcc is linked statically so the executable depends on nothing but glibc.
+const SYSTEM_LIBRARIES: &[&str] = &["-static-libgcc", "-lutil", "-lrt", "-lpthread", "-lm", "-ldl"];
+
+pub fn run(file: &Path, hmr: bool, output: Option<PathBuf>, emit: Emit, opt_level: OptLevelArgument) -> u8 {
+    if hmr {
+        output::print_error("`lang build --hmr` is not available yet; use `lang build --release`");
+        return EXIT_COMPILE_ERROR;
+    }
+    let checked = match check_program(file, &mut FileSystemLoader) {
+        Ok(checked) => checked,
+        Err(error) => {
+            output::print_error(&error.to_string());
+            return EXIT_COMPILE_ERROR;
+        }
+    };
+    output::print_diagnostics(&checked.diagnostics, &checked.sources);
+    if checked.has_errors() {
+        return EXIT_COMPILE_ERROR;
+    }
+    let opt_level = match opt_level {
+        OptLevelArgument::None => OptLevel::None,
+        OptLevelArgument::Speed => OptLevel::Speed,
+        OptLevelArgument::SpeedAndSize => OptLevel::SpeedAndSize,
+    };
+    let object = match compile_object(&checked, opt_level, CodegenOptions::default()) {
+        Ok(object) => object,
+        Err(error) => {
+            output::print_error(&format!(
+                "internal compiler error: {error}\nthis is a bug in lang; please report it with the program that caused it"
+            ));
+            return EXIT_INTERNAL_ERROR;
+        }
+    };
+    let stem = file
+        .file_stem()
+        .map_or_else(|| "program".into(), |stem| stem.to_string_lossy().into_owned());
+    match emit {
+        Emit::Obj => {
+            let target = output.unwrap_or_else(|| PathBuf::from(format!("{stem}.o")));
+            match std::fs::write(&target, &object) {
+                Ok(()) => 0,
+                Err(error) => {
+                    output::print_error(&format!("cannot write `{}`: {error}", target.display()));
+                    EXIT_COMPILE_ERROR
+                }
+            }
+        }
+        Emit::Exe => {
+            let target = output.unwrap_or_else(|| PathBuf::from(&stem));
+            match link(&object, &target) {
+                Ok(()) => 0,
+                Err(message) => {
+                    output::print_error(&message);
+                    EXIT_COMPILE_ERROR
+                }
+            }
+        }
+    }
+}
+
+/// A private temporary folder, removed when dropped.
+struct TempFolder(PathBuf);
+
+impl TempFolder {
+    fn new() -> Result<TempFolder, String> {
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |elapsed| elapsed.as_nanos());
+        let path = std::env::temp_dir().join(format!("lang-build-{}-{nanos}", std::process::id()));
+        let mut builder = std::fs::DirBuilder::new();
+        {
+            use std::os::unix::fs::DirBuilderExt;
+            builder.mode(0o700);
+        }
+        builder
+            .create(&path)
+            .map_err(|error| format!("cannot create a temporary folder `{}`: {error}", path.display()))?;
+        Ok(TempFolder(path))
+    }
+}
+
+impl Drop for TempFolder {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn link(object: &[u8], target: &Path) -> Result<(), String> {
+    let folder = TempFolder::new()?;
+    let object_path = folder.0.join("program.o");
+    let library_path = folder.0.join("liblang_runtime.a");
+    std::fs::write(&object_path, object).map_err(|error| format!("cannot write the object file: {error}"))?;
+    std::fs::write(&library_path, RUNTIME_LIBRARY)
+        .map_err(|error| format!("cannot write the runtime library: {error}"))?;
+    let compiler = std::env::var("CC")
+        .ok()
+        .filter(|value| !value.is_empty())
+        .unwrap_or_else(|| "cc".into());
+    let result = Command::new(&compiler)
+        .arg("-o")
+        .arg(target)
+        .arg(&object_path)
+        .arg(&library_path)
+        .args(SYSTEM_LIBRARIES)
+        .arg("-Wl,--gc-sections")
+        .output();
+    match result {
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => Err(format!(
+            "no C compiler found (looked for `{compiler}`): `lang build` links with the system C compiler; \
+             install one (for example `apt-get install gcc`) or set CC to its path"
+        )),
+        Err(error) => Err(format!("cannot run the C compiler `{compiler}`: {error}")),
+        Ok(outcome) if !outcome.status.success() => Err(format!(
+            "linking with `{compiler}` failed:\n{}",
+            String::from_utf8_lossy(&outcome.stderr).trim_end()
+        )),
+        Ok(_) => Ok(()),
+    }
+}

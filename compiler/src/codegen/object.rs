@@ -1,0 +1,49 @@
+//! The object driver: translates a whole program into one relocatable object file with
+//! cranelift-object, for `lang build --release`. The same translator as the JIT; only the
+//! module differs. Linking is the command line's business (the compiler does no I/O).
+
+use cranelift_object::{ObjectBuilder, ObjectModule};
+
+use super::jit::flags_with;
+use super::{CodegenError, CodegenOptions, translate_program};
+use crate::sema::CheckedProgram;
+
+/// How hard Cranelift optimizes (`--opt-level`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OptLevel {
+    None,
+    Speed,
+    SpeedAndSize,
+}
+
+impl OptLevel {
+    pub fn cranelift_name(self) -> &'static str {
+        match self {
+            OptLevel::None => "none",
+            OptLevel::Speed => "speed",
+            OptLevel::SpeedAndSize => "speed_and_size",
+        }
+    }
+}
+
+/// Compiles `checked` into the bytes of an ELF object file defining `lang_entry`.
+pub fn compile_object(
+    checked: &CheckedProgram,
+    opt_level: OptLevel,
+    options: CodegenOptions,
+) -> Result<Vec<u8>, CodegenError> {
+    let isa_builder =
+        cranelift_native::builder().map_err(|error| CodegenError(format!("this machine is not supported: {error}")))?;
+    // Position-independent code: the system C compiler links position-independent executables.
+    let isa = isa_builder
+        .finish(flags_with(true, opt_level)?)
+        .map_err(|error| CodegenError(format!("cannot configure code generation: {error}")))?;
+    let builder = ObjectBuilder::new(isa, "lang_program", cranelift_module::default_libcall_names())
+        .map_err(|error| CodegenError(format!("cannot create the object file: {error}")))?;
+    let mut module = ObjectModule::new(builder);
+    translate_program(checked, &mut module, options)?;
+    let product = module.finish();
+    product
+        .emit()
+        .map_err(|error| CodegenError(format!("cannot write the object file: {error}")))
+}
