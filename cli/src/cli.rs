@@ -125,11 +125,8 @@ fn split_run_arguments(raw: Vec<OsString>) -> (Vec<OsString>, Option<Vec<OsStrin
     let Some(file_index) = file_index else {
         return (raw, None, false);
     };
-    let mut for_clap: Vec<OsString> = raw[..file_index]
-        .iter()
-        .filter(|argument| *argument != "--")
-        .cloned()
-        .collect();
+    // A `--` right before the file stays, so clap takes a file named like a flag as the file.
+    let mut for_clap: Vec<OsString> = raw[..file_index].to_vec();
     for_clap.push(raw[file_index].clone());
     let mut program_arguments = Vec::new();
     let mut hmr = false;
@@ -173,6 +170,13 @@ mod tests {
         assert_eq!(clap, ["lang", "run", "--hmr", "game.ln"]);
         assert_eq!(program.unwrap(), ["--hmr", "x"]);
         assert!(!hmr);
+    }
+
+    #[test]
+    fn a_file_named_like_a_flag_follows_double_dash() {
+        let (clap, program, _) = split(&["lang", "run", "--", "-dash.ln", "a"]);
+        assert_eq!(clap, ["lang", "run", "--", "-dash.ln"]);
+        assert_eq!(program.unwrap(), ["a"]);
     }
 
     #[test]

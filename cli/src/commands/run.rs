@@ -37,6 +37,10 @@ pub fn run(file: &Path, hmr_flag: bool, args: Vec<OsString>) -> u8 {
             return EXIT_USAGE;
         }
     };
+    if let Err(message) = lang_runtime_core::context::heap_limit() {
+        output::print_error(&message);
+        return EXIT_USAGE;
+    }
     if hmr {
         output::print_note("hot reload is not available in this build yet; running without it");
     }

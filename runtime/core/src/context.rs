@@ -156,7 +156,9 @@ impl RuntimeError {
             text.push_str("stack backtrace (innermost call first):\n");
             for (number, (function, location)) in frames.iter().enumerate() {
                 if frames.len() > 2 * TRACE_ENDS && number == TRACE_ENDS {
-                    text.push_str(&format!("  ... {} frames omitted ...\n", frames.len() - 2 * TRACE_ENDS));
+                    let omitted = frames.len() - 2 * TRACE_ENDS;
+                    let plural = if omitted == 1 { "" } else { "s" };
+                    text.push_str(&format!("  ... {omitted} frame{plural} omitted ...\n"));
                 }
                 if frames.len() > 2 * TRACE_ENDS && number >= TRACE_ENDS && number < frames.len() - TRACE_ENDS {
                     continue;
@@ -184,10 +186,26 @@ pub static OUTPUT: Mutex<Vec<u8>> = Mutex::new(Vec::new());
 
 const OUTPUT_BUFFER_LIMIT: usize = 1 << 16;
 
+/// Whether standard output is flushed at every newline: when it is a terminal, so a person
+/// watching sees each line as it is printed (pipes and files get the fast, buffered path).
+static LINE_BUFFERED: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+
+/// Sets line buffering explicitly (hot reload flushes after every line, LANGUAGE.md 5).
+pub fn set_line_buffered(on: bool) {
+    let _ = LINE_BUFFERED.set(on);
+}
+
+fn line_buffered() -> bool {
+    *LINE_BUFFERED.get_or_init(|| {
+        use std::io::IsTerminal;
+        std::io::stdout().is_terminal()
+    })
+}
+
 pub fn write_output(bytes: &[u8]) {
     let mut buffer = OUTPUT.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
     buffer.extend_from_slice(bytes);
-    if buffer.len() >= OUTPUT_BUFFER_LIMIT {
+    if buffer.len() >= OUTPUT_BUFFER_LIMIT || (line_buffered() && bytes.contains(&b'\n')) {
         flush_buffer(&mut buffer);
     }
 }
@@ -234,7 +252,9 @@ const STACK_RESERVE: usize = 1 << 20;
 /// The heap limit: `LANG_MAX_HEAP` (bytes, with an optional K, M or G suffix), or half of the
 /// machine's memory.
 pub fn heap_limit() -> Result<usize, String> {
-    if let Ok(text) = std::env::var("LANG_MAX_HEAP") {
+    if let Ok(text) = std::env::var("LANG_MAX_HEAP")
+        && !text.trim().is_empty()
+    {
         let trimmed = text.trim();
         let (digits, multiplier) = match trimmed.char_indices().last() {
             Some((index, 'k' | 'K')) => (&trimmed[..index], 1usize << 10),

@@ -1,0 +1,145 @@
+//! `lang build --release`: standalone executables, object files, flags and errors.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn lang_at(binary: &Path, arguments: &[&str], folder: &Path) -> Output {
+    Command::new(binary)
+        .args(arguments)
+        .current_dir(folder)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("the lang binary runs")
+}
+
+fn lang(arguments: &[&str], folder: &Path) -> Output {
+    lang_at(Path::new(env!("CARGO_BIN_EXE_lang")), arguments, folder)
+}
+
+fn scratch(name: &str, source: &str) -> PathBuf {
+    let folder = std::env::temp_dir().join(format!("lang-build-test-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&folder);
+    std::fs::create_dir_all(&folder).expect("temp folder");
+    std::fs::write(folder.join("game.ln"), source).expect("write game.ln");
+    folder
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+const PROGRAM: &str = "import strings\n\nfn main() {\n    print(strings.join([\"built\", \"and\", \"run\"], \" \"))\n    for a in args() {\n        print(a)\n    }\n    exit(3)\n}\n";
+
+#[test]
+fn the_executable_runs_alone_after_the_sources_are_gone() {
+    let folder = scratch("standalone", PROGRAM);
+    let output = lang(&["build", "--release", "game.ln"], &folder);
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    // `-o` defaults to the file's stem in the current folder.
+    let executable = folder.join("game");
+    assert!(executable.is_file());
+    // Move the executable to an empty folder and delete the sources.
+    let elsewhere = std::env::temp_dir().join(format!("lang-build-test-{}-moved", std::process::id()));
+    let _ = std::fs::remove_dir_all(&elsewhere);
+    std::fs::create_dir_all(&elsewhere).unwrap();
+    std::fs::rename(&executable, elsewhere.join("game")).unwrap();
+    std::fs::remove_dir_all(&folder).unwrap();
+    let output = Command::new(elsewhere.join("game"))
+        .arg("--flag")
+        .current_dir(&elsewhere)
+        .output()
+        .expect("the executable runs");
+    assert_eq!(text(&output.stdout), "built and run\n--flag\n");
+    assert_eq!(output.status.code(), Some(3));
+}
+
+#[test]
+fn the_executable_depends_only_on_glibc() {
+    let folder = scratch("ldd", PROGRAM);
+    let output = lang(&["build", "--release", "game.ln", "-o", "out"], &folder);
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    let ldd = Command::new("ldd").arg(folder.join("out")).output();
+    let Ok(ldd) = ldd else { return };
+    for line in text(&ldd.stdout).lines() {
+        let library = line.trim();
+        let allowed = [
+            "linux-vdso",
+            "libc.so",
+            "libm.so",
+            "ld-linux",
+            "libpthread.so",
+            "libdl.so",
+            "librt.so",
+            "libutil.so",
+        ];
+        assert!(
+            allowed.iter().any(|name| library.contains(name)),
+            "unexpected dynamic dependency: {library}"
+        );
+    }
+}
+
+#[test]
+fn emit_obj_writes_only_the_object_file() {
+    let folder = scratch("obj", PROGRAM);
+    let output = lang(&["build", "--release", "game.ln", "--emit", "obj"], &folder);
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    let object = std::fs::read(folder.join("game.o")).expect("game.o was written");
+    assert_eq!(&object[..4], b"\x7fELF");
+    assert!(!folder.join("game").exists());
+}
+
+#[test]
+fn every_opt_level_gives_the_same_program() {
+    let folder = scratch("opt", PROGRAM);
+    for level in ["none", "speed", "speed-and-size"] {
+        let output = lang(&["build", "game.ln", "--opt-level", level, "-o", level], &folder);
+        assert_eq!(output.status.code(), Some(0), "{level}: {}", text(&output.stderr));
+        let run = Command::new(folder.join(level)).output().expect("runs");
+        assert_eq!(text(&run.stdout), "built and run\n", "{level}");
+    }
+    let output = lang(&["build", "game.ln", "--opt-level", "fastest"], &folder);
+    assert_eq!(output.status.code(), Some(2));
+}
+
+#[test]
+fn a_compile_error_exits_1_and_writes_nothing() {
+    let folder = scratch("compile", "fn main() {\n    let x: int = \"no\"\n}\n");
+    let output = lang(&["build", "--release", "game.ln"], &folder);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(text(&output.stderr).contains("game.ln:2:18"));
+    assert!(!folder.join("game").exists());
+}
+
+#[test]
+fn without_a_c_compiler_the_error_says_what_to_install() {
+    let folder = scratch("nocc", PROGRAM);
+    let output = Command::new(env!("CARGO_BIN_EXE_lang"))
+        .args(["build", "--release", "game.ln"])
+        .current_dir(&folder)
+        .env("CC", "no-such-compiler-anywhere")
+        .output()
+        .expect("runs");
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = text(&output.stderr);
+    assert!(
+        stderr.contains("no C compiler found") && stderr.contains("install"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn an_installed_lang_builds_without_the_source_tree() {
+    // A copy of the binary outside the repository stands in for `cargo install`: the runtime
+    // library is embedded, so nothing from the source tree is needed.
+    let install = std::env::temp_dir().join(format!("lang-build-test-{}-install", std::process::id()));
+    let _ = std::fs::remove_dir_all(&install);
+    std::fs::create_dir_all(&install).unwrap();
+    let binary = install.join("lang");
+    std::fs::copy(env!("CARGO_BIN_EXE_lang"), &binary).unwrap();
+    let folder = scratch("installed", PROGRAM);
+    let output = lang_at(&binary, &["build", "game.ln", "-o", "game"], &folder);
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    let run = Command::new(folder.join("game")).output().expect("runs");
+    assert_eq!(text(&run.stdout), "built and run\n");
+}
