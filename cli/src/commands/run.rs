@@ -57,6 +57,7 @@ pub fn run(file: &Path, hmr_flag: bool, args: Vec<OsString>) -> u8 {
     }
     let options = CodegenOptions {
         disassemble: environment_flag("LANG_DUMP_ASM"),
+        inline: !environment_flag("LANG_NO_INLINE"),
         ..CodegenOptions::default()
     };
     let program = match JitProgram::compile(&checked, &lang_runtime_core::symbols(), options) {

@@ -40,6 +40,8 @@ pub struct CodegenOptions {
     pub calls: CallStrategy,
     /// Keep each function's machine code as text (for `LANG_DUMP_ASM`).
     pub disassemble: bool,
+    /// Inline small script functions into their callers (only with direct calls).
+    pub inline: bool,
 }
 
 impl Default for CodegenOptions {
@@ -47,6 +49,7 @@ impl Default for CodegenOptions {
         CodegenOptions {
             calls: CallStrategy::Direct,
             disassemble: false,
+            inline: true,
         }
     }
 }
@@ -107,6 +110,8 @@ pub(crate) struct ProgramState<'a> {
     pub disassembly: String,
     /// Per function: whether it may run while module initializers run (see `reachability`).
     pub runs_during_initialization: Vec<bool>,
+    /// Translated function bodies waiting to be compiled.
+    pub bodies: Vec<(FuncId, String, cranelift_codegen::ir::Function)>,
 }
 
 impl ProgramState<'_> {
