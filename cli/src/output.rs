@@ -26,12 +26,6 @@ pub fn print_error(message: &str) {
     let _ = writeln!(stderr, "error: {message}");
 }
 
-/// Writes a one-line note.
-pub fn print_note(message: &str) {
-    let mut stderr = std::io::stderr().lock();
-    let _ = writeln!(stderr, "note: {message}");
-}
-
 /// A bug in `lang` itself must not look like a crash of the user's program: replace Rust's
 /// panic message with an explanation and a request for a report.
 pub fn install_panic_hook() {

@@ -42,7 +42,11 @@ pub fn run(file: &Path, hmr_flag: bool, args: Vec<OsString>) -> u8 {
         return EXIT_USAGE;
     }
     if hmr {
-        output::print_note("hot reload is not available in this build yet; running without it");
+        let args = args
+            .into_iter()
+            .map(|argument| argument.to_string_lossy().into_owned())
+            .collect();
+        return lang_runtime_hot::run(file, args).clamp(0, 255) as u8;
     }
     let checked = match check_program(file, &mut FileSystemLoader) {
         Ok(checked) => checked,

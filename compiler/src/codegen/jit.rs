@@ -110,3 +110,99 @@ impl Drop for JitProgram {
         }
     }
 }
+
+/// One module of a program compiled for hot reload into its own JIT module (DESIGN.md: the
+/// unit that is compiled, kept while frames may return into it, and freed).
+pub struct HotModule {
+    module: Option<JITModule>,
+    /// The setup function: `fn(ctx) -> status`.
+    pub setup: usize,
+    /// Each script function: name, signature text, address.
+    pub functions: Vec<(String, String, usize)>,
+    /// Each module variable: name, type text, whether `let`, token hash of its declaration,
+    /// and its initializer `fn(ctx) -> status`.
+    pub variables: Vec<(String, String, bool, u64, usize)>,
+    /// Slots to point at these wrappers of built-ins.
+    pub slot_patches: Vec<(u64, usize)>,
+    /// The lowest and highest code addresses, to tell whether a frame returns into it.
+    pub code_range: (usize, usize),
+    /// Each function's address, size and symbol name, for perf maps.
+    pub symbols: Vec<(usize, u32, String)>,
+}
+
+impl std::fmt::Debug for HotModule {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("HotModule")
+            .field("code_range", &self.code_range)
+            .finish()
+    }
+}
+
+impl HotModule {
+    /// Compiles module `target` of `checked` for hot reload.
+    pub fn compile(
+        checked: &CheckedProgram,
+        target: super::HotTarget<'_>,
+        symbols: &[(&str, *const u8)],
+    ) -> Result<HotModule, CodegenError> {
+        let isa_builder = cranelift_native::builder()
+            .map_err(|error| CodegenError(format!("this machine is not supported: {error}")))?;
+        let isa = isa_builder
+            .finish(flags(false)?)
+            .map_err(|error| CodegenError(format!("cannot configure code generation: {error}")))?;
+        let mut builder = JITBuilder::with_isa(isa, cranelift_module::default_libcall_names());
+        for (name, address) in symbols {
+            builder.symbol(*name, *address);
+        }
+        let mut module = JITModule::new(builder);
+        let translated = super::translate_hot_module(checked, &mut module, CodegenOptions::default(), target)?;
+        module.finalize_definitions()?;
+        let address = |id| module.get_finalized_function(id) as usize;
+        let functions = translated
+            .hot_functions
+            .iter()
+            .map(|(name, signature, id)| (name.clone(), signature.clone(), address(*id)))
+            .collect();
+        let variables = translated
+            .hot_variables
+            .iter()
+            .map(|(name, ty, is_let, hash, id)| (name.clone(), ty.clone(), *is_let, *hash, address(*id)))
+            .collect();
+        let slot_patches = translated
+            .slot_patches
+            .iter()
+            .map(|(slot, id)| (*slot, address(*id)))
+            .collect();
+        let symbols: Vec<(usize, u32, String)> = translated
+            .functions
+            .iter()
+            .map(|(id, name, size)| (address(*id), *size, name.clone()))
+            .collect();
+        let low = symbols.iter().map(|(start, _, _)| *start).min().unwrap_or(0);
+        let high = symbols
+            .iter()
+            .map(|(start, size, _)| start + *size as usize)
+            .max()
+            .unwrap_or(0);
+        Ok(HotModule {
+            setup: address(translated.entry),
+            functions,
+            variables,
+            slot_patches,
+            code_range: (low, high),
+            symbols,
+            module: Some(module),
+        })
+    }
+
+    /// Frees the module's code and data.
+    ///
+    /// # Safety
+    /// No frame may still return into this module, and nothing may call into it again.
+    pub unsafe fn free(mut self) {
+        if let Some(module) = self.module.take() {
+            // SAFETY: the caller guarantees the code is no longer in use.
+            unsafe { module.free_memory() };
+        }
+    }
+}

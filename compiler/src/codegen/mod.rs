@@ -54,6 +54,34 @@ impl Default for CodegenOptions {
     }
 }
 
+/// What hot-reload code generation needs from the runtime: stable, runtime-owned memory for
+/// every function slot, module variable and struct descriptor, keyed by name and type so that
+/// a new version of a module finds the storage of the old one. Addresses are embedded in the
+/// generated code, so they must never move. Implemented by `runtime/hot`.
+pub trait HotLinker {
+    /// An 8-byte slot holding the current code address of a function; `signature` is its type
+    /// as users write it (`fn(int) -> float`).
+    fn function_slot(&self, module: &str, name: &str, signature: &str) -> u64;
+    /// Two words: the value and a state (0 not yet initialized, 1 initialized, 2 removed).
+    fn variable_cell(&self, module: &str, name: &str, ty: &str) -> u64;
+    /// One word holding the struct's runtime type descriptor (0 until the first setup).
+    fn struct_desc_cell(&self, module: &str, name: &str, layout: &str) -> u64;
+}
+
+/// Hot-reload translation of one module of a program (DESIGN.md: one JIT module per source
+/// file and version, calls through slots, variables in runtime storage, polls).
+#[derive(Clone, Copy)]
+pub struct HotTarget<'a> {
+    pub module: crate::sema::ModuleId,
+    pub linker: &'a dyn HotLinker,
+}
+
+impl std::fmt::Debug for HotTarget<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("HotTarget").field("module", &self.module).finish()
+    }
+}
+
 /// Something the code generator could not do. A checked program never causes one; they exist
 /// so that a bug or a Cranelift limit is reported instead of a panic.
 #[derive(Debug)]
@@ -75,8 +103,16 @@ impl From<ModuleError> for CodegenError {
 /// machine-code size (for perf maps).
 #[derive(Debug)]
 pub struct TranslatedProgram {
+    /// `lang_entry` (whole-program modes) or the module's setup function (hot mode).
     pub entry: FuncId,
     pub functions: Vec<(FuncId, String, u32)>,
+    /// Hot mode: the module's script functions by name, with their signature text.
+    pub hot_functions: Vec<(String, String, FuncId)>,
+    /// Hot mode: one initializer per module variable: name, type text, whether `let`, and
+    /// a hash of the declaration's tokens.
+    pub hot_variables: Vec<(String, String, bool, u64, FuncId)>,
+    /// Hot mode: slots to point at these wrappers of built-ins.
+    pub slot_patches: Vec<(u64, FuncId)>,
     /// The machine code of each function as text, when `CodegenOptions::disassemble` is set.
     pub disassembly: String,
 }
@@ -112,6 +148,10 @@ pub(crate) struct ProgramState<'a> {
     pub runs_during_initialization: Vec<bool>,
     /// Translated function bodies waiting to be compiled.
     pub bodies: Vec<(FuncId, String, cranelift_codegen::ir::Function)>,
+    /// Set when translating one module for hot reload.
+    pub hot: Option<HotTarget<'a>>,
+    /// Hot mode: wrappers of built-ins used as values, to store into these slots.
+    pub slot_patches: Vec<(u64, FuncId)>,
 }
 
 impl ProgramState<'_> {
@@ -224,5 +264,37 @@ pub fn translate_program(
     if checked.has_errors() {
         return Err(CodegenError("cannot generate code for a program with errors".into()));
     }
-    translate::translate_program(checked, module, options)
+    translate::translate_program(checked, module, options, None)
+}
+
+/// Translates one module of a checked program for hot reload.
+pub fn translate_hot_module(
+    checked: &CheckedProgram,
+    module: &mut dyn Module,
+    options: CodegenOptions,
+    target: HotTarget<'_>,
+) -> Result<TranslatedProgram, CodegenError> {
+    if checked.has_errors() {
+        return Err(CodegenError("cannot generate code for a program with errors".into()));
+    }
+    let options = CodegenOptions {
+        inline: false,
+        ..options
+    };
+    translate::translate_program(checked, module, options, Some(target))
+}
+
+/// A hash of the tokens of `text`, ignoring comments, spacing and line breaks: two
+/// declarations with the same hash are the same code (LANGUAGE.md section 7 item 2).
+pub fn token_hash(text: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let lexed = crate::syntax::lexer::lex(text, crate::source::FileId(0));
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    for (token, _) in &lexed.tokens {
+        let shown = format!("{token:?}");
+        if shown != "Newline" {
+            shown.hash(&mut hasher);
+        }
+    }
+    hasher.finish()
 }

@@ -100,6 +100,8 @@ pub const RUNTIME_FUNCTIONS: &[RuntimeFunction] = &[
     function("lang_rt_str_char_count", &[Word], Some(Word), false),
     function("lang_rt_str_parse_int", &[Word, Word], Some(Word), true),
     function("lang_rt_str_parse_float", &[Word, Word], Some(Word), true),
+    // Hot reload only (runtime/hot): a safe point.
+    function("lang_hot_poll", &[Word], Some(Byte), false),
 ];
 
 pub fn runtime_function(name: &str) -> &'static RuntimeFunction {
@@ -116,6 +118,7 @@ pub const CONTEXT_STACK_LIMIT_OFFSET: i32 = 0;
 /// the entry point and for the error path below the limit.
 pub const SCRIPT_STACK_BUDGET: i64 = 60 << 20;
 pub const CONTEXT_ERROR_FLAG_OFFSET: i32 = 8;
+pub const CONTEXT_INTERRUPT_FLAG_OFFSET: i32 = 16;
 pub const STR_LEN_OFFSET: i32 = 16;
 pub const ARRAY_LEN_OFFSET: i32 = 16;
 pub const ARRAY_CAPACITY_OFFSET: i32 = 24;
@@ -137,3 +140,4 @@ pub const RAISE_ASSERTION: i64 = 5;
 pub const RAISE_PANIC: i64 = 6;
 pub const RAISE_STACK_OVERFLOW: i64 = 7;
 pub const RAISE_UNINITIALIZED: i64 = 8;
+pub const RAISE_VARIABLE_GONE: i64 = 9;

@@ -19,7 +19,7 @@ use cranelift_module::{DataDescription, DataId, FuncId, Linkage, Module};
 
 use super::layout::{clif_type, element_kind, element_size, is_boxed_optional, is_reference};
 use super::runtime_abi::*;
-use super::{CodegenError, CodegenOptions, ProgramState, TranslatedProgram};
+use super::{CodegenError, CodegenOptions, HotTarget, ProgramState, TranslatedProgram};
 use crate::sema::CheckedProgram;
 use crate::sema::builtins::Builtin;
 use crate::sema::results::{CallTarget, NameRef};
@@ -35,6 +35,7 @@ pub(super) fn translate_program(
     checked: &CheckedProgram,
     module: &mut dyn Module,
     options: CodegenOptions,
+    hot: Option<HotTarget<'_>>,
 ) -> Result<TranslatedProgram, CodegenError> {
     let call_conv = module.isa().default_call_conv();
     let literal_table = module.declare_data("lang.literals", Linkage::Local, true, false)?;
@@ -64,15 +65,29 @@ pub(super) fn translate_program(
         disassembly: String::new(),
         runs_during_initialization: super::reachability::reachable_from_initializers(checked),
         bodies: Vec::new(),
+        hot,
+        slot_patches: Vec::new(),
     };
+    let in_scope = |module: ModuleId| hot.is_none_or(|target| target.module == module);
 
-    // Declare every script function first: bodies may call each other in any order.
+    // Declare every script function first: bodies may call each other in any order. In hot
+    // mode only the target module's functions are compiled (and exported, so the runtime can
+    // point their slots at them); other modules are reached through slots.
+    let mut hot_functions = Vec::new();
     for info in &checked.items.functions {
+        if !in_scope(info.module) {
+            state.functions.push(FuncId::from_u32(u32::MAX));
+            continue;
+        }
         let signature = state.script_signature(&info.params, info.result.as_ref());
         let module_name = &checked.program.module(info.module).name;
         let name = state.unique_name(format!("{module_name}.{}", info.name));
-        let id = state.module.declare_function(&name, Linkage::Local, &signature)?;
+        let linkage = if hot.is_some() { Linkage::Export } else { Linkage::Local };
+        let id = state.module.declare_function(&name, linkage, &signature)?;
         state.functions.push(id);
+        if hot.is_some() {
+            hot_functions.push((info.name.clone(), checked.items.display(&info.ty()), id));
+        }
     }
 
     // Module variables: one block of (value, initialized) word pairs per module.
@@ -82,6 +97,11 @@ pub(super) fn translate_program(
         counts[info.module.0 as usize] += 1;
     }
     for (index, count) in counts.iter().enumerate() {
+        if hot.is_some() {
+            // Hot mode keeps module variables in runtime-owned cells.
+            state.globals.push(literal_table);
+            continue;
+        }
         let name = format!("lang.globals.{}", checked.program.modules[index].name);
         let name = state.unique_name(name);
         let id = state.module.declare_data(&name, Linkage::Local, true, false)?;
@@ -94,6 +114,9 @@ pub(super) fn translate_program(
 
     // Function bodies.
     for (index, info) in checked.items.functions.iter().enumerate() {
+        if !in_scope(info.module) {
+            continue;
+        }
         let module_data = checked.program.module(info.module);
         let declaration = module_data.ast.items.iter().find_map(|item| match item {
             ast::Item::Function(declaration) if declaration.name.span == info.span => Some(declaration),
@@ -111,9 +134,37 @@ pub(super) fn translate_program(
         })?;
     }
 
-    // Module initializers.
+    // Module initializers: one per module, or in hot mode one per variable, so that a reload
+    // can run exactly the ones it needs.
     let mut initializers = Vec::new();
+    let mut hot_variables = Vec::new();
+    if let Some(target) = hot {
+        let module_data = checked.program.module(target.module);
+        for (index, info) in checked.items.variables.iter().enumerate() {
+            if info.module != target.module {
+                continue;
+            }
+            let ast::Item::Variable(declaration) = &module_data.ast.items[info.item_index] else {
+                continue;
+            };
+            let signature = state.script_signature(&[], None);
+            let name = state.unique_name(format!("{}.<init {}>", module_data.name, info.name));
+            let id = state.module.declare_function(&name, Linkage::Export, &signature)?;
+            let display = format!("<initializer of {}>", module_data.name);
+            let variable = VariableId(index as u32);
+            translate_function(&mut state, id, display, module_data.file, |translator| {
+                translator.variable_initializer(variable)
+            })?;
+            let text = &checked.sources.get(module_data.file).text;
+            let hash = super::token_hash(&text[declaration.span.range()]);
+            let ty = checked.items.display(info.ty.as_ref().unwrap_or(&Type::Error));
+            hot_variables.push((info.name.clone(), ty, !info.mutable, hash, id));
+        }
+    }
     for (index, module_data) in checked.program.modules.iter().enumerate() {
+        if hot.is_some() {
+            break;
+        }
         let signature = state.script_signature(&[], None);
         let name = state.unique_name(format!("{}.<init>", module_data.name));
         let id = state.module.declare_function(&name, Linkage::Local, &signature)?;
@@ -137,11 +188,17 @@ pub(super) fn translate_program(
         }
     }
 
-    let entry = translate_entry(&mut state, &initializers)?;
+    let entry = match hot {
+        None => translate_entry(&mut state, &initializers)?,
+        Some(target) => translate_hot_setup(&mut state, target)?,
+    };
     define_tables(&mut state)?;
     compile_bodies(&mut state)?;
     Ok(TranslatedProgram {
         entry,
+        hot_functions,
+        hot_variables,
+        slot_patches: std::mem::take(&mut state.slot_patches),
         functions: std::mem::take(&mut state.translated),
         disassembly: std::mem::take(&mut state.disassembly),
     })
@@ -468,6 +525,25 @@ impl Translator<'_, '_, '_> {
         self.builder.seal_block(continue_block);
     }
 
+    /// Like `error_if` with a raise kind computed at run time.
+    fn error_if_dynamic(&mut self, condition: Value, span: Span, kind: Value, a: Value) {
+        let error_block = self.builder.create_block();
+        let continue_block = self.builder.create_block();
+        self.builder
+            .ins()
+            .brif(condition, error_block, &[], continue_block, &[]);
+        self.builder.set_cold_block(error_block);
+        self.builder.switch_to_block(error_block);
+        self.builder.seal_block(error_block);
+        let kind = self.builder.ins().ireduce(types::I32, kind);
+        let zero = self.iconst(0);
+        let ctx = self.ctx;
+        self.call_runtime("lang_rt_raise", &[ctx, kind, a, zero]);
+        self.raise_and_exit(span, None);
+        self.builder.switch_to_block(continue_block);
+        self.builder.seal_block(continue_block);
+    }
+
     /// In the current block: raise (if given), record the site, leave through the error exit.
     fn raise_and_exit(&mut self, span: Span, raise: Option<(i64, Value, Value)>) {
         if let Some((kind, a, b)) = raise {
@@ -616,6 +692,7 @@ impl Translator<'_, '_, '_> {
         let info = self.state.checked.items.function(id).clone();
         self.result = info.result.clone();
         self.stack_check(declaration.name.span);
+        self.poll(declaration.name.span, Some(id));
         let params = self.params.clone();
         for ((param, ty), value) in declaration.params.iter().zip(&info.params).zip(params) {
             self.declare_local(&param.name.text, ty.clone(), value);
@@ -646,7 +723,44 @@ impl Translator<'_, '_, '_> {
         }
     }
 
+    /// Hot mode: evaluates one module variable's initializer into its cell.
+    fn variable_initializer(&mut self, id: VariableId) {
+        let checked = self.state.checked;
+        let info = checked.items.variable(id);
+        let ast::Item::Variable(declaration) = &checked.program.module(info.module).ast.items[info.item_index] else {
+            return;
+        };
+        let ty = info.ty.clone().unwrap_or(Type::Error);
+        let value = self.expr_to(&declaration.init, &ty);
+        if self.is_terminated() {
+            return;
+        }
+        let word = self.word_of(value, &ty);
+        let address = self.variable_address(id);
+        self.builder.ins().store(trusted(), word, address, 0);
+        let one = self.iconst(1);
+        self.builder.ins().store(trusted(), one, address, 8);
+    }
+
+    /// The slot of a script function, in hot mode.
+    fn hot_slot(&mut self, id: FunctionId) -> Option<i64> {
+        let target = self.state.hot?;
+        let checked = self.state.checked;
+        let info = checked.items.function(id);
+        let module = &checked.program.module(info.module).name;
+        let signature = checked.items.display(&info.ty());
+        Some(target.linker.function_slot(module, &info.name, &signature) as i64)
+    }
+
     fn variable_address(&mut self, id: VariableId) -> Value {
+        if let Some(target) = self.state.hot {
+            let checked = self.state.checked;
+            let info = checked.items.variable(id);
+            let module = &checked.program.module(info.module).name;
+            let ty = checked.items.display(info.ty.as_ref().unwrap_or(&Type::Error));
+            let cell = target.linker.variable_cell(module, &info.name, &ty);
+            return self.iconst(cell as i64);
+        }
         let info = self.state.checked.items.variable(id);
         let data = self.state.globals[info.module.0 as usize];
         let slot = self.state.variable_slots[id.0 as usize];
@@ -656,8 +770,11 @@ impl Translator<'_, '_, '_> {
 
     fn read_variable(&mut self, id: VariableId, span: Span) -> Value {
         let info = self.state.checked.items.variable(id).clone();
-        // After initialization, a module constant initialized by a literal needs no load.
-        if !self.may_run_during_initialization
+        // After initialization, a module constant initialized by a literal needs no load
+        // (not under hot reload, where an edited `let` takes its new value).
+        let hot = self.state.hot.is_some();
+        if !hot
+            && !self.may_run_during_initialization
             && !info.mutable
             && let ast::Item::Variable(declaration) =
                 &self.state.checked.program.module(info.module).ast.items[info.item_index]
@@ -685,7 +802,17 @@ impl Translator<'_, '_, '_> {
             }
         }
         let address = self.variable_address(id);
-        if self.may_run_during_initialization {
+        if hot {
+            // 1 is initialized; 0 not yet, 2 removed or retyped by a reload.
+            let state = self.builder.ins().load(types::I64, trusted(), address, 8);
+            let bad = self.builder.ins().icmp_imm_s(IntCC::NotEqual, state, 1);
+            let removed = self.builder.ins().icmp_imm_s(IntCC::Equal, state, 2);
+            let gone = self.iconst(RAISE_VARIABLE_GONE);
+            let uninitialized = self.iconst(RAISE_UNINITIALIZED);
+            let kind = self.builder.ins().select(removed, gone, uninitialized);
+            let name = self.text_address(&info.name);
+            self.error_if_dynamic(bad, span, kind, name);
+        } else if self.may_run_during_initialization {
             let initialized = self.builder.ins().load(types::I64, trusted(), address, 8);
             let missing = self.builder.ins().icmp_imm_s(IntCC::Equal, initialized, 0);
             let name = self.text_address(&info.name);
@@ -814,6 +941,7 @@ impl Translator<'_, '_, '_> {
                 let exit = self.builder.create_block();
                 self.builder.ins().jump(header, &[]);
                 self.builder.switch_to_block(header);
+                self.poll(statement.span, None);
                 let condition = self.expr_value(condition);
                 self.builder.ins().brif(condition, body_label, &[], exit, &[]);
                 self.builder.switch_to_block(body_label);
@@ -832,13 +960,13 @@ impl Translator<'_, '_, '_> {
                 end,
                 inclusive,
                 body,
-            } => self.for_range(variable, start, end, *inclusive, body),
+            } => self.for_range(variable, start, end, *inclusive, body, statement.span),
             StatementKind::ForEach {
                 first,
                 second,
                 iterable,
                 body,
-            } => self.for_each(first, second.as_ref(), iterable, body),
+            } => self.for_each(first, second.as_ref(), iterable, body, statement.span),
             StatementKind::Break => {
                 if let Some(&(_, exit)) = self.loops.last() {
                     self.builder.ins().jump(exit, &[]);
@@ -884,7 +1012,15 @@ impl Translator<'_, '_, '_> {
         }
     }
 
-    fn for_range(&mut self, variable: &ast::Name, start: &Expr, end: &Expr, inclusive: bool, body: &ast::Block) {
+    fn for_range(
+        &mut self,
+        variable: &ast::Name,
+        start: &Expr,
+        end: &Expr,
+        inclusive: bool,
+        body: &ast::Block,
+        span: Span,
+    ) {
         let start = self.expr_value(start);
         let end = self.expr_value(end);
         let counter = self.builder.declare_var(types::I64);
@@ -924,6 +1060,7 @@ impl Translator<'_, '_, '_> {
             self.builder.ins().jump(header, &[]);
         }
         self.builder.switch_to_block(header);
+        self.poll(span, None);
         let current = self.builder.use_var(counter);
         let more = self.builder.ins().icmp(condition, current, end);
         self.builder.ins().brif(more, body_label, &[], exit, &[]);
@@ -933,7 +1070,14 @@ impl Translator<'_, '_, '_> {
         self.builder.seal_block(exit);
     }
 
-    fn for_each(&mut self, first: &ast::Name, second: Option<&ast::Name>, iterable: &Expr, body: &ast::Block) {
+    fn for_each(
+        &mut self,
+        first: &ast::Name,
+        second: Option<&ast::Name>,
+        iterable: &Expr,
+        body: &ast::Block,
+        span: Span,
+    ) {
         let iterable_type = self.ty(iterable);
         let collection = self.expr_value(iterable);
         let (sequence, element, map) = match &iterable_type {
@@ -961,6 +1105,7 @@ impl Translator<'_, '_, '_> {
         let exit = self.builder.create_block();
         self.builder.ins().jump(header, &[]);
         self.builder.switch_to_block(header);
+        self.poll(span, None);
         let current = self.builder.use_var(index);
         let len = self
             .builder
@@ -1230,6 +1375,9 @@ impl Translator<'_, '_, '_> {
 
     /// A function value: the address of a word holding the function's address.
     fn function_value(&mut self, id: FunctionId) -> Value {
+        if let Some(slot) = self.hot_slot(id) {
+            return self.iconst(slot);
+        }
         let slot = match self.state.function_slots.get(&id) {
             Some(&slot) => slot,
             None => match self.define_function_slot(self.state.functions[id.0 as usize]) {
@@ -1260,6 +1408,25 @@ impl Translator<'_, '_, '_> {
     }
 
     fn builtin_value(&mut self, builtin: Builtin) -> Value {
+        if let (Some(target), Some((params, result))) = (self.state.hot, builtin.signature()) {
+            let signature = self
+                .state
+                .checked
+                .items
+                .display(&Type::Function(params, result.map(Box::new)));
+            let slot = target.linker.function_slot("<builtin>", builtin.name(), &signature);
+            if !self.state.builtin_wrappers.contains_key(&builtin) {
+                self.builtin_value_wrapper(builtin);
+            }
+            if let Some(&(function, _)) = self.state.builtin_wrappers.get(&builtin) {
+                self.state.slot_patches.push((slot, function));
+            }
+            return self.iconst(slot as i64);
+        }
+        self.builtin_value_wrapper(builtin)
+    }
+
+    fn builtin_value_wrapper(&mut self, builtin: Builtin) -> Value {
         let slot = match self.state.builtin_wrappers.get(&builtin) {
             Some(&(_, slot)) => slot,
             None => {
@@ -1362,9 +1529,22 @@ impl Translator<'_, '_, '_> {
                 values[position] = Some(self.word_of(value, &field.ty));
             }
         }
-        let table = self.state.struct_descs;
-        let base = self.data_address(table);
-        let desc = self.builder.ins().load(types::I64, trusted(), base, (id.0 * 8) as i32);
+        let desc = match self.state.hot {
+            Some(target) => {
+                let cell = target.linker.struct_desc_cell(
+                    &self.state.checked.program.module(info.module).name,
+                    &info.name,
+                    &struct_layout(self.state.checked, id),
+                );
+                let cell = self.iconst(cell as i64);
+                self.builder.ins().load(types::I64, trusted(), cell, 0)
+            }
+            None => {
+                let table = self.state.struct_descs;
+                let base = self.data_address(table);
+                self.builder.ins().load(types::I64, trusted(), base, (id.0 * 8) as i32)
+            }
+        };
         let ctx = self.ctx;
         let object = self
             .call_runtime_at("lang_rt_alloc_struct", &[ctx, desc], expr.span)
@@ -1817,11 +1997,9 @@ impl Translator<'_, '_, '_> {
                     .zip(&function.params)
                     .map(|(arg, param)| self.expr_to(arg, param))
                     .collect();
-                let reference = self.func_ref(self.state.functions[id.0 as usize]);
                 let mut call_args = vec![self.ctx];
                 call_args.extend(values);
-                let call = self.builder.ins().call(reference, &call_args);
-                let results = self.builder.inst_results(call).to_vec();
+                let results = self.call_function(id, &call_args);
                 self.finish_call(results, expr.span)
             }
             CallTarget::Value => {
@@ -1847,6 +2025,71 @@ impl Translator<'_, '_, '_> {
             }
             CallTarget::Builtin(builtin) => self.builtin_call(builtin, expr, &arguments),
         }
+    }
+
+    /// Calls a script function: directly, or in hot mode through its slot.
+    fn call_function(&mut self, id: FunctionId, call_args: &[Value]) -> Vec<Value> {
+        if let Some(slot) = self.hot_slot(id) {
+            let info = self.state.checked.items.function(id).clone();
+            let signature = self.state.script_signature(&info.params, info.result.as_ref());
+            let signature = self.builder.import_signature(signature);
+            let slot = self.iconst(slot);
+            let code = self.builder.ins().load(types::I64, trusted(), slot, 0);
+            let call = self.builder.ins().call_indirect(signature, code, call_args);
+            return self.builder.inst_results(call).to_vec();
+        }
+        let reference = self.func_ref(self.state.functions[id.0 as usize]);
+        let call = self.builder.ins().call(reference, call_args);
+        self.builder.inst_results(call).to_vec()
+    }
+
+    /// Hot mode: a safe point. When a reload is ready (or Ctrl-C came) the runtime sets the
+    /// interrupt flag and applies the swap inside `lang_hot_poll`, which answers 0 to go on,
+    /// 1 to unwind (a runtime error, Ctrl-C or a changed `main`), 2 after a swap. At a
+    /// function entry (`redispatch`), a swap calls the function again through its slot, so
+    /// the caller gets the new body.
+    fn poll(&mut self, span: Span, redispatch: Option<FunctionId>) {
+        if self.state.hot.is_none() {
+            return;
+        }
+        let flag = self
+            .builder
+            .ins()
+            .load(types::I64, trusted(), self.ctx, CONTEXT_INTERRUPT_FLAG_OFFSET);
+        let poll_block = self.builder.create_block();
+        let continue_block = self.builder.create_block();
+        self.builder.ins().brif(flag, poll_block, &[], continue_block, &[]);
+        self.builder.set_cold_block(poll_block);
+        self.builder.switch_to_block(poll_block);
+        self.builder.seal_block(poll_block);
+        let ctx = self.ctx;
+        let answer = self.call_runtime("lang_hot_poll", &[ctx]).unwrap_or(ctx);
+        let unwind = self.builder.ins().icmp_imm_s(IntCC::Equal, answer, 1);
+        let unwind_block = self.builder.create_block();
+        let not_unwinding = self.builder.create_block();
+        self.builder.ins().brif(unwind, unwind_block, &[], not_unwinding, &[]);
+        self.builder.switch_to_block(unwind_block);
+        self.builder.seal_block(unwind_block);
+        self.raise_and_exit(span, None);
+        self.builder.switch_to_block(not_unwinding);
+        self.builder.seal_block(not_unwinding);
+        if let Some(id) = redispatch {
+            let swapped = self.builder.ins().icmp_imm_s(IntCC::Equal, answer, 2);
+            let again = self.builder.create_block();
+            let body = self.builder.create_block();
+            self.builder.ins().brif(swapped, again, &[], body, &[]);
+            self.builder.switch_to_block(again);
+            self.builder.seal_block(again);
+            let mut args = vec![self.ctx];
+            args.extend(self.params.clone());
+            let results = self.call_function(id, &args);
+            self.builder.ins().return_(&results);
+            self.builder.switch_to_block(body);
+            self.builder.seal_block(body);
+        }
+        self.builder.ins().jump(continue_block, &[]);
+        self.builder.switch_to_block(continue_block);
+        self.builder.seal_block(continue_block);
     }
 
     /// Tests the status of a script call; returns its result, if any.
@@ -2066,6 +2309,96 @@ fn strip_parens(mut expr: &Expr) -> &Expr {
         expr = inner;
     }
     expr
+}
+
+/// A struct's fields as text (`x:float,y:float`): its layout, part of the key of its
+/// descriptor under hot reload.
+fn struct_layout(checked: &CheckedProgram, id: StructId) -> String {
+    let info = checked.items.struct_info(id);
+    info.fields
+        .iter()
+        .map(|field| format!("{}:{}", field.name, checked.items.display(&field.ty)))
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+/// Hot mode: the module's setup function, run once when a version is loaded: it copies the
+/// module's string literals into runtime memory and creates the descriptors of the structs
+/// it uses (each created once, in its runtime-owned cell).
+fn translate_hot_setup(state: &mut ProgramState<'_>, target: HotTarget<'_>) -> Result<FuncId, CodegenError> {
+    let checked = state.checked;
+    let mut signature = Signature::new(state.call_conv);
+    signature.params.push(AbiParam::new(types::I64));
+    signature.returns.push(super::abi_param(types::I8));
+    let module_name = checked.program.module(target.module).name.clone();
+    let name = state.unique_name(format!("{module_name}.<setup>"));
+    let setup = state.module.declare_function(&name, Linkage::Export, &signature)?;
+    let literals = state.literals.clone();
+    let literal_blob = literals.concat();
+    let blob_name = state.unique_name("lang.literal_bytes".into());
+    let blob = state.module.declare_data(&blob_name, Linkage::Local, false, false)?;
+    let mut description = DataDescription::new();
+    let mut bytes = literal_blob.into_bytes();
+    bytes.push(0);
+    description.define(bytes.into_boxed_slice());
+    state.module.define_data(blob, &description)?;
+    let structs: Vec<(u64, String)> = (0..checked.items.structs.len())
+        .map(|index| {
+            let id = StructId(index as u32);
+            let info = checked.items.struct_info(id);
+            let cell = target.linker.struct_desc_cell(
+                &checked.program.module(info.module).name,
+                &info.name,
+                &struct_layout(checked, id),
+            );
+            let mut text = info.name.clone();
+            for field in &info.fields {
+                let kind = if is_reference(&field.ty) { "r" } else { "w" };
+                text.push_str(&format!(";{}:{kind}", field.name));
+            }
+            (cell, text)
+        })
+        .collect();
+    let file = checked.program.module(target.module).file;
+    translate_function(state, setup, "<setup>".into(), file, |translator| {
+        let ctx = translator.ctx;
+        let blob_address = translator.data_address(blob);
+        let table_id = translator.state.literal_table;
+        let table = translator.data_address(table_id);
+        let mut offset = 0i64;
+        for (index, literal) in literals.iter().enumerate() {
+            let address = translator.builder.ins().iadd_imm_s(blob_address, offset);
+            let len = translator.iconst(literal.len() as i64);
+            let string = translator
+                .call_runtime("lang_rt_str_literal", &[ctx, address, len])
+                .unwrap_or(len);
+            translator
+                .builder
+                .ins()
+                .store(trusted(), string, table, (index * 8) as i32);
+            offset += literal.len() as i64;
+        }
+        for (cell, text) in &structs {
+            let cell = translator.iconst(*cell as i64);
+            let existing = translator.builder.ins().load(types::I64, trusted(), cell, 0);
+            let create = translator.builder.create_block();
+            let done = translator.builder.create_block();
+            translator.builder.ins().brif(existing, done, &[], create, &[]);
+            translator.builder.switch_to_block(create);
+            translator.builder.seal_block(create);
+            let text = translator.text_address(text);
+            let desc = translator
+                .call_runtime("lang_rt_struct_desc", &[ctx, text])
+                .unwrap_or(text);
+            translator.builder.ins().store(trusted(), desc, cell, 0);
+            translator.builder.ins().jump(done, &[]);
+            translator.builder.switch_to_block(done);
+            translator.builder.seal_block(done);
+        }
+        let zero = translator.builder.ins().iconst(types::I8, 0);
+        translator.builder.ins().return_(&[zero]);
+    })?;
+    Ok(setup)
 }
 
 /// The default expression of a struct's field, from its declaration.

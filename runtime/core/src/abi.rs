@@ -155,6 +155,11 @@ pub extern "C" fn lang_rt_raise(ctx: Ctx<'_>, kind: u32, a: i64, b: i64) {
             let name = unsafe { CStr::from_ptr(a as *const std::ffi::c_char) }.to_string_lossy();
             format!("module variable `{name}` was read before its initializer ran")
         }
+        RAISE_VARIABLE_GONE => {
+            // SAFETY: the compiler passes the variable's NUL-terminated name.
+            let name = unsafe { CStr::from_ptr(a as *const std::ffi::c_char) }.to_string_lossy();
+            format!("module variable `{name}` was removed or changed its type in a reload")
+        }
         _ => format!("runtime error {kind}"),
     };
     ctx.fail(message);

@@ -29,6 +29,7 @@ pub struct Context {
 
 pub const CONTEXT_STACK_LIMIT_OFFSET: i32 = 0;
 pub const CONTEXT_ERROR_FLAG_OFFSET: i32 = 8;
+pub const CONTEXT_INTERRUPT_FLAG_OFFSET: i32 = 16;
 
 /// A runtime error on its way to the entry point: the message, then the sites of the frames
 /// it left, innermost first.
@@ -50,6 +51,7 @@ pub const RAISE_ASSERTION: u32 = 5;
 pub const RAISE_PANIC: u32 = 6;
 pub const RAISE_STACK_OVERFLOW: u32 = 7;
 pub const RAISE_UNINITIALIZED: u32 = 8;
+pub const RAISE_VARIABLE_GONE: u32 = 9;
 
 /// Frames shown at each end of a long stack trace.
 const TRACE_ENDS: usize = 20;

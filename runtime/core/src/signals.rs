@@ -9,6 +9,10 @@ use std::sync::Once;
 
 static INSTALL: Once = Once::new();
 
+/// Called on Ctrl-C before exiting; when it returns true the interrupt was handled (hot reload
+/// stops the running code instead, LANGUAGE.md section 7 item 10) and the process goes on.
+pub static INTERRUPT_HOOK: std::sync::OnceLock<Box<dyn Fn() -> bool + Send + Sync>> = std::sync::OnceLock::new();
+
 pub fn install_interrupt_handler() {
     INSTALL.call_once(|| {
         // SAFETY: plain libc calls on a local signal set; blocking SIGINT here makes every
@@ -26,6 +30,9 @@ pub fn install_interrupt_handler() {
                     let mut signal: libc::c_int = 0;
                     loop {
                         if libc::sigwait(&set, &mut signal) == 0 && signal == libc::SIGINT {
+                            if INTERRUPT_HOOK.get().is_some_and(|hook| hook()) {
+                                continue;
+                            }
                             crate::context::flush_output();
                             libc::_exit(crate::INTERRUPTED_EXIT_CODE);
                         }

@@ -1,0 +1,275 @@
+//! Compiling a new version of a program off the main thread: check the whole program, decide
+//! which modules changed (or depend on an interface that changed), refuse what cannot be
+//! swapped, and compile each of those modules into its own JIT module.
+
+use std::collections::{HashMap, HashSet};
+use std::hash::{Hash, Hasher};
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use lang_compiler::codegen::jit::HotModule;
+use lang_compiler::codegen::{HotTarget, token_hash};
+use lang_compiler::sema::ModuleId;
+use lang_compiler::sema::types::StructId;
+use lang_compiler::source::SourceOrigin;
+use lang_compiler::{CheckedProgram, FileSystemLoader, check_program, diagnostics};
+
+use crate::registry::Registry;
+
+/// What is known about the version of the program that runs (or is about to).
+pub struct Snapshot {
+    /// Per module name: a hash of its source text.
+    pub sources: HashMap<String, u64>,
+    /// Per module name: its interface hash.
+    pub interfaces: HashMap<String, u64>,
+    /// Per (module, function): a hash of the function's tokens.
+    pub functions: HashMap<(String, String), u64>,
+    /// Per (module, struct): its layout.
+    pub structs: HashMap<(String, String), String>,
+    /// Every file of the program, for the watcher and to notice deletions.
+    pub files: Vec<PathBuf>,
+}
+
+/// One module compiled for a reload.
+pub struct CompiledModule {
+    pub name: String,
+    pub display_name: String,
+    pub hot: HotModule,
+    /// Functions whose tokens changed, or that are new.
+    pub changed_functions: Vec<String>,
+}
+
+// SAFETY: a compiled module is only handed from the compiling thread to the main thread,
+// which alone uses it from then on.
+unsafe impl Send for CompiledModule {}
+
+/// A new version of the program, compiled and ready to be swapped in.
+pub struct Ready {
+    pub modules: Vec<CompiledModule>,
+    /// Module names in initialization order.
+    pub order: Vec<String>,
+    /// The main module's name.
+    pub main_module: String,
+    pub main_changed: bool,
+    /// When the first file event of the save arrived.
+    pub started: Instant,
+}
+
+/// Why a new version was not produced.
+pub enum Rejected {
+    /// Compile errors (already rendered).
+    Errors(String),
+    /// Something a reload cannot do yet, explained.
+    Unsupported(String),
+}
+
+fn hash_text(text: &str) -> u64 {
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    text.hash(&mut hasher);
+    hasher.finish()
+}
+
+/// Hashes of the program's files as they are on disk now (`None` when one is missing).
+pub fn file_hashes(files: &[PathBuf]) -> Option<Vec<u64>> {
+    files
+        .iter()
+        .map(|path| {
+            std::fs::read(path)
+                .ok()
+                .map(|bytes| hash_text(&String::from_utf8_lossy(&bytes)))
+        })
+        .collect()
+}
+
+fn struct_layout(checked: &CheckedProgram, id: StructId) -> String {
+    let info = checked.items.struct_info(id);
+    info.fields
+        .iter()
+        .map(|field| format!("{}:{}", field.name, checked.items.display(&field.ty)))
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+fn snapshot(checked: &CheckedProgram) -> Snapshot {
+    let mut sources = HashMap::new();
+    let mut interfaces = HashMap::new();
+    let mut files = Vec::new();
+    for (index, module) in checked.program.modules.iter().enumerate() {
+        let file = checked.sources.get(module.file);
+        sources.insert(module.name.clone(), hash_text(&file.text));
+        if let Some(interface) = checked.interfaces.get(index) {
+            interfaces.insert(module.name.clone(), interface.hash_value());
+        }
+        if let SourceOrigin::File(path) = &file.origin {
+            files.push(path.clone());
+        }
+    }
+    let mut functions = HashMap::new();
+    for info in &checked.items.functions {
+        let module = checked.program.module(info.module);
+        let text = &checked.sources.get(module.file).text;
+        let declaration = module.ast.items.iter().find_map(|item| match item {
+            lang_compiler::syntax::ast::Item::Function(declaration) if declaration.name.span == info.span => {
+                Some(declaration)
+            }
+            _ => None,
+        });
+        if let Some(declaration) = declaration {
+            functions.insert(
+                (module.name.clone(), info.name.clone()),
+                token_hash(&text[declaration.span.range()]),
+            );
+        }
+    }
+    let mut structs = HashMap::new();
+    for (index, info) in checked.items.structs.iter().enumerate() {
+        let module = &checked.program.module(info.module).name;
+        structs.insert(
+            (module.clone(), info.name.clone()),
+            struct_layout(checked, StructId(index as u32)),
+        );
+    }
+    Snapshot {
+        sources,
+        interfaces,
+        functions,
+        structs,
+        files,
+    }
+}
+
+fn color() -> bool {
+    use std::io::IsTerminal;
+    let no_color = std::env::var_os("NO_COLOR").is_some_and(|value| !value.is_empty());
+    !no_color && std::io::stderr().is_terminal()
+}
+
+/// Checks and compiles the program at `root`. With a previous snapshot, only modules that
+/// changed (and dependents of changed interfaces) are compiled.
+pub fn compile(
+    root: &Path,
+    registry: &Registry,
+    symbols: &[(&str, *const u8)],
+    previous: Option<&Snapshot>,
+    started: Instant,
+) -> Result<(Ready, Snapshot), Rejected> {
+    let checked = match check_program(root, &mut FileSystemLoader) {
+        Ok(checked) => checked,
+        Err(error) => return Err(Rejected::Errors(format!("error: {error}\n"))),
+    };
+    if checked.has_errors() || !checked.diagnostics.is_empty() {
+        let text = diagnostics::render(&checked.diagnostics, &checked.sources, color());
+        if checked.has_errors() {
+            return Err(Rejected::Errors(text));
+        }
+        eprint!("{text}");
+    }
+    let next = snapshot(&checked);
+    let names: Vec<String> = checked
+        .program
+        .modules
+        .iter()
+        .map(|module| module.name.clone())
+        .collect();
+
+    let mut recompile: HashSet<usize> = HashSet::new();
+    match previous {
+        None => recompile.extend(0..names.len()),
+        Some(previous) => {
+            // Struct layouts cannot change until struct migration exists.
+            for (key, layout) in &next.structs {
+                if let Some(old) = previous.structs.get(key)
+                    && old != layout
+                {
+                    return Err(Rejected::Unsupported(format!(
+                        "struct `{}` in module `{}` changed its fields ({old} -> {layout}); changing a struct's \
+                         fields while the program runs is not supported yet, so this reload is refused",
+                        key.1, key.0
+                    )));
+                }
+            }
+            let mut interface_changed: HashSet<usize> = HashSet::new();
+            for (index, name) in names.iter().enumerate() {
+                if previous.sources.get(name) != next.sources.get(name) {
+                    recompile.insert(index);
+                }
+                if previous.interfaces.get(name) != next.interfaces.get(name) {
+                    interface_changed.insert(index);
+                }
+            }
+            // Dependents of a changed interface are checked against it and compiled again,
+            // transitively, so that their calls use the new signatures.
+            let mut changed = true;
+            while changed {
+                changed = false;
+                for (index, module) in checked.program.modules.iter().enumerate() {
+                    let depends = module.imports.iter().any(|(_, target)| {
+                        target.is_some_and(|target| interface_changed.contains(&(target.0 as usize)))
+                    });
+                    if depends && recompile.insert(index) {
+                        changed = true;
+                    }
+                }
+            }
+        }
+    }
+
+    let mut modules = Vec::new();
+    let mut indices: Vec<usize> = recompile.into_iter().collect();
+    indices.sort_unstable();
+    for index in indices {
+        let module = ModuleId(index as u32);
+        let name = names[index].clone();
+        let hot = HotModule::compile(
+            &checked,
+            HotTarget {
+                module,
+                linker: registry,
+            },
+            symbols,
+        )
+        .map_err(|error| Rejected::Errors(format!("error: internal compiler error: {error}\n")))?;
+        let changed_functions = checked
+            .items
+            .functions
+            .iter()
+            .filter(|info| info.module == module)
+            .filter(|info| {
+                let key = (name.clone(), info.name.clone());
+                previous.is_none_or(|previous| previous.functions.get(&key) != next.functions.get(&key))
+            })
+            .map(|info| info.name.clone())
+            .collect();
+        let display_name = checked
+            .sources
+            .get(checked.program.module(module).file)
+            .display_name
+            .clone();
+        modules.push(CompiledModule {
+            name,
+            display_name,
+            hot,
+            changed_functions,
+        });
+    }
+    let main_module = names.first().cloned().unwrap_or_default();
+    let main_key = (main_module.clone(), "main".to_string());
+    let main_changed =
+        previous.is_some_and(|previous| previous.functions.get(&main_key) != next.functions.get(&main_key));
+    let order = checked
+        .program
+        .initialization_order()
+        .into_iter()
+        .map(|module| names[module.0 as usize].clone())
+        .collect();
+    Ok((
+        Ready {
+            modules,
+            order,
+            main_module,
+            main_changed,
+            started,
+        },
+        next,
+    ))
+}

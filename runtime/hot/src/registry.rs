@@ -1,0 +1,148 @@
+//! Runtime-owned storage that outlives every module version: function slots, module-variable
+//! cells and struct-descriptor cells, keyed by module, name and type. Generated code embeds
+//! their addresses, so they are allocated once and never move or get freed.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use lang_compiler::codegen::HotLinker;
+use lang_runtime_core::Context;
+
+type Key = (String, String, String);
+
+#[derive(Default)]
+pub struct Registry {
+    slots: Mutex<HashMap<Key, usize>>,
+    cells: Mutex<HashMap<Key, usize>>,
+    descs: Mutex<HashMap<Key, usize>>,
+    /// Variable cells created since the collector last learned about them.
+    new_cells: Mutex<Vec<usize>>,
+}
+
+fn leak_words(count: usize) -> usize {
+    let words: Box<[AtomicU64]> = (0..count).map(|_| AtomicU64::new(0)).collect();
+    Box::leak(words).as_ptr() as usize
+}
+
+/// Whether a function of this signature returns a value in an integer register before its
+/// status (so the status comes second), as opposed to no value or a float.
+fn status_comes_second(signature: &str) -> bool {
+    // `fn(PARAMS) -> RESULT`: find the parenthesis closing the parameters.
+    let mut depth = 0usize;
+    for (index, character) in signature.char_indices() {
+        match character {
+            '(' => depth += 1,
+            ')' => {
+                depth = depth.saturating_sub(1);
+                if depth == 0 {
+                    let rest = signature[index + 1..].trim();
+                    return match rest.strip_prefix("->") {
+                        Some(result) => result.trim() != "float",
+                        None => false,
+                    };
+                }
+            }
+            _ => {}
+        }
+    }
+    false
+}
+
+/// What old code gets when it calls a function that a reload removed or whose signature
+/// changed (LANGUAGE.md section 7 item 2): a runtime error at that call.
+extern "C" fn stub_status(ctx: *mut Context) -> u8 {
+    // SAFETY: compiled code passes its context.
+    unsafe { (*ctx).fail(STUB_MESSAGE) };
+    1
+}
+
+#[repr(C)]
+struct ValueAndStatus {
+    value: u64,
+    status: u64,
+}
+
+extern "C" fn stub_value_status(ctx: *mut Context) -> ValueAndStatus {
+    // SAFETY: compiled code passes its context.
+    unsafe { (*ctx).fail(STUB_MESSAGE) };
+    ValueAndStatus { value: 0, status: 1 }
+}
+
+const STUB_MESSAGE: &str = "called a function that a reload removed or whose signature changed";
+
+pub fn stub_for(signature: &str) -> usize {
+    if status_comes_second(signature) {
+        stub_value_status as *const () as usize
+    } else {
+        stub_status as *const () as usize
+    }
+}
+
+impl Registry {
+    /// The slot of a function, created (pointing at the stub) if new.
+    pub fn slot(&self, module: &str, name: &str, signature: &str) -> &'static AtomicU64 {
+        let mut slots = self.slots.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let address = *slots
+            .entry((module.into(), name.into(), signature.into()))
+            .or_insert_with(|| {
+                let address = leak_words(1);
+                // SAFETY: just allocated, never freed.
+                unsafe { &*(address as *const AtomicU64) }.store(stub_for(signature) as u64, Ordering::SeqCst);
+                address
+            });
+        // SAFETY: slots are leaked allocations of one word.
+        unsafe { &*(address as *const AtomicU64) }
+    }
+
+    /// The (value, state) cell of a module variable.
+    pub fn cell(&self, module: &str, name: &str, ty: &str) -> &'static [AtomicU64; 2] {
+        let mut cells = self.cells.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let address = *cells.entry((module.into(), name.into(), ty.into())).or_insert_with(|| {
+            let address = leak_words(2);
+            self.new_cells
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner())
+                .push(address);
+            address
+        });
+        // SAFETY: cells are leaked allocations of two words.
+        unsafe { &*(address as *const [AtomicU64; 2]) }
+    }
+
+    /// Cells created since the last call, for the collector's roots.
+    pub fn take_new_cells(&self) -> Vec<usize> {
+        std::mem::take(&mut *self.new_cells.lock().unwrap_or_else(|poisoned| poisoned.into_inner()))
+    }
+}
+
+impl HotLinker for Registry {
+    fn function_slot(&self, module: &str, name: &str, signature: &str) -> u64 {
+        self.slot(module, name, signature) as *const AtomicU64 as u64
+    }
+
+    fn variable_cell(&self, module: &str, name: &str, ty: &str) -> u64 {
+        self.cell(module, name, ty) as *const [AtomicU64; 2] as u64
+    }
+
+    fn struct_desc_cell(&self, module: &str, name: &str, layout: &str) -> u64 {
+        let mut descs = self.descs.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        *descs
+            .entry((module.into(), name.into(), layout.into()))
+            .or_insert_with(|| leak_words(1)) as u64
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::status_comes_second;
+
+    #[test]
+    fn the_status_register_follows_the_result_type() {
+        assert!(!status_comes_second("fn()"));
+        assert!(!status_comes_second("fn(int) -> float"));
+        assert!(status_comes_second("fn(int) -> int"));
+        assert!(status_comes_second("fn(fn(int) -> float) -> bool"));
+        assert!(!status_comes_second("fn(fn(int) -> int)"));
+    }
+}

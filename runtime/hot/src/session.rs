@@ -1,0 +1,565 @@
+//! A hot-reload session: the script thread that runs `main`, the compiler thread that builds
+//! new versions, and the swap between them at safe points (LANGUAGE.md section 7).
+//!
+//! The compiler thread never touches running code: it publishes a `Ready` version and sets
+//! the context's interrupt flag. Compiled code polls that flag at function entries and loop
+//! back-edges; the poll calls `lang_hot_poll`, which applies the swap on the main thread, in
+//! the order of section 7 item 5.
+
+use std::collections::HashMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Condvar, Mutex, OnceLock};
+use std::time::{Duration, Instant};
+
+use lang_compiler::codegen::jit::HotModule;
+use lang_runtime_core::Context;
+use lang_runtime_core::context::flush_output;
+
+use crate::compile::{self, Ready, Rejected, Snapshot};
+use crate::registry::{Registry, stub_for};
+
+/// What the script thread shares with the compiler and Ctrl-C threads.
+pub struct Session {
+    pub registry: Registry,
+    ready: Mutex<Option<Ready>>,
+    ready_changed: Condvar,
+    /// The script thread's context, once it exists.
+    context: AtomicUsize,
+    /// Ctrl-C asked running code to stop at its next safe point.
+    interrupt_requested: AtomicBool,
+    last_interrupt: Mutex<Option<Instant>>,
+    /// Set by the compiler thread's first successful compile (or its failure).
+    started: Mutex<Option<Result<(), String>>>,
+    started_changed: Condvar,
+}
+
+static SESSION: OnceLock<Session> = OnceLock::new();
+
+fn session() -> &'static Session {
+    SESSION.get().expect("a hot-reload session is running")
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// The version of one module that is running.
+struct Loaded {
+    version: u32,
+    hot: HotModule,
+}
+
+/// Main-thread state: what runs, and old versions waiting to be freed.
+struct MainState {
+    loaded: HashMap<String, Loaded>,
+    retired: Vec<HotModule>,
+    main_module: String,
+}
+
+thread_local! {
+    static MAIN: std::cell::RefCell<Option<MainState>> = const { std::cell::RefCell::new(None) };
+    /// Why the stack is unwinding without a new error: `main` changed, or an error was
+    /// already reported during a swap.
+    static UNWIND: std::cell::Cell<Unwind> = const { std::cell::Cell::new(Unwind::None) };
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Unwind {
+    None,
+    RestartMain,
+    AlreadyReported,
+}
+
+fn interrupt_flag(ctx: *mut Context) -> &'static AtomicU64 {
+    // SAFETY: the flag is a plain u64 in the context, which lives until the process exits;
+    // other threads only ever store to it atomically.
+    unsafe { AtomicU64::from_ptr(std::ptr::addr_of_mut!((*ctx).interrupt_flag)) }
+}
+
+/// Prints a runtime error in HMR mode and clears it, so the program can go on later.
+fn report_and_clear(ctx: &mut Context) {
+    flush_output();
+    if let Some(error) = ctx.error.take() {
+        // SAFETY: every module version that a frame could name is still loaded.
+        let report = unsafe { error.report() };
+        let _ = std::io::stderr().write_all(report.as_bytes());
+    }
+    ctx.error_flag = 0;
+}
+
+fn clear_error(ctx: &mut Context) {
+    ctx.error = None;
+    ctx.error_flag = 0;
+}
+
+/// Runs `file` with hot reload. Returns the exit code (the process usually exits itself).
+pub fn run(file: &Path, args: Vec<String>) -> i32 {
+    let heap_limit = match lang_runtime_core::context::heap_limit() {
+        Ok(limit) => limit,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return 2;
+        }
+    };
+    let _ = SESSION.set(Session {
+        registry: Registry::default(),
+        ready: Mutex::new(None),
+        ready_changed: Condvar::new(),
+        context: AtomicUsize::new(0),
+        interrupt_requested: AtomicBool::new(false),
+        last_interrupt: Mutex::new(None),
+        started: Mutex::new(None),
+        started_changed: Condvar::new(),
+    });
+    lang_runtime_core::context::set_line_buffered(true);
+    let _ = lang_runtime_core::signals::INTERRUPT_HOOK.set(Box::new(on_interrupt));
+    lang_runtime_core::signals::install_interrupt_handler();
+
+    let root = file.to_path_buf();
+    std::thread::Builder::new()
+        .name("lang-hmr-compiler".into())
+        .stack_size(1 << 30)
+        .spawn(move || compiler_thread(root))
+        .expect("cannot start the hot-reload compiler thread");
+    // The first version must compile; a compile error at start-up exits 1.
+    {
+        let mut started = lock(&session().started);
+        while started.is_none() {
+            started = session()
+                .started_changed
+                .wait(started)
+                .unwrap_or_else(|poisoned| poisoned.into_inner());
+        }
+        if let Some(Err(text)) = started.as_ref() {
+            eprint!("{text}");
+            return 1;
+        }
+    }
+    let thread = std::thread::Builder::new()
+        .name("lang-script".into())
+        .stack_size(lang_runtime_core::context::SCRIPT_STACK_SIZE)
+        .spawn(move || script_thread(args, heap_limit));
+    match thread.map(|handle| handle.join()) {
+        Ok(Ok(code)) => code,
+        _ => {
+            flush_output();
+            eprintln!("error: internal runtime error: the script thread failed");
+            lang_runtime_core::RUNTIME_ERROR_EXIT_CODE
+        }
+    }
+}
+
+fn on_interrupt() -> bool {
+    let session = session();
+    let now = Instant::now();
+    let mut last = lock(&session.last_interrupt);
+    if last.is_some_and(|last| now.duration_since(last) < Duration::from_secs(1)) {
+        return false;
+    }
+    *last = Some(now);
+    session.interrupt_requested.store(true, Ordering::SeqCst);
+    let ctx = session.context.load(Ordering::SeqCst);
+    if ctx != 0 {
+        interrupt_flag(ctx as *mut Context).store(1, Ordering::SeqCst);
+    }
+    true
+}
+
+fn script_thread(args: Vec<String>, heap_limit: usize) -> i32 {
+    let mut context = Box::new(Context::new(args, heap_limit));
+    let base = std::hint::black_box(&context) as *const _ as usize;
+    context.heap.stack_base = base + 64;
+    // Compiled code has no entry point here: the budget counts from this frame.
+    context.stack_limit = base.saturating_sub(lang_runtime_core::context::SCRIPT_STACK_SIZE) + (4 << 20);
+    let ctx: *mut Context = &mut *context;
+    session().context.store(ctx as usize, Ordering::SeqCst);
+    MAIN.with(|main| {
+        *main.borrow_mut() = Some(MainState {
+            loaded: HashMap::new(),
+            retired: Vec::new(),
+            main_module: String::new(),
+        })
+    });
+    // The first version is ready: load it like a reload without an old version.
+    let mut waiting = false;
+    if let Some(ready) = lock(&session().ready).take() {
+        session().ready_changed.notify_all();
+        // SAFETY: `ctx` is this thread's live context.
+        let outcome = apply(unsafe { &mut *ctx }, ready, true);
+        waiting = outcome.error_reported;
+    }
+    loop {
+        if waiting {
+            wait_for_reload(ctx);
+        }
+        let main_module = MAIN.with(|main| main.borrow().as_ref().map(|state| state.main_module.clone()));
+        let slot = session()
+            .registry
+            .slot(&main_module.unwrap_or_default(), "main", "fn()");
+        let code = slot.load(Ordering::SeqCst) as usize;
+        // SAFETY: the slot holds compiled code (or the stub) with the script ABI of `fn()`.
+        let entry: extern "C" fn(*mut Context) -> u8 = unsafe { std::mem::transmute(code) };
+        UNWIND.with(|unwind| unwind.set(Unwind::None));
+        let status = entry(ctx);
+        // SAFETY: as above.
+        let context = unsafe { &mut *ctx };
+        if status == 0 {
+            flush_output();
+            return 0;
+        }
+        match UNWIND.with(|unwind| unwind.get()) {
+            Unwind::RestartMain => {
+                clear_error(context);
+                waiting = false;
+            }
+            Unwind::AlreadyReported => {
+                clear_error(context);
+                waiting = true;
+            }
+            Unwind::None => {
+                report_and_clear(context);
+                waiting = true;
+            }
+        }
+    }
+}
+
+/// Blocks until a new version is ready, then applies it.
+fn wait_for_reload(ctx: *mut Context) {
+    loop {
+        let ready = {
+            let mut ready = lock(&session().ready);
+            while ready.is_none() {
+                ready = session()
+                    .ready_changed
+                    .wait(ready)
+                    .unwrap_or_else(|poisoned| poisoned.into_inner());
+            }
+            let taken = ready.take();
+            session().ready_changed.notify_all();
+            taken
+        };
+        session().interrupt_requested.store(false, Ordering::SeqCst);
+        interrupt_flag(ctx).store(0, Ordering::SeqCst);
+        if let Some(ready) = ready {
+            // SAFETY: `ctx` is this thread's live context.
+            let outcome = apply(unsafe { &mut *ctx }, ready, false);
+            if !outcome.error_reported {
+                return;
+            }
+        }
+    }
+}
+
+/// The safe point compiled code calls when the interrupt flag is set: 0 go on, 1 unwind,
+/// 2 swapped.
+#[unsafe(no_mangle)]
+pub extern "C" fn lang_hot_poll(ctx: *mut Context) -> u8 {
+    let session = session();
+    interrupt_flag(ctx).store(0, Ordering::SeqCst);
+    // SAFETY: compiled code passes its live context.
+    let context = unsafe { &mut *ctx };
+    if session.interrupt_requested.swap(false, Ordering::SeqCst) {
+        context.fail("interrupted (Ctrl-C); waiting for a change to a source file, Ctrl-C again to quit");
+        return 1;
+    }
+    let ready = lock(&session.ready).take();
+    session.ready_changed.notify_all();
+    let Some(ready) = ready else { return 0 };
+    let outcome = apply(context, ready, false);
+    if outcome.error_reported {
+        UNWIND.with(|unwind| unwind.set(Unwind::AlreadyReported));
+        return 1;
+    }
+    if outcome.main_changed {
+        UNWIND.with(|unwind| unwind.set(Unwind::RestartMain));
+        return 1;
+    }
+    2
+}
+
+struct Outcome {
+    main_changed: bool,
+    error_reported: bool,
+}
+
+/// Swaps a new version in (LANGUAGE.md section 7 item 5): patch the slots, initialize new,
+/// retyped and edited-`let` variables in source order, drop removed ones, run `on_reload`.
+fn apply(ctx: &mut Context, ready: Ready, first: bool) -> Outcome {
+    let registry = &session().registry;
+    let mut error_reported = false;
+    MAIN.with(|main| {
+        let mut main = main.borrow_mut();
+        let Some(state) = main.as_mut() else { return };
+        state.main_module = ready.main_module.clone();
+        let call = |ctx: &mut Context, address: usize| -> bool {
+            // SAFETY: compiled setup and initializer functions take the context and return
+            // a status.
+            let function: extern "C" fn(*mut Context) -> u8 = unsafe { std::mem::transmute(address) };
+            function(ctx) == 0
+        };
+        // Literals and struct descriptors of the new code, and the collector's new roots.
+        for module in &ready.modules {
+            call(ctx, module.hot.setup);
+        }
+        for cell in registry.take_new_cells() {
+            ctx.heap.add_root_block(cell, 2);
+        }
+        // 1. Patch the slots.
+        for module in &ready.modules {
+            for (slot, address) in &module.hot.slot_patches {
+                // SAFETY: slot addresses come from the registry and live forever.
+                unsafe { &*(*slot as *const AtomicU64) }.store(*address as u64, Ordering::SeqCst);
+            }
+            for (name, signature, address) in &module.hot.functions {
+                registry
+                    .slot(&module.name, name, signature)
+                    .store(*address as u64, Ordering::SeqCst);
+            }
+            if let Some(old) = state.loaded.get(&module.name) {
+                for (name, signature, _) in &old.hot.functions {
+                    let kept = module
+                        .hot
+                        .functions
+                        .iter()
+                        .any(|(new_name, new_signature, _)| new_name == name && new_signature == signature);
+                    if !kept {
+                        registry
+                            .slot(&module.name, name, signature)
+                            .store(stub_for(signature) as u64, Ordering::SeqCst);
+                    }
+                }
+            }
+        }
+        // 2. Variables, module by module in initialization order, each in source order.
+        for name in &ready.order {
+            let Some(module) = ready.modules.iter().find(|module| &module.name == name) else {
+                continue;
+            };
+            let old = state.loaded.get(name);
+            for (variable, ty, is_let, hash, initializer) in &module.hot.variables {
+                let cell = registry.cell(name, variable, ty);
+                let previous = old.and_then(|old| {
+                    old.hot
+                        .variables
+                        .iter()
+                        .find(|(old_name, old_ty, ..)| old_name == variable && old_ty == ty)
+                });
+                let retyped = previous.is_none()
+                    && old.is_some_and(|old| old.hot.variables.iter().any(|(old_name, ..)| old_name == variable));
+                let initialized = cell[1].load(Ordering::SeqCst) == 1;
+                let edited_let = *is_let && previous.is_some_and(|(_, _, _, old_hash, _)| old_hash != hash);
+                if initialized && !edited_let {
+                    continue;
+                }
+                if retyped {
+                    eprintln!(
+                        "[hmr] warning: `{variable}` in {} changed its type to `{ty}`; it was initialized again",
+                        module.display_name
+                    );
+                }
+                if !call(ctx, *initializer) {
+                    report_and_clear(ctx);
+                    error_reported = true;
+                }
+            }
+            if let Some(old) = old {
+                for (variable, ty, ..) in &old.hot.variables {
+                    let kept = module
+                        .hot
+                        .variables
+                        .iter()
+                        .any(|(new_name, new_ty, ..)| new_name == variable && new_ty == ty);
+                    if !kept {
+                        registry.cell(name, variable, ty)[1].store(2, Ordering::SeqCst);
+                    }
+                }
+            }
+        }
+        // 3. on_reload, module by module in initialization order (not at the first start).
+        if !first {
+            for name in &ready.order {
+                let Some(module) = ready.modules.iter().find(|module| &module.name == name) else {
+                    continue;
+                };
+                if module
+                    .hot
+                    .functions
+                    .iter()
+                    .any(|(function, signature, _)| function == "on_reload" && signature == "fn()")
+                {
+                    let address = registry.slot(name, "on_reload", "fn()").load(Ordering::SeqCst) as usize;
+                    if !call(ctx, address) {
+                        report_and_clear(ctx);
+                        error_reported = true;
+                    }
+                }
+            }
+        }
+        // 4. Keep the new versions; report the reload.
+        let elapsed = ready.started.elapsed();
+        for module in ready.modules {
+            let version = state.loaded.get(&module.name).map_or(1, |old| old.version + 1);
+            if !first {
+                let count = module.changed_functions.len();
+                let plural = if count == 1 { "" } else { "s" };
+                let names = if count == 0 {
+                    String::new()
+                } else {
+                    format!(" ({})", module.changed_functions.join(", "))
+                };
+                eprintln!(
+                    "[hmr] {} v{version}: {count} function{plural} changed{names} in {:.1} ms",
+                    module.display_name,
+                    elapsed.as_secs_f64() * 1000.0
+                );
+            }
+            if let Some(old) = state.loaded.insert(
+                module.name.clone(),
+                Loaded {
+                    version,
+                    hot: module.hot,
+                },
+            ) {
+                state.retired.push(old.hot);
+            }
+        }
+        free_unreachable_versions(ctx, state);
+    });
+    Outcome {
+        main_changed: ready.main_changed,
+        error_reported,
+    }
+}
+
+/// Frees old module versions that no frame can return into: a conservative scan of the
+/// script stack for addresses inside their code.
+fn free_unreachable_versions(ctx: &Context, state: &mut MainState) {
+    if state.retired.is_empty() {
+        return;
+    }
+    let marker = 0usize;
+    let mut address = std::hint::black_box(&marker) as *const usize as usize & !7;
+    let mut in_use = vec![false; state.retired.len()];
+    while address < ctx.heap.stack_base {
+        // SAFETY: from this frame to the base is the live part of the script thread's stack.
+        let word = unsafe { *(address as *const usize) };
+        for (index, module) in state.retired.iter().enumerate() {
+            if word >= module.code_range.0 && word < module.code_range.1 {
+                in_use[index] = true;
+            }
+        }
+        address += 8;
+    }
+    let retired = std::mem::take(&mut state.retired);
+    for (module, used) in retired.into_iter().zip(in_use) {
+        if used {
+            state.retired.push(module);
+        } else {
+            // SAFETY: no return address on the stack points into it, and its slots were
+            // repointed at newer code.
+            unsafe { module.free() };
+        }
+    }
+}
+
+/// The compiler thread: compiles the first version, then watches the program's folders and
+/// compiles a new version for each save.
+fn compiler_thread(root: PathBuf) {
+    let session = session();
+    let symbols = crate::symbols();
+    let (first, mut snapshot) = match compile::compile(&root, &session.registry, &symbols, None, Instant::now()) {
+        Ok(result) => result,
+        Err(Rejected::Errors(text) | Rejected::Unsupported(text)) => {
+            *lock(&session.started) = Some(Err(text));
+            session.started_changed.notify_all();
+            return;
+        }
+    };
+    *lock(&session.ready) = Some(first);
+    *lock(&session.started) = Some(Ok(()));
+    session.started_changed.notify_all();
+
+    let (sender, events) = std::sync::mpsc::channel::<()>();
+    let mut watcher = match crate::watcher::Watcher::new(sender) {
+        Ok(watcher) => watcher,
+        Err(error) => {
+            eprintln!("[hmr] cannot watch the program's files: {error}; hot reload is off");
+            return;
+        }
+    };
+    watcher.watch_files(&snapshot.files);
+    let mut last_hashes = compile::file_hashes(&snapshot.files);
+    let mut versions: HashMap<String, u32> = HashMap::new();
+    while events.recv().is_ok() {
+        let started = Instant::now();
+        // Let the writer finish this write, then take every event queued meanwhile: they are
+        // the same save.
+        std::thread::sleep(Duration::from_millis(3));
+        while events.try_recv().is_ok() {}
+        let Some(hashes) = compile::file_hashes(&snapshot.files) else {
+            // A file is missing (deleted, or mid-way through delete-and-recreate): keep
+            // running the current version until it is back.
+            continue;
+        };
+        if Some(&hashes) == last_hashes.as_ref() {
+            continue;
+        }
+        last_hashes = Some(hashes);
+        // Wait until the previous version was applied: each version is compiled against the
+        // one that runs.
+        {
+            let mut ready = lock(&session.ready);
+            while ready.is_some() {
+                ready = session
+                    .ready_changed
+                    .wait(ready)
+                    .unwrap_or_else(|poisoned| poisoned.into_inner());
+            }
+        }
+        match compile::compile(&root, &session.registry, &symbols, Some(&snapshot), started) {
+            Ok((ready, next)) => {
+                for module in &ready.modules {
+                    *versions.entry(module.name.clone()).or_insert(1) += 1;
+                }
+                snapshot = next;
+                watcher.watch_files(&snapshot.files);
+                last_hashes = compile::file_hashes(&snapshot.files);
+                *lock(&session.ready) = Some(ready);
+                session.ready_changed.notify_all();
+                let ctx = session.context.load(Ordering::SeqCst);
+                if ctx != 0 {
+                    interrupt_flag(ctx as *mut Context).store(1, Ordering::SeqCst);
+                }
+            }
+            Err(rejected) => {
+                let text = match rejected {
+                    Rejected::Errors(text) => text,
+                    Rejected::Unsupported(text) => format!("error: {text}\n"),
+                };
+                let running = describe_versions(&snapshot, &versions);
+                eprint!("{text}");
+                eprintln!("[hmr] reload rejected; still running {running}");
+            }
+        }
+    }
+    drop(watcher);
+}
+
+fn describe_versions(snapshot: &Snapshot, versions: &HashMap<String, u32>) -> String {
+    let mut names: Vec<&String> = snapshot.sources.keys().collect();
+    names.sort();
+    let parts: Vec<String> = names
+        .iter()
+        .filter(|name| {
+            snapshot
+                .files
+                .iter()
+                .any(|file| file.file_stem().is_some_and(|stem| stem == name.as_str()))
+        })
+        .map(|name| format!("{name}.ln v{}", versions.get(*name).copied().unwrap_or(1)))
+        .collect();
+    parts.join(", ")
+}

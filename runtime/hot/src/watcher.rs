@@ -1,0 +1,58 @@
+//! Watching the program's source files with notify — the only place notify is used.
+//!
+//! The folders of the files are watched, not the files: editors that save by writing a
+//! temporary file and renaming it over the original (vim, VS Code, JetBrains), `sed -i`, and
+//! delete-then-recreate all replace the file's inode, and a watch on the old inode would go
+//! silent. Every event that touches a `.ln` file is passed on; the compiler thread reacts to
+//! the first and coalesces the rest.
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::Sender;
+
+use notify::{EventKind, RecommendedWatcher, RecursiveMode, Watcher as _};
+
+pub struct Watcher {
+    watcher: RecommendedWatcher,
+    folders: HashSet<PathBuf>,
+}
+
+fn is_source(path: &Path) -> bool {
+    path.extension().is_some_and(|extension| extension == "ln")
+}
+
+impl Watcher {
+    pub fn new(events: Sender<()>) -> notify::Result<Watcher> {
+        let watcher = notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
+            let Ok(event) = event else { return };
+            let relevant = match event.kind {
+                EventKind::Access(notify::event::AccessKind::Close(notify::event::AccessMode::Write)) => true,
+                EventKind::Access(_) => false,
+                _ => true,
+            };
+            if relevant && event.paths.iter().any(|path| is_source(path)) {
+                let _ = events.send(());
+            }
+        })?;
+        Ok(Watcher {
+            watcher,
+            folders: HashSet::new(),
+        })
+    }
+
+    /// Watches the folder of each file (once); a newly imported file's folder is added by
+    /// calling this again with the new file list.
+    pub fn watch_files(&mut self, files: &[PathBuf]) {
+        for file in files {
+            let folder = match file.parent() {
+                Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
+                _ => PathBuf::from("."),
+            };
+            if self.folders.insert(folder.clone())
+                && let Err(error) = self.watcher.watch(&folder, RecursiveMode::NonRecursive)
+            {
+                eprintln!("[hmr] cannot watch {}: {error}", folder.display());
+            }
+        }
+    }
+}
