@@ -131,6 +131,18 @@ impl Directives {
 /// Runs `lang ARGS` in `folder` with a deadline, the way a user would in a terminal without
 /// colour.
 pub fn run_lang(lang: &Path, folder: &Path, args: &[&str], deadline: std::time::Duration) -> RunOutcome {
+    run_lang_until(lang, folder, args, deadline, |_| false)
+}
+
+/// Like [`run_lang`], but also stops the process (and reports `timed_out: false`) as soon as
+/// `done(stderr so far)` holds: a program under `--hmr` does not exit after a runtime error.
+pub fn run_lang_until(
+    lang: &Path,
+    folder: &Path,
+    args: &[&str],
+    deadline: std::time::Duration,
+    done: impl Fn(&str) -> bool,
+) -> RunOutcome {
     use std::io::Read;
     use std::process::{Command, Stdio};
     let mut child = Command::new(lang)
@@ -150,16 +162,26 @@ pub fn run_lang(lang: &Path, folder: &Path, args: &[&str], deadline: std::time::
         let _ = stdout.read_to_end(&mut text);
         text
     });
+    let collected = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let sink = collected.clone();
     let err_reader = std::thread::spawn(move || {
-        let mut text = Vec::new();
-        let _ = stderr.read_to_end(&mut text);
-        text
+        let mut chunk = [0u8; 4096];
+        loop {
+            match stderr.read(&mut chunk) {
+                Ok(0) | Err(_) => break,
+                Ok(count) => sink.lock().unwrap().extend_from_slice(&chunk[..count]),
+            }
+        }
     });
     let started = std::time::Instant::now();
     let mut timed_out = false;
     let status = loop {
         if let Some(status) = child.try_wait().expect("waiting on lang") {
             break status;
+        }
+        if done(&String::from_utf8_lossy(&collected.lock().unwrap())) {
+            let _ = child.kill();
+            break child.wait().expect("waiting on a killed lang");
         }
         if started.elapsed() > deadline {
             timed_out = true;
@@ -170,7 +192,10 @@ pub fn run_lang(lang: &Path, folder: &Path, args: &[&str], deadline: std::time::
     };
     RunOutcome {
         stdout: String::from_utf8_lossy(&out_reader.join().unwrap_or_default()).into_owned(),
-        stderr: String::from_utf8_lossy(&err_reader.join().unwrap_or_default()).into_owned(),
+        stderr: {
+            let _ = err_reader.join();
+            String::from_utf8_lossy(&collected.lock().unwrap()).into_owned()
+        },
         exit_code: status.code(),
         timed_out,
     }

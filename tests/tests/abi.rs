@@ -33,7 +33,10 @@ fn object_layouts_and_codes_agree() {
         context::CONTEXT_STACK_LIMIT_OFFSET
     );
     assert_eq!(compiler::CONTEXT_ERROR_FLAG_OFFSET, context::CONTEXT_ERROR_FLAG_OFFSET);
-    assert_eq!(compiler::CONTEXT_INTERRUPT_FLAG_OFFSET, context::CONTEXT_INTERRUPT_FLAG_OFFSET);
+    assert_eq!(
+        compiler::CONTEXT_INTERRUPT_FLAG_OFFSET,
+        context::CONTEXT_INTERRUPT_FLAG_OFFSET
+    );
     assert_eq!(
         std::mem::offset_of!(context::Context, interrupt_flag) as i32,
         compiler::CONTEXT_INTERRUPT_FLAG_OFFSET

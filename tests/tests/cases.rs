@@ -8,9 +8,9 @@
 mod harness {
     use std::path::Path;
 
-    use lang_tests::{Case, Directives, RunOutcome, build_and_run_release, check_case, run_lang};
+    use lang_tests::{Case, Directives, RunOutcome, build_and_run_release, check_case, run_lang, run_lang_until};
 
-    const DEADLINE: std::time::Duration = std::time::Duration::from_secs(120);
+    const DEADLINE: std::time::Duration = std::time::Duration::from_secs(60);
 
     fn lang() -> &'static Path {
         Path::new(env!("CARGO_BIN_EXE_lang-for-tests"))
@@ -41,6 +41,42 @@ mod harness {
             release.exit_code, run.exit_code,
             "{id}: release exit code differs from lang run"
         );
+    }
+
+    /// Without a file change, `lang run --hmr` behaves like `lang run`: same stdout, stderr and
+    /// exit code — except that after a runtime error it keeps running, waiting for a fix
+    /// (LANGUAGE.md section 7 item 7), so then the test stops it once the report is out.
+    fn assert_hmr_matches(case: &Case, id: &str, program_args: &[&str], run: &RunOutcome) {
+        let entry = case.entry.to_string_lossy().into_owned();
+        let mut args = vec!["run", "--hmr", entry.as_str()];
+        args.extend(program_args);
+        let waits_after_error = run.exit_code == Some(101);
+        // The report's message and location; the backtrace follows in the same write. (The
+        // depth at which unbounded recursion overflows differs, since hot code has polls.)
+        let head: String = run.stderr.lines().take(2).map(|line| format!("{line}\n")).collect();
+        let expected_head = head.clone();
+        let hmr = run_lang_until(lang(), &case.folder, &args, DEADLINE, move |stderr| {
+            waits_after_error && stderr.starts_with(&expected_head) && stderr.contains("stack backtrace")
+        });
+        assert!(
+            !hmr.timed_out,
+            "{id}: lang run --hmr did not finish in time\n{}",
+            hmr.stderr
+        );
+        assert_eq!(hmr.stdout, run.stdout, "{id}: --hmr stdout differs from lang run");
+        if waits_after_error {
+            assert!(
+                hmr.stderr.starts_with(&head),
+                "{id}: --hmr error report differs:\n{}",
+                hmr.stderr
+            );
+        } else {
+            assert_eq!(hmr.stderr, run.stderr, "{id}: --hmr stderr differs from lang run");
+            assert_eq!(
+                hmr.exit_code, run.exit_code,
+                "{id}: --hmr exit code differs from lang run"
+            );
+        }
     }
 
     /// Runs a case with `lang run`, compares stdout with its `.out` file and the directives,
@@ -111,6 +147,7 @@ mod harness {
         }
         let program_args: Vec<&str> = directives.args.iter().map(String::as_str).collect();
         assert_release_matches(&case, &format!("run/{case_name}"), &program_args, &outcome);
+        assert_hmr_matches(&case, &format!("run/{case_name}"), &program_args, &outcome);
     }
 
     /// Every accepted program of the front-end corpus also runs and prints its `.out`.

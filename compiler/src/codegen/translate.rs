@@ -76,7 +76,8 @@ pub(super) fn translate_program(
     let mut hot_functions = Vec::new();
     for info in &checked.items.functions {
         if !in_scope(info.module) {
-            state.functions.push(FuncId::from_u32(u32::MAX));
+            // Never used: other modules are reached through slots.
+            state.functions.push(FuncId::from_u32(u32::MAX - 1));
             continue;
         }
         let signature = state.script_signature(&info.params, info.result.as_ref());

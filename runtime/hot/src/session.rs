@@ -121,7 +121,15 @@ pub fn run(file: &Path, args: Vec<String>) -> i32 {
     std::thread::Builder::new()
         .name("lang-hmr-compiler".into())
         .stack_size(1 << 30)
-        .spawn(move || compiler_thread(root))
+        .spawn(move || {
+            // A bug in the compiler must not leave the main thread waiting forever.
+            let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| compiler_thread(root)));
+            if outcome.is_err() {
+                flush_output();
+                eprintln!("error: internal error in the hot-reload compiler; this is a bug in lang, please report it");
+                std::process::exit(lang_runtime_core::RUNTIME_ERROR_EXIT_CODE);
+            }
+        })
         .expect("cannot start the hot-reload compiler thread");
     // The first version must compile; a compile error at start-up exits 1.
     {
@@ -333,8 +341,13 @@ fn apply(ctx: &mut Context, ready: Ready, first: bool) -> Outcome {
                 }
             }
         }
-        // 2. Variables, module by module in initialization order, each in source order.
+        // 2. Variables, module by module in initialization order, each in source order. The
+        // first error stops initialization, as it stops a program without `--hmr`; the
+        // variables left uninitialized are initialized by the next reload.
         for name in &ready.order {
+            if error_reported {
+                break;
+            }
             let Some(module) = ready.modules.iter().find(|module| &module.name == name) else {
                 continue;
             };
@@ -363,6 +376,7 @@ fn apply(ctx: &mut Context, ready: Ready, first: bool) -> Outcome {
                 if !call(ctx, *initializer) {
                     report_and_clear(ctx);
                     error_reported = true;
+                    break;
                 }
             }
             if let Some(old) = old {
@@ -379,7 +393,7 @@ fn apply(ctx: &mut Context, ready: Ready, first: bool) -> Outcome {
             }
         }
         // 3. on_reload, module by module in initialization order (not at the first start).
-        if !first {
+        if !first && !error_reported {
             for name in &ready.order {
                 let Some(module) = ready.modules.iter().find(|module| &module.name == name) else {
                     continue;
