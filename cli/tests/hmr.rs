@@ -1,0 +1,422 @@
+//! Hot reload end to end (LANGUAGE.md section 7): a real `lang run --hmr` process on files in
+//! a temporary folder, edited the ways editors save, with every wait bounded by a deadline.
+
+use std::io::Read;
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+const DEADLINE: Duration = Duration::from_secs(60);
+
+/// A running `lang run --hmr` with its output collected as it arrives.
+struct Session {
+    child: Child,
+    folder: PathBuf,
+    stdout: Arc<Mutex<String>>,
+    stderr: Arc<Mutex<String>>,
+}
+
+fn collect(mut stream: impl Read + Send + 'static) -> Arc<Mutex<String>> {
+    let text = Arc::new(Mutex::new(String::new()));
+    let sink = text.clone();
+    std::thread::spawn(move || {
+        let mut chunk = [0u8; 4096];
+        loop {
+            match stream.read(&mut chunk) {
+                Ok(0) | Err(_) => break,
+                Ok(count) => sink.lock().unwrap().push_str(&String::from_utf8_lossy(&chunk[..count])),
+            }
+        }
+    });
+    text
+}
+
+fn folder(name: &str) -> PathBuf {
+    let folder = std::env::temp_dir().join(format!("lang-hmr-test-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&folder);
+    std::fs::create_dir_all(&folder).expect("temp folder");
+    folder
+}
+
+impl Session {
+    fn start(name: &str, files: &[(&str, &str)]) -> Session {
+        Session::start_with(name, files, |command| {
+            command.arg("--hmr");
+        })
+    }
+
+    fn start_with(name: &str, files: &[(&str, &str)], configure: impl FnOnce(&mut Command)) -> Session {
+        let folder = folder(name);
+        for (file, text) in files {
+            std::fs::write(folder.join(file), text).expect("write source");
+        }
+        let mut command = Command::new(env!("CARGO_BIN_EXE_lang"));
+        command.arg("run").env_remove("LANG_HMR");
+        configure(&mut command);
+        command
+            .arg("main.ln")
+            .current_dir(&folder)
+            .env("NO_COLOR", "1")
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        let mut child = command.spawn().expect("lang starts");
+        let stdout = collect(child.stdout.take().expect("stdout"));
+        let stderr = collect(child.stderr.take().expect("stderr"));
+        Session {
+            child,
+            folder,
+            stdout,
+            stderr,
+        }
+    }
+
+    fn stdout(&self) -> String {
+        self.stdout.lock().unwrap().clone()
+    }
+
+    fn stderr(&self) -> String {
+        self.stderr.lock().unwrap().clone()
+    }
+
+    /// Waits until `condition(stdout, stderr)` holds.
+    fn wait_for(&self, what: &str, condition: impl Fn(&str, &str) -> bool) {
+        let started = Instant::now();
+        loop {
+            if condition(&self.stdout(), &self.stderr()) {
+                return;
+            }
+            assert!(
+                started.elapsed() < DEADLINE,
+                "timed out waiting for {what}\n--- stdout\n{}\n--- stderr\n{}",
+                tail(&self.stdout()),
+                self.stderr()
+            );
+            std::thread::sleep(Duration::from_millis(5));
+        }
+    }
+
+    fn wait_for_output(&self, text: &str) {
+        self.wait_for(&format!("`{text}` on stdout"), |stdout, _| stdout.contains(text));
+    }
+
+    fn wait_for_error_output(&self, text: &str) {
+        self.wait_for(&format!("`{text}` on stderr"), |_, stderr| stderr.contains(text));
+    }
+
+    fn path(&self, file: &str) -> PathBuf {
+        self.folder.join(file)
+    }
+
+    /// Saves like most editors' default: truncate and write in place.
+    fn write_in_place(&self, file: &str, text: &str) {
+        std::fs::write(self.path(file), text).expect("write in place");
+    }
+
+    /// Saves like vim, VS Code and JetBrains: a temporary file renamed over the original.
+    fn write_by_rename(&self, file: &str, text: &str) {
+        let temporary = self.path(&format!(".{file}.swp"));
+        std::fs::write(&temporary, text).expect("write temp");
+        std::fs::rename(&temporary, self.path(file)).expect("rename");
+    }
+
+    fn wait_exit(&mut self) -> Option<i32> {
+        let started = Instant::now();
+        loop {
+            if let Some(status) = self.child.try_wait().expect("wait") {
+                // Let the readers drain.
+                std::thread::sleep(Duration::from_millis(50));
+                return status.code();
+            }
+            assert!(started.elapsed() < DEADLINE, "lang did not exit\n{}", self.stderr());
+            std::thread::sleep(Duration::from_millis(5));
+        }
+    }
+}
+
+impl Drop for Session {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let _ = std::fs::remove_dir_all(&self.folder);
+    }
+}
+
+fn tail(text: &str) -> String {
+    let lines: Vec<&str> = text.lines().collect();
+    lines[lines.len().saturating_sub(10)..].join("\n")
+}
+
+/// A loop that prints `tag N` forever, N counting up in a module variable.
+fn counter(tag: &str) -> String {
+    format!(
+        "var count = 0\n\nfn tag() -> str {{\n    return \"{tag}\"\n}}\n\nfn main() {{\n    while true {{\n        count += 1\n        print(\"{{tag()}} {{count}}\")\n        sleep(5)\n    }}\n}}\n"
+    )
+}
+
+fn last_count(stdout: &str, tag: &str) -> Option<i64> {
+    stdout.lines().rev().find_map(|line| {
+        line.strip_prefix(&format!("{tag} "))
+            .and_then(|count| count.parse().ok())
+    })
+}
+
+#[test]
+fn a_body_change_runs_the_new_code_and_keeps_state() {
+    let session = Session::start("body", &[("main.ln", &counter("old"))]);
+    session.wait_for_output("old 3\n");
+    session.write_in_place("main.ln", &counter("new"));
+    session.wait_for_output("new ");
+    let stdout = session.stdout();
+    let before = last_count(&stdout, "old").expect("old lines");
+    let after = stdout
+        .lines()
+        .find_map(|line| line.strip_prefix("new ").and_then(|count| count.parse::<i64>().ok()))
+        .expect("new lines");
+    assert_eq!(after, before + 1, "the counter continues across the reload");
+    // One line on stderr reports the reload: module, version, functions, time.
+    session.wait_for_error_output("[hmr] main.ln v2: 1 function changed (tag) in ");
+    assert!(session.stderr().trim_end().ends_with(" ms"), "{}", session.stderr());
+}
+
+#[test]
+fn every_editor_save_style_reloads_once_per_save() {
+    let session = Session::start("styles", &[("main.ln", &counter("v1"))]);
+    session.wait_for_output("v1 2\n");
+    session.write_by_rename("main.ln", &counter("v2"));
+    session.wait_for_output("v2 ");
+    // `sed -i` writes a new file and renames it over the original.
+    let status = Command::new("sed")
+        .args(["-i", "s/v2/v3/", "main.ln"])
+        .current_dir(&session.folder)
+        .status()
+        .expect("sed runs");
+    assert!(status.success());
+    session.wait_for_output("v3 ");
+    // Delete, then recreate: the module keeps running while the file is gone.
+    std::fs::remove_file(session.path("main.ln")).unwrap();
+    std::thread::sleep(Duration::from_millis(100));
+    let count = last_count(&session.stdout(), "v3").unwrap();
+    session.wait_for(&format!("v3 {}", count + 3), |stdout, _| {
+        last_count(stdout, "v3").is_some_and(|now| now >= count + 3)
+    });
+    session.write_in_place("main.ln", &counter("v4"));
+    session.wait_for_output("v4 ");
+    let reloads = session.stderr().matches("[hmr] main.ln v").count();
+    assert_eq!(reloads, 3, "one reload per save:\n{}", session.stderr());
+    assert!(session.stderr().contains("main.ln v4"), "{}", session.stderr());
+}
+
+#[test]
+fn a_burst_of_saves_gives_a_few_reloads_and_the_last_version_wins() {
+    let session = Session::start("burst", &[("main.ln", &counter("s0"))]);
+    session.wait_for_output("s0 2\n");
+    for save in 1..=30 {
+        session.write_in_place("main.ln", &counter(&format!("s{save}")));
+    }
+    session.wait_for_output("s30 ");
+    std::thread::sleep(Duration::from_millis(200));
+    let reloads = session.stderr().matches("[hmr] main.ln v").count();
+    assert!((1..=30).contains(&reloads), "{}", session.stderr());
+    let last_line = session.stdout().lines().last().unwrap_or_default().to_string();
+    assert!(last_line.starts_with("s30 "), "{last_line}");
+}
+
+#[test]
+fn a_compile_error_keeps_the_old_version_running() {
+    let session = Session::start("compile", &[("main.ln", &counter("good"))]);
+    session.wait_for_output("good 2\n");
+    session.write_in_place("main.ln", &counter("good").replace("return \"good\"", "return 42"));
+    session.wait_for_error_output("[hmr] reload rejected; still running main.ln v1");
+    assert!(
+        session.stderr().contains("E0"),
+        "diagnostics are shown:\n{}",
+        session.stderr()
+    );
+    let count = last_count(&session.stdout(), "good").unwrap();
+    session.wait_for("the old code to go on", |stdout, _| {
+        last_count(stdout, "good").is_some_and(|now| now > count + 2)
+    });
+    session.write_in_place("main.ln", &counter("fixed"));
+    session.wait_for_output("fixed ");
+    assert!(session.stderr().contains("[hmr] main.ln v2"), "{}", session.stderr());
+}
+
+const STATE: &str = "let STEP = 1\nvar total = 0\n\nfn main() {\n    while true {\n        total += STEP\n        print(\"total {total}\")\n        sleep(5)\n    }\n}\n";
+
+#[test]
+fn variables_keep_their_values_and_edited_lets_take_their_new_value() {
+    let session = Session::start("state", &[("main.ln", STATE)]);
+    session.wait_for_output("total 3\n");
+    // An edited `var` initializer does not run again; an edited `let` does.
+    session.write_in_place(
+        "main.ln",
+        &STATE
+            .replace("let STEP = 1", "let STEP = 1000")
+            .replace("var total = 0", "var total = 5"),
+    );
+    session.wait_for("the new step", |stdout, _| {
+        let values: Vec<i64> = stdout
+            .lines()
+            .filter_map(|line| line.strip_prefix("total ")?.parse().ok())
+            .collect();
+        values
+            .windows(2)
+            .any(|pair| pair[1] - pair[0] == 1000 && pair[0] < 1000)
+    });
+}
+
+#[test]
+fn a_new_variable_is_initialized_and_on_reload_runs_after_each_swap() {
+    let session = Session::start("onreload", &[("main.ln", STATE)]);
+    session.wait_for_output("total 2\n");
+    let edited = STATE
+        .replace("var total = 0", "var total = 0\nvar reloads = 0")
+        .replace(
+            "fn main() {",
+            "fn on_reload() {\n    reloads += 1\n    print(\"reloaded {reloads}\")\n}\n\nfn main() {",
+        );
+    session.write_in_place("main.ln", &edited);
+    session.wait_for_output("reloaded 1\n");
+    session.write_in_place("main.ln", &edited.replace("total += STEP", "total += STEP * 2"));
+    session.wait_for_output("reloaded 2\n");
+}
+
+#[test]
+fn a_changed_main_is_entered_again_with_state_kept() {
+    let main = "var runs = 0\n\nfn main() {\n    runs += 1\n    while true {\n        print(\"first {runs}\")\n        sleep(5)\n    }\n}\n";
+    let session = Session::start("main", &[("main.ln", main)]);
+    session.wait_for_output("first 1\n");
+    session.write_in_place("main.ln", &main.replace("first", "second"));
+    session.wait_for_output("second 2\n");
+    assert!(
+        session.stderr().contains("1 function changed (main)"),
+        "{}",
+        session.stderr()
+    );
+}
+
+#[test]
+fn a_runtime_error_is_reported_and_the_program_waits_for_a_fix() {
+    let program = "var count = 0\n\nfn divide(a: int) -> int {\n    return a / 1\n}\n\nfn main() {\n    while true {\n        count += 1\n        print(\"value {divide(count)}\")\n        sleep(5)\n    }\n}\n";
+    let mut session = Session::start("error", &[("main.ln", program)]);
+    session.wait_for_output("value 3\n");
+    session.write_in_place("main.ln", &program.replace("a / 1", "a / (a - a)"));
+    session.wait_for_error_output("error: division by zero\n  --> main.ln:4:12\n");
+    std::thread::sleep(Duration::from_millis(100));
+    assert!(session.child.try_wait().unwrap().is_none(), "the process stays alive");
+    let count_at_error = session.stdout().lines().count();
+    session.write_in_place("main.ln", &program.replace("a / 1", "a * 10"));
+    // `main` is entered again, and `count` kept its value.
+    session.wait_for("the fixed code", |stdout, _| {
+        stdout.lines().skip(count_at_error).any(|line| {
+            line.strip_prefix("value ")
+                .and_then(|value| value.parse::<i64>().ok())
+                .is_some_and(|value| value % 10 == 0 && value > 30)
+        })
+    });
+    let _ = session.wait_exit_or_kill();
+}
+
+impl Session {
+    fn wait_exit_or_kill(&mut self) -> Option<i32> {
+        let _ = self.child.kill();
+        self.child.wait().ok().and_then(|status| status.code())
+    }
+}
+
+#[test]
+fn old_code_calling_a_function_whose_signature_changed_gets_a_runtime_error() {
+    // `spin` keeps running its old body (a frame finishes the body it started), which calls
+    // `helper()`; the new version gives `helper` a parameter.
+    let program = "fn helper() -> int {\n    return 1\n}\n\nfn spin() {\n    var total = 0\n    while true {\n        total += helper()\n        print(\"total {total}\")\n        sleep(5)\n    }\n}\n\nfn main() {\n    spin()\n}\n";
+    let session = Session::start("signature", &[("main.ln", program)]);
+    session.wait_for_output("total 2\n");
+    let changed = program
+        .replace(
+            "fn helper() -> int {\n    return 1",
+            "fn helper(x: int) -> int {\n    return x",
+        )
+        .replace("total += helper()", "total += helper(1)");
+    session.write_in_place("main.ln", &changed);
+    session.wait_for_error_output(
+        "error: called a function that a reload removed or whose signature changed\n  --> main.ln:8:18",
+    );
+}
+
+#[test]
+fn a_struct_layout_change_is_refused_until_migration_exists() {
+    let program = "struct P {\n    x: int = 1,\n}\n\nfn main() {\n    let p = P {}\n    while true {\n        print(\"x {p.x}\")\n        sleep(5)\n    }\n}\n";
+    let session = Session::start("struct", &[("main.ln", program)]);
+    session.wait_for_output("x 1\n");
+    session.write_in_place(
+        "main.ln",
+        &program.replace("    x: int = 1,", "    x: int = 1,\n    y: int = 2,"),
+    );
+    session.wait_for_error_output("[hmr] reload rejected; still running main.ln v1");
+    assert!(session.stderr().contains("struct `P`"), "{}", session.stderr());
+}
+
+#[test]
+fn an_imported_module_reloads_and_a_newly_imported_file_is_watched() {
+    let main = "import util\n\nfn main() {\n    while true {\n        print(util.word())\n        sleep(5)\n    }\n}\n";
+    let util = "pub fn word() -> str {\n    return \"alpha\"\n}\n";
+    let session = Session::start("modules", &[("main.ln", main), ("util.ln", util)]);
+    session.wait_for_output("alpha\n");
+    session.write_in_place("util.ln", &util.replace("alpha", "beta"));
+    session.wait_for_output("beta\n");
+    assert!(
+        session.stderr().contains("[hmr] util.ln v2: 1 function changed (word)"),
+        "{}",
+        session.stderr()
+    );
+    // A new import of a new file; then an edit of that file reloads too.
+    session.write_in_place("extra.ln", "pub fn suffix() -> str {\n    return \"!\"\n}\n");
+    session.write_in_place(
+        "util.ln",
+        "import extra\n\npub fn word() -> str {\n    return \"gamma\" + extra.suffix()\n}\n",
+    );
+    session.wait_for_output("gamma!\n");
+    session.write_in_place("extra.ln", "pub fn suffix() -> str {\n    return \"?\"\n}\n");
+    session.wait_for_output("gamma?\n");
+}
+
+#[test]
+fn lang_hmr_environment_variable_turns_hot_reload_on() {
+    let session = Session::start_with("env", &[("main.ln", &counter("env1"))], |command| {
+        command.env("LANG_HMR", "1");
+    });
+    session.wait_for_output("env1 2\n");
+    session.write_in_place("main.ln", &counter("env2"));
+    session.wait_for_output("env2 ");
+}
+
+#[test]
+fn first_ctrl_c_stops_the_loop_and_a_second_exits_130() {
+    let mut session = Session::start("sigint", &[("main.ln", &counter("spin"))]);
+    session.wait_for_output("spin 2\n");
+    interrupt(&session.child);
+    session.wait_for_error_output("error: interrupted");
+    std::thread::sleep(Duration::from_millis(50));
+    assert!(
+        session.child.try_wait().unwrap().is_none(),
+        "the first Ctrl-C keeps the process"
+    );
+    // A fix is picked up and main runs again with state kept.
+    session.write_in_place("main.ln", &counter("fixed"));
+    session.wait_for_output("fixed ");
+    interrupt(&session.child);
+    std::thread::sleep(Duration::from_millis(20));
+    interrupt(&session.child);
+    assert_eq!(session.wait_exit(), Some(130));
+}
+
+fn interrupt(child: &Child) {
+    // SAFETY: signalling our own child process.
+    unsafe { kill(child.id() as i32, 2) };
+}
+
+unsafe extern "C" {
+    fn kill(pid: i32, signal: i32) -> i32;
+}
