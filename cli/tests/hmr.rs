@@ -420,3 +420,50 @@ fn interrupt(child: &Child) {
 unsafe extern "C" {
     fn kill(pid: i32, signal: i32) -> i32;
 }
+
+fn resident_kib(child: &Child) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{}/status", child.id())).unwrap_or_default();
+    status
+        .lines()
+        .find_map(|line| line.strip_prefix("VmRSS:"))
+        .and_then(|value| value.split_whitespace().next()?.parse().ok())
+        .unwrap_or(0)
+}
+
+#[test]
+fn many_reloads_keep_memory_bounded_and_state_intact() {
+    // Old versions are freed once no frame can return into them; state survives every swap.
+    let program = |version: usize| {
+        format!(
+            "var count = 0\n\nfn tag() -> str {{\n    return \"v{version}\"\n}}\n\nfn main() {{\n    while true {{\n        count += 1\n        print(\"{{tag()}} {{count}}\")\n        sleep(1)\n    }}\n}}\n"
+        )
+    };
+    let session = Session::start("soak", &[("main.ln", &program(0))]);
+    session.wait_for_output("v0 2\n");
+    let reloads = 300;
+    let mut baseline = 0;
+    for version in 1..=reloads {
+        session.write_in_place("main.ln", &program(version));
+        session.wait_for_output(&format!("v{version} "));
+        if version == 20 {
+            baseline = resident_kib(&session.child);
+        }
+    }
+    let last = resident_kib(&session.child);
+    eprintln!("resident memory: {baseline} KiB after 20 reloads, {last} KiB after {reloads}");
+    assert!(
+        last < baseline + 20 * 1024,
+        "resident memory grew from {baseline} KiB to {last} KiB over {} reloads",
+        reloads - 20
+    );
+    // The counter never restarted.
+    let counts: Vec<i64> = session
+        .stdout()
+        .lines()
+        .filter_map(|line| line.split_whitespace().nth(1)?.parse().ok())
+        .collect();
+    assert!(
+        counts.windows(2).all(|pair| pair[1] == pair[0] + 1),
+        "the counter kept counting"
+    );
+}
