@@ -44,9 +44,10 @@ COLUMN_TITLES = {
     "lua": "Lua 5.4",
     "python": "Python 3",
     "run": "lang run",
+    "hmr": "lang hmr",
     "release": "lang release",
 }
-LANG_COLUMNS = ("run", "release")
+LANG_COLUMNS = ("run", "hmr", "release")
 
 
 # --------------------------------------------------------------------- running
@@ -419,6 +420,14 @@ def cmd_report(args):
                 g = geomean(rs)
                 verdict = "%.2fx, %s" % (g, "met" if g <= 3.0 else "MISSED")
             out.append("  geomean of %s within 3x of C -O2: %s" % (COLUMN_TITLES[c], verdict))
+    if "run" in cols and "hmr" in cols:
+        rs = [ratio(res.get(("time", b, "hmr")), res.get(("time", b, "run"))) for b in benches]
+        if any(r is None for r in rs):
+            verdict = "not measured"
+        else:
+            g = geomean(rs)
+            verdict = "%.2fx, %s" % (g, "met" if g <= 1.3 else "MISSED")
+        out.append("  geomean of lang run --hmr within 1.3x of lang run (goal 1.15x): %s" % verdict)
     if ("rss", rss_bench, "run") in res:
         r = ratio(res.get(("rss", rss_bench, "run")), res.get(("rss", rss_bench, "lua")))
         verdict = "not measured" if r is None else "%.2fx, %s" % (r, "met" if r <= 2.0 else "MISSED")

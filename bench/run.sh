@@ -12,6 +12,7 @@
 #      Lua 5.4       lua5.4 NAME.lua
 #      Python 3      python3 NAME.py
 #      lang run      target/release/lang run NAME.ln SIZE
+#      lang hmr      target/release/lang run --hmr NAME.ln SIZE (no edits: the cost of the machinery)
 #      lang release  lang build --release NAME.ln -o EXE; EXE SIZE
 #                    (only when `lang build --help` exits 0)
 #    checks every run's output against NAME.expected (test) or
@@ -34,7 +35,7 @@
 #   RUNS=3              timed runs per cell (the median is reported)
 #   TIMEOUT=60          limit per run in seconds (also for each lang build)
 #   BENCHES="fib nbody" only these benchmarks
-#   RUNTIMES="c lua run" only these columns: c luajit lua python run release
+#   RUNTIMES="c lua run" only these columns: c luajit lua python run hmr release
 #   HELLO_RUNS=10       runs of the hello-world program (0: skip it)
 #   WARMUP=0            untimed runs before the timed ones
 #   LANG_BIN=PATH       use this lang binary instead of building one
@@ -70,7 +71,7 @@ HELLO_RUNS="${HELLO_RUNS:-10}"
 WARMUP="${WARMUP:-0}"
 ALL_BENCHES="nbody spectralnorm fannkuchredux binarytrees mandelbrot fib sieve wordfreq particles"
 BENCHES="${BENCHES:-$ALL_BENCHES}"
-ALL_COLS="c luajit lua python run release"
+ALL_COLS="c luajit lua python run hmr release"
 RUNTIMES="${RUNTIMES:-$ALL_COLS}"
 # the shared harness's column names work too
 RUNTIMES="$(echo " $RUNTIMES " | sed -e 's/ lrun / run /g; s/ lrel / release /g; s/ python3 / python /g; s/ lua5.4 / lua /g')"
@@ -146,12 +147,13 @@ tail_of() { # FILE -> last lines, indented
 }
 
 # ------------------------------------------------------------------ runtimes
-declare -A HAVE=([c]=0 [luajit]=0 [lua]=0 [python]=1 [run]=0 [release]=0)
+declare -A HAVE=([c]=0 [luajit]=0 [lua]=0 [python]=1 [run]=0 [hmr]=0 [release]=0)
 declare -A WHY=(
     [c]="gcc not found"
     [luajit]="luajit not found"
     [lua]="lua5.4 not found"
     [run]="lang was not built"
+    [hmr]="lang was not built"
     [release]="lang was not built"
 )
 
@@ -207,7 +209,7 @@ if [ -n "${LANG_BIN:-}" ]; then
         WHY[run]="LANG_BIN=$LANG_BIN is not an executable file"
         LANG_BIN=""
     fi
-elif want run || want release; then
+elif want run || want hmr || want release; then
     log "building lang (cargo build --release -p lang; log: $TMP/build.log)..."
     if (cd "$ROOT" && cargo build --release -p lang) >"$TMP/build.log" 2>&1; then
         target="${CARGO_TARGET_DIR:-target}"
@@ -227,6 +229,7 @@ elif want run || want release; then
     fi
 fi
 if [ -n "${LANG_BIN:-}" ]; then
+    HAVE[hmr]=1
     build_rc=0
     limited "$LANG_BIN" build --help </dev/null >"$TMP/build-help.txt" 2>&1 || build_rc=$?
     if [ "$build_rc" = 0 ]; then
@@ -236,6 +239,7 @@ if [ -n "${LANG_BIN:-}" ]; then
     fi
 else
     WHY[release]="${WHY[run]}"
+    WHY[hmr]="${WHY[run]}"
 fi
 
 # ------------------------------------------------------------------ versions
@@ -283,7 +287,7 @@ expected_of() { if [ "$MODE" = bench ]; then echo "$PROGS/$1.bench.expected"; el
 cell() {
     local section="$1" b="$2" col="$3" arg="$4" exp="$5" lang=() sub=time
     shift 5
-    if [ "$col" = run ] || [ "$col" = release ]; then lang=(--lang); fi
+    if [ "$col" = run ] || [ "$col" = hmr ] || [ "$col" = release ]; then lang=(--lang); fi
     [ "$section" = rss ] && sub=rss
     "${HARNESS[@]}" "$sub" --section "$section" --results "$RESULTS" --notes "$NOTES" --bench "$b" --column "$col" \
         --size "$arg" --expected "$exp" --workdir "$TMP/cells/$section.$b.$col" --timeout "$TIMEOUT" \
@@ -322,6 +326,7 @@ cmd_for() {
         lua) CMD=(lua5.4 "$PROGS/$b.lua" "$arg") ;;
         python) CMD=("$PYTHON" "$PROGS/$b.py" "$arg") ;;
         run) CMD=("$LANG_BIN" run "$PROGS/$b.ln" "$arg") ;;
+        hmr) CMD=("$LANG_BIN" run --hmr "$PROGS/$b.ln" "$arg") ;;
         release)
             build_release "$b" || return 1
             CMD=("$TMP/lang/$b" "$arg") ;;
