@@ -467,3 +467,23 @@ fn many_reloads_keep_memory_bounded_and_state_intact() {
         "the counter kept counting"
     );
 }
+
+#[test]
+fn a_changed_field_default_reaches_struct_literals_in_importers() {
+    let shapes = "pub struct Ball {\n    speed: float = 1.0,\n}\n";
+    let main = "import shapes\n\nfn main() {\n    while true {\n        let ball = shapes.Ball {}\n        print(\"speed {ball.speed}\")\n        sleep(5)\n    }\n}\n";
+    let session = Session::start("defaults", &[("main.ln", main), ("shapes.ln", shapes)]);
+    session.wait_for_output("speed 1.0\n");
+    session.write_in_place("shapes.ln", &shapes.replace("1.0", "2.5"));
+    session.wait_for_output("speed 2.5\n");
+}
+
+#[test]
+fn the_reload_line_names_removed_functions() {
+    let program =
+        "fn unused() {\n}\n\nfn main() {\n    while true {\n        print(\"tick\")\n        sleep(5)\n    }\n}\n";
+    let session = Session::start("removedline", &[("main.ln", program)]);
+    session.wait_for_output("tick\n");
+    session.write_in_place("main.ln", &program.replace("fn unused() {\n}\n\n", ""));
+    session.wait_for_error_output("[hmr] main.ln v2: 0 functions changed, 1 removed (unused) in ");
+}

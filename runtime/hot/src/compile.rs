@@ -26,6 +26,9 @@ pub struct Snapshot {
     pub functions: HashMap<(String, String), u64>,
     /// Per (module, struct): its layout.
     pub structs: HashMap<(String, String), String>,
+    /// Per module: a hash of its struct declarations' tokens. Importers build that module's
+    /// structs with its field defaults, so a changed default recompiles them.
+    pub struct_declarations: HashMap<String, u64>,
     /// Every file of the program, for the watcher and to notice deletions.
     pub files: Vec<PathBuf>,
 }
@@ -37,6 +40,8 @@ pub struct CompiledModule {
     pub hot: HotModule,
     /// Functions whose tokens changed, or that are new.
     pub changed_functions: Vec<String>,
+    /// Functions of the running version that the new one no longer has.
+    pub removed_functions: Vec<String>,
 }
 
 // SAFETY: a compiled module is only handed from the compiling thread to the main thread,
@@ -121,6 +126,17 @@ fn snapshot(checked: &CheckedProgram) -> Snapshot {
             );
         }
     }
+    let mut struct_declarations = HashMap::new();
+    for module in &checked.program.modules {
+        let text = &checked.sources.get(module.file).text;
+        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        for item in &module.ast.items {
+            if let lang_compiler::syntax::ast::Item::Struct(declaration) = item {
+                token_hash(&text[declaration.span.range()]).hash(&mut hasher);
+            }
+        }
+        struct_declarations.insert(module.name.clone(), hasher.finish());
+    }
     let mut structs = HashMap::new();
     for (index, info) in checked.items.structs.iter().enumerate() {
         let module = &checked.program.module(info.module).name;
@@ -134,6 +150,7 @@ fn snapshot(checked: &CheckedProgram) -> Snapshot {
         interfaces,
         functions,
         structs,
+        struct_declarations,
         files,
     }
 }
@@ -193,7 +210,9 @@ pub fn compile(
                 if previous.sources.get(name) != next.sources.get(name) {
                     recompile.insert(index);
                 }
-                if previous.interfaces.get(name) != next.interfaces.get(name) {
+                if previous.interfaces.get(name) != next.interfaces.get(name)
+                    || previous.struct_declarations.get(name) != next.struct_declarations.get(name)
+                {
                     interface_changed.insert(index);
                 }
             }
@@ -240,6 +259,19 @@ pub fn compile(
             })
             .map(|info| info.name.clone())
             .collect();
+        let mut removed_functions: Vec<String> = previous
+            .map(|previous| {
+                previous
+                    .functions
+                    .keys()
+                    .filter(|(module, function)| {
+                        *module == name && !next.functions.contains_key(&(module.clone(), function.clone()))
+                    })
+                    .map(|(_, function)| function.clone())
+                    .collect()
+            })
+            .unwrap_or_default();
+        removed_functions.sort();
         let display_name = checked
             .sources
             .get(checked.program.module(module).file)
@@ -250,6 +282,7 @@ pub fn compile(
             display_name,
             hot,
             changed_functions,
+            removed_functions,
         });
     }
     let main_module = names.first().cloned().unwrap_or_default();

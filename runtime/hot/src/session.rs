@@ -169,9 +169,11 @@ fn on_interrupt() -> bool {
     *last = Some(now);
     session.interrupt_requested.store(true, Ordering::SeqCst);
     let ctx = session.context.load(Ordering::SeqCst);
-    if ctx != 0 {
-        interrupt_flag(ctx as *mut Context).store(1, Ordering::SeqCst);
+    if ctx == 0 {
+        // Still compiling: there is no state to keep, so Ctrl-C just quits.
+        return false;
     }
+    interrupt_flag(ctx as *mut Context).store(1, Ordering::SeqCst);
     true
 }
 
@@ -424,8 +426,17 @@ fn apply(ctx: &mut Context, ready: Ready, first: bool) -> Outcome {
                 } else {
                     format!(" ({})", module.changed_functions.join(", "))
                 };
+                let removed = if module.removed_functions.is_empty() {
+                    String::new()
+                } else {
+                    format!(
+                        ", {} removed ({})",
+                        module.removed_functions.len(),
+                        module.removed_functions.join(", ")
+                    )
+                };
                 eprintln!(
-                    "[hmr] {} v{version}: {count} function{plural} changed{names} in {:.1} ms",
+                    "[hmr] {} v{version}: {count} function{plural} changed{names}{removed} in {:.1} ms",
                     module.display_name,
                     elapsed.as_secs_f64() * 1000.0
                 );
@@ -505,9 +516,16 @@ fn compiler_thread(root: PathBuf) {
         }
     };
     watcher.watch_files(&snapshot.files);
-    let mut last_hashes = compile::file_hashes(&snapshot.files);
+    let running_hashes = compile::file_hashes(&snapshot.files);
+    let mut last_hashes = running_hashes.clone();
+    let mut running_hashes = running_hashes;
+    let mut last_rejected = false;
     let mut versions: HashMap<String, u32> = HashMap::new();
-    while events.recv().is_ok() {
+    let mut retry = false;
+    loop {
+        if !std::mem::take(&mut retry) && events.recv().is_err() {
+            break;
+        }
         let started = Instant::now();
         // Let the writer finish this write, then take every event queued meanwhile: they are
         // the same save.
@@ -519,6 +537,17 @@ fn compiler_thread(root: PathBuf) {
             continue;
         };
         if Some(&hashes) == last_hashes.as_ref() {
+            continue;
+        }
+        if Some(&hashes) == running_hashes.as_ref() {
+            // Back to the text that runs (a rejected edit undone): nothing to compile.
+            last_hashes = Some(hashes);
+            if std::mem::take(&mut last_rejected) {
+                eprintln!(
+                    "[hmr] back to the running version ({}); nothing to reload",
+                    describe_versions(&snapshot, &versions)
+                );
+            }
             continue;
         }
         last_hashes = Some(hashes);
@@ -535,12 +564,14 @@ fn compiler_thread(root: PathBuf) {
         }
         match compile::compile(&root, &session.registry, &symbols, Some(&snapshot), started) {
             Ok((ready, next)) => {
+                last_rejected = false;
                 for module in &ready.modules {
                     *versions.entry(module.name.clone()).or_insert(1) += 1;
                 }
                 snapshot = next;
                 watcher.watch_files(&snapshot.files);
                 last_hashes = compile::file_hashes(&snapshot.files);
+                running_hashes = last_hashes.clone();
                 *lock(&session.ready) = Some(ready);
                 session.ready_changed.notify_all();
                 let ctx = session.context.load(Ordering::SeqCst);
@@ -549,6 +580,16 @@ fn compiler_thread(root: PathBuf) {
                 }
             }
             Err(rejected) => {
+                // A writer that pauses between truncating and writing the file (or an
+                // editor writing in several steps) would be read half-written: if another
+                // event follows soon, compile again instead of reporting this attempt.
+                if events.recv_timeout(Duration::from_millis(50)).is_ok() {
+                    while events.try_recv().is_ok() {}
+                    last_hashes = None;
+                    retry = true;
+                    continue;
+                }
+                last_rejected = true;
                 let text = match rejected {
                     Rejected::Errors(text) => text,
                     Rejected::Unsupported(text) => format!("error: {text}\n"),
