@@ -471,7 +471,9 @@ fn many_reloads_keep_memory_bounded_and_state_intact() {
 #[test]
 fn a_changed_field_default_reaches_struct_literals_in_importers() {
     let shapes = "pub struct Ball {\n    speed: float = 1.0,\n}\n";
-    let main = "import shapes\n\nfn main() {\n    while true {\n        let ball = shapes.Ball {}\n        print(\"speed {ball.speed}\")\n        sleep(5)\n    }\n}\n";
+    // The literal is in a function called on each iteration: `main`'s running frame keeps
+    // its old body, but every call after the swap runs the recompiled `make`.
+    let main = "import shapes\n\nfn make() -> shapes.Ball {\n    return shapes.Ball {}\n}\n\nfn main() {\n    while true {\n        let ball = make()\n        print(\"speed {ball.speed}\")\n        sleep(5)\n    }\n}\n";
     let session = Session::start("defaults", &[("main.ln", main), ("shapes.ln", shapes)]);
     session.wait_for_output("speed 1.0\n");
     session.write_in_place("shapes.ln", &shapes.replace("1.0", "2.5"));
@@ -486,4 +488,18 @@ fn the_reload_line_names_removed_functions() {
     session.wait_for_output("tick\n");
     session.write_in_place("main.ln", &program.replace("fn unused() {\n}\n\n", ""));
     session.wait_for_error_output("[hmr] main.ln v2: 0 functions changed, 1 removed (unused) in ");
+}
+
+#[test]
+fn a_save_that_lands_during_a_compile_still_wins() {
+    let session = Session::start("overlap", &[("main.ln", &counter("a0"))]);
+    session.wait_for_output("a0 2\n");
+    for (round, gap) in [5u64, 10, 20, 40].into_iter().enumerate() {
+        let first = format!("a{}x", round + 1);
+        let second = format!("a{}y", round + 1);
+        session.write_in_place("main.ln", &counter(&first));
+        std::thread::sleep(Duration::from_millis(gap));
+        session.write_in_place("main.ln", &counter(&second));
+        session.wait_for_output(&format!("{second} "));
+    }
 }

@@ -507,7 +507,7 @@ fn compiler_thread(root: PathBuf) {
     *lock(&session.started) = Some(Ok(()));
     session.started_changed.notify_all();
 
-    let (sender, events) = std::sync::mpsc::channel::<()>();
+    let (sender, events) = std::sync::mpsc::channel::<bool>();
     let mut watcher = match crate::watcher::Watcher::new(sender) {
         Ok(watcher) => watcher,
         Err(error) => {
@@ -523,13 +523,24 @@ fn compiler_thread(root: PathBuf) {
     let mut versions: HashMap<String, u32> = HashMap::new();
     let mut retry = false;
     loop {
-        if !std::mem::take(&mut retry) && events.recv().is_err() {
-            break;
+        let mut complete = true;
+        if !std::mem::take(&mut retry) {
+            match events.recv() {
+                Ok(event) => complete = event,
+                Err(_) => break,
+            }
         }
         let started = Instant::now();
-        // Let the writer finish this write, then take every event queued meanwhile: they are
-        // the same save.
-        std::thread::sleep(Duration::from_millis(3));
+        // React at once to the end of a save; in the middle of one (an in-place write has
+        // truncated the file), wait for the writer to close it, briefly.
+        let deadline = started + Duration::from_millis(100);
+        while !complete {
+            match events.recv_timeout(deadline.saturating_duration_since(Instant::now())) {
+                Ok(event) => complete = event,
+                Err(_) => break,
+            }
+        }
+        // Every event queued meanwhile belongs to the same save.
         while events.try_recv().is_ok() {}
         let Some(hashes) = compile::file_hashes(&snapshot.files) else {
             // A file is missing (deleted, or mid-way through delete-and-recreate): keep
@@ -550,6 +561,7 @@ fn compiler_thread(root: PathBuf) {
             }
             continue;
         }
+        let compiled_hashes = hashes.clone();
         last_hashes = Some(hashes);
         // Wait until the previous version was applied: each version is compiled against the
         // one that runs.
@@ -570,7 +582,14 @@ fn compiler_thread(root: PathBuf) {
                 }
                 snapshot = next;
                 watcher.watch_files(&snapshot.files);
-                last_hashes = compile::file_hashes(&snapshot.files);
+                // The hashes of what was read before compiling, not of the files now: a save
+                // that landed during the compile must still trigger its own reload. A file
+                // newly imported by this version is hashed now.
+                if compile::file_hashes(&snapshot.files).is_some_and(|now| now.len() != compiled_hashes.len()) {
+                    last_hashes = None;
+                } else {
+                    last_hashes = Some(compiled_hashes.clone());
+                }
                 running_hashes = last_hashes.clone();
                 *lock(&session.ready) = Some(ready);
                 session.ready_changed.notify_all();

@@ -22,16 +22,23 @@ fn is_source(path: &Path) -> bool {
 }
 
 impl Watcher {
-    pub fn new(events: Sender<()>) -> notify::Result<Watcher> {
+    /// Sends `true` for an event that ends a save (the writer closed the file, or a file was
+    /// renamed into place or removed) and `false` for one in the middle of a save (created,
+    /// truncated, written).
+    pub fn new(events: Sender<bool>) -> notify::Result<Watcher> {
+        use notify::event::{AccessKind, AccessMode, ModifyKind};
         let watcher = notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
             let Ok(event) = event else { return };
-            let relevant = match event.kind {
-                EventKind::Access(notify::event::AccessKind::Close(notify::event::AccessMode::Write)) => true,
-                EventKind::Access(_) => false,
-                _ => true,
+            let complete = match event.kind {
+                EventKind::Access(AccessKind::Close(AccessMode::Write)) => Some(true),
+                EventKind::Access(_) => None,
+                EventKind::Modify(ModifyKind::Name(_)) | EventKind::Remove(_) => Some(true),
+                _ => Some(false),
             };
-            if relevant && event.paths.iter().any(|path| is_source(path)) {
-                let _ = events.send(());
+            if let Some(complete) = complete
+                && event.paths.iter().any(|path| is_source(path))
+            {
+                let _ = events.send(complete);
             }
         })?;
         Ok(Watcher {
