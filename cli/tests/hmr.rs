@@ -503,3 +503,27 @@ fn a_save_that_lands_during_a_compile_still_wins() {
         session.wait_for_output(&format!("{second} "));
     }
 }
+
+#[test]
+fn functions_compiled_in_different_reloads_run_together() {
+    // A reload compiles only the functions whose tokens changed; the others keep running the
+    // code of earlier versions.
+    let program = |a: &str, b: &str| {
+        format!(
+            "fn first() -> str {{\n    return \"{a}\"\n}}\n\nfn second() -> str {{\n    return \"{b}\"\n}}\n\nfn main() {{\n    while true {{\n        print(\"{{first()}}-{{second()}}\")\n        sleep(5)\n    }}\n}}\n"
+        )
+    };
+    let session = Session::start("partial", &[("main.ln", &program("a1", "b1"))]);
+    session.wait_for_output("a1-b1\n");
+    session.write_in_place("main.ln", &program("a2", "b1"));
+    session.wait_for_output("a2-b1\n");
+    session.write_in_place("main.ln", &program("a2", "b2"));
+    session.wait_for_output("a2-b2\n");
+    session.write_in_place("main.ln", &program("a3", "b2"));
+    session.wait_for_output("a3-b2\n");
+    assert!(
+        session.stderr().contains("v4: 1 function changed (first)"),
+        "{}",
+        session.stderr()
+    );
+}

@@ -74,6 +74,9 @@ pub trait HotLinker {
 pub struct HotTarget<'a> {
     pub module: crate::sema::ModuleId,
     pub linker: &'a dyn HotLinker,
+    /// Compile only these functions of the module (the others keep their running code and
+    /// are reached through their slots like any other); `None` compiles them all.
+    pub functions: Option<&'a std::collections::HashSet<String>>,
 }
 
 impl std::fmt::Debug for HotTarget<'_> {

@@ -68,14 +68,18 @@ pub(super) fn translate_program(
         hot,
         slot_patches: Vec::new(),
     };
-    let in_scope = |module: ModuleId| hot.is_none_or(|target| target.module == module);
+    let in_scope = |module: ModuleId, name: &str| {
+        hot.is_none_or(|target| {
+            target.module == module && target.functions.is_none_or(|functions| functions.contains(name))
+        })
+    };
 
     // Declare every script function first: bodies may call each other in any order. In hot
     // mode only the target module's functions are compiled (and exported, so the runtime can
     // point their slots at them); other modules are reached through slots.
     let mut hot_functions = Vec::new();
     for info in &checked.items.functions {
-        if !in_scope(info.module) {
+        if !in_scope(info.module, &info.name) {
             // Never used: other modules are reached through slots.
             state.functions.push(FuncId::from_u32(u32::MAX - 1));
             continue;
@@ -115,7 +119,7 @@ pub(super) fn translate_program(
 
     // Function bodies.
     for (index, info) in checked.items.functions.iter().enumerate() {
-        if !in_scope(info.module) {
+        if !in_scope(info.module, &info.name) {
             continue;
         }
         let module_data = checked.program.module(info.module);

@@ -29,6 +29,10 @@ pub struct Snapshot {
     /// Per module: a hash of its struct declarations' tokens. Importers build that module's
     /// structs with its field defaults, so a changed default recompiles them.
     pub struct_declarations: HashMap<String, u64>,
+    /// Per module: a hash of everything but function bodies (imports, structs, variables and
+    /// every function's signature). When it is unchanged, only the functions whose tokens
+    /// changed need compiling: the others' code is still right.
+    pub shapes: HashMap<String, u64>,
     /// Every file of the program, for the watcher and to notice deletions.
     pub files: Vec<PathBuf>,
 }
@@ -42,6 +46,8 @@ pub struct CompiledModule {
     pub changed_functions: Vec<String>,
     /// Functions of the running version that the new one no longer has.
     pub removed_functions: Vec<String>,
+    /// Every function of the new version: name and signature (compiled or not).
+    pub all_functions: Vec<(String, String)>,
 }
 
 // SAFETY: a compiled module is only handed from the compiling thread to the main thread,
@@ -126,6 +132,35 @@ fn snapshot(checked: &CheckedProgram) -> Snapshot {
             );
         }
     }
+    let mut shapes = HashMap::new();
+    for (index, module) in checked.program.modules.iter().enumerate() {
+        let text = &checked.sources.get(module.file).text;
+        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        for item in &module.ast.items {
+            match item {
+                lang_compiler::syntax::ast::Item::Function(_) => {}
+                lang_compiler::syntax::ast::Item::Import(import) => {
+                    token_hash(&text[import.span.range()]).hash(&mut hasher)
+                }
+                lang_compiler::syntax::ast::Item::Struct(declaration) => {
+                    token_hash(&text[declaration.span.range()]).hash(&mut hasher)
+                }
+                lang_compiler::syntax::ast::Item::Variable(declaration) => {
+                    token_hash(&text[declaration.span.range()]).hash(&mut hasher)
+                }
+            }
+        }
+        let mut signatures: Vec<String> = checked
+            .items
+            .functions
+            .iter()
+            .filter(|info| info.module.0 as usize == index)
+            .map(|info| format!("{}:{}", info.name, checked.items.display(&info.ty())))
+            .collect();
+        signatures.sort();
+        signatures.hash(&mut hasher);
+        shapes.insert(module.name.clone(), hasher.finish());
+    }
     let mut struct_declarations = HashMap::new();
     for module in &checked.program.modules {
         let text = &checked.sources.get(module.file).text;
@@ -151,6 +186,7 @@ fn snapshot(checked: &CheckedProgram) -> Snapshot {
         functions,
         structs,
         struct_declarations,
+        shapes,
         files,
     }
 }
@@ -190,6 +226,9 @@ pub fn compile(
         .collect();
 
     let mut recompile: HashSet<usize> = HashSet::new();
+    // Modules that must be compiled whole: new ones, changed shapes, and dependents of
+    // changed interfaces. The others compile only their changed functions.
+    let mut whole: HashSet<usize> = HashSet::new();
     match previous {
         None => recompile.extend(0..names.len()),
         Some(previous) => {
@@ -209,6 +248,9 @@ pub fn compile(
             for (index, name) in names.iter().enumerate() {
                 if previous.sources.get(name) != next.sources.get(name) {
                     recompile.insert(index);
+                    if previous.shapes.get(name) != next.shapes.get(name) {
+                        whole.insert(index);
+                    }
                 }
                 if previous.interfaces.get(name) != next.interfaces.get(name)
                     || previous.struct_declarations.get(name) != next.struct_declarations.get(name)
@@ -225,8 +267,11 @@ pub fn compile(
                     let depends = module.imports.iter().any(|(_, target)| {
                         target.is_some_and(|target| interface_changed.contains(&(target.0 as usize)))
                     });
-                    if depends && recompile.insert(index) {
-                        changed = true;
+                    if depends {
+                        whole.insert(index);
+                        if recompile.insert(index) {
+                            changed = true;
+                        }
                     }
                 }
             }
@@ -239,16 +284,7 @@ pub fn compile(
     for index in indices {
         let module = ModuleId(index as u32);
         let name = names[index].clone();
-        let hot = HotModule::compile(
-            &checked,
-            HotTarget {
-                module,
-                linker: registry,
-            },
-            symbols,
-        )
-        .map_err(|error| Rejected::Errors(format!("error: internal compiler error: {error}\n")))?;
-        let changed_functions = checked
+        let changed_functions: Vec<String> = checked
             .items
             .functions
             .iter()
@@ -258,6 +294,25 @@ pub fn compile(
                 previous.is_none_or(|previous| previous.functions.get(&key) != next.functions.get(&key))
             })
             .map(|info| info.name.clone())
+            .collect();
+        let partial: HashSet<String> = changed_functions.iter().cloned().collect();
+        let whole_module = previous.is_none() || whole.contains(&index);
+        let hot = HotModule::compile(
+            &checked,
+            HotTarget {
+                module,
+                linker: registry,
+                functions: if whole_module { None } else { Some(&partial) },
+            },
+            symbols,
+        )
+        .map_err(|error| Rejected::Errors(format!("error: internal compiler error: {error}\n")))?;
+        let all_functions = checked
+            .items
+            .functions
+            .iter()
+            .filter(|info| info.module == module)
+            .map(|info| (info.name.clone(), checked.items.display(&info.ty())))
             .collect();
         let mut removed_functions: Vec<String> = previous
             .map(|previous| {
@@ -283,6 +338,7 @@ pub fn compile(
             hot,
             changed_functions,
             removed_functions,
+            all_functions,
         });
     }
     let main_module = names.first().cloned().unwrap_or_default();

@@ -110,6 +110,16 @@ impl Registry {
         unsafe { &*(address as *const [AtomicU64; 2]) }
     }
 
+    /// The code address every slot currently holds.
+    pub fn slot_values(&self) -> Vec<u64> {
+        let slots = self.slots.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        slots
+            .values()
+            // SAFETY: slots are leaked allocations of one word.
+            .map(|&address| unsafe { &*(address as *const AtomicU64) }.load(Ordering::SeqCst))
+            .collect()
+    }
+
     /// Cells created since the last call, for the collector's roots.
     pub fn take_new_cells(&self) -> Vec<usize> {
         std::mem::take(&mut *self.new_cells.lock().unwrap_or_else(|poisoned| poisoned.into_inner()))

@@ -45,16 +45,18 @@ fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
-/// The version of one module that is running.
+/// The version of one module that is running: its functions (their code may live in
+/// several compiled versions, since a reload compiles only what changed) and variables.
 struct Loaded {
     version: u32,
-    hot: HotModule,
+    functions: Vec<(String, String)>,
+    variables: Vec<(String, String, bool, u64, usize)>,
 }
 
-/// Main-thread state: what runs, and old versions waiting to be freed.
+/// Main-thread state: what runs, and the compiled code it may still use.
 struct MainState {
     loaded: HashMap<String, Loaded>,
-    retired: Vec<HotModule>,
+    code: Vec<HotModule>,
     main_module: String,
 }
 
@@ -188,7 +190,7 @@ fn script_thread(args: Vec<String>, heap_limit: usize) -> i32 {
     MAIN.with(|main| {
         *main.borrow_mut() = Some(MainState {
             loaded: HashMap::new(),
-            retired: Vec::new(),
+            code: Vec::new(),
             main_module: String::new(),
         })
     });
@@ -329,12 +331,11 @@ fn apply(ctx: &mut Context, ready: Ready, first: bool) -> Outcome {
                     .store(*address as u64, Ordering::SeqCst);
             }
             if let Some(old) = state.loaded.get(&module.name) {
-                for (name, signature, _) in &old.hot.functions {
+                for (name, signature) in &old.functions {
                     let kept = module
-                        .hot
-                        .functions
+                        .all_functions
                         .iter()
-                        .any(|(new_name, new_signature, _)| new_name == name && new_signature == signature);
+                        .any(|(new_name, new_signature)| new_name == name && new_signature == signature);
                     if !kept {
                         registry
                             .slot(&module.name, name, signature)
@@ -357,13 +358,12 @@ fn apply(ctx: &mut Context, ready: Ready, first: bool) -> Outcome {
             for (variable, ty, is_let, hash, initializer) in &module.hot.variables {
                 let cell = registry.cell(name, variable, ty);
                 let previous = old.and_then(|old| {
-                    old.hot
-                        .variables
+                    old.variables
                         .iter()
                         .find(|(old_name, old_ty, ..)| old_name == variable && old_ty == ty)
                 });
                 let retyped = previous.is_none()
-                    && old.is_some_and(|old| old.hot.variables.iter().any(|(old_name, ..)| old_name == variable));
+                    && old.is_some_and(|old| old.variables.iter().any(|(old_name, ..)| old_name == variable));
                 let initialized = cell[1].load(Ordering::SeqCst) == 1;
                 let edited_let = *is_let && previous.is_some_and(|(_, _, _, old_hash, _)| old_hash != hash);
                 if initialized && !edited_let {
@@ -382,7 +382,7 @@ fn apply(ctx: &mut Context, ready: Ready, first: bool) -> Outcome {
                 }
             }
             if let Some(old) = old {
-                for (variable, ty, ..) in &old.hot.variables {
+                for (variable, ty, ..) in &old.variables {
                     let kept = module
                         .hot
                         .variables
@@ -401,10 +401,9 @@ fn apply(ctx: &mut Context, ready: Ready, first: bool) -> Outcome {
                     continue;
                 };
                 if module
-                    .hot
-                    .functions
+                    .all_functions
                     .iter()
-                    .any(|(function, signature, _)| function == "on_reload" && signature == "fn()")
+                    .any(|(function, signature)| function == "on_reload" && signature == "fn()")
                 {
                     let address = registry.slot(name, "on_reload", "fn()").load(Ordering::SeqCst) as usize;
                     if !call(ctx, address) {
@@ -416,6 +415,7 @@ fn apply(ctx: &mut Context, ready: Ready, first: bool) -> Outcome {
         }
         // 4. Keep the new versions; report the reload.
         let elapsed = ready.started.elapsed();
+        let mut fresh = Vec::new();
         for module in ready.modules {
             let version = state.loaded.get(&module.name).map_or(1, |old| old.version + 1);
             if !first {
@@ -441,17 +441,18 @@ fn apply(ctx: &mut Context, ready: Ready, first: bool) -> Outcome {
                     elapsed.as_secs_f64() * 1000.0
                 );
             }
-            if let Some(old) = state.loaded.insert(
+            state.loaded.insert(
                 module.name.clone(),
                 Loaded {
                     version,
-                    hot: module.hot,
+                    functions: module.all_functions.clone(),
+                    variables: module.hot.variables.clone(),
                 },
-            ) {
-                state.retired.push(old.hot);
-            }
+            );
+            fresh.push(module.hot);
         }
-        free_unreachable_versions(ctx, state);
+        free_unreachable_code(ctx, state, registry);
+        state.code.extend(fresh);
     });
     Outcome {
         main_changed: ready.main_changed,
@@ -459,32 +460,37 @@ fn apply(ctx: &mut Context, ready: Ready, first: bool) -> Outcome {
     }
 }
 
-/// Frees old module versions that no frame can return into: a conservative scan of the
-/// script stack for addresses inside their code.
-fn free_unreachable_versions(ctx: &Context, state: &mut MainState) {
-    if state.retired.is_empty() {
+/// Frees compiled code that nothing can reach any more: no slot points into it (a reload
+/// compiles only changed functions, so older versions keep the unchanged ones) and no return
+/// address on the script stack does (a conservative scan).
+fn free_unreachable_code(ctx: &Context, state: &mut MainState, registry: &Registry) {
+    if state.code.is_empty() {
         return;
     }
-    let marker = 0usize;
-    let mut address = std::hint::black_box(&marker) as *const usize as usize & !7;
-    let mut in_use = vec![false; state.retired.len()];
-    while address < ctx.heap.stack_base {
-        // SAFETY: from this frame to the base is the live part of the script thread's stack.
-        let word = unsafe { *(address as *const usize) };
-        for (index, module) in state.retired.iter().enumerate() {
+    let mut in_use = vec![false; state.code.len()];
+    let mut mark = |word: usize| {
+        for (index, module) in state.code.iter().enumerate() {
             if word >= module.code_range.0 && word < module.code_range.1 {
                 in_use[index] = true;
             }
         }
+    };
+    for value in registry.slot_values() {
+        mark(value as usize);
+    }
+    let marker = 0usize;
+    let mut address = std::hint::black_box(&marker) as *const usize as usize & !7;
+    while address < ctx.heap.stack_base {
+        // SAFETY: from this frame to the base is the live part of the script thread's stack.
+        mark(unsafe { *(address as *const usize) });
         address += 8;
     }
-    let retired = std::mem::take(&mut state.retired);
-    for (module, used) in retired.into_iter().zip(in_use) {
+    let code = std::mem::take(&mut state.code);
+    for (module, used) in code.into_iter().zip(in_use) {
         if used {
-            state.retired.push(module);
+            state.code.push(module);
         } else {
-            // SAFETY: no return address on the stack points into it, and its slots were
-            // repointed at newer code.
+            // SAFETY: no slot and no return address points into it.
             unsafe { module.free() };
         }
     }
