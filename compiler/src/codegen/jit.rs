@@ -53,6 +53,20 @@ pub fn flags_with(pic: bool, opt_level: super::object::OptLevel) -> Result<setti
     Ok(settings::Flags::new(builder))
 }
 
+/// A JIT module for this machine that resolves the runtime's symbols from `symbols`.
+fn new_jit_module(symbols: &[(&str, *const u8)]) -> Result<JITModule, CodegenError> {
+    let isa_builder =
+        cranelift_native::builder().map_err(|error| CodegenError(format!("this machine is not supported: {error}")))?;
+    let isa = isa_builder
+        .finish(flags(false)?)
+        .map_err(|error| CodegenError(format!("cannot configure code generation: {error}")))?;
+    let mut builder = JITBuilder::with_isa(isa, cranelift_module::default_libcall_names());
+    for (name, address) in symbols {
+        builder.symbol(*name, *address);
+    }
+    Ok(JITModule::new(builder))
+}
+
 impl JitProgram {
     /// Compiles `checked` for this machine. `symbols` maps runtime symbol names to addresses.
     pub fn compile(
@@ -60,16 +74,7 @@ impl JitProgram {
         symbols: &[(&str, *const u8)],
         options: CodegenOptions,
     ) -> Result<JitProgram, CodegenError> {
-        let isa_builder = cranelift_native::builder()
-            .map_err(|error| CodegenError(format!("this machine is not supported: {error}")))?;
-        let isa = isa_builder
-            .finish(flags(false)?)
-            .map_err(|error| CodegenError(format!("cannot configure code generation: {error}")))?;
-        let mut builder = JITBuilder::with_isa(isa, cranelift_module::default_libcall_names());
-        for (name, address) in symbols {
-            builder.symbol(*name, *address);
-        }
-        let mut module = JITModule::new(builder);
+        let mut module = new_jit_module(symbols)?;
         let mut translated = translate_program(checked, &mut module, options)?;
         module.finalize_definitions()?;
         let entry = module.get_finalized_function(translated.entry);
@@ -145,16 +150,7 @@ impl HotModule {
         target: super::HotTarget<'_>,
         symbols: &[(&str, *const u8)],
     ) -> Result<HotModule, CodegenError> {
-        let isa_builder = cranelift_native::builder()
-            .map_err(|error| CodegenError(format!("this machine is not supported: {error}")))?;
-        let isa = isa_builder
-            .finish(flags(false)?)
-            .map_err(|error| CodegenError(format!("cannot configure code generation: {error}")))?;
-        let mut builder = JITBuilder::with_isa(isa, cranelift_module::default_libcall_names());
-        for (name, address) in symbols {
-            builder.symbol(*name, *address);
-        }
-        let mut module = JITModule::new(builder);
+        let mut module = new_jit_module(symbols)?;
         let translated = super::translate_hot_module(checked, &mut module, CodegenOptions::default(), target)?;
         module.finalize_definitions()?;
         let address = |id| module.get_finalized_function(id) as usize;

@@ -496,6 +496,25 @@ impl Translator<'_, '_, '_> {
         self.builder.ins().iconst(types::I64, value)
     }
 
+    /// Copies every literal into runtime memory and fills the literal table (run once, before
+    /// any code that uses the literals).
+    fn intern_literals(&mut self, blob: DataId, literals: &[String]) {
+        let ctx = self.ctx;
+        let blob_address = self.data_address(blob);
+        let table_id = self.state.literal_table;
+        let table = self.data_address(table_id);
+        let mut offset = 0i64;
+        for (index, literal) in literals.iter().enumerate() {
+            let address = self.builder.ins().iadd_imm_s(blob_address, offset);
+            let len = self.iconst(literal.len() as i64);
+            let string = self
+                .call_runtime("lang_rt_str_literal", &[ctx, address, len])
+                .unwrap_or(len);
+            self.builder.ins().store(trusted(), string, table, (index * 8) as i32);
+            offset += literal.len() as i64;
+        }
+    }
+
     /// The site text of `span` in the current function: `name\tfile:line:col`.
     fn site(&mut self, span: Span) -> Value {
         let location = self.state.location(self.file, span.start);
@@ -2339,14 +2358,7 @@ fn translate_hot_setup(state: &mut ProgramState<'_>, target: HotTarget<'_>) -> R
     let name = state.unique_name(format!("{module_name}.<setup>"));
     let setup = state.module.declare_function(&name, Linkage::Export, &signature)?;
     let literals = state.literals.clone();
-    let literal_blob = literals.concat();
-    let blob_name = state.unique_name("lang.literal_bytes".into());
-    let blob = state.module.declare_data(&blob_name, Linkage::Local, false, false)?;
-    let mut description = DataDescription::new();
-    let mut bytes = literal_blob.into_bytes();
-    bytes.push(0);
-    description.define(bytes.into_boxed_slice());
-    state.module.define_data(blob, &description)?;
+    let blob = define_literal_bytes(state)?;
     let structs: Vec<(u64, String)> = (0..checked.items.structs.len())
         .map(|index| {
             let id = StructId(index as u32);
@@ -2367,22 +2379,7 @@ fn translate_hot_setup(state: &mut ProgramState<'_>, target: HotTarget<'_>) -> R
     let file = checked.program.module(target.module).file;
     translate_function(state, setup, "<setup>".into(), file, |translator| {
         let ctx = translator.ctx;
-        let blob_address = translator.data_address(blob);
-        let table_id = translator.state.literal_table;
-        let table = translator.data_address(table_id);
-        let mut offset = 0i64;
-        for (index, literal) in literals.iter().enumerate() {
-            let address = translator.builder.ins().iadd_imm_s(blob_address, offset);
-            let len = translator.iconst(literal.len() as i64);
-            let string = translator
-                .call_runtime("lang_rt_str_literal", &[ctx, address, len])
-                .unwrap_or(len);
-            translator
-                .builder
-                .ins()
-                .store(trusted(), string, table, (index * 8) as i32);
-            offset += literal.len() as i64;
-        }
+        translator.intern_literals(blob, &literals);
         for (cell, text) in &structs {
             let cell = translator.iconst(*cell as i64);
             let existing = translator.builder.ins().load(types::I64, trusted(), cell, 0);
@@ -2510,14 +2507,7 @@ fn translate_entry(state: &mut ProgramState<'_>, initializers: &[FuncId]) -> Res
     // Literals must be interned before any code runs; the table is filled after every other
     // function was translated, so all literals are known.
     let literals = state.literals.clone();
-    let literal_blob = literals.concat();
-    let blob_name = state.unique_name("lang.literal_bytes".into());
-    let blob = state.module.declare_data(&blob_name, Linkage::Local, false, false)?;
-    let mut description = DataDescription::new();
-    let mut bytes = literal_blob.into_bytes();
-    bytes.push(0);
-    description.define(bytes.into_boxed_slice());
-    state.module.define_data(blob, &description)?;
+    let blob = define_literal_bytes(state)?;
     let struct_descriptions: Vec<String> = checked
         .items
         .structs
@@ -2558,22 +2548,7 @@ fn translate_entry(state: &mut ProgramState<'_>, initializers: &[FuncId]) -> Res
             let words = translator.iconst((counts[module] * 2) as i64);
             translator.call_runtime("lang_rt_register_globals", &[ctx, address, words]);
         }
-        let blob_address = translator.data_address(blob);
-        let table_id = translator.state.literal_table;
-        let table = translator.data_address(table_id);
-        let mut offset = 0i64;
-        for (index, literal) in literals.iter().enumerate() {
-            let address = translator.builder.ins().iadd_imm_s(blob_address, offset);
-            let len = translator.iconst(literal.len() as i64);
-            let string = translator
-                .call_runtime("lang_rt_str_literal", &[ctx, address, len])
-                .unwrap_or(len);
-            translator
-                .builder
-                .ins()
-                .store(trusted(), string, table, (index * 8) as i32);
-            offset += literal.len() as i64;
-        }
+        translator.intern_literals(blob, &literals);
         let descs_id = translator.state.struct_descs;
         let descs = translator.data_address(descs_id);
         for (index, description) in struct_descriptions.iter().enumerate() {
@@ -2606,6 +2581,18 @@ fn translate_entry(state: &mut ProgramState<'_>, initializers: &[FuncId]) -> Res
         translator.builder.ins().return_(&[zero]);
     })?;
     Ok(entry)
+}
+
+/// All string literals' bytes, one after the other, as read-only data.
+fn define_literal_bytes(state: &mut ProgramState<'_>) -> Result<DataId, CodegenError> {
+    let name = state.unique_name("lang.literal_bytes".into());
+    let blob = state.module.declare_data(&name, Linkage::Local, false, false)?;
+    let mut description = DataDescription::new();
+    let mut bytes = state.literals.concat().into_bytes();
+    bytes.push(0);
+    description.define(bytes.into_boxed_slice());
+    state.module.define_data(blob, &description)?;
+    Ok(blob)
 }
 
 /// Defines the literal table and the struct descriptor table, now that their sizes are known.
