@@ -1693,14 +1693,15 @@ impl<'p> Checker<'p> {
 
     fn wrong_count(&mut self, context: &mut Context, name: &str, expected: usize, args: &[Argument<'_>], span: Span) {
         let plural = if expected == 1 { "" } else { "s" };
+        let given = match args.len() {
+            1 => "1 was".to_string(),
+            count => format!("{count} were"),
+        };
         self.error(
             Code::WrongArgumentCount,
             context.file,
             span,
-            format!(
-                "`{name}` takes {expected} argument{plural} but {} were given",
-                args.len()
-            ),
+            format!("`{name}` takes {expected} argument{plural} but {given} given"),
         )
         .with_label(format!("expected {expected} argument{plural}"));
         self.check_arguments_only(context, args);
