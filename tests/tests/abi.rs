@@ -72,6 +72,8 @@ fn object_layouts_and_codes_agree() {
         compiler::BOX_VALUE_OFFSET
     );
     assert_eq!(compiler::STRUCT_FIELDS_OFFSET, object::STRUCT_FIELDS_OFFSET);
+    assert_eq!(compiler::HANDLE_PAYLOAD_OFFSET, object::HANDLE_PAYLOAD_OFFSET);
+    assert_eq!(compiler::HOT_FIELDS_OFFSET, object::HOT_FIELDS_OFFSET);
     assert_eq!(compiler::ELEMENT_WORD, object::ELEMENT_WORD as i64);
     assert_eq!(compiler::ELEMENT_BYTE, object::ELEMENT_BYTE as i64);
     assert_eq!(compiler::ELEMENT_REFERENCE, object::ELEMENT_REFERENCE as i64);
@@ -87,6 +89,7 @@ fn object_layouts_and_codes_agree() {
         (compiler::RAISE_STACK_OVERFLOW, context::RAISE_STACK_OVERFLOW),
         (compiler::RAISE_UNINITIALIZED, context::RAISE_UNINITIALIZED),
         (compiler::RAISE_VARIABLE_GONE, context::RAISE_VARIABLE_GONE),
+        (compiler::RAISE_FIELD_GONE, context::RAISE_FIELD_GONE),
     ];
     for (compiler_code, runtime_code) in raises {
         assert_eq!(compiler_code, runtime_code as i64);

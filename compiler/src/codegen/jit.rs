@@ -129,6 +129,10 @@ pub struct HotModule {
     pub variables: Vec<(String, String, bool, u64, usize)>,
     /// Slots to point at these wrappers of built-ins.
     pub slot_patches: Vec<(u64, usize)>,
+    /// The module's structs: name, layout hash, fields (name, type text).
+    pub structs: Vec<(String, u64, Vec<(String, String)>)>,
+    /// Field defaults as `fn(ctx) -> (word, status)`: struct, field, address.
+    pub defaults: Vec<(String, String, usize)>,
     /// The lowest and highest code addresses, to tell whether a frame returns into it.
     pub code_range: (usize, usize),
     /// Each function's address, size and symbol name, for perf maps.
@@ -164,6 +168,11 @@ impl HotModule {
             .iter()
             .map(|(name, ty, is_let, hash, id)| (name.clone(), ty.clone(), *is_let, *hash, address(*id)))
             .collect();
+        let defaults = translated
+            .hot_defaults
+            .iter()
+            .map(|(strukt, field, id)| (strukt.clone(), field.clone(), address(*id)))
+            .collect();
         let slot_patches = translated
             .slot_patches
             .iter()
@@ -185,6 +194,8 @@ impl HotModule {
             functions,
             variables,
             slot_patches,
+            structs: translated.hot_structs.clone(),
+            defaults,
             code_range: (low, high),
             symbols,
             module: Some(module),

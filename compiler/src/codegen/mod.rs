@@ -66,6 +66,10 @@ pub trait HotLinker {
     fn variable_cell(&self, module: &str, name: &str, ty: &str) -> u64;
     /// One word holding the struct's runtime type descriptor (0 until the first setup).
     fn struct_desc_cell(&self, module: &str, name: &str, layout: &str) -> u64;
+    /// One word holding a struct field's byte offset in the struct's payload, keyed by the
+    /// field's name and type; `initial` is its offset in the layout being compiled, used if
+    /// the cell is new. A reload sets it to -1 when the field is removed or retyped.
+    fn field_cell(&self, module: &str, strukt: &str, field: &str, ty: &str, initial: i64) -> u64;
 }
 
 /// Hot-reload translation of one module of a program (DESIGN.md: one JIT module per source
@@ -114,6 +118,10 @@ pub struct TranslatedProgram {
     /// Hot mode: one initializer per module variable: name, type text, whether `let`, and
     /// a hash of the declaration's tokens.
     pub hot_variables: Vec<(String, String, bool, u64, FuncId)>,
+    /// Hot mode: the module's structs: name, layout hash, fields (name and type text).
+    pub hot_structs: Vec<(String, u64, Vec<(String, String)>)>,
+    /// Hot mode: a `fn(ctx) -> (word, status)` per field default: struct, field, function.
+    pub hot_defaults: Vec<(String, String, FuncId)>,
     /// Hot mode: slots to point at these wrappers of built-ins.
     pub slot_patches: Vec<(u64, FuncId)>,
     /// The machine code of each function as text, when `CodegenOptions::disassemble` is set.

@@ -44,6 +44,7 @@ pub const RUNTIME_FUNCTIONS: &[RuntimeFunction] = &[
     function("lang_rt_struct_desc", &[Word, Word], Some(Word), false),
     function("lang_rt_alloc_struct", &[Word, Word], Some(Word), true),
     function("lang_rt_box", &[Word, Word], Some(Word), true),
+    function("lang_rt_alloc_hot_struct", &[Word, Word, Word], Some(Word), true),
     function("lang_rt_register_globals", &[Word, Word, Word], None, false),
     function("lang_rt_raise", &[Word, Word32, Word, Word], None, false),
     function("lang_rt_trace", &[Word, Word], None, false),
@@ -125,6 +126,8 @@ pub const ARRAY_CAPACITY_OFFSET: i32 = 24;
 pub const ARRAY_DATA_OFFSET: i32 = 32;
 pub const BOX_VALUE_OFFSET: i32 = 16;
 pub const STRUCT_FIELDS_OFFSET: i32 = 16;
+pub const HANDLE_PAYLOAD_OFFSET: i32 = 16;
+pub const HOT_FIELDS_OFFSET: i32 = 24;
 
 pub const ELEMENT_WORD: i64 = 0;
 pub const ELEMENT_BYTE: i64 = 1;
@@ -141,3 +144,4 @@ pub const RAISE_PANIC: i64 = 6;
 pub const RAISE_STACK_OVERFLOW: i64 = 7;
 pub const RAISE_UNINITIALIZED: i64 = 8;
 pub const RAISE_VARIABLE_GONE: i64 = 9;
+pub const RAISE_FIELD_GONE: i64 = 10;

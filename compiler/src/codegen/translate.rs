@@ -166,6 +166,43 @@ pub(super) fn translate_program(
             hot_variables.push((info.name.clone(), ty, !info.mutable, hash, id));
         }
     }
+    // Hot mode: each struct of the module, and a function per field default returning the
+    // value as a word, for migrating live instances to a new layout.
+    let mut hot_structs = Vec::new();
+    let mut hot_defaults = Vec::new();
+    if let Some(target) = hot {
+        for (index, info) in checked.items.structs.iter().enumerate() {
+            if info.module != target.module {
+                continue;
+            }
+            let id = StructId(index as u32);
+            let layout = struct_layout(checked, id);
+            let fields: Vec<(String, String)> = info
+                .fields
+                .iter()
+                .map(|field| (field.name.clone(), checked.items.display(&field.ty)))
+                .collect();
+            hot_structs.push((info.name.clone(), layout_hash(&layout), fields));
+            for (position, field) in info.fields.iter().enumerate() {
+                let Some(default) = struct_field_default(checked, id, position) else {
+                    continue;
+                };
+                let signature = state.script_signature(&[], Some(&Type::Int));
+                let name = state.unique_name(format!("{}.<default {}.{}>", info.name, info.name, field.name));
+                let function = state.module.declare_function(&name, Linkage::Export, &signature)?;
+                let display = format!("<default of {}.{}>", info.name, field.name);
+                let ty = field.ty.clone();
+                translate_function(&mut state, function, display, info.file, |translator| {
+                    let value = translator.expr_to(default, &ty);
+                    if !translator.is_terminated() {
+                        let word = translator.word_of(value, &ty);
+                        translator.return_status(0, Some(word));
+                    }
+                })?;
+                hot_defaults.push((info.name.clone(), field.name.clone(), function));
+            }
+        }
+    }
     for (index, module_data) in checked.program.modules.iter().enumerate() {
         if hot.is_some() {
             break;
@@ -203,6 +240,8 @@ pub(super) fn translate_program(
         entry,
         hot_functions,
         hot_variables,
+        hot_structs,
+        hot_defaults,
         slot_patches: std::mem::take(&mut state.slot_patches),
         functions: std::mem::take(&mut state.translated),
         disassembly: std::mem::take(&mut state.disassembly),
@@ -1217,17 +1256,20 @@ impl Translator<'_, '_, '_> {
                 }
                 let object_type = self.ty(object);
                 let object_value = self.expr_value(object);
-                let offset = self.field_offset(&object_type, &field.text);
                 let current = match op {
                     Some(_) => {
-                        let word = self.builder.ins().load(types::I64, trusted(), object_value, offset);
+                        let (base, offset) = self.field_address(&object_type, object_value, &field.text, target.span);
+                        let word = self.builder.ins().load(types::I64, trusted(), base, offset);
                         Some(self.value_of_word(word, &target_type))
                     }
                     None => None,
                 };
                 let new_value = self.assigned_value(current, &target_type, op, value, target.span);
                 let word = self.word_of(new_value, &target_type);
-                self.builder.ins().store(trusted(), word, object_value, offset);
+                // The address is taken after the value is computed: a reload during that
+                // computation may have migrated the object.
+                let (base, offset) = self.field_address(&object_type, object_value, &field.text, target.span);
+                self.builder.ins().store(trusted(), word, base, offset);
             }
             ExprKind::Index { object, index } => {
                 let object_type = self.ty(object);
@@ -1558,7 +1600,7 @@ impl Translator<'_, '_, '_> {
                 let cell = target.linker.struct_desc_cell(
                     &self.state.checked.program.module(info.module).name,
                     &info.name,
-                    &struct_layout(self.state.checked, id),
+                    "",
                 );
                 let cell = self.iconst(cell as i64);
                 self.builder.ins().load(types::I64, trusted(), cell, 0)
@@ -1570,6 +1612,39 @@ impl Translator<'_, '_, '_> {
             }
         };
         let ctx = self.ctx;
+        if self.state.hot.is_some() {
+            let hash = self.iconst(layout_hash(&struct_layout(self.state.checked, id)) as i64);
+            let object = self
+                .call_runtime_at("lang_rt_alloc_hot_struct", &[ctx, desc, hash], expr.span)
+                .unwrap_or(desc);
+            let payload = self
+                .builder
+                .ins()
+                .load(types::I64, trusted(), object, HANDLE_PAYLOAD_OFFSET);
+            for (position, value) in values.into_iter().enumerate() {
+                let (Some(value), Some(cell)) = (value, self.hot_field_cell(id, &info.fields[position].name)) else {
+                    continue;
+                };
+                // Old code building a struct whose layout changed skips fields that are gone.
+                let cell = self.iconst(cell);
+                let offset = self.builder.ins().load(types::I64, trusted(), cell, 0);
+                let present = self
+                    .builder
+                    .ins()
+                    .icmp_imm_s(IntCC::SignedGreaterThanOrEqual, offset, 0);
+                let store = self.builder.create_block();
+                let next = self.builder.create_block();
+                self.builder.ins().brif(present, store, &[], next, &[]);
+                self.builder.switch_to_block(store);
+                self.builder.seal_block(store);
+                let address = self.builder.ins().iadd(payload, offset);
+                self.builder.ins().store(trusted(), value, address, 0);
+                self.builder.ins().jump(next, &[]);
+                self.builder.switch_to_block(next);
+                self.builder.seal_block(next);
+            }
+            return object;
+        }
         let object = self
             .call_runtime_at("lang_rt_alloc_struct", &[ctx, desc], expr.span)
             .unwrap_or(desc);
@@ -1879,10 +1954,10 @@ impl Translator<'_, '_, '_> {
         }
         let object_type = self.ty(object);
         let object_value = self.expr_value(object);
-        let offset = self.field_offset(&object_type, &field.text);
         let Type::Struct(id) = object_type else {
             return object_value;
         };
+        let (base, offset) = self.field_address(&object_type, object_value, &field.text, span);
         let ty = self
             .state
             .checked
@@ -1892,8 +1967,42 @@ impl Translator<'_, '_, '_> {
             .iter()
             .find(|known| known.name == field.text)
             .map_or(Type::Error, |known| known.ty.clone());
-        let word = self.builder.ins().load(types::I64, trusted(), object_value, offset);
+        let word = self.builder.ins().load(types::I64, trusted(), base, offset);
         self.value_of_word(word, &ty)
+    }
+
+    /// The cell holding a hot-reload struct field's offset in its payload (-1 once a reload
+    /// removed the field or changed its type).
+    fn hot_field_cell(&mut self, id: StructId, field: &str) -> Option<i64> {
+        let target = self.state.hot?;
+        let checked = self.state.checked;
+        let info = checked.items.struct_info(id);
+        let position = info.fields.iter().position(|known| known.name == field)?;
+        let module = &checked.program.module(info.module).name;
+        let ty = checked.items.display(&info.fields[position].ty);
+        let initial = HOT_FIELDS_OFFSET as i64 + position as i64 * 8;
+        Some(target.linker.field_cell(module, &info.name, field, &ty, initial) as i64)
+    }
+
+    /// Where a field lives: the object and a fixed offset, or under hot reload the payload
+    /// plus the offset its cell holds now (a removed field is a runtime error at `span`).
+    fn field_address(&mut self, object_type: &Type, object: Value, field: &str, span: Span) -> (Value, i32) {
+        if let Type::Struct(id) = object_type
+            && let Some(cell) = self.hot_field_cell(*id, field)
+        {
+            let cell = self.iconst(cell);
+            let offset = self.builder.ins().load(types::I64, trusted(), cell, 0);
+            let gone = self.builder.ins().icmp_imm_s(IntCC::SignedLessThan, offset, 0);
+            let name = self.text_address(field);
+            let zero = self.iconst(0);
+            self.error_if(gone, span, Some((RAISE_FIELD_GONE, name, zero)));
+            let payload = self
+                .builder
+                .ins()
+                .load(types::I64, trusted(), object, HANDLE_PAYLOAD_OFFSET);
+            return (self.builder.ins().iadd(payload, offset), 0);
+        }
+        (object, self.field_offset(object_type, field))
     }
 
     fn index(&mut self, object: &Expr, index: &Expr, span: Span) -> Value {
@@ -2337,7 +2446,14 @@ fn strip_parens(mut expr: &Expr) -> &Expr {
 
 /// A struct's fields as text (`x:float,y:float`): its layout, part of the key of its
 /// descriptor under hot reload.
-fn struct_layout(checked: &CheckedProgram, id: StructId) -> String {
+/// A stable hash of a layout text (FNV-1a), shared by code and descriptors.
+pub(super) fn layout_hash(layout: &str) -> u64 {
+    layout.bytes().fold(0xcbf2_9ce4_8422_2325u64, |hash, byte| {
+        (hash ^ byte as u64).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
+pub(super) fn struct_layout(checked: &CheckedProgram, id: StructId) -> String {
     let info = checked.items.struct_info(id);
     info.fields
         .iter()
@@ -2363,15 +2479,13 @@ fn translate_hot_setup(state: &mut ProgramState<'_>, target: HotTarget<'_>) -> R
         .map(|index| {
             let id = StructId(index as u32);
             let info = checked.items.struct_info(id);
-            let cell = target.linker.struct_desc_cell(
-                &checked.program.module(info.module).name,
-                &info.name,
-                &struct_layout(checked, id),
-            );
-            let mut text = info.name.clone();
+            let cell = target
+                .linker
+                .struct_desc_cell(&checked.program.module(info.module).name, &info.name, "");
+            let mut text = format!("hot:{}:{}", layout_hash(&struct_layout(checked, id)), info.name);
             for field in &info.fields {
                 let kind = if is_reference(&field.ty) { "r" } else { "w" };
-                text.push_str(&format!(";{}:{kind}", field.name));
+                text.push_str(&format!(";{}:{kind}|{}", field.name, checked.items.display(&field.ty)));
             }
             (cell, text)
         })

@@ -92,18 +92,31 @@ pub extern "C" fn lang_rt_struct_desc(_ctx: Ctx<'_>, description: *const u8) -> 
     // SAFETY: the compiler emits NUL-terminated descriptions.
     let description = unsafe { CStr::from_ptr(description as *const std::ffi::c_char) };
     let description = description.to_string_lossy();
+    // Hot-reload structs: `hot:LAYOUT_HASH:Name;...`, with fields in a payload.
+    let (hot, description) = match description.strip_prefix("hot:") {
+        Some(rest) => match rest.split_once(':') {
+            Some((hash, rest)) => (Some(hash.parse::<u64>().unwrap_or(0)), rest.to_string()),
+            None => (Some(0), rest.to_string()),
+        },
+        None => (None, description.into_owned()),
+    };
     let mut parts = description.split(';');
     let name = parts.next().unwrap_or_default().to_string();
     let fields = parts
         .filter(|part| !part.is_empty())
         .map(|part| {
-            let (field, kind) = part.rsplit_once(':').unwrap_or((part, "w"));
+            // `field:KIND` or, for hot reload, `field:KIND|TYPE`.
+            let (field, rest) = part.split_once(':').unwrap_or((part, "w"));
+            let (kind, ty) = rest.split_once('|').unwrap_or((rest, ""));
             FieldDesc {
                 name: field.to_string(),
                 is_reference: kind == "r",
+                ty: ty.to_string(),
             }
         })
         .collect();
+    let fields: Vec<FieldDesc> = fields;
+    let defaults = fields.iter().map(|_| std::sync::atomic::AtomicUsize::new(0)).collect();
     Box::leak(Box::new(TypeDesc {
         kind: Kind::Struct,
         element_size: 8,
@@ -111,7 +124,59 @@ pub extern "C" fn lang_rt_struct_desc(_ctx: Ctx<'_>, description: *const u8) -> 
         string_keys: false,
         name,
         fields,
+        fields_offset: if hot.is_some() {
+            HOT_FIELDS_OFFSET as usize
+        } else {
+            STRUCT_FIELDS_OFFSET as usize
+        },
+        layout_hash: hot.unwrap_or(0),
+        defaults,
     }))
+}
+
+#[repr(C)]
+pub struct WordAndStatus {
+    pub word: u64,
+    pub status: u64,
+}
+
+/// A field default of a hot-reload struct: `fn(ctx) -> (word, status)`.
+pub type DefaultFunction = extern "C" fn(*mut Context) -> WordAndStatus;
+
+/// Hot reload: a struct (handle and payload) of the current layout `desc`. Code compiled for
+/// another layout (`layout_hash`; an old version still running) does not know every field,
+/// so each field with a default gets it first; the code then stores the fields it has.
+#[unsafe(no_mangle)]
+pub extern "C" fn lang_rt_alloc_hot_struct(ctx: Ctx<'_>, desc: *const TypeDesc, layout_hash: u64) -> *mut u8 {
+    // SAFETY: descriptors live forever.
+    let desc_ref = unsafe { &*desc };
+    let fields = desc_ref.fields.len();
+    let payload = ctx.heap.allocate(HOT_FIELDS_OFFSET as usize + fields * 8, desc);
+    let handle = ctx.heap.allocate(24, &HANDLE_DESC);
+    // SAFETY: both objects are fresh and large enough.
+    unsafe {
+        *(handle.add(HANDLE_PAYLOAD_OFFSET as usize) as *mut usize) = payload as usize;
+        *(payload.add(PAYLOAD_OWNER_OFFSET as usize) as *mut usize) = handle as usize;
+    }
+    ctx.check_heap();
+    if desc_ref.layout_hash != layout_hash {
+        for (index, default) in desc_ref.defaults.iter().enumerate() {
+            let function = default.load(std::sync::atomic::Ordering::SeqCst);
+            if function == 0 {
+                continue;
+            }
+            // SAFETY: defaults are compiled functions with this ABI.
+            let function: DefaultFunction = unsafe { std::mem::transmute(function) };
+            let result = function(ctx);
+            if result.status != 0 {
+                ctx.error_flag = 1;
+                return handle;
+            }
+            // SAFETY: the payload has `fields` words after its header.
+            unsafe { *(payload.add(HOT_FIELDS_OFFSET as usize + index * 8) as *mut u64) = result.word };
+        }
+    }
+    handle
 }
 
 #[unsafe(no_mangle)]
@@ -154,6 +219,11 @@ pub extern "C" fn lang_rt_raise(ctx: Ctx<'_>, kind: u32, a: i64, b: i64) {
             // SAFETY: the compiler passes the variable's NUL-terminated name.
             let name = unsafe { CStr::from_ptr(a as *const std::ffi::c_char) }.to_string_lossy();
             format!("module variable `{name}` was read before its initializer ran")
+        }
+        RAISE_FIELD_GONE => {
+            // SAFETY: the compiler passes the field's NUL-terminated name.
+            let name = unsafe { CStr::from_ptr(a as *const std::ffi::c_char) }.to_string_lossy();
+            format!("field `{name}` was removed or changed its type in a reload")
         }
         RAISE_VARIABLE_GONE => {
             // SAFETY: the compiler passes the variable's NUL-terminated name.

@@ -52,6 +52,7 @@ pub const RAISE_PANIC: u32 = 6;
 pub const RAISE_STACK_OVERFLOW: u32 = 7;
 pub const RAISE_UNINITIALIZED: u32 = 8;
 pub const RAISE_VARIABLE_GONE: u32 = 9;
+pub const RAISE_FIELD_GONE: u32 = 10;
 
 /// Frames shown at each end of a long stack trace.
 const TRACE_ENDS: usize = 20;

@@ -304,12 +304,16 @@ impl Heap {
             let desc = unsafe { desc_of(object as *const u8) };
             match desc.kind {
                 Kind::Str | Kind::Box => {}
+                Kind::Handle => {
+                    // SAFETY: a handle holds its payload pointer after the header.
+                    let payload = unsafe { *((object + HANDLE_PAYLOAD_OFFSET as usize) as *const usize) };
+                    self.mark_object(payload);
+                }
                 Kind::Struct => {
                     for (index, field) in desc.fields.iter().enumerate() {
                         if field.is_reference {
-                            // SAFETY: struct objects have one word per field after the header.
-                            let value =
-                                unsafe { *((object + STRUCT_FIELDS_OFFSET as usize + index * 8) as *const usize) };
+                            // SAFETY: struct objects have one word per field from `fields_offset`.
+                            let value = unsafe { *((object + desc.fields_offset + index * 8) as *const usize) };
                             self.mark_object(value);
                         }
                     }

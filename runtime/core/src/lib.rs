@@ -29,6 +29,7 @@ pub fn symbols() -> Vec<(&'static str, *const u8)> {
     vec![
         ("lang_rt_str_literal", abi::lang_rt_str_literal as *const u8),
         ("lang_rt_struct_desc", abi::lang_rt_struct_desc as *const u8),
+        ("lang_rt_alloc_hot_struct", abi::lang_rt_alloc_hot_struct as *const u8),
         ("lang_rt_alloc_struct", abi::lang_rt_alloc_struct as *const u8),
         ("lang_rt_box", abi::lang_rt_box as *const u8),
         ("lang_rt_register_globals", abi::lang_rt_register_globals as *const u8),

@@ -73,7 +73,16 @@ pub enum Kind {
     Map = 3,
     Struct = 4,
     Box = 5,
+    /// Hot reload: a struct's identity, pointing to its payload (a `Struct` object whose
+    /// fields start at `HOT_FIELDS_OFFSET`), so migration can replace the payload.
+    Handle = 6,
 }
+
+/// Hot reload: a handle's payload pointer.
+pub const HANDLE_PAYLOAD_OFFSET: i32 = 16;
+/// Hot reload: a payload's back-pointer to its handle, then its fields.
+pub const PAYLOAD_OWNER_OFFSET: i32 = 16;
+pub const HOT_FIELDS_OFFSET: i32 = 24;
 
 /// What the collector and the built-ins need to know about an object's type.
 #[derive(Debug)]
@@ -88,12 +97,22 @@ pub struct TypeDesc {
     /// Structs: the name and the fields in layout order.
     pub name: String,
     pub fields: Vec<FieldDesc>,
+    /// Where the fields start: `STRUCT_FIELDS_OFFSET`, or `HOT_FIELDS_OFFSET` for the
+    /// payloads of hot-reload structs.
+    pub fields_offset: usize,
+    /// Hot reload: identifies the layout (compiled code passes the one it was built for).
+    pub layout_hash: u64,
+    /// Hot reload: per field, a function `fn(ctx) -> (word, status)` computing its default,
+    /// or 0.
+    pub defaults: Vec<std::sync::atomic::AtomicUsize>,
 }
 
 #[derive(Clone, Debug)]
 pub struct FieldDesc {
     pub name: String,
     pub is_reference: bool,
+    /// Hot reload: the field's type as written, to match fields across layouts.
+    pub ty: String,
 }
 
 impl TypeDesc {
@@ -105,12 +124,16 @@ impl TypeDesc {
             string_keys,
             name: String::new(),
             fields: Vec::new(),
+            fields_offset: STRUCT_FIELDS_OFFSET as usize,
+            layout_hash: 0,
+            defaults: Vec::new(),
         }
     }
 }
 
 pub static STR_DESC: TypeDesc = TypeDesc::builtin(Kind::Str, 0, false, false);
 pub static BOX_DESC: TypeDesc = TypeDesc::builtin(Kind::Box, 0, false, false);
+pub static HANDLE_DESC: TypeDesc = TypeDesc::builtin(Kind::Handle, 0, false, false);
 
 /// The element kinds of arrays, as the code generator names them in calls.
 pub const ELEMENT_WORD: u32 = 0;

@@ -232,16 +232,34 @@ pub fn compile(
     match previous {
         None => recompile.extend(0..names.len()),
         Some(previous) => {
-            // Struct layouts cannot change until struct migration exists.
-            for (key, layout) in &next.structs {
-                if let Some(old) = previous.structs.get(key)
-                    && old != layout
-                {
-                    return Err(Rejected::Unsupported(format!(
-                        "struct `{}` in module `{}` changed its fields ({old} -> {layout}); changing a struct's \
-                         fields while the program runs is not supported yet, so this reload is refused",
-                        key.1, key.0
-                    )));
+            // A struct whose fields changed is migrated at the swap: every field that is new,
+            // or whose type changed, needs a default to give its existing instances.
+            for (index, info) in checked.items.structs.iter().enumerate() {
+                let module = &checked.program.module(info.module).name;
+                let key = (module.clone(), info.name.clone());
+                let Some(old) = previous.structs.get(&key) else {
+                    continue;
+                };
+                if next.structs.get(&key) == Some(old) {
+                    continue;
+                }
+                let old_fields: HashSet<&str> = old.split(',').collect();
+                for field in &info.fields {
+                    let entry = format!("{}:{}", field.name, checked.items.display(&field.ty));
+                    if !old_fields.contains(entry.as_str()) && !field.has_default {
+                        let _ = StructId(index as u32);
+                        return Err(Rejected::Unsupported(format!(
+                            "field `{}` of struct `{}` ({}) is new or changed its type, and has no default: the \
+                             existing `{}` values need one to be migrated; give it a default (`{}: {} = ...`) \
+                             and save again",
+                            field.name,
+                            info.name,
+                            checked.sources.get(info.file).display_name,
+                            info.name,
+                            field.name,
+                            checked.items.display(&field.ty)
+                        )));
+                    }
                 }
             }
             let mut interface_changed: HashSet<usize> = HashSet::new();

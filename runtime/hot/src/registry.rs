@@ -16,6 +16,7 @@ pub struct Registry {
     slots: Mutex<HashMap<Key, usize>>,
     cells: Mutex<HashMap<Key, usize>>,
     descs: Mutex<HashMap<Key, usize>>,
+    fields: Mutex<HashMap<(String, String, String, String), usize>>,
     /// Variable cells created since the collector last learned about them.
     new_cells: Mutex<Vec<usize>>,
 }
@@ -110,6 +111,41 @@ impl Registry {
         unsafe { &*(address as *const [AtomicU64; 2]) }
     }
 
+    /// The offset cell of a struct field (see `HotLinker::field_cell`).
+    pub fn field(&self, module: &str, strukt: &str, field: &str, ty: &str, initial: i64) -> &'static AtomicU64 {
+        let mut fields = self.fields.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let address = *fields
+            .entry((module.into(), strukt.into(), field.into(), ty.into()))
+            .or_insert_with(|| {
+                let address = leak_words(1);
+                // SAFETY: just allocated, never freed.
+                unsafe { &*(address as *const AtomicU64) }.store(initial as u64, Ordering::SeqCst);
+                address
+            });
+        // SAFETY: cells are leaked allocations of one word.
+        unsafe { &*(address as *const AtomicU64) }
+    }
+
+    /// Every field cell of a struct: (field, type, cell).
+    pub fn fields_of(&self, module: &str, strukt: &str) -> Vec<(String, String, &'static AtomicU64)> {
+        let fields = self.fields.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        fields
+            .iter()
+            .filter(|((m, s, _, _), _)| m == module && s == strukt)
+            // SAFETY: cells are leaked allocations of one word.
+            .map(|((_, _, field, ty), &address)| {
+                (field.clone(), ty.clone(), unsafe { &*(address as *const AtomicU64) })
+            })
+            .collect()
+    }
+
+    /// The descriptor cell of a struct under hot reload (keyed by module and name).
+    pub fn desc_cell(&self, module: &str, strukt: &str) -> &'static AtomicU64 {
+        let address = self.struct_desc_cell(module, strukt, "") as usize;
+        // SAFETY: cells are leaked allocations of one word.
+        unsafe { &*(address as *const AtomicU64) }
+    }
+
     /// The code address every slot currently holds.
     pub fn slot_values(&self) -> Vec<u64> {
         let slots = self.slots.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
@@ -133,6 +169,10 @@ impl HotLinker for Registry {
 
     fn variable_cell(&self, module: &str, name: &str, ty: &str) -> u64 {
         self.cell(module, name, ty) as *const [AtomicU64; 2] as u64
+    }
+
+    fn field_cell(&self, module: &str, strukt: &str, field: &str, ty: &str, initial: i64) -> u64 {
+        self.field(module, strukt, field, ty, initial) as *const AtomicU64 as u64
     }
 
     fn struct_desc_cell(&self, module: &str, name: &str, layout: &str) -> u64 {

@@ -30,6 +30,8 @@ pub struct Session {
     /// Ctrl-C asked running code to stop at its next safe point.
     interrupt_requested: AtomicBool,
     last_interrupt: Mutex<Option<Instant>>,
+    /// The last version could not be swapped in (a struct default failed).
+    apply_failed: AtomicBool,
     /// Set by the compiler thread's first successful compile (or its failure).
     started: Mutex<Option<Result<(), String>>>,
     started_changed: Condvar,
@@ -111,6 +113,7 @@ pub fn run(file: &Path, args: Vec<String>) -> i32 {
         ready_changed: Condvar::new(),
         context: AtomicUsize::new(0),
         interrupt_requested: AtomicBool::new(false),
+        apply_failed: AtomicBool::new(false),
         last_interrupt: Mutex::new(None),
         started: Mutex::new(None),
         started_changed: Condvar::new(),
@@ -302,6 +305,8 @@ struct Outcome {
 fn apply(ctx: &mut Context, ready: Ready, first: bool) -> Outcome {
     let registry = &session().registry;
     let mut error_reported = false;
+    let mut aborted = false;
+    let main_changed = ready.main_changed;
     MAIN.with(|main| {
         let mut main = main.borrow_mut();
         let Some(state) = main.as_mut() else { return };
@@ -319,7 +324,16 @@ fn apply(ctx: &mut Context, ready: Ready, first: bool) -> Outcome {
         for cell in registry.take_new_cells() {
             ctx.heap.add_root_block(cell, 2);
         }
-        // 1. Patch the slots.
+        // 1. Migrate the instances of structs whose fields changed: every new payload is
+        // built (and every default evaluated) first; only if all succeed is anything swapped.
+        if !first && !migrate_structs(ctx, &ready, registry) {
+            report_and_clear(ctx);
+            error_reported = true;
+            aborted = true;
+            return;
+        }
+        update_struct_defaults(&ready, registry);
+        // 2. Patch the slots.
         for module in &ready.modules {
             for (slot, address) in &module.hot.slot_patches {
                 // SAFETY: slot addresses come from the registry and live forever.
@@ -454,9 +468,192 @@ fn apply(ctx: &mut Context, ready: Ready, first: bool) -> Outcome {
         free_unreachable_code(ctx, state, registry);
         state.code.extend(fresh);
     });
+    if aborted {
+        // Nothing was swapped: the compiler thread must diff the next save against the
+        // version that still runs.
+        session().apply_failed.store(true, Ordering::SeqCst);
+        eprintln!("[hmr] reload abandoned: nothing was swapped");
+        return Outcome {
+            main_changed: false,
+            error_reported: true,
+        };
+    }
     Outcome {
-        main_changed: ready.main_changed,
+        main_changed,
         error_reported,
+    }
+}
+
+/// Whether values of a type (as written) are references the collector traces.
+fn is_reference_type(ty: &str) -> bool {
+    !matches!(ty, "int" | "float" | "bool") && !ty.starts_with("fn(")
+}
+
+/// The struct migration of LANGUAGE.md section 7 item 4. Returns false (after recording the
+/// error) when a default failed; then nothing was changed.
+fn migrate_structs(ctx: &mut Context, ready: &Ready, registry: &Registry) -> bool {
+    use lang_runtime_core::abi::{DefaultFunction, lang_rt_struct_desc};
+    use lang_runtime_core::object::{HANDLE_PAYLOAD_OFFSET, HOT_FIELDS_OFFSET, PAYLOAD_OWNER_OFFSET, TypeDesc};
+    struct Migration {
+        module: String,
+        name: String,
+        desc: *const TypeDesc,
+        fields: Vec<(String, String)>,
+        payloads: Vec<(usize, usize)>,
+    }
+    let mut migrations = Vec::new();
+    let changed = ready.modules.iter().any(|module| {
+        module.hot.structs.iter().any(|(name, hash, _)| {
+            let old = registry.desc_cell(&module.name, name).load(Ordering::SeqCst) as *const TypeDesc;
+            // SAFETY: descriptors live forever.
+            !old.is_null() && unsafe { (*old).layout_hash } != *hash
+        })
+    });
+    if changed {
+        // Only live instances are migrated (and counted): collect the garbage first.
+        ctx.heap.collect();
+    }
+    for module in &ready.modules {
+        for (name, hash, fields) in &module.hot.structs {
+            let old = registry.desc_cell(&module.name, name).load(Ordering::SeqCst) as *const TypeDesc;
+            // SAFETY: descriptors live forever.
+            if old.is_null() || unsafe { (*old).layout_hash } == *hash {
+                continue;
+            }
+            let mut text = format!("hot:{hash}:{name}");
+            for (field, ty) in fields {
+                let kind = if is_reference_type(ty) { "r" } else { "w" };
+                text.push_str(&format!(";{field}:{kind}|{ty}"));
+            }
+            text.push('\0');
+            let desc = lang_rt_struct_desc(ctx, text.as_ptr());
+            // The old layout, from the old descriptor.
+            // SAFETY: descriptors live forever.
+            let old_fields: Vec<(String, String, i64)> = unsafe { &(*old).fields }
+                .iter()
+                .enumerate()
+                .map(|(index, field)| {
+                    (
+                        field.name.clone(),
+                        field.ty.clone(),
+                        HOT_FIELDS_OFFSET as i64 + index as i64 * 8,
+                    )
+                })
+                .collect();
+            let mut payloads = Vec::new();
+            ctx.heap.pause += 1;
+            let mut instances = Vec::new();
+            ctx.heap
+                .for_each_instance(old, |payload| instances.push(payload as usize));
+            for old_payload in instances {
+                let new_payload = ctx.heap.allocate(HOT_FIELDS_OFFSET as usize + fields.len() * 8, desc) as usize;
+                for (index, (field, ty)) in fields.iter().enumerate() {
+                    let target = new_payload + HOT_FIELDS_OFFSET as usize + index * 8;
+                    let kept = old_fields
+                        .iter()
+                        .find(|(old_field, old_ty, _)| old_field == field && old_ty == ty);
+                    let word = match kept {
+                        // SAFETY: the old payload has this field at this offset.
+                        Some((_, _, offset)) => unsafe { *((old_payload + *offset as usize) as *const u64) },
+                        None => {
+                            let default = module
+                                .hot
+                                .defaults
+                                .iter()
+                                .find(|(strukt, default_field, _)| strukt == name && default_field == field);
+                            let Some((_, _, function)) = default else { continue };
+                            // SAFETY: defaults are compiled functions with this ABI.
+                            let function: DefaultFunction = unsafe { std::mem::transmute(*function) };
+                            let result = function(ctx);
+                            if result.status != 0 {
+                                ctx.heap.pause -= 1;
+                                return false;
+                            }
+                            result.word
+                        }
+                    };
+                    // SAFETY: the new payload has a word per field.
+                    unsafe { *(target as *mut u64) = word };
+                }
+                payloads.push((old_payload, new_payload));
+            }
+            ctx.heap.pause -= 1;
+            migrations.push(Migration {
+                module: module.name.clone(),
+                name: name.clone(),
+                desc,
+                fields: fields.clone(),
+                payloads,
+            });
+        }
+    }
+    // Commit: point every handle at its new payload, then the cells at the new layout.
+    for migration in migrations {
+        for (old_payload, new_payload) in &migration.payloads {
+            // SAFETY: payloads and their handles are live objects (collection is paused
+            // nowhere here, and nothing allocates during the commit).
+            unsafe {
+                let handle = *((old_payload + PAYLOAD_OWNER_OFFSET as usize) as *const usize);
+                *((handle + HANDLE_PAYLOAD_OFFSET as usize) as *mut usize) = *new_payload;
+                *((new_payload + PAYLOAD_OWNER_OFFSET as usize) as *mut usize) = handle;
+            }
+        }
+        for (field, ty, cell) in registry.fields_of(&migration.module, &migration.name) {
+            let offset = migration
+                .fields
+                .iter()
+                .position(|(new_field, new_ty)| *new_field == field && *new_ty == ty)
+                .map_or(-1i64, |index| HOT_FIELDS_OFFSET as i64 + index as i64 * 8);
+            cell.store(offset as u64, Ordering::SeqCst);
+        }
+        for (index, (field, ty)) in migration.fields.iter().enumerate() {
+            registry.field(
+                &migration.module,
+                &migration.name,
+                field,
+                ty,
+                HOT_FIELDS_OFFSET as i64 + index as i64 * 8,
+            );
+        }
+        registry
+            .desc_cell(&migration.module, &migration.name)
+            .store(migration.desc as u64, Ordering::SeqCst);
+        if !migration.payloads.is_empty() {
+            eprintln!(
+                "[hmr] migrated {} `{}` value{} to the new fields",
+                migration.payloads.len(),
+                migration.name,
+                if migration.payloads.len() == 1 { "" } else { "s" }
+            );
+        }
+    }
+    true
+}
+
+/// Points each struct's descriptor at the newest field defaults, used when old code builds
+/// a struct whose layout changed.
+fn update_struct_defaults(ready: &Ready, registry: &Registry) {
+    use lang_runtime_core::object::TypeDesc;
+    for module in &ready.modules {
+        for (name, _, fields) in &module.hot.structs {
+            let desc = registry.desc_cell(&module.name, name).load(Ordering::SeqCst) as *const TypeDesc;
+            if desc.is_null() {
+                continue;
+            }
+            // SAFETY: descriptors live forever.
+            let desc = unsafe { &*desc };
+            for (index, (field, _)) in fields.iter().enumerate() {
+                let function = module
+                    .hot
+                    .defaults
+                    .iter()
+                    .find(|(strukt, default_field, _)| strukt == name && default_field == field)
+                    .map_or(0, |(_, _, function)| *function);
+                if let Some(slot) = desc.defaults.get(index) {
+                    slot.store(function, Ordering::SeqCst);
+                }
+            }
+        }
     }
 }
 
@@ -528,6 +725,7 @@ fn compiler_thread(root: PathBuf) {
     let mut last_rejected = false;
     let mut versions: HashMap<String, u32> = HashMap::new();
     let mut retry = false;
+    let mut previous_snapshot: Option<Snapshot> = None;
     loop {
         let mut complete = true;
         if !std::mem::take(&mut retry) {
@@ -580,13 +778,19 @@ fn compiler_thread(root: PathBuf) {
                     .unwrap_or_else(|poisoned| poisoned.into_inner());
             }
         }
+        if session.apply_failed.swap(false, Ordering::SeqCst)
+            && let Some(previous) = previous_snapshot.take()
+        {
+            snapshot = previous;
+            running_hashes = None;
+        }
         match compile::compile(&root, &session.registry, &symbols, Some(&snapshot), started) {
             Ok((ready, next)) => {
                 last_rejected = false;
                 for module in &ready.modules {
                     *versions.entry(module.name.clone()).or_insert(1) += 1;
                 }
-                snapshot = next;
+                previous_snapshot = Some(std::mem::replace(&mut snapshot, next));
                 watcher.watch_files(&snapshot.files);
                 // The hashes of what was read before compiling, not of the files now: a save
                 // that landed during the compile must still trigger its own reload. A file
