@@ -595,3 +595,125 @@ fn functions_compiled_in_different_reloads_run_together() {
         session.stderr()
     );
 }
+
+#[test]
+fn old_code_building_a_struct_gets_the_new_layout_with_defaults() {
+    // `spin` keeps running its old body, which builds `P { x: ... }`; the new layout adds a
+    // field that old body does not know: it takes its default.
+    let program = "struct P {\n    x: int = 0,\n}\n\nvar made: [P] = []\n\nfn report() {\n    print(\"made {len(made)}\")\n}\n\nfn spin() {\n    var i = 0\n    while true {\n        i += 1\n        made.push(P { x: i })\n        report()\n        sleep(5)\n    }\n}\n\nfn main() {\n    spin()\n}\n";
+    let session = Session::start("oldliteral", &[("main.ln", program)]);
+    session.wait_for_output("made 2\n");
+    let changed = program
+        .replace("    x: int = 0,\n}", "    x: int = 0,\n    tag: str = \"new\",\n}")
+        .replace(
+            "print(\"made {len(made)}\")",
+            "let last = made[len(made) - 1]\n    print(\"last {last.x} {last.tag}\")",
+        );
+    session.write_in_place("main.ln", &changed);
+    session.wait_for("a struct built by old code after the swap", |stdout, _| {
+        stdout
+            .lines()
+            .any(|line| line.starts_with("last ") && line.ends_with(" new"))
+    });
+}
+
+#[test]
+fn a_signature_change_that_breaks_a_caller_is_rejected_until_the_caller_is_fixed() {
+    let main =
+        "import util\n\nfn main() {\n    while true {\n        print(util.value(1))\n        sleep(5)\n    }\n}\n";
+    let util = "pub fn value(x: int) -> int {\n    return x + 1\n}\n";
+    let session = Session::start("crossfile", &[("main.ln", main), ("util.ln", util)]);
+    session.wait_for_output("2\n");
+    session.write_in_place(
+        "util.ln",
+        "pub fn value(x: int, y: int) -> int {\n    return x + y\n}\n",
+    );
+    session.wait_for_error_output("[hmr] reload rejected; still running main.ln v1, util.ln v1");
+    // The diagnostic points into the caller's file.
+    assert!(session.stderr().contains("main.ln:5:15"), "{}", session.stderr());
+    session.write_in_place("main.ln", &main.replace("util.value(1)", "util.value(1, 41)"));
+    session.wait_for_output("42\n");
+    let stderr = session.stderr();
+    assert!(
+        stderr.contains("[hmr] main.ln v2") && stderr.contains("[hmr] util.ln v2"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn random_layout_changes_keep_every_surviving_value() {
+    // A deterministic sequence of field additions, removals and reorders on a struct with
+    // live instances; after each swap every field that survived keeps its value and every
+    // other field has its default.
+    let mut state = 12345u64;
+    let mut next = move |bound: u64| {
+        state = state
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (state >> 33) % bound
+    };
+    // Fields are `fN: int = N * 1000` by default; instance k stores k * 10 + N in each field.
+    let mut fields: Vec<u32> = vec![0, 1, 2];
+    let mut next_field = 3u32;
+    // `main` never changes, so it is never entered again; `setup` sets the stored values in
+    // the first version only (later versions of it never run).
+    let program = |fields: &[u32], round: usize| {
+        let declarations: String = fields
+            .iter()
+            .map(|f| format!("    f{f}: int = {},\n", f * 1000))
+            .collect();
+        let prints: String = fields.iter().map(|f| format!(" f{f}={{p.f{f}}}")).collect();
+        let assignments: String = if round == 0 {
+            fields
+                .iter()
+                .map(|f| format!("        p.f{f} = k * 10 + {f}\n"))
+                .collect()
+        } else {
+            String::new()
+        };
+        format!(
+            "struct S {{\n{declarations}}}\n\nvar all: [S] = []\n\nfn show(p: S) -> str {{\n    return \"round{round}{prints}\"\n}}\n\nfn setup() {{\n    for k in 0..3 {{\n        let p = S {{}}\n{assignments}        all.push(p)\n    }}\n}}\n\nfn main() {{\n    setup()\n    while true {{\n        for p in all {{\n            print(show(p))\n        }}\n        sleep(5)\n    }}\n}}\n"
+        )
+    };
+    let session = Session::start("property", &[("main.ln", &program(&fields, 0))]);
+    session.wait_for_output("round0");
+    // Which fields hold their stored values (set at start) versus defaults (added later).
+    let mut stored: Vec<u32> = fields.clone();
+    for round in 1..=8 {
+        match next(3) {
+            0 => {
+                fields.push(next_field);
+                next_field += 1;
+            }
+            1 if fields.len() > 1 => {
+                let removed = fields.remove(next(fields.len() as u64) as usize);
+                stored.retain(|field| *field != removed);
+            }
+            _ => {
+                let a = next(fields.len() as u64) as usize;
+                let b = next(fields.len() as u64) as usize;
+                fields.swap(a, b);
+            }
+        }
+        session.write_in_place("main.ln", &program(&fields, round));
+        let expected: Vec<String> = (0..3)
+            .map(|k| {
+                let values: String = fields
+                    .iter()
+                    .map(|f| {
+                        let value = if stored.contains(f) {
+                            k * 10 + *f as i64
+                        } else {
+                            *f as i64 * 1000
+                        };
+                        format!(" f{f}={value}")
+                    })
+                    .collect();
+                format!("round{round}{values}")
+            })
+            .collect();
+        session.wait_for(&format!("round {round}: {expected:?}"), |stdout, _| {
+            expected.iter().all(|line| stdout.lines().any(|seen| seen == line))
+        });
+    }
+}

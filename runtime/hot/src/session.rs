@@ -326,7 +326,9 @@ fn apply(ctx: &mut Context, ready: Ready, first: bool) -> Outcome {
         }
         // 1. Migrate the instances of structs whose fields changed: every new payload is
         // built (and every default evaluated) first; only if all succeed is anything swapped.
-        if !first && !migrate_structs(ctx, &ready, registry) {
+        let pause_started = Instant::now();
+        let mut migrated = 0usize;
+        if !first && !migrate_structs(ctx, &ready, registry, &mut migrated) {
             report_and_clear(ctx);
             error_reported = true;
             aborted = true;
@@ -449,8 +451,17 @@ fn apply(ctx: &mut Context, ready: Ready, first: bool) -> Outcome {
                         module.removed_functions.join(", ")
                     )
                 };
+                let pause = if migrated > 0 {
+                    format!(
+                        " (main thread paused {:.1} ms to migrate {migrated} value{})",
+                        pause_started.elapsed().as_secs_f64() * 1000.0,
+                        if migrated == 1 { "" } else { "s" }
+                    )
+                } else {
+                    String::new()
+                };
                 eprintln!(
-                    "[hmr] {} v{version}: {count} function{plural} changed{names}{removed} in {:.1} ms",
+                    "[hmr] {} v{version}: {count} function{plural} changed{names}{removed} in {:.1} ms{pause}",
                     module.display_name,
                     elapsed.as_secs_f64() * 1000.0
                 );
@@ -491,7 +502,7 @@ fn is_reference_type(ty: &str) -> bool {
 
 /// The struct migration of LANGUAGE.md section 7 item 4. Returns false (after recording the
 /// error) when a default failed; then nothing was changed.
-fn migrate_structs(ctx: &mut Context, ready: &Ready, registry: &Registry) -> bool {
+fn migrate_structs(ctx: &mut Context, ready: &Ready, registry: &Registry, migrated: &mut usize) -> bool {
     use lang_runtime_core::abi::{DefaultFunction, lang_rt_struct_desc};
     use lang_runtime_core::object::{HANDLE_PAYLOAD_OFFSET, HOT_FIELDS_OFFSET, PAYLOAD_OWNER_OFFSET, TypeDesc};
     struct Migration {
@@ -502,17 +513,8 @@ fn migrate_structs(ctx: &mut Context, ready: &Ready, registry: &Registry) -> boo
         payloads: Vec<(usize, usize)>,
     }
     let mut migrations = Vec::new();
-    let changed = ready.modules.iter().any(|module| {
-        module.hot.structs.iter().any(|(name, hash, _)| {
-            let old = registry.desc_cell(&module.name, name).load(Ordering::SeqCst) as *const TypeDesc;
-            // SAFETY: descriptors live forever.
-            !old.is_null() && unsafe { (*old).layout_hash } != *hash
-        })
-    });
-    if changed {
-        // Only live instances are migrated (and counted): collect the garbage first.
-        ctx.heap.collect();
-    }
+    // (Instances the collector has not freed yet are migrated too: cheaper than collecting
+    // first, which would lengthen the pause.)
     for module in &ready.modules {
         for (name, hash, fields) in &module.hot.structs {
             let old = registry.desc_cell(&module.name, name).load(Ordering::SeqCst) as *const TypeDesc;
@@ -540,30 +542,49 @@ fn migrate_structs(ctx: &mut Context, ready: &Ready, registry: &Registry) -> boo
                     )
                 })
                 .collect();
+            // Where each new field comes from, decided once: an old offset, or a default.
+            enum Source {
+                Kept(usize),
+                Default(DefaultFunction),
+                Zero,
+            }
+            let sources: Vec<Source> = fields
+                .iter()
+                .map(|(field, ty)| {
+                    if let Some((_, _, offset)) = old_fields
+                        .iter()
+                        .find(|(old_field, old_ty, _)| old_field == field && old_ty == ty)
+                    {
+                        return Source::Kept(*offset as usize);
+                    }
+                    match module
+                        .hot
+                        .defaults
+                        .iter()
+                        .find(|(strukt, default_field, _)| strukt == name && default_field == field)
+                    {
+                        // SAFETY: defaults are compiled functions with this ABI.
+                        Some((_, _, function)) => {
+                            Source::Default(unsafe { std::mem::transmute::<usize, DefaultFunction>(*function) })
+                        }
+                        None => Source::Zero,
+                    }
+                })
+                .collect();
             let mut payloads = Vec::new();
             ctx.heap.pause += 1;
             let mut instances = Vec::new();
             ctx.heap
                 .for_each_instance(old, |payload| instances.push(payload as usize));
+            payloads.reserve(instances.len());
+            let size = HOT_FIELDS_OFFSET as usize + fields.len() * 8;
             for old_payload in instances {
-                let new_payload = ctx.heap.allocate(HOT_FIELDS_OFFSET as usize + fields.len() * 8, desc) as usize;
-                for (index, (field, ty)) in fields.iter().enumerate() {
-                    let target = new_payload + HOT_FIELDS_OFFSET as usize + index * 8;
-                    let kept = old_fields
-                        .iter()
-                        .find(|(old_field, old_ty, _)| old_field == field && old_ty == ty);
-                    let word = match kept {
+                let new_payload = ctx.heap.allocate(size, desc) as usize;
+                for (index, source) in sources.iter().enumerate() {
+                    let word = match source {
                         // SAFETY: the old payload has this field at this offset.
-                        Some((_, _, offset)) => unsafe { *((old_payload + *offset as usize) as *const u64) },
-                        None => {
-                            let default = module
-                                .hot
-                                .defaults
-                                .iter()
-                                .find(|(strukt, default_field, _)| strukt == name && default_field == field);
-                            let Some((_, _, function)) = default else { continue };
-                            // SAFETY: defaults are compiled functions with this ABI.
-                            let function: DefaultFunction = unsafe { std::mem::transmute(*function) };
+                        Source::Kept(offset) => unsafe { *((old_payload + offset) as *const u64) },
+                        Source::Default(function) => {
                             let result = function(ctx);
                             if result.status != 0 {
                                 ctx.heap.pause -= 1;
@@ -571,9 +592,10 @@ fn migrate_structs(ctx: &mut Context, ready: &Ready, registry: &Registry) -> boo
                             }
                             result.word
                         }
+                        Source::Zero => 0,
                     };
                     // SAFETY: the new payload has a word per field.
-                    unsafe { *(target as *mut u64) = word };
+                    unsafe { *((new_payload + HOT_FIELDS_OFFSET as usize + index * 8) as *mut u64) = word };
                 }
                 payloads.push((old_payload, new_payload));
             }
@@ -618,6 +640,7 @@ fn migrate_structs(ctx: &mut Context, ready: &Ready, registry: &Registry) -> boo
         registry
             .desc_cell(&migration.module, &migration.name)
             .store(migration.desc as u64, Ordering::SeqCst);
+        *migrated += migration.payloads.len();
         if !migration.payloads.is_empty() {
             eprintln!(
                 "[hmr] migrated {} `{}` value{} to the new fields",
