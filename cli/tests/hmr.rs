@@ -717,3 +717,91 @@ fn random_layout_changes_keep_every_surviving_value() {
         });
     }
 }
+
+/// Replaces the number after `migrate ` or `migrated ` with `N`.
+fn redact_counts(line: &str) -> String {
+    let mut out = line.to_string();
+    for word in ["migrated ", "migrate "] {
+        if let Some(at) = out.find(word) {
+            let start = at + word.len();
+            let end = out[start..]
+                .find(|c: char| !c.is_ascii_digit())
+                .map_or(out.len(), |offset| start + offset);
+            if end > start {
+                out.replace_range(start..end, "N");
+            }
+        }
+    }
+    out.replace("N values", "N value(s)").replace("N value ", "N value(s) ")
+}
+
+/// Replaces every `<number> ms` with `N ms`, so transcripts can be snapshotted.
+fn redact_times(text: &str) -> String {
+    let mut out = String::new();
+    let mut rest = text;
+    while let Some(at) = rest.find(" ms") {
+        let before = &rest[..at];
+        let digits = before
+            .char_indices()
+            .rev()
+            .take_while(|(_, c)| c.is_ascii_digit() || *c == '.')
+            .last()
+            .map(|(index, _)| index);
+        match digits {
+            Some(start) if start < before.len() => {
+                out.push_str(&before[..start]);
+                out.push('N');
+            }
+            _ => out.push_str(before),
+        }
+        out.push_str(" ms");
+        rest = &rest[at + 3..];
+    }
+    out.push_str(rest);
+    out
+}
+
+#[test]
+fn migration_transcript() {
+    let session = Session::start("transcript", &[("main.ln", MIGRATE)]);
+    session.wait_for_output("p:1 q:2 p:3\n");
+    let added = MIGRATE
+        .replace(
+            "    name: str = \"p\",\n}",
+            "    name: str = \"p\",\n    hp: int = 100,\n}",
+        )
+        .replace("return \"{p.name}:{p.x}\"", "return \"{p.name}:{p.x}:{p.hp}\"");
+    session.write_in_place("main.ln", &added);
+    session.wait_for_output("p:1:100 q:2:100 p:3:100\n");
+    // A retyped field without a default: refused, with the reason.
+    session.write_in_place(
+        "main.ln",
+        &added
+            .replace("    hp: int = 100,", "    hp: str,")
+            .replace("return P { x: x }", "return P { x: x, hp: \"a\" }")
+            .replace("P { x: 2, name: \"q\" }", "P { x: 2, name: \"q\", hp: \"b\" }"),
+    );
+    session.wait_for_error_output("[hmr] reload rejected");
+    // Timings vary, and so can the count of migrated values (the conservative collector may
+    // not have freed every dead one yet): both are redacted.
+    let transcript = redact_times(&session.stderr())
+        .lines()
+        .map(redact_counts)
+        .collect::<Vec<_>>()
+        .join("\n");
+    let mut settings = insta::Settings::clone_current();
+    settings.set_prepend_module_to_snapshot(false);
+    settings.set_omit_expression(true);
+    settings.bind(|| insta::assert_snapshot!("migration_transcript", transcript));
+}
+
+#[test]
+fn a_retyped_module_variable_is_initialized_again_with_a_warning() {
+    let program = "var level = 1\n\nfn main() {\n    while true {\n        print(\"level {level}\")\n        sleep(5)\n    }\n}\n";
+    let session = Session::start("retyped", &[("main.ln", program)]);
+    session.wait_for_output("level 1\n");
+    session.write_in_place("main.ln", &program.replace("var level = 1", "var level = \"one\""));
+    session.wait_for_output("level one\n");
+    session
+        .wait_for_error_output("[hmr] warning: `level` in main.ln changed its type to `str`; it was initialized again");
+}
