@@ -231,6 +231,43 @@ impl Heap {
         (word < start + object.size).then_some(start)
     }
 
+    /// Allocates `count` zeroed objects of `size` bytes with descriptor `desc`, without
+    /// collecting (struct migration allocates every new payload at once).
+    pub fn allocate_many(&mut self, size: usize, desc: *const TypeDesc, count: usize) -> Vec<usize> {
+        let size = size.max(16);
+        let Some(class) = SIZE_CLASSES.iter().position(|&class| class >= size) else {
+            return (0..count).map(|_| self.allocate(size, desc) as usize).collect();
+        };
+        let slot_size = SIZE_CLASSES[class];
+        let mut objects = Vec::with_capacity(count);
+        for _ in 0..count {
+            if self.free_lists[class] == 0 {
+                self.add_page(class);
+            }
+            let object = self.free_lists[class];
+            // SAFETY: free slots hold the address of the next free slot in their first word.
+            self.free_lists[class] = unsafe { *(object as *const usize) };
+            // SAFETY: every page starts with its number (see `add_page`).
+            let page = unsafe { *((object & !(PAGE_SIZE - 1)) as *const usize) };
+            let page = &mut self.pages[page];
+            let slot = (object - page.start - PAGE_HEADER) / page.slot_size;
+            page.set_allocated(slot, true);
+            // SAFETY: the slot is `slot_size` bytes of page memory with room for a header. It
+            // is zeroed so the collector never traces garbage if the caller gives up on it.
+            unsafe {
+                std::ptr::write_bytes(object as *mut u8, 0, slot_size);
+                *(object as *mut Header) = Header {
+                    desc,
+                    flags: 0,
+                    size_class: class as u32,
+                };
+            }
+            objects.push(object);
+        }
+        self.account(slot_size * count);
+        objects
+    }
+
     /// Runs a full collection.
     pub fn collect(&mut self) {
         self.collections += 1;
@@ -391,8 +428,24 @@ impl Heap {
     }
 
     /// Calls `visit` with every live object whose descriptor is `desc` (for struct migration).
+    /// With `size`, only pages of that object size's class are searched.
     pub fn for_each_instance(&self, desc: *const TypeDesc, mut visit: impl FnMut(*mut u8)) {
+        self.for_each_instance_sized(desc, None, &mut visit);
+    }
+
+    /// [`Heap::for_each_instance`] for objects of a known size: only the pages of its size
+    /// class (or the large objects) are searched.
+    pub fn for_each_instance_sized(&self, desc: *const TypeDesc, size: Option<usize>, visit: &mut dyn FnMut(*mut u8)) {
+        let class = size.map(|size| SIZE_CLASSES.iter().position(|&class| class >= size.max(16)));
         for page in &self.pages {
+            if let Some(Some(class)) = class
+                && page.size_class != class
+            {
+                continue;
+            }
+            if matches!(class, Some(None)) {
+                break;
+            }
             for slot in 0..page.slots {
                 if page.is_allocated(slot) {
                     let object = page.start + PAGE_HEADER + slot * page.slot_size;

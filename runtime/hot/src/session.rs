@@ -574,12 +574,14 @@ fn migrate_structs(ctx: &mut Context, ready: &Ready, registry: &Registry, migrat
             let mut payloads = Vec::new();
             ctx.heap.pause += 1;
             let mut instances = Vec::new();
+            // SAFETY: descriptors live forever.
+            let old_size = HOT_FIELDS_OFFSET as usize + unsafe { (*old).fields.len() } * 8;
             ctx.heap
-                .for_each_instance(old, |payload| instances.push(payload as usize));
+                .for_each_instance_sized(old, Some(old_size), &mut |payload| instances.push(payload as usize));
             payloads.reserve(instances.len());
             let size = HOT_FIELDS_OFFSET as usize + fields.len() * 8;
-            for old_payload in instances {
-                let new_payload = ctx.heap.allocate(size, desc) as usize;
+            let fresh = ctx.heap.allocate_many(size, desc, instances.len());
+            for (old_payload, new_payload) in instances.into_iter().zip(fresh) {
                 for (index, source) in sources.iter().enumerate() {
                     let word = match source {
                         // SAFETY: the old payload has this field at this offset.
