@@ -26,6 +26,13 @@ pub fn print_error(message: &str) {
     let _ = writeln!(stderr, "error: {message}");
 }
 
+/// Reports a failure of `lang` itself (not of the user's program).
+pub fn print_internal_error(message: &str) {
+    print_error(&format!(
+        "internal compiler error: {message}\nthis is a bug in lang; please report it with the program that caused it"
+    ));
+}
+
 /// A bug in `lang` itself must not look like a crash of the user's program: replace Rust's
 /// panic message with an explanation and a request for a report.
 pub fn install_panic_hook() {

@@ -10,7 +10,6 @@ use std::process::Command;
 
 use lang_compiler::codegen::CodegenOptions;
 use lang_compiler::codegen::object::{OptLevel, compile_object};
-use lang_compiler::{FileSystemLoader, check_program};
 
 use super::{EXIT_COMPILE_ERROR, EXIT_INTERNAL_ERROR};
 use crate::cli::{Emit, OptLevelArgument};
@@ -28,17 +27,10 @@ pub fn run(file: &Path, hmr: bool, output: Option<PathBuf>, emit: Emit, opt_leve
         output::print_error("`lang build --hmr` is not available yet; use `lang build --release`");
         return EXIT_COMPILE_ERROR;
     }
-    let checked = match check_program(file, &mut FileSystemLoader) {
+    let checked = match super::checked_program(file) {
         Ok(checked) => checked,
-        Err(error) => {
-            output::print_error(&error.to_string());
-            return EXIT_COMPILE_ERROR;
-        }
+        Err(code) => return code,
     };
-    output::print_diagnostics(&checked.diagnostics, &checked.sources);
-    if checked.has_errors() {
-        return EXIT_COMPILE_ERROR;
-    }
     let opt_level = match opt_level {
         OptLevelArgument::None => OptLevel::None,
         OptLevelArgument::Speed => OptLevel::Speed,
@@ -47,9 +39,7 @@ pub fn run(file: &Path, hmr: bool, output: Option<PathBuf>, emit: Emit, opt_leve
     let object = match compile_object(&checked, opt_level, CodegenOptions::default()) {
         Ok(object) => object,
         Err(error) => {
-            output::print_error(&format!(
-                "internal compiler error: {error}\nthis is a bug in lang; please report it with the program that caused it"
-            ));
+            output::print_internal_error(&error.to_string());
             return EXIT_INTERNAL_ERROR;
         }
     };

@@ -40,6 +40,23 @@ pub fn dispatch(arguments: Arguments) -> ExitCode {
     }
 }
 
+/// Loads and checks the program at `file`, printing its diagnostics (warnings included).
+/// A program with errors, or a main file that cannot be read, gives the exit code to return.
+fn checked_program(file: &std::path::Path) -> Result<lang_compiler::CheckedProgram, u8> {
+    let checked = match lang_compiler::check_program(file, &mut lang_compiler::FileSystemLoader) {
+        Ok(checked) => checked,
+        Err(error) => {
+            crate::output::print_error(&error.to_string());
+            return Err(EXIT_COMPILE_ERROR);
+        }
+    };
+    crate::output::print_diagnostics(&checked.diagnostics, &checked.sources);
+    if checked.has_errors() {
+        return Err(EXIT_COMPILE_ERROR);
+    }
+    Ok(checked)
+}
+
 /// Runs `work` on a thread with a large stack and returns its exit code; a panic in it becomes
 /// an internal-error exit code (the panic hook has already explained it).
 fn on_compiler_thread(work: impl FnOnce() -> u8 + Send + 'static) -> ExitCode {

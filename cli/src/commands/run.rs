@@ -5,9 +5,8 @@ use std::path::Path;
 
 use lang_compiler::codegen::CodegenOptions;
 use lang_compiler::codegen::jit::JitProgram;
-use lang_compiler::{FileSystemLoader, check_program};
 
-use super::{EXIT_COMPILE_ERROR, EXIT_INTERNAL_ERROR, EXIT_USAGE};
+use super::{EXIT_INTERNAL_ERROR, EXIT_USAGE};
 use crate::output;
 
 /// Whether `LANG_HMR` asks for hot reload: `1`/`true` on, `0`/`false`/empty off, anything
@@ -48,17 +47,10 @@ pub fn run(file: &Path, hmr_flag: bool, args: Vec<OsString>) -> u8 {
             .collect();
         return lang_runtime_hot::run(file, args).clamp(0, 255) as u8;
     }
-    let checked = match check_program(file, &mut FileSystemLoader) {
+    let checked = match super::checked_program(file) {
         Ok(checked) => checked,
-        Err(error) => {
-            output::print_error(&error.to_string());
-            return EXIT_COMPILE_ERROR;
-        }
+        Err(code) => return code,
     };
-    output::print_diagnostics(&checked.diagnostics, &checked.sources);
-    if checked.has_errors() {
-        return EXIT_COMPILE_ERROR;
-    }
     let options = CodegenOptions {
         disassemble: environment_flag("LANG_DUMP_ASM"),
         inline: !environment_flag("LANG_NO_INLINE"),
@@ -67,9 +59,7 @@ pub fn run(file: &Path, hmr_flag: bool, args: Vec<OsString>) -> u8 {
     let program = match JitProgram::compile(&checked, &lang_runtime_core::symbols(), options) {
         Ok(program) => program,
         Err(error) => {
-            output::print_error(&format!(
-                "internal compiler error: {error}\nthis is a bug in lang; please report it with the program that caused it"
-            ));
+            output::print_internal_error(&error.to_string());
             return EXIT_INTERNAL_ERROR;
         }
     };
