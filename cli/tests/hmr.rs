@@ -297,6 +297,16 @@ fn a_changed_main_is_entered_again_with_state_kept() {
     );
 }
 
+/// A save made while `lang` starts up, before the program printed anything, is picked up:
+/// the watcher exists before the first compile reads the files.
+#[test]
+fn a_save_made_during_start_up_is_not_missed() {
+    let main = "fn main() {\n    while true {\n        print(\"first\")\n        sleep(5)\n    }\n}\n";
+    let session = Session::start("startup", &[("main.ln", main)]);
+    session.write_by_rename("main.ln", &main.replace("first", "second"));
+    session.wait_for_output("second\n");
+}
+
 #[test]
 fn a_runtime_error_is_reported_and_the_program_waits_for_a_fix() {
     let program = "var count = 0\n\nfn divide(a: int) -> int {\n    return a / 1\n}\n\nfn main() {\n    while true {\n        count += 1\n        print(\"value {divide(count)}\")\n        sleep(5)\n    }\n}\n";

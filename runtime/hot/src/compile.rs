@@ -35,6 +35,10 @@ pub struct Snapshot {
     pub shapes: HashMap<String, u64>,
     /// Every file of the program, for the watcher and to notice deletions.
     pub files: Vec<PathBuf>,
+    /// The hash of each file's text as this version compiled it (in the order of `files`), as
+    /// `file_hashes` computes it: a save that lands during a compile differs from these and
+    /// gets its own reload.
+    pub compiled_hashes: Vec<u64>,
 }
 
 /// One module compiled for a reload.
@@ -105,6 +109,7 @@ fn snapshot(checked: &CheckedProgram) -> Snapshot {
     let mut sources = HashMap::new();
     let mut interfaces = HashMap::new();
     let mut files = Vec::new();
+    let mut compiled_hashes = Vec::new();
     for (index, module) in checked.program.modules.iter().enumerate() {
         let file = checked.sources.get(module.file);
         sources.insert(module.name.clone(), hash_text(&file.text));
@@ -113,6 +118,7 @@ fn snapshot(checked: &CheckedProgram) -> Snapshot {
         }
         if let SourceOrigin::File(path) = &file.origin {
             files.push(path.clone());
+            compiled_hashes.push(hash_text(&file.text));
         }
     }
     let mut functions = HashMap::new();
@@ -188,6 +194,7 @@ fn snapshot(checked: &CheckedProgram) -> Snapshot {
         struct_declarations,
         shapes,
         files,
+        compiled_hashes,
     }
 }
 

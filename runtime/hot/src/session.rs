@@ -723,6 +723,19 @@ fn free_unreachable_code(ctx: &Context, state: &mut MainState, registry: &Regist
 fn compiler_thread(root: PathBuf) {
     let session = session();
     let symbols = crate::symbols();
+    // The watcher starts before the first compile: a save made while the program starts up
+    // (even before its first line of output) must not be missed.
+    let (sender, events) = std::sync::mpsc::channel::<bool>();
+    let mut watcher = match crate::watcher::Watcher::new(sender) {
+        Ok(watcher) => Some(watcher),
+        Err(error) => {
+            eprintln!("[hmr] cannot watch the program's files: {error}; hot reload is off");
+            None
+        }
+    };
+    if let Some(watcher) = &mut watcher {
+        watcher.watch_files(std::slice::from_ref(&root));
+    }
     let (first, mut snapshot) = match compile::compile(&root, &session.registry, &symbols, None, Instant::now()) {
         Ok(result) => result,
         Err(Rejected::Errors(text) | Rejected::Unsupported(text)) => {
@@ -731,22 +744,21 @@ fn compiler_thread(root: PathBuf) {
             return;
         }
     };
+    let Some(mut watcher) = watcher else {
+        *lock(&session.ready) = Some(first);
+        *lock(&session.started) = Some(Ok(()));
+        session.started_changed.notify_all();
+        return;
+    };
+    watcher.watch_files(&snapshot.files);
     *lock(&session.ready) = Some(first);
     *lock(&session.started) = Some(Ok(()));
     session.started_changed.notify_all();
 
-    let (sender, events) = std::sync::mpsc::channel::<bool>();
-    let mut watcher = match crate::watcher::Watcher::new(sender) {
-        Ok(watcher) => watcher,
-        Err(error) => {
-            eprintln!("[hmr] cannot watch the program's files: {error}; hot reload is off");
-            return;
-        }
-    };
-    watcher.watch_files(&snapshot.files);
-    let running_hashes = compile::file_hashes(&snapshot.files);
-    let mut last_hashes = running_hashes.clone();
-    let mut running_hashes = running_hashes;
+    // Hashes of the texts that were compiled, not of the files now: a save that landed during
+    // a compile differs from them and gets its own reload.
+    let mut last_hashes = Some(snapshot.compiled_hashes.clone());
+    let mut running_hashes = last_hashes.clone();
     let mut last_rejected = false;
     let mut versions: HashMap<String, u32> = HashMap::new();
     let mut retry = false;
@@ -790,7 +802,6 @@ fn compiler_thread(root: PathBuf) {
             }
             continue;
         }
-        let compiled_hashes = hashes.clone();
         last_hashes = Some(hashes);
         // Wait until the previous version was applied: each version is compiled against the
         // one that runs.
@@ -817,14 +828,7 @@ fn compiler_thread(root: PathBuf) {
                 }
                 previous_snapshot = Some(std::mem::replace(&mut snapshot, next));
                 watcher.watch_files(&snapshot.files);
-                // The hashes of what was read before compiling, not of the files now: a save
-                // that landed during the compile must still trigger its own reload. A file
-                // newly imported by this version is hashed now.
-                if compile::file_hashes(&snapshot.files).is_some_and(|now| now.len() != compiled_hashes.len()) {
-                    last_hashes = None;
-                } else {
-                    last_hashes = Some(compiled_hashes.clone());
-                }
+                last_hashes = Some(snapshot.compiled_hashes.clone());
                 running_hashes = last_hashes.clone();
                 *lock(&session.ready) = Some(ready);
                 session.ready_changed.notify_all();
