@@ -419,8 +419,16 @@ fn a_failing_default_swaps_nothing() {
         session.stderr()
     );
     // The old version still runs; a good save then migrates.
-    session.write_in_place("main.ln", &failing.replace("1 / (len(all) - len(all))", "7"));
+    let fixed = failing.replace("1 / (len(all) - len(all))", "7");
+    session.write_in_place("main.ln", &fixed);
     session.wait_for_output("p:1:7 q:2:7 p:3:7\n");
+    // The payloads built by the abandoned attempt are gone: a later migration of the same
+    // struct finds only the real instances.
+    let again = fixed
+        .replace("    hp: int = 7,\n}", "    hp: int = 7,\n    mp: int = 3,\n}")
+        .replace("{p.hp}\"", "{p.hp}:{p.mp}\"");
+    session.write_in_place("main.ln", &again);
+    session.wait_for_output("p:1:7:3 q:2:7:3 p:3:7:3\n");
 }
 
 #[test]

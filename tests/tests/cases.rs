@@ -51,9 +51,17 @@ mod harness {
         let mut args = vec!["run", "--hmr", entry.as_str()];
         args.extend(program_args);
         let waits_after_error = run.exit_code == Some(101);
-        // The report's message and location; the backtrace follows in the same write. (The
-        // depth at which unbounded recursion overflows differs, since hot code has polls.)
-        let head: String = run.stderr.lines().take(2).map(|line| format!("{line}\n")).collect();
+        // The report's message and location; the backtrace follows in the same write. Hot
+        // code's frames differ (it has polls), so unbounded recursion overflows at another
+        // depth, and may do so in another function of the cycle: for a stack overflow only
+        // the message is compared.
+        let overflow = run.stderr.starts_with("error: stack overflow\n");
+        let head: String = run
+            .stderr
+            .lines()
+            .take(if overflow { 1 } else { 2 })
+            .map(|line| format!("{line}\n"))
+            .collect();
         let expected_head = head.clone();
         let hmr = run_lang_until(lang(), &case.folder, &args, DEADLINE, move |stderr| {
             waits_after_error && stderr.starts_with(&expected_head) && stderr.contains("stack backtrace")

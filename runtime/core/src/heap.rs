@@ -13,7 +13,7 @@
 //! the runtime itself. Inside objects, tracing is precise: the type descriptor says which
 //! words are references.
 
-use std::alloc::{Layout, alloc, alloc_zeroed, dealloc};
+use std::alloc::{Layout, alloc_zeroed, dealloc};
 use std::collections::{BTreeMap, HashMap};
 
 use crate::object::*;
@@ -31,6 +31,11 @@ const SIZE_CLASSES: [usize; 28] = [
 ];
 
 const LARGE: u32 = u32::MAX;
+
+/// Pages are carved out of chunks mapped from the system this large and this aligned, so that
+/// the kernel can back a chunk with one transparent huge page: a program that allocates
+/// megabytes takes one page fault per chunk instead of one per 4 KiB.
+const CHUNK_SIZE: usize = 2 << 20;
 
 /// Collections start once this much has been allocated, whatever the live size.
 const MINIMUM_THRESHOLD: usize = 8 << 20;
@@ -86,6 +91,9 @@ pub struct Heap {
     pub stack_base: usize,
     mark_stack: Vec<usize>,
     pub collections: usize,
+    /// Mapped pages not yet given to a size class, highest address first (pages are taken
+    /// from the end, so they are used in address order).
+    spare_pages: Vec<usize>,
 }
 
 impl Heap {
@@ -104,6 +112,7 @@ impl Heap {
             stack_base: 0,
             mark_stack: Vec::new(),
             collections: 0,
+            spare_pages: Vec::new(),
         }
     }
 
@@ -185,33 +194,80 @@ impl Heap {
     }
 
     fn add_page(&mut self, class: usize) {
-        let layout = Layout::from_size_align(PAGE_SIZE, PAGE_SIZE).expect("page layout");
-        // SAFETY: the layout has a non-zero size.
-        let start = unsafe { alloc(layout) } as usize;
-        if start == 0 {
-            std::alloc::handle_alloc_error(layout);
+        self.add_page_with(class, 0);
+    }
+
+    /// Gives a fresh page to size class `class`; its first `taken` slots are marked allocated
+    /// (the caller initializes them) and the rest are threaded onto the free list. Returns the
+    /// page's start. Fresh pages come straight from the system, so they are zeroed.
+    fn add_page_with(&mut self, class: usize, taken: usize) -> usize {
+        if self.spare_pages.is_empty() {
+            self.map_pages(CHUNK_SIZE / PAGE_SIZE, false);
         }
+        let start = self.spare_pages.pop().expect("a page was just mapped");
         let slot_size = SIZE_CLASSES[class];
         let slots = (PAGE_SIZE - PAGE_HEADER) / slot_size;
+        let taken = taken.min(slots);
         // SAFETY: the header lies inside the new page.
         unsafe { *(start as *mut usize) = self.pages.len() };
-        // Thread the new slots onto the free list, lowest address first.
+        // Thread the free slots onto the free list, lowest address first.
         let mut next = self.free_lists[class];
-        for slot in (0..slots).rev() {
+        for slot in (taken..slots).rev() {
             let address = start + PAGE_HEADER + slot * slot_size;
             // SAFETY: the slot lies inside the new page.
             unsafe { *(address as *mut usize) = next };
             next = address;
         }
         self.free_lists[class] = next;
+        let mut allocated = vec![0u64; slots.div_ceil(64)];
+        for (index, word) in allocated.iter_mut().enumerate() {
+            let first = index * 64;
+            if taken >= first + 64 {
+                *word = u64::MAX;
+            } else if taken > first {
+                *word = (1u64 << (taken - first)) - 1;
+            }
+        }
+        CLASS_PAGES[class].fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         self.page_index.insert(start, self.pages.len());
         self.pages.push(Page {
             start,
             size_class: class,
             slot_size,
             slots,
-            allocated: vec![0; slots.div_ceil(64)],
+            allocated,
         });
+        start
+    }
+
+    /// Adds at least `count` fresh pages to `spare_pages`: pages prepared by another thread
+    /// first, then pages mapped now. With `populate`, pages mapped now are backed by memory at
+    /// once, in bulk, rather than on first touch one fault at a time.
+    fn map_pages(&mut self, count: usize, populate: bool) {
+        self.take_prepared_pages();
+        if self.spare_pages.len() >= count {
+            return;
+        }
+        let (start, size) = map_chunk(count - self.spare_pages.len(), populate);
+        self.add_spare_pages(start, size);
+    }
+
+    /// Moves the pages `prepare_pages` mapped into `spare_pages`.
+    fn take_prepared_pages(&mut self) {
+        let chunks = std::mem::take(&mut *PREPARED_CHUNKS.lock().unwrap_or_else(|poisoned| poisoned.into_inner()));
+        for (start, size) in chunks {
+            self.add_spare_pages(start, size);
+        }
+    }
+
+    fn add_spare_pages(&mut self, start: usize, size: usize) {
+        // Pages are taken from the end of the list; keep the lowest addresses there.
+        let mut pages: Vec<usize> = (0..size / PAGE_SIZE)
+            .rev()
+            .map(|page| start + page * PAGE_SIZE)
+            .collect();
+        pages.append(&mut self.spare_pages);
+        self.spare_pages = pages;
     }
 
     /// The object containing address `word`, if any (interior pointers count).
@@ -231,41 +287,146 @@ impl Heap {
         (word < start + object.size).then_some(start)
     }
 
-    /// Allocates `count` zeroed objects of `size` bytes with descriptor `desc`, without
-    /// collecting (struct migration allocates every new payload at once).
-    pub fn allocate_many(&mut self, size: usize, desc: *const TypeDesc, count: usize) -> Vec<usize> {
-        let size = size.max(16);
-        let Some(class) = SIZE_CLASSES.iter().position(|&class| class >= size) else {
-            return (0..count).map(|_| self.allocate(size, desc) as usize).collect();
+    /// Allocates up to `wanted` objects of `size` bytes with descriptor `desc` for a bulk
+    /// copy (struct migration), without collecting: a run of objects `stride` bytes apart.
+    /// Each is zeroed, has its header, and is accounted. Objects the caller does not use
+    /// must be given back with [`Heap::free_object`].
+    ///
+    /// A free slot of the size class makes a run of one; otherwise the run is a fresh page,
+    /// taken from the pages `prepare_pages` populated beforehand when there are some.
+    pub fn allocate_run(&mut self, size: usize, desc: *const TypeDesc, wanted: usize) -> Run {
+        let Some(class) = size_class(size) else {
+            let first = self.allocate(size, desc) as usize;
+            return Run {
+                first,
+                stride: 0,
+                count: 1,
+            };
         };
         let slot_size = SIZE_CLASSES[class];
-        let mut objects = Vec::with_capacity(count);
-        for _ in 0..count {
-            if self.free_lists[class] == 0 {
-                self.add_page(class);
+        let header = Header {
+            desc,
+            flags: 0,
+            size_class: class as u32,
+        };
+        let first = self.free_lists[class];
+        if first != 0 {
+            // Free slots threaded in address order (the rest of a page) make one run.
+            let mut count = 0;
+            while count < wanted.max(1) {
+                let object = first + count * slot_size;
+                if self.free_lists[class] != object {
+                    break;
+                }
+                // SAFETY: free slots hold the address of the next free slot in their first
+                // word.
+                self.free_lists[class] = unsafe { *(object as *const usize) };
+                // SAFETY: every page starts with its number (see `add_page`).
+                let page = unsafe { *((object & !(PAGE_SIZE - 1)) as *const usize) };
+                let page = &mut self.pages[page];
+                let slot = (object - page.start - PAGE_HEADER) / page.slot_size;
+                page.set_allocated(slot, true);
+                // SAFETY: the slot is `slot_size` bytes of page memory with room for a header;
+                // a freed slot holds garbage, so it is zeroed.
+                unsafe {
+                    std::ptr::write_bytes(object as *mut u8, 0, slot_size);
+                    *(object as *mut Header) = header;
+                }
+                count += 1;
             }
-            let object = self.free_lists[class];
-            // SAFETY: free slots hold the address of the next free slot in their first word.
-            self.free_lists[class] = unsafe { *(object as *const usize) };
-            // SAFETY: every page starts with its number (see `add_page`).
-            let page = unsafe { *((object & !(PAGE_SIZE - 1)) as *const usize) };
-            let page = &mut self.pages[page];
-            let slot = (object - page.start - PAGE_HEADER) / page.slot_size;
-            page.set_allocated(slot, true);
-            // SAFETY: the slot is `slot_size` bytes of page memory with room for a header. It
-            // is zeroed so the collector never traces garbage if the caller gives up on it.
-            unsafe {
-                std::ptr::write_bytes(object as *mut u8, 0, slot_size);
-                *(object as *mut Header) = Header {
-                    desc,
-                    flags: 0,
-                    size_class: class as u32,
-                };
-            }
-            objects.push(object);
+            self.account(slot_size * count);
+            return Run {
+                first,
+                stride: slot_size,
+                count,
+            };
         }
-        self.account(slot_size * count);
-        objects
+        if self.spare_pages.is_empty() {
+            self.map_pages(1, true);
+        }
+        let taken = wanted.min((PAGE_SIZE - PAGE_HEADER) / slot_size);
+        let start = self.add_page_with(class, taken);
+        let first = start + PAGE_HEADER;
+        for slot in 0..taken {
+            // SAFETY: the slot is zeroed page memory (fresh from the system) with room for a
+            // header.
+            unsafe { *((first + slot * slot_size) as *mut Header) = header };
+        }
+        self.account(slot_size * taken);
+        Run {
+            first,
+            stride: slot_size,
+            count: taken,
+        }
+    }
+
+    /// Frees an object at once (one that [`Heap::allocate_run`] gave and that is not used).
+    ///
+    /// # Safety
+    /// Nothing may refer to `object` afterwards.
+    pub unsafe fn free_object(&mut self, object: usize) {
+        // SAFETY: the caller passes an object of this heap with a valid header.
+        let class = unsafe { (*(object as *const Header)).size_class };
+        if class == LARGE {
+            if let Some(large) = self.large.remove(&object) {
+                // SAFETY: as above; the object owns nothing (it was never used).
+                unsafe {
+                    dealloc(
+                        object as *mut u8,
+                        Layout::from_size_align(large.size, 16).expect("object layout"),
+                    );
+                }
+                self.release(large.size);
+            }
+            return;
+        }
+        let class = class as usize;
+        // SAFETY: every page starts with its number (see `add_page`).
+        let page = unsafe { *((object & !(PAGE_SIZE - 1)) as *const usize) };
+        let page = &mut self.pages[page];
+        let slot = (object - page.start - PAGE_HEADER) / page.slot_size;
+        page.set_allocated(slot, false);
+        // SAFETY: the slot is free now; its first word links the free list.
+        unsafe { *(object as *mut usize) = self.free_lists[class] };
+        self.free_lists[class] = object;
+        self.release(SIZE_CLASSES[class]);
+    }
+
+    /// How many pages the heap has; pages are numbered from 0 and never go away.
+    pub fn page_count(&self) -> usize {
+        self.pages.len()
+    }
+
+    /// Calls `visit` with every object too large for a size class whose descriptor is `desc`.
+    pub fn for_each_large_instance(&self, desc: *const TypeDesc, visit: &mut dyn FnMut(*mut u8)) {
+        for &start in self.large.keys() {
+            // SAFETY: large objects are live allocations.
+            if unsafe { (*(start as *const Header)).desc } == desc {
+                visit(start as *mut u8);
+            }
+        }
+    }
+
+    /// Appends to `out` every object in page `page_number` whose descriptor is `desc`, if
+    /// that page serves objects of `size` bytes. Struct migration walks the heap page by
+    /// page, so that it may allocate in between.
+    pub fn instances_in_page(&self, page_number: usize, desc: *const TypeDesc, size: usize, out: &mut Vec<usize>) {
+        let page = &self.pages[page_number];
+        if Some(page.size_class) != size_class(size) {
+            return;
+        }
+        for (word_index, &word) in page.allocated.iter().enumerate() {
+            let mut bits = word;
+            while bits != 0 {
+                let slot = word_index * 64 + bits.trailing_zeros() as usize;
+                bits &= bits - 1;
+                let object = page.start + PAGE_HEADER + slot * page.slot_size;
+                // SAFETY: allocated slots hold objects.
+                if unsafe { (*(object as *const Header)).desc } == desc {
+                    out.push(object);
+                }
+            }
+        }
     }
 
     /// Runs a full collection.
@@ -527,4 +688,106 @@ fn spill_callee_saved_registers() -> [usize; 12] {
         );
     }
     std::hint::black_box(registers)
+}
+
+/// Objects allocated together by [`Heap::allocate_run`]: `count` objects, the first at
+/// `first`, each `stride` bytes after the previous.
+#[derive(Clone, Copy, Debug)]
+pub struct Run {
+    pub first: usize,
+    pub stride: usize,
+    pub count: usize,
+}
+
+/// Chunks of pages mapped and populated by `prepare_pages`, waiting for a heap to take them.
+static PREPARED_CHUNKS: std::sync::Mutex<Vec<(usize, usize)>> = std::sync::Mutex::new(Vec::new());
+
+/// How many pages each size class has, across the process: an estimate of how much memory a
+/// struct migration will need, available to other threads.
+static CLASS_PAGES: [std::sync::atomic::AtomicUsize; SIZE_CLASSES.len()] =
+    [const { std::sync::atomic::AtomicUsize::new(0) }; SIZE_CLASSES.len()];
+
+/// The size class serving objects of `size` bytes, if any.
+fn size_class(size: usize) -> Option<usize> {
+    SIZE_CLASSES.iter().position(|&class| class >= size.max(16))
+}
+
+/// Maps, on the calling thread, enough populated pages for every object of `old_size` bytes
+/// to be allocated again at `new_size` bytes, for the heap to take when it next needs pages.
+///
+/// Struct migration allocates a new payload for every instance while the program is paused;
+/// the hot-reload compiler thread calls this beforehand, so that the kernel's work of
+/// backing that memory (zeroing it, and possibly compacting memory for huge pages) happens
+/// while the program keeps running. The estimate counts every object of the old size class,
+/// not only the struct's instances: pages not used by the migration serve later allocations.
+///
+/// Returns the estimated number of instances.
+pub fn prepare_pages(old_size: usize, new_size: usize) -> usize {
+    let (Some(old_class), Some(new_class)) = (size_class(old_size), size_class(new_size)) else {
+        return 0;
+    };
+    let old_slots = (PAGE_SIZE - PAGE_HEADER) / SIZE_CLASSES[old_class];
+    let new_slots = (PAGE_SIZE - PAGE_HEADER) / SIZE_CLASSES[new_class];
+    let objects = CLASS_PAGES[old_class].load(std::sync::atomic::Ordering::Relaxed) * old_slots;
+    let pages = objects.div_ceil(new_slots);
+    // Small migrations are quick anyway; the bulk path is for the large ones.
+    if pages < CHUNK_SIZE / PAGE_SIZE {
+        return objects;
+    }
+    let chunk = map_chunk(pages, true);
+    PREPARED_CHUNKS
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+        .push(chunk);
+    objects
+}
+
+/// Maps at least `count` fresh pages from the system, aligned to `CHUNK_SIZE`, and returns
+/// their start and size. With `populate`, the kernel backs them with memory now, in bulk,
+/// rather than on first touch one fault at a time.
+///
+/// Pages are never returned to the system: freed slots are reused by their size class.
+fn map_chunk(count: usize, populate: bool) -> (usize, usize) {
+    let size = (count * PAGE_SIZE).next_multiple_of(CHUNK_SIZE);
+    // Map one chunk more than needed, to align the start to a chunk boundary; the unaligned
+    // head and tail are unmapped at once.
+    let mapped_size = size + CHUNK_SIZE;
+    // SAFETY: an anonymous private mapping with no address hint has no preconditions.
+    let mapped = unsafe {
+        libc::mmap(
+            std::ptr::null_mut(),
+            mapped_size,
+            libc::PROT_READ | libc::PROT_WRITE,
+            libc::MAP_PRIVATE | libc::MAP_ANONYMOUS | libc::MAP_NORESERVE,
+            -1,
+            0,
+        )
+    };
+    if mapped == libc::MAP_FAILED {
+        out_of_memory(mapped_size);
+    }
+    let mapped = mapped as usize;
+    let start = mapped.next_multiple_of(CHUNK_SIZE);
+    // SAFETY: both ranges lie inside the mapping just made, and nothing refers to them.
+    unsafe {
+        if start > mapped {
+            libc::munmap(mapped as *mut libc::c_void, start - mapped);
+        }
+        let end = start + size;
+        if mapped + mapped_size > end {
+            libc::munmap(end as *mut libc::c_void, mapped + mapped_size - end);
+        }
+        // Both are hints: without transparent huge pages, or on a kernel older than 5.14 (no
+        // MADV_POPULATE_WRITE), pages are simply faulted in on first touch.
+        libc::madvise(start as *mut libc::c_void, size, libc::MADV_HUGEPAGE);
+        if populate {
+            libc::madvise(start as *mut libc::c_void, size, libc::MADV_POPULATE_WRITE);
+        }
+    }
+    (start, size)
+}
+
+/// Stops the process when the system refuses memory, as the standard library does.
+fn out_of_memory(size: usize) -> ! {
+    std::alloc::handle_alloc_error(Layout::from_size_align(size, PAGE_SIZE).expect("page layout"))
 }

@@ -8,6 +8,7 @@
 use std::ptr;
 
 /// The first 16 bytes of every heap object.
+#[derive(Clone, Copy)]
 #[repr(C)]
 pub struct Header {
     pub desc: *const TypeDesc,

@@ -68,6 +68,9 @@ pub struct Ready {
     pub main_changed: bool,
     /// When the first file event of the save arrived.
     pub started: Instant,
+    /// Room for the list of new payloads of a struct migration, allocated and touched by the
+    /// compiler thread so the script thread's pause does not take the page faults.
+    pub migration_scratch: Vec<usize>,
 }
 
 /// Why a new version was not produced.
@@ -383,6 +386,7 @@ pub fn compile(
             main_module,
             main_changed,
             started,
+            migration_scratch: Vec::new(),
         },
         next,
     ))

@@ -302,7 +302,7 @@ struct Outcome {
 
 /// Swaps a new version in (LANGUAGE.md section 7 item 5): patch the slots, initialize new,
 /// retyped and edited-`let` variables in source order, drop removed ones, run `on_reload`.
-fn apply(ctx: &mut Context, ready: Ready, first: bool) -> Outcome {
+fn apply(ctx: &mut Context, mut ready: Ready, first: bool) -> Outcome {
     let registry = &session().registry;
     let mut error_reported = false;
     let mut aborted = false;
@@ -328,7 +328,7 @@ fn apply(ctx: &mut Context, ready: Ready, first: bool) -> Outcome {
         // built (and every default evaluated) first; only if all succeed is anything swapped.
         let pause_started = Instant::now();
         let mut migrated = 0usize;
-        if !first && !migrate_structs(ctx, &ready, registry, &mut migrated) {
+        if !first && !migrate_structs(ctx, &mut ready, registry, &mut migrated) {
             report_and_clear(ctx);
             error_reported = true;
             aborted = true;
@@ -502,15 +502,17 @@ fn is_reference_type(ty: &str) -> bool {
 
 /// The struct migration of LANGUAGE.md section 7 item 4. Returns false (after recording the
 /// error) when a default failed; then nothing was changed.
-fn migrate_structs(ctx: &mut Context, ready: &Ready, registry: &Registry, migrated: &mut usize) -> bool {
+fn migrate_structs(ctx: &mut Context, ready: &mut Ready, registry: &Registry, migrated: &mut usize) -> bool {
     use lang_runtime_core::abi::{DefaultFunction, lang_rt_struct_desc};
+    use lang_runtime_core::heap::Run;
     use lang_runtime_core::object::{HANDLE_PAYLOAD_OFFSET, HOT_FIELDS_OFFSET, PAYLOAD_OWNER_OFFSET, TypeDesc};
     struct Migration {
         module: String,
         name: String,
         desc: *const TypeDesc,
         fields: Vec<(String, String)>,
-        payloads: Vec<(usize, usize)>,
+        /// The new payloads, each naming its handle in its owner word.
+        payloads: Vec<usize>,
     }
     let mut migrations = Vec::new();
     // (Instances the collector has not freed yet are migrated too: cheaper than collecting
@@ -571,55 +573,103 @@ fn migrate_structs(ctx: &mut Context, ready: &Ready, registry: &Registry, migrat
                     }
                 })
                 .collect();
-            let mut payloads = Vec::new();
-            ctx.heap.pause += 1;
-            let mut instances = Vec::new();
+            // Build a new payload for every instance, page by page (a default may allocate,
+            // adding pages, so the heap is not borrowed across the walk). Each new payload
+            // already names its handle; the handles are switched over only at the commit.
             // SAFETY: descriptors live forever.
             let old_size = HOT_FIELDS_OFFSET as usize + unsafe { (*old).fields.len() } * 8;
-            ctx.heap
-                .for_each_instance_sized(old, Some(old_size), &mut |payload| instances.push(payload as usize));
-            payloads.reserve(instances.len());
-            let size = HOT_FIELDS_OFFSET as usize + fields.len() * 8;
-            let fresh = ctx.heap.allocate_many(size, desc, instances.len());
-            for (old_payload, new_payload) in instances.into_iter().zip(fresh) {
-                for (index, source) in sources.iter().enumerate() {
-                    let word = match source {
-                        // SAFETY: the old payload has this field at this offset.
-                        Source::Kept(offset) => unsafe { *((old_payload + offset) as *const u64) },
-                        Source::Default(function) => {
-                            let result = function(ctx);
-                            if result.status != 0 {
-                                ctx.heap.pause -= 1;
-                                return false;
-                            }
-                            result.word
-                        }
-                        Source::Zero => 0,
-                    };
-                    // SAFETY: the new payload has a word per field.
-                    unsafe { *((new_payload + HOT_FIELDS_OFFSET as usize + index * 8) as *mut u64) = word };
+            let new_size = HOT_FIELDS_OFFSET as usize + fields.len() * 8;
+            ctx.heap.pause += 1;
+            let mut news = std::mem::take(&mut ready.migration_scratch);
+            let mut run = Run {
+                first: 0,
+                stride: 0,
+                count: 0,
+            };
+            let mut in_page = Vec::new();
+            let pages = ctx.heap.page_count();
+            let mut failed = false;
+            'pages: for page in 0..=pages {
+                in_page.clear();
+                if page < pages {
+                    ctx.heap.instances_in_page(page, old, old_size, &mut in_page);
+                } else {
+                    // Structs too large for a size class are allocated one by one.
+                    ctx.heap
+                        .for_each_large_instance(old, &mut |payload| in_page.push(payload as usize));
                 }
-                payloads.push((old_payload, new_payload));
+                for (index, &old_payload) in in_page.iter().enumerate() {
+                    if run.count == 0 {
+                        run = ctx.heap.allocate_run(new_size, desc, in_page.len() - index);
+                    }
+                    let new_payload = run.first;
+                    run.first += run.stride;
+                    run.count -= 1;
+                    news.push(new_payload);
+                    // SAFETY: the old payload is a live instance of the old layout, whose owner
+                    // word names its handle; the new payload has a word per new field.
+                    unsafe {
+                        let handle = *((old_payload + PAYLOAD_OWNER_OFFSET as usize) as *const usize);
+                        *((new_payload + PAYLOAD_OWNER_OFFSET as usize) as *mut usize) = handle;
+                    }
+                    for (field_index, source) in sources.iter().enumerate() {
+                        let word = match source {
+                            // SAFETY: the old payload has this field at this offset.
+                            Source::Kept(offset) => unsafe { *((old_payload + offset) as *const u64) },
+                            Source::Default(function) => {
+                                let result = function(ctx);
+                                if result.status != 0 {
+                                    failed = true;
+                                    break 'pages;
+                                }
+                                result.word
+                            }
+                            Source::Zero => 0,
+                        };
+                        // SAFETY: the new payload has a word per field.
+                        unsafe {
+                            *((new_payload + HOT_FIELDS_OFFSET as usize + field_index * 8) as *mut u64) = word;
+                        }
+                    }
+                }
             }
-            ctx.heap.pause -= 1;
+            // Payloads allocated but not needed go back to the heap at once, so that no payload
+            // without a handle is ever taken for an instance.
+            while run.count > 0 {
+                // SAFETY: the object was just allocated and nothing refers to it.
+                unsafe { ctx.heap.free_object(run.first) };
+                run.first += run.stride;
+                run.count -= 1;
+            }
             migrations.push(Migration {
                 module: module.name.clone(),
                 name: name.clone(),
                 desc,
                 fields: fields.clone(),
-                payloads,
+                payloads: news,
             });
+            if failed {
+                // Nothing was swapped: every new payload built so far is garbage.
+                for migration in &migrations {
+                    for &payload in &migration.payloads {
+                        // SAFETY: no handle points at the new payloads before the commit.
+                        unsafe { ctx.heap.free_object(payload) };
+                    }
+                }
+                ctx.heap.pause -= 1;
+                return false;
+            }
+            ctx.heap.pause -= 1;
         }
     }
     // Commit: point every handle at its new payload, then the cells at the new layout.
     for migration in migrations {
-        for (old_payload, new_payload) in &migration.payloads {
-            // SAFETY: payloads and their handles are live objects (collection is paused
-            // nowhere here, and nothing allocates during the commit).
+        for &payload in &migration.payloads {
+            // SAFETY: payloads and their handles are live objects, and nothing allocates
+            // during the commit.
             unsafe {
-                let handle = *((old_payload + PAYLOAD_OWNER_OFFSET as usize) as *const usize);
-                *((handle + HANDLE_PAYLOAD_OFFSET as usize) as *mut usize) = *new_payload;
-                *((new_payload + PAYLOAD_OWNER_OFFSET as usize) as *mut usize) = handle;
+                let handle = *((payload + PAYLOAD_OWNER_OFFSET as usize) as *const usize);
+                *((handle + HANDLE_PAYLOAD_OFFSET as usize) as *mut usize) = payload;
             }
         }
         for (field, ty, cell) in registry.fields_of(&migration.module, &migration.name) {
@@ -821,7 +871,7 @@ fn compiler_thread(root: PathBuf) {
             running_hashes = None;
         }
         match compile::compile(&root, &session.registry, &symbols, Some(&snapshot), started) {
-            Ok((ready, next)) => {
+            Ok((mut ready, next)) => {
                 last_rejected = false;
                 for module in &ready.modules {
                     *versions.entry(module.name.clone()).or_insert(1) += 1;
@@ -830,6 +880,7 @@ fn compiler_thread(root: PathBuf) {
                 watcher.watch_files(&snapshot.files);
                 last_hashes = Some(snapshot.compiled_hashes.clone());
                 running_hashes = last_hashes.clone();
+                ready.migration_scratch = prepare_migration_memory(&ready, &session.registry);
                 *lock(&session.ready) = Some(ready);
                 session.ready_changed.notify_all();
                 let ctx = session.context.load(Ordering::SeqCst);
@@ -859,6 +910,30 @@ fn compiler_thread(root: PathBuf) {
         }
     }
     drop(watcher);
+}
+
+/// Has the memory for the new payloads of every struct whose fields changed mapped now, on
+/// the compiler thread, so the script thread's pause only fills it in.
+/// Returns room for the list of new payloads, touched.
+fn prepare_migration_memory(ready: &Ready, registry: &Registry) -> Vec<usize> {
+    use lang_runtime_core::object::{HOT_FIELDS_OFFSET, TypeDesc};
+    let mut instances = 0;
+    for module in &ready.modules {
+        for (name, hash, fields) in &module.hot.structs {
+            let old = registry.desc_cell(&module.name, name).load(Ordering::SeqCst) as *const TypeDesc;
+            // SAFETY: descriptors live forever.
+            if old.is_null() || unsafe { (*old).layout_hash } == *hash {
+                continue;
+            }
+            // SAFETY: as above.
+            let old_size = HOT_FIELDS_OFFSET as usize + unsafe { (*old).fields.len() } * 8;
+            let new_size = HOT_FIELDS_OFFSET as usize + fields.len() * 8;
+            instances += lang_runtime_core::heap::prepare_pages(old_size, new_size);
+        }
+    }
+    let mut scratch = vec![1; instances];
+    scratch.clear();
+    scratch
 }
 
 fn describe_versions(snapshot: &Snapshot, versions: &HashMap<String, u32>) -> String {
