@@ -45,9 +45,13 @@ pub enum Command {
         /// Build a standalone executable with direct calls and no reload machinery.
         #[arg(long)]
         release: bool,
-        /// Build a host executable plus one shared library per module (not available yet).
+        /// Build a host executable plus one shared library per module, in OUT.modules/; a
+        /// running OUT loads each new build of them, keeping its state.
         #[arg(long, conflicts_with = "release")]
         hmr: bool,
+        /// With --hmr: stay running and build again on every save of a source file.
+        #[arg(long, requires = "hmr")]
+        watch: bool,
         /// The program's main file.
         file: PathBuf,
         /// Where to write the result (default: the file's stem in the current folder, with

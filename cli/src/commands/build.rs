@@ -20,23 +20,14 @@ static RUNTIME_LIBRARY: &[u8] = include_bytes!(env!("LANG_RUNTIME_STATICLIB"));
 
 /// What the Rust standard library inside the runtime needs from the system, besides libc.
 /// libgcc is linked statically so the executable depends on nothing but glibc.
-const SYSTEM_LIBRARIES: &[&str] = &["-static-libgcc", "-lutil", "-lrt", "-lpthread", "-lm", "-ldl"];
+pub(super) const SYSTEM_LIBRARIES: &[&str] = &["-static-libgcc", "-lutil", "-lrt", "-lpthread", "-lm", "-ldl"];
 
-pub fn run(file: &Path, hmr: bool, output: Option<PathBuf>, emit: Emit, opt_level: OptLevelArgument) -> u8 {
-    if hmr {
-        output::print_error("`lang build --hmr` is not available yet; use `lang build --release`");
-        return EXIT_COMPILE_ERROR;
-    }
+pub fn run(file: &Path, output: Option<PathBuf>, emit: Emit, opt_level: OptLevelArgument) -> u8 {
     let checked = match super::checked_program(file) {
         Ok(checked) => checked,
         Err(code) => return code,
     };
-    let opt_level = match opt_level {
-        OptLevelArgument::None => OptLevel::None,
-        OptLevelArgument::Speed => OptLevel::Speed,
-        OptLevelArgument::SpeedAndSize => OptLevel::SpeedAndSize,
-    };
-    let object = match compile_object(&checked, opt_level, CodegenOptions::default()) {
+    let object = match compile_object(&checked, opt_level.into(), CodegenOptions::default()) {
         Ok(object) => object,
         Err(error) => {
             output::print_internal_error(&error.to_string());
@@ -70,11 +61,21 @@ pub fn run(file: &Path, hmr: bool, output: Option<PathBuf>, emit: Emit, opt_leve
     }
 }
 
+impl From<OptLevelArgument> for OptLevel {
+    fn from(argument: OptLevelArgument) -> OptLevel {
+        match argument {
+            OptLevelArgument::None => OptLevel::None,
+            OptLevelArgument::Speed => OptLevel::Speed,
+            OptLevelArgument::SpeedAndSize => OptLevel::SpeedAndSize,
+        }
+    }
+}
+
 /// A private temporary folder, removed when dropped.
-struct TempFolder(PathBuf);
+pub(super) struct TempFolder(pub(super) PathBuf);
 
 impl TempFolder {
-    fn new() -> Result<TempFolder, String> {
+    pub(super) fn new() -> Result<TempFolder, String> {
         let nanos = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map_or(0, |elapsed| elapsed.as_nanos());
@@ -104,28 +105,62 @@ fn link(object: &[u8], target: &Path) -> Result<(), String> {
     std::fs::write(&object_path, object).map_err(|error| format!("cannot write the object file: {error}"))?;
     std::fs::write(&library_path, RUNTIME_LIBRARY)
         .map_err(|error| format!("cannot write the runtime library: {error}"))?;
-    let compiler = std::env::var("CC")
-        .ok()
-        .filter(|value| !value.is_empty())
-        .unwrap_or_else(|| "cc".into());
-    let result = Command::new(&compiler)
+    let mut command = c_compiler();
+    command
         .arg("-o")
         .arg(target)
         .arg(&object_path)
         .arg(&library_path)
         .args(SYSTEM_LIBRARIES)
-        .arg("-Wl,--gc-sections")
-        .output();
-    match result {
-        Err(error) if error.kind() == std::io::ErrorKind::NotFound => Err(format!(
-            "no C compiler found (looked for `{compiler}`): `lang build` links with the system C compiler; \
-             install one (for example `apt-get install gcc`) or set CC to its path"
-        )),
-        Err(error) => Err(format!("cannot run the C compiler `{compiler}`: {error}")),
-        Ok(outcome) if !outcome.status.success() => Err(format!(
-            "linking with `{compiler}` failed:\n{}",
+        .arg("-Wl,--gc-sections");
+    run_c_compiler(command)
+}
+
+/// The system C compiler (`CC`, or `cc`), which links everything `lang build` makes.
+pub(super) fn c_compiler() -> Command {
+    Command::new(c_compiler_name())
+}
+
+fn c_compiler_name() -> String {
+    std::env::var("CC")
+        .ok()
+        .filter(|value| !value.is_empty())
+        .unwrap_or_else(|| "cc".into())
+}
+
+/// Starts `command` (made by [`c_compiler`]).
+pub(super) fn spawn_c_compiler(mut command: Command) -> Result<std::process::Child, String> {
+    let compiler = c_compiler_name();
+    command
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .map_err(|error| match error.kind() {
+            std::io::ErrorKind::NotFound => format!(
+                "no C compiler found (looked for `{compiler}`): `lang build` links with the system C compiler; \
+                 install one (for example `apt-get install gcc`) or set CC to its path"
+            ),
+            _ => format!("cannot run the C compiler `{compiler}`: {error}"),
+        })
+}
+
+/// Waits for a C compiler started by [`spawn_c_compiler`] and reports its failure.
+pub(super) fn wait_c_compiler(child: std::process::Child) -> Result<(), String> {
+    let outcome = child
+        .wait_with_output()
+        .map_err(|error| format!("cannot run the C compiler: {error}"))?;
+    if outcome.status.success() {
+        Ok(())
+    } else {
+        Err(format!(
+            "linking with `{}` failed:\n{}",
+            c_compiler_name(),
             String::from_utf8_lossy(&outcome.stderr).trim_end()
-        )),
-        Ok(_) => Ok(()),
+        ))
     }
+}
+
+/// Runs `command` (made by [`c_compiler`]) to completion.
+pub(super) fn run_c_compiler(command: Command) -> Result<(), String> {
+    wait_c_compiler(spawn_c_compiler(command)?)
 }

@@ -1,6 +1,7 @@
 //! One module per subcommand; this file only dispatches.
 
 mod build;
+mod build_hmr;
 mod check;
 mod run;
 
@@ -24,12 +25,22 @@ pub fn dispatch(arguments: Arguments) -> ExitCode {
         Command::Check { file } => on_compiler_thread(move || check::run(&file)),
         Command::Build {
             release: _,
-            hmr,
+            hmr: true,
+            watch,
             file,
             output,
             emit,
             opt_level,
-        } => on_compiler_thread(move || build::run(&file, hmr, output, emit, opt_level)),
+        } => on_compiler_thread(move || build_hmr::run(&file, output, emit, opt_level, watch)),
+        Command::Build {
+            release: _,
+            hmr: false,
+            watch: _,
+            file,
+            output,
+            emit,
+            opt_level,
+        } => on_compiler_thread(move || build::run(&file, output, emit, opt_level)),
         Command::Run { hmr, file, args } => {
             // From here on Ctrl-C exits with 130 after flushing the program's output, also
             // while compiling. This must happen on the main thread, before any other thread

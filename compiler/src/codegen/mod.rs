@@ -10,6 +10,7 @@
 
 pub mod jit;
 mod layout;
+pub mod library;
 pub mod object;
 mod reachability;
 pub mod runtime_abi;
@@ -70,6 +71,15 @@ pub trait HotLinker {
     /// field's name and type; `initial` is its offset in the layout being compiled, used if
     /// the cell is new. A reload sets it to -1 when the field is removed or retyped.
     fn field_cell(&self, module: &str, strukt: &str, field: &str, ty: &str, initial: i64) -> u64;
+    /// Whether the values above are not addresses but indices into the module's import
+    /// table, which the loader of a shared library fills with the addresses (see `library`).
+    fn uses_import_table(&self) -> bool {
+        false
+    }
+    /// With an import table: the index of the entry holding a runtime function's address.
+    fn runtime_function(&self, _name: &str) -> u64 {
+        0
+    }
 }
 
 /// Hot-reload translation of one module of a program (DESIGN.md: one JIT module per source
@@ -124,6 +134,8 @@ pub struct TranslatedProgram {
     pub hot_defaults: Vec<(String, String, FuncId)>,
     /// Hot mode: slots to point at these wrappers of built-ins.
     pub slot_patches: Vec<(u64, FuncId)>,
+    /// Shared-library builds: the import table (declared, not yet defined).
+    pub imports: Option<DataId>,
     /// The machine code of each function as text, when `CodegenOptions::disassemble` is set.
     pub disassembly: String,
 }
@@ -163,6 +175,8 @@ pub(crate) struct ProgramState<'a> {
     pub hot: Option<HotTarget<'a>>,
     /// Hot mode: wrappers of built-ins used as values, to store into these slots.
     pub slot_patches: Vec<(u64, FuncId)>,
+    /// Shared-library builds: the table of addresses the loader fills (see `library`).
+    pub imports: Option<DataId>,
 }
 
 impl ProgramState<'_> {
@@ -190,10 +204,17 @@ impl ProgramState<'_> {
         if *count == 1 { base } else { format!("{base}#{count}") }
     }
 
-    pub fn runtime_function(&mut self, name: &'static str) -> Result<FuncId, CodegenError> {
-        if let Some(&id) = self.runtime.get(name) {
-            return Ok(id);
+    /// The linkage of what a hot-reload module exposes (functions, initializers, defaults,
+    /// setup): exported from a JIT module; hidden in a shared library, whose loader finds
+    /// them through the library's function table rather than by symbol.
+    pub fn hot_linkage(&self) -> Linkage {
+        match self.imports {
+            Some(_) => Linkage::Hidden,
+            None => Linkage::Export,
         }
+    }
+
+    pub fn runtime_signature(&self, name: &str) -> Signature {
         let function = runtime_abi::runtime_function(name);
         let mut signature = Signature::new(self.call_conv);
         for param in function.params {
@@ -202,6 +223,14 @@ impl ProgramState<'_> {
         if let Some(result) = function.result {
             signature.returns.push(abi_param(layout::abi_type(result)));
         }
+        signature
+    }
+
+    pub fn runtime_function(&mut self, name: &'static str) -> Result<FuncId, CodegenError> {
+        if let Some(&id) = self.runtime.get(name) {
+            return Ok(id);
+        }
+        let signature = self.runtime_signature(name);
         let id = self.module.declare_function(name, Linkage::Import, &signature)?;
         self.runtime.insert(name, id);
         Ok(id)

@@ -40,6 +40,14 @@ pub(super) fn translate_program(
     let call_conv = module.isa().default_call_conv();
     let literal_table = module.declare_data("lang.literals", Linkage::Local, true, false)?;
     let struct_descs = module.declare_data("lang.struct_descs", Linkage::Local, true, false)?;
+    // A shared library's import table: declared now, defined by the library driver once the
+    // linker knows how many entries the code uses.
+    let imports = match hot {
+        Some(target) if target.linker.uses_import_table() => {
+            Some(module.declare_data(super::library::IMPORTS_SYMBOL, Linkage::Local, true, false)?)
+        }
+        _ => None,
+    };
     let mut state = ProgramState {
         checked,
         module,
@@ -67,6 +75,7 @@ pub(super) fn translate_program(
         bodies: Vec::new(),
         hot,
         slot_patches: Vec::new(),
+        imports,
     };
     let in_scope = |module: ModuleId, name: &str| {
         hot.is_none_or(|target| {
@@ -87,7 +96,11 @@ pub(super) fn translate_program(
         let signature = state.script_signature(&info.params, info.result.as_ref());
         let module_name = &checked.program.module(info.module).name;
         let name = state.unique_name(format!("{module_name}.{}", info.name));
-        let linkage = if hot.is_some() { Linkage::Export } else { Linkage::Local };
+        let linkage = if hot.is_some() {
+            state.hot_linkage()
+        } else {
+            Linkage::Local
+        };
         let id = state.module.declare_function(&name, linkage, &signature)?;
         state.functions.push(id);
         if hot.is_some() {
@@ -154,7 +167,8 @@ pub(super) fn translate_program(
             };
             let signature = state.script_signature(&[], None);
             let name = state.unique_name(format!("{}.<init {}>", module_data.name, info.name));
-            let id = state.module.declare_function(&name, Linkage::Export, &signature)?;
+            let linkage = state.hot_linkage();
+            let id = state.module.declare_function(&name, linkage, &signature)?;
             let display = format!("<initializer of {}>", module_data.name);
             let variable = VariableId(index as u32);
             translate_function(&mut state, id, display, module_data.file, |translator| {
@@ -189,7 +203,8 @@ pub(super) fn translate_program(
                 };
                 let signature = state.script_signature(&[], Some(&Type::Int));
                 let name = state.unique_name(format!("{}.<default {}.{}>", info.name, info.name, field.name));
-                let function = state.module.declare_function(&name, Linkage::Export, &signature)?;
+                let linkage = state.hot_linkage();
+                let function = state.module.declare_function(&name, linkage, &signature)?;
                 let display = format!("<default of {}.{}>", info.name, field.name);
                 let ty = field.ty.clone();
                 translate_function(&mut state, function, display, info.file, |translator| {
@@ -243,6 +258,7 @@ pub(super) fn translate_program(
         hot_structs,
         hot_defaults,
         slot_patches: std::mem::take(&mut state.slot_patches),
+        imports: state.imports,
         functions: std::mem::take(&mut state.translated),
         disassembly: std::mem::take(&mut state.disassembly),
     })
@@ -513,9 +529,34 @@ impl Translator<'_, '_, '_> {
 
     /// Calls a runtime function without testing the error flag.
     fn call_runtime(&mut self, name: &'static str, args: &[Value]) -> Option<Value> {
+        if let Some(target) = self.state.hot
+            && target.linker.uses_import_table()
+        {
+            // A shared library reaches the runtime only through its import table, which the
+            // loader fills: never by dynamic symbol lookup into the host.
+            let index = target.linker.runtime_function(name);
+            let address = self.hot_reference(index as i64);
+            let signature = self.state.runtime_signature(name);
+            let signature = self.builder.import_signature(signature);
+            let call = self.builder.ins().call_indirect(signature, address, args);
+            return self.builder.inst_results(call).first().copied();
+        }
         let function = self.runtime(name);
         let call = self.builder.ins().call(function, args);
         self.builder.inst_results(call).first().copied()
+    }
+
+    /// In hot mode, what the linker gave for a slot or cell as a value: its address, or (for
+    /// a shared library) the address the loader wrote into entry `reference` of the import
+    /// table.
+    fn hot_reference(&mut self, reference: i64) -> Value {
+        let Some(table) = self.state.imports else {
+            return self.iconst(reference);
+        };
+        let base = self.data_address(table);
+        // The table is filled before any code of the library runs, and never changes after.
+        let flags = trusted().with_readonly();
+        self.builder.ins().load(types::I64, flags, base, (reference * 8) as i32)
     }
 
     /// Calls a runtime function and, if it can fail, propagates its error from `span`.
@@ -822,7 +863,7 @@ impl Translator<'_, '_, '_> {
             let module = &checked.program.module(info.module).name;
             let ty = checked.items.display(info.ty.as_ref().unwrap_or(&Type::Error));
             let cell = target.linker.variable_cell(module, &info.name, &ty);
-            return self.iconst(cell as i64);
+            return self.hot_reference(cell as i64);
         }
         let info = self.state.checked.items.variable(id);
         let data = self.state.globals[info.module.0 as usize];
@@ -1442,7 +1483,7 @@ impl Translator<'_, '_, '_> {
     /// A function value: the address of a word holding the function's address.
     fn function_value(&mut self, id: FunctionId) -> Value {
         if let Some(slot) = self.hot_slot(id) {
-            return self.iconst(slot);
+            return self.hot_reference(slot);
         }
         let slot = match self.state.function_slots.get(&id) {
             Some(&slot) => slot,
@@ -1487,7 +1528,7 @@ impl Translator<'_, '_, '_> {
             if let Some(&(function, _)) = self.state.builtin_wrappers.get(&builtin) {
                 self.state.slot_patches.push((slot, function));
             }
-            return self.iconst(slot as i64);
+            return self.hot_reference(slot as i64);
         }
         self.builtin_value_wrapper(builtin)
     }
@@ -1602,7 +1643,7 @@ impl Translator<'_, '_, '_> {
                     &info.name,
                     "",
                 );
-                let cell = self.iconst(cell as i64);
+                let cell = self.hot_reference(cell as i64);
                 self.builder.ins().load(types::I64, trusted(), cell, 0)
             }
             None => {
@@ -1626,7 +1667,7 @@ impl Translator<'_, '_, '_> {
                     continue;
                 };
                 // Old code building a struct whose layout changed skips fields that are gone.
-                let cell = self.iconst(cell);
+                let cell = self.hot_reference(cell);
                 let offset = self.builder.ins().load(types::I64, trusted(), cell, 0);
                 let present = self
                     .builder
@@ -1990,7 +2031,7 @@ impl Translator<'_, '_, '_> {
         if let Type::Struct(id) = object_type
             && let Some(cell) = self.hot_field_cell(*id, field)
         {
-            let cell = self.iconst(cell);
+            let cell = self.hot_reference(cell);
             let offset = self.builder.ins().load(types::I64, trusted(), cell, 0);
             let gone = self.builder.ins().icmp_imm_s(IntCC::SignedLessThan, offset, 0);
             let name = self.text_address(field);
@@ -2166,7 +2207,7 @@ impl Translator<'_, '_, '_> {
             let info = self.state.checked.items.function(id).clone();
             let signature = self.state.script_signature(&info.params, info.result.as_ref());
             let signature = self.builder.import_signature(signature);
-            let slot = self.iconst(slot);
+            let slot = self.hot_reference(slot);
             let code = self.builder.ins().load(types::I64, trusted(), slot, 0);
             let call = self.builder.ins().call_indirect(signature, code, call_args);
             return self.builder.inst_results(call).to_vec();
@@ -2472,7 +2513,8 @@ fn translate_hot_setup(state: &mut ProgramState<'_>, target: HotTarget<'_>) -> R
     signature.returns.push(super::abi_param(types::I8));
     let module_name = checked.program.module(target.module).name.clone();
     let name = state.unique_name(format!("{module_name}.<setup>"));
-    let setup = state.module.declare_function(&name, Linkage::Export, &signature)?;
+    let linkage = state.hot_linkage();
+    let setup = state.module.declare_function(&name, linkage, &signature)?;
     let literals = state.literals.clone();
     let blob = define_literal_bytes(state)?;
     let structs: Vec<(u64, String)> = (0..checked.items.structs.len())
@@ -2495,7 +2537,7 @@ fn translate_hot_setup(state: &mut ProgramState<'_>, target: HotTarget<'_>) -> R
         let ctx = translator.ctx;
         translator.intern_literals(blob, &literals);
         for (cell, text) in &structs {
-            let cell = translator.iconst(*cell as i64);
+            let cell = translator.hot_reference(*cell as i64);
             let existing = translator.builder.ins().load(types::I64, trusted(), cell, 0);
             let create = translator.builder.create_block();
             let done = translator.builder.create_block();

@@ -5,7 +5,7 @@
 use std::collections::{HashMap, HashSet};
 use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use lang_compiler::codegen::jit::HotModule;
 use lang_compiler::codegen::{HotTarget, token_hash};
@@ -14,7 +14,9 @@ use lang_compiler::sema::types::StructId;
 use lang_compiler::source::SourceOrigin;
 use lang_compiler::{CheckedProgram, FileSystemLoader, check_program, diagnostics};
 
+use crate::code::{CodeModule, CodeOwner, ModuleUpdate, Ready};
 use crate::registry::Registry;
+use crate::session::Producer;
 
 /// What is known about the version of the program that runs (or is about to).
 pub struct Snapshot {
@@ -41,36 +43,31 @@ pub struct Snapshot {
     pub compiled_hashes: Vec<u64>,
 }
 
-/// One module compiled for a reload.
-pub struct CompiledModule {
-    pub name: String,
-    pub display_name: String,
-    pub hot: HotModule,
-    /// Functions whose tokens changed, or that are new.
-    pub changed_functions: Vec<String>,
-    /// Functions of the running version that the new one no longer has.
-    pub removed_functions: Vec<String>,
-    /// Every function of the new version: name and signature (compiled or not).
-    pub all_functions: Vec<(String, String)>,
+/// A module's JIT code, owned until no frame can return into it.
+struct JitCode(HotModule);
+
+// SAFETY: a JIT module is only handed from the compiling thread to the main thread, which
+// alone uses it from then on.
+unsafe impl Send for JitCode {}
+
+impl CodeOwner for JitCode {
+    unsafe fn free(self: Box<Self>) {
+        // SAFETY: the caller's promise.
+        unsafe { self.0.free() }
+    }
 }
 
-// SAFETY: a compiled module is only handed from the compiling thread to the main thread,
-// which alone uses it from then on.
-unsafe impl Send for CompiledModule {}
-
-/// A new version of the program, compiled and ready to be swapped in.
-pub struct Ready {
-    pub modules: Vec<CompiledModule>,
-    /// Module names in initialization order.
-    pub order: Vec<String>,
-    /// The main module's name.
-    pub main_module: String,
-    pub main_changed: bool,
-    /// When the first file event of the save arrived.
-    pub started: Instant,
-    /// Room for the list of new payloads of a struct migration, allocated and touched by the
-    /// compiler thread so the script thread's pause does not take the page faults.
-    pub migration_scratch: Vec<usize>,
+fn code_module(mut hot: HotModule) -> CodeModule {
+    CodeModule {
+        setup: hot.setup,
+        functions: std::mem::take(&mut hot.functions),
+        variables: std::mem::take(&mut hot.variables),
+        slot_patches: std::mem::take(&mut hot.slot_patches),
+        structs: std::mem::take(&mut hot.structs),
+        defaults: std::mem::take(&mut hot.defaults),
+        code_range: hot.code_range,
+        owner: Box::new(JitCode(hot)),
+    }
 }
 
 /// Why a new version was not produced.
@@ -360,13 +357,14 @@ pub fn compile(
             .get(checked.program.module(module).file)
             .display_name
             .clone();
-        modules.push(CompiledModule {
+        modules.push(ModuleUpdate {
             name,
             display_name,
-            hot,
+            hot: code_module(hot),
             changed_functions,
             removed_functions,
             all_functions,
+            library: None,
         });
     }
     let main_module = names.first().cloned().unwrap_or_default();
@@ -390,4 +388,145 @@ pub fn compile(
         },
         next,
     ))
+}
+
+/// The compiler thread: compiles the first version, then watches the program's folders and
+/// compiles a new version for each save.
+pub fn compiler_thread(root: PathBuf, producer: Producer) {
+    let registry = producer.registry();
+    let symbols = crate::symbols();
+    // The watcher starts before the first compile: a save made while the program starts up
+    // (even before its first line of output) must not be missed.
+    let (sender, events) = std::sync::mpsc::channel::<bool>();
+    let mut watcher = match crate::watcher::Watcher::new(sender) {
+        Ok(watcher) => Some(watcher),
+        Err(error) => {
+            eprintln!("[hmr] cannot watch the program's files: {error}; hot reload is off");
+            None
+        }
+    };
+    if let Some(watcher) = &mut watcher {
+        watcher.watch_files(std::slice::from_ref(&root));
+    }
+    let (first, mut snapshot) = match compile(&root, registry, &symbols, None, Instant::now()) {
+        Ok(result) => result,
+        Err(Rejected::Errors(text) | Rejected::Unsupported(text)) => {
+            producer.start(Err(text));
+            return;
+        }
+    };
+    let Some(mut watcher) = watcher else {
+        producer.start(Ok(first));
+        return;
+    };
+    watcher.watch_files(&snapshot.files);
+    producer.start(Ok(first));
+
+    // Hashes of the texts that were compiled, not of the files now: a save that landed during
+    // a compile differs from them and gets its own reload.
+    let mut last_hashes = Some(snapshot.compiled_hashes.clone());
+    let mut running_hashes = last_hashes.clone();
+    let mut last_rejected = false;
+    let mut versions: HashMap<String, u32> = HashMap::new();
+    let mut retry = false;
+    let mut previous_snapshot: Option<Snapshot> = None;
+    loop {
+        let mut complete = true;
+        if !std::mem::take(&mut retry) {
+            match events.recv() {
+                Ok(event) => complete = event,
+                Err(_) => break,
+            }
+        }
+        let started = Instant::now();
+        // React at once to the end of a save; in the middle of one (an in-place write has
+        // truncated the file), wait for the writer to close it, briefly.
+        let deadline = started + Duration::from_millis(100);
+        while !complete {
+            match events.recv_timeout(deadline.saturating_duration_since(Instant::now())) {
+                Ok(event) => complete = event,
+                Err(_) => break,
+            }
+        }
+        // Every event queued meanwhile belongs to the same save.
+        while events.try_recv().is_ok() {}
+        let Some(hashes) = file_hashes(&snapshot.files) else {
+            // A file is missing (deleted, or mid-way through delete-and-recreate): keep
+            // running the current version until it is back.
+            continue;
+        };
+        if Some(&hashes) == last_hashes.as_ref() {
+            continue;
+        }
+        if Some(&hashes) == running_hashes.as_ref() {
+            // Back to the text that runs (a rejected edit undone): nothing to compile.
+            last_hashes = Some(hashes);
+            if std::mem::take(&mut last_rejected) {
+                eprintln!(
+                    "[hmr] back to the running version ({}); nothing to reload",
+                    describe_versions(&snapshot, &versions)
+                );
+            }
+            continue;
+        }
+        last_hashes = Some(hashes);
+        // Wait until the previous version was applied: each version is compiled against the
+        // one that runs.
+        producer.wait_until_taken();
+        if producer.take_apply_failed()
+            && let Some(previous) = previous_snapshot.take()
+        {
+            snapshot = previous;
+            running_hashes = None;
+        }
+        match compile(&root, registry, &symbols, Some(&snapshot), started) {
+            Ok((ready, next)) => {
+                last_rejected = false;
+                for module in &ready.modules {
+                    *versions.entry(module.name.clone()).or_insert(1) += 1;
+                }
+                previous_snapshot = Some(std::mem::replace(&mut snapshot, next));
+                watcher.watch_files(&snapshot.files);
+                last_hashes = Some(snapshot.compiled_hashes.clone());
+                running_hashes = last_hashes.clone();
+                producer.publish(ready);
+            }
+            Err(rejected) => {
+                // A writer that pauses between truncating and writing the file (or an
+                // editor writing in several steps) would be read half-written: if another
+                // event follows soon, compile again instead of reporting this attempt.
+                if events.recv_timeout(Duration::from_millis(50)).is_ok() {
+                    while events.try_recv().is_ok() {}
+                    last_hashes = None;
+                    retry = true;
+                    continue;
+                }
+                last_rejected = true;
+                let text = match rejected {
+                    Rejected::Errors(text) => text,
+                    Rejected::Unsupported(text) => format!("error: {text}\n"),
+                };
+                let running = describe_versions(&snapshot, &versions);
+                eprint!("{text}");
+                eprintln!("[hmr] reload rejected; still running {running}");
+            }
+        }
+    }
+    drop(watcher);
+}
+
+fn describe_versions(snapshot: &Snapshot, versions: &HashMap<String, u32>) -> String {
+    let mut names: Vec<&String> = snapshot.sources.keys().collect();
+    names.sort();
+    let parts: Vec<String> = names
+        .iter()
+        .filter(|name| {
+            snapshot
+                .files
+                .iter()
+                .any(|file| file.file_stem().is_some_and(|stem| stem == name.as_str()))
+        })
+        .map(|name| format!("{name}.ln v{}", versions.get(*name).copied().unwrap_or(1)))
+        .collect();
+    parts.join(", ")
 }

@@ -1,15 +1,27 @@
 //! The hot-reload machinery of `lang`: function slots and variable cells (`registry`), the
-//! compiler thread (`compile`), the notify watcher (`watcher`), and the session that swaps
-//! new code in at safe points (`session`). Nothing in this crate is linked into release
-//! executables; it depends on the runtime core, never the reverse.
+//! session that swaps new code in at safe points (`session`), and the two producers of new
+//! versions: the JIT compiler thread with its notify watcher (`compile`, `watcher`; feature
+//! `jit`), and the loader of shared libraries built by `lang build --hmr` (`library`).
+//! Nothing in this crate is linked into release executables; it depends on the runtime core,
+//! never the reverse.
 
+mod code;
+#[cfg(feature = "jit")]
 mod compile;
+pub mod library;
 mod registry;
 mod session;
-mod watcher;
+pub mod watcher;
 
 pub use lang_runtime_core::RUNTIME_ERROR_EXIT_CODE;
-pub use session::run;
+
+/// Runs the program at `file` under `lang run --hmr`: compiled by the JIT, recompiled on
+/// every save. Returns the exit code.
+#[cfg(feature = "jit")]
+pub fn run(file: &std::path::Path, args: Vec<String>) -> i32 {
+    let root = file.to_path_buf();
+    session::run(args, move |producer| compile::compiler_thread(root, producer))
+}
 
 /// Every entry point hot-reload code may call: the runtime core's and the safe-point poll.
 pub fn symbols() -> Vec<(&'static str, *const u8)> {

@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 
+#[cfg(feature = "jit")]
 use lang_compiler::codegen::HotLinker;
 use lang_runtime_core::Context;
 
@@ -141,7 +142,12 @@ impl Registry {
 
     /// The descriptor cell of a struct under hot reload (keyed by module and name).
     pub fn desc_cell(&self, module: &str, strukt: &str) -> &'static AtomicU64 {
-        let address = self.struct_desc_cell(module, strukt, "") as usize;
+        let address = {
+            let mut descs = self.descs.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+            *descs
+                .entry((module.into(), strukt.into(), String::new()))
+                .or_insert_with(|| leak_words(1))
+        };
         // SAFETY: cells are leaked allocations of one word.
         unsafe { &*(address as *const AtomicU64) }
     }
@@ -162,6 +168,7 @@ impl Registry {
     }
 }
 
+#[cfg(feature = "jit")]
 impl HotLinker for Registry {
     fn function_slot(&self, module: &str, name: &str, signature: &str) -> u64 {
         self.slot(module, name, signature) as *const AtomicU64 as u64
@@ -175,11 +182,8 @@ impl HotLinker for Registry {
         self.field(module, strukt, field, ty, initial) as *const AtomicU64 as u64
     }
 
-    fn struct_desc_cell(&self, module: &str, name: &str, layout: &str) -> u64 {
-        let mut descs = self.descs.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        *descs
-            .entry((module.into(), name.into(), layout.into()))
-            .or_insert_with(|| leak_words(1)) as u64
+    fn struct_desc_cell(&self, module: &str, name: &str, _layout: &str) -> u64 {
+        self.desc_cell(module, name) as *const AtomicU64 as u64
     }
 }
 

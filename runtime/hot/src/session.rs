@@ -8,16 +8,14 @@
 
 use std::collections::HashMap;
 use std::io::Write;
-use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Condvar, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
-use lang_compiler::codegen::jit::HotModule;
 use lang_runtime_core::Context;
 use lang_runtime_core::context::flush_output;
 
-use crate::compile::{self, Ready, Rejected, Snapshot};
+use crate::code::{CodeModule, Ready};
 use crate::registry::{Registry, stub_for};
 
 /// What the script thread shares with the compiler and Ctrl-C threads.
@@ -58,7 +56,7 @@ struct Loaded {
 /// Main-thread state: what runs, and the compiled code it may still use.
 struct MainState {
     loaded: HashMap<String, Loaded>,
-    code: Vec<HotModule>,
+    code: Vec<CodeModule>,
     main_module: String,
 }
 
@@ -98,8 +96,11 @@ fn clear_error(ctx: &mut Context) {
     ctx.error_flag = 0;
 }
 
-/// Runs `file` with hot reload. Returns the exit code (the process usually exits itself).
-pub fn run(file: &Path, args: Vec<String>) -> i32 {
+/// Runs a program with hot reload: `producer` runs on its own thread, hands over the first
+/// version with [`Producer::start`] and new versions with [`Producer::publish`]; the script
+/// thread runs `main` and swaps each version in at a safe point. Returns the exit code (the
+/// process usually exits itself).
+pub fn run(args: Vec<String>, producer: impl FnOnce(Producer) + Send + 'static) -> i32 {
     let heap_limit = match lang_runtime_core::context::heap_limit() {
         Ok(limit) => limit,
         Err(message) => {
@@ -122,21 +123,21 @@ pub fn run(file: &Path, args: Vec<String>) -> i32 {
     let _ = lang_runtime_core::signals::INTERRUPT_HOOK.set(Box::new(on_interrupt));
     lang_runtime_core::signals::install_interrupt_handler();
 
-    let root = file.to_path_buf();
     std::thread::Builder::new()
-        .name("lang-hmr-compiler".into())
+        .name("lang-hmr-producer".into())
         .stack_size(1 << 30)
         .spawn(move || {
-            // A bug in the compiler must not leave the main thread waiting forever.
-            let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| compiler_thread(root)));
+            // A bug in the producer must not leave the main thread waiting forever.
+            let outcome =
+                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| producer(Producer { _private: () })));
             if outcome.is_err() {
                 flush_output();
-                eprintln!("error: internal error in the hot-reload compiler; this is a bug in lang, please report it");
+                eprintln!("error: internal error in the hot-reload machinery; this is a bug in lang, please report it");
                 std::process::exit(lang_runtime_core::RUNTIME_ERROR_EXIT_CODE);
             }
         })
-        .expect("cannot start the hot-reload compiler thread");
-    // The first version must compile; a compile error at start-up exits 1.
+        .expect("cannot start the hot-reload thread");
+    // The first version must exist; without one, exit 1.
     {
         let mut started = lock(&session().started);
         while started.is_none() {
@@ -160,6 +161,65 @@ pub fn run(file: &Path, args: Vec<String>) -> i32 {
             flush_output();
             eprintln!("error: internal runtime error: the script thread failed");
             lang_runtime_core::RUNTIME_ERROR_EXIT_CODE
+        }
+    }
+}
+
+/// The side of a session that produces versions of the program: the JIT's compiler thread,
+/// or the loader of shared libraries.
+pub struct Producer {
+    _private: (),
+}
+
+impl Producer {
+    /// The slots and cells new code must use.
+    pub fn registry(&self) -> &'static Registry {
+        &session().registry
+    }
+
+    /// Hands over the first version, which starts the program; an error text instead makes
+    /// `run` print it and return 1.
+    pub fn start(&self, first: Result<Ready, String>) {
+        let session = session();
+        match first {
+            Ok(ready) => {
+                *lock(&session.ready) = Some(ready);
+                *lock(&session.started) = Some(Ok(()));
+            }
+            Err(text) => *lock(&session.started) = Some(Err(text)),
+        }
+        session.started_changed.notify_all();
+    }
+
+    /// Waits until the script thread took the version handed over last: each version is
+    /// built against the one that runs.
+    pub fn wait_until_taken(&self) {
+        let session = session();
+        let mut ready = lock(&session.ready);
+        while ready.is_some() {
+            ready = session
+                .ready_changed
+                .wait(ready)
+                .unwrap_or_else(|poisoned| poisoned.into_inner());
+        }
+    }
+
+    /// Whether the version handed over last could not be swapped in (a struct default
+    /// failed); clears the mark.
+    pub fn take_apply_failed(&self) -> bool {
+        session().apply_failed.swap(false, Ordering::SeqCst)
+    }
+
+    /// Hands over a new version and has running code stop at its next safe point to swap it
+    /// in. Memory a struct migration will need is prepared here first, off the script thread.
+    pub fn publish(&self, mut ready: Ready) {
+        let session = session();
+        ready.migration_scratch = prepare_migration_memory(&ready, &session.registry);
+        *lock(&session.ready) = Some(ready);
+        session.ready_changed.notify_all();
+        let ctx = session.context.load(Ordering::SeqCst);
+        if ctx != 0 {
+            interrupt_flag(ctx as *mut Context).store(1, Ordering::SeqCst);
         }
     }
 }
@@ -460,8 +520,12 @@ fn apply(ctx: &mut Context, mut ready: Ready, first: bool) -> Outcome {
                 } else {
                     String::new()
                 };
+                let library = match &module.library {
+                    Some(library) => format!(" ({library})"),
+                    None => String::new(),
+                };
                 eprintln!(
-                    "[hmr] {} v{version}: {count} function{plural} changed{names}{removed} in {:.1} ms{pause}",
+                    "[hmr] {} v{version}{library}: {count} function{plural} changed{names}{removed} in {:.1} ms{pause}",
                     module.display_name,
                     elapsed.as_secs_f64() * 1000.0
                 );
@@ -768,150 +832,6 @@ fn free_unreachable_code(ctx: &Context, state: &mut MainState, registry: &Regist
     }
 }
 
-/// The compiler thread: compiles the first version, then watches the program's folders and
-/// compiles a new version for each save.
-fn compiler_thread(root: PathBuf) {
-    let session = session();
-    let symbols = crate::symbols();
-    // The watcher starts before the first compile: a save made while the program starts up
-    // (even before its first line of output) must not be missed.
-    let (sender, events) = std::sync::mpsc::channel::<bool>();
-    let mut watcher = match crate::watcher::Watcher::new(sender) {
-        Ok(watcher) => Some(watcher),
-        Err(error) => {
-            eprintln!("[hmr] cannot watch the program's files: {error}; hot reload is off");
-            None
-        }
-    };
-    if let Some(watcher) = &mut watcher {
-        watcher.watch_files(std::slice::from_ref(&root));
-    }
-    let (first, mut snapshot) = match compile::compile(&root, &session.registry, &symbols, None, Instant::now()) {
-        Ok(result) => result,
-        Err(Rejected::Errors(text) | Rejected::Unsupported(text)) => {
-            *lock(&session.started) = Some(Err(text));
-            session.started_changed.notify_all();
-            return;
-        }
-    };
-    let Some(mut watcher) = watcher else {
-        *lock(&session.ready) = Some(first);
-        *lock(&session.started) = Some(Ok(()));
-        session.started_changed.notify_all();
-        return;
-    };
-    watcher.watch_files(&snapshot.files);
-    *lock(&session.ready) = Some(first);
-    *lock(&session.started) = Some(Ok(()));
-    session.started_changed.notify_all();
-
-    // Hashes of the texts that were compiled, not of the files now: a save that landed during
-    // a compile differs from them and gets its own reload.
-    let mut last_hashes = Some(snapshot.compiled_hashes.clone());
-    let mut running_hashes = last_hashes.clone();
-    let mut last_rejected = false;
-    let mut versions: HashMap<String, u32> = HashMap::new();
-    let mut retry = false;
-    let mut previous_snapshot: Option<Snapshot> = None;
-    loop {
-        let mut complete = true;
-        if !std::mem::take(&mut retry) {
-            match events.recv() {
-                Ok(event) => complete = event,
-                Err(_) => break,
-            }
-        }
-        let started = Instant::now();
-        // React at once to the end of a save; in the middle of one (an in-place write has
-        // truncated the file), wait for the writer to close it, briefly.
-        let deadline = started + Duration::from_millis(100);
-        while !complete {
-            match events.recv_timeout(deadline.saturating_duration_since(Instant::now())) {
-                Ok(event) => complete = event,
-                Err(_) => break,
-            }
-        }
-        // Every event queued meanwhile belongs to the same save.
-        while events.try_recv().is_ok() {}
-        let Some(hashes) = compile::file_hashes(&snapshot.files) else {
-            // A file is missing (deleted, or mid-way through delete-and-recreate): keep
-            // running the current version until it is back.
-            continue;
-        };
-        if Some(&hashes) == last_hashes.as_ref() {
-            continue;
-        }
-        if Some(&hashes) == running_hashes.as_ref() {
-            // Back to the text that runs (a rejected edit undone): nothing to compile.
-            last_hashes = Some(hashes);
-            if std::mem::take(&mut last_rejected) {
-                eprintln!(
-                    "[hmr] back to the running version ({}); nothing to reload",
-                    describe_versions(&snapshot, &versions)
-                );
-            }
-            continue;
-        }
-        last_hashes = Some(hashes);
-        // Wait until the previous version was applied: each version is compiled against the
-        // one that runs.
-        {
-            let mut ready = lock(&session.ready);
-            while ready.is_some() {
-                ready = session
-                    .ready_changed
-                    .wait(ready)
-                    .unwrap_or_else(|poisoned| poisoned.into_inner());
-            }
-        }
-        if session.apply_failed.swap(false, Ordering::SeqCst)
-            && let Some(previous) = previous_snapshot.take()
-        {
-            snapshot = previous;
-            running_hashes = None;
-        }
-        match compile::compile(&root, &session.registry, &symbols, Some(&snapshot), started) {
-            Ok((mut ready, next)) => {
-                last_rejected = false;
-                for module in &ready.modules {
-                    *versions.entry(module.name.clone()).or_insert(1) += 1;
-                }
-                previous_snapshot = Some(std::mem::replace(&mut snapshot, next));
-                watcher.watch_files(&snapshot.files);
-                last_hashes = Some(snapshot.compiled_hashes.clone());
-                running_hashes = last_hashes.clone();
-                ready.migration_scratch = prepare_migration_memory(&ready, &session.registry);
-                *lock(&session.ready) = Some(ready);
-                session.ready_changed.notify_all();
-                let ctx = session.context.load(Ordering::SeqCst);
-                if ctx != 0 {
-                    interrupt_flag(ctx as *mut Context).store(1, Ordering::SeqCst);
-                }
-            }
-            Err(rejected) => {
-                // A writer that pauses between truncating and writing the file (or an
-                // editor writing in several steps) would be read half-written: if another
-                // event follows soon, compile again instead of reporting this attempt.
-                if events.recv_timeout(Duration::from_millis(50)).is_ok() {
-                    while events.try_recv().is_ok() {}
-                    last_hashes = None;
-                    retry = true;
-                    continue;
-                }
-                last_rejected = true;
-                let text = match rejected {
-                    Rejected::Errors(text) => text,
-                    Rejected::Unsupported(text) => format!("error: {text}\n"),
-                };
-                let running = describe_versions(&snapshot, &versions);
-                eprint!("{text}");
-                eprintln!("[hmr] reload rejected; still running {running}");
-            }
-        }
-    }
-    drop(watcher);
-}
-
 /// Has the memory for the new payloads of every struct whose fields changed mapped now, on
 /// the compiler thread, so the script thread's pause only fills it in.
 /// Returns room for the list of new payloads, touched.
@@ -934,20 +854,4 @@ fn prepare_migration_memory(ready: &Ready, registry: &Registry) -> Vec<usize> {
     let mut scratch = vec![1; instances];
     scratch.clear();
     scratch
-}
-
-fn describe_versions(snapshot: &Snapshot, versions: &HashMap<String, u32>) -> String {
-    let mut names: Vec<&String> = snapshot.sources.keys().collect();
-    names.sort();
-    let parts: Vec<String> = names
-        .iter()
-        .filter(|name| {
-            snapshot
-                .files
-                .iter()
-                .any(|file| file.file_stem().is_some_and(|stem| stem == name.as_str()))
-        })
-        .map(|name| format!("{name}.ln v{}", versions.get(*name).copied().unwrap_or(1)))
-        .collect();
-    parts.join(", ")
 }

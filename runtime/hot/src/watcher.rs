@@ -1,4 +1,5 @@
-//! Watching the program's source files with notify — the only place notify is used.
+//! Watching the program's source files (and a build's manifest) with notify — the only place
+//! notify is used.
 //!
 //! The folders of the files are watched, not the files: editors that save by writing a
 //! temporary file and renaming it over the original (vim, VS Code, JetBrains), `sed -i`, and
@@ -17,6 +18,7 @@ pub struct Watcher {
     folders: HashSet<PathBuf>,
 }
 
+#[cfg(feature = "jit")]
 fn is_source(path: &Path) -> bool {
     path.extension().is_some_and(|extension| extension == "ln")
 }
@@ -25,7 +27,23 @@ impl Watcher {
     /// Sends `true` for an event that ends a save (the writer closed the file, or a file was
     /// renamed into place or removed) and `false` for one in the middle of a save (created,
     /// truncated, written).
+    #[cfg(feature = "jit")]
     pub fn new(events: Sender<bool>) -> notify::Result<Watcher> {
+        Watcher::filtered(events, is_source)
+    }
+
+    /// Watches `folder` for saves of the file named `name` in it (a build's manifest, which
+    /// the builder renames into place).
+    pub fn for_folder(folder: &Path, name: &'static str, events: Sender<bool>) -> notify::Result<Watcher> {
+        let mut watcher = Watcher::filtered(events, move |path: &Path| {
+            path.file_name().is_some_and(|file| file == name)
+        })?;
+        watcher.watcher.watch(folder, RecursiveMode::NonRecursive)?;
+        watcher.folders.insert(folder.to_path_buf());
+        Ok(watcher)
+    }
+
+    fn filtered(events: Sender<bool>, wanted: impl Fn(&Path) -> bool + Send + 'static) -> notify::Result<Watcher> {
         use notify::event::{AccessKind, AccessMode, ModifyKind};
         let watcher = notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
             let Ok(event) = event else { return };
@@ -36,7 +54,7 @@ impl Watcher {
                 _ => Some(false),
             };
             if let Some(complete) = complete
-                && event.paths.iter().any(|path| is_source(path))
+                && event.paths.iter().any(|path| wanted(path))
             {
                 let _ = events.send(complete);
             }
@@ -49,6 +67,7 @@ impl Watcher {
 
     /// Watches the folder of each file (once); a newly imported file's folder is added by
     /// calling this again with the new file list.
+    #[cfg(feature = "jit")]
     pub fn watch_files(&mut self, files: &[PathBuf]) {
         for file in files {
             let folder = match file.parent() {
