@@ -224,3 +224,36 @@ pub fn build_and_run_release(lang: &Path, folder: &Path, entry: &str, args: &[&s
     let _ = std::fs::remove_file(&executable);
     outcome
 }
+
+/// Builds a case with `lang build --hmr` into a scratch folder and runs the host executable
+/// (which loads the modules' shared libraries) in the case's folder with `args`, stopping it
+/// early when `done(stderr so far)` holds; panics if the build fails.
+pub fn build_and_run_hmr_libraries(
+    lang: &Path,
+    folder: &Path,
+    entry: &str,
+    args: &[&str],
+    id: &str,
+    done: impl Fn(&str) -> bool,
+) -> RunOutcome {
+    let scratch = std::env::temp_dir().join(format!("lang-tests-{}", std::process::id()));
+    std::fs::create_dir_all(&scratch).expect("scratch folder");
+    let executable = scratch.join(format!("{}-hmr", id.replace('/', "-")));
+    let executable_text = executable.to_string_lossy().into_owned();
+    let build = run_lang(
+        lang,
+        folder,
+        &["build", "--hmr", entry, "-o", &executable_text],
+        std::time::Duration::from_secs(120),
+    );
+    assert_eq!(
+        build.exit_code,
+        Some(0),
+        "{id}: lang build --hmr failed:\n{}",
+        build.stderr
+    );
+    let outcome = run_lang_until(&executable, folder, args, std::time::Duration::from_secs(120), done);
+    let _ = std::fs::remove_file(&executable);
+    let _ = std::fs::remove_dir_all(format!("{executable_text}.modules"));
+    outcome
+}

@@ -8,7 +8,10 @@
 mod harness {
     use std::path::Path;
 
-    use lang_tests::{Case, Directives, RunOutcome, build_and_run_release, check_case, run_lang, run_lang_until};
+    use lang_tests::{
+        Case, Directives, RunOutcome, build_and_run_hmr_libraries, build_and_run_release, check_case, run_lang,
+        run_lang_until,
+    };
 
     const DEADLINE: std::time::Duration = std::time::Duration::from_secs(60);
 
@@ -50,6 +53,26 @@ mod harness {
         let entry = case.entry.to_string_lossy().into_owned();
         let mut args = vec!["run", "--hmr", entry.as_str()];
         args.extend(program_args);
+        assert_hot_matches(id, "--hmr", run, |done| {
+            run_lang_until(lang(), &case.folder, &args, DEADLINE, done)
+        });
+    }
+
+    /// The host of `lang build --hmr`, loading the program's modules as shared libraries,
+    /// behaves like `lang run --hmr`.
+    fn assert_libraries_match(case: &Case, id: &str, program_args: &[&str], run: &RunOutcome) {
+        let entry = case.entry.to_string_lossy().into_owned();
+        assert_hot_matches(id, "build --hmr", run, |done| {
+            build_and_run_hmr_libraries(lang(), &case.folder, &entry, program_args, id, done)
+        });
+    }
+
+    fn assert_hot_matches(
+        id: &str,
+        mode: &str,
+        run: &RunOutcome,
+        start: impl FnOnce(Box<dyn Fn(&str) -> bool>) -> RunOutcome,
+    ) {
         let waits_after_error = run.exit_code == Some(101);
         // The report's message and location; the backtrace follows in the same write. Hot
         // code's frames differ (it has polls), so unbounded recursion overflows at another
@@ -63,26 +86,22 @@ mod harness {
             .map(|line| format!("{line}\n"))
             .collect();
         let expected_head = head.clone();
-        let hmr = run_lang_until(lang(), &case.folder, &args, DEADLINE, move |stderr| {
+        let hot = start(Box::new(move |stderr: &str| {
             waits_after_error && stderr.starts_with(&expected_head) && stderr.contains("stack backtrace")
-        });
-        assert!(
-            !hmr.timed_out,
-            "{id}: lang run --hmr did not finish in time\n{}",
-            hmr.stderr
-        );
-        assert_eq!(hmr.stdout, run.stdout, "{id}: --hmr stdout differs from lang run");
+        }));
+        assert!(!hot.timed_out, "{id}: {mode} did not finish in time\n{}", hot.stderr);
+        assert_eq!(hot.stdout, run.stdout, "{id}: {mode} stdout differs from lang run");
         if waits_after_error {
             assert!(
-                hmr.stderr.starts_with(&head),
-                "{id}: --hmr error report differs:\n{}",
-                hmr.stderr
+                hot.stderr.starts_with(&head),
+                "{id}: {mode} error report differs:\n{}",
+                hot.stderr
             );
         } else {
-            assert_eq!(hmr.stderr, run.stderr, "{id}: --hmr stderr differs from lang run");
+            assert_eq!(hot.stderr, run.stderr, "{id}: {mode} stderr differs from lang run");
             assert_eq!(
-                hmr.exit_code, run.exit_code,
-                "{id}: --hmr exit code differs from lang run"
+                hot.exit_code, run.exit_code,
+                "{id}: {mode} exit code differs from lang run"
             );
         }
     }
@@ -156,6 +175,7 @@ mod harness {
         let program_args: Vec<&str> = directives.args.iter().map(String::as_str).collect();
         assert_release_matches(&case, &format!("run/{case_name}"), &program_args, &outcome);
         assert_hmr_matches(&case, &format!("run/{case_name}"), &program_args, &outcome);
+        assert_libraries_match(&case, &format!("run/{case_name}"), &program_args, &outcome);
     }
 
     /// Every accepted program of the front-end corpus also runs and prints its `.out`.
@@ -175,6 +195,10 @@ mod harness {
             "ok/{name}: non-zero exit\nstderr:\n{}",
             outcome.stderr
         );
+        let id = format!("ok/{}", name.trim_end_matches(".ln"));
+        assert_release_matches(case, &id, &[], &outcome);
+        assert_hmr_matches(case, &id, &[], &outcome);
+        assert_libraries_match(case, &id, &[], &outcome);
     }
 
     pub fn run_case(stage: &str, name: &str) {
