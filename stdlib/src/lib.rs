@@ -9,6 +9,10 @@
 pub const MODULES: &[(&str, &str)] = &[
     ("math", include_str!("../modules/math.ln")),
     ("strings", include_str!("../modules/strings.ln")),
+    ("sort", include_str!("../modules/sort.ln")),
+    ("io", include_str!("../modules/io.ln")),
+    ("time", include_str!("../modules/time.ln")),
+    ("term", include_str!("../modules/term.ln")),
 ];
 
 /// The source of the stdlib module `name`, if there is one.

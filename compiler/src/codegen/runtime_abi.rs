@@ -101,6 +101,13 @@ pub const RUNTIME_FUNCTIONS: &[RuntimeFunction] = &[
     function("lang_rt_str_char_count", &[Word], Some(Word), false),
     function("lang_rt_str_parse_int", &[Word, Word], Some(Word), true),
     function("lang_rt_str_parse_float", &[Word, Word], Some(Word), true),
+    function("lang_rt_io_read_file", &[Word, Word], Some(Word), true),
+    function("lang_rt_io_write_file", &[Word, Word, Word, Byte], Some(Byte), false),
+    function("lang_rt_io_read_line", &[Word], Some(Word), true),
+    function("lang_rt_io_error", &[Word], Some(Word), true),
+    function("lang_rt_term_control", &[Word, Word, Word], Some(Word), false),
+    function("lang_rt_sort", &[Word, Word, Word], None, false),
+    function("lang_rt_sort_by", &[Word, Word, Word, Word], None, true),
     // Hot reload only (runtime/hot): a safe point.
     function("lang_hot_poll", &[Word], Some(Byte), false),
 ];

@@ -2473,6 +2473,36 @@ impl Translator<'_, '_, '_> {
             Builtin::StrCharCount => self.call_runtime("lang_rt_str_char_count", &[values[0]])?,
             Builtin::StrParseInt => self.call_runtime_at("lang_rt_str_parse_int", &[ctx, values[0]], span)?,
             Builtin::StrParseFloat => self.call_runtime_at("lang_rt_str_parse_float", &[ctx, values[0]], span)?,
+            Builtin::IoReadFile => self.call_runtime_at("lang_rt_io_read_file", &[ctx, values[0]], span)?,
+            Builtin::IoWriteFile => {
+                self.call_runtime_at("lang_rt_io_write_file", &[ctx, values[0], values[1], values[2]], span)?
+            }
+            Builtin::IoReadLine => self.call_runtime_at("lang_rt_io_read_line", &[ctx], span)?,
+            Builtin::IoError => self.call_runtime_at("lang_rt_io_error", &[ctx], span)?,
+            Builtin::TermControl => self.call_runtime_at("lang_rt_term_control", &[ctx, values[0], values[1]], span)?,
+            Builtin::Sort => {
+                // Matches SORT_INT, SORT_FLOAT and SORT_STR of runtime/core/src/system.rs.
+                let kind = match &first_type {
+                    Type::Array(element) if **element == Type::Float => 1,
+                    Type::Array(element) if **element == Type::Str => 2,
+                    _ => 0,
+                };
+                let kind = self.iconst(kind);
+                self.call_runtime_at("lang_rt_sort", &[ctx, values[0], kind], span);
+                return None;
+            }
+            Builtin::SortBy => {
+                // How the comparator takes its arguments: COMPARE_WORDS, COMPARE_FLOATS or
+                // COMPARE_BYTES of runtime/core/src/system.rs.
+                let kind = match &first_type {
+                    Type::Array(element) if **element == Type::Float => 1,
+                    Type::Array(element) if **element == Type::Bool => 2,
+                    _ => 0,
+                };
+                let kind = self.iconst(kind);
+                self.call_runtime_at("lang_rt_sort_by", &[ctx, values[0], values[1], kind], span);
+                return None;
+            }
         };
         Some(value)
     }

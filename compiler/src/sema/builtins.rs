@@ -57,6 +57,15 @@ pub enum Builtin {
     StrCharCount,
     StrParseInt,
     StrParseFloat,
+    IoReadFile,
+    IoWriteFile,
+    IoReadLine,
+    IoError,
+    TermControl,
+    // Generic functions of the stdlib module `sort`, native because the language has no
+    // generics: `sort.sort(xs)` and `sort.sort_by(xs, less)` (see `module_export`).
+    Sort,
+    SortBy,
 }
 
 /// The names of the built-ins users may call, for lookups and "did you mean" hints.
@@ -112,7 +121,17 @@ const INTRINSICS: &[(&str, Builtin)] = &[
     ("__str_char_count", Builtin::StrCharCount),
     ("__str_parse_int", Builtin::StrParseInt),
     ("__str_parse_float", Builtin::StrParseFloat),
+    ("__io_read_file", Builtin::IoReadFile),
+    ("__io_write_file", Builtin::IoWriteFile),
+    ("__io_read_line", Builtin::IoReadLine),
+    ("__io_error", Builtin::IoError),
+    ("__term_control", Builtin::TermControl),
 ];
+
+/// Functions that a standard-library module exports natively, beside its `.ln` items:
+/// (module, name, built-in). They are generic, which `.ln` code cannot express.
+const MODULE_EXPORTS: &[(&str, &str, Builtin)] =
+    &[("sort", "sort", Builtin::Sort), ("sort", "sort_by", Builtin::SortBy)];
 
 /// The names of the built-in types, which no struct may take.
 pub const BUILTIN_TYPES: &[&str] = &["int", "float", "bool", "str"];
@@ -136,7 +155,22 @@ impl Builtin {
             .iter()
             .chain(INTRINSICS)
             .find(|(_, builtin)| *builtin == self)
-            .map_or("?", |(name, _)| name)
+            .map(|(name, _)| *name)
+            .or_else(|| {
+                MODULE_EXPORTS
+                    .iter()
+                    .find(|(_, _, builtin)| *builtin == self)
+                    .map(|(_, name, _)| *name)
+            })
+            .unwrap_or("?")
+    }
+
+    /// A native export `name` of the standard-library module `module`, if there is one.
+    pub fn module_export(module: &str, name: &str) -> Option<Builtin> {
+        MODULE_EXPORTS
+            .iter()
+            .find(|(export_module, export_name, _)| *export_module == module && *export_name == name)
+            .map(|(_, _, builtin)| *builtin)
     }
 
     /// Whether a call to this built-in never returns.
@@ -175,6 +209,11 @@ impl Builtin {
             Builtin::StrCharCount => (vec![Str], Some(Int)),
             Builtin::StrParseInt => (vec![Str], Some(Type::optional(Int))),
             Builtin::StrParseFloat => (vec![Str], Some(Type::optional(Float))),
+            Builtin::IoReadFile => (vec![Str], Some(Type::optional(Str))),
+            Builtin::IoWriteFile => (vec![Str, Str, Bool], Some(Bool)),
+            Builtin::IoReadLine => (vec![], Some(Type::optional(Str))),
+            Builtin::IoError => (vec![], Some(Str)),
+            Builtin::TermControl => (vec![Int, Int], Some(Int)),
             _ => return None,
         };
         Some(signature)

@@ -1115,6 +1115,15 @@ impl<'p> Checker<'p> {
     }
 
     /// The item `m.name` of an imported module, reporting unknown and private items.
+    /// A function the standard-library module `module` exports natively (`sort.sort_by`).
+    fn native_export(&self, module: ModuleId, name: &str) -> Option<Builtin> {
+        let data = self.program.module(module);
+        if !data.is_stdlib {
+            return None;
+        }
+        Builtin::module_export(&data.name, name)
+    }
+
     fn module_member(&mut self, context: &Context, module: ModuleId, name: &ast::Name) -> Option<ModuleItem> {
         let module_name = self.program.module(module).name.clone();
         let Some(item) = self.scope_item(module, &name.text) else {
@@ -1546,6 +1555,17 @@ impl<'p> Checker<'p> {
             }
             ExprKind::Field { object, field } => {
                 if let Some(module) = self.module_reference(context, object) {
+                    let display_name = format!("{}.{}", self.program.module(module).name, field.text);
+                    if let Some(builtin) = self.native_export(module, &field.text) {
+                        return self.call_function(
+                            context,
+                            Callee::Builtin(builtin),
+                            &display_name,
+                            &arguments,
+                            span,
+                            expected,
+                        );
+                    }
                     let callee_kind = match self.module_member(context, module, field) {
                         Some(ModuleItem::Function(id)) => Callee::Function(id),
                         Some(ModuleItem::Variable(id)) => {
@@ -1564,7 +1584,6 @@ impl<'p> Checker<'p> {
                         }
                         _ => Callee::Value(Type::Error),
                     };
-                    let display_name = format!("{}.{}", self.program.module(module).name, field.text);
                     return self.call_function(context, callee_kind, &display_name, &arguments, span, expected);
                 }
                 return self.check_method_call(context, callee, object, field, &arguments, span, expected);
@@ -1624,6 +1643,10 @@ impl<'p> Checker<'p> {
         }
         for (import_name, target) in &self.program.module(context.module).imports {
             let Some(target) = target else { continue };
+            if let Some(builtin) = self.native_export(*target, &field.text) {
+                candidates.push((Callee::Builtin(builtin), format!("{}.{}", import_name.text, field.text)));
+                continue;
+            }
             if let Some(ModuleItem::Function(id)) = self.scope_item(*target, &field.text) {
                 let info = self.items.function(id);
                 if info.is_pub
@@ -1784,8 +1807,15 @@ impl<'p> Checker<'p> {
             | Builtin::Len
             | Builtin::Pop
             | Builtin::Keys
+            | Builtin::Sort
             | Builtin::Abs => 1,
-            Builtin::Push | Builtin::Fill | Builtin::Has | Builtin::Remove | Builtin::Min | Builtin::Max => 2,
+            Builtin::Push
+            | Builtin::Fill
+            | Builtin::Has
+            | Builtin::Remove
+            | Builtin::Min
+            | Builtin::Max
+            | Builtin::SortBy => 2,
             Builtin::Insert => 3,
             _ => args.len(),
         };
@@ -1866,6 +1896,30 @@ impl<'p> Checker<'p> {
                     Type::Error
                 }
             },
+            Builtin::Sort => {
+                if !matches!(&first, Type::Array(element) if matches!(**element, Type::Int | Type::Float | Type::Str))
+                    && first != Type::Error
+                {
+                    wrong_first(self, "an array of `int`, `float` or `str` (use `sort_by` for others)");
+                }
+                Type::Void
+            }
+            Builtin::SortBy => {
+                match &first {
+                    Type::Array(element) => {
+                        let less = Type::Function(
+                            vec![(**element).clone(), (**element).clone()],
+                            Some(Box::new(Type::Bool)),
+                        );
+                        self.check_argument(context, args[1], &less);
+                    }
+                    _ => {
+                        wrong_first(self, "an array");
+                        self.argument_type(context, args[1], None);
+                    }
+                }
+                Type::Void
+            }
             Builtin::Fill => {
                 if first != Type::Int && first != Type::Error {
                     self.mismatch(file, first_span, &Type::Int, &first);

@@ -236,6 +236,7 @@ fn flush_buffer(buffer: &mut Vec<u8>) {
 /// Flushes standard output and ends the process.
 pub fn exit_process(code: i32) -> ! {
     flush_output();
+    crate::system::restore_terminal();
     std::process::exit(code)
 }
 
@@ -305,6 +306,7 @@ pub fn run_program(entry: EntryPoint, args: Vec<String>) -> i32 {
             // SAFETY: the entry point is compiled code following the runtime's ABI.
             let status = unsafe { entry(&mut *context) };
             flush_output();
+            crate::system::restore_terminal();
             if status == 0 {
                 return 0;
             }

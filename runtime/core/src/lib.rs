@@ -15,6 +15,7 @@ pub mod heap;
 pub mod map;
 pub mod object;
 pub mod signals;
+pub mod system;
 
 pub use context::{Context, EntryPoint, run_program};
 
@@ -88,5 +89,12 @@ pub fn symbols() -> Vec<(&'static str, *const u8)> {
         ("lang_rt_str_char_count", abi::lang_rt_str_char_count as *const u8),
         ("lang_rt_str_parse_int", abi::lang_rt_str_parse_int as *const u8),
         ("lang_rt_str_parse_float", abi::lang_rt_str_parse_float as *const u8),
+        ("lang_rt_io_read_file", system::lang_rt_io_read_file as *const u8),
+        ("lang_rt_io_write_file", system::lang_rt_io_write_file as *const u8),
+        ("lang_rt_io_read_line", system::lang_rt_io_read_line as *const u8),
+        ("lang_rt_io_error", system::lang_rt_io_error as *const u8),
+        ("lang_rt_term_control", system::lang_rt_term_control as *const u8),
+        ("lang_rt_sort", system::lang_rt_sort as *const u8),
+        ("lang_rt_sort_by", system::lang_rt_sort_by as *const u8),
     ]
 }

@@ -34,6 +34,7 @@ pub fn install_interrupt_handler() {
                                 continue;
                             }
                             crate::context::flush_output();
+                            crate::system::restore_terminal();
                             libc::_exit(crate::INTERRUPTED_EXIT_CODE);
                         }
                     }

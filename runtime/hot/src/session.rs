@@ -83,6 +83,8 @@ fn interrupt_flag(ctx: *mut Context) -> &'static AtomicU64 {
 /// Prints a runtime error in HMR mode and clears it, so the program can go on later.
 fn report_and_clear(ctx: &mut Context) {
     flush_output();
+    // A game in raw mode must not swallow the report, nor leave the shell unusable.
+    lang_runtime_core::system::restore_terminal();
     if let Some(error) = ctx.error.take() {
         // SAFETY: every module version that a frame could name is still loaded.
         let report = unsafe { error.report() };
@@ -282,6 +284,7 @@ fn script_thread(args: Vec<String>, heap_limit: usize) -> i32 {
         let context = unsafe { &mut *ctx };
         if status == 0 {
             flush_output();
+            lang_runtime_core::system::restore_terminal();
             return 0;
         }
         match UNWIND.with(|unwind| unwind.get()) {

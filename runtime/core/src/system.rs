@@ -1,0 +1,429 @@
+//! The native parts of the standard library's `io`, `term` and `sort` modules: files and
+//! standard input, the terminal (raw mode, keys, size, and putting it back as it was), and
+//! sorting arrays in place. Like `abi.rs`, an ABI for compiled code: `extern "C"`, the
+//! context first, failures as values.
+#![allow(clippy::not_unsafe_ptr_arg_deref)]
+
+use std::io::{BufRead, Write};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use crate::abi::string_from;
+use crate::context::{Context, flush_output};
+use crate::object::*;
+
+type Ctx<'a> = &'a mut Context;
+
+fn text<'a>(string: *const StrObject) -> &'a str {
+    // SAFETY: compiled code passes only live string objects.
+    std::str::from_utf8(unsafe { str_bytes(string) }).unwrap_or("")
+}
+
+// ----------------------------------------------------------------- io
+
+/// The message of the last failed `io` operation (the `io.error()` of the stdlib).
+static LAST_IO_ERROR: Mutex<String> = Mutex::new(String::new());
+
+fn io_failed(what: &str, path: &str, error: &std::io::Error) {
+    let reason = match error.kind() {
+        std::io::ErrorKind::NotFound => "no such file".to_string(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
+        std::io::ErrorKind::InvalidData => "not UTF-8 text".to_string(),
+        _ => error.to_string(),
+    };
+    *LAST_IO_ERROR.lock().unwrap_or_else(|poisoned| poisoned.into_inner()) =
+        format!("cannot {what} `{path}`: {reason}");
+}
+
+/// The whole file as text, or nil (with `io.error()` saying why).
+#[unsafe(no_mangle)]
+pub extern "C" fn lang_rt_io_read_file(ctx: Ctx<'_>, path: *const StrObject) -> *mut StrObject {
+    let path = text(path);
+    if std::path::Path::new(path).is_dir() {
+        io_failed("read", path, &std::io::Error::other("it is a directory"));
+        return std::ptr::null_mut();
+    }
+    match std::fs::read_to_string(path) {
+        Ok(contents) => string_from(ctx, &contents),
+        Err(error) => {
+            io_failed("read", path, &error);
+            std::ptr::null_mut()
+        }
+    }
+}
+
+/// Writes (or with `append`, appends) `contents`; 1 on success, 0 (with `io.error()`) if not.
+#[unsafe(no_mangle)]
+pub extern "C" fn lang_rt_io_write_file(
+    _ctx: Ctx<'_>,
+    path: *const StrObject,
+    contents: *const StrObject,
+    append: u8,
+) -> u8 {
+    let path = text(path);
+    let mut options = std::fs::OpenOptions::new();
+    if append != 0 {
+        options.append(true).create(true);
+    } else {
+        options.write(true).create(true).truncate(true);
+    }
+    // SAFETY: a live string object.
+    let bytes = unsafe { str_bytes(contents) };
+    match options.open(path).and_then(|mut file| file.write_all(bytes)) {
+        Ok(()) => 1,
+        Err(error) => {
+            io_failed("write", path, &error);
+            0
+        }
+    }
+}
+
+/// The next line of standard input without its line ending, or nil at the end of input.
+#[unsafe(no_mangle)]
+pub extern "C" fn lang_rt_io_read_line(ctx: Ctx<'_>) -> *mut StrObject {
+    flush_output();
+    let mut line = Vec::new();
+    match std::io::stdin().lock().read_until(b'\n', &mut line) {
+        Ok(0) => std::ptr::null_mut(),
+        Ok(_) => {
+            if line.last() == Some(&b'\n') {
+                line.pop();
+                if line.last() == Some(&b'\r') {
+                    line.pop();
+                }
+            }
+            string_from(ctx, &String::from_utf8_lossy(&line))
+        }
+        Err(error) => {
+            io_failed("read", "standard input", &error);
+            std::ptr::null_mut()
+        }
+    }
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn lang_rt_io_error(ctx: Ctx<'_>) -> *mut StrObject {
+    let message = LAST_IO_ERROR
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+        .clone();
+    string_from(ctx, &message)
+}
+
+// ----------------------------------------------------------------- terminal
+
+/// The terminal settings before raw mode, to put back.
+static SAVED_TERMINAL: Mutex<Option<libc::termios>> = Mutex::new(None);
+static CURSOR_HIDDEN: AtomicBool = AtomicBool::new(false);
+static STYLED: AtomicBool = AtomicBool::new(false);
+
+/// `term` operations, selected by the first argument of `lang_rt_term_control`.
+pub const TERM_RAW_MODE: i64 = 0;
+pub const TERM_READ_KEY: i64 = 1;
+pub const TERM_COLUMNS: i64 = 2;
+pub const TERM_ROWS: i64 = 3;
+pub const TERM_CURSOR: i64 = 4;
+pub const TERM_STYLED: i64 = 5;
+
+/// One entry point for the terminal: `operation` is one of the `TERM_` constants.
+/// - raw mode (`argument` 1 on, 0 off): 1 if done, 0 if standard input is not a terminal;
+/// - read key: the next byte of input, or -1 if none is waiting (never blocks);
+/// - columns, rows: the terminal's size (80 by 24 when it is not a terminal);
+/// - cursor (`argument` 1 visible, 0 hidden): writes the escape sequence;
+/// - styled: notes that colours were set, so they are reset on exit.
+#[unsafe(no_mangle)]
+pub extern "C" fn lang_rt_term_control(_ctx: Ctx<'_>, operation: i64, argument: i64) -> i64 {
+    match operation {
+        TERM_RAW_MODE => i64::from(set_raw_mode(argument != 0)),
+        TERM_READ_KEY => read_key(),
+        TERM_COLUMNS => terminal_size().0,
+        TERM_ROWS => terminal_size().1,
+        TERM_CURSOR => {
+            flush_output();
+            let visible = argument != 0;
+            CURSOR_HIDDEN.store(!visible, Ordering::SeqCst);
+            let _ = std::io::stdout().write_all(if visible { b"\x1b[?25h" } else { b"\x1b[?25l" });
+            let _ = std::io::stdout().flush();
+            1
+        }
+        TERM_STYLED => {
+            STYLED.store(true, Ordering::SeqCst);
+            1
+        }
+        _ => 0,
+    }
+}
+
+fn set_raw_mode(enable: bool) -> bool {
+    let mut saved = SAVED_TERMINAL.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    if enable {
+        if saved.is_some() {
+            return true;
+        }
+        // SAFETY: termios is plain data; tcgetattr fills it or fails.
+        let mut original: libc::termios = unsafe { std::mem::zeroed() };
+        // SAFETY: fd 0 and a valid termios pointer.
+        if unsafe { libc::tcgetattr(0, &mut original) } != 0 {
+            return false;
+        }
+        let mut raw = original;
+        // No line buffering and no echo, but keep output processing (so "\n" still returns
+        // the carriage) and signals (so Ctrl-C still interrupts).
+        raw.c_lflag &= !(libc::ICANON | libc::ECHO);
+        raw.c_cc[libc::VMIN] = 0;
+        raw.c_cc[libc::VTIME] = 0;
+        // SAFETY: as above.
+        if unsafe { libc::tcsetattr(0, libc::TCSANOW, &raw) } != 0 {
+            return false;
+        }
+        *saved = Some(original);
+        true
+    } else {
+        if let Some(original) = saved.take() {
+            // SAFETY: restoring settings read from the same terminal.
+            unsafe { libc::tcsetattr(0, libc::TCSANOW, &original) };
+        }
+        true
+    }
+}
+
+fn read_key() -> i64 {
+    flush_output();
+    let mut poll = libc::pollfd {
+        fd: 0,
+        events: libc::POLLIN,
+        revents: 0,
+    };
+    // SAFETY: one valid pollfd, no waiting.
+    if unsafe { libc::poll(&mut poll, 1, 0) } <= 0 || poll.revents & libc::POLLIN == 0 {
+        return -1;
+    }
+    let mut byte = 0u8;
+    // SAFETY: reading one byte into a valid buffer.
+    match unsafe { libc::read(0, (&mut byte as *mut u8).cast(), 1) } {
+        1 => i64::from(byte),
+        _ => -1,
+    }
+}
+
+fn terminal_size() -> (i64, i64) {
+    // SAFETY: winsize is plain data; the ioctl fills it or fails.
+    let mut size: libc::winsize = unsafe { std::mem::zeroed() };
+    // SAFETY: TIOCGWINSZ with a valid winsize pointer.
+    if unsafe { libc::ioctl(1, libc::TIOCGWINSZ, &mut size) } == 0 && size.ws_col > 0 && size.ws_row > 0 {
+        return (i64::from(size.ws_col), i64::from(size.ws_row));
+    }
+    let from_env = |name: &str, default: i64| {
+        std::env::var(name)
+            .ok()
+            .and_then(|value| value.parse().ok())
+            .filter(|value: &i64| *value > 0)
+            .unwrap_or(default)
+    };
+    (from_env("COLUMNS", 80), from_env("LINES", 24))
+}
+
+/// Puts the terminal back as the program found it (cooked mode, cursor shown, colours
+/// reset), if the program changed it. Called when the program ends, by `exit`, on a runtime
+/// error and on Ctrl-C, so a game never leaves the shell unusable.
+pub fn restore_terminal() {
+    let styled = STYLED.swap(false, Ordering::SeqCst);
+    let hidden = CURSOR_HIDDEN.swap(false, Ordering::SeqCst);
+    if styled || hidden {
+        flush_output();
+        let mut stdout = std::io::stdout();
+        if styled {
+            let _ = stdout.write_all(b"\x1b[0m");
+        }
+        if hidden {
+            let _ = stdout.write_all(b"\x1b[?25h");
+        }
+        let _ = stdout.flush();
+    }
+    set_raw_mode(false);
+}
+
+// ----------------------------------------------------------------- sorting
+
+/// Element kinds of `lang_rt_sort`.
+pub const SORT_INT: i64 = 0;
+pub const SORT_FLOAT: i64 = 1;
+pub const SORT_STR: i64 = 2;
+
+fn elements<'a, T>(array: *mut ArrayObject) -> &'a mut [T] {
+    // SAFETY: compiled code passes a live array whose elements have type T; an empty array
+    // may have no buffer.
+    unsafe {
+        let len = (*array).len as usize;
+        if len == 0 {
+            return &mut [];
+        }
+        std::slice::from_raw_parts_mut((*array).data as *mut T, len)
+    }
+}
+
+/// Sorts an array of `int`, `float` or `str` in place, ascending (floats by IEEE total order:
+/// -inf < ... < inf < NaN; strings by bytes). Stable.
+#[unsafe(no_mangle)]
+pub extern "C" fn lang_rt_sort(_ctx: Ctx<'_>, array: *mut ArrayObject, kind: i64) {
+    match kind {
+        SORT_INT => elements::<i64>(array).sort(),
+        SORT_FLOAT => elements::<f64>(array).sort_by(|a, b| a.total_cmp(b)),
+        SORT_STR => elements::<*const StrObject>(array)
+            // SAFETY: the elements are live strings.
+            .sort_by(|a, b| unsafe { str_bytes(*a).cmp(str_bytes(*b)) }),
+        _ => {}
+    }
+}
+
+/// How the comparator of `sort_by` takes its arguments: words, floats or bytes.
+pub const COMPARE_WORDS: i64 = 0;
+pub const COMPARE_FLOATS: i64 = 1;
+pub const COMPARE_BYTES: i64 = 2;
+
+#[repr(C)]
+struct BoolAndStatus {
+    value: u64,
+    status: u64,
+}
+
+/// Sorts an array in place with `less(a, b) -> bool`, a function value (the address of a
+/// word holding the code's address), stably, by merge sort: any comparator is fine (one that
+/// is not a strict order gives some permutation, never a crash). An error in the comparator
+/// stops the sort and propagates; the array then holds its elements in some order.
+#[unsafe(no_mangle)]
+pub extern "C" fn lang_rt_sort_by(ctx: Ctx<'_>, array: *mut ArrayObject, less: *const usize, kind: i64) {
+    // SAFETY: a function value is the address of a word holding the code's address.
+    let code = unsafe { *less };
+    // The comparator may change the array, or allocate; work on a copy of the elements, with
+    // collection paused so that the copy's references stay valid.
+    ctx.heap.pause += 1;
+    let ctx_pointer: *mut Context = ctx;
+    let mut failed = false;
+    let mut compare = |a: u64, b: u64| -> bool {
+        if failed {
+            return false;
+        }
+        // SAFETY: the comparator is compiled code of type `fn(T, T) -> bool` with the script
+        // ABI, whose parameters are passed as `kind` says.
+        let result = unsafe {
+            match kind {
+                COMPARE_FLOATS => {
+                    let function: extern "C" fn(*mut Context, f64, f64) -> BoolAndStatus = std::mem::transmute(code);
+                    function(ctx_pointer, f64::from_bits(a), f64::from_bits(b))
+                }
+                COMPARE_BYTES => {
+                    let function: extern "C" fn(*mut Context, u8, u8) -> BoolAndStatus = std::mem::transmute(code);
+                    function(ctx_pointer, a as u8, b as u8)
+                }
+                _ => {
+                    let function: extern "C" fn(*mut Context, u64, u64) -> BoolAndStatus = std::mem::transmute(code);
+                    function(ctx_pointer, a, b)
+                }
+            }
+        };
+        if result.status as u8 != 0 {
+            failed = true;
+            return false;
+        }
+        result.value as u8 != 0
+    };
+    if kind == COMPARE_BYTES {
+        let items = elements::<u8>(array);
+        let mut copy: Vec<u64> = items.iter().map(|&item| u64::from(item)).collect();
+        merge_sort(&mut copy, &mut compare);
+        if !failed {
+            let items = elements::<u8>(array);
+            for (slot, value) in items.iter_mut().zip(&copy) {
+                *slot = *value as u8;
+            }
+        }
+    } else {
+        let mut copy: Vec<u64> = elements::<u64>(array).to_vec();
+        merge_sort(&mut copy, &mut compare);
+        if !failed {
+            // The comparator may have pushed or popped: write back what still fits.
+            let items = elements::<u64>(array);
+            if items.len() == copy.len() {
+                items.copy_from_slice(&copy);
+            }
+        }
+    }
+    // SAFETY: still the live context.
+    let ctx = unsafe { &mut *ctx_pointer };
+    ctx.heap.pause -= 1;
+    if failed {
+        // The comparator's error is recorded already (or it is an unwind of hot reload);
+        // compiled code propagates it when it sees the flag.
+        ctx.error_flag = 1;
+    }
+}
+
+/// A stable merge sort calling `less` O(n log n) times, whatever it answers.
+fn merge_sort(items: &mut [u64], less: &mut dyn FnMut(u64, u64) -> bool) {
+    let len = items.len();
+    if len < 2 {
+        return;
+    }
+    let mut buffer = items.to_vec();
+    let mut width = 1;
+    // Bottom-up: merge runs of `width` from `source` into `target`, then swap roles.
+    let mut source_is_items = true;
+    while width < len {
+        {
+            let (source, target): (&[u64], &mut [u64]) = if source_is_items {
+                (&*items, &mut buffer[..])
+            } else {
+                (&buffer[..], &mut *items)
+            };
+            let mut start = 0;
+            while start < len {
+                let middle = (start + width).min(len);
+                let end = (start + 2 * width).min(len);
+                let (mut left, mut right, mut out) = (start, middle, start);
+                while left < middle && right < end {
+                    // Take from the right only when it is strictly less: stability.
+                    if less(source[right], source[left]) {
+                        target[out] = source[right];
+                        right += 1;
+                    } else {
+                        target[out] = source[left];
+                        left += 1;
+                    }
+                    out += 1;
+                }
+                target[out..out + (middle - left)].copy_from_slice(&source[left..middle]);
+                out += middle - left;
+                target[out..out + (end - right)].copy_from_slice(&source[right..end]);
+                start = end;
+            }
+        }
+        source_is_items = !source_is_items;
+        width *= 2;
+    }
+    if !source_is_items {
+        items.copy_from_slice(&buffer);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::merge_sort;
+
+    #[test]
+    fn merge_sort_is_stable_and_survives_inconsistent_comparators() {
+        let mut items: Vec<u64> = vec![5, 3, 9, 1, 3, 7, 0, 2, 8, 6, 4];
+        merge_sort(&mut items, &mut |a, b| a < b);
+        assert_eq!(items, vec![0, 1, 2, 3, 3, 4, 5, 6, 7, 8, 9]);
+        // Stable: sort pairs by their high part only.
+        let mut pairs: Vec<u64> = vec![0x21, 0x10, 0x22, 0x11, 0x23];
+        merge_sort(&mut pairs, &mut |a, b| (a >> 4) < (b >> 4));
+        assert_eq!(pairs, vec![0x10, 0x11, 0x21, 0x22, 0x23]);
+        // A comparator that always answers true still gives a permutation.
+        let mut chaos: Vec<u64> = (0..50).collect();
+        merge_sort(&mut chaos, &mut |_, _| true);
+        let mut sorted = chaos.clone();
+        sorted.sort();
+        assert_eq!(sorted, (0..50).collect::<Vec<u64>>());
+    }
+}
