@@ -1,6 +1,8 @@
 //! Shared helpers of the end-to-end tests: loading a case (a `.ln` file or a folder) and
 //! checking it through the compiler as the command line would.
 
+pub mod generator;
+
 use std::path::{Path, PathBuf};
 
 use lang_compiler::{LoadError, SourceLoader, diagnostics};
@@ -256,4 +258,47 @@ pub fn build_and_run_hmr_libraries(
     let _ = std::fs::remove_file(&executable);
     let _ = std::fs::remove_dir_all(format!("{executable_text}.modules"));
     outcome
+}
+
+/// Checks that a hot mode (`--hmr`, or a `lang build --hmr` host) behaves like `lang run`:
+/// same stdout, stderr and exit code — except that after a runtime error it keeps running,
+/// waiting for a fix (LANGUAGE.md section 7 item 7), so `start` is given a predicate that
+/// stops it once the report is out, and only the report's head is compared.
+pub fn assert_hot_matches(
+    id: &str,
+    mode: &str,
+    run: &RunOutcome,
+    start: impl FnOnce(Box<dyn Fn(&str) -> bool>) -> RunOutcome,
+) {
+    let waits_after_error = run.exit_code == Some(101);
+    // The report's message and location; the backtrace follows in the same write. Hot code's
+    // frames differ (it has polls), so unbounded recursion overflows at another depth, and
+    // may do so in another function of the cycle: for a stack overflow only the message is
+    // compared.
+    let overflow = run.stderr.starts_with("error: stack overflow\n");
+    let head: String = run
+        .stderr
+        .lines()
+        .take(if overflow { 1 } else { 2 })
+        .map(|line| format!("{line}\n"))
+        .collect();
+    let expected_head = head.clone();
+    let hot = start(Box::new(move |stderr: &str| {
+        waits_after_error && stderr.starts_with(&expected_head) && stderr.contains("stack backtrace")
+    }));
+    assert!(!hot.timed_out, "{id}: {mode} did not finish in time\n{}", hot.stderr);
+    assert_eq!(hot.stdout, run.stdout, "{id}: {mode} stdout differs from lang run");
+    if waits_after_error {
+        assert!(
+            hot.stderr.starts_with(&head),
+            "{id}: {mode} error report differs:\n{}",
+            hot.stderr
+        );
+    } else {
+        assert_eq!(hot.stderr, run.stderr, "{id}: {mode} stderr differs from lang run");
+        assert_eq!(
+            hot.exit_code, run.exit_code,
+            "{id}: {mode} exit code differs from lang run"
+        );
+    }
 }

@@ -9,8 +9,8 @@ mod harness {
     use std::path::Path;
 
     use lang_tests::{
-        Case, Directives, RunOutcome, build_and_run_hmr_libraries, build_and_run_release, check_case, run_lang,
-        run_lang_until,
+        Case, Directives, RunOutcome, assert_hot_matches, build_and_run_hmr_libraries, build_and_run_release,
+        check_case, run_lang, run_lang_until,
     };
 
     const DEADLINE: std::time::Duration = std::time::Duration::from_secs(60);
@@ -65,45 +65,6 @@ mod harness {
         assert_hot_matches(id, "build --hmr", run, |done| {
             build_and_run_hmr_libraries(lang(), &case.folder, &entry, program_args, id, done)
         });
-    }
-
-    fn assert_hot_matches(
-        id: &str,
-        mode: &str,
-        run: &RunOutcome,
-        start: impl FnOnce(Box<dyn Fn(&str) -> bool>) -> RunOutcome,
-    ) {
-        let waits_after_error = run.exit_code == Some(101);
-        // The report's message and location; the backtrace follows in the same write. Hot
-        // code's frames differ (it has polls), so unbounded recursion overflows at another
-        // depth, and may do so in another function of the cycle: for a stack overflow only
-        // the message is compared.
-        let overflow = run.stderr.starts_with("error: stack overflow\n");
-        let head: String = run
-            .stderr
-            .lines()
-            .take(if overflow { 1 } else { 2 })
-            .map(|line| format!("{line}\n"))
-            .collect();
-        let expected_head = head.clone();
-        let hot = start(Box::new(move |stderr: &str| {
-            waits_after_error && stderr.starts_with(&expected_head) && stderr.contains("stack backtrace")
-        }));
-        assert!(!hot.timed_out, "{id}: {mode} did not finish in time\n{}", hot.stderr);
-        assert_eq!(hot.stdout, run.stdout, "{id}: {mode} stdout differs from lang run");
-        if waits_after_error {
-            assert!(
-                hot.stderr.starts_with(&head),
-                "{id}: {mode} error report differs:\n{}",
-                hot.stderr
-            );
-        } else {
-            assert_eq!(hot.stderr, run.stderr, "{id}: {mode} stderr differs from lang run");
-            assert_eq!(
-                hot.exit_code, run.exit_code,
-                "{id}: {mode} exit code differs from lang run"
-            );
-        }
     }
 
     /// Runs a case with `lang run`, compares stdout with its `.out` file and the directives,

@@ -1,0 +1,419 @@
+//! A generator of random well-typed `lang` programs, for differential testing of the three
+//! modes (and the library host): arithmetic with wrapping and division, control flow,
+//! arrays, maps, structs, calls, bounded recursion, strings and floats. Every program is
+//! well typed by construction; it may stop with a runtime error (a division by zero, an index
+//! out of range, a failed unwrap), which every mode must report identically.
+//!
+//! The same seed always gives the same program.
+
+/// SplitMix64: small, fast, and the same on every machine.
+struct Random(u64);
+
+impl Random {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    }
+
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n.max(1)
+    }
+
+    fn chance(&mut self, percent: u64) -> bool {
+        self.below(100) < percent
+    }
+
+    fn int(&mut self) -> i64 {
+        match self.below(10) {
+            0 => i64::MAX - self.below(3) as i64,
+            1 => i64::MIN + self.below(3) as i64,
+            2 => -(self.below(1000) as i64),
+            _ => self.below(100) as i64,
+        }
+    }
+}
+
+/// A function being generated: its locals by type, and how deep the expressions may go.
+struct Scope {
+    ints: Vec<String>,
+    floats: Vec<String>,
+    strs: Vec<String>,
+    /// Mutable int locals (loop counters are not among them).
+    mutable_ints: Vec<String>,
+    next_local: usize,
+}
+
+impl Scope {
+    fn new(params: &[&str]) -> Scope {
+        Scope {
+            ints: params.iter().map(|name| name.to_string()).collect(),
+            floats: Vec::new(),
+            strs: Vec::new(),
+            mutable_ints: Vec::new(),
+            next_local: 0,
+        }
+    }
+
+    fn fresh(&mut self) -> String {
+        self.next_local += 1;
+        format!("v{}", self.next_local)
+    }
+}
+
+struct Generator {
+    random: Random,
+    /// Functions generated so far: name and arity (all take and return `int`).
+    functions: Vec<(String, usize)>,
+    out: String,
+}
+
+/// The program for `seed`.
+pub fn program(seed: u64) -> String {
+    let mut generator = Generator {
+        random: Random(seed.wrapping_mul(0x2545_f491_4f6c_dd1d) ^ 0x5851_f42d_4c95_7f2d),
+        functions: Vec::new(),
+        out: String::new(),
+    };
+    generator.generate();
+    generator.out
+}
+
+impl Generator {
+    fn generate(&mut self) {
+        let out = &mut self.out;
+        out.push_str("// A generated program (tests/src/generator.rs).\n\n");
+        out.push_str("struct Point {\n    x: int = 0,\n    y: int = 0,\n    label: str = \"p\",\n    weight: float = 1.5,\n}\n\n");
+        out.push_str("var counter = 0\nvar history: [int] = []\nvar names: {str: int} = {}\nlet LIMIT = 7\n\n");
+        out.push_str(
+            "fn depth(n: int, k: int) -> int {\n    if n <= 0 {\n        return k\n    }\n    return depth(n - 1, k + n % 3) + 1\n}\n\n",
+        );
+        self.functions.push(("depth".into(), 2));
+        let count = 3 + self.random.below(5) as usize;
+        for index in 0..count {
+            self.function(index);
+        }
+        self.main();
+    }
+
+    fn function(&mut self, index: usize) {
+        let arity = 1 + self.random.below(3) as usize;
+        let params: Vec<String> = (0..arity).map(|param| format!("p{param}")).collect();
+        let name = format!("f{index}");
+        let signature: Vec<String> = params.iter().map(|param| format!("{param}: int")).collect();
+        let mut body = String::new();
+        let param_names: Vec<&str> = params.iter().map(String::as_str).collect();
+        let mut scope = Scope::new(&param_names);
+        let statements = 2 + self.random.below(6);
+        for _ in 0..statements {
+            self.statement(&mut scope, &mut body, 1, 0);
+        }
+        let result = self.int_expr(&scope, 3);
+        body.push_str(&format!("    return {result}\n"));
+        self.out
+            .push_str(&format!("fn {name}({}) -> int {{\n{body}}}\n\n", signature.join(", ")));
+        self.functions.push((name, arity));
+    }
+
+    fn main(&mut self) {
+        let mut body = String::new();
+        let mut scope = Scope::new(&[]);
+        let statements = 4 + self.random.below(6);
+        for _ in 0..statements {
+            self.statement(&mut scope, &mut body, 1, 0);
+        }
+        for (name, arity) in self.functions.clone() {
+            if name == "depth" {
+                continue;
+            }
+            let args: Vec<String> = (0..arity).map(|_| self.int_expr(&scope, 2)).collect();
+            body.push_str(&format!("    print(\"{name}: {{{name}({})}}\")\n", args.join(", ")));
+        }
+        body.push_str("    print(\"counter {counter}, history {len(history)}, names {len(names)}\")\n");
+        body.push_str("    for k, v in names {\n        print(\"{k}={v}\")\n    }\n");
+        self.out.push_str(&format!("fn main() {{\n{body}}}\n"));
+    }
+
+    fn indent(depth: usize) -> String {
+        "    ".repeat(depth)
+    }
+
+    fn statement(&mut self, scope: &mut Scope, out: &mut String, depth: usize, loops: usize) {
+        let pad = Self::indent(depth);
+        let nested = depth < 3;
+        match self.random.below(15) {
+            0 | 1 => {
+                let name = scope.fresh();
+                let value = self.int_expr(scope, 3);
+                if self.random.chance(50) {
+                    out.push_str(&format!("{pad}var {name} = {value}\n"));
+                    scope.mutable_ints.push(name.clone());
+                } else {
+                    out.push_str(&format!("{pad}let {name} = {value}\n"));
+                }
+                scope.ints.push(name);
+            }
+            2 if !scope.mutable_ints.is_empty() => {
+                let target = scope.mutable_ints[self.random.below(scope.mutable_ints.len() as u64) as usize].clone();
+                let op = ["+=", "-=", "*=", "="][self.random.below(4) as usize];
+                let value = self.int_expr(scope, 2);
+                out.push_str(&format!("{pad}{target} {op} {value}\n"));
+            }
+            3 => {
+                let value = self.int_expr(scope, 2);
+                out.push_str(&format!("{pad}counter += {value}\n"));
+            }
+            4 if nested => {
+                let condition = self.bool_expr(scope, 2);
+                out.push_str(&format!("{pad}if {condition} {{\n"));
+                self.block(scope, out, depth + 1, loops);
+                if self.random.chance(50) {
+                    out.push_str(&format!("{pad}}} else {{\n"));
+                    self.block(scope, out, depth + 1, loops);
+                }
+                out.push_str(&format!("{pad}}}\n"));
+            }
+            5 if nested => {
+                let counter = scope.fresh();
+                let bound = 1 + self.random.below(6);
+                out.push_str(&format!("{pad}for {counter} in 0..{bound} {{\n"));
+                scope.ints.push(counter.clone());
+                self.block(scope, out, depth + 1, loops + 1);
+                scope.ints.retain(|name| *name != counter);
+                out.push_str(&format!("{pad}}}\n"));
+            }
+            6 if nested => {
+                // A while loop with its own bound, so it always ends.
+                let counter = scope.fresh();
+                let bound = 1 + self.random.below(5);
+                out.push_str(&format!("{pad}var {counter} = 0\n{pad}while {counter} < {bound} {{\n"));
+                out.push_str(&format!("{pad}    {counter} += 1\n"));
+                scope.ints.push(counter.clone());
+                self.block(scope, out, depth + 1, loops + 1);
+                if self.random.chance(30) {
+                    let condition = self.bool_expr(scope, 1);
+                    let jump = if self.random.chance(50) { "break" } else { "continue" };
+                    out.push_str(&format!(
+                        "{pad}    if {condition} {{\n{pad}        {jump}\n{pad}    }}\n"
+                    ));
+                }
+                scope.ints.retain(|name| *name != counter);
+                out.push_str(&format!("{pad}}}\n"));
+            }
+            7 => {
+                let value = self.int_expr(scope, 2);
+                out.push_str(&format!("{pad}history.push({value})\n"));
+                if self.random.chance(30) {
+                    out.push_str(&format!(
+                        "{pad}if len(history) > 3 {{\n{pad}    counter += history.pop()\n{pad}}}\n"
+                    ));
+                }
+            }
+            8 => {
+                let key = self.str_expr(scope, 1);
+                let value = self.int_expr(scope, 2);
+                out.push_str(&format!("{pad}names[{key}] = {value}\n"));
+            }
+            9 => {
+                let name = scope.fresh();
+                let x = self.int_expr(scope, 2);
+                let y = self.int_expr(scope, 2);
+                out.push_str(&format!("{pad}let {name} = Point {{ x: {x}, y: {y} }}\n"));
+                let field = ["x", "y"][self.random.below(2) as usize];
+                let value = self.int_expr(scope, 1);
+                out.push_str(&format!("{pad}{name}.{field} += {value}\n"));
+                out.push_str(&format!(
+                    "{pad}print(\"{{{name}.label}} {{{name}.x}} {{{name}.y}} {{{name}.weight}}\")\n"
+                ));
+                scope.ints.push(format!("{name}.x"));
+            }
+            10 => {
+                let name = scope.fresh();
+                let value = self.float_expr(scope, 3);
+                out.push_str(&format!("{pad}let {name} = {value}\n"));
+                out.push_str(&format!("{pad}print(\"float {{{name}}} {{fixed({name}, 3)}}\")\n"));
+                scope.floats.push(name);
+            }
+            11 => {
+                let name = scope.fresh();
+                let value = self.str_expr(scope, 2);
+                out.push_str(&format!("{pad}let {name} = {value}\n"));
+                out.push_str(&format!("{pad}print({name} + \" \" + str(len({name})))\n"));
+                scope.strs.push(name);
+            }
+            12 if !scope.ints.is_empty() => {
+                let value = self.int_expr(scope, 3);
+                out.push_str(&format!("{pad}print(\"value {{{value}}}\")\n"));
+            }
+            13 => {
+                // An optional: a map lookup that may be missing, unwrapped safely or not.
+                let key = self.str_expr(scope, 1);
+                if self.random.chance(85) {
+                    out.push_str(&format!(
+                        "{pad}if has(names, {key}) {{\n{pad}    counter += names[{key}]\n{pad}}}\n"
+                    ));
+                } else {
+                    out.push_str(&format!("{pad}counter += names[{key}]\n"));
+                }
+            }
+            _ => {
+                let value = self.int_expr(scope, 2);
+                if self.random.chance(90) || loops > 0 {
+                    out.push_str(&format!("{pad}print({value})\n"));
+                } else {
+                    let index = self.int_expr(scope, 1);
+                    out.push_str(&format!("{pad}print(history[{index} % (len(history) + 1)])\n"));
+                }
+            }
+        }
+    }
+
+    fn block(&mut self, scope: &mut Scope, out: &mut String, depth: usize, loops: usize) {
+        let saved_ints = scope.ints.len();
+        let saved_mutable = scope.mutable_ints.len();
+        let saved_floats = scope.floats.len();
+        let saved_strs = scope.strs.len();
+        let statements = 1 + self.random.below(3);
+        for _ in 0..statements {
+            self.statement(scope, out, depth, loops);
+        }
+        scope.ints.truncate(saved_ints);
+        scope.mutable_ints.truncate(saved_mutable);
+        scope.floats.truncate(saved_floats);
+        scope.strs.truncate(saved_strs);
+    }
+
+    fn int_expr(&mut self, scope: &Scope, depth: usize) -> String {
+        if depth == 0 || self.random.chance(30) {
+            return match self.random.below(4) {
+                0 | 1 if !scope.ints.is_empty() => {
+                    scope.ints[self.random.below(scope.ints.len() as u64) as usize].clone()
+                }
+                2 => ["counter", "LIMIT", "len(history)", "len(names)"][self.random.below(4) as usize].to_string(),
+                _ => {
+                    let value = self.random.int();
+                    if value < 0 {
+                        format!("({value})")
+                    } else {
+                        value.to_string()
+                    }
+                }
+            };
+        }
+        match self.random.below(12) {
+            0..=4 => {
+                let op = ["+", "-", "*", "/", "%", "&", "|", "^", "<<", ">>"][self.random.below(10) as usize];
+                let left = self.int_expr(scope, depth - 1);
+                let right = self.int_expr(scope, depth - 1);
+                // Mostly safe divisors; sometimes one that may be zero.
+                if (op == "/" || op == "%") && self.random.chance(80) {
+                    return format!("({left} {op} ({right} % 7 + 8))");
+                }
+                format!("({left} {op} {right})")
+            }
+            5 => format!("(-{})", self.int_expr(scope, depth - 1)),
+            6 => {
+                let a = self.int_expr(scope, depth - 1);
+                let b = self.int_expr(scope, depth - 1);
+                let function = ["min", "max"][self.random.below(2) as usize];
+                format!("{function}({a}, {b})")
+            }
+            7 => format!("abs({})", self.int_expr(scope, depth - 1)),
+            8 if self.functions.len() > 1 => {
+                let (name, arity) = self.functions[self.random.below(self.functions.len() as u64) as usize].clone();
+                if name == "depth" {
+                    let n = self.random.below(40);
+                    let k = self.int_expr(scope, depth - 1);
+                    return format!("depth({n}, {k})");
+                }
+                let args: Vec<String> = (0..arity).map(|_| self.int_expr(scope, depth - 1)).collect();
+                format!("{name}({})", args.join(", "))
+            }
+            9 if !scope.floats.is_empty() => {
+                let value = &scope.floats[self.random.below(scope.floats.len() as u64) as usize];
+                format!("int({value} * 10.0)")
+            }
+            10 if !scope.strs.is_empty() => {
+                let value = &scope.strs[self.random.below(scope.strs.len() as u64) as usize];
+                format!("len({value})")
+            }
+            _ => {
+                let value = self.random.int();
+                if value < 0 {
+                    format!("({value})")
+                } else {
+                    value.to_string()
+                }
+            }
+        }
+    }
+
+    fn float_expr(&mut self, scope: &Scope, depth: usize) -> String {
+        if depth == 0 || self.random.chance(30) {
+            if !scope.floats.is_empty() && self.random.chance(50) {
+                return scope.floats[self.random.below(scope.floats.len() as u64) as usize].clone();
+            }
+            let whole = self.random.below(1000);
+            let fraction = self.random.below(100);
+            return format!("{whole}.{fraction}");
+        }
+        match self.random.below(6) {
+            0..=2 => {
+                let op = ["+", "-", "*", "/"][self.random.below(4) as usize];
+                format!(
+                    "({} {op} {})",
+                    self.float_expr(scope, depth - 1),
+                    self.float_expr(scope, depth - 1)
+                )
+            }
+            3 => format!("float({})", self.int_expr(scope, depth - 1)),
+            4 => {
+                let function = ["sqrt", "sin", "cos", "floor", "ceil", "exp"][self.random.below(6) as usize];
+                format!("{function}({})", self.float_expr(scope, depth - 1))
+            }
+            _ => format!("(-{})", self.float_expr(scope, depth - 1)),
+        }
+    }
+
+    fn str_expr(&mut self, scope: &Scope, depth: usize) -> String {
+        if depth == 0 || self.random.chance(40) {
+            if !scope.strs.is_empty() && self.random.chance(40) {
+                return scope.strs[self.random.below(scope.strs.len() as u64) as usize].clone();
+            }
+            return format!("\"{}\"", ["a", "bc", "key", "", "zz"][self.random.below(5) as usize]);
+        }
+        match self.random.below(3) {
+            0 => format!(
+                "({} + {})",
+                self.str_expr(scope, depth - 1),
+                self.str_expr(scope, depth - 1)
+            ),
+            1 => format!("\"k{{{}}}\"", self.int_expr(scope, depth - 1)),
+            _ => format!("str({})", self.int_expr(scope, depth - 1)),
+        }
+    }
+
+    fn bool_expr(&mut self, scope: &Scope, depth: usize) -> String {
+        if depth == 0 || self.random.chance(40) {
+            let left = self.int_expr(scope, 1);
+            let right = self.int_expr(scope, 1);
+            let op = ["<", "<=", ">", ">=", "==", "!="][self.random.below(6) as usize];
+            return format!("{left} {op} {right}");
+        }
+        match self.random.below(3) {
+            0 => format!(
+                "({} and {})",
+                self.bool_expr(scope, depth - 1),
+                self.bool_expr(scope, depth - 1)
+            ),
+            1 => format!(
+                "({} or {})",
+                self.bool_expr(scope, depth - 1),
+                self.bool_expr(scope, depth - 1)
+            ),
+            _ => format!("not ({})", self.bool_expr(scope, depth - 1)),
+        }
+    }
+}
