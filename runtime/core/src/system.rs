@@ -130,7 +130,8 @@ pub const TERM_STYLED: i64 = 5;
 /// - read key: the next byte of input, or -1 if none is waiting (never blocks);
 /// - columns, rows: the terminal's size (80 by 24 when it is not a terminal);
 /// - cursor (`argument` 1 visible, 0 hidden): writes the escape sequence;
-/// - styled: notes that colours were set, so they are reset on exit.
+/// - styled (`argument` 1): notes that colours were set, so they are reset on exit; 0 notes
+///   that they were reset.
 #[unsafe(no_mangle)]
 pub extern "C" fn lang_rt_term_control(_ctx: Ctx<'_>, operation: i64, argument: i64) -> i64 {
     match operation {
@@ -147,7 +148,7 @@ pub extern "C" fn lang_rt_term_control(_ctx: Ctx<'_>, operation: i64, argument: 
             1
         }
         TERM_STYLED => {
-            STYLED.store(true, Ordering::SeqCst);
+            STYLED.store(argument != 0, Ordering::SeqCst);
             1
         }
         _ => 0,
@@ -183,7 +184,8 @@ fn set_raw_mode(enable: bool) -> bool {
             // SAFETY: restoring settings read from the same terminal.
             unsafe { libc::tcsetattr(0, libc::TCSANOW, &original) };
         }
-        true
+        // SAFETY: isatty has no preconditions.
+        unsafe { libc::isatty(0) == 1 }
     }
 }
 
@@ -229,7 +231,10 @@ fn terminal_size() -> (i64, i64) {
 pub fn restore_terminal() {
     let styled = STYLED.swap(false, Ordering::SeqCst);
     let hidden = CURSOR_HIDDEN.swap(false, Ordering::SeqCst);
-    if styled || hidden {
+    // Only a terminal needs putting back: output into a file or a pipe stays as written.
+    // SAFETY: isatty has no preconditions.
+    let terminal = unsafe { libc::isatty(1) == 1 };
+    if (styled || hidden) && terminal {
         flush_output();
         let mut stdout = std::io::stdout();
         if styled {
@@ -268,7 +273,8 @@ fn elements<'a, T>(array: *mut ArrayObject) -> &'a mut [T] {
 pub extern "C" fn lang_rt_sort(_ctx: Ctx<'_>, array: *mut ArrayObject, kind: i64) {
     match kind {
         SORT_INT => elements::<i64>(array).sort(),
-        SORT_FLOAT => elements::<f64>(array).sort_by(|a, b| a.total_cmp(b)),
+        // NaN last whatever its sign bit (arithmetic makes negative NaNs on x86).
+        SORT_FLOAT => elements::<f64>(array).sort_by(|a, b| a.is_nan().cmp(&b.is_nan()).then(a.total_cmp(b))),
         SORT_STR => elements::<*const StrObject>(array)
             // SAFETY: the elements are live strings.
             .sort_by(|a, b| unsafe { str_bytes(*a).cmp(str_bytes(*b)) }),

@@ -148,6 +148,8 @@ fn loader_thread(folder: PathBuf, producer: Producer) {
     let (sender, events) = std::sync::mpsc::channel::<bool>();
     let watcher = match crate::watcher::Watcher::for_folder(&folder, MANIFEST, sender) {
         Ok(watcher) => Some(watcher),
+        // Without the folder there is no build either: the first load says so.
+        Err(_) if !folder.is_dir() => None,
         Err(error) => {
             eprintln!(
                 "[hmr] cannot watch {}: {error}; new builds will not be loaded",
@@ -540,6 +542,7 @@ fn load_library(
 /// unpredictable name), opens the copy, and removes it again: the mapping stays, and no other
 /// process or user can change what gets loaded.
 fn open_private_copy(bytes: &[u8], name: &str) -> Result<libloading::os::unix::Library, String> {
+    check_elf(bytes)?;
     let temp = std::env::temp_dir().join("lang-hmr-XXXXXX");
     let template = CString::new(temp.as_os_str().as_encoded_bytes()).map_err(|_| "bad temporary folder name")?;
     let mut template = template.into_bytes_with_nul();
@@ -580,6 +583,53 @@ fn open_private_copy(bytes: &[u8], name: &str) -> Result<libloading::os::unix::L
     let _ = std::fs::remove_file(&path);
     let _ = std::fs::remove_dir(&folder);
     result
+}
+
+/// Checks that `bytes` are a 64-bit little-endian ELF shared object whose program headers
+/// and segments lie inside the file. The dynamic loader maps segments as the headers say; a
+/// truncated file would have it touch pages past the end of the file (SIGBUS), so such a
+/// library must never reach it.
+fn check_elf(bytes: &[u8]) -> Result<(), String> {
+    let bad = |what: &str| Err(format!("not a valid shared library ({what})"));
+    let u16_at = |offset: usize| -> Option<u64> {
+        Some(u64::from(u16::from_le_bytes(
+            bytes.get(offset..offset + 2)?.try_into().ok()?,
+        )))
+    };
+    let u32_at = |offset: usize| -> Option<u64> {
+        Some(u64::from(u32::from_le_bytes(
+            bytes.get(offset..offset + 4)?.try_into().ok()?,
+        )))
+    };
+    let u64_at =
+        |offset: usize| -> Option<u64> { Some(u64::from_le_bytes(bytes.get(offset..offset + 8)?.try_into().ok()?)) };
+    if bytes.len() < 64 || &bytes[..4] != b"\x7fELF" || bytes[4] != 2 || bytes[5] != 1 {
+        return bad("no 64-bit little-endian ELF header");
+    }
+    if u16_at(16) != Some(3) {
+        return bad("not a shared object");
+    }
+    let (Some(table), Some(entry_size), Some(count)) = (u64_at(32), u16_at(54), u16_at(56)) else {
+        return bad("truncated header");
+    };
+    let size = bytes.len() as u64;
+    let table_end = entry_size
+        .checked_mul(count)
+        .and_then(|length| length.checked_add(table));
+    if entry_size < 56 || count == 0 || table_end.is_none_or(|end| end > size) {
+        return bad("program headers outside the file");
+    }
+    for index in 0..count {
+        let header = (table + index * entry_size) as usize;
+        let (Some(_kind), Some(offset), Some(file_size)) = (u32_at(header), u64_at(header + 8), u64_at(header + 32))
+        else {
+            return bad("truncated program header");
+        };
+        if offset.checked_add(file_size).is_none_or(|end| end > size) {
+            return bad("a segment lies past the end of the file: truncated");
+        }
+    }
+    Ok(())
 }
 
 /// The range of executable addresses of the loaded object containing `address`.
