@@ -156,20 +156,17 @@ impl Walker<'_> {
 /// For each function (indexed by `FunctionId`): whether it may run during initialization.
 pub fn reachable_from_initializers(checked: &CheckedProgram) -> Vec<bool> {
     let functions = &checked.items.functions;
+    let declarations = checked.function_declarations();
     let mut per_function: Vec<References> = Vec::with_capacity(functions.len());
-    for info in functions {
+    for (info, declaration) in functions.iter().zip(&declarations) {
         let module = checked.program.module(info.module);
         let mut walker = Walker {
             checked,
             file: module.file,
             found: References::default(),
         };
-        for item in &module.ast.items {
-            if let ast::Item::Function(declaration) = item
-                && declaration.name.span == info.span
-            {
-                walker.block(&declaration.body);
-            }
+        if let Some(declaration) = declaration {
+            walker.block(&declaration.body);
         }
         per_function.push(walker.found);
     }

@@ -131,16 +131,13 @@ pub(super) fn translate_program(
     }
 
     // Function bodies.
+    let declarations = checked.function_declarations();
     for (index, info) in checked.items.functions.iter().enumerate() {
         if !in_scope(info.module, &info.name) {
             continue;
         }
         let module_data = checked.program.module(info.module);
-        let declaration = module_data.ast.items.iter().find_map(|item| match item {
-            ast::Item::Function(declaration) if declaration.name.span == info.span => Some(declaration),
-            _ => None,
-        });
-        let Some(declaration) = declaration else {
+        let Some(declaration) = declarations[index] else {
             return Err(CodegenError(format!("no declaration for function `{}`", info.name)));
         };
         let id = state.functions[index];

@@ -96,6 +96,24 @@ impl CheckedProgram {
     pub fn has_errors(&self) -> bool {
         self.diagnostics.iter().any(Diagnostic::is_error)
     }
+
+    /// The declaration of every function, indexed by `FunctionId`, found in one pass over
+    /// the modules (a search per function would be quadratic in large programs).
+    pub fn function_declarations(&self) -> Vec<Option<&crate::syntax::ast::FunctionDecl>> {
+        let mut by_span = std::collections::HashMap::new();
+        for (index, module) in self.program.modules.iter().enumerate() {
+            for item in &module.ast.items {
+                if let crate::syntax::ast::Item::Function(declaration) = item {
+                    by_span.insert((index, declaration.name.span), declaration);
+                }
+            }
+        }
+        self.items
+            .functions
+            .iter()
+            .map(|info| by_span.get(&(info.module.0 as usize, info.span)).copied())
+            .collect()
+    }
 }
 
 /// The main file itself could not be read; there is nothing to check.

@@ -122,15 +122,10 @@ fn snapshot(checked: &CheckedProgram) -> Snapshot {
         }
     }
     let mut functions = HashMap::new();
-    for info in &checked.items.functions {
+    let declarations = checked.function_declarations();
+    for (info, declaration) in checked.items.functions.iter().zip(declarations) {
         let module = checked.program.module(info.module);
         let text = &checked.sources.get(module.file).text;
-        let declaration = module.ast.items.iter().find_map(|item| match item {
-            lang_compiler::syntax::ast::Item::Function(declaration) if declaration.name.span == info.span => {
-                Some(declaration)
-            }
-            _ => None,
-        });
         if let Some(declaration) = declaration {
             functions.insert(
                 (module.name.clone(), info.name.clone()),
