@@ -824,3 +824,50 @@ fn a_retyped_module_variable_is_initialized_again_with_a_warning() {
     session.write_in_place("main.ln", &format!("{retyped}\n// saved again\n"));
     session.wait_for_output("level one\n");
 }
+
+/// The source of the soak program after save `version` (the same cycle as `tools/soak.py`):
+/// a body change, a compile error, a runtime error, or a struct change.
+fn soak_program(version: usize) -> String {
+    let fields: String = (0..version % 7).map(|n| format!("    f{n}: int = {n},\n")).collect();
+    let label = match version % 4 {
+        1 => format!("return \"v{version}\" +"),
+        _ => format!("return \"v{version}\""),
+    };
+    let step = if version % 4 == 2 { "return 1 / (counter - counter)" } else { "return 1" };
+    format!(
+        "struct Stats {{\n    hits: int = 0,\n{fields}}}\n\nvar counter = 0\nvar stats = Stats {{}}\n\nfn step() -> int {{\n    {step}\n}}\n\nfn label() -> str {{\n    {label}\n}}\n\nfn main() {{\n    while true {{\n        counter += step()\n        stats.hits += 1\n        print(\"{{label()}} {{counter}} {{stats.hits}}\")\n        sleep(1)\n    }}\n}}\n"
+    )
+}
+
+/// A short version of the reload soak (`tools/soak.py` runs 1,000): saves cycling through
+/// body changes, compile errors, runtime errors and struct changes never stop the program
+/// or lose its state.
+#[test]
+fn a_soak_of_mixed_reloads_keeps_state() {
+    let session = Session::start("mixedsoak", &[("main.ln", &soak_program(0))]);
+    session.wait_for_output("v0 2 2\n");
+    for version in 1..=40 {
+        let errors_before = session.stderr().len();
+        session.write_by_rename("main.ln", &soak_program(version));
+        match version % 4 {
+            1 => session.wait_for("a rejected reload", |_, stderr| {
+                stderr[errors_before..].contains("reload rejected")
+            }),
+            2 => session.wait_for("the runtime error", |_, stderr| {
+                stderr[errors_before..].contains("error: division by zero")
+            }),
+            _ => session.wait_for_output(&format!("v{version} ")),
+        }
+    }
+    let mut session = session;
+    assert!(session.child.try_wait().expect("wait").is_none(), "the program kept running");
+    let mut previous = 0;
+    for line in session.stdout().lines() {
+        let numbers: Vec<i64> = line.split_whitespace().skip(1).filter_map(|word| word.parse().ok()).collect();
+        let [counter, hits] = numbers[..] else { continue };
+        assert_eq!(counter, hits, "the counter and the struct field advance together: {line}");
+        assert!(counter >= previous, "the counter never goes back: {line}");
+        previous = counter;
+    }
+    assert!(previous > 20, "the program made progress: {previous}");
+}
