@@ -833,7 +833,11 @@ fn soak_program(version: usize) -> String {
         1 => format!("return \"v{version}\" +"),
         _ => format!("return \"v{version}\""),
     };
-    let step = if version % 4 == 2 { "return 1 / (counter - counter)" } else { "return 1" };
+    let step = if version % 4 == 2 {
+        "return 1 / (counter - counter)"
+    } else {
+        "return 1"
+    };
     format!(
         "struct Stats {{\n    hits: int = 0,\n{fields}}}\n\nvar counter = 0\nvar stats = Stats {{}}\n\nfn step() -> int {{\n    {step}\n}}\n\nfn label() -> str {{\n    {label}\n}}\n\nfn main() {{\n    while true {{\n        counter += step()\n        stats.hits += 1\n        print(\"{{label()}} {{counter}} {{stats.hits}}\")\n        sleep(1)\n    }}\n}}\n"
     )
@@ -860,14 +864,43 @@ fn a_soak_of_mixed_reloads_keeps_state() {
         }
     }
     let mut session = session;
-    assert!(session.child.try_wait().expect("wait").is_none(), "the program kept running");
+    assert!(
+        session.child.try_wait().expect("wait").is_none(),
+        "the program kept running"
+    );
     let mut previous = 0;
     for line in session.stdout().lines() {
-        let numbers: Vec<i64> = line.split_whitespace().skip(1).filter_map(|word| word.parse().ok()).collect();
+        let numbers: Vec<i64> = line
+            .split_whitespace()
+            .skip(1)
+            .filter_map(|word| word.parse().ok())
+            .collect();
         let [counter, hits] = numbers[..] else { continue };
-        assert_eq!(counter, hits, "the counter and the struct field advance together: {line}");
+        assert_eq!(
+            counter, hits,
+            "the counter and the struct field advance together: {line}"
+        );
         assert!(counter >= previous, "the counter never goes back: {line}");
         previous = counter;
     }
     assert!(previous > 20, "the program made progress: {previous}");
+}
+
+/// Two structs of the same name in different modules are different types to hot reload too:
+/// a variable that changes from one to the other is initialized again, never read with the
+/// other's layout.
+#[test]
+fn a_variable_retyped_to_a_same_named_struct_of_another_module_is_initialized_again() {
+    let other = "pub struct P {\n    name: str = \"from other\",\n}\n\nfn main() {\n}\n";
+    let first = "struct P {\n    x: float = 1.5,\n}\n\nvar p = P {}\n\nfn main() {\n    while true {\n        print(\"x {p.x}\")\n        sleep(5)\n    }\n}\n";
+    let second = "import other\n\nvar p = other.P {}\n\nfn main() {\n    while true {\n        print(\"name {p.name}\")\n        sleep(5)\n    }\n}\n";
+    let mut session = Session::start("samename", &[("main.ln", first), ("other.ln", other)]);
+    session.wait_for_output("x 1.5\n");
+    session.write_in_place("main.ln", second);
+    session.wait_for_output("name from other\n");
+    session.wait_for_error_output("changed its type to `other.P`");
+    assert!(
+        session.child.try_wait().expect("wait").is_none(),
+        "the program keeps running"
+    );
 }

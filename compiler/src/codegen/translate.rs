@@ -104,7 +104,7 @@ pub(super) fn translate_program(
         let id = state.module.declare_function(&name, linkage, &signature)?;
         state.functions.push(id);
         if hot.is_some() {
-            hot_functions.push((info.name.clone(), checked.items.display(&info.ty()), id));
+            hot_functions.push((info.name.clone(), checked.type_key(&info.ty()), id));
         }
     }
 
@@ -173,7 +173,7 @@ pub(super) fn translate_program(
             })?;
             let text = &checked.sources.get(module_data.file).text;
             let hash = super::token_hash(&text[declaration.span.range()]);
-            let ty = checked.items.display(info.ty.as_ref().unwrap_or(&Type::Error));
+            let ty = checked.type_key(info.ty.as_ref().unwrap_or(&Type::Error));
             hot_variables.push((info.name.clone(), ty, !info.mutable, hash, id));
         }
     }
@@ -191,7 +191,7 @@ pub(super) fn translate_program(
             let fields: Vec<(String, String)> = info
                 .fields
                 .iter()
-                .map(|field| (field.name.clone(), checked.items.display(&field.ty)))
+                .map(|field| (field.name.clone(), checked.type_key(&field.ty)))
                 .collect();
             hot_structs.push((info.name.clone(), layout_hash(&layout), fields));
             for (position, field) in info.fields.iter().enumerate() {
@@ -849,7 +849,7 @@ impl Translator<'_, '_, '_> {
         let checked = self.state.checked;
         let info = checked.items.function(id);
         let module = &checked.program.module(info.module).name;
-        let signature = checked.items.display(&info.ty());
+        let signature = checked.type_key(&info.ty());
         Some(target.linker.function_slot(module, &info.name, &signature) as i64)
     }
 
@@ -858,7 +858,7 @@ impl Translator<'_, '_, '_> {
             let checked = self.state.checked;
             let info = checked.items.variable(id);
             let module = &checked.program.module(info.module).name;
-            let ty = checked.items.display(info.ty.as_ref().unwrap_or(&Type::Error));
+            let ty = checked.type_key(info.ty.as_ref().unwrap_or(&Type::Error));
             let cell = target.linker.variable_cell(module, &info.name, &ty);
             return self.hot_reference(cell as i64);
         }
@@ -2017,7 +2017,7 @@ impl Translator<'_, '_, '_> {
         let info = checked.items.struct_info(id);
         let position = info.fields.iter().position(|known| known.name == field)?;
         let module = &checked.program.module(info.module).name;
-        let ty = checked.items.display(&info.fields[position].ty);
+        let ty = checked.type_key(&info.fields[position].ty);
         let initial = HOT_FIELDS_OFFSET as i64 + position as i64 * 8;
         Some(target.linker.field_cell(module, &info.name, field, &ty, initial) as i64)
     }
@@ -2525,7 +2525,7 @@ pub(super) fn struct_layout(checked: &CheckedProgram, id: StructId) -> String {
     let info = checked.items.struct_info(id);
     info.fields
         .iter()
-        .map(|field| format!("{}:{}", field.name, checked.items.display(&field.ty)))
+        .map(|field| format!("{}:{}", field.name, checked.type_key(&field.ty)))
         .collect::<Vec<_>>()
         .join(",")
 }
@@ -2554,7 +2554,7 @@ fn translate_hot_setup(state: &mut ProgramState<'_>, target: HotTarget<'_>) -> R
             let mut text = format!("hot:{}:{}", layout_hash(&struct_layout(checked, id)), info.name);
             for field in &info.fields {
                 let kind = if is_reference(&field.ty) { "r" } else { "w" };
-                text.push_str(&format!(";{}:{kind}|{}", field.name, checked.items.display(&field.ty)));
+                text.push_str(&format!(";{}:{kind}|{}", field.name, checked.type_key(&field.ty)));
             }
             (cell, text)
         })

@@ -97,6 +97,30 @@ impl CheckedProgram {
         self.diagnostics.iter().any(Diagnostic::is_error)
     }
 
+    /// A type as text that names it uniquely in the whole program: like `Items::display`, but
+    /// a struct is `module.Name`. Hot reload keys slots, cells and layouts by it, so that two
+    /// structs of the same name in different modules never share one.
+    pub fn type_key(&self, ty: &types::Type) -> String {
+        use types::Type;
+        match ty {
+            Type::Array(element) => format!("[{}]", self.type_key(element)),
+            Type::Map(key, value) => format!("{{{}: {}}}", self.type_key(key), self.type_key(value)),
+            Type::Struct(id) => {
+                let info = self.items.struct_info(*id);
+                format!("{}.{}", self.program.module(info.module).name, info.name)
+            }
+            Type::Optional(inner) => format!("?{}", self.type_key(inner)),
+            Type::Function(params, result) => {
+                let params: Vec<String> = params.iter().map(|param| self.type_key(param)).collect();
+                match result {
+                    Some(result) => format!("fn({}) -> {}", params.join(", "), self.type_key(result)),
+                    None => format!("fn({})", params.join(", ")),
+                }
+            }
+            _ => self.items.display(ty),
+        }
+    }
+
     /// The declaration of every function, indexed by `FunctionId`, found in one pass over
     /// the modules (a search per function would be quadratic in large programs).
     pub fn function_declarations(&self) -> Vec<Option<&crate::syntax::ast::FunctionDecl>> {

@@ -100,7 +100,7 @@ fn struct_layout(checked: &CheckedProgram, id: StructId) -> String {
     let info = checked.items.struct_info(id);
     info.fields
         .iter()
-        .map(|field| format!("{}:{}", field.name, checked.items.display(&field.ty)))
+        .map(|field| format!("{}:{}", field.name, checked.type_key(&field.ty)))
         .collect::<Vec<_>>()
         .join(",")
 }
@@ -156,7 +156,7 @@ fn snapshot(checked: &CheckedProgram) -> Snapshot {
             .functions
             .iter()
             .filter(|info| info.module.0 as usize == index)
-            .map(|info| format!("{}:{}", info.name, checked.items.display(&info.ty())))
+            .map(|info| format!("{}:{}", info.name, checked.type_key(&info.ty())))
             .collect();
         signatures.sort();
         signatures.hash(&mut hasher);
@@ -247,7 +247,7 @@ pub fn compile(
                 }
                 let old_fields: HashSet<&str> = old.split(',').collect();
                 for field in &info.fields {
-                    let entry = format!("{}:{}", field.name, checked.items.display(&field.ty));
+                    let entry = format!("{}:{}", field.name, checked.type_key(&field.ty));
                     if !old_fields.contains(entry.as_str()) && !field.has_default {
                         let _ = StructId(index as u32);
                         return Err(Rejected::Unsupported(format!(
@@ -332,7 +332,7 @@ pub fn compile(
             .functions
             .iter()
             .filter(|info| info.module == module)
-            .map(|info| (info.name.clone(), checked.items.display(&info.ty())))
+            .map(|info| (info.name.clone(), checked.type_key(&info.ty())))
             .collect();
         let mut removed_functions: Vec<String> = previous
             .map(|previous| {
