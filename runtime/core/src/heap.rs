@@ -94,6 +94,8 @@ pub struct Heap {
     /// Mapped pages not yet given to a size class, highest address first (pages are taken
     /// from the end, so they are used in address order).
     spare_pages: Vec<usize>,
+    /// Every chunk mapped for pages (start, size), unmapped when the heap is dropped.
+    chunks: Vec<(usize, usize)>,
 }
 
 impl Heap {
@@ -113,6 +115,7 @@ impl Heap {
             mark_stack: Vec::new(),
             collections: 0,
             spare_pages: Vec::new(),
+            chunks: Vec::new(),
         }
     }
 
@@ -261,6 +264,7 @@ impl Heap {
     }
 
     fn add_spare_pages(&mut self, start: usize, size: usize) {
+        self.chunks.push((start, size));
         // Pages are taken from the end of the list; keep the lowest addresses there.
         let mut pages: Vec<usize> = (0..size / PAGE_SIZE)
             .rev()
@@ -688,6 +692,35 @@ fn spill_callee_saved_registers() -> [usize; 12] {
         );
     }
     std::hint::black_box(registers)
+}
+
+/// A heap is dropped with its context (an embedding host or a fuzzer runs many programs in
+/// one process): what objects own outside the heap is freed, then the pages themselves.
+impl Drop for Heap {
+    fn drop(&mut self) {
+        for page in &self.pages {
+            for slot in 0..page.slots {
+                if page.is_allocated(slot) {
+                    // SAFETY: allocated slots hold objects, and nothing uses them any more.
+                    unsafe { finalize((page.start + PAGE_HEADER + slot * page.slot_size) as *mut u8) };
+                }
+            }
+        }
+        for (&start, object) in &self.large {
+            // SAFETY: a live large object, never used again.
+            unsafe {
+                finalize(start as *mut u8);
+                dealloc(
+                    start as *mut u8,
+                    Layout::from_size_align(object.size, 16).expect("object layout"),
+                );
+            }
+        }
+        for &(start, size) in &self.chunks {
+            // SAFETY: the chunk was mapped by `map_chunk` and nothing points into it now.
+            unsafe { libc::munmap(start as *mut libc::c_void, size) };
+        }
+    }
 }
 
 /// Objects allocated together by [`Heap::allocate_run`]: `count` objects, the first at
