@@ -502,8 +502,7 @@ pub fn compiler_thread(root: PathBuf, producer: Producer) {
                     Rejected::Unsupported(text) => format!("error: {text}\n"),
                 };
                 let running = describe_versions(&snapshot, &versions);
-                eprint!("{text}");
-                eprintln!("[hmr] reload rejected; still running {running}");
+                producer.reject(format!("{text}[hmr] reload rejected; still running {running}\n"));
             }
         }
     }
@@ -524,4 +523,17 @@ fn describe_versions(snapshot: &Snapshot, versions: &HashMap<String, u32>) -> St
         .map(|name| format!("{name}.ln v{}", versions.get(*name).copied().unwrap_or(1)))
         .collect();
     parts.join(", ")
+}
+
+/// The producer of an embedded engine: the first version, then (with `hmr`) a new version
+/// for each save, which the host applies when it polls.
+pub fn embedded_producer(root: PathBuf, producer: Producer, hmr: bool) {
+    if hmr {
+        return compiler_thread(root, producer);
+    }
+    let symbols = crate::symbols();
+    match compile(&root, producer.registry(), &symbols, None, Instant::now()) {
+        Ok((first, _)) => producer.start(Ok(first)),
+        Err(Rejected::Errors(text) | Rejected::Unsupported(text)) => producer.start(Err(text)),
+    }
 }

@@ -8,6 +8,8 @@
 mod code;
 #[cfg(feature = "jit")]
 mod compile;
+#[cfg(feature = "jit")]
+pub mod engine;
 pub mod library;
 mod registry;
 mod session;

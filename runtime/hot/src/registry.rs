@@ -73,6 +73,11 @@ extern "C" fn stub_value_status(ctx: *mut Context) -> ValueAndStatus {
 
 const STUB_MESSAGE: &str = "called a function that a reload removed or whose signature changed";
 
+/// Whether `address` is one of the stubs of removed functions.
+pub fn is_stub(address: usize) -> bool {
+    address == stub_value_status as *const () as usize || address == stub_status as *const () as usize
+}
+
 pub fn stub_for(signature: &str) -> usize {
     if status_comes_second(signature) {
         stub_value_status as *const () as usize
@@ -150,6 +155,54 @@ impl Registry {
         };
         // SAFETY: cells are leaked allocations of one word.
         unsafe { &*(address as *const AtomicU64) }
+    }
+
+    /// The slot of a function, if one was ever made (never creates one).
+    pub fn existing_slot(&self, module: &str, name: &str, signature: &str) -> Option<&'static AtomicU64> {
+        let slots = self.slots.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let address = *slots.get(&(module.to_string(), name.to_string(), signature.to_string()))?;
+        // SAFETY: slots are leaked allocations of one word.
+        Some(unsafe { &*(address as *const AtomicU64) })
+    }
+
+    /// The signatures of the slots named `name` in `module`, for "did you mean" messages.
+    pub fn slot_signatures(&self, module: &str, name: &str) -> Vec<String> {
+        let slots = self.slots.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        slots
+            .iter()
+            .filter(|entry| {
+                let ((slot_module, slot_name, _), address) = *entry;
+                slot_module == module
+                    && slot_name == name
+                    // SAFETY: slots are leaked allocations of one word.
+                    && !is_stub(unsafe { &*(*address as *const AtomicU64) }.load(Ordering::SeqCst) as usize)
+            })
+            .map(|((_, _, signature), _)| signature.clone())
+            .collect()
+    }
+
+    /// The cell of a module variable, if one was ever made (never creates one).
+    pub fn existing_cell(&self, module: &str, name: &str, ty: &str) -> Option<&'static [AtomicU64; 2]> {
+        let cells = self.cells.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let address = *cells.get(&(module.to_string(), name.to_string(), ty.to_string()))?;
+        // SAFETY: cells are leaked allocations of two words.
+        Some(unsafe { &*(address as *const [AtomicU64; 2]) })
+    }
+
+    /// The types of the variables named `name` in `module` that exist now.
+    pub fn cell_types(&self, module: &str, name: &str) -> Vec<String> {
+        let cells = self.cells.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        cells
+            .iter()
+            // SAFETY: cells are leaked allocations of two words.
+            .filter(|entry| {
+                let ((cell_module, cell_name, _), address) = *entry;
+                cell_module == module
+                    && cell_name == name
+                    && unsafe { &*(*address as *const [AtomicU64; 2]) }[1].load(Ordering::SeqCst) == 1
+            })
+            .map(|((_, _, ty), _)| ty.clone())
+            .collect()
     }
 
     /// The code address every slot currently holds.

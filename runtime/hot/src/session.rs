@@ -33,6 +33,22 @@ pub struct Session {
     /// Set by the compiler thread's first successful compile (or its failure).
     started: Mutex<Option<Result<(), String>>>,
     started_changed: Condvar,
+    /// Driven by an embedding host (see `engine.rs`): new versions wait for the host's
+    /// `poll_reload` instead of interrupting running code, and messages are collected for
+    /// the host instead of printed.
+    embedded: bool,
+    /// Embedded: messages (reload lines, error reports, rejected reloads) not yet taken.
+    messages: Mutex<Vec<String>>,
+}
+
+/// Prints a message of the session on stderr, or keeps it for the embedding host.
+pub(crate) fn say(text: String) {
+    match SESSION.get() {
+        Some(session) if session.embedded => lock(&session.messages).push(text),
+        _ => {
+            let _ = std::io::stderr().write_all(text.as_bytes());
+        }
+    }
 }
 
 static SESSION: OnceLock<Session> = OnceLock::new();
@@ -88,7 +104,7 @@ fn report_and_clear(ctx: &mut Context) {
     if let Some(error) = ctx.error.take() {
         // SAFETY: every module version that a frame could name is still loaded.
         let report = unsafe { error.report() };
-        let _ = std::io::stderr().write_all(report.as_bytes());
+        say(report);
     }
     ctx.error_flag = 0;
 }
@@ -110,48 +126,14 @@ pub fn run(args: Vec<String>, producer: impl FnOnce(Producer) + Send + 'static) 
             return 2;
         }
     };
-    let _ = SESSION.set(Session {
-        registry: Registry::default(),
-        ready: Mutex::new(None),
-        ready_changed: Condvar::new(),
-        context: AtomicUsize::new(0),
-        interrupt_requested: AtomicBool::new(false),
-        apply_failed: AtomicBool::new(false),
-        last_interrupt: Mutex::new(None),
-        started: Mutex::new(None),
-        started_changed: Condvar::new(),
-    });
+    let _ = SESSION.set(new_session(false));
     lang_runtime_core::context::set_line_buffered(true);
     let _ = lang_runtime_core::signals::INTERRUPT_HOOK.set(Box::new(on_interrupt));
     lang_runtime_core::signals::install_interrupt_handler();
-
-    std::thread::Builder::new()
-        .name("lang-hmr-producer".into())
-        .stack_size(1 << 30)
-        .spawn(move || {
-            // A bug in the producer must not leave the main thread waiting forever.
-            let outcome =
-                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| producer(Producer { _private: () })));
-            if outcome.is_err() {
-                flush_output();
-                eprintln!("error: internal error in the hot-reload machinery; this is a bug in lang, please report it");
-                std::process::exit(lang_runtime_core::RUNTIME_ERROR_EXIT_CODE);
-            }
-        })
-        .expect("cannot start the hot-reload thread");
     // The first version must exist; without one, exit 1.
-    {
-        let mut started = lock(&session().started);
-        while started.is_none() {
-            started = session()
-                .started_changed
-                .wait(started)
-                .unwrap_or_else(|poisoned| poisoned.into_inner());
-        }
-        if let Some(Err(text)) = started.as_ref() {
-            eprint!("{text}");
-            return 1;
-        }
+    if let Err(text) = start_producer(producer) {
+        eprint!("{text}");
+        return 1;
     }
     let thread = std::thread::Builder::new()
         .name("lang-script".into())
@@ -165,6 +147,122 @@ pub fn run(args: Vec<String>, producer: impl FnOnce(Producer) + Send + 'static) 
             lang_runtime_core::RUNTIME_ERROR_EXIT_CODE
         }
     }
+}
+
+fn new_session(embedded: bool) -> Session {
+    Session {
+        registry: Registry::default(),
+        ready: Mutex::new(None),
+        ready_changed: Condvar::new(),
+        context: AtomicUsize::new(0),
+        interrupt_requested: AtomicBool::new(false),
+        apply_failed: AtomicBool::new(false),
+        last_interrupt: Mutex::new(None),
+        started: Mutex::new(None),
+        started_changed: Condvar::new(),
+        embedded,
+        messages: Mutex::new(Vec::new()),
+    }
+}
+
+/// Starts the producer thread and waits for the first version (or the text saying why
+/// there is none).
+fn start_producer(producer: impl FnOnce(Producer) + Send + 'static) -> Result<(), String> {
+    std::thread::Builder::new()
+        .name("lang-hmr-producer".into())
+        .stack_size(1 << 30)
+        .spawn(move || {
+            // A bug in the producer must not leave the main thread waiting forever.
+            let outcome =
+                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| producer(Producer { _private: () })));
+            if outcome.is_err() {
+                flush_output();
+                eprintln!("error: internal error in the hot-reload machinery; this is a bug in lang, please report it");
+                std::process::exit(lang_runtime_core::RUNTIME_ERROR_EXIT_CODE);
+            }
+        })
+        .map_err(|error| format!("error: cannot start the hot-reload thread: {error}\n"))?;
+    let mut started = lock(&session().started);
+    while started.is_none() {
+        started = session()
+            .started_changed
+            .wait(started)
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+    }
+    match started.as_ref() {
+        Some(Err(text)) => Err(text.clone()),
+        _ => Ok(()),
+    }
+}
+
+/// Starts a session driven by an embedding host on the calling thread (see `engine.rs`):
+/// the first version is compiled and loaded into `ctx`, whose owner calls `poll_embedded`
+/// to apply later versions. Only one session can exist in a process.
+pub(crate) fn start_embedded(
+    ctx: &mut Context,
+    producer: impl FnOnce(Producer) + Send + 'static,
+) -> Result<(), StartFailure> {
+    if SESSION.set(new_session(true)).is_err() {
+        return Err(StartFailure::AlreadyRunning(
+            "a lang engine already exists in this process; only one can".into(),
+        ));
+    }
+    start_producer(producer).map_err(StartFailure::Compile)?;
+    session().context.store(ctx as *mut Context as usize, Ordering::SeqCst);
+    MAIN.with(|main| {
+        *main.borrow_mut() = Some(MainState {
+            loaded: HashMap::new(),
+            code: Vec::new(),
+            main_module: String::new(),
+        })
+    });
+    let first = lock(&session().ready).take();
+    session().ready_changed.notify_all();
+    if let Some(ready) = first {
+        let outcome = apply(ctx, ready, true);
+        if outcome.error_reported {
+            return Err(StartFailure::Runtime(take_messages().concat()));
+        }
+    }
+    Ok(())
+}
+
+/// Why an embedded session did not start.
+pub(crate) enum StartFailure {
+    Compile(String),
+    Runtime(String),
+    AlreadyRunning(String),
+}
+
+/// The registry of the running session.
+pub(crate) fn registry() -> &'static Registry {
+    &session().registry
+}
+
+/// Embedded: applies the version compiled since the last call, if any. Returns what was
+/// swapped in (module display names and versions) and whether a runtime error stopped it.
+pub(crate) fn poll_embedded(ctx: &mut Context) -> Option<Outcome> {
+    let ready = lock(&session().ready).take()?;
+    session().ready_changed.notify_all();
+    Some(apply(ctx, ready, false))
+}
+
+/// Embedded: the messages the session kept since the last call.
+pub(crate) fn take_messages() -> Vec<String> {
+    match SESSION.get() {
+        Some(session) => std::mem::take(&mut *lock(&session.messages)),
+        None => Vec::new(),
+    }
+}
+
+/// Embedded: the main module's name.
+pub(crate) fn main_module() -> String {
+    MAIN.with(|main| {
+        main.borrow()
+            .as_ref()
+            .map(|state| state.main_module.clone())
+            .unwrap_or_default()
+    })
 }
 
 /// The side of a session that produces versions of the program: the JIT's compiler thread,
@@ -219,10 +317,17 @@ impl Producer {
         ready.migration_scratch = prepare_migration_memory(&ready, &session.registry);
         *lock(&session.ready) = Some(ready);
         session.ready_changed.notify_all();
+        // An embedding host applies new versions when it polls, not in the middle of a call.
         let ctx = session.context.load(Ordering::SeqCst);
-        if ctx != 0 {
+        if ctx != 0 && !session.embedded {
             interrupt_flag(ctx as *mut Context).store(1, Ordering::SeqCst);
         }
+    }
+
+    /// A new version was refused (compile errors, or something a reload cannot do): the
+    /// rendered explanation, printed or kept for the embedding host.
+    pub fn reject(&self, text: String) {
+        say(text);
     }
 }
 
@@ -358,15 +463,18 @@ pub extern "C" fn lang_hot_poll(ctx: *mut Context) -> u8 {
     2
 }
 
-struct Outcome {
-    main_changed: bool,
-    error_reported: bool,
+pub(crate) struct Outcome {
+    pub(crate) main_changed: bool,
+    pub(crate) error_reported: bool,
+    /// Each module swapped in: display name and version (empty at the first start).
+    pub(crate) reloaded: Vec<(String, u32)>,
 }
 
 /// Swaps a new version in (LANGUAGE.md section 7 item 5): patch the slots, initialize new,
 /// retyped and edited-`let` variables in source order, drop removed ones, run `on_reload`.
-fn apply(ctx: &mut Context, mut ready: Ready, first: bool) -> Outcome {
+pub(crate) fn apply(ctx: &mut Context, mut ready: Ready, first: bool) -> Outcome {
     let registry = &session().registry;
+    let mut reloaded = Vec::new();
     let mut error_reported = false;
     let mut aborted = false;
     let main_changed = ready.main_changed;
@@ -449,10 +557,10 @@ fn apply(ctx: &mut Context, mut ready: Ready, first: bool) -> Outcome {
                     continue;
                 }
                 if retyped {
-                    eprintln!(
-                        "[hmr] warning: `{variable}` in {} changed its type to `{ty}`; it was initialized again",
+                    say(format!(
+                        "[hmr] warning: `{variable}` in {} changed its type to `{ty}`; it was initialized again\n",
                         module.display_name
-                    );
+                    ));
                 }
                 if !call(ctx, *initializer) {
                     report_and_clear(ctx);
@@ -527,11 +635,12 @@ fn apply(ctx: &mut Context, mut ready: Ready, first: bool) -> Outcome {
                     Some(library) => format!(" ({library})"),
                     None => String::new(),
                 };
-                eprintln!(
-                    "[hmr] {} v{version}{library}: {count} function{plural} changed{names}{removed} in {:.1} ms{pause}",
+                say(format!(
+                    "[hmr] {} v{version}{library}: {count} function{plural} changed{names}{removed} in {:.1} ms{pause}\n",
                     module.display_name,
                     elapsed.as_secs_f64() * 1000.0
-                );
+                ));
+                reloaded.push((module.display_name.clone(), version));
             }
             state.loaded.insert(
                 module.name.clone(),
@@ -550,15 +659,17 @@ fn apply(ctx: &mut Context, mut ready: Ready, first: bool) -> Outcome {
         // Nothing was swapped: the compiler thread must diff the next save against the
         // version that still runs.
         session().apply_failed.store(true, Ordering::SeqCst);
-        eprintln!("[hmr] reload abandoned: nothing was swapped");
+        say("[hmr] reload abandoned: nothing was swapped\n".to_string());
         return Outcome {
             main_changed: false,
             error_reported: true,
+            reloaded: Vec::new(),
         };
     }
     Outcome {
         main_changed,
         error_reported,
+        reloaded,
     }
 }
 
@@ -761,12 +872,12 @@ fn migrate_structs(ctx: &mut Context, ready: &mut Ready, registry: &Registry, mi
             .store(migration.desc as u64, Ordering::SeqCst);
         *migrated += migration.payloads.len();
         if !migration.payloads.is_empty() {
-            eprintln!(
-                "[hmr] migrated {} `{}` value{} to the new fields",
+            say(format!(
+                "[hmr] migrated {} `{}` value{} to the new fields\n",
                 migration.payloads.len(),
                 migration.name,
                 if migration.payloads.len() == 1 { "" } else { "s" }
-            );
+            ));
         }
     }
     true
