@@ -100,6 +100,65 @@ pub enum Reload {
     Failed(String),
 }
 
+/// A value of a script type, for hosts that only know types at run time (the C API).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    Int(i64),
+    Float(f64),
+    Bool(bool),
+    Str(String),
+}
+
+/// The types a [`Value`] can have.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ValueType {
+    Int,
+    Float,
+    Bool,
+    Str,
+}
+
+impl ValueType {
+    /// The type as `lang` writes it.
+    pub fn name(self) -> &'static str {
+        match self {
+            ValueType::Int => "int",
+            ValueType::Float => "float",
+            ValueType::Bool => "bool",
+            ValueType::Str => "str",
+        }
+    }
+
+    fn value_of_word(self, word: u64) -> Value {
+        match self {
+            ValueType::Int => Value::Int(word as i64),
+            ValueType::Float => Value::Float(f64::from_bits(word)),
+            ValueType::Bool => Value::Bool(word as u8 != 0),
+            ValueType::Str => Value::Str(<String as ScriptValue>::from_word(word)),
+        }
+    }
+}
+
+impl Value {
+    pub fn value_type(&self) -> ValueType {
+        match self {
+            Value::Int(_) => ValueType::Int,
+            Value::Float(_) => ValueType::Float,
+            Value::Bool(_) => ValueType::Bool,
+            Value::Str(_) => ValueType::Str,
+        }
+    }
+
+    fn to_word(&self, ctx: &mut Context) -> u64 {
+        match self {
+            Value::Int(value) => value.to_word(ctx),
+            Value::Float(value) => value.to_word(ctx),
+            Value::Bool(value) => value.to_word(ctx),
+            Value::Str(value) => value.to_word(ctx),
+        }
+    }
+}
+
 /// A value that crosses between the host and the script.
 pub trait ScriptValue: Sized {
     /// The type as `lang` writes it.
@@ -337,22 +396,72 @@ impl Engine {
     /// the engine can go on being used.
     pub fn call<A: ScriptArgs, R: ScriptResult>(&mut self, name: &str, args: A) -> Result<R, Error> {
         let signature = format!("fn({}){}", A::types().join(", "), R::signature_suffix());
-        let module = session::main_module();
-        let registry = session::registry();
-        let code = registry
-            .existing_slot(&module, name, &signature)
-            .map(|slot| slot.load(Ordering::SeqCst) as usize)
-            .filter(|&code| !crate::registry::is_stub(code));
-        let Some(code) = code else {
-            return Err(Error::NoSuchFunction {
-                name: name.to_string(),
-                signature,
-                found: registry.slot_signatures(&module, name),
-            });
-        };
+        let code = self.function_code(name, &signature)?;
         self.context.heap.pause += 1;
         let words = args.words(&mut self.context);
         self.context.heap.pause -= 1;
+        let word = self.invoke_words(code, &words, R::kind())?;
+        Ok(R::from_word(word))
+    }
+
+    /// [`Engine::call`] with types known only at run time: `result` is the function's result
+    /// type (`None` for a function without one).
+    pub fn call_values(
+        &mut self,
+        name: &str,
+        args: &[Value],
+        result: Option<ValueType>,
+    ) -> Result<Option<Value>, Error> {
+        let types: Vec<&str> = args.iter().map(|value| value.value_type().name()).collect();
+        let suffix = result.map_or_else(String::new, |ty| format!(" -> {}", ty.name()));
+        let signature = format!("fn({}){suffix}", types.join(", "));
+        let code = self.function_code(name, &signature)?;
+        self.context.heap.pause += 1;
+        let words: Vec<(u64, bool)> = args
+            .iter()
+            .map(|value| (value.to_word(&mut self.context), matches!(value, Value::Float(_))))
+            .collect();
+        self.context.heap.pause -= 1;
+        let kind = match result {
+            None => ResultKind::None,
+            Some(ValueType::Float) => ResultKind::Float,
+            Some(_) => ResultKind::Word,
+        };
+        let word = self.invoke_words(code, &words, kind)?;
+        Ok(result.map(|ty| ty.value_of_word(word)))
+    }
+
+    /// The value of the main module's variable `name` of type `ty`.
+    pub fn get_value(&self, name: &str, ty: ValueType) -> Result<Value, Error> {
+        let cell = self.variable_cell(name, ty.name())?;
+        Ok(ty.value_of_word(cell[0].load(Ordering::SeqCst)))
+    }
+
+    /// Sets the main module's variable `name` (of the value's type).
+    pub fn set_value(&mut self, name: &str, value: &Value) -> Result<(), Error> {
+        let cell = self.variable_cell(name, value.value_type().name())?;
+        self.context.heap.pause += 1;
+        let word = value.to_word(&mut self.context);
+        cell[0].store(word, Ordering::SeqCst);
+        self.context.heap.pause -= 1;
+        Ok(())
+    }
+
+    fn function_code(&self, name: &str, signature: &str) -> Result<usize, Error> {
+        let module = session::main_module();
+        let registry = session::registry();
+        let code = registry
+            .existing_slot(&module, name, signature)
+            .map(|slot| slot.load(Ordering::SeqCst) as usize)
+            .filter(|&code| !crate::registry::is_stub(code));
+        code.ok_or_else(|| Error::NoSuchFunction {
+            name: name.to_string(),
+            signature: signature.to_string(),
+            found: registry.slot_signatures(&module, name),
+        })
+    }
+
+    fn invoke_words(&mut self, code: usize, words: &[(u64, bool)], kind: ResultKind) -> Result<u64, Error> {
         let ints: Vec<u64> = words
             .iter()
             .filter(|(_, float)| !float)
@@ -368,12 +477,11 @@ impl Engine {
                 "at most 5 int, bool or str arguments and 8 float arguments".into(),
             ));
         }
-        let kind = R::kind();
         let (word, status) = with_stack(&mut self.context, |ctx| invoke(ctx, code, &ints, &floats, kind));
         if status != 0 {
             return Err(Error::Runtime(self.take_error()));
         }
-        Ok(R::from_word(word))
+        Ok(word)
     }
 
     /// The value of the main module's variable `name` of type `T`.
