@@ -287,7 +287,26 @@ pub fn assert_hot_matches(
         waits_after_error && stderr.starts_with(&expected_head) && stderr.contains("stack backtrace")
     }));
     assert!(!hot.timed_out, "{id}: {mode} did not finish in time\n{}", hot.stderr);
-    assert_eq!(hot.stdout, run.stdout, "{id}: {mode} stdout differs from lang run");
+    if hot.stdout != run.stdout {
+        let line = hot
+            .stdout
+            .lines()
+            .zip(run.stdout.lines())
+            .position(|(hot_line, run_line)| hot_line != run_line)
+            .unwrap_or_else(|| hot.stdout.lines().count().min(run.stdout.lines().count()));
+        panic!(
+            "{id}: {mode} stdout differs from lang run from line {} ({} lines against {}; exit {:?} against {:?})\n\
+             {mode}: {:?}\nlang run: {:?}\n{mode} stderr:\n{}",
+            line + 1,
+            hot.stdout.lines().count(),
+            run.stdout.lines().count(),
+            hot.exit_code,
+            run.exit_code,
+            hot.stdout.lines().nth(line),
+            run.stdout.lines().nth(line),
+            hot.stderr
+        );
+    }
     if waits_after_error {
         assert!(
             hot.stderr.starts_with(&head),
