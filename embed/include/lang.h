@@ -78,6 +78,19 @@ typedef void (*lang_reload_callback)(void *user_data, lang_reload what, const ch
  * save (applied by lang_poll). Never returns NULL. */
 lang_engine *lang_create(int hmr);
 
+/* A host function: receives the arguments, writes the result into *result (for a function
+ * declared with a result), and returns LANG_OK; any other status is a runtime error in the
+ * script at the call, with *result's string (if it set one) as the message. */
+typedef lang_status (*lang_host_function)(void *user_data, const lang_value *args, size_t arg_count,
+                                          lang_value *result);
+
+/* Registers a host function, before loading: scripts call it as host.NAME(...) after
+ * `import host`, checked against these types (result LANG_VOID: none). At most 16, with up to
+ * 5 int, bool or str and 8 float parameters. */
+lang_status lang_register_function(lang_engine *engine, const char *name, const lang_type *params,
+                                   size_t param_count, lang_type result, lang_host_function function,
+                                   void *user_data);
+
 /* Loads, checks and compiles the program whose main file is path, and initializes its module
  * variables (its main is not called). LANG_ERROR_COMPILE: see lang_last_error. */
 lang_status lang_load_file(lang_engine *engine, const char *path);

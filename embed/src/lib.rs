@@ -52,6 +52,17 @@ pub union Payload {
 
 pub type ReloadCallback = Option<extern "C" fn(*mut c_void, c_int, *const c_char)>;
 
+/// `lang_host_function` of lang.h.
+pub type HostFunction = Option<extern "C" fn(*mut c_void, *const LangValue, usize, *mut LangValue) -> c_int>;
+
+struct Registration {
+    name: String,
+    params: Vec<ValueType>,
+    result: Option<ValueType>,
+    function: extern "C" fn(*mut c_void, *const LangValue, usize, *mut LangValue) -> c_int,
+    user_data: usize,
+}
+
 /// `lang_engine` of lang.h.
 pub struct LangEngine {
     hmr: bool,
@@ -61,6 +72,8 @@ pub struct LangEngine {
     last_string: CString,
     callback: ReloadCallback,
     user_data: *mut c_void,
+    /// Host functions registered before the program is loaded.
+    functions: Vec<Registration>,
 }
 
 impl LangEngine {
@@ -174,6 +187,7 @@ pub extern "C" fn lang_create(hmr: c_int) -> *mut LangEngine {
         last_string: CString::default(),
         callback: None,
         user_data: std::ptr::null_mut(),
+        functions: Vec::new(),
     }))
 }
 
@@ -181,13 +195,133 @@ fn load(engine: &mut LangEngine, load: impl FnOnce(EngineBuilder) -> Result<Engi
     if engine.engine.is_some() {
         return engine.fail(LANG_ERROR_UNSUPPORTED, "this engine has a program loaded already");
     }
-    match load(Engine::builder().hmr(engine.hmr)) {
+    let mut builder = Engine::builder().hmr(engine.hmr);
+    for registration in std::mem::take(&mut engine.functions) {
+        let Registration {
+            name,
+            params,
+            result,
+            function,
+            user_data,
+        } = registration;
+        let result_type = result;
+        let function_name = name.clone();
+        builder = builder.function(&name, &params, result, move |args| {
+            // The C function sees C values; strings live until it returns.
+            let strings: Vec<CString> = args
+                .iter()
+                .map(|value| match value {
+                    Value::Str(text) => CString::new(text.replace('\0', " ")).unwrap_or_default(),
+                    _ => CString::default(),
+                })
+                .collect();
+            let c_args: Vec<LangValue> = args
+                .iter()
+                .zip(&strings)
+                .map(|(value, string)| match value {
+                    Value::Int(i) => LangValue {
+                        ty: LANG_INT,
+                        payload: Payload { i: *i },
+                    },
+                    Value::Float(f) => LangValue {
+                        ty: LANG_FLOAT,
+                        payload: Payload { f: *f },
+                    },
+                    Value::Bool(b) => LangValue {
+                        ty: LANG_BOOL,
+                        payload: Payload { b: c_int::from(*b) },
+                    },
+                    Value::Str(_) => LangValue {
+                        ty: LANG_STR,
+                        payload: Payload { s: string.as_ptr() },
+                    },
+                })
+                .collect();
+            let mut out = LangValue {
+                ty: LANG_VOID,
+                payload: Payload { i: 0 },
+            };
+            let status = function(user_data as *mut c_void, c_args.as_ptr(), c_args.len(), &mut out);
+            if status != LANG_OK {
+                // SAFETY: a string the C function set, or none.
+                let message = if out.ty == LANG_STR {
+                    unsafe { text(out.payload.s) }
+                } else {
+                    None
+                };
+                return Err(message.map_or_else(|| format!("host function `{function_name}` failed"), str::to_string));
+            }
+            let Some(expected) = result_type else { return Ok(None) };
+            // SAFETY: the C function filled `out` (a string must be NUL-terminated).
+            match unsafe { from_c(&out) } {
+                Some(value) if value.value_type() == expected => Ok(Some(value)),
+                _ => Err(format!(
+                    "host function `{function_name}` returned a value of the wrong type"
+                )),
+            }
+        });
+    }
+    match load(builder) {
         Ok(loaded) => {
             engine.engine = Some(loaded);
             LANG_OK
         }
         Err(error) => engine.fail_with(error),
     }
+}
+
+/// # Safety
+/// `engine` comes from `lang_create`; `name` is null or NUL-terminated; `params` points to
+/// `param_count` types (or is null when it is 0).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn lang_register_function(
+    engine: *mut LangEngine,
+    name: *const c_char,
+    params: *const c_int,
+    param_count: usize,
+    result: c_int,
+    function: HostFunction,
+    user_data: *mut c_void,
+) -> c_int {
+    guarded(engine, |engine| {
+        // SAFETY: the caller's promise.
+        let (Some(name), Some(function)) = (unsafe { text(name) }, function) else {
+            return engine.fail(LANG_ERROR_ARGUMENT, "the name or the function is null");
+        };
+        if engine.engine.is_some() {
+            return engine.fail(
+                LANG_ERROR_UNSUPPORTED,
+                "register host functions before loading the program",
+            );
+        }
+        if params.is_null() && param_count > 0 {
+            return engine.fail(LANG_ERROR_ARGUMENT, "params is null");
+        }
+        let given: &[c_int] = if param_count == 0 {
+            &[]
+        } else {
+            // SAFETY: the caller's promise.
+            unsafe { std::slice::from_raw_parts(params, param_count) }
+        };
+        let Some(params) = given.iter().map(|ty| value_type(*ty)).collect::<Option<Vec<_>>>() else {
+            return engine.fail(LANG_ERROR_ARGUMENT, "a parameter type is bad");
+        };
+        let result = match result {
+            LANG_VOID => None,
+            other => match value_type(other) {
+                Some(ty) => Some(ty),
+                None => return engine.fail(LANG_ERROR_ARGUMENT, "bad result type"),
+            },
+        };
+        engine.functions.push(Registration {
+            name: name.to_string(),
+            params,
+            result,
+            function,
+            user_data: user_data as usize,
+        });
+        LANG_OK
+    })
 }
 
 /// # Safety

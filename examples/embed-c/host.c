@@ -14,6 +14,17 @@
 
 #include "lang.h"
 
+/* A host function: scripts call host.bonus(points). */
+static lang_status bonus(void *user_data, const lang_value *args, size_t arg_count, lang_value *result) {
+    int64_t multiplier = *(int64_t *)user_data;
+    if (arg_count != 1 || args[0].type != LANG_INT) {
+        *result = lang_str("bonus: expected one int");
+        return LANG_ERROR_ARGUMENT;
+    }
+    *result = lang_int(args[0].as.i * multiplier);
+    return LANG_OK;
+}
+
 static void on_reload(void *user_data, lang_reload what, const char *text) {
     (void)user_data;
     if (what == LANG_RELOAD_DONE) {
@@ -27,6 +38,9 @@ int main(int argc, char **argv) {
     const char *script = argc > 1 ? argv[1] : "logic.ln";
     long frames = argc > 2 ? atol(argv[2]) : -1;
     lang_engine *engine = lang_create(1);
+    static int64_t multiplier = 2;
+    lang_type bonus_params[1] = {LANG_INT};
+    lang_register_function(engine, "bonus", bonus_params, 1, LANG_INT, bonus, &multiplier);
     if (lang_load_file(engine, script) != LANG_OK) {
         fprintf(stderr, "%s\n", lang_last_error(engine));
         lang_destroy(engine);

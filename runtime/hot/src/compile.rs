@@ -105,6 +105,40 @@ fn struct_layout(checked: &CheckedProgram, id: StructId) -> String {
         .join(",")
 }
 
+/// Modules that exist only in memory, served to the checker as files next to the main file
+/// (an embedding host's `host` module): file name and source. They are never watched.
+static VIRTUAL_MODULES: std::sync::Mutex<Vec<(String, String)>> = std::sync::Mutex::new(Vec::new());
+
+/// Adds an in-memory module (see `VIRTUAL_MODULES`).
+pub fn add_virtual_module(file_name: &str, source: String) {
+    VIRTUAL_MODULES
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+        .push((file_name.to_string(), source));
+}
+
+fn virtual_module(path: &Path) -> Option<String> {
+    let name = path.file_name()?.to_str()?;
+    VIRTUAL_MODULES
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+        .iter()
+        .find(|(file, _)| file == name)
+        .map(|(_, source)| source.clone())
+}
+
+/// The file system, plus the virtual modules.
+struct Loader;
+
+impl lang_compiler::SourceLoader for Loader {
+    fn load(&mut self, path: &Path) -> Result<String, lang_compiler::LoadError> {
+        match virtual_module(path) {
+            Some(source) => Ok(source),
+            None => FileSystemLoader.load(path),
+        }
+    }
+}
+
 fn snapshot(checked: &CheckedProgram) -> Snapshot {
     let mut sources = HashMap::new();
     let mut interfaces = HashMap::new();
@@ -116,7 +150,9 @@ fn snapshot(checked: &CheckedProgram) -> Snapshot {
         if let Some(interface) = checked.interfaces.get(index) {
             interfaces.insert(module.name.clone(), interface.hash_value());
         }
-        if let SourceOrigin::File(path) = &file.origin {
+        if let SourceOrigin::File(path) = &file.origin
+            && virtual_module(path).is_none()
+        {
             files.push(path.clone());
             compiled_hashes.push(hash_text(&file.text));
         }
@@ -208,7 +244,7 @@ pub fn compile(
     previous: Option<&Snapshot>,
     started: Instant,
 ) -> Result<(Ready, Snapshot), Rejected> {
-    let checked = match check_program(root, &mut FileSystemLoader) {
+    let checked = match check_program(root, &mut Loader) {
         Ok(checked) => checked,
         Err(error) => return Err(Rejected::Errors(format!("error: {error}\n"))),
     };

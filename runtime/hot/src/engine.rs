@@ -289,11 +289,49 @@ tuple_args!(A: 0, B: 1, C: 2);
 tuple_args!(A: 0, B: 1, C: 2, D: 3);
 tuple_args!(A: 0, B: 1, C: 2, D: 3, E: 4);
 
+/// A function of the host that scripts call as `host.NAME(...)`: its parameter types, its
+/// result type, and the code. An `Err` becomes a runtime error in the script at the call.
+pub type HostCallback = Box<dyn FnMut(&[Value]) -> Result<Option<Value>, String>>;
+
+struct HostFunction {
+    name: String,
+    params: Vec<ValueType>,
+    result: Option<ValueType>,
+    callback: HostCallback,
+}
+
+impl HostFunction {
+    fn signature(&self) -> String {
+        let params: Vec<&str> = self.params.iter().map(|ty| ty.name()).collect();
+        match self.result {
+            Some(result) => format!("fn({}) -> {}", params.join(", "), result.name()),
+            None => format!("fn({})", params.join(", ")),
+        }
+    }
+}
+
+thread_local! {
+    /// The host functions of the engine on this thread, by index.
+    static HOST_FUNCTIONS: std::cell::RefCell<Vec<HostFunction>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// How many host functions an engine may have.
+pub const MAX_HOST_FUNCTIONS: usize = 16;
+
 /// Configures an [`Engine`].
-#[derive(Debug, Default, Clone)]
+#[derive(Default)]
 pub struct EngineBuilder {
     hmr: bool,
     args: Vec<String>,
+    functions: Vec<HostFunction>,
+}
+
+impl std::fmt::Debug for EngineBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("EngineBuilder")
+            .field("hmr", &self.hmr)
+            .finish_non_exhaustive()
+    }
 }
 
 impl EngineBuilder {
@@ -301,6 +339,25 @@ impl EngineBuilder {
     /// it with [`Engine::poll_reload`]. Off by default.
     pub fn hmr(mut self, on: bool) -> Self {
         self.hmr = on;
+        self
+    }
+
+    /// Registers a host function, which scripts call as `host.NAME(...)` after `import host`
+    /// (the engine declares the module `host` for the type checker). At most
+    /// [`MAX_HOST_FUNCTIONS`], with up to 5 `int`/`bool`/`str` and 8 `float` parameters.
+    pub fn function(
+        mut self,
+        name: &str,
+        params: &[ValueType],
+        result: Option<ValueType>,
+        callback: impl FnMut(&[Value]) -> Result<Option<Value>, String> + 'static,
+    ) -> Self {
+        self.functions.push(HostFunction {
+            name: name.to_string(),
+            params: params.to_vec(),
+            result,
+            callback: Box::new(callback),
+        });
         self
     }
 
@@ -371,8 +428,29 @@ impl Engine {
 
     fn start(root: PathBuf, builder: EngineBuilder, temporary: Option<PathBuf>) -> Result<Engine, Error> {
         let heap_limit = lang_runtime_core::context::heap_limit().map_err(Error::Unsupported)?;
+        if builder.functions.len() > MAX_HOST_FUNCTIONS {
+            return Err(Error::Unsupported(format!(
+                "at most {MAX_HOST_FUNCTIONS} host functions"
+            )));
+        }
+        for function in &builder.functions {
+            let ints = function.params.iter().filter(|ty| **ty != ValueType::Float).count();
+            let valid_name = !function.name.is_empty()
+                && function.name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+                && !function.name.starts_with(|c: char| c.is_ascii_digit());
+            if !valid_name || ints > 5 || function.params.len() - ints > 8 {
+                return Err(Error::Unsupported(format!(
+                    "host function `{}`: a name like `log` and at most 5 int, bool or str and 8 float parameters",
+                    function.name
+                )));
+            }
+        }
+        if !builder.functions.is_empty() {
+            crate::compile::add_virtual_module("host.ln", host_module_source(&builder.functions));
+        }
         let mut context = Box::new(Context::new(builder.args, heap_limit));
         let hmr = builder.hmr;
+        HOST_FUNCTIONS.with(|functions| *functions.borrow_mut() = builder.functions);
         // Initializers run now, on this thread: give them the stack as a call would.
         with_stack(&mut context, |ctx| {
             session::start_embedded(ctx, move |producer| {
@@ -384,6 +462,7 @@ impl Engine {
             session::StartFailure::Runtime(text) => Error::Runtime(text),
             session::StartFailure::AlreadyRunning(text) => Error::Unsupported(text),
         })?;
+        patch_host_functions();
         Ok(Engine {
             context,
             temporary,
@@ -517,6 +596,9 @@ impl Engine {
     /// of the host's loop, keeping every variable and heap object (LANGUAGE.md section 7).
     pub fn poll_reload(&mut self) -> Reload {
         let outcome = with_stack(&mut self.context, session::poll_embedded);
+        if outcome.is_some() {
+            patch_host_functions();
+        }
         let messages = session::take_messages().concat();
         match outcome {
             None if messages.is_empty() => Reload::Nothing,
@@ -685,3 +767,190 @@ fn invoke(ctx: &mut Context, code: usize, ints: &[u64], floats: &[f64], kind: Re
         }
     }
 }
+
+/// The source of the module `host` that declares the host functions for the type checker.
+/// The bodies are placeholders: their slots are pointed at the host's trampolines.
+fn host_module_source(functions: &[HostFunction]) -> String {
+    let mut source = String::from("// The functions of the host program (generated by the embedding engine).\n");
+    for function in functions {
+        let params: Vec<String> = function
+            .params
+            .iter()
+            .enumerate()
+            .map(|(index, ty)| format!("a{index}: {}", ty.name()))
+            .collect();
+        let (result, body) = match function.result {
+            None => (String::new(), String::new()),
+            Some(ValueType::Int) => (" -> int".into(), "    return 0\n".into()),
+            Some(ValueType::Float) => (" -> float".into(), "    return 0.0\n".into()),
+            Some(ValueType::Bool) => (" -> bool".into(), "    return false\n".into()),
+            Some(ValueType::Str) => (" -> str".into(), "    return \"\"\n".into()),
+        };
+        source.push_str(&format!(
+            "\npub fn {}({}){result} {{\n{body}}}\n",
+            function.name,
+            params.join(", ")
+        ));
+    }
+    source
+}
+
+/// Points the slot of every host function at its trampoline (after every swap, which
+/// patches them to the placeholders' code).
+fn patch_host_functions() {
+    HOST_FUNCTIONS.with(|functions| {
+        let registry = session::registry();
+        for (index, function) in functions.borrow().iter().enumerate() {
+            let trampoline = match function.result {
+                None => void_trampoline_address(index),
+                Some(ValueType::Float) => float_trampoline_address(index),
+                Some(_) => word_trampoline_address(index),
+            };
+            registry
+                .slot("host", &function.name, &function.signature())
+                .store(trampoline as u64, Ordering::SeqCst);
+        }
+    });
+}
+
+/// Calls host function `index` with the registers a script call passed; returns the result
+/// word and the status (1 after recording a runtime error).
+fn dispatch(ctx: *mut Context, index: usize, ints: [u64; 5], floats: [f64; 8]) -> (u64, u8) {
+    // SAFETY: compiled code passes its live context.
+    let ctx = unsafe { &mut *ctx };
+    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        HOST_FUNCTIONS.with(|functions| {
+            let mut functions = functions.borrow_mut();
+            let function = functions.get_mut(index)?;
+            let (mut next_int, mut next_float) = (0, 0);
+            let args: Vec<Value> = function
+                .params
+                .iter()
+                .map(|ty| match ty {
+                    ValueType::Float => {
+                        next_float += 1;
+                        Value::Float(floats[next_float - 1])
+                    }
+                    other => {
+                        next_int += 1;
+                        other.value_of_word(ints[next_int - 1])
+                    }
+                })
+                .collect();
+            Some((function.callback)(&args))
+        })
+    }));
+    match outcome {
+        Ok(Some(Ok(Some(value)))) => (value.to_word(ctx), 0),
+        Ok(Some(Ok(None))) => (0, 0),
+        Ok(Some(Err(message))) => {
+            ctx.fail(message);
+            (0, 1)
+        }
+        Ok(None) => {
+            ctx.fail("called a host function that does not exist");
+            (0, 1)
+        }
+        Err(_) => {
+            ctx.fail("a host function panicked");
+            (0, 1)
+        }
+    }
+}
+
+extern "C" fn word_trampoline<const I: usize>(
+    ctx: *mut Context,
+    i0: u64,
+    i1: u64,
+    i2: u64,
+    i3: u64,
+    i4: u64,
+    f0: f64,
+    f1: f64,
+    f2: f64,
+    f3: f64,
+    f4: f64,
+    f5: f64,
+    f6: f64,
+    f7: f64,
+) -> WordAndStatus {
+    let (word, status) = dispatch(ctx, I, [i0, i1, i2, i3, i4], [f0, f1, f2, f3, f4, f5, f6, f7]);
+    WordAndStatus {
+        word,
+        status: u64::from(status),
+    }
+}
+
+extern "C" fn float_trampoline<const I: usize>(
+    ctx: *mut Context,
+    i0: u64,
+    i1: u64,
+    i2: u64,
+    i3: u64,
+    i4: u64,
+    f0: f64,
+    f1: f64,
+    f2: f64,
+    f3: f64,
+    f4: f64,
+    f5: f64,
+    f6: f64,
+    f7: f64,
+) -> FloatAndStatus {
+    let (word, status) = dispatch(ctx, I, [i0, i1, i2, i3, i4], [f0, f1, f2, f3, f4, f5, f6, f7]);
+    FloatAndStatus {
+        value: f64::from_bits(word),
+        status: u64::from(status),
+    }
+}
+
+extern "C" fn void_trampoline<const I: usize>(
+    ctx: *mut Context,
+    i0: u64,
+    i1: u64,
+    i2: u64,
+    i3: u64,
+    i4: u64,
+    f0: f64,
+    f1: f64,
+    f2: f64,
+    f3: f64,
+    f4: f64,
+    f5: f64,
+    f6: f64,
+    f7: f64,
+) -> u64 {
+    let (_, status) = dispatch(ctx, I, [i0, i1, i2, i3, i4], [f0, f1, f2, f3, f4, f5, f6, f7]);
+    u64::from(status)
+}
+
+macro_rules! trampolines {
+    ($name:ident, $function:ident) => {
+        /// The address of trampoline `index` of this result kind.
+        fn $name(index: usize) -> usize {
+            let trampolines: [usize; MAX_HOST_FUNCTIONS] = [
+                $function::<0> as *const () as usize,
+                $function::<1> as *const () as usize,
+                $function::<2> as *const () as usize,
+                $function::<3> as *const () as usize,
+                $function::<4> as *const () as usize,
+                $function::<5> as *const () as usize,
+                $function::<6> as *const () as usize,
+                $function::<7> as *const () as usize,
+                $function::<8> as *const () as usize,
+                $function::<9> as *const () as usize,
+                $function::<10> as *const () as usize,
+                $function::<11> as *const () as usize,
+                $function::<12> as *const () as usize,
+                $function::<13> as *const () as usize,
+                $function::<14> as *const () as usize,
+                $function::<15> as *const () as usize,
+            ];
+            trampolines[index]
+        }
+    };
+}
+
+trampolines!(word_trampoline_address, word_trampoline);
+trampolines!(float_trampoline_address, float_trampoline);
+trampolines!(void_trampoline_address, void_trampoline);

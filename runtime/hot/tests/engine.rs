@@ -3,9 +3,12 @@
 
 use std::time::{Duration, Instant};
 
-use lang_runtime_hot::engine::{Engine, Error, Reload};
+use std::cell::RefCell;
+use std::rc::Rc;
 
-const GAME: &str = "var frames = 0\nvar name = \"ship\"\nlet SPEED = 2.5\n\nfn update(dt: float) -> int {\n    frames += 1\n    return frames\n}\n\nfn position(t: float) -> float {\n    return t * SPEED\n}\n\nfn greet(who: str, times: int) -> str {\n    var out = \"\"\n    for i in 0..times {\n        out += \"hi \" + who + \" \"\n    }\n    return out\n}\n\nfn is_even(n: int) -> bool {\n    return n % 2 == 0\n}\n\nfn crash(n: int) -> int {\n    return 10 / n\n}\n\nfn mixed(a: int, x: float, b: bool, y: float, s: str) -> str {\n    return \"{a} {x} {b} {y} {s}\"\n}\n\nfn main() {\n}\n";
+use lang_runtime_hot::engine::{Engine, Error, Reload, Value, ValueType};
+
+const GAME: &str = "import host\n\nvar frames = 0\nvar name = \"ship\"\nlet SPEED = 2.5\n\nfn update(dt: float) -> int {\n    frames += 1\n    return frames\n}\n\nfn position(t: float) -> float {\n    return t * SPEED\n}\n\nfn greet(who: str, times: int) -> str {\n    var out = \"\"\n    for i in 0..times {\n        out += \"hi \" + who + \" \"\n    }\n    return out\n}\n\nfn is_even(n: int) -> bool {\n    return n % 2 == 0\n}\n\nfn crash(n: int) -> int {\n    return 10 / n\n}\n\nfn mixed(a: int, x: float, b: bool, y: float, s: str) -> str {\n    return \"{a} {x} {b} {y} {s}\"\n}\n\nfn report(n: int) -> float {\n    host.say(\"frame {n}\")\n    return host.scale(float(n), 0.5) + float(host.answer())\n}\n\nfn main() {\n}\n";
 
 fn poll_until(engine: &mut Engine, what: &str, done: impl Fn(&Reload) -> bool) -> Reload {
     let started = Instant::now();
@@ -29,7 +32,32 @@ fn a_host_drives_a_program_and_applies_reloads_when_it_polls() {
     std::fs::create_dir_all(&folder).unwrap();
     let main = folder.join("game.ln");
     std::fs::write(&main, GAME).unwrap();
-    let mut engine = Engine::builder().hmr(true).load_path(&main).expect("the program loads");
+    let logged = Rc::new(RefCell::new(Vec::new()));
+    let sink = logged.clone();
+    let mut engine = Engine::builder()
+        .hmr(true)
+        .function("say", &[ValueType::Str], None, move |args| {
+            if let [Value::Str(text)] = args {
+                sink.borrow_mut().push(text.clone());
+            }
+            Ok(None)
+        })
+        .function(
+            "scale",
+            &[ValueType::Float, ValueType::Float],
+            Some(ValueType::Float),
+            |args| match args {
+                [Value::Float(x), Value::Float(factor)] if *factor > 0.0 => Ok(Some(Value::Float(x * factor))),
+                _ => Err("scale: the factor must be positive".to_string()),
+            },
+        )
+        .function("answer", &[], Some(ValueType::Int), |_| Ok(Some(Value::Int(42))))
+        .load_path(&main)
+        .expect("the program loads");
+
+    // Scripts call host functions, type-checked against their declarations.
+    assert_eq!(engine.call::<(i64,), f64>("report", (8,)), Ok(46.0));
+    assert_eq!(*logged.borrow(), vec!["frame 8".to_string()]);
 
     // Calls with each type, results included; state persists between calls.
     assert_eq!(engine.call::<(f64,), i64>("update", (0.016,)), Ok(1));
@@ -122,6 +150,24 @@ fn a_host_drives_a_program_and_applies_reloads_when_it_polls() {
         matches!(reload, Reload::Reloaded(_))
     });
     assert_eq!(engine.call::<(f64,), i64>("update", (0.016,)), Ok(65));
+
+    // Host functions survive reloads, and a host function's error is a runtime error in
+    // the script, at the call.
+    assert_eq!(engine.call::<(i64,), f64>("report", (2,)), Ok(43.0));
+    std::fs::write(
+        &main,
+        GAME.replace("frames += 1", "frames += 3")
+            .replace("float(n), 0.5", "float(n), -1.0"),
+    )
+    .unwrap();
+    poll_until(&mut engine, "the fourth reload", |reload| {
+        matches!(reload, Reload::Reloaded(_))
+    });
+    match engine.call::<(i64,), f64>("report", (2,)) {
+        Err(Error::Runtime(report)) => assert!(report.contains("scale: the factor must be positive"), "{report}"),
+        other => panic!("expected the host's error, got {other:?}"),
+    }
+    assert_eq!(logged.borrow().len(), 3);
 
     // Only one engine per process.
     let second = Engine::builder().load_sources(&[("other.ln", "fn main() {\n}\n")]);
