@@ -74,6 +74,26 @@ fn every_case_file_goes_through_without_panicking() {
     }
 }
 
+/// The fuzzing corpus (`fuzz/seeds/front_end`, inputs under 2 KB kept from `cargo fuzz` runs
+/// of the `front_end` target after `cargo fuzz cmin`): every input still goes through.
+#[test]
+fn the_fuzzing_corpus_goes_through_without_panicking() {
+    let folder = Path::new(env!("CARGO_MANIFEST_DIR")).join("../fuzz/seeds/front_end");
+    let mut count = 0;
+    for entry in std::fs::read_dir(&folder)
+        .expect("the fuzzing corpus")
+        .filter_map(Result::ok)
+    {
+        let bytes = std::fs::read(entry.path()).expect("corpus files are readable");
+        // The file loader rejects text that is not UTF-8 before the compiler sees it.
+        if let Ok(text) = String::from_utf8(bytes) {
+            front_end_survives(&entry.path().display().to_string(), text);
+            count += 1;
+        }
+    }
+    assert!(count > 500, "expected the fuzzing corpus, found {count} inputs");
+}
+
 #[test]
 fn truncated_and_mangled_files_go_through_without_panicking() {
     for (path, text) in all_sources() {
