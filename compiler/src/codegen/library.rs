@@ -39,14 +39,11 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 use std::fmt::Write as _;
 
-use cranelift_module::{DataDescription, FuncId, Linkage, Module};
-use cranelift_object::{ObjectBuilder, ObjectModule};
-
-use super::jit::flags_with;
 use super::object::OptLevel;
 use super::{CodegenError, CodegenOptions, HotLinker, HotTarget, token_hash, translate_hot_module};
 use crate::sema::{CheckedProgram, ModuleId};
 use crate::syntax::ast;
+use cranelift_module::{DataDescription, FuncId, Linkage, Module};
 
 /// The symbol of a library's module table.
 pub const MODULE_SYMBOL: &str = "lang_module";
@@ -141,14 +138,7 @@ pub fn compile_library(
     module: ModuleId,
     opt_level: OptLevel,
 ) -> Result<Vec<u8>, CodegenError> {
-    let isa_builder =
-        cranelift_native::builder().map_err(|error| CodegenError(format!("this machine is not supported: {error}")))?;
-    let isa = isa_builder
-        .finish(flags_with(true, opt_level)?)
-        .map_err(|error| CodegenError(format!("cannot configure code generation: {error}")))?;
-    let builder = ObjectBuilder::new(isa, "lang_module", cranelift_module::default_libcall_names())
-        .map_err(|error| CodegenError(format!("cannot create the object file: {error}")))?;
-    let mut object = ObjectModule::new(builder);
+    let mut object = super::object::new_object_module("lang_module", opt_level)?;
     let linker = ImportLinker::default();
     let translated = translate_hot_module(
         checked,

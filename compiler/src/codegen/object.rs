@@ -32,18 +32,23 @@ pub fn compile_object(
     opt_level: OptLevel,
     options: CodegenOptions,
 ) -> Result<Vec<u8>, CodegenError> {
-    let isa_builder =
-        cranelift_native::builder().map_err(|error| CodegenError(format!("this machine is not supported: {error}")))?;
-    // Position-independent code: the system C compiler links position-independent executables.
-    let isa = isa_builder
-        .finish(flags_with(true, opt_level)?)
-        .map_err(|error| CodegenError(format!("cannot configure code generation: {error}")))?;
-    let builder = ObjectBuilder::new(isa, "lang_program", cranelift_module::default_libcall_names())
-        .map_err(|error| CodegenError(format!("cannot create the object file: {error}")))?;
-    let mut module = ObjectModule::new(builder);
+    let mut module = new_object_module("lang_program", opt_level)?;
     translate_program(checked, &mut module, options)?;
     let product = module.finish();
     product
         .emit()
         .map_err(|error| CodegenError(format!("cannot write the object file: {error}")))
+}
+
+/// An object module for this machine producing position-independent code (the system C
+/// compiler links position-independent executables and shared libraries).
+pub(super) fn new_object_module(name: &str, opt_level: OptLevel) -> Result<ObjectModule, CodegenError> {
+    let isa_builder =
+        cranelift_native::builder().map_err(|error| CodegenError(format!("this machine is not supported: {error}")))?;
+    let isa = isa_builder
+        .finish(flags_with(true, opt_level)?)
+        .map_err(|error| CodegenError(format!("cannot configure code generation: {error}")))?;
+    let builder = ObjectBuilder::new(isa, name, cranelift_module::default_libcall_names())
+        .map_err(|error| CodegenError(format!("cannot create the object file: {error}")))?;
+    Ok(ObjectModule::new(builder))
 }
