@@ -5,7 +5,7 @@
 //! does not depend on the runtime crate.
 
 use cranelift_codegen::settings::{self, Configurable};
-use cranelift_jit::{JITBuilder, JITModule};
+use cranelift_jit::{ArenaMemoryProvider, JITBuilder, JITModule};
 
 use super::{CodegenError, CodegenOptions, translate_program};
 use crate::sema::CheckedProgram;
@@ -64,8 +64,18 @@ fn new_jit_module(symbols: &[(&str, *const u8)]) -> Result<JITModule, CodegenErr
     for (name, address) in symbols {
         builder.symbol(*name, *address);
     }
+    // All of a module's code and data in one reserved range: calls between its functions and
+    // references to its data are 32-bit PC-relative, which the default provider (a separate
+    // mapping per allocation) can place too far apart to reach, now and then.
+    let arena = ArenaMemoryProvider::new_with_size(JIT_ARENA_SIZE)
+        .map_err(|error| CodegenError(format!("cannot reserve memory for compiled code: {error}")))?;
+    builder.memory_provider(Box::new(arena));
     Ok(JITModule::new(builder))
 }
+
+/// The address range reserved for one JIT module: well within the ±2 GiB of a 32-bit
+/// PC-relative reference, and only reserved (pages are committed as code is written).
+const JIT_ARENA_SIZE: usize = 1 << 30;
 
 impl JitProgram {
     /// Compiles `checked` for this machine. `symbols` maps runtime symbol names to addresses.
