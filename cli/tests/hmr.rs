@@ -414,7 +414,12 @@ fn a_failing_default_swaps_nothing() {
         "{}",
         session.stderr()
     );
-    // The old version still runs; a good save then migrates.
+    // The old version keeps running (it is not stopped as after a runtime error)...
+    let printed = session.stdout().matches("p:1 q:2 p:3\n").count();
+    session.wait_for("the old version to go on printing", |stdout, _| {
+        stdout.matches("p:1 q:2 p:3\n").count() >= printed + 3
+    });
+    // ...and a good save then migrates.
     let fixed = failing.replace("1 / (len(all) - len(all))", "7");
     session.write_in_place("main.ln", &fixed);
     session.wait_for_output("p:1:7 q:2:7 p:3:7\n");
@@ -425,6 +430,23 @@ fn a_failing_default_swaps_nothing() {
         .replace("{p.hp}\"", "{p.hp}:{p.mp}\"");
     session.write_in_place("main.ln", &again);
     session.wait_for_output("p:1:7:3 q:2:7:3 p:3:7:3\n");
+}
+
+#[test]
+fn a_default_may_call_a_function_added_in_the_same_save() {
+    // The code is patched before instances are migrated (LANGUAGE.md section 7 item 5), so
+    // a default sees the new functions.
+    let session = Session::start("newdefaultfn", &[("main.ln", MIGRATE)]);
+    session.wait_for_output("p:1 q:2 p:3\n");
+    let changed = MIGRATE
+        .replace(
+            "    name: str = \"p\",\n}",
+            "    name: str = \"p\",\n    hp: int = start_hp(),\n}\n\nfn start_hp() -> int {\n    return 40\n}",
+        )
+        .replace("return \"{p.name}:{p.x}\"", "return \"{p.name}:{p.x}:{p.hp}\"");
+    session.write_in_place("main.ln", &changed);
+    session.wait_for_output("p:1:40 q:2:40 p:3:40\n");
+    assert!(!session.stderr().contains("error"), "{}", session.stderr());
 }
 
 #[test]

@@ -61,13 +61,16 @@ fn hmr_after_the_file_is_lang_s_flag() {
 #[test]
 fn an_unknown_lang_hmr_value_is_bad_usage() {
     let folder = scratch("hmrenv", PRINT_ARGS);
-    let output = command(&["run", "main.ln"], &folder)
-        .env("LANG_HMR", "maybe")
-        .output()
-        .expect("runs");
-    assert_eq!(output.status.code(), Some(2));
-    assert!(text(&output.stderr).contains("LANG_HMR"), "{}", text(&output.stderr));
-    assert!(output.stdout.is_empty());
+    // Only the values LANGUAGE.md section 8 lists are accepted, exactly as written.
+    for value in ["maybe", "TRUE", "True", " 1", "yes"] {
+        let output = command(&["run", "main.ln"], &folder)
+            .env("LANG_HMR", value)
+            .output()
+            .expect("runs");
+        assert_eq!(output.status.code(), Some(2), "LANG_HMR={value:?}");
+        assert!(text(&output.stderr).contains("LANG_HMR"), "{}", text(&output.stderr));
+        assert!(output.stdout.is_empty());
+    }
 }
 
 #[test]

@@ -42,6 +42,14 @@ fn object_layouts_and_codes_agree() {
         compiler::CONTEXT_INTERRUPT_FLAG_OFFSET
     );
     assert_eq!(
+        compiler::CONTEXT_POLL_ANSWER_OFFSET,
+        context::CONTEXT_POLL_ANSWER_OFFSET
+    );
+    assert_eq!(
+        std::mem::offset_of!(context::Context, poll_answer) as i32,
+        compiler::CONTEXT_POLL_ANSWER_OFFSET
+    );
+    assert_eq!(
         std::mem::offset_of!(context::Context, error_flag) as i32,
         compiler::CONTEXT_ERROR_FLAG_OFFSET
     );

@@ -14,7 +14,9 @@ use crate::output;
 pub fn hmr_from_environment() -> Result<bool, String> {
     match std::env::var("LANG_HMR") {
         Err(std::env::VarError::NotPresent) => Ok(false),
-        Ok(value) => match value.trim().to_ascii_lowercase().as_str() {
+        // Exactly the values LANGUAGE.md section 8 lists: `TRUE` or ` 1` is a usage error
+        // rather than a guess.
+        Ok(value) => match value.as_str() {
             "1" | "true" => Ok(true),
             "" | "0" | "false" => Ok(false),
             _ => Err(format!("LANG_HMR must be 1, true, 0, false or empty, not `{value}`")),

@@ -147,6 +147,8 @@ pub struct HotModule {
     pub code_range: (usize, usize),
     /// Each function's address, size and symbol name, for perf maps.
     pub symbols: Vec<(usize, u32, String)>,
+    /// The machine code of each function as text, when `CodegenOptions::disassemble` is set.
+    pub disassembly: String,
 }
 
 impl std::fmt::Debug for HotModule {
@@ -163,9 +165,10 @@ impl HotModule {
         checked: &CheckedProgram,
         target: super::HotTarget<'_>,
         symbols: &[(&str, *const u8)],
+        options: CodegenOptions,
     ) -> Result<HotModule, CodegenError> {
         let mut module = new_jit_module(symbols)?;
-        let translated = super::translate_hot_module(checked, &mut module, CodegenOptions::default(), target)?;
+        let translated = super::translate_hot_module(checked, &mut module, options, target)?;
         module.finalize_definitions()?;
         let address = |id| module.get_finalized_function(id) as usize;
         let functions = translated
@@ -208,6 +211,7 @@ impl HotModule {
             defaults,
             code_range: (low, high),
             symbols,
+            disassembly: translated.disassembly,
             module: Some(module),
         })
     }

@@ -41,7 +41,8 @@ pub struct CodegenOptions {
     pub calls: CallStrategy,
     /// Keep each function's machine code as text (for `LANG_DUMP_ASM`).
     pub disassemble: bool,
-    /// Inline small script functions into their callers (only with direct calls).
+    /// Inline small script functions into their callers. Under hot reload only callees of
+    /// the same module version are inlined, behind a guard that their slot still holds it.
     pub inline: bool,
 }
 
@@ -177,6 +178,8 @@ pub(crate) struct ProgramState<'a> {
     pub slot_patches: Vec<(u64, FuncId)>,
     /// Shared-library builds: the table of addresses the loader fills (see `library`).
     pub imports: Option<DataId>,
+    /// Hot mode: the module's poll trampoline (see `Translator::poll`).
+    pub poll_trampoline: Option<FuncId>,
 }
 
 impl ProgramState<'_> {
@@ -317,10 +320,6 @@ pub fn translate_hot_module(
     if checked.has_errors() {
         return Err(CodegenError("cannot generate code for a program with errors".into()));
     }
-    let options = CodegenOptions {
-        inline: false,
-        ..options
-    };
     translate::translate_program(checked, module, options, Some(target))
 }
 

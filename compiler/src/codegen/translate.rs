@@ -31,6 +31,26 @@ fn trusted() -> MemFlagsData {
     MemFlagsData::trusted()
 }
 
+/// Hot mode: the placeholder id of a function this module version does not compile.
+fn not_compiled_here() -> FuncId {
+    FuncId::from_u32(u32::MAX - 1)
+}
+
+/// Disjoint kinds of memory, so that Cranelift's alias analysis can keep a value loaded from
+/// one kind across stores to another (a store without a region counts as a store to all).
+/// Every load and store of a location must name the same region.
+#[derive(Clone, Copy)]
+enum Region {
+    /// Module variable cells (value and state words), and under hot reload the function
+    /// slots and field-offset cells, which only the runtime writes, inside calls.
+    Cells = 1,
+    /// The fields of struct objects (under hot reload: of their payloads).
+    Fields = 2,
+    /// Hot reload: the payload pointer of a struct's handle, which only a migration (inside
+    /// a runtime call) changes.
+    Handles = 3,
+}
+
 pub(super) fn translate_program(
     checked: &CheckedProgram,
     module: &mut dyn Module,
@@ -76,7 +96,11 @@ pub(super) fn translate_program(
         hot,
         slot_patches: Vec::new(),
         imports,
+        poll_trampoline: None,
     };
+    if hot.is_some() {
+        translate_poll_trampoline(&mut state)?;
+    }
     let in_scope = |module: ModuleId, name: &str| {
         hot.is_none_or(|target| {
             target.module == module && target.functions.is_none_or(|functions| functions.contains(name))
@@ -89,8 +113,8 @@ pub(super) fn translate_program(
     let mut hot_functions = Vec::new();
     for info in &checked.items.functions {
         if !in_scope(info.module, &info.name) {
-            // Never used: other modules are reached through slots.
-            state.functions.push(FuncId::from_u32(u32::MAX - 1));
+            // Never called directly: other modules are reached through slots.
+            state.functions.push(not_compiled_here());
             continue;
         }
         let signature = state.script_signature(&info.params, info.result.as_ref());
@@ -261,6 +285,35 @@ pub(super) fn translate_program(
     })
 }
 
+/// Hot mode: the module's safe-point trampoline, `lang.poll(ctx)`, which calls the runtime's
+/// `lang_hot_poll` and leaves its answer in the context.
+///
+/// Polls sit at every loop back-edge. A plain call there would clobber every caller-saved
+/// register, so the register allocator would keep a loop's values in stack slots for the
+/// whole loop, though the call almost never happens (mandelbrot's inner loop ran 1.8x slower
+/// than under `lang run`). The trampoline uses Cranelift's `preserve_all` convention instead:
+/// it saves every register it clobbers, so to the caller the call clobbers nothing. That
+/// convention has no return values, hence the answer in `Context::poll_answer`.
+fn translate_poll_trampoline(state: &mut ProgramState<'_>) -> Result<(), CodegenError> {
+    let mut signature = Signature::new(cranelift_codegen::isa::CallConv::PreserveAll);
+    signature.params.push(AbiParam::new(types::I64));
+    let name = state.unique_name("lang.poll".to_string());
+    let id = state.module.declare_function(&name, Linkage::Local, &signature)?;
+    let file = state.checked.program.modules[0].file;
+    translate_function(state, id, "<poll>".to_string(), file, |translator| {
+        let ctx = translator.ctx;
+        let answer = translator.call_runtime("lang_hot_poll", &[ctx]).unwrap_or(ctx);
+        let answer = translator.builder.ins().uextend(types::I64, answer);
+        translator
+            .builder
+            .ins()
+            .store(trusted(), answer, ctx, CONTEXT_POLL_ANSWER_OFFSET);
+        translator.builder.ins().return_(&[]);
+    })?;
+    state.poll_trampoline = Some(id);
+    Ok(())
+}
+
 fn function_display_name(checked: &CheckedProgram, module: ModuleId, name: &str) -> String {
     if module.0 == 0 {
         name.to_string()
@@ -411,10 +464,12 @@ fn compile_bodies(state: &mut ProgramState<'_>) -> Result<(), CodegenError> {
         bodies
             .iter()
             .filter(|(id, _, function)| {
+                // Cold blocks (hot reload's safe-point polls) are not counted.
                 script_functions.contains(id)
                     && function
                         .layout
                         .blocks()
+                        .filter(|block| !function.layout.is_cold(*block))
                         .flat_map(|block| function.layout.block_insts(block))
                         .count()
                         <= INLINE_LIMIT
@@ -571,6 +626,20 @@ impl Translator<'_, '_, '_> {
 
     fn iconst(&mut self, value: i64) -> Value {
         self.builder.ins().iconst(types::I64, value)
+    }
+
+    /// Flags for a trusted access to memory of `region`.
+    fn flags(&mut self, region: Region) -> MemFlagsData {
+        let description = match region {
+            Region::Cells => "cells",
+            Region::Fields => "fields",
+            Region::Handles => "handles",
+        };
+        let region = self.builder.func.dfg.alias_regions.insert(ir::AliasRegionData {
+            user_id: region as u32,
+            description: std::borrow::Cow::Borrowed(description),
+        });
+        trusted().with_alias_region(Some(region))
     }
 
     /// Copies every literal into runtime memory and fills the literal table (run once, before
@@ -818,9 +887,10 @@ impl Translator<'_, '_, '_> {
             }
             let word = self.word_of(value, &ty);
             let address = self.variable_address(VariableId(index as u32));
-            self.builder.ins().store(trusted(), word, address, 0);
+            let cells = self.flags(Region::Cells);
+            self.builder.ins().store(cells, word, address, 0);
             let one = self.iconst(1);
-            self.builder.ins().store(trusted(), one, address, 8);
+            self.builder.ins().store(cells, one, address, 8);
         }
     }
 
@@ -838,9 +908,10 @@ impl Translator<'_, '_, '_> {
         }
         let word = self.word_of(value, &ty);
         let address = self.variable_address(id);
-        self.builder.ins().store(trusted(), word, address, 0);
+        let cells = self.flags(Region::Cells);
+        self.builder.ins().store(cells, word, address, 0);
         let one = self.iconst(1);
-        self.builder.ins().store(trusted(), one, address, 8);
+        self.builder.ins().store(cells, one, address, 8);
     }
 
     /// The slot of a script function, in hot mode.
@@ -903,9 +974,10 @@ impl Translator<'_, '_, '_> {
             }
         }
         let address = self.variable_address(id);
+        let cells = self.flags(Region::Cells);
         if hot {
             // 1 is initialized; 0 not yet, 2 removed or retyped by a reload.
-            let state = self.builder.ins().load(types::I64, trusted(), address, 8);
+            let state = self.builder.ins().load(types::I64, cells, address, 8);
             let bad = self.builder.ins().icmp_imm_s(IntCC::NotEqual, state, 1);
             let removed = self.builder.ins().icmp_imm_s(IntCC::Equal, state, 2);
             let gone = self.iconst(RAISE_VARIABLE_GONE);
@@ -914,13 +986,13 @@ impl Translator<'_, '_, '_> {
             let name = self.text_address(&info.name);
             self.error_if_dynamic(bad, span, kind, name);
         } else if self.may_run_during_initialization {
-            let initialized = self.builder.ins().load(types::I64, trusted(), address, 8);
+            let initialized = self.builder.ins().load(types::I64, cells, address, 8);
             let missing = self.builder.ins().icmp_imm_s(IntCC::Equal, initialized, 0);
             let name = self.text_address(&info.name);
             let zero = self.iconst(0);
             self.error_if(missing, span, Some((RAISE_UNINITIALIZED, name, zero)));
         }
-        let word = self.builder.ins().load(types::I64, trusted(), address, 0);
+        let word = self.builder.ins().load(types::I64, cells, address, 0);
         let ty = info.ty.unwrap_or(Type::Error);
         self.value_of_word(word, &ty)
     }
@@ -929,7 +1001,8 @@ impl Translator<'_, '_, '_> {
         let ty = self.state.checked.items.variable(id).ty.clone().unwrap_or(Type::Error);
         let word = self.word_of(value, &ty);
         let address = self.variable_address(id);
-        self.builder.ins().store(trusted(), word, address, 0);
+        let cells = self.flags(Region::Cells);
+        self.builder.ins().store(cells, word, address, 0);
     }
 
     // ------------------------------------------------------------- locals and blocks
@@ -1297,7 +1370,8 @@ impl Translator<'_, '_, '_> {
                 let current = match op {
                     Some(_) => {
                         let (base, offset) = self.field_address(&object_type, object_value, &field.text, target.span);
-                        let word = self.builder.ins().load(types::I64, trusted(), base, offset);
+                        let fields = self.flags(Region::Fields);
+                        let word = self.builder.ins().load(types::I64, fields, base, offset);
                         Some(self.value_of_word(word, &target_type))
                     }
                     None => None,
@@ -1307,7 +1381,8 @@ impl Translator<'_, '_, '_> {
                 // The address is taken after the value is computed: a reload during that
                 // computation may have migrated the object.
                 let (base, offset) = self.field_address(&object_type, object_value, &field.text, target.span);
-                self.builder.ins().store(trusted(), word, base, offset);
+                let fields = self.flags(Region::Fields);
+                self.builder.ins().store(fields, word, base, offset);
             }
             ExprKind::Index { object, index } => {
                 let object_type = self.ty(object);
@@ -1655,17 +1730,20 @@ impl Translator<'_, '_, '_> {
             let object = self
                 .call_runtime_at("lang_rt_alloc_hot_struct", &[ctx, desc, hash], expr.span)
                 .unwrap_or(desc);
+            let handles = self.flags(Region::Handles);
             let payload = self
                 .builder
                 .ins()
-                .load(types::I64, trusted(), object, HANDLE_PAYLOAD_OFFSET);
+                .load(types::I64, handles, object, HANDLE_PAYLOAD_OFFSET);
+            let cells = self.flags(Region::Cells);
+            let fields = self.flags(Region::Fields);
             for (position, value) in values.into_iter().enumerate() {
                 let (Some(value), Some(cell)) = (value, self.hot_field_cell(id, &info.fields[position].name)) else {
                     continue;
                 };
                 // Old code building a struct whose layout changed skips fields that are gone.
                 let cell = self.hot_reference(cell);
-                let offset = self.builder.ins().load(types::I64, trusted(), cell, 0);
+                let offset = self.builder.ins().load(types::I64, cells, cell, 0);
                 let present = self
                     .builder
                     .ins()
@@ -1676,7 +1754,7 @@ impl Translator<'_, '_, '_> {
                 self.builder.switch_to_block(store);
                 self.builder.seal_block(store);
                 let address = self.builder.ins().iadd(payload, offset);
-                self.builder.ins().store(trusted(), value, address, 0);
+                self.builder.ins().store(fields, value, address, 0);
                 self.builder.ins().jump(next, &[]);
                 self.builder.switch_to_block(next);
                 self.builder.seal_block(next);
@@ -1686,11 +1764,12 @@ impl Translator<'_, '_, '_> {
         let object = self
             .call_runtime_at("lang_rt_alloc_struct", &[ctx, desc], expr.span)
             .unwrap_or(desc);
+        let fields = self.flags(Region::Fields);
         for (position, value) in values.into_iter().enumerate() {
             if let Some(value) = value {
                 self.builder
                     .ins()
-                    .store(trusted(), value, object, STRUCT_FIELDS_OFFSET + position as i32 * 8);
+                    .store(fields, value, object, STRUCT_FIELDS_OFFSET + position as i32 * 8);
             }
         }
         object
@@ -2005,7 +2084,8 @@ impl Translator<'_, '_, '_> {
             .iter()
             .find(|known| known.name == field.text)
             .map_or(Type::Error, |known| known.ty.clone());
-        let word = self.builder.ins().load(types::I64, trusted(), base, offset);
+        let fields = self.flags(Region::Fields);
+        let word = self.builder.ins().load(types::I64, fields, base, offset);
         self.value_of_word(word, &ty)
     }
 
@@ -2029,15 +2109,17 @@ impl Translator<'_, '_, '_> {
             && let Some(cell) = self.hot_field_cell(*id, field)
         {
             let cell = self.hot_reference(cell);
-            let offset = self.builder.ins().load(types::I64, trusted(), cell, 0);
+            let cells = self.flags(Region::Cells);
+            let offset = self.builder.ins().load(types::I64, cells, cell, 0);
             let gone = self.builder.ins().icmp_imm_s(IntCC::SignedLessThan, offset, 0);
             let name = self.text_address(field);
             let zero = self.iconst(0);
             self.error_if(gone, span, Some((RAISE_FIELD_GONE, name, zero)));
+            let handles = self.flags(Region::Handles);
             let payload = self
                 .builder
                 .ins()
-                .load(types::I64, trusted(), object, HANDLE_PAYLOAD_OFFSET);
+                .load(types::I64, handles, object, HANDLE_PAYLOAD_OFFSET);
             return (self.builder.ins().iadd(payload, offset), 0);
         }
         (object, self.field_offset(object_type, field))
@@ -2200,14 +2282,71 @@ impl Translator<'_, '_, '_> {
 
     /// Calls a script function: directly, or in hot mode through its slot.
     fn call_function(&mut self, id: FunctionId, call_args: &[Value]) -> Vec<Value> {
+        self.call_function_with(id, call_args, true)
+    }
+
+    /// Hot mode: a call through the function's slot, never a direct one.
+    fn call_through_slot(&mut self, id: FunctionId, call_args: &[Value]) -> Vec<Value> {
+        self.call_function_with(id, call_args, false)
+    }
+
+    fn call_function_with(&mut self, id: FunctionId, call_args: &[Value], guarded: bool) -> Vec<Value> {
         if let Some(slot) = self.hot_slot(id) {
             let info = self.state.checked.items.function(id).clone();
             let signature = self.state.script_signature(&info.params, info.result.as_ref());
             let signature = self.builder.import_signature(signature);
             let slot = self.hot_reference(slot);
-            let code = self.builder.ins().load(types::I64, trusted(), slot, 0);
+            let cells = self.flags(Region::Cells);
+            let code = self.builder.ins().load(types::I64, cells, slot, 0);
+            let local = self.state.functions[id.0 as usize];
+            if !self.state.options.inline || local == not_compiled_here() || !guarded {
+                let call = self.builder.ins().call_indirect(signature, code, call_args);
+                return self.builder.inst_results(call).to_vec();
+            }
+            // The callee is compiled in this same module version: while its slot still holds
+            // this version, call it directly, so that a small callee can be inlined. The
+            // guard keeps the semantics of a call through the slot: once a reload has patched
+            // the slot, the call goes to the new version.
+            let reference = self.func_ref(local);
+            let expected = self.builder.ins().func_addr(types::I64, reference);
+            let same = self.builder.ins().icmp(IntCC::Equal, code, expected);
+            let direct = self.builder.create_block();
+            let indirect = self.builder.create_block();
+            let join = self.builder.create_block();
+            let result_types: Vec<ir::Type> = self.builder.func.dfg.signatures[signature]
+                .returns
+                .iter()
+                .map(|param| param.value_type)
+                .collect();
+            let results: Vec<Value> = result_types
+                .iter()
+                .map(|ty| self.builder.append_block_param(join, *ty))
+                .collect();
+            self.builder.ins().brif(same, direct, &[], indirect, &[]);
+            self.builder.set_cold_block(indirect);
+            self.builder.switch_to_block(direct);
+            self.builder.seal_block(direct);
+            let call = self.builder.ins().call(reference, call_args);
+            let values: Vec<BlockArg> = self
+                .builder
+                .inst_results(call)
+                .iter()
+                .map(|value| BlockArg::Value(*value))
+                .collect();
+            self.builder.ins().jump(join, &values);
+            self.builder.switch_to_block(indirect);
+            self.builder.seal_block(indirect);
             let call = self.builder.ins().call_indirect(signature, code, call_args);
-            return self.builder.inst_results(call).to_vec();
+            let values: Vec<BlockArg> = self
+                .builder
+                .inst_results(call)
+                .iter()
+                .map(|value| BlockArg::Value(*value))
+                .collect();
+            self.builder.ins().jump(join, &values);
+            self.builder.switch_to_block(join);
+            self.builder.seal_block(join);
+            return results;
         }
         let reference = self.func_ref(self.state.functions[id.0 as usize]);
         let call = self.builder.ins().call(reference, call_args);
@@ -2234,11 +2373,22 @@ impl Translator<'_, '_, '_> {
         self.builder.switch_to_block(poll_block);
         self.builder.seal_block(poll_block);
         let ctx = self.ctx;
-        let answer = self.call_runtime("lang_hot_poll", &[ctx]).unwrap_or(ctx);
+        let answer = match self.state.poll_trampoline {
+            Some(trampoline) => {
+                let trampoline = self.func_ref(trampoline);
+                self.builder.ins().call(trampoline, &[ctx]);
+                self.builder
+                    .ins()
+                    .load(types::I64, trusted(), ctx, CONTEXT_POLL_ANSWER_OFFSET)
+            }
+            None => self.call_runtime("lang_hot_poll", &[ctx]).unwrap_or(ctx),
+        };
         let unwind = self.builder.ins().icmp_imm_s(IntCC::Equal, answer, 1);
         let unwind_block = self.builder.create_block();
         let not_unwinding = self.builder.create_block();
         self.builder.ins().brif(unwind, unwind_block, &[], not_unwinding, &[]);
+        self.builder.set_cold_block(unwind_block);
+        self.builder.set_cold_block(not_unwinding);
         self.builder.switch_to_block(unwind_block);
         self.builder.seal_block(unwind_block);
         self.raise_and_exit(span, None);
@@ -2249,11 +2399,14 @@ impl Translator<'_, '_, '_> {
             let again = self.builder.create_block();
             let body = self.builder.create_block();
             self.builder.ins().brif(swapped, again, &[], body, &[]);
+            self.builder.set_cold_block(again);
+            self.builder.set_cold_block(body);
             self.builder.switch_to_block(again);
             self.builder.seal_block(again);
             let mut args = vec![self.ctx];
             args.extend(self.params.clone());
-            let results = self.call_function(id, &args);
+            // Through the slot: it now holds the new version.
+            let results = self.call_through_slot(id, &args);
             self.builder.ins().return_(&results);
             self.builder.switch_to_block(body);
             self.builder.seal_block(body);

@@ -151,11 +151,13 @@ pub extern "C" fn lang_rt_alloc_hot_struct(ctx: Ctx<'_>, desc: *const TypeDesc, 
     // SAFETY: descriptors live forever.
     let desc_ref = unsafe { &*desc };
     let fields = desc_ref.fields.len();
+    // A new struct is its own handle: a payload whose owner word (which is where a handle
+    // keeps its payload pointer) names itself. One allocation per struct; only a migration
+    // gives it a separate payload and turns it into a plain handle.
     let payload = ctx.heap.allocate(HOT_FIELDS_OFFSET as usize + fields * 8, desc);
-    let handle = ctx.heap.allocate(24, &HANDLE_DESC);
-    // SAFETY: both objects are fresh and large enough.
+    let handle = payload;
+    // SAFETY: the object is fresh and large enough.
     unsafe {
-        *(handle.add(HANDLE_PAYLOAD_OFFSET as usize) as *mut usize) = payload as usize;
         *(payload.add(PAYLOAD_OWNER_OFFSET as usize) as *mut usize) = handle as usize;
     }
     ctx.check_heap();

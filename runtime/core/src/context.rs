@@ -20,6 +20,9 @@ pub struct Context {
     pub error_flag: u64,
     /// Reserved for hot reload: set when a safe-point poll should stop.
     pub interrupt_flag: u64,
+    /// Hot reload: the answer of the last safe-point poll, written by the poll trampoline
+    /// (whose calling convention, preserving every register, has no return values).
+    pub poll_answer: u64,
     pub heap: Heap,
     pub error: Option<RuntimeError>,
     pub args: Vec<String>,
@@ -30,6 +33,7 @@ pub struct Context {
 pub const CONTEXT_STACK_LIMIT_OFFSET: i32 = 0;
 pub const CONTEXT_ERROR_FLAG_OFFSET: i32 = 8;
 pub const CONTEXT_INTERRUPT_FLAG_OFFSET: i32 = 16;
+pub const CONTEXT_POLL_ANSWER_OFFSET: i32 = 24;
 
 /// A runtime error on its way to the entry point: the message, then the sites of the frames
 /// it left, innermost first.
@@ -67,6 +71,7 @@ impl Context {
             stack_limit: 0,
             error_flag: 0,
             interrupt_flag: 0,
+            poll_answer: 0,
             heap: Heap::new(heap_limit),
             error: None,
             args,

@@ -81,7 +81,10 @@ pub enum Kind {
 
 /// Hot reload: a handle's payload pointer.
 pub const HANDLE_PAYLOAD_OFFSET: i32 = 16;
-/// Hot reload: a payload's back-pointer to its handle, then its fields.
+/// Hot reload: a payload's back-pointer to its handle, then its fields. A struct starts as
+/// its own handle (a payload whose owner is itself: the owner word doubles as the handle's
+/// payload pointer), and becomes a plain `Handle` object when a migration moves its fields
+/// to a new payload.
 pub const PAYLOAD_OWNER_OFFSET: i32 = 16;
 pub const HOT_FIELDS_OFFSET: i32 = 24;
 

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use lang_compiler::codegen::jit::HotModule;
-use lang_compiler::codegen::{HotTarget, token_hash};
+use lang_compiler::codegen::{CodegenOptions, HotTarget, token_hash};
 use lang_compiler::sema::ModuleId;
 use lang_compiler::sema::types::StructId;
 use lang_compiler::source::SourceOrigin;
@@ -128,14 +128,24 @@ fn virtual_module(path: &Path) -> Option<String> {
 }
 
 /// The file system, plus the virtual modules.
-struct Loader;
+/// Reads the program's files, and notes the module files it looked for and did not find (an
+/// import of a file not written yet, or a stdlib module that a file next to the importer
+/// would replace): creating one of them changes the program, so it is watched too.
+#[derive(Default)]
+struct Loader {
+    missing: Vec<PathBuf>,
+}
 
 impl lang_compiler::SourceLoader for Loader {
     fn load(&mut self, path: &Path) -> Result<String, lang_compiler::LoadError> {
-        match virtual_module(path) {
-            Some(source) => Ok(source),
-            None => FileSystemLoader.load(path),
+        if let Some(source) = virtual_module(path) {
+            return Ok(source);
         }
+        let result = FileSystemLoader.load(path);
+        if matches!(result, Err(lang_compiler::LoadError::NotFound)) {
+            self.missing.push(path.to_path_buf());
+        }
+        result
     }
 }
 
@@ -237,14 +247,19 @@ fn color() -> bool {
 
 /// Checks and compiles the program at `root`. With a previous snapshot, only modules that
 /// changed (and dependents of changed interfaces) are compiled.
+/// The module files looked for and not found are left in `missing`.
 pub fn compile(
     root: &Path,
     registry: &Registry,
     symbols: &[(&str, *const u8)],
     previous: Option<&Snapshot>,
     started: Instant,
+    missing: &mut Vec<PathBuf>,
 ) -> Result<(Ready, Snapshot), Rejected> {
-    let checked = match check_program(root, &mut Loader) {
+    let mut loader = Loader::default();
+    let checked = check_program(root, &mut loader);
+    *missing = loader.missing;
+    let checked = match checked {
         Ok(checked) => checked,
         Err(error) => return Err(Rejected::Errors(format!("error: {error}\n"))),
     };
@@ -334,6 +349,8 @@ pub fn compile(
         }
     }
 
+    // `LANG_DUMP_ASM=1` prints the machine code of every compiled function, as in `lang run`.
+    let dump_assembly = std::env::var_os("LANG_DUMP_ASM").is_some_and(|value| !value.is_empty() && value != "0");
     let mut modules = Vec::new();
     let mut indices: Vec<usize> = recompile.into_iter().collect();
     indices.sort_unstable();
@@ -361,8 +378,15 @@ pub fn compile(
                 functions: if whole_module { None } else { Some(&partial) },
             },
             symbols,
+            CodegenOptions {
+                disassemble: dump_assembly,
+                ..CodegenOptions::default()
+            },
         )
         .map_err(|error| Rejected::Errors(format!("error: internal compiler error: {error}\n")))?;
+        if dump_assembly {
+            eprint!("{}", hot.disassembly);
+        }
         let all_functions = checked
             .items
             .functions
@@ -439,7 +463,8 @@ pub fn compiler_thread(root: PathBuf, producer: Producer) {
     if let Some(watcher) = &mut watcher {
         watcher.watch_files(std::slice::from_ref(&root));
     }
-    let (first, mut snapshot) = match compile(&root, registry, &symbols, None, Instant::now()) {
+    let mut missing = Vec::new();
+    let (first, mut snapshot) = match compile(&root, registry, &symbols, None, Instant::now(), &mut missing) {
         Ok(result) => result,
         Err(Rejected::Errors(text) | Rejected::Unsupported(text)) => {
             producer.start(Err(text));
@@ -451,16 +476,24 @@ pub fn compiler_thread(root: PathBuf, producer: Producer) {
         return;
     };
     watcher.watch_files(&snapshot.files);
+    watcher.watch_files(&missing);
     producer.start(Ok(first));
 
     // Hashes of the texts that were compiled, not of the files now: a save that landed during
-    // a compile differs from them and gets its own reload.
-    let mut last_hashes = Some(snapshot.compiled_hashes.clone());
+    // a compile differs from them and gets its own reload. The module files the compile did
+    // not find count as missing (`MISSING`) until they appear.
+    let with_missing = |mut hashes: Vec<u64>, missing: &[PathBuf]| {
+        hashes.extend(missing.iter().map(|_| MISSING));
+        hashes
+    };
+    let mut last_hashes = Some(with_missing(snapshot.compiled_hashes.clone(), &missing));
     let mut running_hashes = last_hashes.clone();
     let mut last_rejected = false;
     let mut versions: HashMap<String, u32> = HashMap::new();
     let mut retry = false;
     let mut previous_snapshot: Option<Snapshot> = None;
+    // Whether saves came while the last version was compiled: a burst.
+    let mut in_burst = false;
     loop {
         let mut complete = true;
         if !std::mem::take(&mut retry) {
@@ -479,6 +512,19 @@ pub fn compiler_thread(root: PathBuf, producer: Producer) {
                 Err(_) => break,
             }
         }
+        // Saves that came while the previous version was compiled are a burst (a script or
+        // a formatter saving many times): wait until they stop, so that a burst gives a few
+        // reloads, the last version winning (LANGUAGE.md section 7 item 9). A lone save, or
+        // one made after the previous reload was seen, is compiled at once: a fixed debounce
+        // would cost its whole length on every save.
+        if std::mem::take(&mut in_burst) {
+            let burst_deadline = started + BURST_LIMIT;
+            while events.recv_timeout(BURST_QUIET).is_ok() {
+                if Instant::now() >= burst_deadline {
+                    break;
+                }
+            }
+        }
         // Every event queued meanwhile belongs to the same save.
         while events.try_recv().is_ok() {}
         let Some(hashes) = file_hashes(&snapshot.files) else {
@@ -486,6 +532,7 @@ pub fn compiler_thread(root: PathBuf, producer: Producer) {
             // running the current version until it is back.
             continue;
         };
+        let hashes = with_present(hashes, &missing);
         if Some(&hashes) == last_hashes.as_ref() {
             continue;
         }
@@ -510,7 +557,15 @@ pub fn compiler_thread(root: PathBuf, producer: Producer) {
             snapshot = previous;
             running_hashes = None;
         }
-        match compile(&root, registry, &symbols, Some(&snapshot), started) {
+        let looked_for = missing.len();
+        let result = compile(&root, registry, &symbols, Some(&snapshot), started, &mut missing);
+        watcher.watch_files(&missing);
+        if events.try_recv().is_ok() {
+            // That save is compiled next (after the burst ends), without waiting for another.
+            in_burst = true;
+            retry = true;
+        }
+        match result {
             Ok((ready, next)) => {
                 last_rejected = false;
                 for module in &ready.modules {
@@ -518,15 +573,21 @@ pub fn compiler_thread(root: PathBuf, producer: Producer) {
                 }
                 previous_snapshot = Some(std::mem::replace(&mut snapshot, next));
                 watcher.watch_files(&snapshot.files);
-                last_hashes = Some(snapshot.compiled_hashes.clone());
+                last_hashes = Some(with_missing(snapshot.compiled_hashes.clone(), &missing));
                 running_hashes = last_hashes.clone();
                 producer.publish(ready);
             }
             Err(rejected) => {
+                // Compare the next save with what was just compiled: the same files, and the
+                // module files this compile did not find.
+                if let Some(hashes) = last_hashes.take() {
+                    let files = hashes.len() - looked_for;
+                    last_hashes = Some(with_missing(hashes[..files].to_vec(), &missing));
+                }
                 // A writer that pauses between truncating and writing the file (or an
                 // editor writing in several steps) would be read half-written: if another
                 // event follows soon, compile again instead of reporting this attempt.
-                if events.recv_timeout(Duration::from_millis(50)).is_ok() {
+                if in_burst || events.recv_timeout(Duration::from_millis(50)).is_ok() {
                     while events.try_recv().is_ok() {}
                     last_hashes = None;
                     retry = true;
@@ -543,6 +604,23 @@ pub fn compiler_thread(root: PathBuf, producer: Producer) {
         }
     }
     drop(watcher);
+}
+
+/// In a burst, compile once no save came for this long...
+const BURST_QUIET: Duration = Duration::from_millis(40);
+/// ...or after this long, so that saving without pause still shows progress.
+const BURST_LIMIT: Duration = Duration::from_millis(1000);
+
+/// What stands for a module file that does not exist in a list of file hashes.
+const MISSING: u64 = u64::MAX;
+
+/// `hashes` followed by, for each file of `missing`, its hash if it exists now, or `MISSING`.
+fn with_present(mut hashes: Vec<u64>, missing: &[PathBuf]) -> Vec<u64> {
+    hashes.extend(missing.iter().map(|path| match std::fs::read(path) {
+        Ok(bytes) => hash_text(&String::from_utf8_lossy(&bytes)),
+        Err(_) => MISSING,
+    }));
+    hashes
 }
 
 fn describe_versions(snapshot: &Snapshot, versions: &HashMap<String, u32>) -> String {
@@ -568,7 +646,14 @@ pub fn embedded_producer(root: PathBuf, producer: Producer, hmr: bool) {
         return compiler_thread(root, producer);
     }
     let symbols = crate::symbols();
-    match compile(&root, producer.registry(), &symbols, None, Instant::now()) {
+    match compile(
+        &root,
+        producer.registry(),
+        &symbols,
+        None,
+        Instant::now(),
+        &mut Vec::new(),
+    ) {
         Ok((first, _)) => producer.start(Ok(first)),
         Err(Rejected::Errors(text) | Rejected::Unsupported(text)) => producer.start(Err(text)),
     }

@@ -603,7 +603,7 @@ impl Engine {
         match outcome {
             None if messages.is_empty() => Reload::Nothing,
             None => Reload::Rejected(messages),
-            Some(outcome) if outcome.error_reported => Reload::Failed(messages),
+            Some(outcome) if outcome.error_reported || outcome.abandoned => Reload::Failed(messages),
             Some(outcome) => Reload::Reloaded(
                 outcome
                     .reloaded

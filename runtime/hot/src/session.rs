@@ -429,7 +429,8 @@ fn wait_for_reload(ctx: *mut Context) {
         if let Some(ready) = ready {
             // SAFETY: `ctx` is this thread's live context.
             let outcome = apply(unsafe { &mut *ctx }, ready, false);
-            if !outcome.error_reported {
+            // Only a successful reload ends the wait (an abandoned one swapped nothing).
+            if !outcome.error_reported && !outcome.abandoned {
                 return;
             }
         }
@@ -452,6 +453,9 @@ pub extern "C" fn lang_hot_poll(ctx: *mut Context) -> u8 {
     session.ready_changed.notify_all();
     let Some(ready) = ready else { return 0 };
     let outcome = apply(context, ready, false);
+    if outcome.abandoned {
+        return 0;
+    }
     if outcome.error_reported {
         UNWIND.with(|unwind| unwind.set(Unwind::AlreadyReported));
         return 1;
@@ -466,6 +470,9 @@ pub extern "C" fn lang_hot_poll(ctx: *mut Context) -> u8 {
 pub(crate) struct Outcome {
     pub(crate) main_changed: bool,
     pub(crate) error_reported: bool,
+    /// A struct default raised an error: the error was reported, nothing was swapped, and
+    /// the previous version goes on running (LANGUAGE.md section 7 item 4).
+    pub(crate) abandoned: bool,
     /// Each module swapped in: display name and version (empty at the first start).
     pub(crate) reloaded: Vec<(String, u32)>,
 }
@@ -495,27 +502,19 @@ pub(crate) fn apply(ctx: &mut Context, mut ready: Ready, first: bool) -> Outcome
         for cell in registry.take_new_cells() {
             ctx.heap.add_root_block(cell, 2);
         }
-        // 1. Migrate the instances of structs whose fields changed: every new payload is
-        // built (and every default evaluated) first; only if all succeed is anything swapped.
-        let pause_started = Instant::now();
-        let mut migrated = 0usize;
-        if !first && !migrate_structs(ctx, &mut ready, registry, &mut migrated) {
-            report_and_clear(ctx);
-            error_reported = true;
-            aborted = true;
-            return;
-        }
-        update_struct_defaults(&ready, registry);
-        // 2. Patch the slots.
+        // 1. Patch the slots (LANGUAGE.md section 7 item 5: the code first), remembering what
+        // they held: if a migration is abandoned below, they are put back.
+        let mut patched: Vec<(&AtomicU64, u64)> = Vec::new();
+        let mut patch = |slot: &'static AtomicU64, value: u64| {
+            patched.push((slot, slot.swap(value, Ordering::SeqCst)));
+        };
         for module in &ready.modules {
             for (slot, address) in &module.hot.slot_patches {
                 // SAFETY: slot addresses come from the registry and live forever.
-                unsafe { &*(*slot as *const AtomicU64) }.store(*address as u64, Ordering::SeqCst);
+                patch(unsafe { &*(*slot as *const AtomicU64) }, *address as u64);
             }
             for (name, signature, address) in &module.hot.functions {
-                registry
-                    .slot(&module.name, name, signature)
-                    .store(*address as u64, Ordering::SeqCst);
+                patch(registry.slot(&module.name, name, signature), *address as u64);
             }
             if let Some(old) = state.loaded.get(&module.name) {
                 for (name, signature) in &old.functions {
@@ -524,14 +523,26 @@ pub(crate) fn apply(ctx: &mut Context, mut ready: Ready, first: bool) -> Outcome
                         .iter()
                         .any(|(new_name, new_signature)| new_name == name && new_signature == signature);
                     if !kept {
-                        registry
-                            .slot(&module.name, name, signature)
-                            .store(stub_for(signature) as u64, Ordering::SeqCst);
+                        patch(registry.slot(&module.name, name, signature), stub_for(signature) as u64);
                     }
                 }
             }
         }
-        // 2. Variables, module by module in initialization order, each in source order. The
+        // 2. Migrate the instances of structs whose fields changed: every new payload is
+        // built (and every default evaluated, with the new code) first; only if all succeed
+        // is any instance changed. Otherwise the slots are restored and nothing was swapped.
+        let pause_started = Instant::now();
+        let mut migrated = 0usize;
+        if !first && !migrate_structs(ctx, &mut ready, registry, &mut migrated) {
+            for (slot, value) in patched.into_iter().rev() {
+                slot.store(value, Ordering::SeqCst);
+            }
+            report_and_clear(ctx);
+            aborted = true;
+            return;
+        }
+        update_struct_defaults(&ready, registry);
+        // 3. Variables, module by module in initialization order, each in source order. The
         // first error stops initialization, as it stops a program without `--hmr`; the
         // variables left uninitialized are initialized by the next reload.
         for name in &ready.order {
@@ -581,7 +592,7 @@ pub(crate) fn apply(ctx: &mut Context, mut ready: Ready, first: bool) -> Outcome
                 }
             }
         }
-        // 3. on_reload, module by module in initialization order (not at the first start).
+        // 4. on_reload, module by module in initialization order (not at the first start).
         if !first && !error_reported {
             for name in &ready.order {
                 let Some(module) = ready.modules.iter().find(|module| &module.name == name) else {
@@ -600,7 +611,7 @@ pub(crate) fn apply(ctx: &mut Context, mut ready: Ready, first: bool) -> Outcome
                 }
             }
         }
-        // 4. Keep the new versions; report the reload.
+        // 5. Keep the new versions; report the reload.
         let elapsed = ready.started.elapsed();
         let mut fresh = Vec::new();
         for module in ready.modules {
@@ -659,16 +670,18 @@ pub(crate) fn apply(ctx: &mut Context, mut ready: Ready, first: bool) -> Outcome
         // Nothing was swapped: the compiler thread must diff the next save against the
         // version that still runs.
         session().apply_failed.store(true, Ordering::SeqCst);
-        say("[hmr] reload abandoned: nothing was swapped\n".to_string());
+        say("[hmr] reload abandoned: nothing was swapped; the previous version keeps running\n".to_string());
         return Outcome {
             main_changed: false,
-            error_reported: true,
+            error_reported: false,
+            abandoned: true,
             reloaded: Vec::new(),
         };
     }
     Outcome {
         main_changed,
         error_reported,
+        abandoned: false,
         reloaded,
     }
 }
@@ -683,7 +696,9 @@ fn is_reference_type(ty: &str) -> bool {
 fn migrate_structs(ctx: &mut Context, ready: &mut Ready, registry: &Registry, migrated: &mut usize) -> bool {
     use lang_runtime_core::abi::{DefaultFunction, lang_rt_struct_desc};
     use lang_runtime_core::heap::Run;
-    use lang_runtime_core::object::{HANDLE_PAYLOAD_OFFSET, HOT_FIELDS_OFFSET, PAYLOAD_OWNER_OFFSET, TypeDesc};
+    use lang_runtime_core::object::{
+        HANDLE_DESC, HANDLE_PAYLOAD_OFFSET, HOT_FIELDS_OFFSET, Header, PAYLOAD_OWNER_OFFSET, TypeDesc,
+    };
     struct Migration {
         module: String,
         name: String,
@@ -848,6 +863,10 @@ fn migrate_structs(ctx: &mut Context, ready: &mut Ready, registry: &Registry, mi
             unsafe {
                 let handle = *((payload + PAYLOAD_OWNER_OFFSET as usize) as *const usize);
                 *((handle + HANDLE_PAYLOAD_OFFSET as usize) as *mut usize) = payload;
+                // A struct that was its own handle becomes a plain handle: its old fields
+                // are dead, and the collector must trace only the payload pointer.
+                let header = handle as *mut Header;
+                (*header).desc = &HANDLE_DESC;
             }
         }
         for (field, ty, cell) in registry.fields_of(&migration.module, &migration.name) {
