@@ -293,6 +293,31 @@ fn a_changed_main_is_entered_again_with_state_kept() {
     session.wait_for_error_output("1 function changed (main)");
 }
 
+/// A changed `main` is entered again at the next statement boundary of `main`: the running
+/// statement finishes, even when the swap happened in the middle of it, inside a callee.
+#[test]
+fn a_changed_main_is_entered_at_a_statement_boundary_of_main() {
+    let main = "var n = 0\n\nfn mark() -> str {\n    print(\"mark {n}\")\n    return \"m\"\n}\n\nfn slow() -> int {\n    var i = 0\n    while i < 300000 {\n        i += 1\n    }\n    return i\n}\n\nfn main() {\n    while true {\n        n += 1\n        print(\"line {n} {mark()} {slow()}\")\n    }\n}\n";
+    let session = Session::start("mainstatement", &[("main.ln", main)]);
+    session.wait_for_output("line 3 ");
+    session.write_in_place("main.ln", &main.replace("\"line {n}", "\"LINE {n}"));
+    session.wait_for_output("LINE ");
+    session.wait_for_error_output("1 function changed (main)");
+    // Every statement that started (`mark` printed) also finished (its line printed).
+    let stdout = session.stdout();
+    let lines: Vec<&str> = stdout.lines().collect();
+    for (index, line) in lines.iter().enumerate() {
+        if let Some(number) = line.strip_prefix("mark ")
+            && let Some(next) = lines.get(index + 1)
+        {
+            assert!(
+                next.starts_with(&format!("line {number} ")) || next.starts_with(&format!("LINE {number} ")),
+                "the statement that printed `{line}` was cut short:\n{stdout}"
+            );
+        }
+    }
+}
+
 /// A save made while `lang` starts up, before the program printed anything, is picked up:
 /// the watcher exists before the first compile reads the files.
 #[test]

@@ -45,6 +45,7 @@ fn object_layouts_and_codes_agree() {
         compiler::CONTEXT_POLL_ANSWER_OFFSET,
         context::CONTEXT_POLL_ANSWER_OFFSET
     );
+    assert_eq!(compiler::POLL_AT_MAIN_STATEMENT as u64, context::POLL_AT_MAIN_STATEMENT);
     assert_eq!(
         std::mem::offset_of!(context::Context, poll_answer) as i32,
         compiler::CONTEXT_POLL_ANSWER_OFFSET

@@ -69,6 +69,13 @@ pub const RUNTIME_FUNCTIONS: &[RuntimeFunction] = &[
     function("lang_rt_map_new", &[Word, Word32, Word], Some(Word), true),
     function("lang_rt_map_get", &[Word, Word, Word], Some(Word), true),
     function("lang_rt_map_lookup", &[Word, Word, Word, Word], Some(Byte), false),
+    function("lang_rt_map_insertions", &[Word, Word], Some(Word), false),
+    function(
+        "lang_rt_map_lookup_before",
+        &[Word, Word, Word, Word, Word],
+        Some(Byte),
+        false,
+    ),
     function("lang_rt_map_set", &[Word, Word, Word, Word], None, true),
     function("lang_rt_map_has", &[Word, Word, Word], Some(Byte), false),
     function("lang_rt_map_remove", &[Word, Word, Word], None, false),
@@ -128,6 +135,9 @@ pub const SCRIPT_STACK_BUDGET: i64 = 60 << 20;
 pub const CONTEXT_ERROR_FLAG_OFFSET: i32 = 8;
 pub const CONTEXT_INTERRUPT_FLAG_OFFSET: i32 = 16;
 pub const CONTEXT_POLL_ANSWER_OFFSET: i32 = 24;
+/// Written to the poll answer before a safe-point poll in the program's `main`: that poll is
+/// at a statement boundary of `main`, where a changed `main` is entered again.
+pub const POLL_AT_MAIN_STATEMENT: i64 = 3;
 pub const STR_LEN_OFFSET: i32 = 16;
 pub const ARRAY_LEN_OFFSET: i32 = 16;
 pub const ARRAY_CAPACITY_OFFSET: i32 = 24;

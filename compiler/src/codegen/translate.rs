@@ -167,8 +167,10 @@ pub(super) fn translate_program(
         let id = state.functions[index];
         let display = function_display_name(checked, info.module, &info.name);
         let early = state.runs_during_initialization[index];
+        let program_main = hot.is_some() && info.module == ModuleId(0) && info.name == "main";
         translate_function(&mut state, id, display, module_data.file, |translator| {
             translator.may_run_during_initialization = early;
+            translator.program_main = program_main;
             translator.function_body(FunctionId(index as u32), declaration)
         })?;
     }
@@ -229,6 +231,7 @@ pub(super) fn translate_program(
                 let display = format!("<default of {}.{}>", info.name, field.name);
                 let ty = field.ty.clone();
                 translate_function(&mut state, function, display, info.file, |translator| {
+                    translator.stack_check(default.span);
                     let value = translator.expr_to(default, &ty);
                     if !translator.is_terminated() {
                         let word = translator.word_of(value, &ty);
@@ -361,6 +364,7 @@ fn translate_function(
             data_refs: HashMap::new(),
             errors: Vec::new(),
             may_run_during_initialization: true,
+            program_main: false,
         };
         body(&mut translator);
         translator.finish();
@@ -528,6 +532,10 @@ struct Translator<'s, 'a, 'b> {
     /// Whether this code may run before every module variable is initialized; only then do
     /// reads of module variables check that the variable was initialized.
     may_run_during_initialization: bool,
+    /// Hot mode: this is the program's `main`, which polls before each statement, since a
+    /// changed `main` is entered again at its next statement boundary (LANGUAGE.md section 7
+    /// item 6).
+    program_main: bool,
 }
 
 impl Translator<'_, '_, '_> {
@@ -1041,6 +1049,9 @@ impl Translator<'_, '_, '_> {
     // ------------------------------------------------------------- statements
 
     fn statement(&mut self, statement: &ast::Statement) {
+        if self.program_main {
+            self.poll(statement.span, None);
+        }
         match &statement.kind {
             StatementKind::Let { name, init, .. } => {
                 let ty = match self.state.checked.results.local(self.file, name.span) {
@@ -1258,12 +1269,20 @@ impl Translator<'_, '_, '_> {
             Type::Array(element) => (collection, (**element).clone(), None),
             Type::Map(key, value) => {
                 // Iterate over a snapshot of the keys: keys inserted during the loop are not
-                // visited, removed ones are skipped, values are read fresh.
+                // visited (nor one removed and inserted again), removed ones are skipped,
+                // values are read fresh.
                 let ctx = self.ctx;
+                let insertions = self
+                    .call_runtime("lang_rt_map_insertions", &[ctx, collection])
+                    .unwrap_or(collection);
                 let keys = self
                     .call_runtime_at("lang_rt_map_keys", &[ctx, collection], iterable.span)
                     .unwrap_or(collection);
-                (keys, (**key).clone(), Some(((**key).clone(), (**value).clone())))
+                (
+                    keys,
+                    (**key).clone(),
+                    Some(((**key).clone(), (**value).clone(), insertions)),
+                )
             }
             _ => {
                 self.bug("iteration over a value that is not an array or a map");
@@ -1295,13 +1314,16 @@ impl Translator<'_, '_, '_> {
             None => {
                 self.declare_local(&first.text, element, item);
             }
-            Some((key_type, value_type)) => {
+            Some((key_type, value_type, insertions)) => {
                 let slot = self.lookup_slot();
                 let out = self.builder.ins().stack_addr(types::I64, slot, 0);
                 let ctx = self.ctx;
                 let key_word = self.word_of(item, &key_type);
                 let found = self
-                    .call_runtime("lang_rt_map_lookup", &[ctx, collection, key_word, out])
+                    .call_runtime(
+                        "lang_rt_map_lookup_before",
+                        &[ctx, collection, key_word, out, insertions],
+                    )
                     .unwrap_or(zero);
                 let present = self.builder.create_block();
                 self.builder.ins().brif(found, present, &[], next, &[]);
@@ -2373,6 +2395,12 @@ impl Translator<'_, '_, '_> {
         self.builder.switch_to_block(poll_block);
         self.builder.seal_block(poll_block);
         let ctx = self.ctx;
+        if self.program_main {
+            let marker = self.iconst(POLL_AT_MAIN_STATEMENT);
+            self.builder
+                .ins()
+                .store(trusted(), marker, ctx, CONTEXT_POLL_ANSWER_OFFSET);
+        }
         let answer = match self.state.poll_trampoline {
             Some(trampoline) => {
                 let trampoline = self.func_ref(trampoline);
@@ -2763,6 +2791,9 @@ fn translate_default_helper(state: &mut ProgramState<'_>, id: StructId, position
         return Err(CodegenError(format!("no default for `{}`", display)));
     };
     translate_function(state, helper, display, info.file, |translator| {
+        // A default may build its own struct (`next: ?P = P {}`), recursing without end:
+        // like any call, it must end in a stack-overflow error, not a crash.
+        translator.stack_check(default.span);
         let value = translator.expr_to(default, &ty);
         if !translator.is_terminated() {
             translator.return_status(0, Some(value));

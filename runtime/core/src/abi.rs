@@ -505,6 +505,31 @@ pub extern "C" fn lang_rt_map_lookup(_ctx: Ctx<'_>, map: *mut MapObject, key: u6
     }
 }
 
+/// `for k, v in m`: the map's insertions so far, taken when the loop starts.
+#[unsafe(no_mangle)]
+pub extern "C" fn lang_rt_map_insertions(_ctx: Ctx<'_>, map: *mut MapObject) -> u64 {
+    table(map).insertions()
+}
+
+/// `for k, v in m`: like `lang_rt_map_lookup`, for a key inserted before the loop started.
+#[unsafe(no_mangle)]
+pub extern "C" fn lang_rt_map_lookup_before(
+    _ctx: Ctx<'_>,
+    map: *mut MapObject,
+    key: u64,
+    out: *mut u64,
+    insertions: u64,
+) -> u8 {
+    match table(map).get_inserted_before(key, insertions) {
+        Some(value) => {
+            // SAFETY: compiled code passes a stack slot.
+            unsafe { *out = value };
+            1
+        }
+        None => 0,
+    }
+}
+
 #[unsafe(no_mangle)]
 pub extern "C" fn lang_rt_map_set(ctx: Ctx<'_>, map: *mut MapObject, key: u64, value: u64) {
     let table = table(map);

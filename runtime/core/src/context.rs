@@ -34,6 +34,9 @@ pub const CONTEXT_STACK_LIMIT_OFFSET: i32 = 0;
 pub const CONTEXT_ERROR_FLAG_OFFSET: i32 = 8;
 pub const CONTEXT_INTERRUPT_FLAG_OFFSET: i32 = 16;
 pub const CONTEXT_POLL_ANSWER_OFFSET: i32 = 24;
+/// What compiled code writes to `poll_answer` before a poll at a statement boundary of the
+/// program's `main`.
+pub const POLL_AT_MAIN_STATEMENT: u64 = 3;
 
 /// A runtime error on its way to the entry point: the message, then the sites of the frames
 /// it left, innermost first.

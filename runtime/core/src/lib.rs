@@ -57,6 +57,8 @@ pub fn symbols() -> Vec<(&'static str, *const u8)> {
         ("lang_rt_map_new", abi::lang_rt_map_new as *const u8),
         ("lang_rt_map_get", abi::lang_rt_map_get as *const u8),
         ("lang_rt_map_lookup", abi::lang_rt_map_lookup as *const u8),
+        ("lang_rt_map_insertions", abi::lang_rt_map_insertions as *const u8),
+        ("lang_rt_map_lookup_before", abi::lang_rt_map_lookup_before as *const u8),
         ("lang_rt_map_set", abi::lang_rt_map_set as *const u8),
         ("lang_rt_map_has", abi::lang_rt_map_has as *const u8),
         ("lang_rt_map_remove", abi::lang_rt_map_remove as *const u8),

@@ -21,6 +21,9 @@ struct Entry {
     value: u64,
     hash: u64,
     live: bool,
+    /// The number of insertions of new keys before this one, so that a loop over the map
+    /// can tell the keys inserted since it started (even a key removed and inserted again).
+    sequence: u64,
 }
 
 pub struct Table {
@@ -29,6 +32,8 @@ pub struct Table {
     index: Vec<u64>,
     live: usize,
     string_keys: bool,
+    /// Insertions of new keys so far.
+    insertions: u64,
 }
 
 /// A fast, good-enough hash (FxHash's multiply-rotate over 8-byte chunks).
@@ -60,6 +65,7 @@ impl Table {
             index: Vec::new(),
             live: 0,
             string_keys,
+            insertions: 0,
         };
         if capacity > 0 {
             table.rebuild_index((capacity * 2).next_power_of_two().max(8));
@@ -133,6 +139,21 @@ impl Table {
         self.find(key).map(|entry| self.entries[entry].value)
     }
 
+    /// Insertions of new keys so far (see [`Table::get_inserted_before`]).
+    pub fn insertions(&self) -> u64 {
+        self.insertions
+    }
+
+    /// The value of `key` if it is present and was inserted before `insertions` was what
+    /// [`Table::insertions`] returned: `for k, v in m` does not visit keys inserted during the
+    /// loop, including one removed and inserted again (which goes last).
+    pub fn get_inserted_before(&self, key: u64, insertions: u64) -> Option<u64> {
+        self.find(key)
+            .map(|entry| &self.entries[entry])
+            .filter(|entry| entry.sequence < insertions)
+            .map(|entry| entry.value)
+    }
+
     pub fn contains(&self, key: u64) -> bool {
         self.find(key).is_some()
     }
@@ -155,8 +176,10 @@ impl Table {
             value,
             hash,
             live: true,
+            sequence: self.insertions,
         });
         self.live += 1;
+        self.insertions += 1;
         true
     }
 

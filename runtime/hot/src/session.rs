@@ -81,6 +81,9 @@ thread_local! {
     /// Why the stack is unwinding without a new error: `main` changed, or an error was
     /// already reported during a swap.
     static UNWIND: std::cell::Cell<Unwind> = const { std::cell::Cell::new(Unwind::None) };
+    /// `main` changed in a swap, and the running `main` has not reached a statement
+    /// boundary since: there it unwinds and the new `main` is entered.
+    static RESTART_MAIN_PENDING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -384,6 +387,7 @@ fn script_thread(args: Vec<String>, heap_limit: usize) -> i32 {
         // SAFETY: the slot holds compiled code (or the stub) with the script ABI of `fn()`.
         let entry: extern "C" fn(*mut Context) -> u8 = unsafe { std::mem::transmute(code) };
         UNWIND.with(|unwind| unwind.set(Unwind::None));
+        RESTART_MAIN_PENDING.with(|pending| pending.set(false));
         let status = entry(ctx);
         // SAFETY: as above.
         let context = unsafe { &mut *ctx };
@@ -445,26 +449,41 @@ pub extern "C" fn lang_hot_poll(ctx: *mut Context) -> u8 {
     interrupt_flag(ctx).store(0, Ordering::SeqCst);
     // SAFETY: compiled code passes its live context.
     let context = unsafe { &mut *ctx };
+    let at_main_statement = context.poll_answer == lang_runtime_core::context::POLL_AT_MAIN_STATEMENT;
     if session.interrupt_requested.swap(false, Ordering::SeqCst) {
+        RESTART_MAIN_PENDING.with(|pending| pending.set(false));
         context.fail("interrupted (Ctrl-C); waiting for a change to a source file, Ctrl-C again to quit");
         return 1;
     }
     let ready = lock(&session.ready).take();
     session.ready_changed.notify_all();
-    let Some(ready) = ready else { return 0 };
-    let outcome = apply(context, ready, false);
-    if outcome.abandoned {
-        return 0;
+    let mut answer = 0;
+    if let Some(ready) = ready {
+        let outcome = apply(context, ready, false);
+        if outcome.error_reported {
+            RESTART_MAIN_PENDING.with(|pending| pending.set(false));
+            UNWIND.with(|unwind| unwind.set(Unwind::AlreadyReported));
+            return 1;
+        }
+        if !outcome.abandoned {
+            answer = 2;
+        }
+        if outcome.main_changed {
+            RESTART_MAIN_PENDING.with(|pending| pending.set(true));
+        }
     }
-    if outcome.error_reported {
-        UNWIND.with(|unwind| unwind.set(Unwind::AlreadyReported));
-        return 1;
+    if RESTART_MAIN_PENDING.with(|pending| pending.get()) {
+        if at_main_statement {
+            // A statement boundary of `main`: unwind, and enter the new `main`.
+            RESTART_MAIN_PENDING.with(|pending| pending.set(false));
+            UNWIND.with(|unwind| unwind.set(Unwind::RestartMain));
+            return 1;
+        }
+        // Elsewhere the running statement of `main` finishes first; poll again at every
+        // safe point until `main` reaches the end of it.
+        interrupt_flag(ctx).store(1, Ordering::SeqCst);
     }
-    if outcome.main_changed {
-        UNWIND.with(|unwind| unwind.set(Unwind::RestartMain));
-        return 1;
-    }
-    2
+    answer
 }
 
 pub(crate) struct Outcome {
