@@ -197,7 +197,7 @@ impl<'p> Checker<'p> {
         }
         self.check_block_statements(&mut context, &declaration.body);
         if let Some(result) = &info.result
-            && !block_diverges(&declaration.body)
+            && !block_diverges(&self.results, context.file, &declaration.body)
         {
             let end = Span {
                 start: declaration.body.span.end.saturating_sub(1),
@@ -613,7 +613,12 @@ impl<'p> Checker<'p> {
                         Code::TypeMismatch,
                         context.file,
                         span,
-                        format!("`{}=` would store a `{found}` into a `{expected}`", op.symbol()),
+                        format!(
+                            "`{}=` would store {} `{found}` into {} `{expected}`",
+                            op.symbol(),
+                            indefinite_article(&found),
+                            indefinite_article(&expected)
+                        ),
                     );
                 }
             }
@@ -1466,7 +1471,7 @@ impl<'p> Checker<'p> {
                 Code::NotOptional,
                 context.file,
                 span,
-                format!("a `{other}` is never `nil`"),
+                format!("{} `{other}` is never `nil`", indefinite_article(other)),
             )
             .with_label("comparison with `nil`")
             .with_secondary(context.file, other_span, format!("this is `{other}`, not an optional"))
@@ -1526,7 +1531,9 @@ impl<'p> Checker<'p> {
                             expected,
                         );
                     }
-                    Some(ModuleItem::Struct(_)) => {
+                    // A struct named like a built-in function was reported (E0206); calls
+                    // still go to the built-in, so that error is not repeated at every call.
+                    Some(ModuleItem::Struct(_)) if Builtin::lookup(&name.text, context.is_stdlib).is_none() => {
                         self.error(
                             Code::NotCallable,
                             context.file,
@@ -1538,8 +1545,7 @@ impl<'p> Checker<'p> {
                         self.check_arguments_only(context, &arguments);
                         return Type::Error;
                     }
-                    Some(_) => {}
-                    None => {
+                    Some(ModuleItem::Struct(_)) | None => {
                         if let Some(builtin) = Builtin::lookup(&name.text, context.is_stdlib) {
                             return self.call_function(
                                 context,
@@ -1551,6 +1557,7 @@ impl<'p> Checker<'p> {
                             );
                         }
                     }
+                    Some(_) => {}
                 }
             }
             ExprKind::Field { object, field } => {
@@ -1569,8 +1576,15 @@ impl<'p> Checker<'p> {
                     let callee_kind = match self.module_member(context, module, field) {
                         Some(ModuleItem::Function(id)) => Callee::Function(id),
                         Some(ModuleItem::Variable(id)) => {
+                            // Code generation evaluates the callee `m.var` as an expression
+                            // to get the function value, so it needs the callee's type as
+                            // well as what the name refers to.
                             self.record_name(context.file, field.span, NameRef::Variable(id));
-                            Callee::Value(self.variable_type(id))
+                            let ty = self.variable_type(id);
+                            self.results
+                                .expr_types
+                                .insert(NodeKey::new(context.file, callee.span), ty.clone());
+                            Callee::Value(ty)
                         }
                         Some(ModuleItem::Struct(_)) => {
                             self.error(
@@ -1591,14 +1605,8 @@ impl<'p> Checker<'p> {
             _ => {}
         }
         let callee_type = self.value(context, callee, None);
-        self.call_function(
-            context,
-            Callee::Value(callee_type),
-            "this function",
-            &arguments,
-            span,
-            expected,
-        )
+        let name = callee_text(callee).unwrap_or_default();
+        self.call_function(context, Callee::Value(callee_type), &name, &arguments, span, expected)
     }
 
     /// `object.field(args)`: a function value stored in a field, or method syntax.
@@ -1632,14 +1640,14 @@ impl<'p> Checker<'p> {
             return self.call_function(context, Callee::Value(ty), &field.text, args, span, expected);
         }
         // Method syntax: the candidates are a function of this module, a built-in, and the
-        // `pub fn`s of imported modules whose first parameter accepts the receiver.
+        // `pub fn`s of imported modules whose first parameter accepts the receiver. Local
+        // variables are not candidates and do not hide any (as in Rust or Swift, a method is
+        // never looked up among locals), so `let len = xs.len()` leaves `xs.len()` working.
         let mut candidates: Vec<(Callee, String)> = Vec::new();
-        if context.lookup(&field.text).is_none() {
-            if let Some(ModuleItem::Function(id)) = self.scope_item(context.module, &field.text) {
-                candidates.push((Callee::Function(id), field.text.clone()));
-            } else if let Some(builtin) = Builtin::lookup(&field.text, context.is_stdlib) {
-                candidates.push((Callee::Builtin(builtin), field.text.clone()));
-            }
+        if let Some(ModuleItem::Function(id)) = self.scope_item(context.module, &field.text) {
+            candidates.push((Callee::Function(id), field.text.clone()));
+        } else if let Some(builtin) = Builtin::lookup(&field.text, context.is_stdlib) {
+            candidates.push((Callee::Builtin(builtin), field.text.clone()));
         }
         for (import_name, target) in &self.program.module(context.module).imports {
             let Some(target) = target else { continue };
@@ -1714,17 +1722,19 @@ impl<'p> Checker<'p> {
         }
     }
 
+    /// `name` is the callee as written, or empty when it is too complex to quote.
     fn wrong_count(&mut self, context: &mut Context, name: &str, expected: usize, args: &[Argument<'_>], span: Span) {
         let plural = if expected == 1 { "" } else { "s" };
         let given = match args.len() {
             1 => "1 was".to_string(),
             count => format!("{count} were"),
         };
+        let subject = quoted_or(name, "this function value");
         self.error(
             Code::WrongArgumentCount,
             context.file,
             span,
-            format!("`{name}` takes {expected} argument{plural} but {given} given"),
+            format!("{subject} takes {expected} argument{plural} but {given} given"),
         )
         .with_label(format!("expected {expected} argument{plural}"));
         self.check_arguments_only(context, args);
@@ -1767,11 +1777,12 @@ impl<'p> Checker<'p> {
             }
             Callee::Value(other) => {
                 let shown = self.display(&other);
+                let subject = quoted_or(name, "this expression");
                 self.error(
                     Code::NotCallable,
                     context.file,
                     span,
-                    format!("`{name}` is not a function: its type is `{shown}`"),
+                    format!("{subject} is not a function: its type is `{shown}`"),
                 )
                 .with_label("not callable");
                 self.check_arguments_only(context, args);
@@ -1990,6 +2001,37 @@ impl<'p> Checker<'p> {
     }
 }
 
+/// The callee of a call as the user wrote it, for messages: a name or a chain of fields
+/// (`f`, `hm.handler`, `game.player.on_hit`), possibly in parentheses. `None` for anything
+/// more complex, which messages then describe in words.
+fn callee_text(expr: &Expr) -> Option<String> {
+    match &expr.kind {
+        ExprKind::Name(name) => Some(name.text.clone()),
+        ExprKind::Field { object, field } => Some(format!("{}.{}", callee_text(object)?, field.text)),
+        ExprKind::Paren(inner) => callee_text(inner),
+        _ => None,
+    }
+}
+
+/// `name` in backticks, or `fallback` when there is no name to show.
+fn quoted_or(name: &str, fallback: &str) -> String {
+    if name.is_empty() {
+        fallback.to_string()
+    } else {
+        format!("`{name}`")
+    }
+}
+
+/// "a" or "an" before a type as displayed, for messages like "an `int` is never `nil`": "an"
+/// before a vowel (`int`, `Item`), "a" otherwise (`float`, `[int]`, `?int`). It goes by the
+/// spelling, which is right for every built-in type and most struct names.
+fn indefinite_article(shown: &str) -> &'static str {
+    match shown.chars().next() {
+        Some(first) if "aeiouAEIOU".contains(first) => "an",
+        _ => "a",
+    }
+}
+
 /// Whether `==` may compare values of these types.
 fn comparable(lhs: &Type, rhs: &Type) -> bool {
     match (lhs, rhs) {
@@ -2015,18 +2057,26 @@ fn contains_nil(ty: &Type) -> bool {
 
 /// Whether control can never reach the end of `block` (LANGUAGE.md section 3): it returns,
 /// calls `panic` or `exit`, loops forever with `while true` and no `break`, or branches into
-/// paths that all do.
-pub fn block_diverges(block: &ast::Block) -> bool {
-    block.statements.iter().any(statement_diverges)
+/// paths that all do. It runs after the block was checked, and a call counts by what the
+/// checker resolved it to, not by how it is spelled: `"boom".panic()` diverges like
+/// `panic("boom")`, while a call of a local variable named `panic` does not.
+fn block_diverges(results: &TypeckResults, file: FileId, block: &ast::Block) -> bool {
+    block
+        .statements
+        .iter()
+        .any(|statement| statement_diverges(results, file, statement))
 }
 
-fn statement_diverges(statement: &ast::Statement) -> bool {
+fn statement_diverges(results: &TypeckResults, file: FileId, statement: &ast::Statement) -> bool {
     match &statement.kind {
         StatementKind::Return(_) => true,
         StatementKind::Expr(expr) => match &expr.kind {
-            ExprKind::Call { callee, .. } => matches!(
-                &callee.kind,
-                ExprKind::Name(name) if Builtin::lookup(&name.text, false).is_some_and(Builtin::diverges)
+            ExprKind::Call { .. } => matches!(
+                results.call(file, expr.span),
+                Some(CallInfo {
+                    target: CallTarget::Builtin(builtin),
+                    ..
+                }) if builtin.diverges()
             ),
             _ => false,
         },
@@ -2040,10 +2090,10 @@ fn statement_diverges(statement: &ast::Statement) -> bool {
             else_branch,
             ..
         } => {
-            block_diverges(then_block)
+            block_diverges(results, file, then_block)
                 && match else_branch {
-                    Some(ast::ElseBranch::Block(block)) => block_diverges(block),
-                    Some(ast::ElseBranch::If(statement)) => statement_diverges(statement),
+                    Some(ast::ElseBranch::Block(block)) => block_diverges(results, file, block),
+                    Some(ast::ElseBranch::If(statement)) => statement_diverges(results, file, statement),
                     None => false,
                 }
         }

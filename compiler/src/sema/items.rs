@@ -104,7 +104,13 @@ impl Checker<'_> {
                         (&declaration.name, ModuleItem::Variable(id))
                     }
                 };
-                if !matches!(entry, ModuleItem::Import(_) | ModuleItem::Struct(_))
+                // Every item but an import is checked, structs included (LANGUAGE.md section 3:
+                // no module-level item reuses a built-in's name). A struct named like a
+                // built-in type that is also a function (`str`) was reported above already.
+                let reported_as_type =
+                    matches!(entry, ModuleItem::Struct(_)) && BUILTIN_TYPES.contains(&name.text.as_str());
+                if !matches!(entry, ModuleItem::Import(_))
+                    && !reported_as_type
                     && Builtin::lookup(&name.text, false).is_some()
                 {
                     self.reserved_name(file, name, "built-in function");
