@@ -19,6 +19,8 @@ struct References {
     calls: Vec<FunctionId>,
     address_taken: Vec<FunctionId>,
     calls_values: bool,
+    /// A struct literal: its omitted fields' defaults are script code.
+    builds_structs: bool,
 }
 
 struct Walker<'a> {
@@ -112,7 +114,10 @@ impl Walker<'_> {
                     self.expr(value);
                 }
             }
-            ExprKind::StructLiteral { fields, .. } => fields.iter().for_each(|field| self.expr(&field.value)),
+            ExprKind::StructLiteral { fields, .. } => {
+                self.found.builds_structs = true;
+                fields.iter().for_each(|field| self.expr(&field.value));
+            }
             ExprKind::Unary { operand, .. } => self.expr(operand),
             ExprKind::Binary { lhs, rhs, .. } => {
                 self.expr(lhs);
@@ -151,6 +156,19 @@ impl Walker<'_> {
             ExprKind::Unwrap(inner) | ExprKind::Paren(inner) => self.expr(inner),
         }
     }
+}
+
+/// Whether running `statement` (of a body in `file`) may run other script code: it calls a
+/// script function or a function value, or builds a struct (whose defaults are script code).
+/// Only then can the statement reach a hot-reload safe point outside its own loops.
+pub fn statement_may_run_script_code(checked: &CheckedProgram, file: FileId, statement: &ast::Statement) -> bool {
+    let mut walker = Walker {
+        checked,
+        file,
+        found: References::default(),
+    };
+    walker.statement(statement);
+    !walker.found.calls.is_empty() || walker.found.calls_values || walker.found.builds_structs
 }
 
 /// For each function (indexed by `FunctionId`): whether it may run during initialization.

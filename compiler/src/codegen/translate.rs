@@ -364,6 +364,8 @@ fn translate_function(
             data_refs: HashMap::new(),
             errors: Vec::new(),
             may_run_during_initialization: true,
+            known_checks: KnownChecks::default(),
+            calls_emitted: 0,
             program_main: false,
         };
         body(&mut translator);
@@ -507,6 +509,20 @@ fn compile_bodies(state: &mut ProgramState<'_>) -> Result<(), CodegenError> {
     Ok(())
 }
 
+/// Hot mode: the checks already made on the straight-line path that leads to the current
+/// block (through the continuations of error checks), since the last call. Only a swap changes
+/// a field's offset or a variable's state, and a swap happens only inside a call (a safe
+/// point or a runtime function), so until the next call each check needs making only once:
+/// without this, a loop body like particles' tested the same cells a dozen times per step.
+#[derive(Clone, Default)]
+struct KnownChecks {
+    block: Option<ir::Block>,
+    /// Field-offset cells known to hold an offset (not -1), with the offset loaded.
+    offsets: HashMap<i64, Value>,
+    /// Module-variable cells known to be initialized.
+    variables: std::collections::HashSet<i64>,
+}
+
 /// The translation state of one function.
 struct Translator<'s, 'a, 'b> {
     state: &'s mut ProgramState<'a>,
@@ -532,9 +548,12 @@ struct Translator<'s, 'a, 'b> {
     /// Whether this code may run before every module variable is initialized; only then do
     /// reads of module variables check that the variable was initialized.
     may_run_during_initialization: bool,
-    /// Hot mode: this is the program's `main`, which polls before each statement, since a
-    /// changed `main` is entered again at its next statement boundary (LANGUAGE.md section 7
-    /// item 6).
+    known_checks: KnownChecks,
+    /// Calls emitted so far (each forgets the known checks).
+    calls_emitted: u64,
+    /// Hot mode: this is the program's `main`, which polls after each statement that may
+    /// run other script code, since a changed `main` is entered again at its next statement
+    /// boundary (LANGUAGE.md section 7 item 6).
     program_main: bool,
 }
 
@@ -589,6 +608,7 @@ impl Translator<'_, '_, '_> {
 
     /// Calls a runtime function without testing the error flag.
     fn call_runtime(&mut self, name: &'static str, args: &[Value]) -> Option<Value> {
+        self.forget_checks();
         if let Some(target) = self.state.hot
             && target.linker.uses_import_table()
         {
@@ -634,6 +654,24 @@ impl Translator<'_, '_, '_> {
 
     fn iconst(&mut self, value: i64) -> Value {
         self.builder.ins().iconst(types::I64, value)
+    }
+
+    /// The checks known to hold here (see [`KnownChecks`]).
+    fn known_checks(&mut self) -> &mut KnownChecks {
+        let current = self.builder.current_block();
+        if self.known_checks.block != current {
+            self.known_checks = KnownChecks {
+                block: current,
+                ..KnownChecks::default()
+            };
+        }
+        &mut self.known_checks
+    }
+
+    /// Forgets every known check: a call follows, which may swap in new code.
+    fn forget_checks(&mut self) {
+        self.known_checks = KnownChecks::default();
+        self.calls_emitted += 1;
     }
 
     /// Flags for a trusted access to memory of `region`.
@@ -692,6 +730,7 @@ impl Translator<'_, '_, '_> {
     fn error_if(&mut self, condition: Value, span: Span, raise: Option<(i64, Value, Value)>) {
         let error_block = self.builder.create_block();
         let continue_block = self.builder.create_block();
+        let known = self.take_known_checks();
         self.builder
             .ins()
             .brif(condition, error_block, &[], continue_block, &[]);
@@ -701,12 +740,34 @@ impl Translator<'_, '_, '_> {
         self.raise_and_exit(span, raise);
         self.builder.switch_to_block(continue_block);
         self.builder.seal_block(continue_block);
+        self.keep_known_checks(known, continue_block);
+    }
+
+    /// The checks known before an error check's branch (the error path is emitted in
+    /// between, and its calls must not make the continuation forget them).
+    fn take_known_checks(&mut self) -> KnownChecks {
+        let current = self.builder.current_block();
+        let known = std::mem::take(&mut self.known_checks);
+        if known.block == current {
+            known
+        } else {
+            KnownChecks::default()
+        }
+    }
+
+    /// The continuation of an error check is reached only from the block before it.
+    fn keep_known_checks(&mut self, known: KnownChecks, continuation: ir::Block) {
+        self.known_checks = KnownChecks {
+            block: Some(continuation),
+            ..known
+        };
     }
 
     /// Like `error_if` with a raise kind computed at run time.
     fn error_if_dynamic(&mut self, condition: Value, span: Span, kind: Value, a: Value) {
         let error_block = self.builder.create_block();
         let continue_block = self.builder.create_block();
+        let known = self.take_known_checks();
         self.builder
             .ins()
             .brif(condition, error_block, &[], continue_block, &[]);
@@ -720,6 +781,7 @@ impl Translator<'_, '_, '_> {
         self.raise_and_exit(span, None);
         self.builder.switch_to_block(continue_block);
         self.builder.seal_block(continue_block);
+        self.keep_known_checks(known, continue_block);
     }
 
     /// In the current block: raise (if given), record the site, leave through the error exit.
@@ -984,15 +1046,18 @@ impl Translator<'_, '_, '_> {
         let address = self.variable_address(id);
         let cells = self.flags(Region::Cells);
         if hot {
-            // 1 is initialized; 0 not yet, 2 removed or retyped by a reload.
-            let state = self.builder.ins().load(types::I64, cells, address, 8);
-            let bad = self.builder.ins().icmp_imm_s(IntCC::NotEqual, state, 1);
-            let removed = self.builder.ins().icmp_imm_s(IntCC::Equal, state, 2);
-            let gone = self.iconst(RAISE_VARIABLE_GONE);
-            let uninitialized = self.iconst(RAISE_UNINITIALIZED);
-            let kind = self.builder.ins().select(removed, gone, uninitialized);
-            let name = self.text_address(&info.name);
-            self.error_if_dynamic(bad, span, kind, name);
+            if !self.known_checks().variables.contains(&(id.0 as i64)) {
+                // 1 is initialized; 0 not yet, 2 removed or retyped by a reload.
+                let state = self.builder.ins().load(types::I64, cells, address, 8);
+                let bad = self.builder.ins().icmp_imm_s(IntCC::NotEqual, state, 1);
+                let removed = self.builder.ins().icmp_imm_s(IntCC::Equal, state, 2);
+                let gone = self.iconst(RAISE_VARIABLE_GONE);
+                let uninitialized = self.iconst(RAISE_UNINITIALIZED);
+                let kind = self.builder.ins().select(removed, gone, uninitialized);
+                let name = self.text_address(&info.name);
+                self.error_if_dynamic(bad, span, kind, name);
+                self.known_checks().variables.insert(id.0 as i64);
+            }
         } else if self.may_run_during_initialization {
             let initialized = self.builder.ins().load(types::I64, cells, address, 8);
             let missing = self.builder.ins().icmp_imm_s(IntCC::Equal, initialized, 0);
@@ -1049,9 +1114,18 @@ impl Translator<'_, '_, '_> {
     // ------------------------------------------------------------- statements
 
     fn statement(&mut self, statement: &ast::Statement) {
-        if self.program_main {
+        self.statement_kind(statement);
+        // A statement of `main` that ran other script code may have reached a safe point
+        // where a reload changed `main`: its end is where the new `main` is entered.
+        if self.program_main
+            && !self.is_terminated()
+            && super::reachability::statement_may_run_script_code(self.state.checked, self.file, statement)
+        {
             self.poll(statement.span, None);
         }
+    }
+
+    fn statement_kind(&mut self, statement: &ast::Statement) {
         match &statement.kind {
             StatementKind::Let { name, init, .. } => {
                 let ty = match self.state.checked.results.local(self.file, name.span) {
@@ -1077,17 +1151,26 @@ impl Translator<'_, '_, '_> {
                 let then_label = self.builder.create_block();
                 let else_label = self.builder.create_block();
                 let merge = self.builder.create_block();
+                // Checks made before the `if` hold in both branches, and after it if neither
+                // branch called anything.
+                let known = self.take_known_checks();
+                let calls_before = self.calls_emitted;
                 self.builder.ins().brif(condition, then_label, &[], else_label, &[]);
                 self.builder.switch_to_block(then_label);
                 self.builder.seal_block(then_label);
+                self.keep_known_checks(known.clone(), then_label);
                 self.block(then_block);
                 self.jump_if_open(merge);
                 self.builder.switch_to_block(else_label);
                 self.builder.seal_block(else_label);
+                self.keep_known_checks(known.clone(), else_label);
                 self.else_branch(else_branch);
                 self.jump_if_open(merge);
                 self.builder.switch_to_block(merge);
                 self.builder.seal_block(merge);
+                if self.calls_emitted == calls_before {
+                    self.keep_known_checks(known, merge);
+                }
             }
             StatementKind::IfLet {
                 name,
@@ -1835,6 +1918,7 @@ impl Translator<'_, '_, '_> {
         };
         let reference = self.func_ref(helper);
         let ctx = self.ctx;
+        self.forget_checks();
         let call = self.builder.ins().call(reference, &[ctx]);
         let results = self.builder.inst_results(call).to_vec();
         self.check_status(results[1], span);
@@ -2130,13 +2214,20 @@ impl Translator<'_, '_, '_> {
         if let Type::Struct(id) = object_type
             && let Some(cell) = self.hot_field_cell(*id, field)
         {
-            let cell = self.hot_reference(cell);
-            let cells = self.flags(Region::Cells);
-            let offset = self.builder.ins().load(types::I64, cells, cell, 0);
-            let gone = self.builder.ins().icmp_imm_s(IntCC::SignedLessThan, offset, 0);
-            let name = self.text_address(field);
-            let zero = self.iconst(0);
-            self.error_if(gone, span, Some((RAISE_FIELD_GONE, name, zero)));
+            let offset = match self.known_checks().offsets.get(&cell) {
+                Some(&offset) => offset,
+                None => {
+                    let address = self.hot_reference(cell);
+                    let cells = self.flags(Region::Cells);
+                    let offset = self.builder.ins().load(types::I64, cells, address, 0);
+                    let gone = self.builder.ins().icmp_imm_s(IntCC::SignedLessThan, offset, 0);
+                    let name = self.text_address(field);
+                    let zero = self.iconst(0);
+                    self.error_if(gone, span, Some((RAISE_FIELD_GONE, name, zero)));
+                    self.known_checks().offsets.insert(cell, offset);
+                    offset
+                }
+            };
             let handles = self.flags(Region::Handles);
             let payload = self
                 .builder
@@ -2294,6 +2385,7 @@ impl Translator<'_, '_, '_> {
                 let code = self.builder.ins().load(types::I64, trusted(), function, 0);
                 let mut call_args = vec![self.ctx];
                 call_args.extend(values);
+                self.forget_checks();
                 let call = self.builder.ins().call_indirect(signature, code, &call_args);
                 let results = self.builder.inst_results(call).to_vec();
                 self.finish_call(results, expr.span)
@@ -2313,6 +2405,7 @@ impl Translator<'_, '_, '_> {
     }
 
     fn call_function_with(&mut self, id: FunctionId, call_args: &[Value], guarded: bool) -> Vec<Value> {
+        self.forget_checks();
         if let Some(slot) = self.hot_slot(id) {
             let info = self.state.checked.items.function(id).clone();
             let signature = self.state.script_signature(&info.params, info.result.as_ref());
@@ -2404,6 +2497,7 @@ impl Translator<'_, '_, '_> {
         let answer = match self.state.poll_trampoline {
             Some(trampoline) => {
                 let trampoline = self.func_ref(trampoline);
+                self.forget_checks();
                 self.builder.ins().call(trampoline, &[ctx]);
                 self.builder
                     .ins()
@@ -2442,6 +2536,12 @@ impl Translator<'_, '_, '_> {
         self.builder.ins().jump(continue_block, &[]);
         self.builder.switch_to_block(continue_block);
         self.builder.seal_block(continue_block);
+        // A marker that counts as a fence for alias analysis and emits no code. Cranelift's
+        // last-store analysis (0.135) gives every block after a merge of a path with a call
+        // (the poll) and one without its own "last store", so no load after a poll could be
+        // reused in a later block (the same cell was loaded again at every field access).
+        // After this marker every path agrees on the last fence.
+        self.builder.ins().sequence_point();
     }
 
     /// Tests the status of a script call; returns its result, if any.
