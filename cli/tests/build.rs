@@ -143,3 +143,47 @@ fn an_installed_lang_builds_without_the_source_tree() {
     let run = Command::new(folder.join("game")).output().expect("runs");
     assert_eq!(text(&run.stdout), "built and run\n");
 }
+
+#[test]
+fn the_output_never_overwrites_the_source() {
+    // A source without the `.ln` extension: its stem, the default output, is the file itself.
+    let folder = scratch("overwrite", PROGRAM);
+    std::fs::rename(folder.join("game.ln"), folder.join("game")).unwrap();
+    for arguments in [
+        &["build", "--release", "game"][..],
+        &["build", "--hmr", "game"][..],
+        &["build", "--release", "game", "-o", "./game"][..],
+    ] {
+        let output = lang(arguments, &folder);
+        assert_eq!(output.status.code(), Some(2), "{arguments:?}: {}", text(&output.stderr));
+        assert!(
+            text(&output.stderr).contains("is the source file itself"),
+            "{}",
+            text(&output.stderr)
+        );
+        assert_eq!(std::fs::read_to_string(folder.join("game")).unwrap(), PROGRAM);
+    }
+}
+
+#[test]
+fn a_closed_pipe_is_a_runtime_error_not_a_signal() {
+    // `exe | head -1`: once the reader is gone, writing fails; the executable reports it and
+    // exits 101 like `lang run`, instead of dying from SIGPIPE.
+    let source =
+        "fn main() {\n    var i = 0\n    while i < 1000000 {\n        print(\"line {i}\")\n        i += 1\n    }\n}\n";
+    let folder = scratch("pipe", source);
+    let output = lang(&["build", "--release", "game.ln"], &folder);
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    let mut child = Command::new(folder.join("game"))
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("the executable runs");
+    // Close the read end at once.
+    drop(child.stdout.take());
+    let status = child.wait().expect("waits");
+    let mut stderr = String::new();
+    std::io::Read::read_to_string(child.stderr.as_mut().unwrap(), &mut stderr).unwrap();
+    assert_eq!(status.code(), Some(101), "{stderr}");
+    assert!(stderr.contains("cannot write to standard output"), "{stderr}");
+}

@@ -541,6 +541,19 @@ fn first_ctrl_c_stops_the_loop_and_a_second_exits_130() {
     assert_eq!(session.wait_exit(), Some(130));
 }
 
+#[test]
+fn ctrl_c_ends_a_long_sleep_at_once() {
+    // A swap waits for a `sleep` to finish, but Ctrl-C does not: it stops the program now.
+    let program = "fn main() {\n    while true {\n        print(\"tick\")\n        sleep(100000)\n    }\n}\n";
+    let session = Session::start("sigintsleep", &[("main.ln", program)]);
+    session.wait_for_output("tick\n");
+    std::thread::sleep(Duration::from_millis(50));
+    let sent = std::time::Instant::now();
+    interrupt(&session.child);
+    session.wait_for_error_output("error: interrupted");
+    assert!(sent.elapsed() < Duration::from_secs(5), "took {:?}", sent.elapsed());
+}
+
 fn interrupt(child: &Child) {
     // SAFETY: signalling our own child process.
     unsafe { kill(child.id() as i32, 2) };

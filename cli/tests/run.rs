@@ -163,12 +163,14 @@ fn a_heap_over_the_limit_is_a_runtime_error() {
 #[test]
 fn a_bad_heap_limit_is_bad_usage() {
     let folder = scratch("badheap", PRINT_ARGS);
-    let output = command(&["run", "main.ln"], &folder)
-        .env("LANG_MAX_HEAP", "lots")
-        .output()
-        .expect("runs");
-    assert_eq!(output.status.code(), Some(2));
-    assert!(text(&output.stderr).contains("LANG_MAX_HEAP"));
+    for value in ["lots", "", " 5M", "64MB", "1.5G", "+5"] {
+        let output = command(&["run", "main.ln"], &folder)
+            .env("LANG_MAX_HEAP", value)
+            .output()
+            .expect("runs");
+        assert_eq!(output.status.code(), Some(2), "LANG_MAX_HEAP={value:?}");
+        assert!(text(&output.stderr).contains("LANG_MAX_HEAP"));
+    }
 }
 
 #[test]

@@ -37,27 +37,28 @@ pub fn run(file: &Path, output: Option<PathBuf>, emit: Emit, opt_level: OptLevel
     let stem = file
         .file_stem()
         .map_or_else(|| "program".into(), |stem| stem.to_string_lossy().into_owned());
+    let target = match emit {
+        Emit::Obj => output.unwrap_or_else(|| PathBuf::from(format!("{stem}.o"))),
+        Emit::Exe => output.unwrap_or_else(|| PathBuf::from(&stem)),
+    };
+    if let Err(code) = super::refuse_to_overwrite_source(file, &target) {
+        return code;
+    }
     match emit {
-        Emit::Obj => {
-            let target = output.unwrap_or_else(|| PathBuf::from(format!("{stem}.o")));
-            match std::fs::write(&target, &object) {
-                Ok(()) => 0,
-                Err(error) => {
-                    output::print_error(&format!("cannot write `{}`: {error}", target.display()));
-                    EXIT_COMPILE_ERROR
-                }
+        Emit::Obj => match std::fs::write(&target, &object) {
+            Ok(()) => 0,
+            Err(error) => {
+                output::print_error(&format!("cannot write `{}`: {error}", target.display()));
+                EXIT_COMPILE_ERROR
             }
-        }
-        Emit::Exe => {
-            let target = output.unwrap_or_else(|| PathBuf::from(&stem));
-            match link(&object, &target) {
-                Ok(()) => 0,
-                Err(message) => {
-                    output::print_error(&message);
-                    EXIT_COMPILE_ERROR
-                }
+        },
+        Emit::Exe => match link(&object, &target) {
+            Ok(()) => 0,
+            Err(message) => {
+                output::print_error(&message);
+                EXIT_COMPILE_ERROR
             }
-        }
+        },
     }
 }
 

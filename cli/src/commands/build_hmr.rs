@@ -36,6 +36,9 @@ pub fn run(file: &Path, output: Option<PathBuf>, emit: Emit, opt_level: OptLevel
         .file_stem()
         .map_or_else(|| "program".into(), |stem| stem.to_string_lossy().into_owned());
     let target = output.unwrap_or_else(|| PathBuf::from(&stem));
+    if let Err(code) = super::refuse_to_overwrite_source(file, &target) {
+        return code;
+    }
     let outcome = build(file, &target, opt_level);
     if !watch {
         return match outcome {

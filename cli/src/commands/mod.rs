@@ -51,6 +51,23 @@ pub fn dispatch(arguments: Arguments) -> ExitCode {
     }
 }
 
+/// Refuses an output path that names the source file itself (`lang build prog` for a source
+/// named `prog` without an extension, or `-o main.ln`): writing there would destroy it.
+fn refuse_to_overwrite_source(file: &std::path::Path, target: &std::path::Path) -> Result<(), u8> {
+    let same = match (std::fs::canonicalize(file), std::fs::canonicalize(target)) {
+        (Ok(source), Ok(output)) => source == output,
+        _ => false,
+    };
+    if same {
+        crate::output::print_error(&format!(
+            "the output `{}` is the source file itself; name the executable with `-o`",
+            target.display()
+        ));
+        return Err(EXIT_USAGE);
+    }
+    Ok(())
+}
+
 /// Loads and checks the program at `file`, printing its diagnostics (warnings included).
 /// A program with errors, or a main file that cannot be read, gives the exit code to return.
 fn checked_program(file: &std::path::Path) -> Result<lang_compiler::CheckedProgram, u8> {

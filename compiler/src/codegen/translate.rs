@@ -2695,7 +2695,22 @@ impl Translator<'_, '_, '_> {
                             FloatCC::GreaterThan
                         };
                         let first_wins = self.builder.ins().fcmp(condition, a, b);
-                        let picked = self.builder.ins().select(first_wins, a, b);
+                        // Equal values: `-0.0` is the smaller zero, as in Rust and C
+                        // (`min(0.0, -0.0)` is `-0.0`). For zeros the bits' OR is the
+                        // negative one and the AND the positive one; other equal values
+                        // have equal bits.
+                        let flags = MemFlagsData::new();
+                        let a_bits = self.builder.ins().bitcast(types::I64, flags, a);
+                        let b_bits = self.builder.ins().bitcast(types::I64, flags, b);
+                        let combined = if builtin == Builtin::Min {
+                            self.builder.ins().bor(a_bits, b_bits)
+                        } else {
+                            self.builder.ins().band(a_bits, b_bits)
+                        };
+                        let combined = self.builder.ins().bitcast(types::F64, flags, combined);
+                        let equal = self.builder.ins().fcmp(FloatCC::Equal, a, b);
+                        let second = self.builder.ins().select(equal, combined, b);
+                        let picked = self.builder.ins().select(first_wins, a, second);
                         let b_is_nan = self.builder.ins().fcmp(FloatCC::Unordered, b, b);
                         self.builder.ins().select(b_is_nan, a, picked)
                     }

@@ -621,9 +621,26 @@ pub extern "C" fn lang_rt_clock(ctx: Ctx<'_>) -> f64 {
 
 #[unsafe(no_mangle)]
 pub extern "C" fn lang_rt_sleep(_ctx: Ctx<'_>, milliseconds: i64) {
+    use std::sync::atomic::Ordering;
+    use std::time::{Duration, Instant};
     flush_output();
-    if milliseconds > 0 {
-        std::thread::sleep(std::time::Duration::from_millis(milliseconds as u64));
+    if milliseconds <= 0 {
+        return;
+    }
+    // In slices, towards one deadline: a Ctrl-C under hot reload ends the sleep early.
+    let start = Instant::now();
+    let deadline = start.checked_add(Duration::from_millis(milliseconds as u64));
+    loop {
+        if crate::signals::INTERRUPT_PENDING.load(Ordering::SeqCst) {
+            return;
+        }
+        let now = Instant::now();
+        let left = match deadline {
+            Some(deadline) if now >= deadline => return,
+            Some(deadline) => deadline - now,
+            None => Duration::MAX,
+        };
+        std::thread::sleep(left.min(Duration::from_millis(20)));
     }
 }
 

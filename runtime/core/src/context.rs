@@ -264,19 +264,21 @@ const STACK_RESERVE: usize = 1 << 20;
 /// The heap limit: `LANG_MAX_HEAP` (bytes, with an optional K, M or G suffix), or half of the
 /// machine's memory.
 pub fn heap_limit() -> Result<usize, String> {
-    if let Ok(text) = std::env::var("LANG_MAX_HEAP")
-        && !text.trim().is_empty()
-    {
-        let trimmed = text.trim();
-        let (digits, multiplier) = match trimmed.char_indices().last() {
-            Some((index, 'k' | 'K')) => (&trimmed[..index], 1usize << 10),
-            Some((index, 'm' | 'M')) => (&trimmed[..index], 1 << 20),
-            Some((index, 'g' | 'G')) => (&trimmed[..index], 1 << 30),
-            _ => (trimmed, 1),
+    // Exactly digits and an optional suffix, as the book says: an empty value, spaces or a
+    // value that is not UTF-8 are usage errors, not the default.
+    if let Some(value) = std::env::var_os("LANG_MAX_HEAP") {
+        let text = value.to_string_lossy();
+        let (digits, multiplier) = match text.char_indices().last() {
+            Some((index, 'k' | 'K')) => (&text[..index], 1usize << 10),
+            Some((index, 'm' | 'M')) => (&text[..index], 1 << 20),
+            Some((index, 'g' | 'G')) => (&text[..index], 1 << 30),
+            _ => (&text[..], 1),
         };
         return digits
-            .parse::<usize>()
-            .ok()
+            .bytes()
+            .all(|byte| byte.is_ascii_digit())
+            .then(|| digits.parse::<usize>().ok())
+            .flatten()
             .and_then(|value| value.checked_mul(multiplier))
             .ok_or_else(|| format!("LANG_MAX_HEAP must be a number of bytes such as 512M or 2G, not `{text}`"));
     }

@@ -18,6 +18,7 @@ unsafe extern "C" {
 /// Called by the C runtime with the process's arguments.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn main(_argc: c_int, _argv: *const *const c_char) -> c_int {
+    crate::signals::ignore_broken_pipes();
     crate::signals::install_interrupt_handler();
     let args = std::env::args_os()
         .skip(1)

@@ -9,9 +9,24 @@ use std::sync::Once;
 
 static INSTALL: Once = Once::new();
 
+/// Set by hot reload's Ctrl-C handling until the running code has been stopped: a `sleep` in
+/// progress ends early, so that Ctrl-C takes effect at once (LANGUAGE.md section 7 item 10).
+pub static INTERRUPT_PENDING: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
 /// Called on Ctrl-C before exiting; when it returns true the interrupt was handled (hot reload
 /// stops the running code instead, LANGUAGE.md section 7 item 10) and the process goes on.
 pub static INTERRUPT_HOOK: std::sync::OnceLock<Box<dyn Fn() -> bool + Send + Sync>> = std::sync::OnceLock::new();
+
+/// Ignores SIGPIPE, as Rust programs do before `main`: a write to a closed pipe (`exe | head
+/// -1`) then fails with an error, which the runtime reports as a runtime error (exit 101),
+/// instead of killing the process with a signal. Executables built by `lang` start in a C
+/// `main` that Rust's start-up code does not run before, so they call this themselves.
+pub fn ignore_broken_pipes() {
+    // SAFETY: setting a signal's disposition to "ignore" is always sound.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_IGN);
+    }
+}
 
 pub fn install_interrupt_handler() {
     INSTALL.call_once(|| {

@@ -37,6 +37,7 @@ pub fn run() -> i32 {
 #[cfg(feature = "executable")]
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn main(_argc: std::ffi::c_int, _argv: *const *const std::ffi::c_char) -> std::ffi::c_int {
+    lang_runtime_core::signals::ignore_broken_pipes();
     // No Rust panic may cross into C: report it as the internal error it is.
     match std::panic::catch_unwind(run) {
         Ok(code) => code,

@@ -343,6 +343,7 @@ fn on_interrupt() -> bool {
     }
     *last = Some(now);
     session.interrupt_requested.store(true, Ordering::SeqCst);
+    lang_runtime_core::signals::INTERRUPT_PENDING.store(true, Ordering::SeqCst);
     let ctx = session.context.load(Ordering::SeqCst);
     if ctx == 0 {
         // Still compiling: there is no state to keep, so Ctrl-C just quits.
@@ -429,6 +430,7 @@ fn wait_for_reload(ctx: *mut Context) {
             taken
         };
         session().interrupt_requested.store(false, Ordering::SeqCst);
+        lang_runtime_core::signals::INTERRUPT_PENDING.store(false, Ordering::SeqCst);
         interrupt_flag(ctx).store(0, Ordering::SeqCst);
         if let Some(ready) = ready {
             // SAFETY: `ctx` is this thread's live context.
@@ -451,6 +453,7 @@ pub extern "C" fn lang_hot_poll(ctx: *mut Context) -> u8 {
     let context = unsafe { &mut *ctx };
     let at_main_statement = context.poll_answer == lang_runtime_core::context::POLL_AT_MAIN_STATEMENT;
     if session.interrupt_requested.swap(false, Ordering::SeqCst) {
+        lang_runtime_core::signals::INTERRUPT_PENDING.store(false, Ordering::SeqCst);
         RESTART_MAIN_PENDING.with(|pending| pending.set(false));
         context.fail("interrupted (Ctrl-C); waiting for a change to a source file, Ctrl-C again to quit");
         return 1;
