@@ -504,8 +504,10 @@ pub fn compiler_thread(root: PathBuf, producer: Producer) {
         }
         let started = Instant::now();
         // React at once to the end of a save; in the middle of one (an in-place write has
-        // truncated the file), wait for the writer to close it, briefly.
-        let deadline = started + Duration::from_millis(100);
+        // truncated the file, or written part of it), wait for the writer to close it. Every
+        // writer closes the file when done, so this costs nothing on an ordinary save; the
+        // limit only matters for an event that no close follows (a change of permissions).
+        let deadline = started + MID_SAVE_WAIT;
         while !complete {
             match events.recv_timeout(deadline.saturating_duration_since(Instant::now())) {
                 Ok(event) => complete = event,
@@ -605,6 +607,9 @@ pub fn compiler_thread(root: PathBuf, producer: Producer) {
     }
     drop(watcher);
 }
+
+/// How long to wait for the writer to close a file it is writing.
+const MID_SAVE_WAIT: Duration = Duration::from_millis(1000);
 
 /// In a burst, compile once no save came for this long...
 const BURST_QUIET: Duration = Duration::from_millis(40);
