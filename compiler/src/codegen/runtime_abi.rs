@@ -77,6 +77,7 @@ pub const RUNTIME_FUNCTIONS: &[RuntimeFunction] = &[
         false,
     ),
     function("lang_rt_map_set", &[Word, Word, Word, Word], None, true),
+    function("lang_rt_map_set_many", &[Word, Word, Word, Word], None, true),
     function("lang_rt_map_has", &[Word, Word, Word], Some(Byte), false),
     function("lang_rt_map_remove", &[Word, Word, Word], None, false),
     function("lang_rt_map_len", &[Word], Some(Word), false),

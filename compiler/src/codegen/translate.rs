@@ -31,6 +31,12 @@ fn trusted() -> MemFlagsData {
     MemFlagsData::trusted()
 }
 
+/// Error paths that share one error exit block (see `Translator::error_exit`).
+const ERROR_EXIT_SHARING: usize = 32;
+
+/// Entries of a map literal inserted by one runtime call.
+const MAP_LITERAL_BATCH: usize = 64;
+
 /// Hot mode: the placeholder id of a function this module version does not compile.
 fn not_compiled_here() -> FuncId {
     FuncId::from_u32(u32::MAX - 1)
@@ -358,7 +364,8 @@ fn translate_function(
             result: None,
             scopes: vec![Vec::new()],
             loops: Vec::new(),
-            error_exit: None,
+            error_exits: Vec::new(),
+            error_exit_uses: 0,
             lookup_slot: None,
             func_refs: HashMap::new(),
             data_refs: HashMap::new(),
@@ -540,7 +547,9 @@ struct Translator<'s, 'a, 'b> {
     /// (continue target, break target) of each enclosing loop.
     loops: Vec<(ir::Block, ir::Block)>,
     /// Records the frame (its parameter is the site) and returns status 1.
-    error_exit: Option<ir::Block>,
+    error_exits: Vec<ir::Block>,
+    /// Error paths sharing the last of `error_exits`.
+    error_exit_uses: usize,
     lookup_slot: Option<ir::StackSlot>,
     func_refs: HashMap<FuncId, FuncRef>,
     data_refs: HashMap<DataId, GlobalValue>,
@@ -714,14 +723,21 @@ impl Translator<'_, '_, '_> {
         self.text_address(&text)
     }
 
+    /// The block that records a frame's site and returns status 1. One is shared by at most
+    /// `ERROR_EXIT_SHARING` error paths: a block with tens of thousands of predecessors (a
+    /// long literal or chain of `+`) made computing dominators take quadratic time.
     fn error_exit(&mut self) -> ir::Block {
-        if let Some(block) = self.error_exit {
+        if let Some(&block) = self.error_exits.last()
+            && self.error_exit_uses < ERROR_EXIT_SHARING
+        {
+            self.error_exit_uses += 1;
             return block;
         }
         let block = self.builder.create_block();
         self.builder.append_block_param(block, types::I64);
         self.builder.set_cold_block(block);
-        self.error_exit = Some(block);
+        self.error_exits.push(block);
+        self.error_exit_uses = 1;
         block
     }
 
@@ -844,7 +860,7 @@ impl Translator<'_, '_, '_> {
         if !self.is_terminated() {
             self.return_status(0, None);
         }
-        if let Some(block) = self.error_exit {
+        for block in std::mem::take(&mut self.error_exits) {
             self.builder.switch_to_block(block);
             let site = self.builder.block_params(block)[0];
             let ctx = self.ctx;
@@ -1747,15 +1763,19 @@ impl Translator<'_, '_, '_> {
             self.bug("an array literal without an array type");
             return self.iconst(0);
         };
-        let values: Vec<Value> = elements.iter().map(|item| self.expr_to(item, &element)).collect();
+        // The array is made first and each element stored as soon as it is evaluated (left to
+        // right): holding every element in a register until the end made the register
+        // allocator's work grow with the square of a long literal's length.
         let kind = self.builder.ins().iconst(types::I32, element_kind(&element));
-        let len = self.iconst(values.len() as i64);
+        let len = self.iconst(elements.len() as i64);
         let ctx = self.ctx;
         let array = self
             .call_runtime_at("lang_rt_array_new", &[ctx, kind, len], expr.span)
             .unwrap_or(len);
-        let data = self.builder.ins().load(types::I64, trusted(), array, ARRAY_DATA_OFFSET);
-        for (index, value) in values.into_iter().enumerate() {
+        for (index, item) in elements.iter().enumerate() {
+            let value = self.expr_to(item, &element);
+            // Loaded again after each element: evaluating one may have run any code.
+            let data = self.builder.ins().load(types::I64, trusted(), array, ARRAY_DATA_OFFSET);
             self.store_element_at(data, index as i64 * element_size(&element), value, &element);
         }
         array
@@ -1766,14 +1786,6 @@ impl Translator<'_, '_, '_> {
             self.bug("a map literal without a map type");
             return self.iconst(0);
         };
-        let mut words = Vec::with_capacity(entries.len());
-        for (entry_key, entry_value) in entries {
-            let key_value = self.expr_to(entry_key, &key);
-            let key_word = self.word_of(key_value, &key);
-            let value_value = self.expr_to(entry_value, &value);
-            let value_word = self.word_of(value_value, &value);
-            words.push((key_word, value_word));
-        }
         let mut kind = 0;
         if *key == Type::Str {
             kind |= MAP_STRING_KEYS;
@@ -1784,11 +1796,39 @@ impl Translator<'_, '_, '_> {
         let kind = self.builder.ins().iconst(types::I32, kind);
         let capacity = self.iconst(entries.len() as i64);
         let ctx = self.ctx;
+        // As for arrays: the map is made first, and entries are stored in a stack buffer as
+        // they are evaluated and inserted a batch at a time, in order. A long literal keeps no
+        // more values alive than a short one, and needs one call per batch, not per entry:
+        // both made the register allocator's work grow with the square of its length. (The
+        // collector scans the stack, so the buffered keys and values stay alive.)
         let map = self
             .call_runtime_at("lang_rt_map_new", &[ctx, kind, capacity], expr.span)
             .unwrap_or(capacity);
-        for (key_word, value_word) in words {
-            self.call_runtime_at("lang_rt_map_set", &[ctx, map, key_word, value_word], expr.span);
+        let batch = entries.len().min(MAP_LITERAL_BATCH);
+        if batch == 0 {
+            return map;
+        }
+        let buffer = self.builder.create_sized_stack_slot(StackSlotData::new(
+            StackSlotKind::ExplicitSlot,
+            (batch * 16) as u32,
+            3,
+        ));
+        for chunk in entries.chunks(MAP_LITERAL_BATCH) {
+            for (index, (entry_key, entry_value)) in chunk.iter().enumerate() {
+                let key_value = self.expr_to(entry_key, &key);
+                let key_word = self.word_of(key_value, &key);
+                self.builder
+                    .ins()
+                    .stack_store(types::I64, key_word, buffer, (index * 16) as i32);
+                let value_value = self.expr_to(entry_value, &value);
+                let value_word = self.word_of(value_value, &value);
+                self.builder
+                    .ins()
+                    .stack_store(types::I64, value_word, buffer, (index * 16 + 8) as i32);
+            }
+            let address = self.builder.ins().stack_addr(types::I64, buffer, 0);
+            let count = self.iconst(chunk.len() as i64);
+            self.call_runtime_at("lang_rt_map_set_many", &[ctx, map, address, count], expr.span);
         }
         map
     }

@@ -505,6 +505,23 @@ pub extern "C" fn lang_rt_map_lookup(_ctx: Ctx<'_>, map: *mut MapObject, key: u6
     }
 }
 
+/// A map literal's entries, `count` (key, value) word pairs at `entries`, inserted in order.
+#[unsafe(no_mangle)]
+pub extern "C" fn lang_rt_map_set_many(ctx: Ctx<'_>, map: *mut MapObject, entries: *const u64, count: i64) {
+    let table = table(map);
+    let before = table.owned_bytes();
+    for index in 0..count.max(0) as usize {
+        // SAFETY: compiled code passes a buffer of `count` pairs.
+        let (key, value) = unsafe { (*entries.add(index * 2), *entries.add(index * 2 + 1)) };
+        table.insert(key, value);
+    }
+    let after = table.owned_bytes();
+    if after > before {
+        ctx.heap.account(after - before);
+        ctx.check_heap();
+    }
+}
+
 /// `for k, v in m`: the map's insertions so far, taken when the loop starts.
 #[unsafe(no_mangle)]
 pub extern "C" fn lang_rt_map_insertions(_ctx: Ctx<'_>, map: *mut MapObject) -> u64 {
@@ -581,37 +598,37 @@ pub extern "C" fn lang_rt_fmod(a: f64, b: f64) -> f64 {
 
 #[unsafe(no_mangle)]
 pub extern "C" fn lang_rt_sin(x: f64) -> f64 {
-    libm::sin(x)
+    crate::math::sin(x)
 }
 
 #[unsafe(no_mangle)]
 pub extern "C" fn lang_rt_cos(x: f64) -> f64 {
-    libm::cos(x)
+    crate::math::cos(x)
 }
 
 #[unsafe(no_mangle)]
 pub extern "C" fn lang_rt_tan(x: f64) -> f64 {
-    libm::tan(x)
+    crate::math::tan(x)
 }
 
 #[unsafe(no_mangle)]
 pub extern "C" fn lang_rt_atan2(y: f64, x: f64) -> f64 {
-    libm::atan2(y, x)
+    crate::math::atan2(y, x)
 }
 
 #[unsafe(no_mangle)]
 pub extern "C" fn lang_rt_exp(x: f64) -> f64 {
-    libm::exp(x)
+    crate::math::exp(x)
 }
 
 #[unsafe(no_mangle)]
 pub extern "C" fn lang_rt_log(x: f64) -> f64 {
-    libm::log(x)
+    crate::math::log(x)
 }
 
 #[unsafe(no_mangle)]
 pub extern "C" fn lang_rt_pow(x: f64, y: f64) -> f64 {
-    libm::pow(x, y)
+    crate::math::pow(x, y)
 }
 
 #[unsafe(no_mangle)]

@@ -13,6 +13,7 @@ mod executable;
 pub mod format;
 pub mod heap;
 pub mod map;
+mod math;
 pub mod object;
 pub mod signals;
 pub mod system;
@@ -60,6 +61,7 @@ pub fn symbols() -> Vec<(&'static str, *const u8)> {
         ("lang_rt_map_insertions", abi::lang_rt_map_insertions as *const u8),
         ("lang_rt_map_lookup_before", abi::lang_rt_map_lookup_before as *const u8),
         ("lang_rt_map_set", abi::lang_rt_map_set as *const u8),
+        ("lang_rt_map_set_many", abi::lang_rt_map_set_many as *const u8),
         ("lang_rt_map_has", abi::lang_rt_map_has as *const u8),
         ("lang_rt_map_remove", abi::lang_rt_map_remove as *const u8),
         ("lang_rt_map_len", abi::lang_rt_map_len as *const u8),
