@@ -247,6 +247,44 @@ fn load_modules(
     program
 }
 
+/// Syntax trees of texts parsed before without diagnostics, by text. A hot-reload session
+/// checks the whole program again on every save, and parsing was the largest part of that;
+/// the files that did not change (and the standard library) are found here instead. Trees
+/// hold no file ids, so one parsed from the same text is the same tree.
+static PARSED: std::sync::Mutex<Option<HashMap<String, ast::Module>>> = std::sync::Mutex::new(None);
+
+/// At most this many trees are kept; past it the cache starts over.
+const PARSED_LIMIT: usize = 256;
+
+static KEEP_PARSED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Keeps syntax trees for later checks of the same texts in this process (hot reload). A
+/// single check (`lang check`, `lang run`) does not keep them: copying every tree would
+/// only cost it time and memory.
+pub fn keep_parsed_modules() {
+    KEEP_PARSED.store(true, std::sync::atomic::Ordering::Relaxed);
+}
+
+fn parse_cached(text: &str, file: FileId) -> (ast::Module, Vec<Diagnostic>) {
+    if !KEEP_PARSED.load(std::sync::atomic::Ordering::Relaxed) {
+        return syntax::parse_file(text, file);
+    }
+    let lock = || PARSED.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    if let Some(tree) = lock().as_ref().and_then(|parsed| parsed.get(text)) {
+        return (tree.clone(), Vec::new());
+    }
+    let (tree, diagnostics) = syntax::parse_file(text, file);
+    if diagnostics.is_empty() {
+        let mut parsed = lock();
+        let parsed = parsed.get_or_insert_with(HashMap::new);
+        if parsed.len() >= PARSED_LIMIT {
+            parsed.clear();
+        }
+        parsed.insert(text.to_string(), tree.clone());
+    }
+    (tree, diagnostics)
+}
+
 fn push_module(
     program: &mut Program,
     sources: &SourceMap,
@@ -255,7 +293,7 @@ fn push_module(
     file: FileId,
     is_stdlib: bool,
 ) -> ModuleId {
-    let (ast, parse_diagnostics) = syntax::parse_file(&sources.get(file).text, file);
+    let (ast, parse_diagnostics) = parse_cached(&sources.get(file).text, file);
     diagnostics.extend(parse_diagnostics);
     program.modules.push(ModuleData {
         name,

@@ -448,6 +448,8 @@ pub fn compile(
 /// The compiler thread: compiles the first version, then watches the program's folders and
 /// compiles a new version for each save.
 pub fn compiler_thread(root: PathBuf, producer: Producer) {
+    // Each save checks the whole program again: unchanged files need not be parsed again.
+    lang_compiler::keep_parsed_modules();
     let registry = producer.registry();
     let symbols = crate::symbols();
     // The watcher starts before the first compile: a save made while the program starts up
