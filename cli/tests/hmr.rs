@@ -542,6 +542,42 @@ fn first_ctrl_c_stops_the_loop_and_a_second_exits_130() {
 }
 
 #[test]
+fn a_save_during_a_long_on_reload_is_applied_after_it() {
+    // A version that becomes ready while `on_reload` runs (it reaches safe points) waits for
+    // that swap to finish; it used to start a swap inside the swap and abort the process.
+    let program = "var n = 0\n\nfn on_reload() {\n    print(\"on_reload start\")\n    var i = 0\n    while i < 8 {\n        sleep(25)\n        i += 1\n    }\n    print(\"on_reload end\")\n}\n\nfn main() {\n    while true {\n        n += 1\n        print(\"n {n}\")\n        sleep(10)\n    }\n}\n";
+    let session = Session::start("slowonreload", &[("main.ln", program)]);
+    session.wait_for_output("n 2\n");
+    session.write_in_place("main.ln", &format!("// first\n{program}"));
+    session.wait_for_output("on_reload start\n");
+    session.write_in_place("main.ln", &format!("// second\n{program}"));
+    session.wait_for("two swaps, each with its on_reload", |stdout, stderr| {
+        stdout.matches("on_reload end\n").count() == 2 && stderr.contains("main.ln v3")
+    });
+    let printed = session.stdout().matches("\nn ").count();
+    session.wait_for("the loop to go on", |stdout, _| {
+        stdout.matches("\nn ").count() > printed + 2
+    });
+    assert!(!session.stderr().contains("internal"), "{}", session.stderr());
+}
+
+#[test]
+fn a_renamed_module_is_picked_up() {
+    // Renaming a module (`mv old.ln new.ln`, then the import changed) must not wait for the
+    // old file to come back: the new version no longer needs it.
+    let main =
+        "import oldname\n\nfn main() {\n    while true {\n        print(oldname.word())\n        sleep(5)\n    }\n}\n";
+    let module = "pub fn word() -> str {\n    return \"before\"\n}\n";
+    let session = Session::start("renamemodule", &[("main.ln", main), ("oldname.ln", module)]);
+    session.wait_for_output("before\n");
+    std::fs::rename(session.path("oldname.ln"), session.path("newname.ln")).unwrap();
+    session.write_in_place("newname.ln", &module.replace("before", "after"));
+    session.write_in_place("main.ln", &main.replace("oldname", "newname"));
+    session.wait_for_output("after\n");
+    session.wait_for_error_output("newname.ln v");
+}
+
+#[test]
 fn ctrl_c_ends_a_long_sleep_at_once() {
     // A swap waits for a `sleep` to finish, but Ctrl-C does not: it stops the program now.
     let program = "fn main() {\n    while true {\n        print(\"tick\")\n        sleep(100000)\n    }\n}\n";

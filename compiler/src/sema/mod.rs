@@ -247,14 +247,13 @@ fn load_modules(
     program
 }
 
-/// Syntax trees of texts parsed before without diagnostics, by text. A hot-reload session
-/// checks the whole program again on every save, and parsing was the largest part of that;
-/// the files that did not change (and the standard library) are found here instead. Trees
-/// hold no file ids, so one parsed from the same text is the same tree.
-static PARSED: std::sync::Mutex<Option<HashMap<String, ast::Module>>> = std::sync::Mutex::new(None);
-
-/// At most this many trees are kept; past it the cache starts over.
-const PARSED_LIMIT: usize = 256;
+/// The last syntax tree parsed without diagnostics for each file (by where it came from),
+/// with the text it was parsed from. A hot-reload session checks the whole program again on
+/// every save; the files that did not change (and the standard library) are found here
+/// instead of being parsed again. Trees hold no file ids, so one parsed from the same text
+/// is the same tree. One tree per file: keeping every version would grow with each save.
+type ParsedFiles = HashMap<String, (String, ast::Module)>;
+static PARSED: std::sync::Mutex<Option<ParsedFiles>> = std::sync::Mutex::new(None);
 
 static KEEP_PARSED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
 
@@ -265,22 +264,24 @@ pub fn keep_parsed_modules() {
     KEEP_PARSED.store(true, std::sync::atomic::Ordering::Relaxed);
 }
 
-fn parse_cached(text: &str, file: FileId) -> (ast::Module, Vec<Diagnostic>) {
+fn parse_cached(origin: &SourceOrigin, text: &str, file: FileId) -> (ast::Module, Vec<Diagnostic>) {
     if !KEEP_PARSED.load(std::sync::atomic::Ordering::Relaxed) {
         return syntax::parse_file(text, file);
     }
+    let key = format!("{origin:?}");
     let lock = || PARSED.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-    if let Some(tree) = lock().as_ref().and_then(|parsed| parsed.get(text)) {
+    if let Some((_, tree)) = lock()
+        .as_ref()
+        .and_then(|parsed| parsed.get(&key))
+        .filter(|(parsed_text, _)| parsed_text == text)
+    {
         return (tree.clone(), Vec::new());
     }
     let (tree, diagnostics) = syntax::parse_file(text, file);
     if diagnostics.is_empty() {
-        let mut parsed = lock();
-        let parsed = parsed.get_or_insert_with(HashMap::new);
-        if parsed.len() >= PARSED_LIMIT {
-            parsed.clear();
-        }
-        parsed.insert(text.to_string(), tree.clone());
+        lock()
+            .get_or_insert_with(HashMap::new)
+            .insert(key, (text.to_string(), tree.clone()));
     }
     (tree, diagnostics)
 }
@@ -293,7 +294,8 @@ fn push_module(
     file: FileId,
     is_stdlib: bool,
 ) -> ModuleId {
-    let (ast, parse_diagnostics) = parse_cached(&sources.get(file).text, file);
+    let source = sources.get(file);
+    let (ast, parse_diagnostics) = parse_cached(&source.origin, &source.text, file);
     diagnostics.extend(parse_diagnostics);
     program.modules.push(ModuleData {
         name,

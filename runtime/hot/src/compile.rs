@@ -531,10 +531,14 @@ pub fn compiler_thread(root: PathBuf, producer: Producer) {
         }
         // Every event queued meanwhile belongs to the same save.
         while events.try_recv().is_ok() {}
-        let Some(hashes) = file_hashes(&snapshot.files) else {
-            // A file is missing (deleted, or mid-way through delete-and-recreate): keep
-            // running the current version until it is back.
-            continue;
+        // A file of the running program may be missing (deleted, or mid-way through
+        // delete-and-recreate). The program is compiled anyway, in case the new version no
+        // longer needs it (a module renamed: the import changed, the old file deleted); if
+        // the compile fails, nothing is reported and the current version keeps running
+        // until the file is back (LANGUAGE.md section 7 item 9).
+        let (hashes, file_missing) = match file_hashes(&snapshot.files) {
+            Some(hashes) => (hashes, false),
+            None => (with_present(Vec::new(), &snapshot.files), true),
         };
         let hashes = with_present(hashes, &missing);
         if Some(&hashes) == last_hashes.as_ref() {
@@ -587,6 +591,10 @@ pub fn compiler_thread(root: PathBuf, producer: Producer) {
                 if let Some(hashes) = last_hashes.take() {
                     let files = hashes.len() - looked_for;
                     last_hashes = Some(with_missing(hashes[..files].to_vec(), &missing));
+                }
+                if file_missing {
+                    // Most likely the missing file is still needed: wait for it quietly.
+                    continue;
                 }
                 // A writer that pauses between truncating and writing the file (or an
                 // editor writing in several steps) would be read half-written: if another

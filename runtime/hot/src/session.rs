@@ -84,6 +84,9 @@ thread_local! {
     /// `main` changed in a swap, and the running `main` has not reached a statement
     /// boundary since: there it unwinds and the new `main` is entered.
     static RESTART_MAIN_PENDING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    /// A swap is being applied: its initializers or `on_reload` are running, and a safe point
+    /// they reach must not start another swap inside this one.
+    static APPLYING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -458,6 +461,12 @@ pub extern "C" fn lang_hot_poll(ctx: *mut Context) -> u8 {
         context.fail("interrupted (Ctrl-C); waiting for a change to a source file, Ctrl-C again to quit");
         return 1;
     }
+    if APPLYING.with(|applying| applying.get()) {
+        // Inside a swap (a long `on_reload` or initializer): a newer version waits until it
+        // is done, at the next safe point after it.
+        interrupt_flag(ctx).store(1, Ordering::SeqCst);
+        return 0;
+    }
     let ready = lock(&session.ready).take();
     session.ready_changed.notify_all();
     let mut answer = 0;
@@ -501,7 +510,14 @@ pub(crate) struct Outcome {
 
 /// Swaps a new version in (LANGUAGE.md section 7 item 5): patch the slots, initialize new,
 /// retyped and edited-`let` variables in source order, drop removed ones, run `on_reload`.
-pub(crate) fn apply(ctx: &mut Context, mut ready: Ready, first: bool) -> Outcome {
+pub(crate) fn apply(ctx: &mut Context, ready: Ready, first: bool) -> Outcome {
+    APPLYING.with(|applying| applying.set(true));
+    let outcome = apply_version(ctx, ready, first);
+    APPLYING.with(|applying| applying.set(false));
+    outcome
+}
+
+fn apply_version(ctx: &mut Context, mut ready: Ready, first: bool) -> Outcome {
     let registry = &session().registry;
     let mut reloaded = Vec::new();
     let mut error_reported = false;
