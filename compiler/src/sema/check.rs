@@ -1643,9 +1643,24 @@ impl<'p> Checker<'p> {
         // `pub fn`s of imported modules whose first parameter accepts the receiver. Local
         // variables are not candidates and do not hide any (as in Rust or Swift, a method is
         // never looked up among locals), so `let len = xs.len()` leaves `xs.len()` working.
+        // A function of this module whose first parameter cannot take the receiver is kept
+        // aside: it is no candidate when an imported function fits (a local
+        // `fn contains(xs: [int], ...)` must not make `"text".contains(...)` ambiguous with
+        // `strings.contains`), but when nothing else fits, calling it reports the mismatch.
         let mut candidates: Vec<(Callee, String)> = Vec::new();
+        let mut unfit_local = None;
         if let Some(ModuleItem::Function(id)) = self.scope_item(context.module, &field.text) {
-            candidates.push((Callee::Function(id), field.text.clone()));
+            let fits = self
+                .items
+                .function(id)
+                .params
+                .first()
+                .is_some_and(|first| object_type.is_assignable_to(first));
+            if fits || object_type == Type::Error {
+                candidates.push((Callee::Function(id), field.text.clone()));
+            } else {
+                unfit_local = Some((Callee::Function(id), field.text.clone()));
+            }
         } else if let Some(builtin) = Builtin::lookup(&field.text, context.is_stdlib) {
             candidates.push((Callee::Builtin(builtin), field.text.clone()));
         }
@@ -1670,6 +1685,11 @@ impl<'p> Checker<'p> {
                     candidates.push((Callee::Function(id), format!("{}.{}", import_name.text, field.text)));
                 }
             }
+        }
+        if candidates.is_empty()
+            && let Some(local) = unfit_local
+        {
+            candidates.push(local);
         }
         match candidates.len() {
             0 => {

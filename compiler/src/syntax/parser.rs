@@ -326,10 +326,13 @@ where
             .delimited_by(just(Token::LParen), just(Token::RParen))
             .map(|inner| ExprKind::Paren(Box::new(inner)));
 
+        // In the head of `if`, `while` and `for` a struct literal needs parentheses (LANGUAGE.md
+        // section 4): `name {` there opens the body. A map literal does not: its `{` starts an
+        // expression, where a body cannot begin.
         let atom = if allow_struct_literal {
             choice((literal, interpolated, struct_literal, name, parenthesized, array, map)).boxed()
         } else {
-            choice((literal, interpolated, name, parenthesized, array)).boxed()
+            choice((literal, interpolated, name, parenthesized, array, map)).boxed()
         };
         let primary = atom
             .map_with(|kind, extra| Expr {

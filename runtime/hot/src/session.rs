@@ -671,7 +671,8 @@ fn apply_version(ctx: &mut Context, mut ready: Ready, first: bool) -> Outcome {
                         module.removed_functions.join(", ")
                     )
                 };
-                let pause = if migrated > 0 {
+                // The pause is the swap's, so only the first reload line reports it.
+                let pause = if migrated > 0 && reloaded.is_empty() {
                     format!(
                         " (main thread paused {:.1} ms to migrate {migrated} value{})",
                         pause_started.elapsed().as_secs_f64() * 1000.0,
