@@ -2439,6 +2439,17 @@ impl Translator<'_, '_, '_> {
         self.call_function_with(id, call_args, true)
     }
 
+    /// Jumps to `block`, passing the results of `call` as its arguments.
+    fn jump_with_results(&mut self, call: ir::Inst, block: ir::Block) {
+        let values: Vec<BlockArg> = self
+            .builder
+            .inst_results(call)
+            .iter()
+            .map(|value| BlockArg::Value(*value))
+            .collect();
+        self.builder.ins().jump(block, &values);
+    }
+
     /// Hot mode: a call through the function's slot, never a direct one.
     fn call_through_slot(&mut self, id: FunctionId, call_args: &[Value]) -> Vec<Value> {
         self.call_function_with(id, call_args, false)
@@ -2482,23 +2493,11 @@ impl Translator<'_, '_, '_> {
             self.builder.switch_to_block(direct);
             self.builder.seal_block(direct);
             let call = self.builder.ins().call(reference, call_args);
-            let values: Vec<BlockArg> = self
-                .builder
-                .inst_results(call)
-                .iter()
-                .map(|value| BlockArg::Value(*value))
-                .collect();
-            self.builder.ins().jump(join, &values);
+            self.jump_with_results(call, join);
             self.builder.switch_to_block(indirect);
             self.builder.seal_block(indirect);
             let call = self.builder.ins().call_indirect(signature, code, call_args);
-            let values: Vec<BlockArg> = self
-                .builder
-                .inst_results(call)
-                .iter()
-                .map(|value| BlockArg::Value(*value))
-                .collect();
-            self.builder.ins().jump(join, &values);
+            self.jump_with_results(call, join);
             self.builder.switch_to_block(join);
             self.builder.seal_block(join);
             return results;

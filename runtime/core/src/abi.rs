@@ -495,30 +495,42 @@ pub extern "C" fn lang_rt_map_get(ctx: Ctx<'_>, map: *mut MapObject, key: u64) -
 /// Looks up `key`; writes the value to `out` and returns 1 when present.
 #[unsafe(no_mangle)]
 pub extern "C" fn lang_rt_map_lookup(_ctx: Ctx<'_>, map: *mut MapObject, key: u64, out: *mut u64) -> u8 {
-    match table(map).get(key) {
+    lookup_answer(table(map).get(key), out)
+}
+
+/// A map literal's entries, `count` (key, value) word pairs at `entries`, inserted in order.
+#[unsafe(no_mangle)]
+pub extern "C" fn lang_rt_map_set_many(ctx: Ctx<'_>, map: *mut MapObject, entries: *const u64, count: i64) {
+    insert_accounted(ctx, map, |table| {
+        for index in 0..count.max(0) as usize {
+            // SAFETY: compiled code passes a buffer of `count` pairs.
+            let (key, value) = unsafe { (*entries.add(index * 2), *entries.add(index * 2 + 1)) };
+            table.insert(key, value);
+        }
+    });
+}
+
+/// Inserts into a map's table, accounting the memory its table grew by to the heap.
+fn insert_accounted(ctx: Ctx<'_>, map: *mut MapObject, insert: impl FnOnce(&mut Table)) {
+    let table = table(map);
+    let before = table.owned_bytes();
+    insert(table);
+    let after = table.owned_bytes();
+    if after > before {
+        ctx.heap.account(after - before);
+        ctx.check_heap();
+    }
+}
+
+/// A lookup's answer to compiled code: 1 with the value in `out`, or 0.
+fn lookup_answer(value: Option<u64>, out: *mut u64) -> u8 {
+    match value {
         Some(value) => {
             // SAFETY: compiled code passes a stack slot.
             unsafe { *out = value };
             1
         }
         None => 0,
-    }
-}
-
-/// A map literal's entries, `count` (key, value) word pairs at `entries`, inserted in order.
-#[unsafe(no_mangle)]
-pub extern "C" fn lang_rt_map_set_many(ctx: Ctx<'_>, map: *mut MapObject, entries: *const u64, count: i64) {
-    let table = table(map);
-    let before = table.owned_bytes();
-    for index in 0..count.max(0) as usize {
-        // SAFETY: compiled code passes a buffer of `count` pairs.
-        let (key, value) = unsafe { (*entries.add(index * 2), *entries.add(index * 2 + 1)) };
-        table.insert(key, value);
-    }
-    let after = table.owned_bytes();
-    if after > before {
-        ctx.heap.account(after - before);
-        ctx.check_heap();
     }
 }
 
@@ -537,26 +549,14 @@ pub extern "C" fn lang_rt_map_lookup_before(
     out: *mut u64,
     insertions: u64,
 ) -> u8 {
-    match table(map).get_inserted_before(key, insertions) {
-        Some(value) => {
-            // SAFETY: compiled code passes a stack slot.
-            unsafe { *out = value };
-            1
-        }
-        None => 0,
-    }
+    lookup_answer(table(map).get_inserted_before(key, insertions), out)
 }
 
 #[unsafe(no_mangle)]
 pub extern "C" fn lang_rt_map_set(ctx: Ctx<'_>, map: *mut MapObject, key: u64, value: u64) {
-    let table = table(map);
-    let before = table.owned_bytes();
-    table.insert(key, value);
-    let after = table.owned_bytes();
-    if after > before {
-        ctx.heap.account(after - before);
-        ctx.check_heap();
-    }
+    insert_accounted(ctx, map, |table| {
+        table.insert(key, value);
+    });
 }
 
 #[unsafe(no_mangle)]
