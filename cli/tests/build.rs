@@ -1,7 +1,9 @@
 //! `lang build --release`: standalone executables, object files, flags and errors.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output};
+
+use tempfile::TempDir;
 
 fn lang_at(binary: &Path, arguments: &[&str], folder: &Path) -> Output {
     Command::new(binary)
@@ -16,11 +18,18 @@ fn lang(arguments: &[&str], folder: &Path) -> Output {
     lang_at(Path::new(env!("CARGO_BIN_EXE_lang")), arguments, folder)
 }
 
-fn scratch(name: &str, source: &str) -> PathBuf {
-    let folder = std::env::temp_dir().join(format!("lang-build-test-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&folder);
-    std::fs::create_dir_all(&folder).expect("temp folder");
-    std::fs::write(folder.join("game.ln"), source).expect("write game.ln");
+/// A fresh empty folder, removed when dropped.
+fn scratch_without_sources(name: &str) -> TempDir {
+    tempfile::Builder::new()
+        .prefix(&format!("lang-build-test-{name}-"))
+        .tempdir()
+        .expect("temp folder")
+}
+
+/// A fresh folder holding `game.ln`, removed when dropped.
+fn scratch(name: &str, source: &str) -> TempDir {
+    let folder = scratch_without_sources(name);
+    std::fs::write(folder.path().join("game.ln"), source).expect("write game.ln");
     folder
 }
 
@@ -32,21 +41,21 @@ const PROGRAM: &str = "import strings\n\nfn main() {\n    print(strings.join([\"
 
 #[test]
 fn the_executable_runs_alone_after_the_sources_are_gone() {
-    let folder = scratch("standalone", PROGRAM);
-    let output = lang(&["build", "--release", "game.ln"], &folder);
+    let scratch_folder = scratch("standalone", PROGRAM);
+    let folder = scratch_folder.path();
+    let output = lang(&["build", "--release", "game.ln"], folder);
     assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
     // `-o` defaults to the file's stem in the current folder.
     let executable = folder.join("game");
     assert!(executable.is_file());
     // Move the executable to an empty folder and delete the sources.
-    let elsewhere = std::env::temp_dir().join(format!("lang-build-test-{}-moved", std::process::id()));
-    let _ = std::fs::remove_dir_all(&elsewhere);
-    std::fs::create_dir_all(&elsewhere).unwrap();
+    let elsewhere_folder = scratch_without_sources("moved");
+    let elsewhere = elsewhere_folder.path();
     std::fs::rename(&executable, elsewhere.join("game")).unwrap();
-    std::fs::remove_dir_all(&folder).unwrap();
+    std::fs::remove_dir_all(folder).unwrap();
     let output = Command::new(elsewhere.join("game"))
         .arg("--flag")
-        .current_dir(&elsewhere)
+        .current_dir(elsewhere)
         .output()
         .expect("the executable runs");
     assert_eq!(text(&output.stdout), "built and run\n--flag\n");
@@ -55,8 +64,9 @@ fn the_executable_runs_alone_after_the_sources_are_gone() {
 
 #[test]
 fn the_executable_depends_only_on_glibc() {
-    let folder = scratch("ldd", PROGRAM);
-    let output = lang(&["build", "--release", "game.ln", "-o", "out"], &folder);
+    let scratch_folder = scratch("ldd", PROGRAM);
+    let folder = scratch_folder.path();
+    let output = lang(&["build", "--release", "game.ln", "-o", "out"], folder);
     assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
     let ldd = Command::new("ldd").arg(folder.join("out")).output();
     let Ok(ldd) = ldd else { return };
@@ -81,8 +91,9 @@ fn the_executable_depends_only_on_glibc() {
 
 #[test]
 fn emit_obj_writes_only_the_object_file() {
-    let folder = scratch("obj", PROGRAM);
-    let output = lang(&["build", "--release", "game.ln", "--emit", "obj"], &folder);
+    let scratch_folder = scratch("obj", PROGRAM);
+    let folder = scratch_folder.path();
+    let output = lang(&["build", "--release", "game.ln", "--emit", "obj"], folder);
     assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
     let object = std::fs::read(folder.join("game.o")).expect("game.o was written");
     assert_eq!(&object[..4], b"\x7fELF");
@@ -91,21 +102,23 @@ fn emit_obj_writes_only_the_object_file() {
 
 #[test]
 fn every_opt_level_gives_the_same_program() {
-    let folder = scratch("opt", PROGRAM);
+    let scratch_folder = scratch("opt", PROGRAM);
+    let folder = scratch_folder.path();
     for level in ["none", "speed", "speed-and-size"] {
-        let output = lang(&["build", "game.ln", "--opt-level", level, "-o", level], &folder);
+        let output = lang(&["build", "game.ln", "--opt-level", level, "-o", level], folder);
         assert_eq!(output.status.code(), Some(0), "{level}: {}", text(&output.stderr));
         let run = Command::new(folder.join(level)).output().expect("runs");
         assert_eq!(text(&run.stdout), "built and run\n", "{level}");
     }
-    let output = lang(&["build", "game.ln", "--opt-level", "fastest"], &folder);
+    let output = lang(&["build", "game.ln", "--opt-level", "fastest"], folder);
     assert_eq!(output.status.code(), Some(2));
 }
 
 #[test]
 fn a_compile_error_exits_1_and_writes_nothing() {
-    let folder = scratch("compile", "fn main() {\n    let x: int = \"no\"\n}\n");
-    let output = lang(&["build", "--release", "game.ln"], &folder);
+    let scratch_folder = scratch("compile", "fn main() {\n    let x: int = \"no\"\n}\n");
+    let folder = scratch_folder.path();
+    let output = lang(&["build", "--release", "game.ln"], folder);
     assert_eq!(output.status.code(), Some(1));
     assert!(text(&output.stderr).contains("game.ln:2:18"));
     assert!(!folder.join("game").exists());
@@ -113,10 +126,11 @@ fn a_compile_error_exits_1_and_writes_nothing() {
 
 #[test]
 fn without_a_c_compiler_the_error_says_what_to_install() {
-    let folder = scratch("nocc", PROGRAM);
+    let scratch_folder = scratch("nocc", PROGRAM);
+    let folder = scratch_folder.path();
     let output = Command::new(env!("CARGO_BIN_EXE_lang"))
         .args(["build", "--release", "game.ln"])
-        .current_dir(&folder)
+        .current_dir(folder)
         .env("CC", "no-such-compiler-anywhere")
         .output()
         .expect("runs");
@@ -132,13 +146,13 @@ fn without_a_c_compiler_the_error_says_what_to_install() {
 fn an_installed_lang_builds_without_the_source_tree() {
     // A copy of the binary outside the repository stands in for `cargo install`: the runtime
     // library is embedded, so nothing from the source tree is needed.
-    let install = std::env::temp_dir().join(format!("lang-build-test-{}-install", std::process::id()));
-    let _ = std::fs::remove_dir_all(&install);
-    std::fs::create_dir_all(&install).unwrap();
+    let install_folder = scratch_without_sources("install");
+    let install = install_folder.path();
     let binary = install.join("lang");
     std::fs::copy(env!("CARGO_BIN_EXE_lang"), &binary).unwrap();
-    let folder = scratch("installed", PROGRAM);
-    let output = lang_at(&binary, &["build", "game.ln", "-o", "game"], &folder);
+    let scratch_folder = scratch("installed", PROGRAM);
+    let folder = scratch_folder.path();
+    let output = lang_at(&binary, &["build", "game.ln", "-o", "game"], folder);
     assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
     let run = Command::new(folder.join("game")).output().expect("runs");
     assert_eq!(text(&run.stdout), "built and run\n");
@@ -147,14 +161,15 @@ fn an_installed_lang_builds_without_the_source_tree() {
 #[test]
 fn the_output_never_overwrites_the_source() {
     // A source without the `.ln` extension: its stem, the default output, is the file itself.
-    let folder = scratch("overwrite", PROGRAM);
+    let scratch_folder = scratch("overwrite", PROGRAM);
+    let folder = scratch_folder.path();
     std::fs::rename(folder.join("game.ln"), folder.join("game")).unwrap();
     for arguments in [
         &["build", "--release", "game"][..],
         &["build", "--hmr", "game"][..],
         &["build", "--release", "game", "-o", "./game"][..],
     ] {
-        let output = lang(arguments, &folder);
+        let output = lang(arguments, folder);
         assert_eq!(output.status.code(), Some(2), "{arguments:?}: {}", text(&output.stderr));
         assert!(
             text(&output.stderr).contains("is the source file itself"),
@@ -171,8 +186,9 @@ fn a_closed_pipe_is_a_runtime_error_not_a_signal() {
     // exits 101 like `lang run`, instead of dying from SIGPIPE.
     let source =
         "fn main() {\n    var i = 0\n    while i < 1000000 {\n        print(\"line {i}\")\n        i += 1\n    }\n}\n";
-    let folder = scratch("pipe", source);
-    let output = lang(&["build", "--release", "game.ln"], &folder);
+    let scratch_folder = scratch("pipe", source);
+    let folder = scratch_folder.path();
+    let output = lang(&["build", "--release", "game.ln"], folder);
     assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
     let mut child = Command::new(folder.join("game"))
         .stdout(std::process::Stdio::piped())

@@ -2,36 +2,29 @@
 //! rebuilt (once, or with `--watch`) and tampered with while it runs, with every wait bounded
 //! by a deadline.
 
-use std::io::Read;
 use std::os::unix::fs::MetadataExt;
 use std::path::PathBuf;
-use std::process::{Child, Command, Output, Stdio};
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::process::{Command, Output, Stdio};
+use std::time::Duration;
 
-const DEADLINE: Duration = Duration::from_secs(60);
+use lang_tests::session::{self, Session};
 
-/// A folder holding a program's sources and its build `out` + `out.modules/`; removed at the
-/// end. Each project has its own `tmp/`, given to every process as `TMPDIR`, where the host
-/// makes its private copies of the libraries.
+/// A temporary folder holding a program's sources and its build `out` + `out.modules/`. Each
+/// project has its own `tmp/`, given to every process as `TMPDIR`, where the host makes its
+/// private copies of the libraries.
 struct Project {
-    folder: PathBuf,
+    sources: session::Project,
 }
 
 impl Project {
     fn new(name: &str, files: &[(&str, &str)]) -> Project {
-        let folder = std::env::temp_dir().join(format!("lang-build-hmr-test-{}-{name}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&folder);
-        std::fs::create_dir_all(folder.join("tmp")).expect("temp folder");
-        let project = Project { folder };
-        for (file, text) in files {
-            project.write_in_place(file, text);
-        }
-        project
+        let sources = session::Project::new(name, files);
+        std::fs::create_dir_all(sources.path("tmp")).expect("temp folder");
+        Project { sources }
     }
 
     fn path(&self, file: &str) -> PathBuf {
-        self.folder.join(file)
+        self.sources.path(file)
     }
 
     fn modules(&self) -> PathBuf {
@@ -40,23 +33,17 @@ impl Project {
 
     /// Saves like most editors' default: truncate and write in place.
     fn write_in_place(&self, file: &str, text: &str) {
-        std::fs::write(self.path(file), text).expect("write in place");
+        self.sources.write_in_place(file, text);
     }
 
     /// Saves like vim, VS Code and JetBrains: a temporary file renamed over the original.
     fn write_by_rename(&self, file: &str, bytes: &[u8]) {
-        let temporary = self.path(&format!(".{}.swp", file.replace('/', "_")));
-        std::fs::write(&temporary, bytes).expect("write temp");
-        std::fs::rename(&temporary, self.path(file)).expect("rename");
+        self.sources.write_by_rename(file, bytes);
     }
 
     fn command(&self, program: impl AsRef<std::ffi::OsStr>) -> Command {
-        let mut command = Command::new(program);
-        command
-            .current_dir(&self.folder)
-            .env("NO_COLOR", "1")
-            .env("TMPDIR", self.path("tmp"))
-            .env_remove("LANG_HMR");
+        let mut command = self.sources.command(program);
+        command.env("TMPDIR", self.path("tmp"));
         command
     }
 
@@ -95,151 +82,6 @@ impl Project {
     fn publish_manifest(&self, text: &str) {
         self.write_by_rename("out.modules/manifest", text.as_bytes());
     }
-}
-
-impl Drop for Project {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.folder);
-    }
-}
-
-/// A running process (the host, or `lang build --watch`) with its output collected as it
-/// arrives; killed when dropped.
-struct Session {
-    child: Mutex<Child>,
-    stdout: Arc<Mutex<String>>,
-    stderr: Arc<Mutex<String>>,
-}
-
-fn collect(mut stream: impl Read + Send + 'static) -> Arc<Mutex<String>> {
-    let text = Arc::new(Mutex::new(String::new()));
-    let sink = text.clone();
-    std::thread::spawn(move || {
-        let mut chunk = [0u8; 4096];
-        loop {
-            match stream.read(&mut chunk) {
-                Ok(0) | Err(_) => break,
-                Ok(count) => sink.lock().unwrap().push_str(&String::from_utf8_lossy(&chunk[..count])),
-            }
-        }
-    });
-    text
-}
-
-impl Session {
-    fn spawn(mut command: Command) -> Session {
-        command
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped());
-        let mut child = command.spawn().expect("the process starts");
-        let stdout = collect(child.stdout.take().expect("stdout"));
-        let stderr = collect(child.stderr.take().expect("stderr"));
-        Session {
-            child: Mutex::new(child),
-            stdout,
-            stderr,
-        }
-    }
-
-    fn pid(&self) -> u32 {
-        self.child.lock().unwrap().id()
-    }
-
-    fn exited(&self) -> Option<std::process::ExitStatus> {
-        self.child.lock().unwrap().try_wait().expect("try_wait")
-    }
-
-    fn stdout(&self) -> String {
-        self.stdout.lock().unwrap().clone()
-    }
-
-    fn stderr(&self) -> String {
-        self.stderr.lock().unwrap().clone()
-    }
-
-    /// Waits until `condition(stdout, stderr)` holds; fails at once if the process exits
-    /// without it holding.
-    fn wait_for(&self, what: &str, condition: impl Fn(&str, &str) -> bool) {
-        let started = Instant::now();
-        loop {
-            if condition(&self.stdout(), &self.stderr()) {
-                return;
-            }
-            if let Some(status) = self.exited() {
-                // Let the readers drain.
-                std::thread::sleep(Duration::from_millis(50));
-                if condition(&self.stdout(), &self.stderr()) {
-                    return;
-                }
-                panic!(
-                    "the process exited ({status}) while waiting for {what}\n--- stdout\n{}\n--- stderr\n{}",
-                    tail(&self.stdout()),
-                    self.stderr()
-                );
-            }
-            assert!(
-                started.elapsed() < DEADLINE,
-                "timed out waiting for {what}\n--- stdout\n{}\n--- stderr\n{}",
-                tail(&self.stdout()),
-                self.stderr()
-            );
-            std::thread::sleep(Duration::from_millis(5));
-        }
-    }
-
-    fn wait_for_output(&self, text: &str) {
-        self.wait_for(&format!("`{text}` on stdout"), |stdout, _| stdout.contains(text));
-    }
-
-    fn wait_for_error_output(&self, text: &str) {
-        self.wait_for(&format!("`{text}` on stderr"), |_, stderr| stderr.contains(text));
-    }
-
-    /// Waits until `more` further lines starting with `prefix` were printed: the program runs.
-    fn wait_for_more(&self, prefix: &str, more: usize) {
-        let count = |stdout: &str| stdout.lines().filter(|line| line.starts_with(prefix)).count();
-        let before = count(&self.stdout());
-        self.wait_for(&format!("{more} more `{prefix}` lines"), |stdout, _| {
-            count(stdout) >= before + more
-        });
-    }
-
-    fn assert_alive(&self) {
-        if let Some(status) = self.exited() {
-            panic!("the process exited ({status})\n--- stderr\n{}", self.stderr());
-        }
-    }
-
-    fn wait_exit(&self) -> std::process::ExitStatus {
-        let started = Instant::now();
-        loop {
-            if let Some(status) = self.exited() {
-                // Let the readers drain.
-                std::thread::sleep(Duration::from_millis(50));
-                return status;
-            }
-            assert!(
-                started.elapsed() < DEADLINE,
-                "the process did not exit\n{}",
-                self.stderr()
-            );
-            std::thread::sleep(Duration::from_millis(5));
-        }
-    }
-}
-
-impl Drop for Session {
-    fn drop(&mut self) {
-        let child = self.child.get_mut().unwrap_or_else(|poisoned| poisoned.into_inner());
-        let _ = child.kill();
-        let _ = child.wait();
-    }
-}
-
-fn tail(text: &str) -> String {
-    let lines: Vec<&str> = text.lines().collect();
-    lines[lines.len().saturating_sub(10)..].join("\n")
 }
 
 /// FNV-1a 64, how a manifest names a library's content (written here independently of lang).

@@ -1,8 +1,10 @@
 //! The `lang` command as users run it: arguments, exit codes and where output goes
 //! (LANGUAGE.md section 8).
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output};
+
+use tempfile::TempDir;
 
 fn lang(arguments: &[&str], folder: &Path) -> Output {
     Command::new(env!("CARGO_BIN_EXE_lang"))
@@ -14,11 +16,11 @@ fn lang(arguments: &[&str], folder: &Path) -> Output {
 }
 
 /// A fresh folder for one test's files.
-fn scratch(name: &str) -> PathBuf {
-    let folder = std::env::temp_dir().join(format!("lang-cli-test-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&folder);
-    std::fs::create_dir_all(&folder).expect("temp folder");
-    folder
+fn scratch(name: &str) -> TempDir {
+    tempfile::Builder::new()
+        .prefix(&format!("lang-cli-test-{name}-"))
+        .tempdir()
+        .expect("temp folder")
 }
 
 fn text(bytes: &[u8]) -> String {
@@ -27,9 +29,10 @@ fn text(bytes: &[u8]) -> String {
 
 #[test]
 fn a_valid_program_exits_0_and_prints_nothing() {
-    let folder = scratch("valid");
+    let scratch_folder = scratch("valid");
+    let folder = scratch_folder.path();
     std::fs::write(folder.join("main.ln"), "fn main() {\n    print(\"hi\")\n}\n").unwrap();
-    let output = lang(&["check", "main.ln"], &folder);
+    let output = lang(&["check", "main.ln"], folder);
     assert_eq!(output.status.code(), Some(0));
     assert!(
         output.stdout.is_empty() && output.stderr.is_empty(),
@@ -40,13 +43,14 @@ fn a_valid_program_exits_0_and_prints_nothing() {
 
 #[test]
 fn errors_exit_1_with_file_line_and_column_in_plain_text() {
-    let folder = scratch("errors");
+    let scratch_folder = scratch("errors");
+    let folder = scratch_folder.path();
     std::fs::write(
         folder.join("main.ln"),
         "fn main() {\n    let x: int = 1.5\n    print(y)\n}\n",
     )
     .unwrap();
-    let output = lang(&["check", "main.ln"], &folder);
+    let output = lang(&["check", "main.ln"], folder);
     assert_eq!(output.status.code(), Some(1));
     let stderr = text(&output.stderr);
     assert!(stderr.contains("main.ln:2:18"), "{stderr}");
@@ -61,15 +65,17 @@ fn errors_exit_1_with_file_line_and_column_in_plain_text() {
 
 #[test]
 fn flags_may_come_after_the_file() {
-    let folder = scratch("flag-after");
+    let scratch_folder = scratch("flag-after");
+    let folder = scratch_folder.path();
     std::fs::write(folder.join("main.ln"), "fn main() {}\n").unwrap();
-    assert_eq!(lang(&["check", "main.ln", "--bogus"], &folder).status.code(), Some(2));
-    assert_eq!(lang(&["check", "--bogus", "main.ln"], &folder).status.code(), Some(2));
+    assert_eq!(lang(&["check", "main.ln", "--bogus"], folder).status.code(), Some(2));
+    assert_eq!(lang(&["check", "--bogus", "main.ln"], folder).status.code(), Some(2));
 }
 
 #[test]
 fn unreadable_inputs_get_one_line_and_exit_1() {
-    let folder = scratch("unreadable");
+    let scratch_folder = scratch("unreadable");
+    let folder = scratch_folder.path();
     std::fs::create_dir_all(folder.join("dir.ln")).unwrap();
     std::fs::write(folder.join("latin1.ln"), b"fn main() { print(\"caf\xe9\") }\n").unwrap();
     for (file, expected) in [
@@ -77,7 +83,7 @@ fn unreadable_inputs_get_one_line_and_exit_1() {
         ("dir.ln", "directory"),
         ("latin1.ln", "UTF-8"),
     ] {
-        let output = lang(&["check", file], &folder);
+        let output = lang(&["check", file], folder);
         assert_eq!(output.status.code(), Some(1), "{file}");
         let stderr = text(&output.stderr);
         assert_eq!(stderr.lines().count(), 1, "{file}: {stderr}");
@@ -90,29 +96,32 @@ fn unreadable_inputs_get_one_line_and_exit_1() {
 
 #[test]
 fn bad_usage_exits_2() {
-    let folder = scratch("usage");
+    let scratch_folder = scratch("usage");
+    let folder = scratch_folder.path();
     for arguments in [&[][..], &["check"], &["frobnicate", "x.ln"], &["--no-such-flag"]] {
-        let output = lang(arguments, &folder);
+        let output = lang(arguments, folder);
         assert_eq!(output.status.code(), Some(2), "{arguments:?}: {}", text(&output.stderr));
     }
 }
 
 #[test]
 fn help_and_version_print_to_stdout() {
-    let folder = scratch("help");
-    let help = lang(&["--help"], &folder);
+    let scratch_folder = scratch("help");
+    let folder = scratch_folder.path();
+    let help = lang(&["--help"], folder);
     assert_eq!(help.status.code(), Some(0));
     assert!(text(&help.stdout).contains("check"));
-    let version = lang(&["--version"], &folder);
+    let version = lang(&["--version"], folder);
     assert_eq!(version.status.code(), Some(0));
     assert!(text(&version.stdout).starts_with("lang "));
-    let check_help = lang(&["check", "--help"], &folder);
+    let check_help = lang(&["check", "--help"], folder);
     assert_eq!(check_help.status.code(), Some(0));
 }
 
 #[test]
 fn imports_are_found_next_to_the_main_file_from_any_working_directory() {
-    let folder = scratch("imports");
+    let scratch_folder = scratch("imports");
+    let folder = scratch_folder.path();
     std::fs::create_dir_all(folder.join("game")).unwrap();
     std::fs::write(
         folder.join("game/main.ln"),
@@ -124,16 +133,17 @@ fn imports_are_found_next_to_the_main_file_from_any_working_directory() {
         "pub fn size() -> int {\n    return 3\n}\n",
     )
     .unwrap();
-    let output = lang(&["check", "game/main.ln"], &folder);
+    let output = lang(&["check", "game/main.ln"], folder);
     assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
 }
 
 #[test]
 fn deep_nesting_is_a_diagnostic_not_a_crash() {
-    let folder = scratch("nesting");
+    let scratch_folder = scratch("nesting");
+    let folder = scratch_folder.path();
     let source = format!("fn main() {{ print({}1{}) }}\n", "(".repeat(10_000), ")".repeat(10_000));
     std::fs::write(folder.join("main.ln"), source).unwrap();
-    let output = lang(&["check", "main.ln"], &folder);
+    let output = lang(&["check", "main.ln"], folder);
     assert_eq!(output.status.code(), Some(1));
     assert!(text(&output.stderr).contains("E0007"));
 }

@@ -9,6 +9,8 @@ use std::process::{Command, ExitStatus, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use tempfile::TempDir;
+
 /// No example may take longer than this; they all normally finish within a few seconds.
 const DEADLINE: Duration = Duration::from_secs(60);
 
@@ -16,11 +18,11 @@ fn examples() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples")
 }
 
-fn scratch(name: &str) -> PathBuf {
-    let folder = std::env::temp_dir().join(format!("lang-examples-test-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&folder);
-    std::fs::create_dir_all(&folder).expect("temp folder");
-    folder
+fn scratch(name: &str) -> TempDir {
+    tempfile::Builder::new()
+        .prefix(&format!("lang-examples-test-{name}-"))
+        .tempdir()
+        .expect("temp folder")
 }
 
 fn collect(mut stream: impl Read + Send + 'static) -> Arc<Mutex<Vec<u8>>> {
@@ -189,12 +191,14 @@ fn snake_autopilot_plays_alike_in_every_mode() {
         "lang run --hmr drew other frames than lang run"
     );
 
-    let folder = scratch("snake-build");
+    let scratch_folder = scratch("snake-build");
+
+    let folder = scratch_folder.path();
     let executable = folder.join("snake");
     let built = lang(&["build", "--release", game, "-o", executable.to_str().unwrap()]);
     assert_eq!(built.code(), Some(0), "{}", built.describe());
     let mut command = Command::new(&executable);
-    command.args(["--autoplay", "200"]).current_dir(&folder);
+    command.args(["--autoplay", "200"]).current_dir(folder);
     let native = run(command);
     assert_eq!(native.code(), Some(0), "{}", native.describe());
     assert_eq!(
@@ -206,7 +210,7 @@ fn snake_autopilot_plays_alike_in_every_mode() {
         native.stdout == jit.stdout,
         "the built executable drew other frames than lang run"
     );
-    let _ = std::fs::remove_dir_all(&folder);
+    let _ = std::fs::remove_dir_all(folder);
 }
 
 #[test]
@@ -247,7 +251,8 @@ fn dashboard_without_a_terminal_draws_a_few_frames_and_exits() {
 
 #[test]
 fn dashboard_counts_the_lines_of_a_log() {
-    let folder = scratch("dashboard-log");
+    let scratch_folder = scratch("dashboard-log");
+    let folder = scratch_folder.path();
     let log = folder.join("access.log");
     std::fs::write(
         &log,
@@ -266,7 +271,7 @@ fn dashboard_counts_the_lines_of_a_log() {
         output.describe()
     );
     assert!(output.stdout.contains("/login"), "{}", output.describe());
-    let _ = std::fs::remove_dir_all(&folder);
+    let _ = std::fs::remove_dir_all(folder);
 }
 
 fn tmux_available() -> bool {

@@ -1,151 +1,63 @@
 //! Hot reload end to end (LANGUAGE.md section 7): a real `lang run --hmr` process on files in
 //! a temporary folder, edited the ways editors save, with every wait bounded by a deadline.
 
-use std::io::Read;
-use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::ops::Deref;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Duration;
 
-const DEADLINE: Duration = Duration::from_secs(60);
+use lang_tests::session::{Project, Session};
 
-/// A running `lang run --hmr` with its output collected as it arrives.
-struct Session {
-    child: Child,
-    folder: PathBuf,
-    stdout: Arc<Mutex<String>>,
-    stderr: Arc<Mutex<String>>,
+/// A running `lang run` on the files of a temporary project. The fields drop in order: the
+/// process is stopped before its folder is removed.
+struct HotRun {
+    session: Session,
+    project: Project,
 }
 
-fn collect(mut stream: impl Read + Send + 'static) -> Arc<Mutex<String>> {
-    let text = Arc::new(Mutex::new(String::new()));
-    let sink = text.clone();
-    std::thread::spawn(move || {
-        let mut chunk = [0u8; 4096];
-        loop {
-            match stream.read(&mut chunk) {
-                Ok(0) | Err(_) => break,
-                Ok(count) => sink.lock().unwrap().push_str(&String::from_utf8_lossy(&chunk[..count])),
-            }
-        }
-    });
-    text
-}
-
-fn folder(name: &str) -> PathBuf {
-    let folder = std::env::temp_dir().join(format!("lang-hmr-test-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&folder);
-    std::fs::create_dir_all(&folder).expect("temp folder");
-    folder
-}
-
-impl Session {
-    fn start(name: &str, files: &[(&str, &str)]) -> Session {
-        Session::start_with(name, files, |command| {
+impl HotRun {
+    fn start(name: &str, files: &[(&str, &str)]) -> HotRun {
+        HotRun::start_with(name, files, |command| {
             command.arg("--hmr");
         })
     }
 
-    fn start_with(name: &str, files: &[(&str, &str)], configure: impl FnOnce(&mut Command)) -> Session {
-        let folder = folder(name);
-        for (file, text) in files {
-            std::fs::write(folder.join(file), text).expect("write source");
-        }
-        let mut command = Command::new(env!("CARGO_BIN_EXE_lang"));
-        command.arg("run").env_remove("LANG_HMR");
+    fn start_with(name: &str, files: &[(&str, &str)], configure: impl FnOnce(&mut Command)) -> HotRun {
+        let project = Project::new(name, files);
+        let mut command = project.command(env!("CARGO_BIN_EXE_lang"));
+        command.arg("run");
         configure(&mut command);
-        command
-            .arg("main.ln")
-            .current_dir(&folder)
-            .env("NO_COLOR", "1")
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped());
-        let mut child = command.spawn().expect("lang starts");
-        let stdout = collect(child.stdout.take().expect("stdout"));
-        let stderr = collect(child.stderr.take().expect("stderr"));
-        Session {
-            child,
-            folder,
-            stdout,
-            stderr,
+        command.arg("main.ln");
+        HotRun {
+            session: Session::spawn(command),
+            project,
         }
     }
 
-    fn stdout(&self) -> String {
-        self.stdout.lock().unwrap().clone()
-    }
-
-    fn stderr(&self) -> String {
-        self.stderr.lock().unwrap().clone()
-    }
-
-    /// Waits until `condition(stdout, stderr)` holds.
-    fn wait_for(&self, what: &str, condition: impl Fn(&str, &str) -> bool) {
-        let started = Instant::now();
-        loop {
-            if condition(&self.stdout(), &self.stderr()) {
-                return;
-            }
-            assert!(
-                started.elapsed() < DEADLINE,
-                "timed out waiting for {what}\n--- stdout\n{}\n--- stderr\n{}",
-                tail(&self.stdout()),
-                self.stderr()
-            );
-            std::thread::sleep(Duration::from_millis(5));
-        }
-    }
-
-    fn wait_for_output(&self, text: &str) {
-        self.wait_for(&format!("`{text}` on stdout"), |stdout, _| stdout.contains(text));
-    }
-
-    fn wait_for_error_output(&self, text: &str) {
-        self.wait_for(&format!("`{text}` on stderr"), |_, stderr| stderr.contains(text));
+    fn folder(&self) -> &Path {
+        self.project.folder()
     }
 
     fn path(&self, file: &str) -> PathBuf {
-        self.folder.join(file)
+        self.project.path(file)
     }
 
-    /// Saves like most editors' default: truncate and write in place.
     fn write_in_place(&self, file: &str, text: &str) {
-        std::fs::write(self.path(file), text).expect("write in place");
+        self.project.write_in_place(file, text);
     }
 
-    /// Saves like vim, VS Code and JetBrains: a temporary file renamed over the original.
     fn write_by_rename(&self, file: &str, text: &str) {
-        let temporary = self.path(&format!(".{file}.swp"));
-        std::fs::write(&temporary, text).expect("write temp");
-        std::fs::rename(&temporary, self.path(file)).expect("rename");
-    }
-
-    fn wait_exit(&mut self) -> Option<i32> {
-        let started = Instant::now();
-        loop {
-            if let Some(status) = self.child.try_wait().expect("wait") {
-                // Let the readers drain.
-                std::thread::sleep(Duration::from_millis(50));
-                return status.code();
-            }
-            assert!(started.elapsed() < DEADLINE, "lang did not exit\n{}", self.stderr());
-            std::thread::sleep(Duration::from_millis(5));
-        }
+        self.project.write_by_rename(file, text);
     }
 }
 
-impl Drop for Session {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-        let _ = std::fs::remove_dir_all(&self.folder);
-    }
-}
+/// The process: its output, waits and signals.
+impl Deref for HotRun {
+    type Target = Session;
 
-fn tail(text: &str) -> String {
-    let lines: Vec<&str> = text.lines().collect();
-    lines[lines.len().saturating_sub(10)..].join("\n")
+    fn deref(&self) -> &Session {
+        &self.session
+    }
 }
 
 /// A loop that prints `tag N` forever, N counting up in a module variable.
@@ -164,7 +76,7 @@ fn last_count(stdout: &str, tag: &str) -> Option<i64> {
 
 #[test]
 fn a_body_change_runs_the_new_code_and_keeps_state() {
-    let session = Session::start("body", &[("main.ln", &counter("old"))]);
+    let session = HotRun::start("body", &[("main.ln", &counter("old"))]);
     session.wait_for_output("old 3\n");
     session.write_in_place("main.ln", &counter("new"));
     session.wait_for_output("new ");
@@ -182,14 +94,14 @@ fn a_body_change_runs_the_new_code_and_keeps_state() {
 
 #[test]
 fn every_editor_save_style_reloads_once_per_save() {
-    let session = Session::start("styles", &[("main.ln", &counter("v1"))]);
+    let session = HotRun::start("styles", &[("main.ln", &counter("v1"))]);
     session.wait_for_output("v1 2\n");
     session.write_by_rename("main.ln", &counter("v2"));
     session.wait_for_output("v2 ");
     // `sed -i` writes a new file and renames it over the original.
     let status = Command::new("sed")
         .args(["-i", "s/v2/v3/", "main.ln"])
-        .current_dir(&session.folder)
+        .current_dir(session.folder())
         .status()
         .expect("sed runs");
     assert!(status.success());
@@ -210,7 +122,7 @@ fn every_editor_save_style_reloads_once_per_save() {
 
 #[test]
 fn a_burst_of_saves_gives_a_few_reloads_and_the_last_version_wins() {
-    let session = Session::start("burst", &[("main.ln", &counter("s0"))]);
+    let session = HotRun::start("burst", &[("main.ln", &counter("s0"))]);
     session.wait_for_output("s0 2\n");
     for save in 1..=30 {
         session.write_in_place("main.ln", &counter(&format!("s{save}")));
@@ -225,7 +137,7 @@ fn a_burst_of_saves_gives_a_few_reloads_and_the_last_version_wins() {
 
 #[test]
 fn a_compile_error_keeps_the_old_version_running() {
-    let session = Session::start("compile", &[("main.ln", &counter("good"))]);
+    let session = HotRun::start("compile", &[("main.ln", &counter("good"))]);
     session.wait_for_output("good 2\n");
     session.write_in_place("main.ln", &counter("good").replace("return \"good\"", "return 42"));
     session.wait_for_error_output("[hmr] reload rejected; still running main.ln v1");
@@ -247,7 +159,7 @@ const STATE: &str = "let STEP = 1\nvar total = 0\n\nfn main() {\n    while true 
 
 #[test]
 fn variables_keep_their_values_and_edited_lets_take_their_new_value() {
-    let session = Session::start("state", &[("main.ln", STATE)]);
+    let session = HotRun::start("state", &[("main.ln", STATE)]);
     session.wait_for_output("total 3\n");
     // An edited `var` initializer does not run again; an edited `let` does.
     session.write_in_place(
@@ -269,7 +181,7 @@ fn variables_keep_their_values_and_edited_lets_take_their_new_value() {
 
 #[test]
 fn a_new_variable_is_initialized_and_on_reload_runs_after_each_swap() {
-    let session = Session::start("onreload", &[("main.ln", STATE)]);
+    let session = HotRun::start("onreload", &[("main.ln", STATE)]);
     session.wait_for_output("total 2\n");
     let edited = STATE
         .replace("var total = 0", "var total = 0\nvar reloads = 0")
@@ -286,7 +198,7 @@ fn a_new_variable_is_initialized_and_on_reload_runs_after_each_swap() {
 #[test]
 fn a_changed_main_is_entered_again_with_state_kept() {
     let main = "var runs = 0\n\nfn main() {\n    runs += 1\n    while true {\n        print(\"first {runs}\")\n        sleep(5)\n    }\n}\n";
-    let session = Session::start("main", &[("main.ln", main)]);
+    let session = HotRun::start("main", &[("main.ln", main)]);
     session.wait_for_output("first 1\n");
     session.write_in_place("main.ln", &main.replace("first", "second"));
     session.wait_for_output("second 2\n");
@@ -298,7 +210,7 @@ fn a_changed_main_is_entered_again_with_state_kept() {
 #[test]
 fn a_changed_main_is_entered_at_a_statement_boundary_of_main() {
     let main = "var n = 0\n\nfn mark() -> str {\n    print(\"mark {n}\")\n    return \"m\"\n}\n\nfn slow() -> int {\n    var i = 0\n    while i < 300000 {\n        i += 1\n    }\n    return i\n}\n\nfn main() {\n    while true {\n        n += 1\n        print(\"line {n} {mark()} {slow()}\")\n    }\n}\n";
-    let session = Session::start("mainstatement", &[("main.ln", main)]);
+    let session = HotRun::start("mainstatement", &[("main.ln", main)]);
     session.wait_for_output("line 3 ");
     session.write_in_place("main.ln", &main.replace("\"line {n}", "\"LINE {n}"));
     session.wait_for_output("LINE ");
@@ -323,7 +235,7 @@ fn a_changed_main_is_entered_at_a_statement_boundary_of_main() {
 #[test]
 fn a_save_made_during_start_up_is_not_missed() {
     let main = "fn main() {\n    while true {\n        print(\"first\")\n        sleep(5)\n    }\n}\n";
-    let session = Session::start("startup", &[("main.ln", main)]);
+    let session = HotRun::start("startup", &[("main.ln", main)]);
     session.write_by_rename("main.ln", &main.replace("first", "second"));
     session.wait_for_output("second\n");
 }
@@ -331,12 +243,12 @@ fn a_save_made_during_start_up_is_not_missed() {
 #[test]
 fn a_runtime_error_is_reported_and_the_program_waits_for_a_fix() {
     let program = "var count = 0\n\nfn divide(a: int) -> int {\n    return a / 1\n}\n\nfn main() {\n    while true {\n        count += 1\n        print(\"value {divide(count)}\")\n        sleep(5)\n    }\n}\n";
-    let mut session = Session::start("error", &[("main.ln", program)]);
+    let session = HotRun::start("error", &[("main.ln", program)]);
     session.wait_for_output("value 3\n");
     session.write_in_place("main.ln", &program.replace("a / 1", "a / (a - a)"));
     session.wait_for_error_output("error: division by zero\n  --> main.ln:4:12\n");
     std::thread::sleep(Duration::from_millis(100));
-    assert!(session.child.try_wait().unwrap().is_none(), "the process stays alive");
+    assert!(session.exited().is_none(), "the process stays alive");
     let count_at_error = session.stdout().lines().count();
     session.write_in_place("main.ln", &program.replace("a / 1", "a * 10"));
     // `main` is entered again, and `count` kept its value.
@@ -347,14 +259,7 @@ fn a_runtime_error_is_reported_and_the_program_waits_for_a_fix() {
                 .is_some_and(|value| value % 10 == 0 && value > 30)
         })
     });
-    let _ = session.wait_exit_or_kill();
-}
-
-impl Session {
-    fn wait_exit_or_kill(&mut self) -> Option<i32> {
-        let _ = self.child.kill();
-        self.child.wait().ok().and_then(|status| status.code())
-    }
+    let _ = session.kill();
 }
 
 #[test]
@@ -362,7 +267,7 @@ fn old_code_calling_a_function_whose_signature_changed_gets_a_runtime_error() {
     // `spin` keeps running its old body (a frame finishes the body it started), which calls
     // `helper()`; the new version gives `helper` a parameter.
     let program = "fn helper() -> int {\n    return 1\n}\n\nfn spin() {\n    var total = 0\n    while true {\n        total += helper()\n        print(\"total {total}\")\n        sleep(5)\n    }\n}\n\nfn main() {\n    spin()\n}\n";
-    let session = Session::start("signature", &[("main.ln", program)]);
+    let session = HotRun::start("signature", &[("main.ln", program)]);
     session.wait_for_output("total 2\n");
     let changed = program
         .replace(
@@ -380,7 +285,7 @@ const MIGRATE: &str = "struct P {\n    x: int = 0,\n    name: str = \"p\",\n}\n\
 
 #[test]
 fn struct_instances_are_migrated_keeping_values_and_identity() {
-    let session = Session::start("migrate", &[("main.ln", MIGRATE)]);
+    let session = HotRun::start("migrate", &[("main.ln", MIGRATE)]);
     session.wait_for_output("p:1 q:2 p:3\n");
     // A new field with a default: every live instance (in a global array and in a local of
     // the running `main`) keeps its values and gets the default.
@@ -405,7 +310,7 @@ fn struct_instances_are_migrated_keeping_values_and_identity() {
 
 #[test]
 fn a_new_field_without_a_default_refuses_the_reload() {
-    let session = Session::start("nodefault", &[("main.ln", MIGRATE)]);
+    let session = HotRun::start("nodefault", &[("main.ln", MIGRATE)]);
     session.wait_for_output("p:1 q:2 p:3\n");
     session.write_in_place(
         "main.ln",
@@ -424,7 +329,7 @@ fn a_new_field_without_a_default_refuses_the_reload() {
 
 #[test]
 fn a_failing_default_swaps_nothing() {
-    let session = Session::start("baddefault", &[("main.ln", MIGRATE)]);
+    let session = HotRun::start("baddefault", &[("main.ln", MIGRATE)]);
     session.wait_for_output("p:1 q:2 p:3\n");
     let failing = MIGRATE
         .replace(
@@ -461,7 +366,7 @@ fn a_failing_default_swaps_nothing() {
 fn a_default_may_call_a_function_added_in_the_same_save() {
     // The code is patched before instances are migrated (LANGUAGE.md section 7 item 5), so
     // a default sees the new functions.
-    let session = Session::start("newdefaultfn", &[("main.ln", MIGRATE)]);
+    let session = HotRun::start("newdefaultfn", &[("main.ln", MIGRATE)]);
     session.wait_for_output("p:1 q:2 p:3\n");
     let changed = MIGRATE
         .replace(
@@ -478,7 +383,7 @@ fn a_default_may_call_a_function_added_in_the_same_save() {
 fn an_old_frame_reading_a_removed_field_gets_a_runtime_error() {
     // `spin` keeps running its old body, which reads `p.x`; the new layout drops `x`.
     let program = "struct P {\n    x: int = 5,\n    y: int = 6,\n}\n\nfn spin(p: P) {\n    while true {\n        print(\"x {p.x}\")\n        sleep(5)\n    }\n}\n\nfn main() {\n    spin(P {})\n}\n";
-    let session = Session::start("gonefield", &[("main.ln", program)]);
+    let session = HotRun::start("gonefield", &[("main.ln", program)]);
     session.wait_for_output("x 5\n");
     let changed = program
         .replace("    x: int = 5,\n", "")
@@ -491,7 +396,7 @@ fn an_old_frame_reading_a_removed_field_gets_a_runtime_error() {
 fn an_imported_module_reloads_and_a_newly_imported_file_is_watched() {
     let main = "import util\n\nfn main() {\n    while true {\n        print(util.word())\n        sleep(5)\n    }\n}\n";
     let util = "pub fn word() -> str {\n    return \"alpha\"\n}\n";
-    let session = Session::start("modules", &[("main.ln", main), ("util.ln", util)]);
+    let session = HotRun::start("modules", &[("main.ln", main), ("util.ln", util)]);
     session.wait_for_output("alpha\n");
     session.write_in_place("util.ln", &util.replace("alpha", "beta"));
     session.wait_for_output("beta\n");
@@ -513,7 +418,7 @@ fn an_imported_module_reloads_and_a_newly_imported_file_is_watched() {
 
 #[test]
 fn lang_hmr_environment_variable_turns_hot_reload_on() {
-    let session = Session::start_with("env", &[("main.ln", &counter("env1"))], |command| {
+    let session = HotRun::start_with("env", &[("main.ln", &counter("env1"))], |command| {
         command.env("LANG_HMR", "1");
     });
     session.wait_for_output("env1 2\n");
@@ -523,22 +428,19 @@ fn lang_hmr_environment_variable_turns_hot_reload_on() {
 
 #[test]
 fn first_ctrl_c_stops_the_loop_and_a_second_exits_130() {
-    let mut session = Session::start("sigint", &[("main.ln", &counter("spin"))]);
+    let session = HotRun::start("sigint", &[("main.ln", &counter("spin"))]);
     session.wait_for_output("spin 2\n");
-    interrupt(&session.child);
+    interrupt(session.pid());
     session.wait_for_error_output("error: interrupted");
     std::thread::sleep(Duration::from_millis(50));
-    assert!(
-        session.child.try_wait().unwrap().is_none(),
-        "the first Ctrl-C keeps the process"
-    );
+    assert!(session.exited().is_none(), "the first Ctrl-C keeps the process");
     // A fix is picked up and main runs again with state kept.
     session.write_in_place("main.ln", &counter("fixed"));
     session.wait_for_output("fixed ");
-    interrupt(&session.child);
+    interrupt(session.pid());
     std::thread::sleep(Duration::from_millis(20));
-    interrupt(&session.child);
-    assert_eq!(session.wait_exit(), Some(130));
+    interrupt(session.pid());
+    assert_eq!(session.wait_exit().code(), Some(130));
 }
 
 #[test]
@@ -546,7 +448,7 @@ fn a_save_during_a_long_on_reload_is_applied_after_it() {
     // A version that becomes ready while `on_reload` runs (it reaches safe points) waits for
     // that swap to finish; it used to start a swap inside the swap and abort the process.
     let program = "var n = 0\n\nfn on_reload() {\n    print(\"on_reload start\")\n    var i = 0\n    while i < 8 {\n        sleep(25)\n        i += 1\n    }\n    print(\"on_reload end\")\n}\n\nfn main() {\n    while true {\n        n += 1\n        print(\"n {n}\")\n        sleep(10)\n    }\n}\n";
-    let session = Session::start("slowonreload", &[("main.ln", program)]);
+    let session = HotRun::start("slowonreload", &[("main.ln", program)]);
     session.wait_for_output("n 2\n");
     session.write_in_place("main.ln", &format!("// first\n{program}"));
     session.wait_for_output("on_reload start\n");
@@ -568,7 +470,7 @@ fn a_renamed_module_is_picked_up() {
     let main =
         "import oldname\n\nfn main() {\n    while true {\n        print(oldname.word())\n        sleep(5)\n    }\n}\n";
     let module = "pub fn word() -> str {\n    return \"before\"\n}\n";
-    let session = Session::start("renamemodule", &[("main.ln", main), ("oldname.ln", module)]);
+    let session = HotRun::start("renamemodule", &[("main.ln", main), ("oldname.ln", module)]);
     session.wait_for_output("before\n");
     std::fs::rename(session.path("oldname.ln"), session.path("newname.ln")).unwrap();
     session.write_in_place("newname.ln", &module.replace("before", "after"));
@@ -581,26 +483,26 @@ fn a_renamed_module_is_picked_up() {
 fn ctrl_c_ends_a_long_sleep_at_once() {
     // A swap waits for a `sleep` to finish, but Ctrl-C does not: it stops the program now.
     let program = "fn main() {\n    while true {\n        print(\"tick\")\n        sleep(100000)\n    }\n}\n";
-    let session = Session::start("sigintsleep", &[("main.ln", program)]);
+    let session = HotRun::start("sigintsleep", &[("main.ln", program)]);
     session.wait_for_output("tick\n");
     std::thread::sleep(Duration::from_millis(50));
     let sent = std::time::Instant::now();
-    interrupt(&session.child);
+    interrupt(session.pid());
     session.wait_for_error_output("error: interrupted");
     assert!(sent.elapsed() < Duration::from_secs(5), "took {:?}", sent.elapsed());
 }
 
-fn interrupt(child: &Child) {
+fn interrupt(pid: u32) {
     // SAFETY: signalling our own child process.
-    unsafe { kill(child.id() as i32, 2) };
+    unsafe { kill(pid as i32, 2) };
 }
 
 unsafe extern "C" {
     fn kill(pid: i32, signal: i32) -> i32;
 }
 
-fn resident_kib(child: &Child) -> u64 {
-    let status = std::fs::read_to_string(format!("/proc/{}/status", child.id())).unwrap_or_default();
+fn resident_kib(pid: u32) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
     status
         .lines()
         .find_map(|line| line.strip_prefix("VmRSS:"))
@@ -616,7 +518,7 @@ fn many_reloads_keep_memory_bounded_and_state_intact() {
             "var count = 0\n\nfn tag() -> str {{\n    return \"v{version}\"\n}}\n\nfn main() {{\n    while true {{\n        count += 1\n        print(\"{{tag()}} {{count}}\")\n        sleep(1)\n    }}\n}}\n"
         )
     };
-    let session = Session::start("soak", &[("main.ln", &program(0))]);
+    let session = HotRun::start("soak", &[("main.ln", &program(0))]);
     session.wait_for_output("v0 2\n");
     let reloads = 300;
     let mut baseline = 0;
@@ -624,10 +526,10 @@ fn many_reloads_keep_memory_bounded_and_state_intact() {
         session.write_in_place("main.ln", &program(version));
         session.wait_for_output(&format!("v{version} "));
         if version == 20 {
-            baseline = resident_kib(&session.child);
+            baseline = resident_kib(session.pid());
         }
     }
-    let last = resident_kib(&session.child);
+    let last = resident_kib(session.pid());
     eprintln!("resident memory: {baseline} KiB after 20 reloads, {last} KiB after {reloads}");
     assert!(
         last < baseline + 20 * 1024,
@@ -652,7 +554,7 @@ fn a_changed_field_default_reaches_struct_literals_in_importers() {
     // The literal is in a function called on each iteration: `main`'s running frame keeps
     // its old body, but every call after the swap runs the recompiled `make`.
     let main = "import shapes\n\nfn make() -> shapes.Ball {\n    return shapes.Ball {}\n}\n\nfn main() {\n    while true {\n        let ball = make()\n        print(\"speed {ball.speed}\")\n        sleep(5)\n    }\n}\n";
-    let session = Session::start("defaults", &[("main.ln", main), ("shapes.ln", shapes)]);
+    let session = HotRun::start("defaults", &[("main.ln", main), ("shapes.ln", shapes)]);
     session.wait_for_output("speed 1.0\n");
     session.write_in_place("shapes.ln", &shapes.replace("1.0", "2.5"));
     session.wait_for_output("speed 2.5\n");
@@ -662,7 +564,7 @@ fn a_changed_field_default_reaches_struct_literals_in_importers() {
 fn the_reload_line_names_removed_functions() {
     let program =
         "fn unused() {\n}\n\nfn main() {\n    while true {\n        print(\"tick\")\n        sleep(5)\n    }\n}\n";
-    let session = Session::start("removedline", &[("main.ln", program)]);
+    let session = HotRun::start("removedline", &[("main.ln", program)]);
     session.wait_for_output("tick\n");
     session.write_in_place("main.ln", &program.replace("fn unused() {\n}\n\n", ""));
     session.wait_for_error_output("[hmr] main.ln v2: 0 functions changed, 1 removed (unused) in ");
@@ -670,7 +572,7 @@ fn the_reload_line_names_removed_functions() {
 
 #[test]
 fn a_save_that_lands_during_a_compile_still_wins() {
-    let session = Session::start("overlap", &[("main.ln", &counter("a0"))]);
+    let session = HotRun::start("overlap", &[("main.ln", &counter("a0"))]);
     session.wait_for_output("a0 2\n");
     for (round, gap) in [5u64, 10, 20, 40].into_iter().enumerate() {
         let first = format!("a{}x", round + 1);
@@ -691,7 +593,7 @@ fn functions_compiled_in_different_reloads_run_together() {
             "fn first() -> str {{\n    return \"{a}\"\n}}\n\nfn second() -> str {{\n    return \"{b}\"\n}}\n\nfn main() {{\n    while true {{\n        print(\"{{first()}}-{{second()}}\")\n        sleep(5)\n    }}\n}}\n"
         )
     };
-    let session = Session::start("partial", &[("main.ln", &program("a1", "b1"))]);
+    let session = HotRun::start("partial", &[("main.ln", &program("a1", "b1"))]);
     session.wait_for_output("a1-b1\n");
     session.write_in_place("main.ln", &program("a2", "b1"));
     session.wait_for_output("a2-b1\n");
@@ -711,7 +613,7 @@ fn old_code_building_a_struct_gets_the_new_layout_with_defaults() {
     // `spin` keeps running its old body, which builds `P { x: ... }`; the new layout adds a
     // field that old body does not know: it takes its default.
     let program = "struct P {\n    x: int = 0,\n}\n\nvar made: [P] = []\n\nfn report() {\n    print(\"made {len(made)}\")\n}\n\nfn spin() {\n    var i = 0\n    while true {\n        i += 1\n        made.push(P { x: i })\n        report()\n        sleep(5)\n    }\n}\n\nfn main() {\n    spin()\n}\n";
-    let session = Session::start("oldliteral", &[("main.ln", program)]);
+    let session = HotRun::start("oldliteral", &[("main.ln", program)]);
     session.wait_for_output("made 2\n");
     let changed = program
         .replace("    x: int = 0,\n}", "    x: int = 0,\n    tag: str = \"new\",\n}")
@@ -732,7 +634,7 @@ fn a_signature_change_that_breaks_a_caller_is_rejected_until_the_caller_is_fixed
     let main =
         "import util\n\nfn main() {\n    while true {\n        print(util.value(1))\n        sleep(5)\n    }\n}\n";
     let util = "pub fn value(x: int) -> int {\n    return x + 1\n}\n";
-    let session = Session::start("crossfile", &[("main.ln", main), ("util.ln", util)]);
+    let session = HotRun::start("crossfile", &[("main.ln", main), ("util.ln", util)]);
     session.wait_for_output("2\n");
     session.write_in_place(
         "util.ln",
@@ -785,7 +687,7 @@ fn random_layout_changes_keep_every_surviving_value() {
             "struct S {{\n{declarations}}}\n\nvar all: [S] = []\n\nfn show(p: S) -> str {{\n    return \"round{round}{prints}\"\n}}\n\nfn setup() {{\n    for k in 0..3 {{\n        let p = S {{}}\n{assignments}        all.push(p)\n    }}\n}}\n\nfn main() {{\n    setup()\n    while true {{\n        for p in all {{\n            print(show(p))\n        }}\n        sleep(5)\n    }}\n}}\n"
         )
     };
-    let session = Session::start("property", &[("main.ln", &program(&fields, 0))]);
+    let session = HotRun::start("property", &[("main.ln", &program(&fields, 0))]);
     session.wait_for_output("round0");
     // Which fields hold their stored values (set at start) versus defaults (added later).
     let mut stored: Vec<u32> = fields.clone();
@@ -873,7 +775,7 @@ fn redact_times(text: &str) -> String {
 
 #[test]
 fn migration_transcript() {
-    let session = Session::start("transcript", &[("main.ln", MIGRATE)]);
+    let session = HotRun::start("transcript", &[("main.ln", MIGRATE)]);
     session.wait_for_output("p:1 q:2 p:3\n");
     let added = MIGRATE
         .replace(
@@ -908,7 +810,7 @@ fn migration_transcript() {
 #[test]
 fn a_retyped_module_variable_is_initialized_again_with_a_warning() {
     let program = "var level = 1\n\nfn main() {\n    while true {\n        print(\"level {level}\")\n        sleep(5)\n    }\n}\n";
-    let session = Session::start("retyped", &[("main.ln", program)]);
+    let session = HotRun::start("retyped", &[("main.ln", program)]);
     session.wait_for_output("level 1\n");
     let retyped = program.replace("var level = 1", "var level = \"one\"");
     session.write_in_place("main.ln", &retyped);
@@ -944,7 +846,7 @@ fn soak_program(version: usize) -> String {
 /// or lose its state.
 #[test]
 fn a_soak_of_mixed_reloads_keeps_state() {
-    let session = Session::start("mixedsoak", &[("main.ln", &soak_program(0))]);
+    let session = HotRun::start("mixedsoak", &[("main.ln", &soak_program(0))]);
     session.wait_for_output("v0 2 2\n");
     for version in 1..=40 {
         let errors_before = session.stderr().len();
@@ -959,11 +861,7 @@ fn a_soak_of_mixed_reloads_keeps_state() {
             _ => session.wait_for_output(&format!("v{version} ")),
         }
     }
-    let mut session = session;
-    assert!(
-        session.child.try_wait().expect("wait").is_none(),
-        "the program kept running"
-    );
+    assert!(session.exited().is_none(), "the program kept running");
     let mut previous = 0;
     for line in session.stdout().lines() {
         let numbers: Vec<i64> = line
@@ -990,13 +888,10 @@ fn a_variable_retyped_to_a_same_named_struct_of_another_module_is_initialized_ag
     let other = "pub struct P {\n    name: str = \"from other\",\n}\n\nfn main() {\n}\n";
     let first = "struct P {\n    x: float = 1.5,\n}\n\nvar p = P {}\n\nfn main() {\n    while true {\n        print(\"x {p.x}\")\n        sleep(5)\n    }\n}\n";
     let second = "import other\n\nvar p = other.P {}\n\nfn main() {\n    while true {\n        print(\"name {p.name}\")\n        sleep(5)\n    }\n}\n";
-    let mut session = Session::start("samename", &[("main.ln", first), ("other.ln", other)]);
+    let session = HotRun::start("samename", &[("main.ln", first), ("other.ln", other)]);
     session.wait_for_output("x 1.5\n");
     session.write_in_place("main.ln", second);
     session.wait_for_output("name from other\n");
     session.wait_for_error_output("changed its type to `other.P`");
-    assert!(
-        session.child.try_wait().expect("wait").is_none(),
-        "the program keeps running"
-    );
+    assert!(session.exited().is_none(), "the program keeps running");
 }

@@ -1,9 +1,11 @@
 //! `lang run` as users run it: arguments, exit codes, runtime errors, Ctrl-C and the heap
 //! limit (LANGUAGE.md sections 6 and 8).
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
+
+use tempfile::TempDir;
 
 fn command(arguments: &[&str], folder: &Path) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_lang"));
@@ -20,11 +22,12 @@ fn lang(arguments: &[&str], folder: &Path) -> Output {
     command(arguments, folder).output().expect("the lang binary runs")
 }
 
-fn scratch(name: &str, source: &str) -> PathBuf {
-    let folder = std::env::temp_dir().join(format!("lang-run-test-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&folder);
-    std::fs::create_dir_all(&folder).expect("temp folder");
-    std::fs::write(folder.join("main.ln"), source).expect("write main.ln");
+fn scratch(name: &str, source: &str) -> TempDir {
+    let folder = tempfile::Builder::new()
+        .prefix(&format!("lang-run-test-{name}-"))
+        .tempdir()
+        .expect("temp folder");
+    std::fs::write(folder.path().join("main.ln"), source).expect("write main.ln");
     folder
 }
 
@@ -36,34 +39,38 @@ const PRINT_ARGS: &str = "fn main() {\n    for a in args() {\n        print(a)\n
 
 #[test]
 fn arguments_after_the_file_go_to_the_program() {
-    let folder = scratch("args", PRINT_ARGS);
-    let output = lang(&["run", "main.ln", "--level=3", "--help", "x"], &folder);
+    let scratch_folder = scratch("args", PRINT_ARGS);
+    let folder = scratch_folder.path();
+    let output = lang(&["run", "main.ln", "--level=3", "--help", "x"], folder);
     assert_eq!(text(&output.stdout), "--level=3\n--help\nx\n");
     assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
 }
 
 #[test]
 fn double_dash_passes_everything_after_it() {
-    let folder = scratch("dashdash", PRINT_ARGS);
-    let output = lang(&["run", "main.ln", "--", "--hmr", "-v"], &folder);
+    let scratch_folder = scratch("dashdash", PRINT_ARGS);
+    let folder = scratch_folder.path();
+    let output = lang(&["run", "main.ln", "--", "--hmr", "-v"], folder);
     assert_eq!(text(&output.stdout), "--hmr\n-v\n");
     assert_eq!(output.status.code(), Some(0));
 }
 
 #[test]
 fn hmr_after_the_file_is_lang_s_flag() {
-    let folder = scratch("hmrflag", PRINT_ARGS);
-    let output = lang(&["run", "main.ln", "--hmr", "a"], &folder);
+    let scratch_folder = scratch("hmrflag", PRINT_ARGS);
+    let folder = scratch_folder.path();
+    let output = lang(&["run", "main.ln", "--hmr", "a"], folder);
     assert_eq!(text(&output.stdout), "a\n");
     assert_eq!(output.status.code(), Some(0));
 }
 
 #[test]
 fn an_unknown_lang_hmr_value_is_bad_usage() {
-    let folder = scratch("hmrenv", PRINT_ARGS);
+    let scratch_folder = scratch("hmrenv", PRINT_ARGS);
+    let folder = scratch_folder.path();
     // Only the values LANGUAGE.md section 8 lists are accepted, exactly as written.
     for value in ["maybe", "TRUE", "True", " 1", "yes"] {
-        let output = command(&["run", "main.ln"], &folder)
+        let output = command(&["run", "main.ln"], folder)
             .env("LANG_HMR", value)
             .output()
             .expect("runs");
@@ -75,18 +82,20 @@ fn an_unknown_lang_hmr_value_is_bad_usage() {
 
 #[test]
 fn an_unknown_flag_before_the_file_is_bad_usage() {
-    let folder = scratch("badflag", PRINT_ARGS);
-    let output = lang(&["run", "--fast", "main.ln"], &folder);
+    let scratch_folder = scratch("badflag", PRINT_ARGS);
+    let folder = scratch_folder.path();
+    let output = lang(&["run", "--fast", "main.ln"], folder);
     assert_eq!(output.status.code(), Some(2));
 }
 
 #[test]
 fn a_compile_error_exits_1_and_runs_nothing() {
-    let folder = scratch(
+    let scratch_folder = scratch(
         "compile",
         "fn main() {\n    print(\"ran\")\n    let x: int = \"no\"\n}\n",
     );
-    let output = lang(&["run", "main.ln"], &folder);
+    let folder = scratch_folder.path();
+    let output = lang(&["run", "main.ln"], folder);
     assert_eq!(output.status.code(), Some(1));
     assert!(output.stdout.is_empty());
     assert!(
@@ -98,8 +107,9 @@ fn a_compile_error_exits_1_and_runs_nothing() {
 
 #[test]
 fn a_missing_file_exits_1() {
-    let folder = scratch("missing", PRINT_ARGS);
-    let output = lang(&["run", "nope.ln"], &folder);
+    let scratch_folder = scratch("missing", PRINT_ARGS);
+    let folder = scratch_folder.path();
+    let output = lang(&["run", "nope.ln"], folder);
     assert_eq!(output.status.code(), Some(1));
     assert!(
         text(&output.stderr).starts_with("error: cannot read `nope.ln`"),
@@ -110,8 +120,9 @@ fn a_missing_file_exits_1() {
 
 #[test]
 fn exit_gives_its_code_after_flushing_output() {
-    let folder = scratch("exit", "fn main() {\n    write(\"partial\")\n    exit(7)\n}\n");
-    let output = lang(&["run", "main.ln"], &folder);
+    let scratch_folder = scratch("exit", "fn main() {\n    write(\"partial\")\n    exit(7)\n}\n");
+    let folder = scratch_folder.path();
+    let output = lang(&["run", "main.ln"], folder);
     assert_eq!(output.status.code(), Some(7));
     assert_eq!(text(&output.stdout), "partial");
 }
@@ -119,8 +130,9 @@ fn exit_gives_its_code_after_flushing_output() {
 #[test]
 fn a_runtime_error_exits_101_with_location_and_stack() {
     let source = "fn inner(d: int) -> int {\n    return 10 / d\n}\n\nfn main() {\n    print(\"before\")\n    print(inner(0))\n}\n";
-    let folder = scratch("runtime", source);
-    let output = lang(&["run", "main.ln"], &folder);
+    let scratch_folder = scratch("runtime", source);
+    let folder = scratch_folder.path();
+    let output = lang(&["run", "main.ln"], folder);
     assert_eq!(output.status.code(), Some(101));
     assert_eq!(text(&output.stdout), "before\n");
     let stderr = text(&output.stderr);
@@ -136,8 +148,9 @@ fn a_runtime_error_exits_101_with_location_and_stack() {
 fn memory_is_reclaimed_under_a_small_heap_limit() {
     // Builds and drops many trees: without collection this needs far more than 32 MiB.
     let source = "struct Node {\n    left: ?Node = nil,\n    right: ?Node = nil,\n}\n\nfn make(d: int) -> Node {\n    if d == 0 {\n        return Node {}\n    }\n    return Node { left: make(d - 1), right: make(d - 1) }\n}\n\nfn main() {\n    var total = 0\n    for i in 0..200 {\n        let t = make(12)\n        if t.left != nil {\n            total += 1\n        }\n    }\n    print(total)\n}\n";
-    let folder = scratch("heap", source);
-    let output = command(&["run", "main.ln"], &folder)
+    let scratch_folder = scratch("heap", source);
+    let folder = scratch_folder.path();
+    let output = command(&["run", "main.ln"], folder)
         .env("LANG_MAX_HEAP", "32M")
         .output()
         .expect("runs");
@@ -149,8 +162,9 @@ fn memory_is_reclaimed_under_a_small_heap_limit() {
 fn a_heap_over_the_limit_is_a_runtime_error() {
     let source =
         "fn main() {\n    var all: [[int]] = []\n    while true {\n        all.push(fill(100000, 1))\n    }\n}\n";
-    let folder = scratch("heaplimit", source);
-    let output = command(&["run", "main.ln"], &folder)
+    let scratch_folder = scratch("heaplimit", source);
+    let folder = scratch_folder.path();
+    let output = command(&["run", "main.ln"], folder)
         .env("LANG_MAX_HEAP", "16M")
         .output()
         .expect("runs");
@@ -162,9 +176,10 @@ fn a_heap_over_the_limit_is_a_runtime_error() {
 
 #[test]
 fn a_bad_heap_limit_is_bad_usage() {
-    let folder = scratch("badheap", PRINT_ARGS);
+    let scratch_folder = scratch("badheap", PRINT_ARGS);
+    let folder = scratch_folder.path();
     for value in ["lots", "", " 5M", "64MB", "1.5G", "+5"] {
-        let output = command(&["run", "main.ln"], &folder)
+        let output = command(&["run", "main.ln"], folder)
             .env("LANG_MAX_HEAP", value)
             .output()
             .expect("runs");
@@ -179,8 +194,9 @@ fn ctrl_c_flushes_output_and_exits_130() {
     // `sleep` flushes, so "started" arrives before the loop; the second line is still in the
     // output buffer when the interrupt comes, and must be flushed by it.
     let source = "fn main() {\n    print(\"started\")\n    sleep(0)\n    print(\"looping\")\n    var i = 0\n    while true {\n        i += 1\n    }\n}\n";
-    let folder = scratch("sigint", source);
-    let mut child = command(&["run", "main.ln"], &folder)
+    let scratch_folder = scratch("sigint", source);
+    let folder = scratch_folder.path();
+    let mut child = command(&["run", "main.ln"], folder)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()

@@ -9,11 +9,8 @@ use std::path::Path;
 use lang_compiler::codegen::CodegenOptions;
 use lang_compiler::codegen::jit::JitProgram;
 use lang_compiler::{LoadError, SourceLoader, check_program};
+use lang_tests::generator;
 use libfuzzer_sys::fuzz_target;
-
-#[allow(dead_code)]
-#[path = "../../tests/src/generator.rs"]
-mod generator;
 
 struct OneFile(String);
 

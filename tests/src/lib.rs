@@ -2,6 +2,8 @@
 //! checking it through the compiler as the command line would.
 
 pub mod generator;
+pub mod rust_imports;
+pub mod session;
 
 use std::path::{Path, PathBuf};
 
@@ -203,12 +205,19 @@ pub fn run_lang_until(
     }
 }
 
+/// A fresh folder for one build's output, removed when dropped.
+fn scratch_folder() -> tempfile::TempDir {
+    tempfile::Builder::new()
+        .prefix("lang-tests-")
+        .tempdir()
+        .expect("scratch folder")
+}
+
 /// Builds a case with `lang build --release` into a scratch folder and runs the executable in
 /// the case's folder with `args`; panics if the build fails.
 pub fn build_and_run_release(lang: &Path, folder: &Path, entry: &str, args: &[&str], id: &str) -> RunOutcome {
-    let scratch = std::env::temp_dir().join(format!("lang-tests-{}", std::process::id()));
-    std::fs::create_dir_all(&scratch).expect("scratch folder");
-    let executable = scratch.join(id.replace('/', "-"));
+    let scratch = scratch_folder();
+    let executable = scratch.path().join(id.replace('/', "-"));
     let executable_text = executable.to_string_lossy().into_owned();
     let build = run_lang(
         lang,
@@ -238,9 +247,8 @@ pub fn build_and_run_hmr_libraries(
     id: &str,
     done: impl Fn(&str) -> bool,
 ) -> RunOutcome {
-    let scratch = std::env::temp_dir().join(format!("lang-tests-{}", std::process::id()));
-    std::fs::create_dir_all(&scratch).expect("scratch folder");
-    let executable = scratch.join(format!("{}-hmr", id.replace('/', "-")));
+    let scratch = scratch_folder();
+    let executable = scratch.path().join(format!("{}-hmr", id.replace('/', "-")));
     let executable_text = executable.to_string_lossy().into_owned();
     let build = run_lang(
         lang,

@@ -258,23 +258,25 @@ fn run_main(folder: &Path, deadline: Duration) -> Outcome {
 
 /// Runs one block in its own scratch folder; a description of what went wrong, if anything.
 fn run_block(block: &Block, index: usize) -> Option<String> {
-    let folder = std::env::temp_dir().join(format!("lang-book-{}-{index}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&folder);
-    std::fs::create_dir_all(&folder).expect("scratch folder");
+    let scratch_folder = tempfile::Builder::new()
+        .prefix(&format!("lang-book-{index}-"))
+        .tempdir()
+        .expect("scratch folder");
+    let folder = scratch_folder.path();
     for (name, code) in &block.modules {
         std::fs::write(folder.join(name), code).expect("module file");
     }
     std::fs::write(folder.join("main.ln"), &block.code).expect("main file");
     let expect = block.expect();
     let outcome = run_main(
-        &folder,
+        folder,
         if expect == Expect::Never {
             NEVER_WINDOW
         } else {
             DEADLINE
         },
     );
-    let _ = std::fs::remove_dir_all(&folder);
+    drop(scratch_folder);
     let problem = match expect {
         Expect::Never if !outcome.timed_out => format!(
             "ended (exit code {:?}) within {} ms, but is marked `// expect-exit: never`",

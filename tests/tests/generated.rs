@@ -72,7 +72,11 @@ fn check_seed(seed: u64, folder: &Path) -> bool {
 fn generated_programs_behave_the_same_in_every_mode() {
     let count = setting("LANG_GENERATED_PROGRAMS", 200);
     let first = setting("LANG_GENERATED_SEED", 0);
-    let root = std::env::temp_dir().join(format!("lang-generated-{}", std::process::id()));
+    let root_folder = tempfile::Builder::new()
+        .prefix("lang-generated-")
+        .tempdir()
+        .expect("scratch folder");
+    let root = root_folder.path().to_path_buf();
     let next = AtomicUsize::new(0);
     let failures: Mutex<Vec<String>> = Mutex::new(Vec::new());
     let endings = Mutex::new([0usize; 2]);
@@ -110,6 +114,10 @@ fn generated_programs_behave_the_same_in_every_mode() {
     });
     let failures = failures.into_inner().unwrap();
     let [completed, errored] = endings.into_inner().unwrap();
+    if !failures.is_empty() {
+        // The failing programs' folders stay for inspection.
+        let _ = root_folder.keep();
+    }
     eprintln!("{count} generated programs: {completed} ran to the end, {errored} stopped with a runtime error");
     assert!(
         failures.is_empty(),
@@ -119,5 +127,4 @@ fn generated_programs_behave_the_same_in_every_mode() {
     );
     // The generator must exercise both endings, or it is not testing what it claims.
     assert!(completed > 0, "no generated program ran to its end");
-    let _ = std::fs::remove_dir_all(&root);
 }
