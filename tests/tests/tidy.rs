@@ -48,8 +48,12 @@ const KNOWN_CIRCLES: &[&[&str]] = &[
     &["runtime/core/src/map.rs", "runtime/core/src/object.rs"],
 ];
 
-/// The repository's root folder.
+/// The repository's root folder, or `$LANG_TIDY_ROOT` to check another checkout with this
+/// build of the rules.
 fn root() -> PathBuf {
+    if let Some(other) = std::env::var_os("LANG_TIDY_ROOT") {
+        return PathBuf::from(other);
+    }
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .parent()
         .expect("tests/ is in the repository")
