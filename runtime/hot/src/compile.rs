@@ -10,13 +10,12 @@ use std::time::{Duration, Instant};
 use lang_compiler::codegen::jit::HotModule;
 use lang_compiler::codegen::{CodegenOptions, HotTarget, token_hash};
 use lang_compiler::sema::ModuleId;
-use lang_compiler::sema::types::StructId;
 use lang_compiler::source::SourceOrigin;
 use lang_compiler::{CheckedProgram, FileSystemLoader, check_program, diagnostics};
 
 use crate::code::{CodeModule, CodeOwner, ModuleUpdate, Ready};
 use crate::registry::Registry;
-use crate::session::Producer;
+use crate::session::{Producer, field_without_default};
 
 /// What is known about the version of the program that runs (or is about to).
 pub struct Snapshot {
@@ -26,8 +25,6 @@ pub struct Snapshot {
     pub interfaces: HashMap<String, u64>,
     /// Per (module, function): a hash of the function's tokens.
     pub functions: HashMap<(String, String), u64>,
-    /// Per (module, struct): its layout.
-    pub structs: HashMap<(String, String), String>,
     /// Per module: a hash of its struct declarations' tokens. Importers build that module's
     /// structs with its field defaults, so a changed default recompiles them.
     pub struct_declarations: HashMap<String, u64>,
@@ -94,15 +91,6 @@ pub fn file_hashes(files: &[PathBuf]) -> Option<Vec<u64>> {
                 .map(|bytes| hash_text(&String::from_utf8_lossy(&bytes)))
         })
         .collect()
-}
-
-fn struct_layout(checked: &CheckedProgram, id: StructId) -> String {
-    let info = checked.items.struct_info(id);
-    info.fields
-        .iter()
-        .map(|field| format!("{}:{}", field.name, checked.type_key(&field.ty)))
-        .collect::<Vec<_>>()
-        .join(",")
 }
 
 /// Modules that exist only in memory, served to the checker as files next to the main file
@@ -219,24 +207,26 @@ fn snapshot(checked: &CheckedProgram) -> Snapshot {
         }
         struct_declarations.insert(module.name.clone(), hasher.finish());
     }
-    let mut structs = HashMap::new();
-    for (index, info) in checked.items.structs.iter().enumerate() {
-        let module = &checked.program.module(info.module).name;
-        structs.insert(
-            (module.clone(), info.name.clone()),
-            struct_layout(checked, StructId(index as u32)),
-        );
-    }
     Snapshot {
         sources,
         interfaces,
         functions,
-        structs,
         struct_declarations,
         shapes,
         files,
         compiled_hashes,
     }
+}
+
+/// A struct field's type as the user wrote it (`Point`, where layouts say `main.Point`).
+fn shown_field_type(checked: &CheckedProgram, module: &str, strukt: &str, field: &str) -> Option<String> {
+    let info = checked
+        .items
+        .structs
+        .iter()
+        .find(|info| checked.program.module(info.module).name == module && info.name == strukt)?;
+    let field = info.fields.iter().find(|candidate| candidate.name == field)?;
+    Some(checked.items.display(&field.ty))
 }
 
 fn color() -> bool {
@@ -285,36 +275,6 @@ pub fn compile(
     match previous {
         None => recompile.extend(0..names.len()),
         Some(previous) => {
-            // A struct whose fields changed is migrated at the swap: every field that is new,
-            // or whose type changed, needs a default to give its existing instances.
-            for (index, info) in checked.items.structs.iter().enumerate() {
-                let module = &checked.program.module(info.module).name;
-                let key = (module.clone(), info.name.clone());
-                let Some(old) = previous.structs.get(&key) else {
-                    continue;
-                };
-                if next.structs.get(&key) == Some(old) {
-                    continue;
-                }
-                let old_fields: HashSet<&str> = old.split(',').collect();
-                for field in &info.fields {
-                    let entry = format!("{}:{}", field.name, checked.type_key(&field.ty));
-                    if !old_fields.contains(entry.as_str()) && !field.has_default {
-                        let _ = StructId(index as u32);
-                        return Err(Rejected::Unsupported(format!(
-                            "field `{}` of struct `{}` ({}) is new or changed its type, and has no default: the \
-                             existing `{}` values need one to be migrated; give it a default (`{}: {} = ...`) \
-                             and save again",
-                            field.name,
-                            info.name,
-                            checked.sources.get(info.file).display_name,
-                            info.name,
-                            field.name,
-                            checked.items.display(&field.ty)
-                        )));
-                    }
-                }
-            }
             let mut interface_changed: HashSet<usize> = HashSet::new();
             for (index, name) in names.iter().enumerate() {
                 if previous.sources.get(name) != next.sources.get(name) {
@@ -421,6 +381,17 @@ pub fn compile(
             all_functions,
             library: None,
         });
+    }
+    // A struct whose fields changed is migrated at the swap: every field that is new, or whose
+    // type changed, needs a default to give its existing instances.
+    if let Some(missing) = field_without_default(registry, &modules) {
+        let shown_type = shown_field_type(&checked, &missing.module, &missing.strukt, &missing.field)
+            .unwrap_or_else(|| missing.type_key.clone());
+        for module in modules {
+            // SAFETY: nothing was patched to point into the new code, and none of it ran.
+            unsafe { module.hot.free() };
+        }
+        return Err(Rejected::Unsupported(missing.explain(&shown_type, "save again")));
     }
     let main_module = names.first().cloned().unwrap_or_default();
     let main_key = (main_module.clone(), "main".to_string());
