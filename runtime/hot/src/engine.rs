@@ -446,16 +446,14 @@ impl Engine {
             }
         }
         if !builder.functions.is_empty() {
-            crate::compile::add_virtual_module("host.ln", host_module_source(&builder.functions));
+            crate::jit::add_virtual_module("host.ln", host_module_source(&builder.functions));
         }
         let mut context = Box::new(Context::new(builder.args, heap_limit));
         let hmr = builder.hmr;
         HOST_FUNCTIONS.with(|functions| *functions.borrow_mut() = builder.functions);
         // Initializers run now, on this thread: give them the stack as a call would.
         with_stack(&mut context, |ctx| {
-            session::start_embedded(ctx, move |producer| {
-                crate::compile::embedded_producer(root, producer, hmr)
-            })
+            session::start_embedded(ctx, move |producer| crate::jit::embedded_producer(root, producer, hmr))
         })
         .map_err(|failure| match failure {
             session::StartFailure::Compile(text) => Error::Compile(text),

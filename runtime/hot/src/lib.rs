@@ -1,15 +1,15 @@
 //! The hot-reload machinery of `lang`: function slots and variable cells (`registry`), the
 //! session that swaps new code in at safe points (`session`), and the two producers of new
-//! versions: the JIT compiler thread with its notify watcher (`compile`, `watcher`; feature
+//! versions: the JIT compiler thread with its notify watcher (`jit`, `watcher`; feature
 //! `jit`), and the loader of shared libraries built by `lang build --hmr` (`library`).
 //! Nothing in this crate is linked into release executables; it depends on the runtime core,
 //! never the reverse.
 
 mod code;
 #[cfg(feature = "jit")]
-mod compile;
-#[cfg(feature = "jit")]
 pub mod engine;
+#[cfg(feature = "jit")]
+mod jit;
 pub mod library;
 mod registry;
 mod session;
@@ -22,7 +22,7 @@ pub use lang_runtime_core::RUNTIME_ERROR_EXIT_CODE;
 #[cfg(feature = "jit")]
 pub fn run(file: &std::path::Path, args: Vec<String>) -> i32 {
     let root = file.to_path_buf();
-    session::run(args, move |producer| compile::compiler_thread(root, producer))
+    session::run(args, move |producer| jit::compiler_thread(root, producer))
 }
 
 /// Every entry point hot-reload code may call: the runtime core's and the safe-point poll.
