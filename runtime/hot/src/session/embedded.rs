@@ -10,7 +10,7 @@ use super::producer::{Producer, start_producer};
 use super::state::{install, lock, session, take_messages};
 use crate::registry::Registry;
 
-/// Starts a session driven by an embedding host on the calling thread (see `engine.rs`):
+/// Starts a session driven by an embedding host on the calling thread (see `engine/`):
 /// the first version is compiled and loaded into `ctx`, whose owner calls `poll_embedded`
 /// to apply later versions. Only one session can exist in a process.
 pub(crate) fn start_embedded(

@@ -29,7 +29,7 @@ pub struct Session {
     /// Set by the compiler thread's first successful compile (or its failure).
     pub(super) started: Mutex<Option<Result<(), String>>>,
     pub(super) started_changed: Condvar,
-    /// Driven by an embedding host (see `engine.rs`): new versions wait for the host's
+    /// Driven by an embedding host (see `engine/`): new versions wait for the host's
     /// `poll_reload` instead of interrupting running code, and messages are collected for
     /// the host instead of printed.
     pub(super) embedded: bool,
