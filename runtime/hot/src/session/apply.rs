@@ -4,15 +4,15 @@
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use lang_runtime_core::Context;
 
 use super::migration::{migrate_structs, update_struct_defaults};
 use super::reclaim::free_unreachable_code;
 use super::state::{report_and_clear, say, session};
-use crate::code::{CodeModule, Ready};
-use crate::registry::stub_for;
+use crate::code::{CodeModule, ModuleUpdate, Ready};
+use crate::registry::{Registry, stub_for};
 
 /// The version of one module that is running: its functions (their code may live in
 /// several compiled versions, since a reload compiles only what changed) and variables.
@@ -91,45 +91,16 @@ fn apply_version(ctx: &mut Context, mut ready: Ready, first: bool) -> Outcome {
         let mut main = main.borrow_mut();
         let Some(state) = main.as_mut() else { return };
         state.main_module = ready.main_module.clone();
-        let call = |ctx: &mut Context, address: usize| -> bool {
-            // SAFETY: compiled setup and initializer functions take the context and return
-            // a status.
-            let function: extern "C" fn(*mut Context) -> u8 = unsafe { std::mem::transmute(address) };
-            function(ctx) == 0
-        };
         // Literals and struct descriptors of the new code, and the collector's new roots.
         for module in &ready.modules {
-            call(ctx, module.hot.setup);
+            call_compiled(ctx, module.hot.setup);
         }
         for cell in registry.take_new_cells() {
             ctx.heap.add_root_block(cell, 2);
         }
         // 1. Patch the slots (LANGUAGE.md section 7 item 5: the code first), remembering what
         // they held: if a migration is abandoned below, they are put back.
-        let mut patched: Vec<(&AtomicU64, u64)> = Vec::new();
-        let mut patch = |slot: &'static AtomicU64, value: u64| {
-            patched.push((slot, slot.swap(value, Ordering::SeqCst)));
-        };
-        for module in &ready.modules {
-            for (slot, address) in &module.hot.slot_patches {
-                // SAFETY: slot addresses come from the registry and live forever.
-                patch(unsafe { &*(*slot as *const AtomicU64) }, *address as u64);
-            }
-            for (name, signature, address) in &module.hot.functions {
-                patch(registry.slot(&module.name, name, signature), *address as u64);
-            }
-            if let Some(old) = state.loaded.get(&module.name) {
-                for (name, signature) in &old.functions {
-                    let kept = module
-                        .all_functions
-                        .iter()
-                        .any(|(new_name, new_signature)| new_name == name && new_signature == signature);
-                    if !kept {
-                        patch(registry.slot(&module.name, name, signature), stub_for(signature) as u64);
-                    }
-                }
-            }
-        }
+        let patched = patch_slots(state, &ready, registry);
         // 2. Migrate the instances of structs whose fields changed: every new payload is
         // built (and every default evaluated, with the new code) first; only if all succeed
         // is any instance changed. Otherwise the slots are restored and nothing was swapped.
@@ -144,74 +115,11 @@ fn apply_version(ctx: &mut Context, mut ready: Ready, first: bool) -> Outcome {
             return;
         }
         update_struct_defaults(&ready, registry);
-        // 3. Variables, module by module in initialization order, each in source order. The
-        // first error stops initialization, as it stops a program without `--hmr`; the
-        // variables left uninitialized are initialized by the next reload.
-        for name in &ready.order {
-            if error_reported {
-                break;
-            }
-            let Some(module) = ready.modules.iter().find(|module| &module.name == name) else {
-                continue;
-            };
-            let old = state.loaded.get(name);
-            for (variable, ty, is_let, hash, initializer) in &module.hot.variables {
-                let cell = registry.cell(name, variable, ty);
-                let previous = old.and_then(|old| {
-                    old.variables
-                        .iter()
-                        .find(|(old_name, old_ty, ..)| old_name == variable && old_ty == ty)
-                });
-                let retyped = previous.is_none()
-                    && old.is_some_and(|old| old.variables.iter().any(|(old_name, ..)| old_name == variable));
-                let initialized = cell[1].load(Ordering::SeqCst) == 1;
-                let edited_let = *is_let && previous.is_some_and(|(_, _, _, old_hash, _)| old_hash != hash);
-                if initialized && !edited_let {
-                    continue;
-                }
-                if retyped {
-                    say(format!(
-                        "[hmr] warning: `{variable}` in {} changed its type to `{ty}`; it was initialized again\n",
-                        module.display_name
-                    ));
-                }
-                if !call(ctx, *initializer) {
-                    report_and_clear(ctx);
-                    error_reported = true;
-                    break;
-                }
-            }
-            if let Some(old) = old {
-                for (variable, ty, ..) in &old.variables {
-                    let kept = module
-                        .hot
-                        .variables
-                        .iter()
-                        .any(|(new_name, new_ty, ..)| new_name == variable && new_ty == ty);
-                    if !kept {
-                        registry.cell(name, variable, ty)[1].store(2, Ordering::SeqCst);
-                    }
-                }
-            }
-        }
+        // 3. Variables, module by module in initialization order, each in source order.
+        error_reported = !initialize_variables(ctx, state, &ready, registry);
         // 4. on_reload, module by module in initialization order (not at the first start).
         if !first && !error_reported {
-            for name in &ready.order {
-                let Some(module) = ready.modules.iter().find(|module| &module.name == name) else {
-                    continue;
-                };
-                if module
-                    .all_functions
-                    .iter()
-                    .any(|(function, signature)| function == "on_reload" && signature == "fn()")
-                {
-                    let address = registry.slot(name, "on_reload", "fn()").load(Ordering::SeqCst) as usize;
-                    if !call(ctx, address) {
-                        report_and_clear(ctx);
-                        error_reported = true;
-                    }
-                }
-            }
+            error_reported = !run_on_reload(ctx, &ready, registry);
         }
         // 5. Keep the new versions; report the reload.
         let elapsed = ready.started.elapsed();
@@ -219,22 +127,6 @@ fn apply_version(ctx: &mut Context, mut ready: Ready, first: bool) -> Outcome {
         for module in ready.modules {
             let version = state.loaded.get(&module.name).map_or(1, |old| old.version + 1);
             if !first {
-                let count = module.changed_functions.len();
-                let plural = if count == 1 { "" } else { "s" };
-                let names = if count == 0 {
-                    String::new()
-                } else {
-                    format!(" ({})", module.changed_functions.join(", "))
-                };
-                let removed = if module.removed_functions.is_empty() {
-                    String::new()
-                } else {
-                    format!(
-                        ", {} removed ({})",
-                        module.removed_functions.len(),
-                        module.removed_functions.join(", ")
-                    )
-                };
                 // The pause is the swap's, so only the first reload line reports it.
                 let pause = if migrated > 0 && reloaded.is_empty() {
                     format!(
@@ -245,15 +137,7 @@ fn apply_version(ctx: &mut Context, mut ready: Ready, first: bool) -> Outcome {
                 } else {
                     String::new()
                 };
-                let library = match &module.library {
-                    Some(library) => format!(" ({library})"),
-                    None => String::new(),
-                };
-                say(format!(
-                    "[hmr] {} v{version}{library}: {count} function{plural} changed{names}{removed} in {:.1} ms{pause}\n",
-                    module.display_name,
-                    elapsed.as_secs_f64() * 1000.0
-                ));
+                say(reload_line(&module, version, elapsed, &pause));
                 reloaded.push((module.display_name.clone(), version));
             }
             state.loaded.insert(
@@ -287,4 +171,151 @@ fn apply_version(ctx: &mut Context, mut ready: Ready, first: bool) -> Outcome {
         abandoned: false,
         reloaded,
     }
+}
+
+/// Calls a compiled setup function, initializer or `fn()`; whether it succeeded.
+fn call_compiled(ctx: &mut Context, address: usize) -> bool {
+    // SAFETY: compiled setup and initializer functions take the context and return a status.
+    let function: extern "C" fn(*mut Context) -> u8 = unsafe { std::mem::transmute(address) };
+    function(ctx) == 0
+}
+
+/// Points the slots at the new code: built-in wrappers, the new functions, and the stub for
+/// each function that was removed or changed its signature. Returns what each slot held.
+fn patch_slots(state: &MainState, ready: &Ready, registry: &Registry) -> Vec<(&'static AtomicU64, u64)> {
+    let mut patched: Vec<(&'static AtomicU64, u64)> = Vec::new();
+    let mut patch = |slot: &'static AtomicU64, value: u64| {
+        patched.push((slot, slot.swap(value, Ordering::SeqCst)));
+    };
+    for module in &ready.modules {
+        for (slot, address) in &module.hot.slot_patches {
+            // SAFETY: slot addresses come from the registry and live forever.
+            patch(unsafe { &*(*slot as *const AtomicU64) }, *address as u64);
+        }
+        for (name, signature, address) in &module.hot.functions {
+            patch(registry.slot(&module.name, name, signature), *address as u64);
+        }
+        if let Some(old) = state.loaded.get(&module.name) {
+            for (name, signature) in &old.functions {
+                let kept = module
+                    .all_functions
+                    .iter()
+                    .any(|(new_name, new_signature)| new_name == name && new_signature == signature);
+                if !kept {
+                    patch(registry.slot(&module.name, name, signature), stub_for(signature) as u64);
+                }
+            }
+        }
+    }
+    patched
+}
+
+/// Initializes the variables of the reloaded modules that are new, retyped, or `let`s whose
+/// declaration changed, and marks removed ones, module by module in initialization order,
+/// each in source order. The first error stops initialization (after reporting it), as it
+/// stops a program without `--hmr`; the variables left uninitialized are initialized by the
+/// next reload. Returns false after an error.
+fn initialize_variables(ctx: &mut Context, state: &MainState, ready: &Ready, registry: &Registry) -> bool {
+    let mut failed = false;
+    for name in &ready.order {
+        if failed {
+            break;
+        }
+        let Some(module) = ready.modules.iter().find(|module| &module.name == name) else {
+            continue;
+        };
+        let old = state.loaded.get(name);
+        for (variable, ty, is_let, hash, initializer) in &module.hot.variables {
+            let cell = registry.cell(name, variable, ty);
+            let previous = old.and_then(|old| {
+                old.variables
+                    .iter()
+                    .find(|(old_name, old_ty, ..)| old_name == variable && old_ty == ty)
+            });
+            let retyped = previous.is_none()
+                && old.is_some_and(|old| old.variables.iter().any(|(old_name, ..)| old_name == variable));
+            let initialized = cell[1].load(Ordering::SeqCst) == 1;
+            let edited_let = *is_let && previous.is_some_and(|(_, _, _, old_hash, _)| old_hash != hash);
+            if initialized && !edited_let {
+                continue;
+            }
+            if retyped {
+                say(format!(
+                    "[hmr] warning: `{variable}` in {} changed its type to `{ty}`; it was initialized again\n",
+                    module.display_name
+                ));
+            }
+            if !call_compiled(ctx, *initializer) {
+                report_and_clear(ctx);
+                failed = true;
+                break;
+            }
+        }
+        if let Some(old) = old {
+            for (variable, ty, ..) in &old.variables {
+                let kept = module
+                    .hot
+                    .variables
+                    .iter()
+                    .any(|(new_name, new_ty, ..)| new_name == variable && new_ty == ty);
+                if !kept {
+                    registry.cell(name, variable, ty)[1].store(2, Ordering::SeqCst);
+                }
+            }
+        }
+    }
+    !failed
+}
+
+/// Runs `on_reload` of each reloaded module that has one, in initialization order, reporting
+/// each error. Returns false after an error.
+fn run_on_reload(ctx: &mut Context, ready: &Ready, registry: &Registry) -> bool {
+    let mut succeeded = true;
+    for name in &ready.order {
+        let Some(module) = ready.modules.iter().find(|module| &module.name == name) else {
+            continue;
+        };
+        if module
+            .all_functions
+            .iter()
+            .any(|(function, signature)| function == "on_reload" && signature == "fn()")
+        {
+            let address = registry.slot(name, "on_reload", "fn()").load(Ordering::SeqCst) as usize;
+            if !call_compiled(ctx, address) {
+                report_and_clear(ctx);
+                succeeded = false;
+            }
+        }
+    }
+    succeeded
+}
+
+/// The line that reports a module's reload (`[hmr] main.ln v2: 1 function changed (f) in
+/// 3.1 ms`), naming removed functions, the library and the migration pause when there are.
+fn reload_line(module: &ModuleUpdate, version: u32, elapsed: Duration, pause: &str) -> String {
+    let count = module.changed_functions.len();
+    let plural = if count == 1 { "" } else { "s" };
+    let names = if count == 0 {
+        String::new()
+    } else {
+        format!(" ({})", module.changed_functions.join(", "))
+    };
+    let removed = if module.removed_functions.is_empty() {
+        String::new()
+    } else {
+        format!(
+            ", {} removed ({})",
+            module.removed_functions.len(),
+            module.removed_functions.join(", ")
+        )
+    };
+    let library = match &module.library {
+        Some(library) => format!(" ({library})"),
+        None => String::new(),
+    };
+    format!(
+        "[hmr] {} v{version}{library}: {count} function{plural} changed{names}{removed} in {:.1} ms{pause}\n",
+        module.display_name,
+        elapsed.as_secs_f64() * 1000.0
+    )
 }
