@@ -69,6 +69,7 @@ pub(crate) struct Outcome {
     /// the previous version goes on running (LANGUAGE.md section 7 item 4).
     pub(crate) abandoned: bool,
     /// Each module swapped in: display name and version (empty at the first start).
+    #[cfg_attr(not(feature = "jit"), allow(dead_code))] // (read by the embedding engine)
     pub(crate) reloaded: Vec<(String, u32)>,
 }
 
