@@ -17,7 +17,7 @@ pub fn compiler_thread(root: PathBuf, producer: Producer) {
     // Each save checks the whole program again: unchanged files need not be parsed again.
     lang_compiler::keep_parsed_modules();
     let registry = producer.registry();
-    let symbols = crate::symbols();
+    let symbols = crate::session::symbols();
     // The watcher starts before the first compile: a save made while the program starts up
     // (even before its first line of output) must not be missed.
     let (sender, events) = std::sync::mpsc::channel::<bool>();
@@ -233,7 +233,7 @@ pub fn embedded_producer(root: PathBuf, producer: Producer, hmr: bool) {
     if hmr {
         return compiler_thread(root, producer);
     }
-    let symbols = crate::symbols();
+    let symbols = crate::session::symbols();
     match compile(
         &root,
         producer.registry(),

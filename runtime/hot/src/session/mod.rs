@@ -21,6 +21,6 @@ pub(crate) use embedded::{StartFailure, poll_embedded, registry, start_embedded}
 #[cfg(feature = "jit")]
 pub(crate) use migration::field_without_default;
 pub use producer::Producer;
-pub use script::{lang_hot_poll, run};
+pub use script::{run, symbols};
 #[cfg(feature = "jit")]
 pub(crate) use state::take_messages;

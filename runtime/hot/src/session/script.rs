@@ -168,6 +168,13 @@ fn wait_for_reload(ctx: *mut Context) {
     }
 }
 
+/// Every entry point hot-reload code may call: the runtime core's and the safe-point poll.
+pub fn symbols() -> Vec<(&'static str, *const u8)> {
+    let mut symbols = lang_runtime_core::symbols();
+    symbols.push(("lang_hot_poll", lang_hot_poll as *const u8));
+    symbols
+}
+
 /// The safe point compiled code calls when the interrupt flag is set: 0 go on, 1 unwind,
 /// 2 swapped.
 #[unsafe(no_mangle)]
