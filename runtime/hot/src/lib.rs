@@ -1,33 +1,28 @@
 //! The hot-reload machinery of `lang`: function slots and variable cells (`registry`), the
 //! session that swaps new code in at safe points (`session`), and the two producers of new
-//! versions: the JIT compiler thread with its notify watcher (`compile`, `watcher`; feature
-//! `jit`), and the loader of shared libraries built by `lang build --hmr` (`library`).
+//! versions: the JIT compiler thread with its notify watcher (`jit`, `watcher`; feature
+//! `jit`), and the loader of shared libraries built by `lang build --hmr` (`library`); and
+//! embedding in a host program (`engine`; feature `jit`).
 //! Nothing in this crate is linked into release executables; it depends on the runtime core,
 //! never the reverse.
 
 mod code;
 #[cfg(feature = "jit")]
-mod compile;
-#[cfg(feature = "jit")]
 pub mod engine;
+#[cfg(feature = "jit")]
+mod jit;
 pub mod library;
 mod registry;
 mod session;
 pub mod watcher;
 
 pub use lang_runtime_core::RUNTIME_ERROR_EXIT_CODE;
+pub use session::symbols;
 
 /// Runs the program at `file` under `lang run --hmr`: compiled by the JIT, recompiled on
 /// every save. Returns the exit code.
 #[cfg(feature = "jit")]
 pub fn run(file: &std::path::Path, args: Vec<String>) -> i32 {
     let root = file.to_path_buf();
-    session::run(args, move |producer| compile::compiler_thread(root, producer))
-}
-
-/// Every entry point hot-reload code may call: the runtime core's and the safe-point poll.
-pub fn symbols() -> Vec<(&'static str, *const u8)> {
-    let mut symbols = lang_runtime_core::symbols();
-    symbols.push(("lang_hot_poll", session::lang_hot_poll as *const u8));
-    symbols
+    session::run(args, move |producer| jit::compiler_thread(root, producer))
 }

@@ -74,6 +74,7 @@ extern "C" fn stub_value_status(ctx: *mut Context) -> ValueAndStatus {
 const STUB_MESSAGE: &str = "called a function that a reload removed or whose signature changed";
 
 /// Whether `address` is one of the stubs of removed functions.
+#[cfg(feature = "jit")]
 pub fn is_stub(address: usize) -> bool {
     address == stub_value_status as *const () as usize || address == stub_status as *const () as usize
 }
@@ -158,6 +159,7 @@ impl Registry {
     }
 
     /// The slot of a function, if one was ever made (never creates one).
+    #[cfg(feature = "jit")] // (looked up by name only by the embedding engine)
     pub fn existing_slot(&self, module: &str, name: &str, signature: &str) -> Option<&'static AtomicU64> {
         let slots = self.slots.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         let address = *slots.get(&(module.to_string(), name.to_string(), signature.to_string()))?;
@@ -166,6 +168,7 @@ impl Registry {
     }
 
     /// The signatures of the slots named `name` in `module`, for "did you mean" messages.
+    #[cfg(feature = "jit")] // (looked up by name only by the embedding engine)
     pub fn slot_signatures(&self, module: &str, name: &str) -> Vec<String> {
         let slots = self.slots.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         slots
@@ -182,6 +185,7 @@ impl Registry {
     }
 
     /// The cell of a module variable, if one was ever made (never creates one).
+    #[cfg(feature = "jit")] // (looked up by name only by the embedding engine)
     pub fn existing_cell(&self, module: &str, name: &str, ty: &str) -> Option<&'static [AtomicU64; 2]> {
         let cells = self.cells.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         let address = *cells.get(&(module.to_string(), name.to_string(), ty.to_string()))?;
@@ -190,6 +194,7 @@ impl Registry {
     }
 
     /// The types of the variables named `name` in `module` that exist now.
+    #[cfg(feature = "jit")] // (looked up by name only by the embedding engine)
     pub fn cell_types(&self, module: &str, name: &str) -> Vec<String> {
         let cells = self.cells.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         cells

@@ -1,0 +1,189 @@
+//! Compiling one version: check the whole program, plan which modules to compile, compile
+//! each into its own JIT module (`HotModule::compile`), and refuse what cannot be swapped.
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use lang_compiler::codegen::jit::HotModule;
+use lang_compiler::codegen::{CodegenOptions, HotTarget};
+use lang_compiler::sema::ModuleId;
+use lang_compiler::{CheckedProgram, check_program, diagnostics};
+
+use super::plan::{PlannedModule, plan};
+use super::snapshot::{Snapshot, snapshot};
+use super::sources::Loader;
+use crate::code::{CodeModule, CodeOwner, ModuleUpdate, Ready};
+use crate::registry::Registry;
+use crate::session::field_without_default;
+
+/// A module's JIT code, owned until no frame can return into it.
+struct JitCode(HotModule);
+
+// SAFETY: a JIT module is only handed from the compiling thread to the main thread, which
+// alone uses it from then on.
+unsafe impl Send for JitCode {}
+
+impl CodeOwner for JitCode {
+    unsafe fn free(self: Box<Self>) {
+        // SAFETY: the caller's promise.
+        unsafe { self.0.free() }
+    }
+}
+
+fn code_module(mut hot: HotModule) -> CodeModule {
+    CodeModule {
+        setup: hot.setup,
+        functions: std::mem::take(&mut hot.functions),
+        variables: std::mem::take(&mut hot.variables),
+        slot_patches: std::mem::take(&mut hot.slot_patches),
+        structs: std::mem::take(&mut hot.structs),
+        defaults: std::mem::take(&mut hot.defaults),
+        code_range: hot.code_range,
+        owner: Box::new(JitCode(hot)),
+    }
+}
+
+/// Why a new version was not produced.
+pub enum Rejected {
+    /// Compile errors (already rendered).
+    Errors(String),
+    /// Something a reload cannot do yet, explained.
+    Unsupported(String),
+}
+
+/// A struct field's type as the user wrote it (`Point`, where layouts say `main.Point`).
+fn shown_field_type(checked: &CheckedProgram, module: &str, strukt: &str, field: &str) -> Option<String> {
+    let info = checked
+        .items
+        .structs
+        .iter()
+        .find(|info| checked.program.module(info.module).name == module && info.name == strukt)?;
+    let field = info.fields.iter().find(|candidate| candidate.name == field)?;
+    Some(checked.items.display(&field.ty))
+}
+
+fn color() -> bool {
+    use std::io::IsTerminal;
+    let no_color = std::env::var_os("NO_COLOR").is_some_and(|value| !value.is_empty());
+    !no_color && std::io::stderr().is_terminal()
+}
+
+/// Checks and compiles the program at `root`. With a previous snapshot, only modules that
+/// changed (and dependents of changed interfaces) are compiled.
+/// The module files looked for and not found are left in `missing`.
+pub fn compile(
+    root: &Path,
+    registry: &Registry,
+    symbols: &[(&str, *const u8)],
+    previous: Option<&Snapshot>,
+    started: Instant,
+    missing: &mut Vec<PathBuf>,
+) -> Result<(Ready, Snapshot), Rejected> {
+    let mut loader = Loader::default();
+    let checked = check_program(root, &mut loader);
+    *missing = loader.missing;
+    let checked = match checked {
+        Ok(checked) => checked,
+        Err(error) => return Err(Rejected::Errors(format!("error: {error}\n"))),
+    };
+    if checked.has_errors() || !checked.diagnostics.is_empty() {
+        let text = diagnostics::render(&checked.diagnostics, &checked.sources, color());
+        if checked.has_errors() {
+            return Err(Rejected::Errors(text));
+        }
+        eprint!("{text}");
+    }
+    let next = snapshot(&checked);
+    let names: Vec<String> = checked
+        .program
+        .modules
+        .iter()
+        .map(|module| module.name.clone())
+        .collect();
+
+    // `LANG_DUMP_ASM=1` prints the machine code of every compiled function, as in `lang run`.
+    let dump_assembly = std::env::var_os("LANG_DUMP_ASM").is_some_and(|value| !value.is_empty() && value != "0");
+    let mut modules = Vec::new();
+    for planned in plan(&checked, previous, &next) {
+        let PlannedModule {
+            index,
+            whole: whole_module,
+            changed_functions,
+            removed_functions,
+        } = planned;
+        let module = ModuleId(index as u32);
+        let name = names[index].clone();
+        let partial: HashSet<String> = changed_functions.iter().cloned().collect();
+        let hot = HotModule::compile(
+            &checked,
+            HotTarget {
+                module,
+                linker: registry,
+                functions: if whole_module { None } else { Some(&partial) },
+            },
+            symbols,
+            CodegenOptions {
+                disassemble: dump_assembly,
+                ..CodegenOptions::default()
+            },
+        )
+        .map_err(|error| Rejected::Errors(format!("error: internal compiler error: {error}\n")))?;
+        if dump_assembly {
+            eprint!("{}", hot.disassembly);
+        }
+        let all_functions = checked
+            .items
+            .functions
+            .iter()
+            .filter(|info| info.module == module)
+            .map(|info| (info.name.clone(), checked.type_key(&info.ty())))
+            .collect();
+        let display_name = checked
+            .sources
+            .get(checked.program.module(module).file)
+            .display_name
+            .clone();
+        modules.push(ModuleUpdate {
+            name,
+            display_name,
+            hot: code_module(hot),
+            changed_functions,
+            removed_functions,
+            all_functions,
+            library: None,
+        });
+    }
+    // A struct whose fields changed is migrated at the swap: every field that is new, or whose
+    // type changed, needs a default to give its existing instances.
+    if let Some(missing) = field_without_default(registry, &modules) {
+        let shown_type = shown_field_type(&checked, &missing.module, &missing.strukt, &missing.field)
+            .unwrap_or_else(|| missing.type_key.clone());
+        for module in modules {
+            // SAFETY: nothing was patched to point into the new code, and none of it ran.
+            unsafe { module.hot.free() };
+        }
+        return Err(Rejected::Unsupported(missing.explain(&shown_type, "save again")));
+    }
+    let main_module = names.first().cloned().unwrap_or_default();
+    let main_key = (main_module.clone(), "main".to_string());
+    let main_changed =
+        previous.is_some_and(|previous| previous.functions.get(&main_key) != next.functions.get(&main_key));
+    let order = checked
+        .program
+        .initialization_order()
+        .into_iter()
+        .map(|module| names[module.0 as usize].clone())
+        .collect();
+    Ok((
+        Ready {
+            modules,
+            order,
+            main_module,
+            main_changed,
+            started,
+            migration_scratch: Vec::new(),
+        },
+        next,
+    ))
+}

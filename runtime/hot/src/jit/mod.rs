@@ -1,0 +1,13 @@
+//! The JIT producer of `lang run --hmr` and of embedded engines (feature `jit`): one file per
+//! concern: `sources` (what the checker reads), `snapshot` (the running version's hashes),
+//! `plan` (which modules to compile), `compile` (one version, module by module) and `thread`
+//! (the compiler thread: watching, coalescing saves, publishing or rejecting versions).
+
+mod compile;
+mod plan;
+mod snapshot;
+mod sources;
+mod thread;
+
+pub use sources::add_virtual_module;
+pub use thread::{compiler_thread, embedded_producer};

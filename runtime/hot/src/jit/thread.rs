@@ -1,0 +1,248 @@
+//! The JIT producer's thread: compiles the first version, then watches the program's
+//! folders and compiles a new version for each save, coalescing the events of one save and
+//! the saves of a burst.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::mpsc::Receiver;
+use std::time::{Duration, Instant};
+
+use super::compile::{Rejected, compile};
+use super::snapshot::{Snapshot, file_hashes, hash_text};
+use crate::session::Producer;
+
+/// The compiler thread: compiles the first version, then watches the program's folders and
+/// compiles a new version for each save.
+pub fn compiler_thread(root: PathBuf, producer: Producer) {
+    // Each save checks the whole program again: unchanged files need not be parsed again.
+    lang_compiler::keep_parsed_modules();
+    let registry = producer.registry();
+    let symbols = crate::session::symbols();
+    // The watcher starts before the first compile: a save made while the program starts up
+    // (even before its first line of output) must not be missed.
+    let (sender, events) = std::sync::mpsc::channel::<bool>();
+    let mut watcher = match crate::watcher::Watcher::new(sender) {
+        Ok(watcher) => Some(watcher),
+        Err(error) => {
+            eprintln!("[hmr] cannot watch the program's files: {error}; hot reload is off");
+            None
+        }
+    };
+    if let Some(watcher) = &mut watcher {
+        watcher.watch_files(std::slice::from_ref(&root));
+    }
+    let mut missing = Vec::new();
+    let (first, mut snapshot) = match compile(&root, registry, &symbols, None, Instant::now(), &mut missing) {
+        Ok(result) => result,
+        Err(Rejected::Errors(text) | Rejected::Unsupported(text)) => {
+            producer.start(Err(text));
+            return;
+        }
+    };
+    let Some(mut watcher) = watcher else {
+        producer.start(Ok(first));
+        return;
+    };
+    watcher.watch_files(&snapshot.files);
+    watcher.watch_files(&missing);
+    producer.start(Ok(first));
+
+    // Hashes of the texts that were compiled, not of the files now: a save that landed during
+    // a compile differs from them and gets its own reload. The module files the compile did
+    // not find count as missing (`MISSING`) until they appear.
+    let with_missing = |mut hashes: Vec<u64>, missing: &[PathBuf]| {
+        hashes.extend(missing.iter().map(|_| MISSING));
+        hashes
+    };
+    let mut last_hashes = Some(with_missing(snapshot.compiled_hashes.clone(), &missing));
+    let mut running_hashes = last_hashes.clone();
+    let mut last_rejected = false;
+    let mut versions: HashMap<String, u32> = HashMap::new();
+    let mut retry = false;
+    let mut previous_snapshot: Option<Snapshot> = None;
+    // Whether saves came while the last version was compiled: a burst.
+    let mut in_burst = false;
+    loop {
+        let mut complete = true;
+        if !std::mem::take(&mut retry) {
+            match events.recv() {
+                Ok(event) => complete = event,
+                Err(_) => break,
+            }
+        }
+        let started = Instant::now();
+        wait_for_save_to_end(&events, started, complete, std::mem::take(&mut in_burst));
+        // A file of the running program may be missing (deleted, or mid-way through
+        // delete-and-recreate). The program is compiled anyway, in case the new version no
+        // longer needs it (a module renamed: the import changed, the old file deleted); if
+        // the compile fails, nothing is reported and the current version keeps running
+        // until the file is back (LANGUAGE.md section 7 item 9).
+        let (hashes, file_missing) = match file_hashes(&snapshot.files) {
+            Some(hashes) => (hashes, false),
+            None => (with_present(Vec::new(), &snapshot.files), true),
+        };
+        let hashes = with_present(hashes, &missing);
+        if Some(&hashes) == last_hashes.as_ref() {
+            continue;
+        }
+        if Some(&hashes) == running_hashes.as_ref() {
+            // Back to the text that runs (a rejected edit undone): nothing to compile.
+            last_hashes = Some(hashes);
+            if std::mem::take(&mut last_rejected) {
+                eprintln!(
+                    "[hmr] back to the running version ({}); nothing to reload",
+                    describe_versions(&snapshot, &versions)
+                );
+            }
+            continue;
+        }
+        last_hashes = Some(hashes);
+        // Wait until the previous version was applied: each version is compiled against the
+        // one that runs.
+        producer.wait_until_taken();
+        if producer.take_apply_failed()
+            && let Some(previous) = previous_snapshot.take()
+        {
+            snapshot = previous;
+            running_hashes = None;
+        }
+        let looked_for = missing.len();
+        let result = compile(&root, registry, &symbols, Some(&snapshot), started, &mut missing);
+        watcher.watch_files(&missing);
+        if events.try_recv().is_ok() {
+            // That save is compiled next (after the burst ends), without waiting for another.
+            in_burst = true;
+            retry = true;
+        }
+        match result {
+            Ok((ready, next)) => {
+                last_rejected = false;
+                for module in &ready.modules {
+                    *versions.entry(module.name.clone()).or_insert(1) += 1;
+                }
+                previous_snapshot = Some(std::mem::replace(&mut snapshot, next));
+                watcher.watch_files(&snapshot.files);
+                last_hashes = Some(with_missing(snapshot.compiled_hashes.clone(), &missing));
+                running_hashes = last_hashes.clone();
+                producer.publish(ready);
+            }
+            Err(rejected) => {
+                // Compare the next save with what was just compiled: the same files, and the
+                // module files this compile did not find.
+                if let Some(hashes) = last_hashes.take() {
+                    let files = hashes.len() - looked_for;
+                    last_hashes = Some(with_missing(hashes[..files].to_vec(), &missing));
+                }
+                if file_missing {
+                    // Most likely the missing file is still needed: wait for it quietly.
+                    continue;
+                }
+                // A writer that pauses between truncating and writing the file (or an
+                // editor writing in several steps) would be read half-written: if another
+                // event follows soon, compile again instead of reporting this attempt.
+                if in_burst || events.recv_timeout(Duration::from_millis(50)).is_ok() {
+                    while events.try_recv().is_ok() {}
+                    last_hashes = None;
+                    retry = true;
+                    continue;
+                }
+                last_rejected = true;
+                let text = match rejected {
+                    Rejected::Errors(text) => text,
+                    Rejected::Unsupported(text) => format!("error: {text}\n"),
+                };
+                let running = describe_versions(&snapshot, &versions);
+                producer.reject(format!("{text}[hmr] reload rejected; still running {running}\n"));
+            }
+        }
+    }
+    drop(watcher);
+}
+
+/// Waits until the save whose first event (`complete`: the writer closed the file) arrived at
+/// `started` is over, and the burst it belongs to when `in_burst`; then drops the events
+/// queued meanwhile.
+fn wait_for_save_to_end(events: &Receiver<bool>, started: Instant, mut complete: bool, in_burst: bool) {
+    // React at once to the end of a save; in the middle of one (an in-place write has
+    // truncated the file, or written part of it), wait for the writer to close it. Every
+    // writer closes the file when done, so this costs nothing on an ordinary save; the
+    // limit only matters for an event that no close follows (a change of permissions).
+    let deadline = started + MID_SAVE_WAIT;
+    while !complete {
+        match events.recv_timeout(deadline.saturating_duration_since(Instant::now())) {
+            Ok(event) => complete = event,
+            Err(_) => break,
+        }
+    }
+    // Saves that came while the previous version was compiled are a burst (a script or
+    // a formatter saving many times): wait until they stop, so that a burst gives a few
+    // reloads, the last version winning (LANGUAGE.md section 7 item 9). A lone save, or
+    // one made after the previous reload was seen, is compiled at once: a fixed debounce
+    // would cost its whole length on every save.
+    if in_burst {
+        let burst_deadline = started + BURST_LIMIT;
+        while events.recv_timeout(BURST_QUIET).is_ok() {
+            if Instant::now() >= burst_deadline {
+                break;
+            }
+        }
+    }
+    // Every event queued meanwhile belongs to the same save.
+    while events.try_recv().is_ok() {}
+}
+
+/// How long to wait for the writer to close a file it is writing.
+const MID_SAVE_WAIT: Duration = Duration::from_millis(1000);
+
+/// In a burst, compile once no save came for this long...
+const BURST_QUIET: Duration = Duration::from_millis(40);
+/// ...or after this long, so that saving without pause still shows progress.
+const BURST_LIMIT: Duration = Duration::from_millis(1000);
+
+/// What stands for a module file that does not exist in a list of file hashes.
+const MISSING: u64 = u64::MAX;
+
+/// `hashes` followed by, for each file of `missing`, its hash if it exists now, or `MISSING`.
+fn with_present(mut hashes: Vec<u64>, missing: &[PathBuf]) -> Vec<u64> {
+    hashes.extend(missing.iter().map(|path| match std::fs::read(path) {
+        Ok(bytes) => hash_text(&String::from_utf8_lossy(&bytes)),
+        Err(_) => MISSING,
+    }));
+    hashes
+}
+
+fn describe_versions(snapshot: &Snapshot, versions: &HashMap<String, u32>) -> String {
+    let mut names: Vec<&String> = snapshot.sources.keys().collect();
+    names.sort();
+    let parts: Vec<String> = names
+        .iter()
+        .filter(|name| {
+            snapshot
+                .files
+                .iter()
+                .any(|file| file.file_stem().is_some_and(|stem| stem == name.as_str()))
+        })
+        .map(|name| format!("{name}.ln v{}", versions.get(*name).copied().unwrap_or(1)))
+        .collect();
+    parts.join(", ")
+}
+
+/// The producer of an embedded engine: the first version, then (with `hmr`) a new version
+/// for each save, which the host applies when it polls.
+pub fn embedded_producer(root: PathBuf, producer: Producer, hmr: bool) {
+    if hmr {
+        return compiler_thread(root, producer);
+    }
+    let symbols = crate::session::symbols();
+    match compile(
+        &root,
+        producer.registry(),
+        &symbols,
+        None,
+        Instant::now(),
+        &mut Vec::new(),
+    ) {
+        Ok((first, _)) => producer.start(Ok(first)),
+        Err(Rejected::Errors(text) | Rejected::Unsupported(text)) => producer.start(Err(text)),
+    }
+}

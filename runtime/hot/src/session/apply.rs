@@ -1,0 +1,322 @@
+//! Applying a new version at a safe point, in the order of LANGUAGE.md section 7 item 5:
+//! setup of the new code, slots patched, structs migrated, variables initialized or marked
+//! removed, `on_reload`; and what the script thread remembers of the version that runs.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use lang_runtime_core::Context;
+
+use super::migration::{migrate_structs, update_struct_defaults};
+use super::reclaim::free_unreachable_code;
+use super::state::{report_and_clear, say, session};
+use crate::code::{CodeModule, ModuleUpdate, Ready};
+use crate::registry::{Registry, stub_for};
+
+/// The version of one module that is running: its functions (their code may live in
+/// several compiled versions, since a reload compiles only what changed) and variables.
+struct Loaded {
+    version: u32,
+    functions: Vec<(String, String)>,
+    variables: Vec<(String, String, bool, u64, usize)>,
+}
+
+/// Main-thread state: what runs, and the compiled code it may still use.
+struct MainState {
+    loaded: HashMap<String, Loaded>,
+    code: Vec<CodeModule>,
+    main_module: String,
+}
+
+thread_local! {
+    static MAIN: std::cell::RefCell<Option<MainState>> = const { std::cell::RefCell::new(None) };
+    /// A swap is being applied: its initializers or `on_reload` are running, and a safe point
+    /// they reach must not start another swap inside this one.
+    static APPLYING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Makes the calling thread the one that runs the program, with nothing loaded yet.
+pub(super) fn start_main_state() {
+    MAIN.with(|main| {
+        *main.borrow_mut() = Some(MainState {
+            loaded: HashMap::new(),
+            code: Vec::new(),
+            main_module: String::new(),
+        })
+    });
+}
+
+/// The main module's name.
+pub(crate) fn main_module() -> String {
+    MAIN.with(|main| {
+        main.borrow()
+            .as_ref()
+            .map(|state| state.main_module.clone())
+            .unwrap_or_default()
+    })
+}
+
+/// Whether a swap is being applied on this thread.
+pub(super) fn is_applying() -> bool {
+    APPLYING.with(|applying| applying.get())
+}
+
+pub(crate) struct Outcome {
+    pub(crate) main_changed: bool,
+    pub(crate) error_reported: bool,
+    /// A struct default raised an error: the error was reported, nothing was swapped, and
+    /// the previous version goes on running (LANGUAGE.md section 7 item 4).
+    pub(crate) abandoned: bool,
+    /// Each module swapped in: display name and version (empty at the first start).
+    #[cfg_attr(not(feature = "jit"), allow(dead_code))] // (read by the embedding engine)
+    pub(crate) reloaded: Vec<(String, u32)>,
+}
+
+/// Swaps a new version in (LANGUAGE.md section 7 item 5): patch the slots, initialize new,
+/// retyped and edited-`let` variables in source order, drop removed ones, run `on_reload`.
+pub(crate) fn apply(ctx: &mut Context, ready: Ready, first: bool) -> Outcome {
+    APPLYING.with(|applying| applying.set(true));
+    let outcome = apply_version(ctx, ready, first);
+    APPLYING.with(|applying| applying.set(false));
+    outcome
+}
+
+fn apply_version(ctx: &mut Context, mut ready: Ready, first: bool) -> Outcome {
+    let registry = &session().registry;
+    let mut reloaded = Vec::new();
+    let mut error_reported = false;
+    let mut aborted = false;
+    let main_changed = ready.main_changed;
+    MAIN.with(|main| {
+        let mut main = main.borrow_mut();
+        let Some(state) = main.as_mut() else { return };
+        state.main_module = ready.main_module.clone();
+        // Literals and struct descriptors of the new code, and the collector's new roots.
+        for module in &ready.modules {
+            call_compiled(ctx, module.hot.setup);
+        }
+        for cell in registry.take_new_cells() {
+            ctx.heap.add_root_block(cell, 2);
+        }
+        // 1. Patch the slots (LANGUAGE.md section 7 item 5: the code first), remembering what
+        // they held: if a migration is abandoned below, they are put back.
+        let patched = patch_slots(state, &ready, registry);
+        // 2. Migrate the instances of structs whose fields changed: every new payload is
+        // built (and every default evaluated, with the new code) first; only if all succeed
+        // is any instance changed. Otherwise the slots are restored and nothing was swapped.
+        let pause_started = Instant::now();
+        let mut migrated = 0usize;
+        if !first && !migrate_structs(ctx, &mut ready, registry, &mut migrated) {
+            for (slot, value) in patched.into_iter().rev() {
+                slot.store(value, Ordering::SeqCst);
+            }
+            report_and_clear(ctx);
+            aborted = true;
+            return;
+        }
+        update_struct_defaults(&ready, registry);
+        // 3. Variables, module by module in initialization order, each in source order.
+        error_reported = !initialize_variables(ctx, state, &ready, registry);
+        // 4. on_reload, module by module in initialization order (not at the first start).
+        if !first && !error_reported {
+            error_reported = !run_on_reload(ctx, &ready, registry);
+        }
+        // 5. Keep the new versions; report the reload.
+        let elapsed = ready.started.elapsed();
+        let mut fresh = Vec::new();
+        for module in ready.modules {
+            let version = state.loaded.get(&module.name).map_or(1, |old| old.version + 1);
+            if !first {
+                // The pause is the swap's, so only the first reload line reports it.
+                let pause = if migrated > 0 && reloaded.is_empty() {
+                    format!(
+                        " (main thread paused {:.1} ms to migrate {migrated} value{})",
+                        pause_started.elapsed().as_secs_f64() * 1000.0,
+                        if migrated == 1 { "" } else { "s" }
+                    )
+                } else {
+                    String::new()
+                };
+                say(reload_line(&module, version, elapsed, &pause));
+                reloaded.push((module.display_name.clone(), version));
+            }
+            state.loaded.insert(
+                module.name.clone(),
+                Loaded {
+                    version,
+                    functions: module.all_functions.clone(),
+                    variables: module.hot.variables.clone(),
+                },
+            );
+            fresh.push(module.hot);
+        }
+        free_unreachable_code(ctx, &mut state.code, registry);
+        state.code.extend(fresh);
+    });
+    if aborted {
+        // Nothing was swapped: the compiler thread must diff the next save against the
+        // version that still runs.
+        session().apply_failed.store(true, Ordering::SeqCst);
+        say("[hmr] reload abandoned: nothing was swapped; the previous version keeps running\n".to_string());
+        return Outcome {
+            main_changed: false,
+            error_reported: false,
+            abandoned: true,
+            reloaded: Vec::new(),
+        };
+    }
+    Outcome {
+        main_changed,
+        error_reported,
+        abandoned: false,
+        reloaded,
+    }
+}
+
+/// Calls a compiled setup function, initializer or `fn()`; whether it succeeded.
+fn call_compiled(ctx: &mut Context, address: usize) -> bool {
+    // SAFETY: compiled setup and initializer functions take the context and return a status.
+    let function: extern "C" fn(*mut Context) -> u8 = unsafe { std::mem::transmute(address) };
+    function(ctx) == 0
+}
+
+/// Points the slots at the new code: built-in wrappers, the new functions, and the stub for
+/// each function that was removed or changed its signature. Returns what each slot held.
+fn patch_slots(state: &MainState, ready: &Ready, registry: &Registry) -> Vec<(&'static AtomicU64, u64)> {
+    let mut patched: Vec<(&'static AtomicU64, u64)> = Vec::new();
+    let mut patch = |slot: &'static AtomicU64, value: u64| {
+        patched.push((slot, slot.swap(value, Ordering::SeqCst)));
+    };
+    for module in &ready.modules {
+        for (slot, address) in &module.hot.slot_patches {
+            // SAFETY: slot addresses come from the registry and live forever.
+            patch(unsafe { &*(*slot as *const AtomicU64) }, *address as u64);
+        }
+        for (name, signature, address) in &module.hot.functions {
+            patch(registry.slot(&module.name, name, signature), *address as u64);
+        }
+        if let Some(old) = state.loaded.get(&module.name) {
+            for (name, signature) in &old.functions {
+                let kept = module
+                    .all_functions
+                    .iter()
+                    .any(|(new_name, new_signature)| new_name == name && new_signature == signature);
+                if !kept {
+                    patch(registry.slot(&module.name, name, signature), stub_for(signature) as u64);
+                }
+            }
+        }
+    }
+    patched
+}
+
+/// Initializes the variables of the reloaded modules that are new, retyped, or `let`s whose
+/// declaration changed, and marks removed ones, module by module in initialization order,
+/// each in source order. The first error stops initialization (after reporting it), as it
+/// stops a program without `--hmr`; the variables left uninitialized are initialized by the
+/// next reload. Returns false after an error.
+fn initialize_variables(ctx: &mut Context, state: &MainState, ready: &Ready, registry: &Registry) -> bool {
+    let mut failed = false;
+    for name in &ready.order {
+        if failed {
+            break;
+        }
+        let Some(module) = ready.modules.iter().find(|module| &module.name == name) else {
+            continue;
+        };
+        let old = state.loaded.get(name);
+        for (variable, ty, is_let, hash, initializer) in &module.hot.variables {
+            let cell = registry.cell(name, variable, ty);
+            let previous = old.and_then(|old| {
+                old.variables
+                    .iter()
+                    .find(|(old_name, old_ty, ..)| old_name == variable && old_ty == ty)
+            });
+            let retyped = previous.is_none()
+                && old.is_some_and(|old| old.variables.iter().any(|(old_name, ..)| old_name == variable));
+            let initialized = cell[1].load(Ordering::SeqCst) == 1;
+            let edited_let = *is_let && previous.is_some_and(|(_, _, _, old_hash, _)| old_hash != hash);
+            if initialized && !edited_let {
+                continue;
+            }
+            if retyped {
+                say(format!(
+                    "[hmr] warning: `{variable}` in {} changed its type to `{ty}`; it was initialized again\n",
+                    module.display_name
+                ));
+            }
+            if !call_compiled(ctx, *initializer) {
+                report_and_clear(ctx);
+                failed = true;
+                break;
+            }
+        }
+        if let Some(old) = old {
+            for (variable, ty, ..) in &old.variables {
+                let kept = module
+                    .hot
+                    .variables
+                    .iter()
+                    .any(|(new_name, new_ty, ..)| new_name == variable && new_ty == ty);
+                if !kept {
+                    registry.cell(name, variable, ty)[1].store(2, Ordering::SeqCst);
+                }
+            }
+        }
+    }
+    !failed
+}
+
+/// Runs `on_reload` of each reloaded module that has one, in initialization order, reporting
+/// each error. Returns false after an error.
+fn run_on_reload(ctx: &mut Context, ready: &Ready, registry: &Registry) -> bool {
+    let mut succeeded = true;
+    for name in &ready.order {
+        let Some(module) = ready.modules.iter().find(|module| &module.name == name) else {
+            continue;
+        };
+        if module
+            .all_functions
+            .iter()
+            .any(|(function, signature)| function == "on_reload" && signature == "fn()")
+        {
+            let address = registry.slot(name, "on_reload", "fn()").load(Ordering::SeqCst) as usize;
+            if !call_compiled(ctx, address) {
+                report_and_clear(ctx);
+                succeeded = false;
+            }
+        }
+    }
+    succeeded
+}
+
+/// The line that reports a module's reload (`[hmr] main.ln v2: 1 function changed (f) in
+/// 3.1 ms`), naming removed functions, the library and the migration pause when there are.
+fn reload_line(module: &ModuleUpdate, version: u32, elapsed: Duration, pause: &str) -> String {
+    let count = module.changed_functions.len();
+    let plural = if count == 1 { "" } else { "s" };
+    let names = if count == 0 {
+        String::new()
+    } else {
+        format!(" ({})", module.changed_functions.join(", "))
+    };
+    let removed = if module.removed_functions.is_empty() {
+        String::new()
+    } else {
+        format!(
+            ", {} removed ({})",
+            module.removed_functions.len(),
+            module.removed_functions.join(", ")
+        )
+    };
+    let library = match &module.library {
+        Some(library) => format!(" ({library})"),
+        None => String::new(),
+    };
+    format!(
+        "[hmr] {} v{version}{library}: {count} function{plural} changed{names}{removed} in {:.1} ms{pause}\n",
+        module.display_name,
+        elapsed.as_secs_f64() * 1000.0
+    )
+}

@@ -1,0 +1,383 @@
+//! Struct migration (LANGUAGE.md section 7 item 4): the pre-check both producers make before
+//! a version is handed over (every new or retyped field needs a default), the memory prepared
+//! off the script thread, and the migration itself at the swap: every live instance of a
+//! struct whose layout changed gets a new payload, all or nothing.
+
+use std::collections::HashSet;
+use std::sync::atomic::Ordering;
+
+use lang_runtime_core::Context;
+use lang_runtime_core::abi::{DefaultFunction, lang_rt_struct_desc};
+use lang_runtime_core::heap::Run;
+use lang_runtime_core::object::{
+    HANDLE_DESC, HANDLE_PAYLOAD_OFFSET, HOT_FIELDS_OFFSET, Header, PAYLOAD_OWNER_OFFSET, TypeDesc,
+};
+
+use super::state::say;
+use crate::code::{ModuleUpdate, Ready};
+use crate::registry::Registry;
+
+/// A field that a migration could not fill: new, or of a changed type, and without a default.
+#[cfg_attr(not(feature = "jit"), allow(dead_code))]
+pub(crate) struct FieldWithoutDefault {
+    /// The module's name.
+    pub(crate) module: String,
+    /// The display name of the module's file.
+    pub(crate) file: String,
+    pub(crate) strukt: String,
+    pub(crate) field: String,
+    /// The field's type as slots and layouts key it (`main.Point`).
+    pub(crate) type_key: String,
+}
+
+#[cfg_attr(not(feature = "jit"), allow(dead_code))]
+impl FieldWithoutDefault {
+    /// Why the version is refused. `shown_type` is the field's type as the user wrote it
+    /// (the JIT knows it; a library only has the type key), `next_step` what makes the next
+    /// version (`save again`, `build again`).
+    pub(crate) fn explain(&self, shown_type: &str, next_step: &str) -> String {
+        let FieldWithoutDefault {
+            file, strukt, field, ..
+        } = self;
+        format!(
+            "field `{field}` of struct `{strukt}` ({file}) is new or changed its type, and has no default: the \
+             existing `{strukt}` values need one to be migrated; give it a default (`{field}: {shown_type} = ...`) \
+             and {next_step}"
+        )
+    }
+}
+
+/// The pre-check of a migration, made by the producer before it hands a version over: a
+/// struct whose fields changed (its layout hash differs from the running descriptor's) is
+/// migrated at the swap, so every field that is new, or whose type changed, needs a default
+/// to give the existing values. Returns the first field without one.
+// Used by the JIT producer, and by the library loader once it switches over from its copy.
+#[cfg_attr(not(feature = "jit"), allow(dead_code))]
+pub(crate) fn field_without_default(registry: &Registry, modules: &[ModuleUpdate]) -> Option<FieldWithoutDefault> {
+    use lang_runtime_core::object::TypeDesc;
+    for module in modules {
+        for (name, hash, fields) in &module.hot.structs {
+            let old = registry.desc_cell(&module.name, name).load(Ordering::SeqCst) as *const TypeDesc;
+            // SAFETY: descriptors live forever.
+            if old.is_null() || unsafe { (*old).layout_hash } == *hash {
+                continue;
+            }
+            // SAFETY: as above.
+            let old_fields: HashSet<(&str, &str)> = unsafe { &(*old).fields }
+                .iter()
+                .map(|field| (field.name.as_str(), field.ty.as_str()))
+                .collect();
+            for (field, ty) in fields {
+                let has_default = module
+                    .hot
+                    .defaults
+                    .iter()
+                    .any(|(strukt, default_field, _)| strukt == name && default_field == field);
+                if !old_fields.contains(&(field.as_str(), ty.as_str())) && !has_default {
+                    return Some(FieldWithoutDefault {
+                        module: module.name.clone(),
+                        file: module.display_name.clone(),
+                        strukt: name.clone(),
+                        field: field.clone(),
+                        type_key: ty.clone(),
+                    });
+                }
+            }
+        }
+    }
+    None
+}
+
+/// Whether values of a type (as written) are references the collector traces.
+fn is_reference_type(ty: &str) -> bool {
+    !matches!(ty, "int" | "float" | "bool") && !ty.starts_with("fn(")
+}
+
+/// Where a field of the new layout takes its value from, decided once per struct: an old
+/// offset, or a default.
+enum Source {
+    Kept(usize),
+    Default(DefaultFunction),
+    Zero,
+}
+
+/// A struct whose instances all got new payloads, not yet committed.
+struct Migration {
+    module: String,
+    name: String,
+    desc: *const TypeDesc,
+    fields: Vec<(String, String)>,
+    /// The new payloads, each naming its handle in its owner word.
+    payloads: Vec<usize>,
+}
+
+/// The struct migration of LANGUAGE.md section 7 item 4. Returns false (after recording the
+/// error) when a default failed; then nothing was changed.
+pub(super) fn migrate_structs(ctx: &mut Context, ready: &mut Ready, registry: &Registry, migrated: &mut usize) -> bool {
+    let mut migrations = Vec::new();
+    // (Instances the collector has not freed yet are migrated too: cheaper than collecting
+    // first, which would lengthen the pause.)
+    for module in &ready.modules {
+        for (name, hash, fields) in &module.hot.structs {
+            let old = registry.desc_cell(&module.name, name).load(Ordering::SeqCst) as *const TypeDesc;
+            // SAFETY: descriptors live forever.
+            if old.is_null() || unsafe { (*old).layout_hash } == *hash {
+                continue;
+            }
+            let desc = new_descriptor(ctx, *hash, name, fields);
+            // SAFETY: descriptors live forever.
+            let sources = field_sources(unsafe { &*old }, module, name, fields);
+            ctx.heap.pause += 1;
+            let mut payloads = std::mem::take(&mut ready.migration_scratch);
+            let complete = build_payloads(ctx, old, desc, fields.len(), &sources, &mut payloads);
+            migrations.push(Migration {
+                module: module.name.clone(),
+                name: name.clone(),
+                desc,
+                fields: fields.clone(),
+                payloads,
+            });
+            if !complete {
+                // Nothing was swapped: every new payload built so far is garbage.
+                for migration in &migrations {
+                    for &payload in &migration.payloads {
+                        // SAFETY: no handle points at the new payloads before the commit.
+                        unsafe { ctx.heap.free_object(payload) };
+                    }
+                }
+                ctx.heap.pause -= 1;
+                return false;
+            }
+            ctx.heap.pause -= 1;
+        }
+    }
+    for migration in migrations {
+        commit(migration, registry, migrated);
+    }
+    true
+}
+
+/// The descriptor of the new layout.
+fn new_descriptor(ctx: &mut Context, hash: u64, name: &str, fields: &[(String, String)]) -> *const TypeDesc {
+    let mut text = format!("hot:{hash}:{name}");
+    for (field, ty) in fields {
+        let kind = if is_reference_type(ty) { "r" } else { "w" };
+        text.push_str(&format!(";{field}:{kind}|{ty}"));
+    }
+    text.push('\0');
+    lang_rt_struct_desc(ctx, text.as_ptr())
+}
+
+/// Where each field of the new layout comes from: the old layout (from the old descriptor)
+/// when a field of that name and type was there, else the new version's default, else zero.
+fn field_sources(old: &TypeDesc, module: &ModuleUpdate, name: &str, fields: &[(String, String)]) -> Vec<Source> {
+    let old_fields: Vec<(String, String, i64)> = old
+        .fields
+        .iter()
+        .enumerate()
+        .map(|(index, field)| {
+            (
+                field.name.clone(),
+                field.ty.clone(),
+                HOT_FIELDS_OFFSET as i64 + index as i64 * 8,
+            )
+        })
+        .collect();
+    fields
+        .iter()
+        .map(|(field, ty)| {
+            if let Some((_, _, offset)) = old_fields
+                .iter()
+                .find(|(old_field, old_ty, _)| old_field == field && old_ty == ty)
+            {
+                return Source::Kept(*offset as usize);
+            }
+            match module
+                .hot
+                .defaults
+                .iter()
+                .find(|(strukt, default_field, _)| strukt == name && default_field == field)
+            {
+                // SAFETY: defaults are compiled functions with this ABI.
+                Some((_, _, function)) => {
+                    Source::Default(unsafe { std::mem::transmute::<usize, DefaultFunction>(*function) })
+                }
+                None => Source::Zero,
+            }
+        })
+        .collect()
+}
+
+/// Builds a new payload of descriptor `desc` for every instance of the old descriptor, into
+/// `news`, page by page (a default may allocate, adding pages, so the heap is not borrowed
+/// across the walk). Each new payload already names its handle; the handles are switched
+/// over only at the commit. Returns false when a default failed.
+fn build_payloads(
+    ctx: &mut Context,
+    old: *const TypeDesc,
+    desc: *const TypeDesc,
+    field_count: usize,
+    sources: &[Source],
+    news: &mut Vec<usize>,
+) -> bool {
+    // SAFETY: descriptors live forever.
+    let old_size = HOT_FIELDS_OFFSET as usize + unsafe { (*old).fields.len() } * 8;
+    let new_size = HOT_FIELDS_OFFSET as usize + field_count * 8;
+    let mut run = Run {
+        first: 0,
+        stride: 0,
+        count: 0,
+    };
+    let mut in_page = Vec::new();
+    let pages = ctx.heap.page_count();
+    let mut failed = false;
+    'pages: for page in 0..=pages {
+        in_page.clear();
+        if page < pages {
+            ctx.heap.instances_in_page(page, old, old_size, &mut in_page);
+        } else {
+            // Structs too large for a size class are allocated one by one.
+            ctx.heap
+                .for_each_large_instance(old, &mut |payload| in_page.push(payload as usize));
+        }
+        for (index, &old_payload) in in_page.iter().enumerate() {
+            if run.count == 0 {
+                run = ctx.heap.allocate_run(new_size, desc, in_page.len() - index);
+            }
+            let new_payload = run.first;
+            run.first += run.stride;
+            run.count -= 1;
+            news.push(new_payload);
+            // SAFETY: the old payload is a live instance of the old layout, whose owner
+            // word names its handle; the new payload has a word per new field.
+            unsafe {
+                let handle = *((old_payload + PAYLOAD_OWNER_OFFSET as usize) as *const usize);
+                *((new_payload + PAYLOAD_OWNER_OFFSET as usize) as *mut usize) = handle;
+            }
+            for (field_index, source) in sources.iter().enumerate() {
+                let word = match source {
+                    // SAFETY: the old payload has this field at this offset.
+                    Source::Kept(offset) => unsafe { *((old_payload + offset) as *const u64) },
+                    Source::Default(function) => {
+                        let result = function(ctx);
+                        if result.status != 0 {
+                            failed = true;
+                            break 'pages;
+                        }
+                        result.word
+                    }
+                    Source::Zero => 0,
+                };
+                // SAFETY: the new payload has a word per field.
+                unsafe {
+                    *((new_payload + HOT_FIELDS_OFFSET as usize + field_index * 8) as *mut u64) = word;
+                }
+            }
+        }
+    }
+    // Payloads allocated but not needed go back to the heap at once, so that no payload
+    // without a handle is ever taken for an instance.
+    while run.count > 0 {
+        // SAFETY: the object was just allocated and nothing refers to it.
+        unsafe { ctx.heap.free_object(run.first) };
+        run.first += run.stride;
+        run.count -= 1;
+    }
+    !failed
+}
+
+/// Points every handle at its new payload, then the field cells at the new layout.
+fn commit(migration: Migration, registry: &Registry, migrated: &mut usize) {
+    for &payload in &migration.payloads {
+        // SAFETY: payloads and their handles are live objects, and nothing allocates
+        // during the commit.
+        unsafe {
+            let handle = *((payload + PAYLOAD_OWNER_OFFSET as usize) as *const usize);
+            *((handle + HANDLE_PAYLOAD_OFFSET as usize) as *mut usize) = payload;
+            // A struct that was its own handle becomes a plain handle: its old fields
+            // are dead, and the collector must trace only the payload pointer.
+            let header = handle as *mut Header;
+            (*header).desc = &HANDLE_DESC;
+        }
+    }
+    for (field, ty, cell) in registry.fields_of(&migration.module, &migration.name) {
+        let offset = migration
+            .fields
+            .iter()
+            .position(|(new_field, new_ty)| *new_field == field && *new_ty == ty)
+            .map_or(-1i64, |index| HOT_FIELDS_OFFSET as i64 + index as i64 * 8);
+        cell.store(offset as u64, Ordering::SeqCst);
+    }
+    for (index, (field, ty)) in migration.fields.iter().enumerate() {
+        registry.field(
+            &migration.module,
+            &migration.name,
+            field,
+            ty,
+            HOT_FIELDS_OFFSET as i64 + index as i64 * 8,
+        );
+    }
+    registry
+        .desc_cell(&migration.module, &migration.name)
+        .store(migration.desc as u64, Ordering::SeqCst);
+    *migrated += migration.payloads.len();
+    if !migration.payloads.is_empty() {
+        say(format!(
+            "[hmr] migrated {} `{}` value{} to the new fields\n",
+            migration.payloads.len(),
+            migration.name,
+            if migration.payloads.len() == 1 { "" } else { "s" }
+        ));
+    }
+}
+
+/// Points each struct's descriptor at the newest field defaults, used when old code builds
+/// a struct whose layout changed.
+pub(super) fn update_struct_defaults(ready: &Ready, registry: &Registry) {
+    use lang_runtime_core::object::TypeDesc;
+    for module in &ready.modules {
+        for (name, _, fields) in &module.hot.structs {
+            let desc = registry.desc_cell(&module.name, name).load(Ordering::SeqCst) as *const TypeDesc;
+            if desc.is_null() {
+                continue;
+            }
+            // SAFETY: descriptors live forever.
+            let desc = unsafe { &*desc };
+            for (index, (field, _)) in fields.iter().enumerate() {
+                let function = module
+                    .hot
+                    .defaults
+                    .iter()
+                    .find(|(strukt, default_field, _)| strukt == name && default_field == field)
+                    .map_or(0, |(_, _, function)| *function);
+                if let Some(slot) = desc.defaults.get(index) {
+                    slot.store(function, Ordering::SeqCst);
+                }
+            }
+        }
+    }
+}
+
+/// Has the memory for the new payloads of every struct whose fields changed mapped now, on
+/// the compiler thread, so the script thread's pause only fills it in.
+/// Returns room for the list of new payloads, touched.
+pub(super) fn prepare_migration_memory(ready: &Ready, registry: &Registry) -> Vec<usize> {
+    use lang_runtime_core::object::{HOT_FIELDS_OFFSET, TypeDesc};
+    let mut instances = 0;
+    for module in &ready.modules {
+        for (name, hash, fields) in &module.hot.structs {
+            let old = registry.desc_cell(&module.name, name).load(Ordering::SeqCst) as *const TypeDesc;
+            // SAFETY: descriptors live forever.
+            if old.is_null() || unsafe { (*old).layout_hash } == *hash {
+                continue;
+            }
+            // SAFETY: as above.
+            let old_size = HOT_FIELDS_OFFSET as usize + unsafe { (*old).fields.len() } * 8;
+            let new_size = HOT_FIELDS_OFFSET as usize + fields.len() * 8;
+            instances += lang_runtime_core::heap::prepare_pages(old_size, new_size);
+        }
+    }
+    let mut scratch = vec![1; instances];
+    scratch.clear();
+    scratch
+}
