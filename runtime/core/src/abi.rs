@@ -91,31 +91,19 @@ pub extern "C" fn lang_rt_str_literal(_ctx: Ctx<'_>, data: *const u8, len: u64) 
 pub extern "C" fn lang_rt_struct_desc(_ctx: Ctx<'_>, description: *const u8) -> *const TypeDesc {
     // SAFETY: the compiler emits NUL-terminated descriptions.
     let description = unsafe { CStr::from_ptr(description as *const std::ffi::c_char) };
-    let description = description.to_string_lossy();
-    // Hot-reload structs: `hot:LAYOUT_HASH:Name;...`, with fields in a payload.
-    let (hot, description) = match description.strip_prefix("hot:") {
-        Some(rest) => match rest.split_once(':') {
-            Some((hash, rest)) => (Some(hash.parse::<u64>().unwrap_or(0)), rest.to_string()),
-            None => (Some(0), rest.to_string()),
-        },
-        None => (None, description.into_owned()),
-    };
-    let mut parts = description.split(';');
-    let name = parts.next().unwrap_or_default().to_string();
-    let fields = parts
-        .filter(|part| !part.is_empty())
-        .map(|part| {
-            // `field:KIND` or, for hot reload, `field:KIND|TYPE`.
-            let (field, rest) = part.split_once(':').unwrap_or((part, "w"));
-            let (kind, ty) = rest.split_once('|').unwrap_or((rest, ""));
-            FieldDesc {
-                name: field.to_string(),
-                is_reference: kind == "r",
-                ty: ty.to_string(),
-            }
+    // Hot-reload structs (`hot:LAYOUT_HASH:Name;...`) have their fields in a payload.
+    let description = lang_abi::layout::Descriptor::parse(&description.to_string_lossy());
+    let hot = description.hot_layout_hash;
+    let name = description.name;
+    let fields: Vec<FieldDesc> = description
+        .fields
+        .into_iter()
+        .map(|field| FieldDesc {
+            name: field.name,
+            is_reference: field.is_reference,
+            ty: field.ty,
         })
         .collect();
-    let fields: Vec<FieldDesc> = fields;
     let defaults = fields.iter().map(|_| std::sync::atomic::AtomicUsize::new(0)).collect();
     Box::leak(Box::new(TypeDesc {
         kind: Kind::Struct,

@@ -30,13 +30,13 @@ pub struct Context {
     pub random_state: u64,
 }
 
-pub const CONTEXT_STACK_LIMIT_OFFSET: i32 = 0;
-pub const CONTEXT_ERROR_FLAG_OFFSET: i32 = 8;
-pub const CONTEXT_INTERRUPT_FLAG_OFFSET: i32 = 16;
-pub const CONTEXT_POLL_ANSWER_OFFSET: i32 = 24;
+// The offsets of the fields above, as compiled code uses them (checked by `tests/abi.rs`).
+pub use lang_abi::{
+    CONTEXT_ERROR_FLAG_OFFSET, CONTEXT_INTERRUPT_FLAG_OFFSET, CONTEXT_POLL_ANSWER_OFFSET, CONTEXT_STACK_LIMIT_OFFSET,
+};
 /// What compiled code writes to `poll_answer` before a poll at a statement boundary of the
 /// program's `main`.
-pub const POLL_AT_MAIN_STATEMENT: u64 = 3;
+pub const POLL_AT_MAIN_STATEMENT: u64 = lang_abi::POLL_AT_MAIN_STATEMENT as u64;
 
 /// A runtime error on its way to the entry point: the message, then the sites of the frames
 /// it left, innermost first.
@@ -49,17 +49,18 @@ pub struct RuntimeError {
     pub frames: Vec<usize>,
 }
 
-/// The kinds of error that compiled code raises itself after an inline check.
-pub const RAISE_DIVISION_BY_ZERO: u32 = 1;
-pub const RAISE_REMAINDER_BY_ZERO: u32 = 2;
-pub const RAISE_INDEX_OUT_OF_BOUNDS: u32 = 3;
-pub const RAISE_UNWRAP_NIL: u32 = 4;
-pub const RAISE_ASSERTION: u32 = 5;
-pub const RAISE_PANIC: u32 = 6;
-pub const RAISE_STACK_OVERFLOW: u32 = 7;
-pub const RAISE_UNINITIALIZED: u32 = 8;
-pub const RAISE_VARIABLE_GONE: u32 = 9;
-pub const RAISE_FIELD_GONE: u32 = 10;
+/// The kinds of error that compiled code raises itself after an inline check (`lang-abi`'s
+/// codes, in the type `lang_rt_raise` takes).
+pub const RAISE_DIVISION_BY_ZERO: u32 = lang_abi::RAISE_DIVISION_BY_ZERO as u32;
+pub const RAISE_REMAINDER_BY_ZERO: u32 = lang_abi::RAISE_REMAINDER_BY_ZERO as u32;
+pub const RAISE_INDEX_OUT_OF_BOUNDS: u32 = lang_abi::RAISE_INDEX_OUT_OF_BOUNDS as u32;
+pub const RAISE_UNWRAP_NIL: u32 = lang_abi::RAISE_UNWRAP_NIL as u32;
+pub const RAISE_ASSERTION: u32 = lang_abi::RAISE_ASSERTION as u32;
+pub const RAISE_PANIC: u32 = lang_abi::RAISE_PANIC as u32;
+pub const RAISE_STACK_OVERFLOW: u32 = lang_abi::RAISE_STACK_OVERFLOW as u32;
+pub const RAISE_UNINITIALIZED: u32 = lang_abi::RAISE_UNINITIALIZED as u32;
+pub const RAISE_VARIABLE_GONE: u32 = lang_abi::RAISE_VARIABLE_GONE as u32;
+pub const RAISE_FIELD_GONE: u32 = lang_abi::RAISE_FIELD_GONE as u32;
 
 /// Frames shown at each end of a long stack trace.
 const TRACE_ENDS: usize = 20;

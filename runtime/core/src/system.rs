@@ -251,9 +251,7 @@ pub fn restore_terminal() {
 // ----------------------------------------------------------------- sorting
 
 /// Element kinds of `lang_rt_sort`.
-pub const SORT_INT: i64 = 0;
-pub const SORT_FLOAT: i64 = 1;
-pub const SORT_STR: i64 = 2;
+pub use lang_abi::{SORT_FLOAT, SORT_INT, SORT_STR};
 
 fn elements<'a, T>(array: *mut ArrayObject) -> &'a mut [T] {
     // SAFETY: compiled code passes a live array whose elements have type T; an empty array
@@ -283,9 +281,7 @@ pub extern "C" fn lang_rt_sort(_ctx: Ctx<'_>, array: *mut ArrayObject, kind: i64
 }
 
 /// How the comparator of `sort_by` takes its arguments: words, floats or bytes.
-pub const COMPARE_WORDS: i64 = 0;
-pub const COMPARE_FLOATS: i64 = 1;
-pub const COMPARE_BYTES: i64 = 2;
+pub use lang_abi::{COMPARE_BYTES, COMPARE_FLOATS, COMPARE_WORDS};
 
 #[repr(C)]
 struct BoolAndStatus {
