@@ -1,9 +1,10 @@
-//! The context every compiled function receives, runtime errors and their reports, standard
-//! output, and the script thread that runs a program.
+//! The context every compiled function receives, runtime errors and their reports, and the
+//! script thread that runs a program (standard output is `output.rs`, and the terminal
+//! `terminal.rs`; their entry points are re-exported here). Hot reload knowledge: two words of the
+//! context (`interrupt_flag`, `poll_answer`) are the safe-point poll's.
 
 use std::ffi::CStr;
 use std::io::Write;
-use std::sync::Mutex;
 use std::time::Instant;
 
 use crate::heap::Heap;
@@ -29,6 +30,9 @@ pub struct Context {
     pub start: Instant,
     pub random_state: u64,
 }
+
+/// How entry points take the context.
+pub type Ctx<'a> = &'a mut Context;
 
 // The offsets of the fields above, as compiled code uses them (checked by `tests/abi.rs`).
 pub use lang_abi::{
@@ -191,63 +195,9 @@ pub unsafe fn text_of(string: *const StrObject) -> String {
     String::from_utf8_lossy(unsafe { str_bytes(string) }).into_owned()
 }
 
-// ----------------------------------------------------------------- standard output
-
-/// Buffered standard output, shared with the Ctrl-C thread so it can flush before exiting.
-pub static OUTPUT: Mutex<Vec<u8>> = Mutex::new(Vec::new());
-
-const OUTPUT_BUFFER_LIMIT: usize = 1 << 16;
-
-/// Whether standard output is flushed at every newline: when it is a terminal, so a person
-/// watching sees each line as it is printed (pipes and files get the fast, buffered path).
-static LINE_BUFFERED: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
-
-/// Sets line buffering explicitly (hot reload flushes after every line, LANGUAGE.md 5).
-pub fn set_line_buffered(on: bool) {
-    let _ = LINE_BUFFERED.set(on);
-}
-
-fn line_buffered() -> bool {
-    *LINE_BUFFERED.get_or_init(|| {
-        use std::io::IsTerminal;
-        std::io::stdout().is_terminal()
-    })
-}
-
-pub fn write_output(bytes: &[u8]) {
-    let mut buffer = OUTPUT.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-    buffer.extend_from_slice(bytes);
-    if buffer.len() >= OUTPUT_BUFFER_LIMIT || (line_buffered() && bytes.contains(&b'\n')) {
-        flush_buffer(&mut buffer);
-    }
-}
-
-pub fn flush_output() {
-    let mut buffer = OUTPUT.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-    flush_buffer(&mut buffer);
-}
-
-fn flush_buffer(buffer: &mut Vec<u8>) {
-    if buffer.is_empty() {
-        return;
-    }
-    let mut stdout = std::io::stdout().lock();
-    let result = stdout.write_all(buffer).and_then(|()| stdout.flush());
-    buffer.clear();
-    if let Err(error) = result {
-        // The reader went away (a closed pipe): nothing more can be shown, so end the program
-        // the way a runtime error does rather than looping on failed writes.
-        let _ = writeln!(std::io::stderr(), "error: cannot write to standard output: {error}");
-        std::process::exit(crate::RUNTIME_ERROR_EXIT_CODE);
-    }
-}
-
-/// Flushes standard output and ends the process.
-pub fn exit_process(code: i32) -> ! {
-    flush_output();
-    crate::system::restore_terminal();
-    std::process::exit(code)
-}
+// Standard output lives in `output.rs`; these names stay reachable from here.
+pub use crate::output::{OUTPUT, flush_output, set_line_buffered, write_output};
+pub use crate::terminal::exit_process;
 
 // ----------------------------------------------------------------- running a program
 
@@ -317,7 +267,7 @@ pub fn run_program(entry: EntryPoint, args: Vec<String>) -> i32 {
             // SAFETY: the entry point is compiled code following the runtime's ABI.
             let status = unsafe { entry(&mut *context) };
             flush_output();
-            crate::system::restore_terminal();
+            crate::terminal::restore_terminal();
             if status == 0 {
                 return 0;
             }

@@ -16,6 +16,7 @@
 use std::alloc::{Layout, alloc_zeroed, dealloc};
 use std::collections::{BTreeMap, HashMap};
 
+use crate::map::MapObject;
 use crate::object::*;
 
 const PAGE_SIZE: usize = 1 << 16;

@@ -4,7 +4,8 @@
 //! naming its [`TypeDesc`]. The offsets below are part of the ABI between compiled code and
 //! the runtime (their values come from `lang-abi`): the code generator reads array lengths and
 //! elements, struct fields and string bytes directly, and calls into the runtime for
-//! everything else.
+//! everything else. Hot reload knowledge: handles (`Kind::Handle`) and payloads, and the
+//! layout hash and defaults of a descriptor, exist for struct migration.
 
 use std::ptr;
 
@@ -46,13 +47,6 @@ pub struct ArrayObject {
 pub use lang_abi::ARRAY_CAPACITY_OFFSET;
 pub use lang_abi::ARRAY_DATA_OFFSET;
 pub use lang_abi::ARRAY_LEN_OFFSET;
-
-/// A map: the table itself is Rust data owned by the object.
-#[repr(C)]
-pub struct MapObject {
-    pub header: Header,
-    pub table: *mut crate::map::Table,
-}
 
 /// A boxed `int`, `float` or `bool`: the representation of a non-nil `?int`, `?float` or
 /// `?bool` (nil is the null pointer).
