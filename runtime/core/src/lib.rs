@@ -19,6 +19,7 @@ pub mod format;
 pub mod heap;
 pub mod map;
 mod math;
+mod memory;
 pub mod object;
 pub mod output;
 pub mod signals;
