@@ -66,7 +66,7 @@ fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 struct Loaded {
     version: u32,
     functions: Vec<(String, String)>,
-    variables: Vec<(String, String, bool, u64, usize)>,
+    variables: Vec<lang_abi::VariableRecord<usize>>,
 }
 
 /// Main-thread state: what runs, and the compiled code it may still use.
@@ -551,7 +551,7 @@ fn apply_version(ctx: &mut Context, mut ready: Ready, first: bool) -> Outcome {
                 // SAFETY: slot addresses come from the registry and live forever.
                 patch(unsafe { &*(*slot as *const AtomicU64) }, *address as u64);
             }
-            for (name, signature, address) in &module.hot.functions {
+            for lang_abi::FunctionRecord { name, signature, address } in &module.hot.functions {
                 patch(registry.slot(&module.name, name, signature), *address as u64);
             }
             if let Some(old) = state.loaded.get(&module.name) {
@@ -591,17 +591,24 @@ fn apply_version(ctx: &mut Context, mut ready: Ready, first: bool) -> Outcome {
                 continue;
             };
             let old = state.loaded.get(name);
-            for (variable, ty, is_let, hash, initializer) in &module.hot.variables {
+            for lang_abi::VariableRecord {
+                name: variable,
+                ty,
+                is_let,
+                token_hash: hash,
+                initializer,
+            } in &module.hot.variables
+            {
                 let cell = registry.cell(name, variable, ty);
                 let previous = old.and_then(|old| {
                     old.variables
                         .iter()
-                        .find(|(old_name, old_ty, ..)| old_name == variable && old_ty == ty)
+                        .find(|old| &old.name == variable && &old.ty == ty)
                 });
                 let retyped = previous.is_none()
-                    && old.is_some_and(|old| old.variables.iter().any(|(old_name, ..)| old_name == variable));
+                    && old.is_some_and(|old| old.variables.iter().any(|old| &old.name == variable));
                 let initialized = cell[1].load(Ordering::SeqCst) == 1;
-                let edited_let = *is_let && previous.is_some_and(|(_, _, _, old_hash, _)| old_hash != hash);
+                let edited_let = *is_let && previous.is_some_and(|old| old.token_hash != *hash);
                 if initialized && !edited_let {
                     continue;
                 }
@@ -618,12 +625,12 @@ fn apply_version(ctx: &mut Context, mut ready: Ready, first: bool) -> Outcome {
                 }
             }
             if let Some(old) = old {
-                for (variable, ty, ..) in &old.variables {
+                for lang_abi::VariableRecord { name: variable, ty, .. } in &old.variables {
                     let kept = module
                         .hot
                         .variables
                         .iter()
-                        .any(|(new_name, new_ty, ..)| new_name == variable && new_ty == ty);
+                        .any(|new| &new.name == variable && &new.ty == ty);
                     if !kept {
                         registry.cell(name, variable, ty)[1].store(2, Ordering::SeqCst);
                     }
@@ -750,12 +757,22 @@ fn migrate_structs(ctx: &mut Context, ready: &mut Ready, registry: &Registry, mi
     // (Instances the collector has not freed yet are migrated too: cheaper than collecting
     // first, which would lengthen the pause.)
     for module in &ready.modules {
-        for (name, hash, fields) in &module.hot.structs {
+        for lang_abi::StructRecord {
+            name,
+            layout_hash: hash,
+            fields,
+        } in &module.hot.structs
+        {
             let old = registry.desc_cell(&module.name, name).load(Ordering::SeqCst) as *const TypeDesc;
             // SAFETY: descriptors live forever.
             if old.is_null() || unsafe { (*old).layout_hash } == *hash {
                 continue;
             }
+            let fields: Vec<(String, String)> = fields
+                .iter()
+                .map(|field| (field.name.clone(), field.ty.clone()))
+                .collect();
+            let fields = &fields;
             let mut text = format!("hot:{hash}:{name}");
             for (field, ty) in fields {
                 let kind = if is_reference_type(ty) { "r" } else { "w" };
@@ -795,11 +812,11 @@ fn migrate_structs(ctx: &mut Context, ready: &mut Ready, registry: &Registry, mi
                         .hot
                         .defaults
                         .iter()
-                        .find(|(strukt, default_field, _)| strukt == name && default_field == field)
+                        .find(|default| &default.strukt == name && &default.field == field)
                     {
                         // SAFETY: defaults are compiled functions with this ABI.
-                        Some((_, _, function)) => {
-                            Source::Default(unsafe { std::mem::transmute::<usize, DefaultFunction>(*function) })
+                        Some(default) => {
+                            Source::Default(unsafe { std::mem::transmute::<usize, DefaultFunction>(default.function) })
                         }
                         None => Source::Zero,
                     }
@@ -946,20 +963,20 @@ fn migrate_structs(ctx: &mut Context, ready: &mut Ready, registry: &Registry, mi
 fn update_struct_defaults(ready: &Ready, registry: &Registry) {
     use lang_runtime_core::object::TypeDesc;
     for module in &ready.modules {
-        for (name, _, fields) in &module.hot.structs {
+        for lang_abi::StructRecord { name, fields, .. } in &module.hot.structs {
             let desc = registry.desc_cell(&module.name, name).load(Ordering::SeqCst) as *const TypeDesc;
             if desc.is_null() {
                 continue;
             }
             // SAFETY: descriptors live forever.
             let desc = unsafe { &*desc };
-            for (index, (field, _)) in fields.iter().enumerate() {
+            for (index, lang_abi::FieldRecord { name: field, .. }) in fields.iter().enumerate() {
                 let function = module
                     .hot
                     .defaults
                     .iter()
-                    .find(|(strukt, default_field, _)| strukt == name && default_field == field)
-                    .map_or(0, |(_, _, function)| *function);
+                    .find(|default| &default.strukt == name && &default.field == field)
+                    .map_or(0, |default| default.function);
                 if let Some(slot) = desc.defaults.get(index) {
                     slot.store(function, Ordering::SeqCst);
                 }
@@ -1011,7 +1028,12 @@ fn prepare_migration_memory(ready: &Ready, registry: &Registry) -> Vec<usize> {
     use lang_runtime_core::object::{HOT_FIELDS_OFFSET, TypeDesc};
     let mut instances = 0;
     for module in &ready.modules {
-        for (name, hash, fields) in &module.hot.structs {
+        for lang_abi::StructRecord {
+            name,
+            layout_hash: hash,
+            fields,
+        } in &module.hot.structs
+        {
             let old = registry.desc_cell(&module.name, name).load(Ordering::SeqCst) as *const TypeDesc;
             // SAFETY: descriptors live forever.
             if old.is_null() || unsafe { (*old).layout_hash } == *hash {

@@ -112,29 +112,19 @@ pub(super) fn load_library(
     };
     let mut hashes = HashMap::new();
     for entry in metadata.functions {
-        let record = entry.function;
-        module
-            .functions
-            .push((record.name.clone(), record.signature.clone(), function(record.address)?));
-        hashes.insert(record.name, (record.signature, entry.token_hash));
+        let mut record = entry.function;
+        record.address = function(record.address)?;
+        hashes.insert(record.name.clone(), (record.signature.clone(), entry.token_hash));
+        module.functions.push(record);
     }
-    for variable in metadata.variables {
-        module.variables.push((
-            variable.name,
-            variable.ty,
-            variable.is_let,
-            variable.token_hash,
-            function(variable.initializer)?,
-        ));
+    for mut variable in metadata.variables {
+        variable.initializer = function(variable.initializer)?;
+        module.variables.push(variable);
     }
-    for strukt in metadata.structs {
-        let fields = strukt.fields.into_iter().map(|field| (field.name, field.ty)).collect();
-        module.structs.push((strukt.name, strukt.layout_hash, fields));
-    }
-    for default in metadata.defaults {
-        module
-            .defaults
-            .push((default.strukt, default.field, function(default.function)?));
+    module.structs = metadata.structs;
+    for mut default in metadata.defaults {
+        default.function = function(default.function)?;
+        module.defaults.push(default);
     }
     let name = metadata.module;
     if name != expected_name {

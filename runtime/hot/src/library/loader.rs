@@ -8,6 +8,7 @@ use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
 use lang_abi::manifest::{MANIFEST, Manifest};
+use lang_abi::records::{FieldRecord, StructRecord};
 
 use super::link::load_library;
 use super::manifest::read_build;
@@ -214,7 +215,12 @@ fn load_build(
 fn check_migrations(registry: &Registry, modules: &[ModuleUpdate]) -> Result<(), String> {
     use lang_runtime_core::object::TypeDesc;
     for module in modules {
-        for (name, hash, fields) in &module.hot.structs {
+        for StructRecord {
+            name,
+            layout_hash: hash,
+            fields,
+        } in &module.hot.structs
+        {
             let old = registry.desc_cell(&module.name, name).load(Ordering::SeqCst) as *const TypeDesc;
             // SAFETY: descriptors live forever.
             if old.is_null() || unsafe { (*old).layout_hash } == *hash {
@@ -225,12 +231,12 @@ fn check_migrations(registry: &Registry, modules: &[ModuleUpdate]) -> Result<(),
                 .iter()
                 .map(|field| (field.name.clone(), field.ty.clone()))
                 .collect();
-            for (field, ty) in fields {
+            for FieldRecord { name: field, ty } in fields {
                 let has_default = module
                     .hot
                     .defaults
                     .iter()
-                    .any(|(strukt, default_field, _)| strukt == name && default_field == field);
+                    .any(|default| &default.strukt == name && &default.field == field);
                 if !old_fields.contains(&(field.clone(), ty.clone())) && !has_default {
                     return Err(format!(
                         "field `{field}` of struct `{name}` ({}) is new or changed its type, and has no default: the \
