@@ -5,6 +5,7 @@
 use crate::context::*;
 use crate::object::*;
 
+/// What a field default returns: its value and a status (0 = ok, 1 = a runtime error).
 #[repr(C)]
 pub struct WordAndStatus {
     pub word: u64,
