@@ -4,12 +4,12 @@
 //!
 //! A build is a folder holding the libraries and a manifest (`lang_abi::manifest`), written
 //! last by rename. A build is applied only when every library's bytes hash to what the
-//! manifest says ([`manifest`]); the bytes that were hashed are copied into a fresh private
-//! temporary folder and loaded from there ([`open`]), so a library rewritten meanwhile,
+//! manifest says (`manifest.rs`); the bytes that were hashed are copied into a fresh private
+//! temporary folder and loaded from there (`open.rs`), so a library rewritten meanwhile,
 //! truncated or corrupted is never given to the dynamic loader, and nobody else can swap the
 //! file under it. The runtime's entry points reach a library through its import table, which
-//! is filled here ([`link`]): a library has no undefined symbols to resolve against the host.
-//! [`loader`] is the thread that does all this for each new build.
+//! is filled here (`link.rs`): a library has no undefined symbols to resolve against the host.
+//! `loader.rs` is the thread that does all this for each new build.
 
 mod link;
 mod loader;
