@@ -27,7 +27,8 @@ fn main() {
         "runtime/hot/Cargo.toml",
         "runtime/host/src",
         "runtime/host/Cargo.toml",
-        "compiler/src/codegen/runtime_abi.rs",
+        "abi/src",
+        "abi/Cargo.toml",
         "Cargo.lock",
         "Cargo.toml",
     ] {

@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 
 use lang_compiler::codegen::library::{abi_hash, compile_library};
 use lang_compiler::sema::ModuleId;
-use lang_runtime_hot::library::{MANIFEST, Manifest, content_hash, modules_folder};
+use lang_runtime_hot::library::{MANIFEST, Manifest, ManifestModule, content_hash, modules_folder};
 
 use super::build::{SYSTEM_LIBRARIES, TempFolder, c_compiler, run_c_compiler, spawn_c_compiler, wait_c_compiler};
 use super::{EXIT_COMPILE_ERROR, EXIT_INTERNAL_ERROR, EXIT_USAGE};
@@ -110,7 +110,11 @@ fn build(file: &Path, target: &Path, opt_level: OptLevelArgument) -> Result<Buil
             write_by_rename(&destination, &bytes).map_err(fail)?;
             changed.push(file_name.clone());
         }
-        entries.push((name, file_name, hash));
+        entries.push(ManifestModule {
+            name,
+            file: file_name,
+            content_hash: hash,
+        });
     }
     let order = checked
         .program

@@ -4,79 +4,20 @@
 //! differs: the library cannot know the addresses of the host's slots, cells and runtime
 //! functions, so the code reads them from an import table that the loader fills.
 //!
-//! A library exports one symbol, [`MODULE_SYMBOL`], a table of eight words:
-//!
-//! | word | content                                                              |
-//! |------|----------------------------------------------------------------------|
-//! | 0    | [`LIBRARY_MAGIC`]                                                    |
-//! | 1    | [`abi_hash`]: the runtime functions and this format, as built        |
-//! | 2, 3 | the metadata text (address, length in bytes)                         |
-//! | 4, 5 | the import table (address, number of entries), filled by the loader  |
-//! | 6, 7 | the function table (address, number of entries)                     |
-//!
-//! The metadata is text, one record per line, fields separated by tabs; function indices
-//! point into the function table:
-//!
-//! ```text
-//! module    NAME  DISPLAY-NAME
-//! setup     INDEX
-//! function  NAME  SIGNATURE  INDEX  TOKEN-HASH
-//! variable  NAME  TYPE  LET(0|1)  TOKEN-HASH  INDEX
-//! struct    NAME  LAYOUT-HASH  (FIELD  TYPE)*
-//! default   STRUCT  FIELD  INDEX
-//! patch     IMPORT  INDEX
-//! import    INDEX  slot      MODULE  NAME  SIGNATURE
-//! import    INDEX  variable  MODULE  NAME  TYPE
-//! import    INDEX  desc      MODULE  NAME
-//! import    INDEX  field     MODULE  STRUCT  FIELD  TYPE  INITIAL-OFFSET
-//! import    INDEX  runtime   NAME
-//! ```
-//!
-//! `runtime/hot/src/library.rs` reads it. Names, types and signatures never contain a tab or
-//! a line break.
+//! The module table a library exports, its metadata text and the ABI hash are the format of
+//! `lang-abi` (`lang_abi::metadata`), which the host's loader reads with the same code.
 
 use std::cell::RefCell;
 use std::collections::HashMap;
-use std::fmt::Write as _;
 
 use super::object::OptLevel;
 use super::{CodegenError, CodegenOptions, HotLinker, HotTarget, token_hash, translate_hot_module};
 use crate::sema::{CheckedProgram, ModuleId};
 use crate::syntax::ast;
 use cranelift_module::{DataDescription, FuncId, Linkage, Module};
-
-/// The symbol of a library's module table.
-pub const MODULE_SYMBOL: &str = "lang_module";
-/// The (local) symbol of a library's import table.
-pub const IMPORTS_SYMBOL: &str = "lang.imports";
-/// The first word of a module table.
-pub const LIBRARY_MAGIC: u64 = u64::from_le_bytes(*b"LANGLIB1");
-
-/// The version of this format; the loader (`runtime/hot/src/library.rs`) has the same.
-pub const LIBRARY_FORMAT: u64 = 1;
-
-/// A hash of everything a library and its loader must agree on: this format and the table
-/// of runtime functions (its source text, which the loader hashes too). A library built by
-/// another version of `lang` has another hash and is refused.
-pub fn abi_hash() -> u64 {
-    // FNV-1a: stable across Rust versions, unlike the standard library's hasher.
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for &byte in include_str!("runtime_abi.rs").as_bytes() {
-        hash ^= u64::from(byte);
-        hash = hash.wrapping_mul(0x0100_0000_01b3);
-    }
-    hash ^ LIBRARY_FORMAT
-}
-
-/// One entry of a library's import table: what the loader writes there.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-enum Import {
-    Slot(String, String, String),
-    Variable(String, String, String),
-    StructDesc(String, String),
-    Field(String, String, String, String, i64),
-    Runtime(String),
-}
+pub use lang_abi::metadata::{IMPORTS_SYMBOL, LIBRARY_FORMAT, LIBRARY_MAGIC, MODULE_SYMBOL, abi_hash};
+use lang_abi::metadata::{Import, LibraryFunction, LibraryMetadata, SlotPatch};
+use lang_abi::records::{DefaultRecord, FieldRecord, FunctionRecord, StructRecord, VariableRecord};
 
 /// The linker of library builds: every slot, cell and runtime function becomes an entry of
 /// the import table.
@@ -101,25 +42,36 @@ impl ImportLinker {
 
 impl HotLinker for ImportLinker {
     fn function_slot(&self, module: &str, name: &str, signature: &str) -> u64 {
-        self.index(Import::Slot(module.into(), name.into(), signature.into()))
+        self.index(Import::Slot {
+            module: module.into(),
+            name: name.into(),
+            signature: signature.into(),
+        })
     }
 
     fn variable_cell(&self, module: &str, name: &str, ty: &str) -> u64 {
-        self.index(Import::Variable(module.into(), name.into(), ty.into()))
+        self.index(Import::Variable {
+            module: module.into(),
+            name: name.into(),
+            ty: ty.into(),
+        })
     }
 
     fn struct_desc_cell(&self, module: &str, name: &str, _layout: &str) -> u64 {
-        self.index(Import::StructDesc(module.into(), name.into()))
+        self.index(Import::StructDesc {
+            module: module.into(),
+            name: name.into(),
+        })
     }
 
     fn field_cell(&self, module: &str, strukt: &str, field: &str, ty: &str, initial: i64) -> u64 {
-        self.index(Import::Field(
-            module.into(),
-            strukt.into(),
-            field.into(),
-            ty.into(),
+        self.index(Import::Field {
+            module: module.into(),
+            strukt: strukt.into(),
+            field: field.into(),
+            ty: ty.into(),
             initial,
-        ))
+        })
     }
 
     fn uses_import_table(&self) -> bool {
@@ -127,7 +79,7 @@ impl HotLinker for ImportLinker {
     }
 
     fn runtime_function(&self, name: &str) -> u64 {
-        self.index(Import::Runtime(name.into()))
+        self.index(Import::Runtime { name: name.into() })
     }
 }
 
@@ -159,52 +111,61 @@ pub fn compile_library(
         functions.push(id);
         functions.len() - 1
     };
-    let mut metadata = String::new();
-    let _ = writeln!(metadata, "module\t{}\t{}", module_data.name, file.display_name);
-    let _ = writeln!(metadata, "setup\t{}", index_of(translated.entry));
     let hashes = function_token_hashes(checked, module);
+    let mut metadata = LibraryMetadata {
+        module: module_data.name.clone(),
+        display_name: file.display_name.clone(),
+        setup: Some(index_of(translated.entry)),
+        ..LibraryMetadata::default()
+    };
     for (name, signature, id) in &translated.hot_functions {
-        let hash = hashes.get(name).copied().unwrap_or(0);
-        let _ = writeln!(metadata, "function\t{name}\t{signature}\t{}\t{hash}", index_of(*id));
+        metadata.functions.push(LibraryFunction {
+            function: FunctionRecord {
+                name: name.clone(),
+                signature: signature.clone(),
+                address: index_of(*id),
+            },
+            token_hash: hashes.get(name).copied().unwrap_or(0),
+        });
     }
     for (name, ty, is_let, hash, id) in &translated.hot_variables {
-        let _ = writeln!(
-            metadata,
-            "variable\t{name}\t{ty}\t{}\t{hash}\t{}",
-            u8::from(*is_let),
-            index_of(*id)
-        );
+        metadata.variables.push(VariableRecord {
+            name: name.clone(),
+            ty: ty.clone(),
+            is_let: *is_let,
+            token_hash: *hash,
+            initializer: index_of(*id),
+        });
     }
     for (name, hash, fields) in &translated.hot_structs {
-        let _ = write!(metadata, "struct\t{name}\t{hash}");
-        for (field, ty) in fields {
-            let _ = write!(metadata, "\t{field}\t{ty}");
-        }
-        metadata.push('\n');
+        metadata.structs.push(StructRecord {
+            name: name.clone(),
+            layout_hash: *hash,
+            fields: fields
+                .iter()
+                .map(|(field, ty)| FieldRecord {
+                    name: field.clone(),
+                    ty: ty.clone(),
+                })
+                .collect(),
+        });
     }
     for (strukt, field, id) in &translated.hot_defaults {
-        let _ = writeln!(metadata, "default\t{strukt}\t{field}\t{}", index_of(*id));
+        metadata.defaults.push(DefaultRecord {
+            strukt: strukt.clone(),
+            field: field.clone(),
+            function: index_of(*id),
+        });
     }
     for (import, id) in &translated.slot_patches {
-        let _ = writeln!(metadata, "patch\t{import}\t{}", index_of(*id));
+        metadata.patches.push(SlotPatch {
+            import: *import as usize,
+            function: index_of(*id),
+        });
     }
     let imports = linker.imports.into_inner();
-    for (index, import) in imports.iter().enumerate() {
-        let _ = match import {
-            Import::Slot(module, name, signature) => {
-                writeln!(metadata, "import\t{index}\tslot\t{module}\t{name}\t{signature}")
-            }
-            Import::Variable(module, name, ty) => {
-                writeln!(metadata, "import\t{index}\tvariable\t{module}\t{name}\t{ty}")
-            }
-            Import::StructDesc(module, name) => writeln!(metadata, "import\t{index}\tdesc\t{module}\t{name}"),
-            Import::Field(module, strukt, field, ty, initial) => writeln!(
-                metadata,
-                "import\t{index}\tfield\t{module}\t{strukt}\t{field}\t{ty}\t{initial}"
-            ),
-            Import::Runtime(name) => writeln!(metadata, "import\t{index}\truntime\t{name}"),
-        };
-    }
+    metadata.imports = imports.iter().cloned().enumerate().collect();
+    let metadata = metadata.render();
 
     // The import table: zeroed, writable, filled by the loader.
     if let Some(table) = translated.imports {

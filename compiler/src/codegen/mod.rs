@@ -326,13 +326,17 @@ pub fn translate_hot_module(
 /// A hash of the tokens of `text`, ignoring comments, spacing and line breaks: two
 /// declarations with the same hash are the same code (LANGUAGE.md section 7 item 2).
 pub fn token_hash(text: &str) -> u64 {
-    use std::hash::{Hash, Hasher};
+    use std::hash::Hasher;
     let lexed = crate::syntax::lexer::lex(text, crate::source::FileId(0));
-    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    // FNV-1a, not std's `DefaultHasher`: hashes are written into `lang build --hmr` libraries,
+    // so they must not change with the Rust toolchain. Each token's text is followed by a
+    // byte no UTF-8 text contains, so token boundaries count.
+    let mut hasher = lang_abi::StableHasher::new();
     for (token, _) in &lexed.tokens {
         let shown = format!("{token:?}");
         if shown != "Newline" {
-            shown.hash(&mut hasher);
+            hasher.write(shown.as_bytes());
+            hasher.write_u8(0xff);
         }
     }
     hasher.finish()

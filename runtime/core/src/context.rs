@@ -1,9 +1,10 @@
-//! The context every compiled function receives, runtime errors and their reports, standard
-//! output, and the script thread that runs a program.
+//! The context every compiled function receives, runtime errors and their reports, and the
+//! script thread that runs a program (standard output is `output.rs`, and the terminal
+//! `terminal.rs`; their entry points are re-exported here). Hot reload knowledge: two words of the
+//! context (`interrupt_flag`, `poll_answer`) are the safe-point poll's.
 
 use std::ffi::CStr;
 use std::io::Write;
-use std::sync::Mutex;
 use std::time::Instant;
 
 use crate::heap::Heap;
@@ -30,13 +31,16 @@ pub struct Context {
     pub random_state: u64,
 }
 
-pub const CONTEXT_STACK_LIMIT_OFFSET: i32 = 0;
-pub const CONTEXT_ERROR_FLAG_OFFSET: i32 = 8;
-pub const CONTEXT_INTERRUPT_FLAG_OFFSET: i32 = 16;
-pub const CONTEXT_POLL_ANSWER_OFFSET: i32 = 24;
+/// How entry points take the context.
+pub type Ctx<'a> = &'a mut Context;
+
+// The offsets of the fields above, as compiled code uses them (checked by `tests/abi.rs`).
+pub use lang_abi::{
+    CONTEXT_ERROR_FLAG_OFFSET, CONTEXT_INTERRUPT_FLAG_OFFSET, CONTEXT_POLL_ANSWER_OFFSET, CONTEXT_STACK_LIMIT_OFFSET,
+};
 /// What compiled code writes to `poll_answer` before a poll at a statement boundary of the
 /// program's `main`.
-pub const POLL_AT_MAIN_STATEMENT: u64 = 3;
+pub const POLL_AT_MAIN_STATEMENT: u64 = lang_abi::POLL_AT_MAIN_STATEMENT as u64;
 
 /// A runtime error on its way to the entry point: the message, then the sites of the frames
 /// it left, innermost first.
@@ -49,17 +53,18 @@ pub struct RuntimeError {
     pub frames: Vec<usize>,
 }
 
-/// The kinds of error that compiled code raises itself after an inline check.
-pub const RAISE_DIVISION_BY_ZERO: u32 = 1;
-pub const RAISE_REMAINDER_BY_ZERO: u32 = 2;
-pub const RAISE_INDEX_OUT_OF_BOUNDS: u32 = 3;
-pub const RAISE_UNWRAP_NIL: u32 = 4;
-pub const RAISE_ASSERTION: u32 = 5;
-pub const RAISE_PANIC: u32 = 6;
-pub const RAISE_STACK_OVERFLOW: u32 = 7;
-pub const RAISE_UNINITIALIZED: u32 = 8;
-pub const RAISE_VARIABLE_GONE: u32 = 9;
-pub const RAISE_FIELD_GONE: u32 = 10;
+/// The kinds of error that compiled code raises itself after an inline check (`lang-abi`'s
+/// codes, in the type `lang_rt_raise` takes).
+pub const RAISE_DIVISION_BY_ZERO: u32 = lang_abi::RAISE_DIVISION_BY_ZERO as u32;
+pub const RAISE_REMAINDER_BY_ZERO: u32 = lang_abi::RAISE_REMAINDER_BY_ZERO as u32;
+pub const RAISE_INDEX_OUT_OF_BOUNDS: u32 = lang_abi::RAISE_INDEX_OUT_OF_BOUNDS as u32;
+pub const RAISE_UNWRAP_NIL: u32 = lang_abi::RAISE_UNWRAP_NIL as u32;
+pub const RAISE_ASSERTION: u32 = lang_abi::RAISE_ASSERTION as u32;
+pub const RAISE_PANIC: u32 = lang_abi::RAISE_PANIC as u32;
+pub const RAISE_STACK_OVERFLOW: u32 = lang_abi::RAISE_STACK_OVERFLOW as u32;
+pub const RAISE_UNINITIALIZED: u32 = lang_abi::RAISE_UNINITIALIZED as u32;
+pub const RAISE_VARIABLE_GONE: u32 = lang_abi::RAISE_VARIABLE_GONE as u32;
+pub const RAISE_FIELD_GONE: u32 = lang_abi::RAISE_FIELD_GONE as u32;
 
 /// Frames shown at each end of a long stack trace.
 const TRACE_ENDS: usize = 20;
@@ -190,63 +195,9 @@ pub unsafe fn text_of(string: *const StrObject) -> String {
     String::from_utf8_lossy(unsafe { str_bytes(string) }).into_owned()
 }
 
-// ----------------------------------------------------------------- standard output
-
-/// Buffered standard output, shared with the Ctrl-C thread so it can flush before exiting.
-pub static OUTPUT: Mutex<Vec<u8>> = Mutex::new(Vec::new());
-
-const OUTPUT_BUFFER_LIMIT: usize = 1 << 16;
-
-/// Whether standard output is flushed at every newline: when it is a terminal, so a person
-/// watching sees each line as it is printed (pipes and files get the fast, buffered path).
-static LINE_BUFFERED: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
-
-/// Sets line buffering explicitly (hot reload flushes after every line, LANGUAGE.md 5).
-pub fn set_line_buffered(on: bool) {
-    let _ = LINE_BUFFERED.set(on);
-}
-
-fn line_buffered() -> bool {
-    *LINE_BUFFERED.get_or_init(|| {
-        use std::io::IsTerminal;
-        std::io::stdout().is_terminal()
-    })
-}
-
-pub fn write_output(bytes: &[u8]) {
-    let mut buffer = OUTPUT.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-    buffer.extend_from_slice(bytes);
-    if buffer.len() >= OUTPUT_BUFFER_LIMIT || (line_buffered() && bytes.contains(&b'\n')) {
-        flush_buffer(&mut buffer);
-    }
-}
-
-pub fn flush_output() {
-    let mut buffer = OUTPUT.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-    flush_buffer(&mut buffer);
-}
-
-fn flush_buffer(buffer: &mut Vec<u8>) {
-    if buffer.is_empty() {
-        return;
-    }
-    let mut stdout = std::io::stdout().lock();
-    let result = stdout.write_all(buffer).and_then(|()| stdout.flush());
-    buffer.clear();
-    if let Err(error) = result {
-        // The reader went away (a closed pipe): nothing more can be shown, so end the program
-        // the way a runtime error does rather than looping on failed writes.
-        let _ = writeln!(std::io::stderr(), "error: cannot write to standard output: {error}");
-        std::process::exit(crate::RUNTIME_ERROR_EXIT_CODE);
-    }
-}
-
-/// Flushes standard output and ends the process.
-pub fn exit_process(code: i32) -> ! {
-    flush_output();
-    crate::system::restore_terminal();
-    std::process::exit(code)
-}
+// Standard output lives in `output.rs`; these names stay reachable from here.
+pub use crate::output::{OUTPUT, flush_output, set_line_buffered, write_output};
+pub use crate::terminal::exit_process;
 
 // ----------------------------------------------------------------- running a program
 
@@ -316,7 +267,7 @@ pub fn run_program(entry: EntryPoint, args: Vec<String>) -> i32 {
             // SAFETY: the entry point is compiled code following the runtime's ABI.
             let status = unsafe { entry(&mut *context) };
             flush_output();
-            crate::system::restore_terminal();
+            crate::terminal::restore_terminal();
             if status == 0 {
                 return 0;
             }

@@ -16,9 +16,9 @@
 use std::alloc::{Layout, alloc_zeroed, dealloc};
 use std::collections::{BTreeMap, HashMap};
 
+use crate::map::MapObject;
+use crate::memory::{CHUNK_SIZE, PAGE_SIZE, map_chunk, spill_callee_saved_registers};
 use crate::object::*;
-
-const PAGE_SIZE: usize = 1 << 16;
 
 /// The start of each page holds its number in `Heap::pages`, so an allocation finds its page
 /// without a hash lookup; slots start after this header.
@@ -31,11 +31,6 @@ const SIZE_CLASSES: [usize; 28] = [
 ];
 
 const LARGE: u32 = u32::MAX;
-
-/// Pages are carved out of chunks mapped from the system this large and this aligned, so that
-/// the kernel can back a chunk with one transparent huge page: a program that allocates
-/// megabytes takes one page fault per chunk instead of one per 4 KiB.
-const CHUNK_SIZE: usize = 2 << 20;
 
 /// Collections start once this much has been allocated, whatever the live size.
 const MINIMUM_THRESHOLD: usize = 8 << 20;
@@ -658,42 +653,6 @@ unsafe fn finalize(object: *mut u8) -> usize {
     }
 }
 
-/// The values of the callee-saved registers, so that references held only in registers of
-/// compiled frames further up the stack are seen by the collector.
-#[inline(never)]
-fn spill_callee_saved_registers() -> [usize; 12] {
-    let mut registers = [0usize; 12];
-    #[cfg(target_arch = "x86_64")]
-    // SAFETY: only reads registers and writes the local array.
-    unsafe {
-        std::arch::asm!(
-            "mov [{0}], rbx",
-            "mov [{0} + 8], rbp",
-            "mov [{0} + 16], r12",
-            "mov [{0} + 24], r13",
-            "mov [{0} + 32], r14",
-            "mov [{0} + 40], r15",
-            in(reg) registers.as_mut_ptr(),
-            options(nostack, preserves_flags),
-        );
-    }
-    #[cfg(target_arch = "aarch64")]
-    // SAFETY: only reads registers and writes the local array.
-    unsafe {
-        std::arch::asm!(
-            "stp x19, x20, [{0}]",
-            "stp x21, x22, [{0}, #16]",
-            "stp x23, x24, [{0}, #32]",
-            "stp x25, x26, [{0}, #48]",
-            "stp x27, x28, [{0}, #64]",
-            "stp x29, x30, [{0}, #80]",
-            in(reg) registers.as_mut_ptr(),
-            options(nostack, preserves_flags),
-        );
-    }
-    std::hint::black_box(registers)
-}
-
 /// A heap is dropped with its context (an embedding host or a fuzzer runs many programs in
 /// one process): what objects own outside the heap is freed, then the pages themselves.
 impl Drop for Heap {
@@ -773,54 +732,4 @@ pub fn prepare_pages(old_size: usize, new_size: usize) -> usize {
         .unwrap_or_else(|poisoned| poisoned.into_inner())
         .push(chunk);
     objects
-}
-
-/// Maps at least `count` fresh pages from the system, aligned to `CHUNK_SIZE`, and returns
-/// their start and size. With `populate`, the kernel backs them with memory now, in bulk,
-/// rather than on first touch one fault at a time.
-///
-/// Pages are never returned to the system: freed slots are reused by their size class.
-fn map_chunk(count: usize, populate: bool) -> (usize, usize) {
-    let size = (count * PAGE_SIZE).next_multiple_of(CHUNK_SIZE);
-    // Map one chunk more than needed, to align the start to a chunk boundary; the unaligned
-    // head and tail are unmapped at once.
-    let mapped_size = size + CHUNK_SIZE;
-    // SAFETY: an anonymous private mapping with no address hint has no preconditions.
-    let mapped = unsafe {
-        libc::mmap(
-            std::ptr::null_mut(),
-            mapped_size,
-            libc::PROT_READ | libc::PROT_WRITE,
-            libc::MAP_PRIVATE | libc::MAP_ANONYMOUS | libc::MAP_NORESERVE,
-            -1,
-            0,
-        )
-    };
-    if mapped == libc::MAP_FAILED {
-        out_of_memory(mapped_size);
-    }
-    let mapped = mapped as usize;
-    let start = mapped.next_multiple_of(CHUNK_SIZE);
-    // SAFETY: both ranges lie inside the mapping just made, and nothing refers to them.
-    unsafe {
-        if start > mapped {
-            libc::munmap(mapped as *mut libc::c_void, start - mapped);
-        }
-        let end = start + size;
-        if mapped + mapped_size > end {
-            libc::munmap(end as *mut libc::c_void, mapped + mapped_size - end);
-        }
-        // Both are hints: without transparent huge pages, or on a kernel older than 5.14 (no
-        // MADV_POPULATE_WRITE), pages are simply faulted in on first touch.
-        libc::madvise(start as *mut libc::c_void, size, libc::MADV_HUGEPAGE);
-        if populate {
-            libc::madvise(start as *mut libc::c_void, size, libc::MADV_POPULATE_WRITE);
-        }
-    }
-    (start, size)
-}
-
-/// Stops the process when the system refuses memory, as the standard library does.
-fn out_of_memory(size: usize) -> ! {
-    std::alloc::handle_alloc_error(Layout::from_size_align(size, PAGE_SIZE).expect("page layout"))
 }

@@ -2,8 +2,13 @@
 //!
 //! Compiled code reaches this crate through the `extern "C"` functions of [`abi`], each taking
 //! the [`context::Context`] pointer first (see ARCHITECTURE.md for the object model, the
-//! collector and the error mechanism). Nothing here knows about hot reload; `runtime/hot`
-//! builds on this crate, never the reverse.
+//! collector and the error mechanism). Its facts shared with the compiler (offsets, codes,
+//! the function table) come from `lang-abi`. `runtime/hot` builds on this crate, never the
+//! reverse; what the core keeps for hot reload is said in the `//!` of the file that keeps
+//! it: `abi/hot_structs.rs` (allocating hot structs), `object.rs` (handles and payloads),
+//! `heap.rs` (enumerating instances and preparing pages for struct migration), `context.rs`
+//! (the poll words of the context), `signals.rs` (the Ctrl-C hook) and `abi/process.rs`
+//! (a `sleep` ended early by Ctrl-C).
 
 pub mod abi;
 pub mod array;
@@ -14,9 +19,12 @@ pub mod format;
 pub mod heap;
 pub mod map;
 mod math;
+mod memory;
 pub mod object;
+pub mod output;
 pub mod signals;
 pub mod system;
+pub mod terminal;
 
 pub use context::{Context, EntryPoint, run_program};
 

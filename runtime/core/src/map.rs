@@ -1,11 +1,19 @@
-//! The table behind `{K: V}`: an insertion-ordered hash map of 64-bit words.
+//! The table behind `{K: V}`, and the map object that owns it: an insertion-ordered hash map
+//! of 64-bit words.
 //!
 //! Keys are `int`s or string objects (hashed and compared by content); values are words whose
 //! meaning the compiled code knows. Entries are kept in insertion order in a vector, with
 //! removed entries left as holes until a compaction; an open-addressing index maps hashes to
 //! entry positions (the layout of Python's and indexmap's ordered dicts).
 
-use crate::object::{StrObject, str_bytes};
+use crate::object::{Header, StrObject, str_bytes};
+
+/// A map object: the table itself is Rust data owned by the object.
+#[repr(C)]
+pub struct MapObject {
+    pub header: Header,
+    pub table: *mut Table,
+}
 
 /// An index slot: the entry's position in the low 32 bits and the high 32 bits of its hash
 /// above, so most probes are decided without touching the entry.

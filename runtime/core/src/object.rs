@@ -2,8 +2,10 @@
 //!
 //! Every value of a reference type is a pointer to an object that starts with a [`Header`]
 //! naming its [`TypeDesc`]. The offsets below are part of the ABI between compiled code and
-//! the runtime: the code generator reads array lengths and elements, struct fields and string
-//! bytes directly, and calls into the runtime for everything else.
+//! the runtime (their values come from `lang-abi`): the code generator reads array lengths and
+//! elements, struct fields and string bytes directly, and calls into the runtime for
+//! everything else. Hot reload knowledge: handles (`Kind::Handle`) and payloads, and the
+//! layout hash and defaults of a descriptor, exist for struct migration.
 
 use std::ptr;
 
@@ -30,8 +32,8 @@ pub struct StrObject {
     // followed by `len` bytes
 }
 
-pub const STR_LEN_OFFSET: i32 = 16;
-pub const STR_BYTES_OFFSET: i32 = 24;
+pub use lang_abi::STR_BYTES_OFFSET;
+pub use lang_abi::STR_LEN_OFFSET;
 
 /// A growable array: elements live in a separately allocated buffer of `cap` elements.
 #[repr(C)]
@@ -42,16 +44,9 @@ pub struct ArrayObject {
     pub data: *mut u8,
 }
 
-pub const ARRAY_LEN_OFFSET: i32 = 16;
-pub const ARRAY_CAPACITY_OFFSET: i32 = 24;
-pub const ARRAY_DATA_OFFSET: i32 = 32;
-
-/// A map: the table itself is Rust data owned by the object.
-#[repr(C)]
-pub struct MapObject {
-    pub header: Header,
-    pub table: *mut crate::map::Table,
-}
+pub use lang_abi::ARRAY_CAPACITY_OFFSET;
+pub use lang_abi::ARRAY_DATA_OFFSET;
+pub use lang_abi::ARRAY_LEN_OFFSET;
 
 /// A boxed `int`, `float` or `bool`: the representation of a non-nil `?int`, `?float` or
 /// `?bool` (nil is the null pointer).
@@ -61,10 +56,10 @@ pub struct BoxObject {
     pub value: u64,
 }
 
-pub const BOX_VALUE_OFFSET: i32 = 16;
+pub use lang_abi::BOX_VALUE_OFFSET;
 
 /// Struct fields start right after the header, one 8-byte word each.
-pub const STRUCT_FIELDS_OFFSET: i32 = 16;
+pub use lang_abi::STRUCT_FIELDS_OFFSET;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[repr(u32)]
@@ -80,13 +75,13 @@ pub enum Kind {
 }
 
 /// Hot reload: a handle's payload pointer.
-pub const HANDLE_PAYLOAD_OFFSET: i32 = 16;
+pub use lang_abi::HANDLE_PAYLOAD_OFFSET;
+pub use lang_abi::HOT_FIELDS_OFFSET;
 /// Hot reload: a payload's back-pointer to its handle, then its fields. A struct starts as
 /// its own handle (a payload whose owner is itself: the owner word doubles as the handle's
 /// payload pointer), and becomes a plain `Handle` object when a migration moves its fields
 /// to a new payload.
-pub const PAYLOAD_OWNER_OFFSET: i32 = 16;
-pub const HOT_FIELDS_OFFSET: i32 = 24;
+pub use lang_abi::PAYLOAD_OWNER_OFFSET;
 
 /// What the collector and the built-ins need to know about an object's type.
 #[derive(Debug)]
@@ -140,9 +135,9 @@ pub static BOX_DESC: TypeDesc = TypeDesc::builtin(Kind::Box, 0, false, false);
 pub static HANDLE_DESC: TypeDesc = TypeDesc::builtin(Kind::Handle, 0, false, false);
 
 /// The element kinds of arrays, as the code generator names them in calls.
-pub const ELEMENT_WORD: u32 = 0;
-pub const ELEMENT_BYTE: u32 = 1;
-pub const ELEMENT_REFERENCE: u32 = 2;
+pub const ELEMENT_WORD: u32 = lang_abi::ELEMENT_WORD as u32;
+pub const ELEMENT_BYTE: u32 = lang_abi::ELEMENT_BYTE as u32;
+pub const ELEMENT_REFERENCE: u32 = lang_abi::ELEMENT_REFERENCE as u32;
 
 static ARRAY_WORD_DESC: TypeDesc = TypeDesc::builtin(Kind::Array, 8, false, false);
 static ARRAY_BYTE_DESC: TypeDesc = TypeDesc::builtin(Kind::Array, 1, false, false);
@@ -157,8 +152,8 @@ pub fn array_desc(element_kind: u32) -> &'static TypeDesc {
 }
 
 /// Map kinds: bit 0 set for string keys, bit 1 set for reference values.
-pub const MAP_STRING_KEYS: u32 = 1;
-pub const MAP_REFERENCE_VALUES: u32 = 2;
+pub const MAP_STRING_KEYS: u32 = lang_abi::MAP_STRING_KEYS as u32;
+pub const MAP_REFERENCE_VALUES: u32 = lang_abi::MAP_REFERENCE_VALUES as u32;
 
 static MAP_DESCS: [TypeDesc; 4] = [
     TypeDesc::builtin(Kind::Map, 8, false, false),

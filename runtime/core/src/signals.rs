@@ -4,6 +4,10 @@
 //! SIGINT is blocked in every thread and received by a dedicated thread with `sigwait`, so
 //! the work happens in ordinary code (taking the output lock is safe there, unlike in a
 //! signal handler) and never interrupts compiled code in the middle of a statement.
+//!
+//! Hot reload knowledge: `INTERRUPT_HOOK` lets hot reload stop the running code instead of
+//! exiting, and `INTERRUPT_PENDING` ends a `sleep` early meanwhile (LANGUAGE.md section 7
+//! item 10).
 
 use std::sync::Once;
 
@@ -48,8 +52,8 @@ pub fn install_interrupt_handler() {
                             if INTERRUPT_HOOK.get().is_some_and(|hook| hook()) {
                                 continue;
                             }
-                            crate::context::flush_output();
-                            crate::system::restore_terminal();
+                            crate::output::flush_output();
+                            crate::terminal::restore_terminal();
                             libc::_exit(crate::INTERRUPTED_EXIT_CODE);
                         }
                     }

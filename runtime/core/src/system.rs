@@ -6,11 +6,13 @@
 
 use std::io::{BufRead, Write};
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicBool, Ordering};
 
 use crate::abi::string_from;
-use crate::context::{Context, flush_output};
+use crate::context::Context;
 use crate::object::*;
+use crate::output::flush_output;
+pub use crate::terminal::restore_terminal;
+use crate::terminal::{read_key, set_cursor_visible, set_raw_mode, set_styled, terminal_size};
 
 type Ctx<'a> = &'a mut Context;
 
@@ -112,11 +114,6 @@ pub extern "C" fn lang_rt_io_error(ctx: Ctx<'_>) -> *mut StrObject {
 
 // ----------------------------------------------------------------- terminal
 
-/// The terminal settings before raw mode, to put back.
-static SAVED_TERMINAL: Mutex<Option<libc::termios>> = Mutex::new(None);
-static CURSOR_HIDDEN: AtomicBool = AtomicBool::new(false);
-static STYLED: AtomicBool = AtomicBool::new(false);
-
 /// `term` operations, selected by the first argument of `lang_rt_term_control`.
 pub const TERM_RAW_MODE: i64 = 0;
 pub const TERM_READ_KEY: i64 = 1;
@@ -140,120 +137,21 @@ pub extern "C" fn lang_rt_term_control(_ctx: Ctx<'_>, operation: i64, argument: 
         TERM_COLUMNS => terminal_size().0,
         TERM_ROWS => terminal_size().1,
         TERM_CURSOR => {
-            flush_output();
-            let visible = argument != 0;
-            CURSOR_HIDDEN.store(!visible, Ordering::SeqCst);
-            let _ = std::io::stdout().write_all(if visible { b"\x1b[?25h" } else { b"\x1b[?25l" });
-            let _ = std::io::stdout().flush();
+            set_cursor_visible(argument != 0);
             1
         }
         TERM_STYLED => {
-            STYLED.store(argument != 0, Ordering::SeqCst);
+            set_styled(argument != 0);
             1
         }
         _ => 0,
     }
 }
 
-fn set_raw_mode(enable: bool) -> bool {
-    let mut saved = SAVED_TERMINAL.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-    if enable {
-        if saved.is_some() {
-            return true;
-        }
-        // SAFETY: termios is plain data; tcgetattr fills it or fails.
-        let mut original: libc::termios = unsafe { std::mem::zeroed() };
-        // SAFETY: fd 0 and a valid termios pointer.
-        if unsafe { libc::tcgetattr(0, &mut original) } != 0 {
-            return false;
-        }
-        let mut raw = original;
-        // No line buffering and no echo, but keep output processing (so "\n" still returns
-        // the carriage) and signals (so Ctrl-C still interrupts).
-        raw.c_lflag &= !(libc::ICANON | libc::ECHO);
-        raw.c_cc[libc::VMIN] = 0;
-        raw.c_cc[libc::VTIME] = 0;
-        // SAFETY: as above.
-        if unsafe { libc::tcsetattr(0, libc::TCSANOW, &raw) } != 0 {
-            return false;
-        }
-        *saved = Some(original);
-        true
-    } else {
-        if let Some(original) = saved.take() {
-            // SAFETY: restoring settings read from the same terminal.
-            unsafe { libc::tcsetattr(0, libc::TCSANOW, &original) };
-        }
-        // SAFETY: isatty has no preconditions.
-        unsafe { libc::isatty(0) == 1 }
-    }
-}
-
-fn read_key() -> i64 {
-    flush_output();
-    let mut poll = libc::pollfd {
-        fd: 0,
-        events: libc::POLLIN,
-        revents: 0,
-    };
-    // SAFETY: one valid pollfd, no waiting.
-    if unsafe { libc::poll(&mut poll, 1, 0) } <= 0 || poll.revents & libc::POLLIN == 0 {
-        return -1;
-    }
-    let mut byte = 0u8;
-    // SAFETY: reading one byte into a valid buffer.
-    match unsafe { libc::read(0, (&mut byte as *mut u8).cast(), 1) } {
-        1 => i64::from(byte),
-        _ => -1,
-    }
-}
-
-fn terminal_size() -> (i64, i64) {
-    // SAFETY: winsize is plain data; the ioctl fills it or fails.
-    let mut size: libc::winsize = unsafe { std::mem::zeroed() };
-    // SAFETY: TIOCGWINSZ with a valid winsize pointer.
-    if unsafe { libc::ioctl(1, libc::TIOCGWINSZ, &mut size) } == 0 && size.ws_col > 0 && size.ws_row > 0 {
-        return (i64::from(size.ws_col), i64::from(size.ws_row));
-    }
-    let from_env = |name: &str, default: i64| {
-        std::env::var(name)
-            .ok()
-            .and_then(|value| value.parse().ok())
-            .filter(|value: &i64| *value > 0)
-            .unwrap_or(default)
-    };
-    (from_env("COLUMNS", 80), from_env("LINES", 24))
-}
-
-/// Puts the terminal back as the program found it (cooked mode, cursor shown, colours
-/// reset), if the program changed it. Called when the program ends, by `exit`, on a runtime
-/// error and on Ctrl-C, so a game never leaves the shell unusable.
-pub fn restore_terminal() {
-    let styled = STYLED.swap(false, Ordering::SeqCst);
-    let hidden = CURSOR_HIDDEN.swap(false, Ordering::SeqCst);
-    // Only a terminal needs putting back: output into a file or a pipe stays as written.
-    // SAFETY: isatty has no preconditions.
-    let terminal = unsafe { libc::isatty(1) == 1 };
-    if (styled || hidden) && terminal {
-        flush_output();
-        let mut stdout = std::io::stdout();
-        if styled {
-            let _ = stdout.write_all(b"\x1b[0m");
-        }
-        if hidden {
-            let _ = stdout.write_all(b"\x1b[?25h");
-        }
-        let _ = stdout.flush();
-    }
-    set_raw_mode(false);
-}
-
 // ----------------------------------------------------------------- sorting
 
 /// Element kinds of `lang_rt_sort`.
-pub const SORT_INT: i64 = 0;
-pub const SORT_FLOAT: i64 = 1;
-pub const SORT_STR: i64 = 2;
+pub use lang_abi::{SORT_FLOAT, SORT_INT, SORT_STR};
 
 fn elements<'a, T>(array: *mut ArrayObject) -> &'a mut [T] {
     // SAFETY: compiled code passes a live array whose elements have type T; an empty array
@@ -283,9 +181,7 @@ pub extern "C" fn lang_rt_sort(_ctx: Ctx<'_>, array: *mut ArrayObject, kind: i64
 }
 
 /// How the comparator of `sort_by` takes its arguments: words, floats or bytes.
-pub const COMPARE_WORDS: i64 = 0;
-pub const COMPARE_FLOATS: i64 = 1;
-pub const COMPARE_BYTES: i64 = 2;
+pub use lang_abi::{COMPARE_BYTES, COMPARE_FLOATS, COMPARE_WORDS};
 
 #[repr(C)]
 struct BoolAndStatus {

@@ -4,6 +4,8 @@
 
 use std::time::Instant;
 
+use lang_abi::records::{DefaultRecord, FunctionRecord, StructRecord, VariableRecord};
+
 /// Whatever keeps a module's machine code alive (a JIT module, a loaded library).
 pub trait CodeOwner: Send {
     /// Frees the code.
@@ -17,17 +19,16 @@ pub trait CodeOwner: Send {
 pub struct CodeModule {
     /// The setup function: `fn(ctx) -> status` (literals, struct descriptors).
     pub setup: usize,
-    /// Each script function: name, signature text, address.
-    pub functions: Vec<(String, String, usize)>,
-    /// Each module variable: name, type text, whether `let`, token hash of its declaration,
-    /// and its initializer `fn(ctx) -> status`.
-    pub variables: Vec<(String, String, bool, u64, usize)>,
+    /// Each script function and its address.
+    pub functions: Vec<FunctionRecord<usize>>,
+    /// Each module variable and its initializer `fn(ctx) -> status`.
+    pub variables: Vec<VariableRecord<usize>>,
     /// Slots (by address) to point at these wrappers of built-ins.
     pub slot_patches: Vec<(u64, usize)>,
-    /// The module's structs: name, layout hash, fields (name, type text).
-    pub structs: Vec<(String, u64, Vec<(String, String)>)>,
-    /// Field defaults as `fn(ctx) -> (word, status)`: struct, field, address.
-    pub defaults: Vec<(String, String, usize)>,
+    /// The module's structs.
+    pub structs: Vec<StructRecord>,
+    /// Field defaults as `fn(ctx) -> (word, status)`.
+    pub defaults: Vec<DefaultRecord<usize>>,
     /// The lowest and highest code addresses, to tell whether a frame returns into it.
     pub code_range: (usize, usize),
     pub owner: Box<dyn CodeOwner>,

@@ -19,7 +19,7 @@ use crate::registry::{Registry, stub_for};
 struct Loaded {
     version: u32,
     functions: Vec<(String, String)>,
-    variables: Vec<(String, String, bool, u64, usize)>,
+    variables: Vec<lang_abi::VariableRecord<usize>>,
 }
 
 /// Main-thread state: what runs, and the compiled code it may still use.
@@ -193,7 +193,12 @@ fn patch_slots(state: &MainState, ready: &Ready, registry: &Registry) -> Vec<(&'
             // SAFETY: slot addresses come from the registry and live forever.
             patch(unsafe { &*(*slot as *const AtomicU64) }, *address as u64);
         }
-        for (name, signature, address) in &module.hot.functions {
+        for lang_abi::FunctionRecord {
+            name,
+            signature,
+            address,
+        } in &module.hot.functions
+        {
             patch(registry.slot(&module.name, name, signature), *address as u64);
         }
         if let Some(old) = state.loaded.get(&module.name) {
@@ -226,17 +231,20 @@ fn initialize_variables(ctx: &mut Context, state: &MainState, ready: &Ready, reg
             continue;
         };
         let old = state.loaded.get(name);
-        for (variable, ty, is_let, hash, initializer) in &module.hot.variables {
+        for lang_abi::VariableRecord {
+            name: variable,
+            ty,
+            is_let,
+            token_hash: hash,
+            initializer,
+        } in &module.hot.variables
+        {
             let cell = registry.cell(name, variable, ty);
-            let previous = old.and_then(|old| {
-                old.variables
-                    .iter()
-                    .find(|(old_name, old_ty, ..)| old_name == variable && old_ty == ty)
-            });
-            let retyped = previous.is_none()
-                && old.is_some_and(|old| old.variables.iter().any(|(old_name, ..)| old_name == variable));
+            let previous = old.and_then(|old| old.variables.iter().find(|old| &old.name == variable && &old.ty == ty));
+            let retyped =
+                previous.is_none() && old.is_some_and(|old| old.variables.iter().any(|old| &old.name == variable));
             let initialized = cell[1].load(Ordering::SeqCst) == 1;
-            let edited_let = *is_let && previous.is_some_and(|(_, _, _, old_hash, _)| old_hash != hash);
+            let edited_let = *is_let && previous.is_some_and(|old| old.token_hash != *hash);
             if initialized && !edited_let {
                 continue;
             }
@@ -253,12 +261,12 @@ fn initialize_variables(ctx: &mut Context, state: &MainState, ready: &Ready, reg
             }
         }
         if let Some(old) = old {
-            for (variable, ty, ..) in &old.variables {
+            for lang_abi::VariableRecord { name: variable, ty, .. } in &old.variables {
                 let kept = module
                     .hot
                     .variables
                     .iter()
-                    .any(|(new_name, new_ty, ..)| new_name == variable && new_ty == ty);
+                    .any(|new| &new.name == variable && &new.ty == ty);
                 if !kept {
                     registry.cell(name, variable, ty)[1].store(2, Ordering::SeqCst);
                 }

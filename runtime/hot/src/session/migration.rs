@@ -18,7 +18,6 @@ use crate::code::{ModuleUpdate, Ready};
 use crate::registry::Registry;
 
 /// A field that a migration could not fill: new, or of a changed type, and without a default.
-#[cfg_attr(not(feature = "jit"), allow(dead_code))]
 pub(crate) struct FieldWithoutDefault {
     /// The module's name.
     pub(crate) module: String,
@@ -30,7 +29,6 @@ pub(crate) struct FieldWithoutDefault {
     pub(crate) type_key: String,
 }
 
-#[cfg_attr(not(feature = "jit"), allow(dead_code))]
 impl FieldWithoutDefault {
     /// Why the version is refused. `shown_type` is the field's type as the user wrote it
     /// (the JIT knows it; a library only has the type key), `next_step` what makes the next
@@ -51,12 +49,16 @@ impl FieldWithoutDefault {
 /// struct whose fields changed (its layout hash differs from the running descriptor's) is
 /// migrated at the swap, so every field that is new, or whose type changed, needs a default
 /// to give the existing values. Returns the first field without one.
-// Used by the JIT producer, and by the library loader once it switches over from its copy.
-#[cfg_attr(not(feature = "jit"), allow(dead_code))]
+// Used by both producers: the JIT compiler thread and the library loader.
 pub(crate) fn field_without_default(registry: &Registry, modules: &[ModuleUpdate]) -> Option<FieldWithoutDefault> {
     use lang_runtime_core::object::TypeDesc;
     for module in modules {
-        for (name, hash, fields) in &module.hot.structs {
+        for lang_abi::StructRecord {
+            name,
+            layout_hash: hash,
+            fields,
+        } in &module.hot.structs
+        {
             let old = registry.desc_cell(&module.name, name).load(Ordering::SeqCst) as *const TypeDesc;
             // SAFETY: descriptors live forever.
             if old.is_null() || unsafe { (*old).layout_hash } == *hash {
@@ -67,12 +69,12 @@ pub(crate) fn field_without_default(registry: &Registry, modules: &[ModuleUpdate
                 .iter()
                 .map(|field| (field.name.as_str(), field.ty.as_str()))
                 .collect();
-            for (field, ty) in fields {
+            for lang_abi::FieldRecord { name: field, ty } in fields {
                 let has_default = module
                     .hot
                     .defaults
                     .iter()
-                    .any(|(strukt, default_field, _)| strukt == name && default_field == field);
+                    .any(|default| &default.strukt == name && &default.field == field);
                 if !old_fields.contains(&(field.as_str(), ty.as_str())) && !has_default {
                     return Some(FieldWithoutDefault {
                         module: module.name.clone(),
@@ -106,7 +108,7 @@ struct Migration {
     module: String,
     name: String,
     desc: *const TypeDesc,
-    fields: Vec<(String, String)>,
+    fields: Vec<lang_abi::FieldRecord>,
     /// The new payloads, each naming its handle in its owner word.
     payloads: Vec<usize>,
 }
@@ -118,7 +120,12 @@ pub(super) fn migrate_structs(ctx: &mut Context, ready: &mut Ready, registry: &R
     // (Instances the collector has not freed yet are migrated too: cheaper than collecting
     // first, which would lengthen the pause.)
     for module in &ready.modules {
-        for (name, hash, fields) in &module.hot.structs {
+        for lang_abi::StructRecord {
+            name,
+            layout_hash: hash,
+            fields,
+        } in &module.hot.structs
+        {
             let old = registry.desc_cell(&module.name, name).load(Ordering::SeqCst) as *const TypeDesc;
             // SAFETY: descriptors live forever.
             if old.is_null() || unsafe { (*old).layout_hash } == *hash {
@@ -158,19 +165,27 @@ pub(super) fn migrate_structs(ctx: &mut Context, ready: &mut Ready, registry: &R
 }
 
 /// The descriptor of the new layout.
-fn new_descriptor(ctx: &mut Context, hash: u64, name: &str, fields: &[(String, String)]) -> *const TypeDesc {
-    let mut text = format!("hot:{hash}:{name}");
-    for (field, ty) in fields {
-        let kind = if is_reference_type(ty) { "r" } else { "w" };
-        text.push_str(&format!(";{field}:{kind}|{ty}"));
-    }
+fn new_descriptor(ctx: &mut Context, hash: u64, name: &str, fields: &[lang_abi::FieldRecord]) -> *const TypeDesc {
+    let descriptor = lang_abi::layout::Descriptor {
+        name: name.to_string(),
+        hot_layout_hash: Some(hash),
+        fields: fields
+            .iter()
+            .map(|field| lang_abi::layout::DescriptorField {
+                name: field.name.clone(),
+                is_reference: is_reference_type(&field.ty),
+                ty: field.ty.clone(),
+            })
+            .collect(),
+    };
+    let mut text = descriptor.render();
     text.push('\0');
     lang_rt_struct_desc(ctx, text.as_ptr())
 }
 
 /// Where each field of the new layout comes from: the old layout (from the old descriptor)
 /// when a field of that name and type was there, else the new version's default, else zero.
-fn field_sources(old: &TypeDesc, module: &ModuleUpdate, name: &str, fields: &[(String, String)]) -> Vec<Source> {
+fn field_sources(old: &TypeDesc, module: &ModuleUpdate, name: &str, fields: &[lang_abi::FieldRecord]) -> Vec<Source> {
     let old_fields: Vec<(String, String, i64)> = old
         .fields
         .iter()
@@ -185,7 +200,7 @@ fn field_sources(old: &TypeDesc, module: &ModuleUpdate, name: &str, fields: &[(S
         .collect();
     fields
         .iter()
-        .map(|(field, ty)| {
+        .map(|lang_abi::FieldRecord { name: field, ty }| {
             if let Some((_, _, offset)) = old_fields
                 .iter()
                 .find(|(old_field, old_ty, _)| old_field == field && old_ty == ty)
@@ -196,11 +211,11 @@ fn field_sources(old: &TypeDesc, module: &ModuleUpdate, name: &str, fields: &[(S
                 .hot
                 .defaults
                 .iter()
-                .find(|(strukt, default_field, _)| strukt == name && default_field == field)
+                .find(|default| &default.strukt == name && &default.field == field)
             {
                 // SAFETY: defaults are compiled functions with this ABI.
-                Some((_, _, function)) => {
-                    Source::Default(unsafe { std::mem::transmute::<usize, DefaultFunction>(*function) })
+                Some(default) => {
+                    Source::Default(unsafe { std::mem::transmute::<usize, DefaultFunction>(default.function) })
                 }
                 None => Source::Zero,
             }
@@ -304,11 +319,11 @@ fn commit(migration: Migration, registry: &Registry, migrated: &mut usize) {
         let offset = migration
             .fields
             .iter()
-            .position(|(new_field, new_ty)| *new_field == field && *new_ty == ty)
+            .position(|new| new.name == field && new.ty == ty)
             .map_or(-1i64, |index| HOT_FIELDS_OFFSET as i64 + index as i64 * 8);
         cell.store(offset as u64, Ordering::SeqCst);
     }
-    for (index, (field, ty)) in migration.fields.iter().enumerate() {
+    for (index, lang_abi::FieldRecord { name: field, ty }) in migration.fields.iter().enumerate() {
         registry.field(
             &migration.module,
             &migration.name,
@@ -336,20 +351,20 @@ fn commit(migration: Migration, registry: &Registry, migrated: &mut usize) {
 pub(super) fn update_struct_defaults(ready: &Ready, registry: &Registry) {
     use lang_runtime_core::object::TypeDesc;
     for module in &ready.modules {
-        for (name, _, fields) in &module.hot.structs {
+        for lang_abi::StructRecord { name, fields, .. } in &module.hot.structs {
             let desc = registry.desc_cell(&module.name, name).load(Ordering::SeqCst) as *const TypeDesc;
             if desc.is_null() {
                 continue;
             }
             // SAFETY: descriptors live forever.
             let desc = unsafe { &*desc };
-            for (index, (field, _)) in fields.iter().enumerate() {
+            for (index, lang_abi::FieldRecord { name: field, .. }) in fields.iter().enumerate() {
                 let function = module
                     .hot
                     .defaults
                     .iter()
-                    .find(|(strukt, default_field, _)| strukt == name && default_field == field)
-                    .map_or(0, |(_, _, function)| *function);
+                    .find(|default| &default.strukt == name && &default.field == field)
+                    .map_or(0, |default| default.function);
                 if let Some(slot) = desc.defaults.get(index) {
                     slot.store(function, Ordering::SeqCst);
                 }
@@ -365,7 +380,12 @@ pub(super) fn prepare_migration_memory(ready: &Ready, registry: &Registry) -> Ve
     use lang_runtime_core::object::{HOT_FIELDS_OFFSET, TypeDesc};
     let mut instances = 0;
     for module in &ready.modules {
-        for (name, hash, fields) in &module.hot.structs {
+        for lang_abi::StructRecord {
+            name,
+            layout_hash: hash,
+            fields,
+        } in &module.hot.structs
+        {
             let old = registry.desc_cell(&module.name, name).load(Ordering::SeqCst) as *const TypeDesc;
             // SAFETY: descriptors live forever.
             if old.is_null() || unsafe { (*old).layout_hash } == *hash {

@@ -18,7 +18,6 @@ mod state;
 pub(crate) use apply::main_module;
 #[cfg(feature = "jit")]
 pub(crate) use embedded::{StartFailure, poll_embedded, registry, start_embedded};
-#[cfg(feature = "jit")]
 pub(crate) use migration::field_without_default;
 pub use producer::Producer;
 pub use script::{run, symbols};

@@ -1,0 +1,104 @@
+//! Offsets into the runtime's objects and context that compiled code reads directly, and the
+//! codes compiled code passes to runtime functions (raise reasons, element, map and sort
+//! kinds). The runtime (`runtime/core`) takes its values from here; a test in `tests/` checks
+//! the offsets against its `#[repr(C)]` structs.
+
+// The context: its first words are read and written by compiled code.
+pub const CONTEXT_STACK_LIMIT_OFFSET: i32 = 0;
+pub const CONTEXT_ERROR_FLAG_OFFSET: i32 = 8;
+pub const CONTEXT_INTERRUPT_FLAG_OFFSET: i32 = 16;
+pub const CONTEXT_POLL_ANSWER_OFFSET: i32 = 24;
+/// How much of the script thread's stack compiled code may use, counted from the entry
+/// point's frame: the runtime's 64 MiB stack less room for the runtime's own frames above
+/// the entry point and for the error path below the limit.
+pub const SCRIPT_STACK_BUDGET: i64 = 60 << 20;
+/// Written to the poll answer before a safe-point poll in the program's `main`: that poll is
+/// at a statement boundary of `main`, where a changed `main` is entered again.
+pub const POLL_AT_MAIN_STATEMENT: i64 = 3;
+
+// Objects: every object starts with a 16-byte header.
+pub const STR_LEN_OFFSET: i32 = 16;
+pub const STR_BYTES_OFFSET: i32 = 24;
+pub const ARRAY_LEN_OFFSET: i32 = 16;
+pub const ARRAY_CAPACITY_OFFSET: i32 = 24;
+pub const ARRAY_DATA_OFFSET: i32 = 32;
+pub const BOX_VALUE_OFFSET: i32 = 16;
+/// Struct fields start right after the header, one 8-byte word each.
+pub const STRUCT_FIELDS_OFFSET: i32 = 16;
+/// Hot reload: a handle's payload pointer.
+pub const HANDLE_PAYLOAD_OFFSET: i32 = 16;
+/// Hot reload: a payload's back-pointer to its handle, then its fields.
+pub const PAYLOAD_OWNER_OFFSET: i32 = 16;
+pub const HOT_FIELDS_OFFSET: i32 = 24;
+
+/// The element kinds of arrays (`lang_rt_array_new`, `lang_rt_fill`).
+pub const ELEMENT_WORD: i64 = 0;
+pub const ELEMENT_BYTE: i64 = 1;
+pub const ELEMENT_REFERENCE: i64 = 2;
+/// Map kinds (`lang_rt_map_new`): bit 0 set for string keys, bit 1 set for reference values.
+pub const MAP_STRING_KEYS: i64 = 1;
+pub const MAP_REFERENCE_VALUES: i64 = 2;
+
+/// Element kinds of `lang_rt_sort`.
+pub const SORT_INT: i64 = 0;
+pub const SORT_FLOAT: i64 = 1;
+pub const SORT_STR: i64 = 2;
+/// How the comparator of `lang_rt_sort_by` takes its arguments: words, floats or bytes.
+pub const COMPARE_WORDS: i64 = 0;
+pub const COMPARE_FLOATS: i64 = 1;
+pub const COMPARE_BYTES: i64 = 2;
+
+/// The kinds of error that compiled code raises itself after an inline check
+/// (`lang_rt_raise`).
+pub const RAISE_DIVISION_BY_ZERO: i64 = 1;
+pub const RAISE_REMAINDER_BY_ZERO: i64 = 2;
+pub const RAISE_INDEX_OUT_OF_BOUNDS: i64 = 3;
+pub const RAISE_UNWRAP_NIL: i64 = 4;
+pub const RAISE_ASSERTION: i64 = 5;
+pub const RAISE_PANIC: i64 = 6;
+pub const RAISE_STACK_OVERFLOW: i64 = 7;
+pub const RAISE_UNINITIALIZED: i64 = 8;
+pub const RAISE_VARIABLE_GONE: i64 = 9;
+pub const RAISE_FIELD_GONE: i64 = 10;
+
+/// Every constant above by name, for the ABI hash: a library built against other values is
+/// refused.
+pub(crate) const ALL: &[(&str, i64)] = &[
+    ("CONTEXT_STACK_LIMIT_OFFSET", CONTEXT_STACK_LIMIT_OFFSET as i64),
+    ("CONTEXT_ERROR_FLAG_OFFSET", CONTEXT_ERROR_FLAG_OFFSET as i64),
+    ("CONTEXT_INTERRUPT_FLAG_OFFSET", CONTEXT_INTERRUPT_FLAG_OFFSET as i64),
+    ("CONTEXT_POLL_ANSWER_OFFSET", CONTEXT_POLL_ANSWER_OFFSET as i64),
+    ("SCRIPT_STACK_BUDGET", SCRIPT_STACK_BUDGET),
+    ("POLL_AT_MAIN_STATEMENT", POLL_AT_MAIN_STATEMENT),
+    ("STR_LEN_OFFSET", STR_LEN_OFFSET as i64),
+    ("STR_BYTES_OFFSET", STR_BYTES_OFFSET as i64),
+    ("ARRAY_LEN_OFFSET", ARRAY_LEN_OFFSET as i64),
+    ("ARRAY_CAPACITY_OFFSET", ARRAY_CAPACITY_OFFSET as i64),
+    ("ARRAY_DATA_OFFSET", ARRAY_DATA_OFFSET as i64),
+    ("BOX_VALUE_OFFSET", BOX_VALUE_OFFSET as i64),
+    ("STRUCT_FIELDS_OFFSET", STRUCT_FIELDS_OFFSET as i64),
+    ("HANDLE_PAYLOAD_OFFSET", HANDLE_PAYLOAD_OFFSET as i64),
+    ("PAYLOAD_OWNER_OFFSET", PAYLOAD_OWNER_OFFSET as i64),
+    ("HOT_FIELDS_OFFSET", HOT_FIELDS_OFFSET as i64),
+    ("ELEMENT_WORD", ELEMENT_WORD),
+    ("ELEMENT_BYTE", ELEMENT_BYTE),
+    ("ELEMENT_REFERENCE", ELEMENT_REFERENCE),
+    ("MAP_STRING_KEYS", MAP_STRING_KEYS),
+    ("MAP_REFERENCE_VALUES", MAP_REFERENCE_VALUES),
+    ("SORT_INT", SORT_INT),
+    ("SORT_FLOAT", SORT_FLOAT),
+    ("SORT_STR", SORT_STR),
+    ("COMPARE_WORDS", COMPARE_WORDS),
+    ("COMPARE_FLOATS", COMPARE_FLOATS),
+    ("COMPARE_BYTES", COMPARE_BYTES),
+    ("RAISE_DIVISION_BY_ZERO", RAISE_DIVISION_BY_ZERO),
+    ("RAISE_REMAINDER_BY_ZERO", RAISE_REMAINDER_BY_ZERO),
+    ("RAISE_INDEX_OUT_OF_BOUNDS", RAISE_INDEX_OUT_OF_BOUNDS),
+    ("RAISE_UNWRAP_NIL", RAISE_UNWRAP_NIL),
+    ("RAISE_ASSERTION", RAISE_ASSERTION),
+    ("RAISE_PANIC", RAISE_PANIC),
+    ("RAISE_STACK_OVERFLOW", RAISE_STACK_OVERFLOW),
+    ("RAISE_UNINITIALIZED", RAISE_UNINITIALIZED),
+    ("RAISE_VARIABLE_GONE", RAISE_VARIABLE_GONE),
+    ("RAISE_FIELD_GONE", RAISE_FIELD_GONE),
+];

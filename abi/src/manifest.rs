@@ -1,0 +1,115 @@
+//! The manifest of a `lang build --hmr` build: a text file in the build's folder, written
+//! last by rename, that names the build's libraries and their content hashes, so the host
+//! loads only a complete build:
+//!
+//! ```text
+//! lang-hmr-manifest 1
+//! abi     HASH                   (crate::abi_hash of the compiler that built it)
+//! main    MODULE
+//! order   MODULE  MODULE ...     (initialization order)
+//! module  NAME  FILE  HASH       (one per module; HASH: crate::fnv1a of FILE's bytes)
+//! ```
+//!
+//! Fields are separated by tabs; hashes are 16 hexadecimal digits.
+
+/// The name of a build's manifest in its folder.
+pub const MANIFEST: &str = "manifest";
+const MANIFEST_HEADER: &str = "lang-hmr-manifest 1";
+
+/// One module of a build.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ManifestModule {
+    pub name: String,
+    /// The library's file name in the build's folder.
+    pub file: String,
+    /// [`crate::fnv1a`] of the library's bytes.
+    pub content_hash: u64,
+}
+
+/// A parsed manifest.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Manifest {
+    pub abi: u64,
+    pub main: String,
+    pub order: Vec<String>,
+    pub modules: Vec<ManifestModule>,
+}
+
+impl Manifest {
+    /// The manifest's text.
+    pub fn render(&self) -> String {
+        let mut text = format!("{MANIFEST_HEADER}\nabi\t{:016x}\nmain\t{}\norder", self.abi, self.main);
+        for module in &self.order {
+            text.push('\t');
+            text.push_str(module);
+        }
+        text.push('\n');
+        for module in &self.modules {
+            text.push_str(&format!(
+                "module\t{}\t{}\t{:016x}\n",
+                module.name, module.file, module.content_hash
+            ));
+        }
+        text
+    }
+
+    pub fn parse(text: &str) -> Result<Manifest, String> {
+        let mut lines = text.lines();
+        if lines.next() != Some(MANIFEST_HEADER) {
+            return Err("not a lang build manifest".into());
+        }
+        let mut manifest = Manifest {
+            abi: 0,
+            main: String::new(),
+            order: Vec::new(),
+            modules: Vec::new(),
+        };
+        let hex = |text: &str| u64::from_str_radix(text, 16).map_err(|_| format!("bad hash `{text}`"));
+        for line in lines {
+            let fields: Vec<&str> = line.split('\t').collect();
+            match fields.as_slice() {
+                ["abi", hash] => manifest.abi = hex(hash)?,
+                ["main", name] => manifest.main = name.to_string(),
+                ["order", names @ ..] => manifest.order = names.iter().map(|name| name.to_string()).collect(),
+                ["module", name, file, hash] => {
+                    // A library is a file of the build's folder, never a path elsewhere.
+                    if file.contains('/') || file.starts_with('.') {
+                        return Err(format!("bad library name `{file}`"));
+                    }
+                    manifest.modules.push(ManifestModule {
+                        name: name.to_string(),
+                        file: file.to_string(),
+                        content_hash: hex(hash)?,
+                    });
+                }
+                [""] => {}
+                _ => return Err(format!("unexpected line `{line}`")),
+            }
+        }
+        if manifest.main.is_empty() || manifest.modules.is_empty() {
+            return Err("the manifest names no modules".into());
+        }
+        Ok(manifest)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn manifests_read_back() {
+        let manifest = Manifest {
+            abi: 0x1234,
+            main: "main".into(),
+            order: vec!["util".into(), "main".into()],
+            modules: vec![ManifestModule {
+                name: "main".into(),
+                file: "main.so".into(),
+                content_hash: 0xfeed,
+            }],
+        };
+        assert_eq!(Manifest::parse(&manifest.render()), Ok(manifest));
+        assert!(Manifest::parse("lang-hmr-manifest 1\nmain\tm\nmodule\tm\t../x.so\t00").is_err());
+    }
+}

@@ -1,0 +1,35 @@
+//! The entry points compiled code calls: `extern "C"` functions taking the context first.
+//!
+//! Values cross this boundary as 64-bit words: `int` as `i64`, `float` as `f64`, `bool` as a
+//! byte, and references as object pointers. Functions that can fail record the error in the
+//! context and set its flag; compiled code tests the flag after calling them (see
+//! `fallible` in `lang_abi::RUNTIME_FUNCTIONS`). None of them unwinds or panics across the
+//! boundary: every failure is a value.
+//!
+//! These functions are an ABI for compiled code, not a Rust API: the code generator only
+//! passes valid objects, so they take raw pointers without being marked `unsafe`.
+//!
+//! One file per family: values (allocation), hot_structs (hot reload only), errors, strings,
+//! print, arrays, maps, math, process. The runtime's other entry points (files, the
+//! terminal, sorting) are in `system.rs`.
+#![allow(clippy::not_unsafe_ptr_arg_deref)]
+
+mod arrays;
+mod errors;
+mod hot_structs;
+mod maps;
+mod math;
+mod print;
+mod process;
+mod strings;
+mod values;
+
+pub use arrays::*;
+pub use errors::*;
+pub use hot_structs::*;
+pub use maps::*;
+pub use math::*;
+pub use print::*;
+pub use process::*;
+pub use strings::*;
+pub use values::*;
