@@ -12,7 +12,9 @@ use lang_compiler::codegen::{CodegenOptions, HotTarget, token_hash};
 use lang_compiler::sema::ModuleId;
 use lang_compiler::sema::types::StructId;
 use lang_compiler::source::SourceOrigin;
-use lang_compiler::{CheckedProgram, FileSystemLoader, check_program, diagnostics};
+use lang_compiler::{
+    CheckedProgram, FileSystemLoader, ParseCache, check_program, check_program_with_cache, diagnostics,
+};
 
 use crate::code::{CodeModule, CodeOwner, ModuleUpdate, Ready};
 use crate::registry::Registry;
@@ -255,9 +257,13 @@ pub fn compile(
     previous: Option<&Snapshot>,
     started: Instant,
     missing: &mut Vec<PathBuf>,
+    parse_cache: Option<&mut ParseCache>,
 ) -> Result<(Ready, Snapshot), Rejected> {
     let mut loader = Loader::default();
-    let checked = check_program(root, &mut loader);
+    let checked = match parse_cache {
+        Some(parse_cache) => check_program_with_cache(root, &mut loader, parse_cache),
+        None => check_program(root, &mut loader),
+    };
     *missing = loader.missing;
     let checked = match checked {
         Ok(checked) => checked,
@@ -449,7 +455,7 @@ pub fn compile(
 /// compiles a new version for each save.
 pub fn compiler_thread(root: PathBuf, producer: Producer) {
     // Each save checks the whole program again: unchanged files need not be parsed again.
-    lang_compiler::keep_parsed_modules();
+    let mut parse_cache = ParseCache::default();
     let registry = producer.registry();
     let symbols = crate::symbols();
     // The watcher starts before the first compile: a save made while the program starts up
@@ -466,7 +472,15 @@ pub fn compiler_thread(root: PathBuf, producer: Producer) {
         watcher.watch_files(std::slice::from_ref(&root));
     }
     let mut missing = Vec::new();
-    let (first, mut snapshot) = match compile(&root, registry, &symbols, None, Instant::now(), &mut missing) {
+    let (first, mut snapshot) = match compile(
+        &root,
+        registry,
+        &symbols,
+        None,
+        Instant::now(),
+        &mut missing,
+        Some(&mut parse_cache),
+    ) {
         Ok(result) => result,
         Err(Rejected::Errors(text) | Rejected::Unsupported(text)) => {
             producer.start(Err(text));
@@ -566,7 +580,15 @@ pub fn compiler_thread(root: PathBuf, producer: Producer) {
             running_hashes = None;
         }
         let looked_for = missing.len();
-        let result = compile(&root, registry, &symbols, Some(&snapshot), started, &mut missing);
+        let result = compile(
+            &root,
+            registry,
+            &symbols,
+            Some(&snapshot),
+            started,
+            &mut missing,
+            Some(&mut parse_cache),
+        );
         watcher.watch_files(&missing);
         if events.try_recv().is_ok() {
             // That save is compiled next (after the burst ends), without waiting for another.
@@ -668,6 +690,8 @@ pub fn embedded_producer(root: PathBuf, producer: Producer, hmr: bool) {
         None,
         Instant::now(),
         &mut Vec::new(),
+        // One check: no trees to keep for a next one.
+        None,
     ) {
         Ok((first, _)) => producer.start(Ok(first)),
         Err(Rejected::Errors(text) | Rejected::Unsupported(text)) => producer.start(Err(text)),
