@@ -6,8 +6,6 @@ use super::checker::Checker;
 use super::flow::block_diverges;
 use super::scope::{Local, ModuleItem};
 use super::types::*;
-use crate::diagnostics::Code;
-use crate::source::Span;
 use crate::syntax::ast;
 
 impl Checker<'_> {
@@ -66,14 +64,7 @@ impl Checker<'_> {
         context.scopes.push(0);
         for (param, ty) in declaration.params.iter().zip(&info.params) {
             if let Some(previous) = context.lookup(&param.name.text) {
-                let previous = previous.span;
-                self.error(
-                    Code::DuplicateDefinition,
-                    context.file,
-                    param.name.span,
-                    format!("parameter `{}` is declared twice", param.name.text),
-                )
-                .with_secondary(context.file, previous, "first declared here");
+                self.parameter_declared_twice(context.file, &param.name, previous.span);
             }
             // Parameters may be reassigned inside the body, as in Go, C or Lua: the language
             // has no way to declare them mutable, and copying each into a `var` helps nobody.
@@ -89,27 +80,7 @@ impl Checker<'_> {
         if let Some(result) = &info.result
             && !block_diverges(&self.results, context.file, &declaration.body)
         {
-            let end = Span {
-                start: declaration.body.span.end.saturating_sub(1),
-                end: declaration.body.span.end,
-            };
-            let result = self.display(result);
-            self.error(
-                Code::MissingReturn,
-                context.file,
-                end,
-                format!(
-                    "function `{}` may end without returning a value of type `{result}`",
-                    declaration.name.text
-                ),
-            )
-            .with_label("the end of the body is reachable")
-            .with_secondary(
-                context.file,
-                declaration.result.as_ref().map_or(declaration.name.span, |ty| ty.span),
-                format!("the function promises to return `{result}`"),
-            )
-            .with_help("add a `return` on every path, or end with `panic(...)`");
+            self.missing_return(context.file, declaration, result);
         }
     }
 
@@ -123,37 +94,11 @@ impl Checker<'_> {
                 let info = self.items.function(id);
                 if !info.params.is_empty() || info.result.is_some() {
                     let span = info.span;
-                    self.error(
-                        Code::MissingMain,
-                        file,
-                        span,
-                        "`main` must take no parameters and return nothing",
-                    )
-                    .with_label("invalid signature for `main`")
-                    .with_help(
-                        "write `fn main() { ... }`; read arguments with `args()` and set the exit code with `exit(n)`",
-                    );
+                    self.invalid_main_signature(file, span);
                 }
             }
             _ => {
-                let end = root.ast.items.last().map_or(Span::default(), |item| match item {
-                    ast::Item::Import(import) => import.span,
-                    ast::Item::Struct(declaration) => declaration.span,
-                    ast::Item::Function(declaration) => declaration.span,
-                    ast::Item::Variable(declaration) => declaration.span,
-                });
-                let end = Span {
-                    start: end.end,
-                    end: end.end,
-                };
-                self.error(
-                    Code::MissingMain,
-                    file,
-                    end,
-                    format!("`{}` has no `main` function", root.name),
-                )
-                .with_label("expected `fn main()` in this file")
-                .with_help("the file given to `lang` is the program's entry point: add `fn main() { ... }`");
+                self.missing_main(root);
             }
         }
     }
@@ -168,14 +113,7 @@ impl Checker<'_> {
                     return ty.clone();
                 }
                 let (file, span, name) = (info.file, info.span, info.name.clone());
-                self.error(
-                    Code::CyclicInitializer,
-                    file,
-                    span,
-                    format!("the type of `{name}` depends on its own initializer"),
-                )
-                .with_label("cycle through this variable")
-                .with_help(format!("give `{name}` a type: `let {name}: T = ...`"));
+                self.cyclic_initializer(file, span, &name);
                 self.items.variables[id.0 as usize].ty = Some(Type::Error);
                 return Type::Error;
             }

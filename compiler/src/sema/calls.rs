@@ -4,11 +4,9 @@
 
 use super::builtins::Builtin;
 use super::checker::Checker;
-use super::errors::quoted_or;
 use super::results::{CallInfo, CallTarget, NameRef, NodeKey};
 use super::scope::{Context, ModuleItem};
 use super::types::*;
-use crate::diagnostics::Code;
 use crate::source::Span;
 use crate::syntax::ast::{self, Expr, ExprKind};
 
@@ -62,14 +60,7 @@ impl Checker<'_> {
                     // A struct named like a built-in function was reported (E0206); calls
                     // still go to the built-in, so that error is not repeated at every call.
                     Some(ModuleItem::Struct(_)) if Builtin::lookup(&name.text, context.is_stdlib).is_none() => {
-                        self.error(
-                            Code::NotCallable,
-                            context.file,
-                            callee.span,
-                            format!("`{}` is a struct, not a function", name.text),
-                        )
-                        .with_label("not callable")
-                        .with_help(format!("construct it with `{} {{ field: value }}`", name.text));
+                        self.struct_not_callable(context.file, callee.span, &name.text, true);
                         self.check_arguments_only(context, &arguments);
                         return Type::Error;
                     }
@@ -115,13 +106,7 @@ impl Checker<'_> {
                             Callee::Value(ty)
                         }
                         Some(ModuleItem::Struct(_)) => {
-                            self.error(
-                                Code::NotCallable,
-                                context.file,
-                                field.span,
-                                format!("`{}` is a struct, not a function", field.text),
-                            )
-                            .with_label("not callable");
+                            self.struct_not_callable(context.file, field.span, &field.text, false);
                             Callee::Value(Type::Error)
                         }
                         _ => Callee::Value(Type::Error),
@@ -234,14 +219,7 @@ impl Checker<'_> {
             }
             _ => {
                 let names: Vec<String> = candidates.iter().map(|(_, name)| format!("`{name}`")).collect();
-                self.error(
-                    Code::AmbiguousMethod,
-                    context.file,
-                    field.span,
-                    format!("method call `.{}` is ambiguous", field.text),
-                )
-                .with_label(format!("could be {}", names.join(" or ")))
-                .with_help("call the function directly, for example `module.function(x, ...)`");
+                self.ambiguous_method(context.file, field, &names);
                 self.check_arguments_only(context, args);
                 Type::Error
             }
@@ -279,19 +257,7 @@ impl Checker<'_> {
         args: &[Argument<'_>],
         span: Span,
     ) {
-        let plural = if expected == 1 { "" } else { "s" };
-        let given = match args.len() {
-            1 => "1 was".to_string(),
-            count => format!("{count} were"),
-        };
-        let subject = quoted_or(name, "this function value");
-        self.error(
-            Code::WrongArgumentCount,
-            context.file,
-            span,
-            format!("{subject} takes {expected} argument{plural} but {given} given"),
-        )
-        .with_label(format!("expected {expected} argument{plural}"));
+        self.wrong_argument_count(context.file, span, name, expected, args.len());
         self.check_arguments_only(context, args);
     }
 
@@ -331,15 +297,7 @@ impl Checker<'_> {
                 return Type::Error;
             }
             Callee::Value(other) => {
-                let shown = self.display(&other);
-                let subject = quoted_or(name, "this expression");
-                self.error(
-                    Code::NotCallable,
-                    context.file,
-                    span,
-                    format!("{subject} is not a function: its type is `{shown}`"),
-                )
-                .with_label("not callable");
+                self.not_callable(context.file, span, name, &other);
                 self.check_arguments_only(context, args);
                 return Type::Error;
             }

@@ -7,7 +7,6 @@ use super::checker::Checker;
 use super::results::{NameRef, NodeKey};
 use super::scope::{Context, ModuleItem};
 use super::types::*;
-use crate::diagnostics::Code;
 use crate::source::Span;
 use crate::syntax::ast::{self, Expr, ExprKind};
 
@@ -17,8 +16,7 @@ impl Checker<'_> {
     pub(super) fn value(&mut self, context: &mut Context, expr: &Expr, expected: Option<&Type>) -> Type {
         let ty = self.check_expr(context, expr, expected);
         if ty == Type::Void {
-            self.error(Code::NoValue, context.file, expr.span, "this call produces no value")
-                .with_label("the function has no result type");
+            self.no_value(context.file, expr.span);
             return Type::Error;
         }
         ty
@@ -44,13 +42,7 @@ impl Checker<'_> {
         match &expr.kind {
             ExprKind::Int(value) => {
                 if *value == i64::MIN {
-                    self.error(
-                        Code::IntegerTooLarge,
-                        context.file,
-                        expr.span,
-                        "integer literal is too large for `int`",
-                    )
-                    .with_help("the largest `int` is 9223372036854775807; only `-9223372036854775808` may be written with this magnitude");
+                    self.integer_too_large(context.file, expr.span);
                 }
                 Type::Int
             }
@@ -62,14 +54,7 @@ impl Checker<'_> {
                     if let ast::StringPart::Expr(inner) = part {
                         let ty = self.value(context, inner, None);
                         if !ty.is_printable() {
-                            let shown = self.display(&ty);
-                            self.error(
-                                Code::NotPrintable,
-                                context.file,
-                                inner.span,
-                                format!("cannot interpolate a value of type `{shown}`"),
-                            )
-                            .with_label("only `int`, `float`, `bool` and `str` can be interpolated");
+                            self.not_interpolable(context.file, inner.span, &ty);
                         }
                     }
                 }
@@ -136,14 +121,7 @@ impl Checker<'_> {
                             return Type::Error;
                         }
                         if !matches!(key, Type::Int | Type::Str | Type::Error) {
-                            let shown = self.display(&key);
-                            self.error(
-                                Code::InvalidMapKey,
-                                context.file,
-                                first_key.span,
-                                format!("a map key must be `int` or `str`, not `{shown}`"),
-                            )
-                            .with_label("invalid key type");
+                            self.invalid_map_key(context.file, first_key.span, &key);
                         }
                         for (entry_key, entry_value) in &entries[1..] {
                             self.check_against(context, entry_key, &key);
@@ -167,14 +145,7 @@ impl Checker<'_> {
                     && let ExprKind::Binary { op: inner, .. } = &lhs.kind
                     && inner.is_comparison()
                 {
-                    self.error(
-                        Code::ChainedComparison,
-                        context.file,
-                        expr.span,
-                        "comparison operators cannot be chained",
-                    )
-                    .with_label("a chain of comparisons")
-                    .with_help("combine the comparisons with `and`: `a < b and b < c`");
+                    self.chained_comparison(context.file, expr.span);
                     self.value(context, lhs, None);
                     self.value(context, rhs, None);
                     return Type::Bool;
@@ -203,19 +174,7 @@ impl Checker<'_> {
                     }
                     other => {
                         self.value(context, index, None);
-                        let shown = self.display(&other);
-                        let mut diagnostic = self
-                            .error(
-                                Code::NotIndexable,
-                                context.file,
-                                object.span,
-                                format!("cannot index into a value of type `{shown}`"),
-                            )
-                            .with_label("not an array or a map");
-                        if other == Type::Str {
-                            diagnostic
-                                .set_help("strings are not indexed; `import strings` and use `byte_at` or `chars`");
-                        }
+                        self.not_indexable(context.file, object.span, &other);
                         Type::Error
                     }
                 }
@@ -227,15 +186,7 @@ impl Checker<'_> {
                     Type::Optional(inner) => *inner,
                     Type::Error => Type::Error,
                     other => {
-                        let shown = self.display(&other);
-                        self.error(
-                            Code::NotOptional,
-                            context.file,
-                            expr.span,
-                            format!("cannot unwrap a value of type `{shown}`"),
-                        )
-                        .with_label("`!` needs an optional value")
-                        .with_help("remove the `!`: this value can never be `nil`");
+                        self.not_unwrappable(context.file, expr.span, &other);
                         Type::Error
                     }
                 }
@@ -261,25 +212,11 @@ impl Checker<'_> {
                 return self.variable_type(id);
             }
             Some(ModuleItem::Struct(_)) => {
-                self.error(
-                    Code::NotAValue,
-                    context.file,
-                    span,
-                    format!("`{}` is a struct, not a value", name.text),
-                )
-                .with_label("not a value")
-                .with_help(format!("construct one with `{} {{ ... }}`", name.text));
+                self.struct_not_a_value(context.file, span, &name.text, true);
                 return Type::Error;
             }
             Some(ModuleItem::Import(_)) => {
-                self.error(
-                    Code::ModuleNotValue,
-                    context.file,
-                    span,
-                    format!("`{}` is a module, not a value", name.text),
-                )
-                .with_label("not a value")
-                .with_help(format!("use one of its items: `{}.name`", name.text));
+                self.module_not_a_value(context.file, span, &name.text);
                 return Type::Error;
             }
             None => {}
@@ -289,14 +226,7 @@ impl Checker<'_> {
             return match builtin.signature() {
                 Some((params, result)) => Type::Function(params, result.map(Box::new)),
                 None => {
-                    self.error(
-                        Code::NotAValue,
-                        context.file,
-                        span,
-                        format!("the built-in `{}` cannot be used as a value", name.text),
-                    )
-                    .with_label("only callable")
-                    .with_help("it accepts several types; wrap it in a function of your own to pass it around");
+                    self.builtin_not_a_value(context.file, span, &name.text);
                     Type::Error
                 }
             };

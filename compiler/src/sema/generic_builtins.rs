@@ -6,7 +6,6 @@ use super::calls::Argument;
 use super::checker::Checker;
 use super::scope::Context;
 use super::types::*;
-use crate::diagnostics::Code;
 use crate::source::Span;
 
 impl Checker<'_> {
@@ -54,26 +53,13 @@ impl Checker<'_> {
         let shown = self.display(&first);
         let wrong_first = |checker: &mut Self, accepted: &str| {
             if first != Type::Error {
-                checker
-                    .error(
-                        Code::TypeMismatch,
-                        file,
-                        first_span,
-                        format!("`{name}` does not accept a value of type `{shown}`"),
-                    )
-                    .with_label(format!("expected {accepted}"));
+                checker.builtin_rejects_argument(file, first_span, name, &shown, accepted);
             }
         };
         match builtin {
             Builtin::Print | Builtin::Write => {
                 if !first.is_printable() {
-                    self.error(
-                        Code::NotPrintable,
-                        file,
-                        first_span,
-                        format!("`{name}` cannot print a value of type `{shown}`"),
-                    )
-                    .with_label("only `int`, `float`, `bool` and `str` can be printed");
+                    self.builtin_cannot_print(file, first_span, name, &shown);
                 }
                 Type::Void
             }

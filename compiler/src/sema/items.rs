@@ -8,7 +8,6 @@ use super::builtins::{BUILTIN_TYPES, Builtin};
 use super::checker::Checker;
 use super::scope::{ModuleItem, ModuleScope};
 use super::types::*;
-use crate::diagnostics::{Code, Diagnostic};
 use crate::syntax::ast;
 
 impl Checker<'_> {
@@ -33,15 +32,7 @@ impl Checker<'_> {
                             continue;
                         };
                         if target == module_id {
-                            self.diagnostics.push(
-                                Diagnostic::error(
-                                    Code::DuplicateImport,
-                                    file,
-                                    import.module.span,
-                                    format!("module `{}` imports itself", import.module.text),
-                                )
-                                .with_label("a module cannot import itself"),
-                            );
+                            self.self_import(file, &import.module);
                             continue;
                         }
                         (&import.module, ModuleItem::Import(target))
@@ -102,24 +93,8 @@ impl Checker<'_> {
                     self.reserved_name(file, name, "built-in function");
                 }
                 if let Some(&previous) = first_span.get(&name.text) {
-                    let what = if matches!(entry, ModuleItem::Import(_)) {
-                        Code::DuplicateImport
-                    } else {
-                        Code::DuplicateDefinition
-                    };
-                    self.diagnostics.push(
-                        Diagnostic::error(
-                            what,
-                            file,
-                            name.span,
-                            format!("`{}` is defined more than once", name.text),
-                        )
-                        .with_label("defined again here")
-                        .with_secondary(file, previous, "first defined here")
-                        .with_help(
-                            "items of one module (functions, structs, variables and imports) need distinct names",
-                        ),
-                    );
+                    let is_import = matches!(entry, ModuleItem::Import(_));
+                    self.defined_twice(file, name, previous, is_import);
                     continue;
                 }
                 first_span.insert(name.text.clone(), name.span);
@@ -147,20 +122,7 @@ impl Checker<'_> {
                         for field in &declaration.fields {
                             let ty = self.resolve_type(module_id, &field.ty);
                             if let Some(previous) = fields.iter().find(|known| known.name == field.name.text) {
-                                self.diagnostics.push(
-                                    Diagnostic::error(
-                                        Code::DuplicateField,
-                                        module.file,
-                                        field.name.span,
-                                        format!("field `{}` is declared twice", field.name.text),
-                                    )
-                                    .with_label("declared again here")
-                                    .with_secondary(
-                                        module.file,
-                                        previous.span,
-                                        "first declared here",
-                                    ),
-                                );
+                                self.field_declared_twice(module.file, &field.name, previous.span);
                                 continue;
                             }
                             fields.push(FieldInfo {
@@ -256,27 +218,7 @@ impl Checker<'_> {
                 }
                 path.reverse();
                 reported[start] = true;
-                let info = &self.items.structs[start];
-                let name = info.name.clone();
-                let through: Vec<String> = path
-                    .iter()
-                    .filter(|&&index| index != start)
-                    .map(|&index| format!("`{}`", self.items.structs[index].name))
-                    .collect();
-                let message = if through.is_empty() {
-                    format!("struct `{name}` contains itself")
-                } else {
-                    format!("struct `{name}` contains itself through {}", through.join(", "))
-                };
-                self.diagnostics.push(
-                    Diagnostic::error(Code::RecursiveStruct, info.file, field.type_span, message)
-                        .with_label("every instance would need another one first")
-                        .with_help(format!(
-                            "make a field on the cycle optional, for example `{}: ?{}`",
-                            field.name,
-                            self.items.display(&field.ty)
-                        )),
-                );
+                self.recursive_struct(start, &path, field);
                 break;
             }
         }

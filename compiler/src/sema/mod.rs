@@ -4,8 +4,8 @@
 //! The passes, in order: `module_loading` (with an optional `parse_cache`), `items` (collect
 //! names, then resolve signatures through `type_resolution`), and the type checker (`bodies`,
 //! `statements`, `expressions`, `operators`, `structs`, `module_members`, `calls`,
-//! `generic_builtins`, `flow`), which share the `checker` state, the names in `scope` and the
-//! diagnostics of `errors`.
+//! `generic_builtins`, `flow`), which share the `checker` state and the names in `scope`, and
+//! build their diagnostics through `errors`.
 
 mod bodies;
 pub mod builtins;

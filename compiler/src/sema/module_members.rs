@@ -5,7 +5,6 @@ use super::builtins::Builtin;
 use super::checker::Checker;
 use super::scope::{Context, ModuleItem};
 use super::types::*;
-use crate::diagnostics::Code;
 use crate::syntax::ast::{self, Expr, ExprKind};
 
 impl Checker<'_> {
@@ -23,7 +22,6 @@ impl Checker<'_> {
         }
     }
 
-    /// The item `m.name` of an imported module, reporting unknown and private items.
     /// A function the standard-library module `module` exports natively (`sort.sort_by`).
     pub(super) fn native_export(&self, module: ModuleId, name: &str) -> Option<Builtin> {
         let data = self.program.module(module);
@@ -33,6 +31,7 @@ impl Checker<'_> {
         Builtin::module_export(&data.name, name)
     }
 
+    /// The item `m.name` of an imported module, reporting unknown and private items.
     pub(super) fn module_member(
         &mut self,
         context: &Context,
@@ -58,16 +57,7 @@ impl Checker<'_> {
                 (info.is_pub, info.file, info.span)
             }
             ModuleItem::Import(_) => {
-                self.error(
-                    Code::UnknownModuleItem,
-                    context.file,
-                    name.span,
-                    format!(
-                        "`{}` is a module imported by `{module_name}`, not one of its items",
-                        name.text
-                    ),
-                )
-                .with_help(format!("import `{}` directly", name.text));
+                self.import_of_import(context.file, name.span, &module_name, &name.text);
                 return None;
             }
         };

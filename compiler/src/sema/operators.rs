@@ -1,11 +1,9 @@
 //! Checking unary and binary operators: which operand types each accepts, and what it gives.
 
 use super::checker::Checker;
-use super::errors::indefinite_article;
 use super::results::NodeKey;
 use super::scope::Context;
 use super::types::*;
-use crate::diagnostics::Code;
 use crate::source::Span;
 use crate::syntax::ast::{BinaryOp, Expr, ExprKind, UnaryOp};
 
@@ -27,19 +25,7 @@ impl Checker<'_> {
         if valid || ty == Type::Error {
             return ty;
         }
-        let shown = self.display(&ty);
-        let expected = match op {
-            UnaryOp::Negate => "`int` or `float`",
-            UnaryOp::BitNot => "`int`",
-            UnaryOp::Not => "`bool`",
-        };
-        self.error(
-            Code::InvalidOperands,
-            context.file,
-            span,
-            format!("cannot apply `{}` to a value of type `{shown}`", op.symbol()),
-        )
-        .with_label(format!("expected {expected}"));
+        self.invalid_unary_operand(context.file, span, op, &ty);
         Type::Error
     }
 
@@ -79,50 +65,11 @@ impl Checker<'_> {
         if let Some(result) = result {
             return result;
         }
-        let (left, right) = (self.display(lhs), self.display(rhs));
         if matches!(op, Equal | NotEqual) && (*lhs == Type::Nil || *rhs == Type::Nil) {
-            let (other, other_span) = if *lhs == Type::Nil {
-                (&right, rhs_span)
-            } else {
-                (&left, lhs_span)
-            };
-            self.error(
-                Code::NotOptional,
-                context.file,
-                span,
-                format!("{} `{other}` is never `nil`", indefinite_article(other)),
-            )
-            .with_label("comparison with `nil`")
-            .with_secondary(context.file, other_span, format!("this is `{other}`, not an optional"))
-            .with_help("only values of optional types `?T` can be compared with `nil`");
+            self.compared_with_nil(context.file, span, lhs, rhs, lhs_span, rhs_span);
             return Type::Bool;
         }
-        let mut diagnostic = self
-            .error(
-                Code::InvalidOperands,
-                context.file,
-                span,
-                format!("cannot apply `{}` to `{left}` and `{right}`", op.symbol()),
-            )
-            .with_secondary(context.file, lhs_span, format!("this is `{left}`"))
-            .with_secondary(context.file, rhs_span, format!("this is `{right}`"));
-        let help = match (lhs, rhs) {
-            (Type::Int, Type::Float) | (Type::Float, Type::Int) => {
-                Some("there are no implicit conversions: convert one side with `float(...)` or `int(...)`".to_string())
-            }
-            (Type::Str, _) | (_, Type::Str) if op == Add => {
-                Some("convert the other side with `str(...)`, or use interpolation: \"{x}\"".to_string())
-            }
-            _ if matches!(op, And | Or) => Some(format!("`{}` needs `bool` on both sides", op.symbol())),
-            _ if matches!(op, BitAnd | BitOr | BitXor | ShiftLeft | ShiftRight) => {
-                Some("bitwise operators work on `int` only".to_string())
-            }
-            _ => None,
-        };
-        diagnostic.set_label("invalid operands");
-        if let Some(help) = help {
-            diagnostic.set_help(help);
-        }
+        self.invalid_operands(context.file, op, lhs, rhs, span, lhs_span, rhs_span);
         Type::Error
     }
 }

@@ -3,11 +3,10 @@
 
 use super::builtins::Builtin;
 use super::checker::Checker;
-use super::errors::indefinite_article;
 use super::results::{NameRef, NodeKey};
 use super::scope::{Context, Local, ModuleItem};
 use super::types::*;
-use crate::diagnostics::{Code, Diagnostic};
+
 use crate::source::Span;
 use crate::syntax::ast::{self, BinaryOp, Expr, ExprKind, StatementKind};
 
@@ -16,14 +15,7 @@ impl Checker<'_> {
     pub(super) fn inferred(&mut self, context: &mut Context, init: &Expr, name: &ast::Name) -> Type {
         let ty = self.value(context, init, None);
         if contains_nil(&ty) {
-            self.error(
-                Code::CannotInfer,
-                context.file,
-                init.span,
-                format!("cannot infer the type of `{}`", name.text),
-            )
-            .with_label("`nil` alone does not say which optional type this is")
-            .with_help(format!("write the type: `let {}: ?int = nil`", name.text));
+            self.cannot_infer_binding(context.file, init.span, &name.text);
             return Type::Error;
         }
         ty
@@ -90,15 +82,7 @@ impl Checker<'_> {
                     Type::Optional(inner) => *inner,
                     Type::Error => Type::Error,
                     other => {
-                        let shown = self.display(&other);
-                        self.error(
-                            Code::NotOptional,
-                            context.file,
-                            value.span,
-                            format!("`if let` needs an optional value, found `{shown}`"),
-                        )
-                        .with_label("not an optional")
-                        .with_help("use a plain `let`, or give the value a `?T` type");
+                        self.if_let_not_optional(context.file, value.span, &other);
                         Type::Error
                     }
                 };
@@ -151,29 +135,11 @@ impl Checker<'_> {
                         bindings
                     }
                     (Type::Array(_), Some(second)) => {
-                        self.error(
-                            Code::NotIterable,
-                            context.file,
-                            second.span,
-                            "a `for` over an array binds one variable",
-                        )
-                        .with_label("unexpected second variable")
-                        .with_help("to count the elements, write `for i in 0..len(xs)` and use `xs[i]`");
+                        self.array_loop_binds_one(context.file, second.span);
                         vec![(first, Type::Error), (second, Type::Error)]
                     }
                     (other, _) => {
-                        let shown = self.display(other);
-                        let mut diagnostic = Diagnostic::error(
-                            Code::NotIterable,
-                            context.file,
-                            iterable.span,
-                            format!("cannot iterate over a value of type `{shown}`"),
-                        )
-                        .with_label("not a range, array or map");
-                        if *other == Type::Int {
-                            diagnostic = diagnostic.with_help("to count up to a number, write `for i in 0..n`");
-                        }
-                        self.diagnostics.push(diagnostic);
+                        self.not_iterable(context.file, iterable.span, other);
                         let mut bindings = vec![(first, Type::Error)];
                         if let Some(second) = second {
                             bindings.push((second, Type::Error));
@@ -191,13 +157,7 @@ impl Checker<'_> {
                     } else {
                         "continue"
                     };
-                    self.error(
-                        Code::BreakOutsideLoop,
-                        context.file,
-                        statement.span,
-                        format!("`{word}` outside of a loop"),
-                    )
-                    .with_label(format!("`{word}` must be inside `while` or `for`"));
+                    self.outside_loop(context.file, statement.span, word);
                 }
             }
             StatementKind::Return(value) => self.check_return(context, statement.span, value.as_ref()),
@@ -242,36 +202,15 @@ impl Checker<'_> {
                 let result = result.clone();
                 let ty = self.value(context, value, Some(&result));
                 if !ty.is_assignable_to(&result) {
-                    let (expected, found) = (self.display(&result), self.display(&ty));
-                    self.error(
-                        Code::ReturnMismatch,
-                        context.file,
-                        value.span,
-                        format!("this function returns `{expected}`, but the value is `{found}`"),
-                    )
-                    .with_label(format!("expected `{expected}`, found `{found}`"));
+                    self.return_type_mismatch(context.file, value.span, &result, &ty);
                 }
             }
             (Some(Some(result)), None) => {
-                let expected = self.display(result);
-                self.error(
-                    Code::ReturnMismatch,
-                    context.file,
-                    span,
-                    format!("this function returns `{expected}`, but `return` has no value"),
-                )
-                .with_label("missing value");
+                self.return_without_value(context.file, span, result);
             }
             (Some(None), Some(value)) => {
                 self.value(context, value, None);
-                self.error(
-                    Code::ReturnMismatch,
-                    context.file,
-                    value.span,
-                    "this function has no result type, but `return` has a value",
-                )
-                .with_label("unexpected value")
-                .with_help("declare the result type: `fn name(...) -> T`");
+                self.return_value_without_result(context.file, value.span);
             }
             (Some(None), None) | (None, _) => {}
         }
@@ -314,18 +253,7 @@ impl Checker<'_> {
                 let span = target.span.to(value.span);
                 let result = self.binary_result(context, op, &target_type, &value_type, span, target.span, value.span);
                 if !result.is_assignable_to(&target_type) {
-                    let (expected, found) = (self.display(&target_type), self.display(&result));
-                    self.error(
-                        Code::TypeMismatch,
-                        context.file,
-                        span,
-                        format!(
-                            "`{}=` would store {} `{found}` into {} `{expected}`",
-                            op.symbol(),
-                            indefinite_article(&found),
-                            indefinite_article(&expected)
-                        ),
-                    );
+                    self.compound_assignment_mismatch(context.file, span, op, &target_type, &result);
                 }
             }
         }
@@ -339,19 +267,7 @@ impl Checker<'_> {
                     let local = local.clone();
                     self.record_name(context.file, name.span, NameRef::Local);
                     if !local.mutable {
-                        self.error(
-                            Code::AssignToImmutable,
-                            context.file,
-                            target.span,
-                            format!("cannot assign twice to immutable variable `{}`", name.text),
-                        )
-                        .with_label("cannot assign")
-                        .with_secondary(
-                            context.file,
-                            local.span,
-                            "declared with `let` (or bound by a loop or `if let`)",
-                        )
-                        .with_help(format!("declare it with `var {}` to make it mutable", name.text));
+                        self.assign_to_immutable_local(context.file, target.span, &name.text, local.span);
                     }
                     return Some(local.ty);
                 }
@@ -361,16 +277,7 @@ impl Checker<'_> {
                         let ty = self.variable_type(id);
                         let info = self.items.variable(id);
                         if !info.mutable {
-                            let (file, span) = (info.file, info.span);
-                            self.error(
-                                Code::AssignToImmutable,
-                                context.file,
-                                target.span,
-                                format!("cannot assign to module constant `{}`", name.text),
-                            )
-                            .with_label("cannot assign")
-                            .with_secondary(file, span, "declared with `let`")
-                            .with_help(format!("declare it with `var {}` to make it mutable", name.text));
+                            self.assign_to_module_constant(context.file, target.span, &name.text, info.file, info.span);
                         }
                         Some(ty)
                     }
@@ -379,13 +286,7 @@ impl Checker<'_> {
                         None
                     }
                     _ => {
-                        self.error(
-                            Code::InvalidAssignTarget,
-                            context.file,
-                            target.span,
-                            format!("cannot assign to `{}`", name.text),
-                        )
-                        .with_label("not a variable");
+                        self.not_assignable_name(context.file, target.span, &name.text);
                         None
                     }
                 }
@@ -402,17 +303,13 @@ impl Checker<'_> {
                             if !info.is_pub {
                                 self.private_item(context.file, field, &module_name, info.file, info.span);
                             } else if !info.mutable {
-                                self.error(
-                                    Code::AssignToImmutable,
+                                self.assign_to_imported_constant(
                                     context.file,
                                     target.span,
-                                    format!("cannot assign to `{module_name}.{name}`, a constant"),
-                                )
-                                .with_label("cannot assign")
-                                .with_secondary(
+                                    &module_name,
+                                    &name,
                                     info.file,
                                     info.span,
-                                    "declared with `let`",
                                 );
                             }
                             return Some(ty);
@@ -433,13 +330,7 @@ impl Checker<'_> {
             ExprKind::Paren(inner) => self.assignment_target(context, inner),
             _ => {
                 self.check_expr(context, target, None);
-                self.error(
-                    Code::InvalidAssignTarget,
-                    context.file,
-                    target.span,
-                    "cannot assign to this expression",
-                )
-                .with_label("not a variable, element or field");
+                self.invalid_assign_target(context.file, target.span);
                 None
             }
         }

@@ -5,7 +5,6 @@ use super::checker::Checker;
 use super::results::NameRef;
 use super::scope::{Context, ModuleItem};
 use super::types::*;
-use crate::diagnostics::Code;
 use crate::source::Span;
 use crate::syntax::ast::{self, Expr};
 
@@ -22,13 +21,7 @@ impl Checker<'_> {
                     self.variable_type(id)
                 }
                 Some(ModuleItem::Struct(_)) => {
-                    self.error(
-                        Code::NotAValue,
-                        context.file,
-                        field.span,
-                        format!("`{}` is a struct, not a value", field.text),
-                    )
-                    .with_label("not a value");
+                    self.struct_not_a_value(context.file, field.span, &field.text, false);
                     Type::Error
                 }
                 _ => Type::Error,
@@ -74,13 +67,7 @@ impl Checker<'_> {
                 match self.module_member(context, target, name) {
                     Some(ModuleItem::Struct(id)) => Some(id),
                     Some(_) => {
-                        self.error(
-                            Code::UnknownType,
-                            context.file,
-                            name.span,
-                            format!("`{}.{}` is not a struct", module_name.text, name.text),
-                        )
-                        .with_label("not a struct");
+                        self.not_a_struct(context.file, name.span, &module_name.text, &name.text);
                         None
                     }
                     None => None,
@@ -103,14 +90,7 @@ impl Checker<'_> {
         for init in fields {
             if let Some((_, previous)) = given.iter().find(|(name, _)| *name == init.name.text) {
                 let previous = *previous;
-                self.error(
-                    Code::DuplicateField,
-                    context.file,
-                    init.name.span,
-                    format!("field `{}` is given twice", init.name.text),
-                )
-                .with_label("given again here")
-                .with_secondary(context.file, previous, "first given here");
+                self.field_given_twice(context.file, init.name.span, &init.name.text, previous);
                 self.value(context, &init.value, None);
                 continue;
             }
@@ -129,25 +109,7 @@ impl Checker<'_> {
             .map(|field| field.name.as_str())
             .collect();
         if !missing.is_empty() {
-            let struct_name = self.items.struct_info(id).name.clone();
-            let (file, declared_span) = (self.items.struct_info(id).file, self.items.struct_info(id).span);
-            let list = missing
-                .iter()
-                .map(|name| format!("`{name}`"))
-                .collect::<Vec<_>>()
-                .join(", ");
-            let plural = if missing.len() == 1 { "" } else { "s" };
-            self.error(
-                Code::MissingField,
-                context.file,
-                span,
-                format!("missing field{plural} {list} in `{struct_name}`"),
-            )
-            .with_label(format!(
-                "{list} ha{} no default and must be given",
-                if missing.len() == 1 { "s" } else { "ve" }
-            ))
-            .with_secondary(file, declared_span, "struct declared here");
+            self.missing_fields(context.file, span, id, &missing);
         }
         Type::Struct(id)
     }

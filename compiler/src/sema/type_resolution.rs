@@ -4,7 +4,6 @@
 use super::checker::Checker;
 use super::scope::ModuleItem;
 use super::types::*;
-use crate::diagnostics::{Code, Diagnostic};
 use crate::syntax::ast;
 
 impl Checker<'_> {
@@ -20,16 +19,7 @@ impl Checker<'_> {
                 text => match self.scope_item(module, text) {
                     Some(ModuleItem::Struct(id)) => Type::Struct(id),
                     Some(ModuleItem::Import(_)) => {
-                        self.diagnostics.push(
-                            Diagnostic::error(
-                                Code::UnknownType,
-                                file,
-                                name.span,
-                                format!("`{text}` is a module, not a type"),
-                            )
-                            .with_label("expected a type")
-                            .with_help(format!("name a struct of the module: `{text}.Name`")),
-                        );
+                        self.module_not_a_type(file, name.span, text);
                         Type::Error
                     }
                     _ => {
@@ -59,15 +49,7 @@ impl Checker<'_> {
                         Type::Struct(id)
                     }
                     _ => {
-                        self.diagnostics.push(
-                            Diagnostic::error(
-                                Code::UnknownType,
-                                file,
-                                name.span,
-                                format!("module `{}` has no struct `{}`", module_name.text, name.text),
-                            )
-                            .with_label("not a type"),
-                        );
+                        self.no_such_struct_in_module(file, name.span, &module_name.text, &name.text);
                         Type::Error
                     }
                 }
@@ -76,34 +58,14 @@ impl Checker<'_> {
             ast::TypeExprKind::Map(key, value) => {
                 let key_type = self.resolve_type(module, key);
                 if !matches!(key_type, Type::Int | Type::Str | Type::Error) {
-                    self.diagnostics.push(
-                        Diagnostic::error(
-                            Code::InvalidMapKey,
-                            file,
-                            key.span,
-                            format!(
-                                "a map key must be `int` or `str`, not `{}`",
-                                self.items.display(&key_type)
-                            ),
-                        )
-                        .with_label("invalid key type"),
-                    );
+                    self.invalid_map_key(file, key.span, &key_type);
                 }
                 Type::Map(Box::new(key_type), Box::new(self.resolve_type(module, value)))
             }
             ast::TypeExprKind::Optional(inner) => {
                 let inner_type = self.resolve_type(module, inner);
                 if let Type::Optional(_) = inner_type {
-                    self.diagnostics.push(
-                        Diagnostic::error(
-                            Code::NestedOptional,
-                            file,
-                            ty.span,
-                            "an optional of an optional is not allowed",
-                        )
-                        .with_label("nested `?`")
-                        .with_help("one `?` already allows `nil`"),
-                    );
+                    self.nested_optional(file, ty.span);
                     return inner_type;
                 }
                 Type::optional(inner_type)
@@ -125,17 +87,7 @@ impl Checker<'_> {
             Some(ModuleItem::Import(target)) => Some(target),
             _ => {
                 let file = self.program.module(module).file;
-                let mut diagnostic = Diagnostic::error(
-                    Code::UnknownName,
-                    file,
-                    name.span,
-                    format!("unknown module `{}`", name.text),
-                )
-                .with_label("not an imported module");
-                if lang_stdlib::module_source(&name.text).is_some() {
-                    diagnostic = diagnostic.with_help(format!("add `import {}` at the top of the file", name.text));
-                }
-                self.diagnostics.push(diagnostic);
+                self.unknown_module(file, name);
                 None
             }
         }
