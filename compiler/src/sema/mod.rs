@@ -161,4 +161,21 @@ mod tests {
         assert_eq!(original, private_changed);
         assert_ne!(original, signature_changed);
     }
+
+    #[test]
+    fn a_parse_cache_gives_the_results_of_parsing_again() {
+        let mut parse_cache = ParseCache::default();
+        for main in [
+            "import lib\nfn main() { lib.f() }\n",
+            "import lib\nfn main() { lib.g() }\n",
+        ] {
+            let files = || Files(HashMap::from([("main.ln", main), ("lib.ln", "pub fn f() {}\n")]));
+            let cached = check_program_with_cache(Path::new("main.ln"), &mut files(), &mut parse_cache).unwrap();
+            let fresh = check_program(Path::new("main.ln"), &mut files()).unwrap();
+            assert_eq!(cached.diagnostics, fresh.diagnostics);
+            for (cached, fresh) in cached.program.modules.iter().zip(&fresh.program.modules) {
+                assert_eq!(cached.ast, fresh.ast);
+            }
+        }
+    }
 }

@@ -35,3 +35,25 @@ impl ParseCache {
         (tree, diagnostics)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keeps_one_tree_per_file_and_only_trees_without_diagnostics() {
+        let origin = SourceOrigin::File("main.ln".into());
+        let key = format!("{origin:?}");
+        let mut cache = ParseCache::default();
+        let (tree, diagnostics) = cache.parse(&origin, "fn main() {}\n", FileId(0));
+        assert!(diagnostics.is_empty());
+        let (again, _) = cache.parse(&origin, "fn main() {}\n", FileId(0));
+        assert_eq!(tree, again);
+        cache.parse(&origin, "fn main() { print(1) }\n", FileId(0));
+        assert_eq!(cache.trees.len(), 1);
+        assert_eq!(cache.trees[&key].0, "fn main() { print(1) }\n");
+        let (_, diagnostics) = cache.parse(&origin, "fn main( {\n", FileId(0));
+        assert!(!diagnostics.is_empty());
+        assert_eq!(cache.trees[&key].0, "fn main() { print(1) }\n");
+    }
+}
