@@ -6,7 +6,6 @@ use super::checker::Checker;
 use super::results::{NameRef, NodeKey};
 use super::scope::{Context, Local, ModuleItem};
 use super::types::*;
-
 use crate::source::Span;
 use crate::syntax::ast::{self, BinaryOp, Expr, ExprKind, StatementKind};
 
