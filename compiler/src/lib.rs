@@ -13,6 +13,6 @@ pub mod source;
 pub mod syntax;
 
 pub use diagnostics::{Code, Diagnostic, Severity};
-pub use sema::{CheckedProgram, RootLoadError, check_program, keep_parsed_modules};
+pub use sema::{CheckedProgram, ParseCache, RootLoadError, check_program, check_program_with_cache};
 
 pub use source::{FileId, FileSystemLoader, LoadError, SourceLoader, SourceMap, Span};

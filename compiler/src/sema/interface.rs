@@ -7,7 +7,7 @@
 use std::collections::BTreeMap;
 use std::hash::{DefaultHasher, Hash, Hasher};
 
-use super::items::{ModuleItem, ModuleScope};
+use super::scope::{ModuleItem, ModuleScope};
 use super::types::{Items, ModuleId};
 
 /// The exported items of one module, each rendered to a canonical signature string.

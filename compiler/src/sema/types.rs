@@ -181,3 +181,14 @@ impl Items {
         }
     }
 }
+
+/// Whether `ty` has a bare `nil` in it, whose optional type context did not give: a `let`
+/// without a written type, or an array or map literal, cannot be inferred from it.
+pub(super) fn contains_nil(ty: &Type) -> bool {
+    match ty {
+        Type::Nil => true,
+        Type::Array(element) => contains_nil(element),
+        Type::Map(key, value) => contains_nil(key) || contains_nil(value),
+        _ => false,
+    }
+}

@@ -8,7 +8,7 @@ use std::time::Instant;
 use lang_compiler::codegen::jit::HotModule;
 use lang_compiler::codegen::{CodegenOptions, HotTarget};
 use lang_compiler::sema::ModuleId;
-use lang_compiler::{CheckedProgram, check_program, diagnostics};
+use lang_compiler::{CheckedProgram, ParseCache, check_program, check_program_with_cache, diagnostics};
 
 use super::plan::{PlannedModule, plan};
 use super::snapshot::{Snapshot, snapshot};
@@ -104,7 +104,8 @@ fn color() -> bool {
 
 /// Checks and compiles the program at `root`. With a previous snapshot, only modules that
 /// changed (and dependents of changed interfaces) are compiled.
-/// The module files looked for and not found are left in `missing`.
+/// The module files looked for and not found are left in `missing`. A parse cache (kept by a
+/// compiler thread between checks) spares parsing files again that did not change.
 pub fn compile(
     root: &Path,
     registry: &Registry,
@@ -112,9 +113,13 @@ pub fn compile(
     previous: Option<&Snapshot>,
     started: Instant,
     missing: &mut Vec<PathBuf>,
+    parse_cache: Option<&mut ParseCache>,
 ) -> Result<(Ready, Snapshot), Rejected> {
     let mut loader = Loader::default();
-    let checked = check_program(root, &mut loader);
+    let checked = match parse_cache {
+        Some(parse_cache) => check_program_with_cache(root, &mut loader, parse_cache),
+        None => check_program(root, &mut loader),
+    };
     *missing = loader.missing;
     let checked = match checked {
         Ok(checked) => checked,

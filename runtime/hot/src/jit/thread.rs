@@ -15,7 +15,7 @@ use crate::session::Producer;
 /// compiles a new version for each save.
 pub fn compiler_thread(root: PathBuf, producer: Producer) {
     // Each save checks the whole program again: unchanged files need not be parsed again.
-    lang_compiler::keep_parsed_modules();
+    let mut parse_cache = lang_compiler::ParseCache::default();
     let registry = producer.registry();
     let symbols = crate::session::symbols();
     // The watcher starts before the first compile: a save made while the program starts up
@@ -32,7 +32,15 @@ pub fn compiler_thread(root: PathBuf, producer: Producer) {
         watcher.watch_files(std::slice::from_ref(&root));
     }
     let mut missing = Vec::new();
-    let (first, mut snapshot) = match compile(&root, registry, &symbols, None, Instant::now(), &mut missing) {
+    let (first, mut snapshot) = match compile(
+        &root,
+        registry,
+        &symbols,
+        None,
+        Instant::now(),
+        &mut missing,
+        Some(&mut parse_cache),
+    ) {
         Ok(result) => result,
         Err(Rejected::Errors(text) | Rejected::Unsupported(text)) => {
             producer.start(Err(text));
@@ -107,7 +115,15 @@ pub fn compiler_thread(root: PathBuf, producer: Producer) {
             running_hashes = None;
         }
         let looked_for = missing.len();
-        let result = compile(&root, registry, &symbols, Some(&snapshot), started, &mut missing);
+        let result = compile(
+            &root,
+            registry,
+            &symbols,
+            Some(&snapshot),
+            started,
+            &mut missing,
+            Some(&mut parse_cache),
+        );
         watcher.watch_files(&missing);
         if events.try_recv().is_ok() {
             // That save is compiled next (after the burst ends), without waiting for another.
@@ -241,6 +257,8 @@ pub fn embedded_producer(root: PathBuf, producer: Producer, hmr: bool) {
         None,
         Instant::now(),
         &mut Vec::new(),
+        // One check: no trees to keep for a next one.
+        None,
     ) {
         Ok((first, _)) => producer.start(Ok(first)),
         Err(Rejected::Errors(text) | Rejected::Unsupported(text)) => producer.start(Err(text)),

@@ -1,0 +1,69 @@
+//! The `Checker`: the state of checking one program (the item tables, each module's scope, the
+//! diagnostics and the side tables for code generation), the order of its passes, and the
+//! small helpers every pass uses. The passes are `impl Checker` blocks in the other files.
+
+use super::program::Program;
+use super::results::{NameRef, NodeKey, TypeckResults};
+use super::scope::{Context, ModuleItem, ModuleScope};
+use super::types::*;
+use crate::diagnostics::Diagnostic;
+use crate::source::{FileId, Span};
+
+pub struct Checker<'p> {
+    pub(super) program: &'p Program,
+    pub(super) items: Items,
+    pub(super) scopes: Vec<ModuleScope>,
+    pub(super) diagnostics: Vec<Diagnostic>,
+    pub(super) results: TypeckResults,
+}
+
+impl<'p> Checker<'p> {
+    pub fn new(program: &'p Program) -> Checker<'p> {
+        Checker {
+            program,
+            items: Items::default(),
+            scopes: Vec::new(),
+            diagnostics: Vec::new(),
+            results: TypeckResults::default(),
+        }
+    }
+
+    pub fn check_all(&mut self) {
+        self.collect_items();
+        self.resolve_signatures();
+        self.check_struct_cycles();
+        for index in 0..self.program.modules.len() {
+            self.check_module(ModuleId(index as u32));
+        }
+        self.check_main();
+    }
+
+    pub(super) fn context(&self, module: ModuleId, result: Option<Option<Type>>) -> Context {
+        let data = self.program.module(module);
+        Context {
+            module,
+            file: data.file,
+            is_stdlib: data.is_stdlib,
+            result,
+            locals: Vec::new(),
+            scopes: Vec::new(),
+            loop_depth: 0,
+        }
+    }
+
+    pub(super) fn record_name(&mut self, file: FileId, span: Span, name: NameRef) {
+        self.results.names.insert(NodeKey::new(file, span), name);
+    }
+
+    pub(super) fn record_local(&mut self, file: FileId, span: Span, ty: &Type) {
+        self.results.locals.insert(NodeKey::new(file, span), ty.clone());
+    }
+
+    pub(super) fn display(&self, ty: &Type) -> String {
+        self.items.display(ty)
+    }
+
+    pub(super) fn scope_item(&self, module: ModuleId, name: &str) -> Option<ModuleItem> {
+        self.scopes[module.0 as usize].items.get(name).copied()
+    }
+}

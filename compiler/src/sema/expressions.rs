@@ -1,0 +1,237 @@
+//! Checking expressions: literals, names, indexing and unwrapping, with the type expected
+//! from context flowing down (`nil`, empty arrays and maps take it). Operators, fields and
+//! struct literals, and calls have files of their own.
+
+use super::builtins::Builtin;
+use super::checker::Checker;
+use super::results::{NameRef, NodeKey};
+use super::scope::{Context, ModuleItem};
+use super::types::*;
+use crate::source::Span;
+use crate::syntax::ast::{self, Expr, ExprKind};
+
+impl Checker<'_> {
+    /// Checks `expr` where a value is needed: a call to a function without a result is an
+    /// error here.
+    pub(super) fn value(&mut self, context: &mut Context, expr: &Expr, expected: Option<&Type>) -> Type {
+        let ty = self.check_expr(context, expr, expected);
+        if ty == Type::Void {
+            self.no_value(context.file, expr.span);
+            return Type::Error;
+        }
+        ty
+    }
+
+    /// Checks `expr` against an expected type, reporting a mismatch.
+    pub(super) fn check_against(&mut self, context: &mut Context, expr: &Expr, expected: &Type) {
+        let ty = self.value(context, expr, Some(expected));
+        if !ty.is_assignable_to(expected) {
+            self.mismatch(context.file, expr.span, expected, &ty);
+        }
+    }
+
+    pub(super) fn check_expr(&mut self, context: &mut Context, expr: &Expr, expected: Option<&Type>) -> Type {
+        let ty = self.check_expr_kind(context, expr, expected);
+        self.results
+            .expr_types
+            .insert(NodeKey::new(context.file, expr.span), ty.clone());
+        ty
+    }
+
+    pub(super) fn check_expr_kind(&mut self, context: &mut Context, expr: &Expr, expected: Option<&Type>) -> Type {
+        match &expr.kind {
+            ExprKind::Int(value) => {
+                if *value == i64::MIN {
+                    self.integer_too_large(context.file, expr.span);
+                }
+                Type::Int
+            }
+            ExprKind::Float(_) => Type::Float,
+            ExprKind::Bool(_) => Type::Bool,
+            ExprKind::Str(_) => Type::Str,
+            ExprKind::Interpolated(parts) => {
+                for part in parts {
+                    if let ast::StringPart::Expr(inner) = part {
+                        let ty = self.value(context, inner, None);
+                        if !ty.is_printable() {
+                            self.not_interpolable(context.file, inner.span, &ty);
+                        }
+                    }
+                }
+                Type::Str
+            }
+            ExprKind::Nil => match expected {
+                Some(ty @ Type::Optional(_)) => ty.clone(),
+                _ => Type::Nil,
+            },
+            ExprKind::Name(name) => self.check_name(context, name, expr.span),
+            ExprKind::Array(elements) => {
+                let expected_element = match expected {
+                    Some(Type::Array(element)) => Some((**element).clone()),
+                    Some(Type::Optional(inner)) => match &**inner {
+                        Type::Array(element) => Some((**element).clone()),
+                        _ => None,
+                    },
+                    _ => None,
+                };
+                match expected_element {
+                    Some(element) => {
+                        for item in elements {
+                            self.check_against(context, item, &element);
+                        }
+                        Type::array(element)
+                    }
+                    None => {
+                        let Some((first, rest)) = elements.split_first() else {
+                            self.cannot_infer_empty(context.file, expr.span, "array", "let xs: [int] = []");
+                            return Type::Error;
+                        };
+                        let element = self.value(context, first, None);
+                        if contains_nil(&element) {
+                            self.cannot_infer_empty(context.file, first.span, "array", "let xs: [?int] = [nil]");
+                            return Type::Error;
+                        }
+                        for item in rest {
+                            self.check_against(context, item, &element);
+                        }
+                        Type::array(element)
+                    }
+                }
+            }
+            ExprKind::Map(entries) => {
+                let expected_entry = match expected {
+                    Some(Type::Map(key, value)) => Some(((**key).clone(), (**value).clone())),
+                    Some(Type::Optional(inner)) => match &**inner {
+                        Type::Map(key, value) => Some(((**key).clone(), (**value).clone())),
+                        _ => None,
+                    },
+                    _ => None,
+                };
+                let (key, value) = match expected_entry {
+                    Some(entry) => entry,
+                    None => {
+                        let Some((first_key, first_value)) = entries.first() else {
+                            self.cannot_infer_empty(context.file, expr.span, "map", "let m: {str: int} = {}");
+                            return Type::Error;
+                        };
+                        let key = self.value(context, first_key, None);
+                        let value = self.value(context, first_value, None);
+                        if contains_nil(&value) {
+                            self.cannot_infer_empty(context.file, first_value.span, "map", "let m: {str: ?int} = {}");
+                            return Type::Error;
+                        }
+                        if !matches!(key, Type::Int | Type::Str | Type::Error) {
+                            self.invalid_map_key(context.file, first_key.span, &key);
+                        }
+                        for (entry_key, entry_value) in &entries[1..] {
+                            self.check_against(context, entry_key, &key);
+                            self.check_against(context, entry_value, &value);
+                        }
+                        return Type::Map(Box::new(key), Box::new(value));
+                    }
+                };
+                for (entry_key, entry_value) in entries {
+                    self.check_against(context, entry_key, &key);
+                    self.check_against(context, entry_value, &value);
+                }
+                Type::Map(Box::new(key), Box::new(value))
+            }
+            ExprKind::StructLiteral { module, name, fields } => {
+                self.check_struct_literal(context, module.as_ref(), name, fields, expr.span)
+            }
+            ExprKind::Unary { op, operand } => self.check_unary(context, *op, operand, expr.span),
+            ExprKind::Binary { op, lhs, rhs } => {
+                if op.is_comparison()
+                    && let ExprKind::Binary { op: inner, .. } = &lhs.kind
+                    && inner.is_comparison()
+                {
+                    self.chained_comparison(context.file, expr.span);
+                    self.value(context, lhs, None);
+                    self.value(context, rhs, None);
+                    return Type::Bool;
+                }
+                let lhs_type = self.value(context, lhs, None);
+                let rhs_expected = if lhs_type == Type::Nil { None } else { Some(&lhs_type) };
+                let rhs_type = self.value(context, rhs, rhs_expected);
+                self.binary_result(context, *op, &lhs_type, &rhs_type, expr.span, lhs.span, rhs.span)
+            }
+            ExprKind::Call { callee, args } => self.check_call(context, callee, args, expr.span, expected),
+            ExprKind::Field { object, field } => self.check_field(context, object, field),
+            ExprKind::Index { object, index } => {
+                let object_type = self.value(context, object, None);
+                match object_type {
+                    Type::Array(element) => {
+                        self.check_against(context, index, &Type::Int);
+                        *element
+                    }
+                    Type::Map(key, value) => {
+                        self.check_against(context, index, &key);
+                        *value
+                    }
+                    Type::Error => {
+                        self.value(context, index, None);
+                        Type::Error
+                    }
+                    other => {
+                        self.value(context, index, None);
+                        self.not_indexable(context.file, object.span, &other);
+                        Type::Error
+                    }
+                }
+            }
+            ExprKind::Unwrap(inner) => {
+                let expected_inner = expected.map(|ty| Type::optional(ty.clone()));
+                let ty = self.value(context, inner, expected_inner.as_ref());
+                match ty {
+                    Type::Optional(inner) => *inner,
+                    Type::Error => Type::Error,
+                    other => {
+                        self.not_unwrappable(context.file, expr.span, &other);
+                        Type::Error
+                    }
+                }
+            }
+            ExprKind::Paren(inner) => self.check_expr(context, inner, expected),
+            ExprKind::Error => Type::Error,
+        }
+    }
+
+    pub(super) fn check_name(&mut self, context: &mut Context, name: &ast::Name, span: Span) -> Type {
+        if let Some(local) = context.lookup(&name.text) {
+            let ty = local.ty.clone();
+            self.record_name(context.file, name.span, NameRef::Local);
+            return ty;
+        }
+        match self.scope_item(context.module, &name.text) {
+            Some(ModuleItem::Function(id)) => {
+                self.record_name(context.file, name.span, NameRef::Function(id));
+                return self.items.function(id).ty();
+            }
+            Some(ModuleItem::Variable(id)) => {
+                self.record_name(context.file, name.span, NameRef::Variable(id));
+                return self.variable_type(id);
+            }
+            Some(ModuleItem::Struct(_)) => {
+                self.struct_not_a_value(context.file, span, &name.text, true);
+                return Type::Error;
+            }
+            Some(ModuleItem::Import(_)) => {
+                self.module_not_a_value(context.file, span, &name.text);
+                return Type::Error;
+            }
+            None => {}
+        }
+        if let Some(builtin) = Builtin::lookup(&name.text, context.is_stdlib) {
+            self.record_name(context.file, name.span, NameRef::Builtin(builtin));
+            return match builtin.signature() {
+                Some((params, result)) => Type::Function(params, result.map(Box::new)),
+                None => {
+                    self.builtin_not_a_value(context.file, span, &name.text);
+                    Type::Error
+                }
+            };
+        }
+        self.unknown_name(context, name);
+        Type::Error
+    }
+}

@@ -1,0 +1,89 @@
+//! Flow analysis over checked function bodies: whether the end of a block is reachable.
+
+use super::results::{CallInfo, CallTarget, TypeckResults};
+use crate::source::FileId;
+use crate::syntax::ast::{self, Expr, ExprKind, StatementKind};
+
+/// Whether control can never reach the end of `block` (LANGUAGE.md section 3): it returns,
+/// calls `panic` or `exit`, loops forever with `while true` and no `break`, or branches into
+/// paths that all do. It runs after the block was checked, and a call counts by what the
+/// checker resolved it to, not by how it is spelled: `"boom".panic()` diverges like
+/// `panic("boom")`, while a call of a local variable named `panic` does not.
+pub(super) fn block_diverges(results: &TypeckResults, file: FileId, block: &ast::Block) -> bool {
+    block
+        .statements
+        .iter()
+        .any(|statement| statement_diverges(results, file, statement))
+}
+
+fn statement_diverges(results: &TypeckResults, file: FileId, statement: &ast::Statement) -> bool {
+    match &statement.kind {
+        StatementKind::Return(_) => true,
+        StatementKind::Expr(expr) => match &expr.kind {
+            ExprKind::Call { .. } => matches!(
+                results.call(file, expr.span),
+                Some(CallInfo {
+                    target: CallTarget::Builtin(builtin),
+                    ..
+                }) if builtin.diverges()
+            ),
+            _ => false,
+        },
+        StatementKind::If {
+            then_block,
+            else_branch,
+            ..
+        }
+        | StatementKind::IfLet {
+            then_block,
+            else_branch,
+            ..
+        } => {
+            block_diverges(results, file, then_block)
+                && match else_branch {
+                    Some(ast::ElseBranch::Block(block)) => block_diverges(results, file, block),
+                    Some(ast::ElseBranch::If(statement)) => statement_diverges(results, file, statement),
+                    None => false,
+                }
+        }
+        StatementKind::While { condition, body } => is_literal_true(condition) && !block_breaks(body),
+        _ => false,
+    }
+}
+
+fn is_literal_true(expr: &Expr) -> bool {
+    match &expr.kind {
+        ExprKind::Bool(true) => true,
+        ExprKind::Paren(inner) => is_literal_true(inner),
+        _ => false,
+    }
+}
+
+/// Whether a `break` in `block` leaves the loop whose body it is (breaks of nested loops
+/// do not count).
+fn block_breaks(block: &ast::Block) -> bool {
+    block.statements.iter().any(|statement| match &statement.kind {
+        StatementKind::Break => true,
+        StatementKind::If {
+            then_block,
+            else_branch,
+            ..
+        }
+        | StatementKind::IfLet {
+            then_block,
+            else_branch,
+            ..
+        } => {
+            block_breaks(then_block)
+                || match else_branch {
+                    Some(ast::ElseBranch::Block(block)) => block_breaks(block),
+                    Some(ast::ElseBranch::If(statement)) => block_breaks(&ast::Block {
+                        statements: vec![(**statement).clone()],
+                        span: statement.span,
+                    }),
+                    None => false,
+                }
+        }
+        _ => false,
+    })
+}

@@ -1,0 +1,59 @@
+//! The syntax trees a hot-reload session keeps between checks of the same program, owned by
+//! the caller that checks again (the compiler thread), not by the process.
+
+use std::collections::HashMap;
+
+use crate::diagnostics::Diagnostic;
+use crate::source::{FileId, SourceOrigin};
+use crate::syntax::{self, ast};
+
+/// The last syntax tree parsed without diagnostics for each file (by where it came from),
+/// with the text it was parsed from. A hot-reload session checks the whole program again on
+/// every save; the files that did not change (and the standard library) are found here
+/// instead of being parsed again. Trees hold no file ids, so one parsed from the same text
+/// is the same tree. One tree per file: keeping every version would grow with each save.
+///
+/// A single check (`lang check`, `lang run`) has none: copying every tree would only cost it
+/// time and memory.
+#[derive(Debug, Default)]
+pub struct ParseCache {
+    trees: HashMap<String, (String, ast::Module)>,
+}
+
+impl ParseCache {
+    /// The tree of `text`, the file `origin`: the kept one when the file was parsed from the
+    /// same text before, else parsed now (and kept when it parsed without diagnostics).
+    pub(super) fn parse(&mut self, origin: &SourceOrigin, text: &str, file: FileId) -> (ast::Module, Vec<Diagnostic>) {
+        let key = format!("{origin:?}");
+        if let Some((_, tree)) = self.trees.get(&key).filter(|(parsed_text, _)| parsed_text == text) {
+            return (tree.clone(), Vec::new());
+        }
+        let (tree, diagnostics) = syntax::parse_file(text, file);
+        if diagnostics.is_empty() {
+            self.trees.insert(key, (text.to_string(), tree.clone()));
+        }
+        (tree, diagnostics)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keeps_one_tree_per_file_and_only_trees_without_diagnostics() {
+        let origin = SourceOrigin::File("main.ln".into());
+        let key = format!("{origin:?}");
+        let mut cache = ParseCache::default();
+        let (tree, diagnostics) = cache.parse(&origin, "fn main() {}\n", FileId(0));
+        assert!(diagnostics.is_empty());
+        let (again, _) = cache.parse(&origin, "fn main() {}\n", FileId(0));
+        assert_eq!(tree, again);
+        cache.parse(&origin, "fn main() { print(1) }\n", FileId(0));
+        assert_eq!(cache.trees.len(), 1);
+        assert_eq!(cache.trees[&key].0, "fn main() { print(1) }\n");
+        let (_, diagnostics) = cache.parse(&origin, "fn main( {\n", FileId(0));
+        assert!(!diagnostics.is_empty());
+        assert_eq!(cache.trees[&key].0, "fn main() { print(1) }\n");
+    }
+}

@@ -1,0 +1,52 @@
+//! The names in scope while checking: each module's items (its environment, as Gleam calls
+//! it) and the local variables of the code being checked. A leaf: it imports no checker file.
+
+use std::collections::HashMap;
+
+use super::types::{FunctionId, ModuleId, StructId, Type, VariableId};
+use crate::source::{FileId, Span};
+
+/// What a name at module level refers to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ModuleItem {
+    Function(FunctionId),
+    Struct(StructId),
+    Variable(VariableId),
+    Import(ModuleId),
+}
+
+/// The names a module defines or imports.
+#[derive(Clone, Debug, Default)]
+pub struct ModuleScope {
+    pub items: HashMap<String, ModuleItem>,
+    /// Item names in declaration order, for deterministic interfaces and hints.
+    pub order: Vec<String>,
+}
+
+/// A local variable in scope.
+#[derive(Clone, Debug)]
+pub(super) struct Local {
+    pub(super) name: String,
+    pub(super) ty: Type,
+    pub(super) mutable: bool,
+    pub(super) span: Span,
+}
+
+/// The context of the code being checked: a function body or a module-level initializer.
+pub(super) struct Context {
+    pub(super) module: ModuleId,
+    pub(super) file: FileId,
+    pub(super) is_stdlib: bool,
+    /// `Some(None)` in a function without a result; `None` outside functions.
+    pub(super) result: Option<Option<Type>>,
+    pub(super) locals: Vec<Local>,
+    /// Start index in `locals` of each open block.
+    pub(super) scopes: Vec<usize>,
+    pub(super) loop_depth: usize,
+}
+
+impl Context {
+    pub(super) fn lookup(&self, name: &str) -> Option<&Local> {
+        self.locals.iter().rev().find(|local| local.name == name)
+    }
+}
