@@ -63,11 +63,14 @@ fn build_host(folder: &Path) -> PathBuf {
     host
 }
 
-fn scratch(name: &str) -> PathBuf {
-    let folder = std::env::temp_dir().join(format!("lang-embed-c-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&folder);
-    std::fs::create_dir_all(&folder).unwrap();
-    std::fs::copy(workspace().join("examples/embed-c/logic.ln"), folder.join("logic.ln")).unwrap();
+/// A temporary folder (removed when dropped) holding a copy of the example script.
+fn scratch() -> tempfile::TempDir {
+    let folder = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        workspace().join("examples/embed-c/logic.ln"),
+        folder.path().join("logic.ln"),
+    )
+    .unwrap();
     folder
 }
 
@@ -78,11 +81,12 @@ fn the_c_host_uses_every_entry_point_and_survives_script_errors() {
 }
 
 fn the_c_host_runs() {
-    let folder = scratch("frames");
-    let host = build_host(&folder);
+    let scratch = scratch();
+    let folder = scratch.path();
+    let host = build_host(folder);
     let output = Command::new(&host)
         .args(["logic.ln", "6"])
-        .current_dir(&folder)
+        .current_dir(folder)
         .output()
         .unwrap();
     assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
@@ -95,17 +99,17 @@ c-host: frame 1, score 120\nc-host: frame 2, score 120\nc-host: frame 3, score 1
 c-host: frame 4, score 140\nc-host: frame 5, score 140\nc-host: frame 6, score 140\n\
 host: done, score 140\n";
     assert_eq!(stdout, expected);
-    let _ = std::fs::remove_dir_all(&folder);
 }
 
 #[test]
 fn a_compile_error_at_load_is_reported_and_the_host_exits_cleanly() {
-    let folder = scratch("compile");
+    let scratch = scratch();
+    let folder = scratch.path();
     std::fs::write(folder.join("logic.ln"), "fn update( {\n").unwrap();
-    let host = build_host(&folder);
+    let host = build_host(folder);
     let output = Command::new(&host)
         .args(["logic.ln", "1"])
-        .current_dir(&folder)
+        .current_dir(folder)
         .output()
         .unwrap();
     assert_eq!(output.status.code(), Some(1));
@@ -114,16 +118,16 @@ fn a_compile_error_at_load_is_reported_and_the_host_exits_cleanly() {
         "{}",
         String::from_utf8_lossy(&output.stderr)
     );
-    let _ = std::fs::remove_dir_all(&folder);
 }
 
 #[test]
 fn an_edit_of_the_script_takes_over_at_the_next_poll() {
-    let folder = scratch("live");
-    let host = build_host(&folder);
+    let scratch = scratch();
+    let folder = scratch.path();
+    let host = build_host(folder);
     let mut child = Command::new(&host)
         .args(["logic.ln", "1000000"])
-        .current_dir(&folder)
+        .current_dir(folder)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -185,5 +189,4 @@ fn an_edit_of_the_script_takes_over_at_the_next_poll() {
     assert!(child.try_wait().unwrap().is_none(), "the host keeps running");
     let _ = child.kill();
     let _ = child.wait();
-    let _ = std::fs::remove_dir_all(&folder);
 }

@@ -21,10 +21,8 @@ fn the_host_runs_its_frames() {
 
 #[test]
 fn an_edit_of_the_script_takes_over_while_the_host_runs() {
-    let folder = std::env::temp_dir().join(format!("embed-rust-test-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&folder);
-    std::fs::create_dir_all(&folder).unwrap();
-    let script = folder.join("logic.ln");
+    let scratch = tempfile::tempdir().unwrap();
+    let script = scratch.path().join("logic.ln");
     let original = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/logic.ln")).unwrap();
     std::fs::write(&script, &original).unwrap();
     let mut child = Command::new(env!("CARGO_BIN_EXE_embed-rust"))
@@ -80,5 +78,4 @@ fn an_edit_of_the_script_takes_over_while_the_host_runs() {
     assert!(child.try_wait().unwrap().is_none(), "the host is still running");
     let _ = child.kill();
     let _ = child.wait();
-    let _ = std::fs::remove_dir_all(&folder);
 }

@@ -27,9 +27,8 @@ fn poll_until(engine: &mut Engine, what: &str, done: impl Fn(&Reload) -> bool) -
 
 #[test]
 fn a_host_drives_a_program_and_applies_reloads_when_it_polls() {
-    let folder = std::env::temp_dir().join(format!("lang-engine-test-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&folder);
-    std::fs::create_dir_all(&folder).unwrap();
+    let scratch = tempfile::tempdir().unwrap();
+    let folder = scratch.path();
     let main = folder.join("game.ln");
     std::fs::write(&main, GAME).unwrap();
     let logged = Rc::new(RefCell::new(Vec::new()));
@@ -172,5 +171,4 @@ fn a_host_drives_a_program_and_applies_reloads_when_it_polls() {
     // Only one engine per process.
     let second = Engine::builder().load_sources(&[("other.ln", "fn main() {\n}\n")]);
     assert!(matches!(second, Err(Error::Unsupported(_))), "{second:?}");
-    let _ = std::fs::remove_dir_all(&folder);
 }

@@ -211,7 +211,7 @@ fn field_sources(old: &TypeDesc, module: &ModuleUpdate, name: &str, fields: &[la
                 .hot
                 .defaults
                 .iter()
-                .find(|default| &default.strukt == name && &default.field == field)
+                .find(|default| default.strukt == name && &default.field == field)
             {
                 // SAFETY: defaults are compiled functions with this ABI.
                 Some(default) => {
