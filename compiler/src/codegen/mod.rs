@@ -8,13 +8,30 @@
 //! module variables, field accesses and safe-point polls are emitted is chosen by
 //! [`CodegenOptions`], so the same translator serves every mode of DESIGN.md.
 
+mod builtins;
+mod calls;
+mod collections;
+pub mod config;
+mod entry;
+mod errors;
+mod expressions;
+mod function;
+mod hot;
+mod inline;
 pub mod jit;
 mod layout;
 pub mod library;
+mod literals;
+mod memory;
 pub mod object;
+mod operators;
+mod place;
+mod program;
 mod reachability;
 pub mod runtime_abi;
-mod translate;
+mod statements;
+mod structs;
+mod variables;
 
 use std::collections::HashMap;
 
@@ -307,7 +324,7 @@ pub fn translate_program(
     if checked.has_errors() {
         return Err(CodegenError("cannot generate code for a program with errors".into()));
     }
-    translate::translate_program(checked, module, options, None)
+    program::translate_program(checked, module, options, None)
 }
 
 /// Translates one module of a checked program for hot reload.
@@ -320,7 +337,7 @@ pub fn translate_hot_module(
     if checked.has_errors() {
         return Err(CodegenError("cannot generate code for a program with errors".into()));
     }
-    translate::translate_program(checked, module, options, Some(target))
+    program::translate_program(checked, module, options, Some(target))
 }
 
 /// A hash of the tokens of `text`, ignoring comments, spacing and line breaks: two
