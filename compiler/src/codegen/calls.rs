@@ -1,11 +1,10 @@
 //! Calls of script functions and of function values.
 
-use cranelift_codegen::ir::condcodes::IntCC;
 use cranelift_codegen::ir::{self, BlockArg, InstBuilder, Value, types};
 
 use crate::codegen::function::Translator;
-use crate::codegen::hot::not_compiled_here;
-use crate::codegen::memory::{Region, trusted};
+use crate::codegen::memory::trusted;
+use crate::codegen::target::Callee;
 use crate::sema::results::CallTarget;
 use crate::sema::types::{FunctionId, Type};
 use crate::syntax::ast::{Expr, ExprKind};
@@ -86,50 +85,8 @@ impl Translator<'_, '_, '_> {
 
     pub(crate) fn call_function_with(&mut self, id: FunctionId, call_args: &[Value], guarded: bool) -> Vec<Value> {
         self.forget_checks();
-        if let Some(slot) = self.hot_slot(id) {
-            let info = self.state.checked.items.function(id).clone();
-            let signature = self.state.script_signature(&info.params, info.result.as_ref());
-            let signature = self.builder.import_signature(signature);
-            let slot = self.hot_reference(slot);
-            let cells = self.flags(Region::Cells);
-            let code = self.builder.ins().load(types::I64, cells, slot, 0);
-            let local = self.state.functions[id.0 as usize];
-            if !self.state.options.inline || local == not_compiled_here() || !guarded {
-                let call = self.builder.ins().call_indirect(signature, code, call_args);
-                return self.builder.inst_results(call).to_vec();
-            }
-            // The callee is compiled in this same module version: while its slot still holds
-            // this version, call it directly, so that a small callee can be inlined. The
-            // guard keeps the semantics of a call through the slot: once a reload has patched
-            // the slot, the call goes to the new version.
-            let reference = self.func_ref(local);
-            let expected = self.builder.ins().func_addr(types::I64, reference);
-            let same = self.builder.ins().icmp(IntCC::Equal, code, expected);
-            let direct = self.builder.create_block();
-            let indirect = self.builder.create_block();
-            let join = self.builder.create_block();
-            let result_types: Vec<ir::Type> = self.builder.func.dfg.signatures[signature]
-                .returns
-                .iter()
-                .map(|param| param.value_type)
-                .collect();
-            let results: Vec<Value> = result_types
-                .iter()
-                .map(|ty| self.builder.append_block_param(join, *ty))
-                .collect();
-            self.builder.ins().brif(same, direct, &[], indirect, &[]);
-            self.builder.set_cold_block(indirect);
-            self.builder.switch_to_block(direct);
-            self.builder.seal_block(direct);
-            let call = self.builder.ins().call(reference, call_args);
-            self.jump_with_results(call, join);
-            self.builder.switch_to_block(indirect);
-            self.builder.seal_block(indirect);
-            let call = self.builder.ins().call_indirect(signature, code, call_args);
-            self.jump_with_results(call, join);
-            self.builder.switch_to_block(join);
-            self.builder.seal_block(join);
-            return results;
+        if let Callee::Slot(slot) = self.state.target.callee(self.state.checked, id) {
+            return self.call_hot_slot(id, slot, call_args, guarded);
         }
         let reference = self.func_ref(self.state.functions[id.0 as usize]);
         let call = self.builder.ins().call(reference, call_args);

@@ -9,6 +9,7 @@ use crate::codegen::function::Translator;
 use crate::codegen::layout::is_boxed_optional;
 use crate::codegen::memory::trusted;
 use crate::codegen::runtime_abi::*;
+use crate::codegen::target::{BuiltinValue, Callee};
 use crate::sema::builtins::Builtin;
 use crate::sema::results::NameRef;
 use crate::sema::types::{FunctionId, Type};
@@ -121,8 +122,8 @@ impl Translator<'_, '_, '_> {
 
     /// A function value: the address of a word holding the function's address.
     pub(crate) fn function_value(&mut self, id: FunctionId) -> Value {
-        if let Some(slot) = self.hot_slot(id) {
-            return self.hot_reference(slot);
+        if let Callee::Slot(slot) = self.state.target.callee(self.state.checked, id) {
+            return self.hot_reference(slot as i64);
         }
         let slot = match self.state.function_slots.get(&id) {
             Some(&slot) => slot,
@@ -154,22 +155,10 @@ impl Translator<'_, '_, '_> {
     }
 
     pub(crate) fn builtin_value(&mut self, builtin: Builtin) -> Value {
-        if let (Some(target), Some((params, result))) = (self.state.hot, builtin.signature()) {
-            let signature = self
-                .state
-                .checked
-                .items
-                .display(&Type::Function(params, result.map(Box::new)));
-            let slot = target.linker.function_slot("<builtin>", builtin.name(), &signature);
-            if !self.state.builtin_wrappers.contains_key(&builtin) {
-                self.builtin_value_wrapper(builtin);
-            }
-            if let Some(&(function, _)) = self.state.builtin_wrappers.get(&builtin) {
-                self.state.slot_patches.push((slot, function));
-            }
-            return self.hot_reference(slot as i64);
+        match self.state.target.builtin_value(self.state.checked, builtin) {
+            BuiltinValue::Slot(slot) => self.hot_builtin_value(builtin, slot),
+            BuiltinValue::Wrapper => self.builtin_value_wrapper(builtin),
         }
-        self.builtin_value_wrapper(builtin)
     }
 
     pub(crate) fn builtin_value_wrapper(&mut self, builtin: Builtin) -> Value {

@@ -11,6 +11,7 @@ use cranelift_module::{DataId, FuncId, Module};
 use crate::codegen::hot::known_checks::KnownChecks;
 use crate::codegen::layout::{clif_type, is_boxed_optional};
 use crate::codegen::memory::{Region, trusted};
+use crate::codegen::target::RuntimeFunction;
 use crate::codegen::{CodegenError, ProgramState};
 use crate::sema::types::{FunctionId, Type};
 use crate::source::{FileId, Span};
@@ -164,34 +165,14 @@ impl Translator<'_, '_, '_> {
     /// Calls a runtime function without testing the error flag.
     pub(crate) fn call_runtime(&mut self, name: &'static str, args: &[Value]) -> Option<Value> {
         self.forget_checks();
-        if let Some(target) = self.state.hot
-            && target.linker.uses_import_table()
-        {
-            // A shared library reaches the runtime only through its import table, which the
-            // loader fills: never by dynamic symbol lookup into the host.
-            let index = target.linker.runtime_function(name);
-            let address = self.hot_reference(index as i64);
-            let signature = self.state.runtime_signature(name);
-            let signature = self.builder.import_signature(signature);
-            let call = self.builder.ins().call_indirect(signature, address, args);
-            return self.builder.inst_results(call).first().copied();
+        match self.state.target.runtime_function(name) {
+            RuntimeFunction::ImportTable(index) => self.call_runtime_through_import_table(name, index, args),
+            RuntimeFunction::Symbol => {
+                let function = self.runtime(name);
+                let call = self.builder.ins().call(function, args);
+                self.builder.inst_results(call).first().copied()
+            }
         }
-        let function = self.runtime(name);
-        let call = self.builder.ins().call(function, args);
-        self.builder.inst_results(call).first().copied()
-    }
-
-    /// In hot mode, what the linker gave for a slot or cell as a value: its address, or (for
-    /// a shared library) the address the loader wrote into entry `reference` of the import
-    /// table.
-    pub(crate) fn hot_reference(&mut self, reference: i64) -> Value {
-        let Some(table) = self.state.imports else {
-            return self.iconst(reference);
-        };
-        let base = self.data_address(table);
-        // The table is filled before any code of the library runs, and never changes after.
-        let flags = trusted().with_readonly();
-        self.builder.ins().load(types::I64, flags, base, (reference * 8) as i32)
     }
 
     pub(crate) fn iconst(&mut self, value: i64) -> Value {

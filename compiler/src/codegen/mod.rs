@@ -31,6 +31,7 @@ mod reachability;
 pub mod runtime_abi;
 mod statements;
 mod structs;
+mod target;
 mod variables;
 
 use std::collections::HashMap;
@@ -42,6 +43,8 @@ use cranelift_module::{DataDescription, DataId, FuncId, Linkage, Module, ModuleE
 use crate::sema::CheckedProgram;
 use crate::sema::types::{FunctionId, StructId, Type};
 pub use layout::clif_type;
+use target::Target;
+pub use target::{HotLinker, HotTarget};
 
 /// How a call to a script function is emitted.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -70,50 +73,6 @@ impl Default for CodegenOptions {
             disassemble: false,
             inline: true,
         }
-    }
-}
-
-/// What hot-reload code generation needs from the runtime: stable, runtime-owned memory for
-/// every function slot, module variable and struct descriptor, keyed by name and type so that
-/// a new version of a module finds the storage of the old one. Addresses are embedded in the
-/// generated code, so they must never move. Implemented by `runtime/hot`.
-pub trait HotLinker {
-    /// An 8-byte slot holding the current code address of a function; `signature` is its type
-    /// as users write it (`fn(int) -> float`).
-    fn function_slot(&self, module: &str, name: &str, signature: &str) -> u64;
-    /// Two words: the value and a state (0 not yet initialized, 1 initialized, 2 removed).
-    fn variable_cell(&self, module: &str, name: &str, ty: &str) -> u64;
-    /// One word holding the struct's runtime type descriptor (0 until the first setup).
-    fn struct_desc_cell(&self, module: &str, name: &str, layout: &str) -> u64;
-    /// One word holding a struct field's byte offset in the struct's payload, keyed by the
-    /// field's name and type; `initial` is its offset in the layout being compiled, used if
-    /// the cell is new. A reload sets it to -1 when the field is removed or retyped.
-    fn field_cell(&self, module: &str, strukt: &str, field: &str, ty: &str, initial: i64) -> u64;
-    /// Whether the values above are not addresses but indices into the module's import
-    /// table, which the loader of a shared library fills with the addresses (see `library`).
-    fn uses_import_table(&self) -> bool {
-        false
-    }
-    /// With an import table: the index of the entry holding a runtime function's address.
-    fn runtime_function(&self, _name: &str) -> u64 {
-        0
-    }
-}
-
-/// Hot-reload translation of one module of a program (DESIGN.md: one JIT module per source
-/// file and version, calls through slots, variables in runtime storage, polls).
-#[derive(Clone, Copy)]
-pub struct HotTarget<'a> {
-    pub module: crate::sema::ModuleId,
-    pub linker: &'a dyn HotLinker,
-    /// Compile only these functions of the module (the others keep their running code and
-    /// are reached through their slots like any other); `None` compiles them all.
-    pub functions: Option<&'a std::collections::HashSet<String>>,
-}
-
-impl std::fmt::Debug for HotTarget<'_> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("HotTarget").field("module", &self.module).finish()
     }
 }
 
@@ -189,8 +148,9 @@ pub(crate) struct ProgramState<'a> {
     pub runs_during_initialization: Vec<bool>,
     /// Translated function bodies waiting to be compiled.
     pub bodies: Vec<(FuncId, String, cranelift_codegen::ir::Function)>,
-    /// Set when translating one module for hot reload.
-    pub hot: Option<HotTarget<'a>>,
+    /// What kind of code is generated: every decision that differs between modes is asked
+    /// of it (see `target`).
+    pub target: Target<'a>,
     /// Hot mode: wrappers of built-ins used as values, to store into these slots.
     pub slot_patches: Vec<(u64, FuncId)>,
     /// Shared-library builds: the table of addresses the loader fills (see `library`).

@@ -1,11 +1,11 @@
 //! Places: reads and writes of fields, elements and map entries, and assignment.
 
-use cranelift_codegen::ir::condcodes::IntCC;
 use cranelift_codegen::ir::{InstBuilder, Value, types};
 
 use crate::codegen::function::Translator;
 use crate::codegen::memory::Region;
 use crate::codegen::runtime_abi::*;
+use crate::codegen::target::FieldAccess;
 use crate::sema::results::NameRef;
 use crate::sema::types::Type;
 use crate::source::Span;
@@ -155,28 +155,9 @@ impl Translator<'_, '_, '_> {
     /// plus the offset its cell holds now (a removed field is a runtime error at `span`).
     pub(crate) fn field_address(&mut self, object_type: &Type, object: Value, field: &str, span: Span) -> (Value, i32) {
         if let Type::Struct(id) = object_type
-            && let Some(cell) = self.hot_field_cell(*id, field)
+            && let FieldAccess::OffsetCell(cell) = self.state.target.field(self.state.checked, *id, field)
         {
-            let offset = match self.known_checks().offsets.get(&cell) {
-                Some(&offset) => offset,
-                None => {
-                    let address = self.hot_reference(cell);
-                    let cells = self.flags(Region::Cells);
-                    let offset = self.builder.ins().load(types::I64, cells, address, 0);
-                    let gone = self.builder.ins().icmp_imm_s(IntCC::SignedLessThan, offset, 0);
-                    let name = self.text_address(field);
-                    let zero = self.iconst(0);
-                    self.error_if(gone, span, Some((RAISE_FIELD_GONE, name, zero)));
-                    self.known_checks().offsets.insert(cell, offset);
-                    offset
-                }
-            };
-            let handles = self.flags(Region::Handles);
-            let payload = self
-                .builder
-                .ins()
-                .load(types::I64, handles, object, HANDLE_PAYLOAD_OFFSET);
-            return (self.builder.ins().iadd(payload, offset), 0);
+            return self.hot_field_address(object, field, cell, span);
         }
         (object, self.field_offset(object_type, field))
     }

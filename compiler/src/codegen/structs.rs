@@ -1,6 +1,5 @@
 //! Struct literals, field defaults (inline or through helper functions) and layouts.
 
-use cranelift_codegen::ir::condcodes::IntCC;
 use cranelift_codegen::ir::{InstBuilder, Value, types};
 use cranelift_module::Linkage;
 
@@ -8,6 +7,7 @@ use crate::codegen::function::Translator;
 use crate::codegen::function::translate_function;
 use crate::codegen::memory::{Region, trusted};
 use crate::codegen::runtime_abi::*;
+use crate::codegen::target::{StructAllocation, StructDescriptor};
 use crate::codegen::{CodegenError, ProgramState};
 use crate::sema::CheckedProgram;
 use crate::sema::types::{StructId, Type};
@@ -91,59 +91,21 @@ impl Translator<'_, '_, '_> {
                 values[position] = Some(self.word_of(value, &field.ty));
             }
         }
-        let desc = match self.state.hot {
-            Some(target) => {
-                let cell = target.linker.struct_desc_cell(
-                    &self.state.checked.program.module(info.module).name,
-                    &info.name,
-                    "",
-                );
+        let desc = match self.state.target.struct_descriptor(self.state.checked, id) {
+            StructDescriptor::Cell(cell) => {
                 let cell = self.hot_reference(cell as i64);
                 self.builder.ins().load(types::I64, trusted(), cell, 0)
             }
-            None => {
+            StructDescriptor::Table => {
                 let table = self.state.struct_descs;
                 let base = self.data_address(table);
                 self.builder.ins().load(types::I64, trusted(), base, (id.0 * 8) as i32)
             }
         };
-        let ctx = self.ctx;
-        if self.state.hot.is_some() {
-            let hash = self.iconst(layout_hash(&struct_layout(self.state.checked, id)) as i64);
-            let object = self
-                .call_runtime_at("lang_rt_alloc_hot_struct", &[ctx, desc, hash], expr.span)
-                .unwrap_or(desc);
-            let handles = self.flags(Region::Handles);
-            let payload = self
-                .builder
-                .ins()
-                .load(types::I64, handles, object, HANDLE_PAYLOAD_OFFSET);
-            let cells = self.flags(Region::Cells);
-            let fields = self.flags(Region::Fields);
-            for (position, value) in values.into_iter().enumerate() {
-                let (Some(value), Some(cell)) = (value, self.hot_field_cell(id, &info.fields[position].name)) else {
-                    continue;
-                };
-                // Old code building a struct whose layout changed skips fields that are gone.
-                let cell = self.hot_reference(cell);
-                let offset = self.builder.ins().load(types::I64, cells, cell, 0);
-                let present = self
-                    .builder
-                    .ins()
-                    .icmp_imm_s(IntCC::SignedGreaterThanOrEqual, offset, 0);
-                let store = self.builder.create_block();
-                let next = self.builder.create_block();
-                self.builder.ins().brif(present, store, &[], next, &[]);
-                self.builder.switch_to_block(store);
-                self.builder.seal_block(store);
-                let address = self.builder.ins().iadd(payload, offset);
-                self.builder.ins().store(fields, value, address, 0);
-                self.builder.ins().jump(next, &[]);
-                self.builder.switch_to_block(next);
-                self.builder.seal_block(next);
-            }
-            return object;
+        if self.state.target.struct_allocation() == StructAllocation::Hot {
+            return self.allocate_hot_struct(id, desc, values, expr.span);
         }
+        let ctx = self.ctx;
         let object = self
             .call_runtime_at("lang_rt_alloc_struct", &[ctx, desc], expr.span)
             .unwrap_or(desc);

@@ -7,6 +7,7 @@ use cranelift_codegen::ir::{InstBuilder, Value, types};
 use crate::codegen::function::Translator;
 use crate::codegen::memory::Region;
 use crate::codegen::runtime_abi::*;
+use crate::codegen::target::{ModuleVariable, VariableCheck};
 use crate::sema::types::{ModuleId, Type, VariableId};
 use crate::source::Span;
 use crate::syntax::ast::{self, ExprKind, UnaryOp};
@@ -57,12 +58,7 @@ impl Translator<'_, '_, '_> {
     }
 
     pub(crate) fn variable_address(&mut self, id: VariableId) -> Value {
-        if let Some(target) = self.state.hot {
-            let checked = self.state.checked;
-            let info = checked.items.variable(id);
-            let module = &checked.program.module(info.module).name;
-            let ty = checked.type_key(info.ty.as_ref().unwrap_or(&Type::Error));
-            let cell = target.linker.variable_cell(module, &info.name, &ty);
+        if let ModuleVariable::Cell(cell) = self.state.target.module_variable(self.state.checked, id) {
             return self.hot_reference(cell as i64);
         }
         let info = self.state.checked.items.variable(id);
@@ -76,8 +72,7 @@ impl Translator<'_, '_, '_> {
         let info = self.state.checked.items.variable(id).clone();
         // After initialization, a module constant initialized by a literal needs no load
         // (not under hot reload, where an edited `let` takes its new value).
-        let hot = self.state.hot.is_some();
-        if !hot
+        if self.state.target.folds_constant_lets()
             && !self.may_run_during_initialization
             && !info.mutable
             && let ast::Item::Variable(declaration) =
@@ -107,25 +102,16 @@ impl Translator<'_, '_, '_> {
         }
         let address = self.variable_address(id);
         let cells = self.flags(Region::Cells);
-        if hot {
-            if !self.known_checks().variables.contains(&(id.0 as i64)) {
-                // 1 is initialized; 0 not yet, 2 removed or retyped by a reload.
-                let state = self.builder.ins().load(types::I64, cells, address, 8);
-                let bad = self.builder.ins().icmp_imm_s(IntCC::NotEqual, state, 1);
-                let removed = self.builder.ins().icmp_imm_s(IntCC::Equal, state, 2);
-                let gone = self.iconst(RAISE_VARIABLE_GONE);
-                let uninitialized = self.iconst(RAISE_UNINITIALIZED);
-                let kind = self.builder.ins().select(removed, gone, uninitialized);
+        match self.state.target.variable_check(self.may_run_during_initialization) {
+            VariableCheck::CellState => self.check_variable_cell_state(id, &info.name, cells, address, span),
+            VariableCheck::Initialized => {
+                let initialized = self.builder.ins().load(types::I64, cells, address, 8);
+                let missing = self.builder.ins().icmp_imm_s(IntCC::Equal, initialized, 0);
                 let name = self.text_address(&info.name);
-                self.error_if_dynamic(bad, span, kind, name);
-                self.known_checks().variables.insert(id.0 as i64);
+                let zero = self.iconst(0);
+                self.error_if(missing, span, Some((RAISE_UNINITIALIZED, name, zero)));
             }
-        } else if self.may_run_during_initialization {
-            let initialized = self.builder.ins().load(types::I64, cells, address, 8);
-            let missing = self.builder.ins().icmp_imm_s(IntCC::Equal, initialized, 0);
-            let name = self.text_address(&info.name);
-            let zero = self.iconst(0);
-            self.error_if(missing, span, Some((RAISE_UNINITIALIZED, name, zero)));
+            VariableCheck::None => {}
         }
         let word = self.builder.ins().load(types::I64, cells, address, 0);
         let ty = info.ty.unwrap_or(Type::Error);

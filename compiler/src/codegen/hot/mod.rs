@@ -2,11 +2,16 @@
 //! `lang build --hmr` (safe-point polls and their trampoline, known checks, guarded slot
 //! calls, hot struct allocation and field cells, the setup function of a module version).
 
+pub(crate) mod calls;
 pub(crate) mod checks;
 pub(crate) mod known_checks;
 pub(crate) mod poll;
+pub(crate) mod program;
+pub(crate) mod references;
 pub(crate) mod setup;
-pub(crate) mod slots;
+pub(crate) mod structs;
+pub(crate) mod values;
+pub(crate) mod variables;
 
 use cranelift_module::FuncId;
 

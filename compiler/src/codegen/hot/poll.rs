@@ -49,7 +49,7 @@ impl Translator<'_, '_, '_> {
     /// function entry (`redispatch`), a swap calls the function again through its slot, so
     /// the caller gets the new body.
     pub(crate) fn poll(&mut self, span: Span, redispatch: Option<FunctionId>) {
-        if self.state.hot.is_none() {
+        if !self.state.target.emits_polls() {
             return;
         }
         let flag = self
