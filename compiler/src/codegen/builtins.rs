@@ -5,6 +5,7 @@ use cranelift_codegen::ir::{InstBuilder, MemFlagsData, Value, types};
 
 use crate::codegen::function::Translator;
 use crate::codegen::function::translate_function;
+use crate::codegen::intrinsics::{RuntimeBuiltin, runtime_builtin};
 use crate::codegen::layout::element_kind;
 use crate::codegen::memory::trusted;
 use crate::codegen::runtime_abi::*;
@@ -17,50 +18,18 @@ use crate::syntax::ast::Expr;
 /// A function with the script ABI that calls a built-in, so it can be used as a value.
 pub(crate) fn translate_builtin_wrapper(state: &mut ProgramState<'_>, builtin: Builtin) -> Result<(), CodegenError> {
     let (function, _) = state.builtin_wrappers[&builtin];
-    let Some((params, _)) = builtin.signature() else {
+    if builtin.signature().is_none() {
         return Err(CodegenError("a generic built-in used as a value".into()));
-    };
+    }
     let display = builtin.name().to_string();
     let file = state.checked.program.modules[0].file;
     translate_function(state, function, display, file, |translator| {
         let values = translator.params.clone();
-        let ctx = translator.ctx;
         let span = Span { start: 0, end: 0 };
-        let result = match builtin {
-            Builtin::Fixed => translator.call_runtime_at("lang_rt_fixed", &[ctx, values[0], values[1]], span),
-            Builtin::Sqrt => Some(translator.builder.ins().sqrt(values[0])),
-            Builtin::Floor => Some(translator.builder.ins().floor(values[0])),
-            Builtin::Ceil => Some(translator.builder.ins().ceil(values[0])),
-            Builtin::Sin => translator.call_runtime("lang_rt_sin", &[values[0]]),
-            Builtin::Cos => translator.call_runtime("lang_rt_cos", &[values[0]]),
-            Builtin::Tan => translator.call_runtime("lang_rt_tan", &[values[0]]),
-            Builtin::Exp => translator.call_runtime("lang_rt_exp", &[values[0]]),
-            Builtin::Log => translator.call_runtime("lang_rt_log", &[values[0]]),
-            Builtin::Atan2 => translator.call_runtime("lang_rt_atan2", &[values[0], values[1]]),
-            Builtin::Pow => translator.call_runtime("lang_rt_pow", &[values[0], values[1]]),
-            Builtin::Clock => translator.call_runtime("lang_rt_clock", &[ctx]),
-            Builtin::Random => translator.call_runtime("lang_rt_random", &[ctx]),
-            Builtin::Sleep => translator.call_runtime("lang_rt_sleep", &[ctx, values[0]]),
-            Builtin::Args => translator.call_runtime_at("lang_rt_args", &[ctx], span),
-            Builtin::Exit => translator.call_runtime("lang_rt_exit", &[ctx, values[0]]),
-            Builtin::Assert => {
-                let failed = translator.builder.ins().icmp_imm_s(IntCC::Equal, values[0], 0);
-                let zero = translator.iconst(0);
-                translator.error_if(failed, span, Some((RAISE_ASSERTION, values[1], zero)));
-                None
-            }
-            Builtin::Panic => {
-                let zero = translator.iconst(0);
-                translator.raise_and_exit(span, Some((RAISE_PANIC, values[0], zero)));
-                translator.start_unreachable_block();
-                None
-            }
-            _ => {
-                translator.bug(format!("no wrapper for `{}`", builtin.name()));
-                None
-            }
+        let result = match runtime_builtin(builtin) {
+            Some(entry) => translator.call_runtime_builtin(entry, &values, span),
+            None => translator.builtin_wrapper_body(builtin, &values, span),
         };
-        let _ = params;
         if !translator.is_terminated() {
             translator.return_status(0, result);
         }
@@ -68,6 +37,49 @@ pub(crate) fn translate_builtin_wrapper(state: &mut ProgramState<'_>, builtin: B
 }
 
 impl Translator<'_, '_, '_> {
+    /// The body of the wrapper of a built-in that is not only a runtime call.
+    fn builtin_wrapper_body(&mut self, builtin: Builtin, values: &[Value], span: Span) -> Option<Value> {
+        match builtin {
+            Builtin::Sqrt => Some(self.builder.ins().sqrt(values[0])),
+            Builtin::Floor => Some(self.builder.ins().floor(values[0])),
+            Builtin::Ceil => Some(self.builder.ins().ceil(values[0])),
+            Builtin::Assert => {
+                let failed = self.builder.ins().icmp_imm_s(IntCC::Equal, values[0], 0);
+                let zero = self.iconst(0);
+                self.error_if(failed, span, Some((RAISE_ASSERTION, values[1], zero)));
+                None
+            }
+            Builtin::Panic => {
+                let zero = self.iconst(0);
+                self.raise_and_exit(span, Some((RAISE_PANIC, values[0], zero)));
+                self.start_unreachable_block();
+                None
+            }
+            _ => {
+                self.bug(format!("no wrapper for `{}`", builtin.name()));
+                None
+            }
+        }
+    }
+}
+
+impl Translator<'_, '_, '_> {
+    /// Calls the runtime function of a built-in from [`runtime_builtin`] with the call's
+    /// values (after the context, when the function takes it), propagating its error.
+    pub(crate) fn call_runtime_builtin(
+        &mut self,
+        entry: RuntimeBuiltin,
+        values: &[Value],
+        span: Span,
+    ) -> Option<Value> {
+        let mut args = Vec::with_capacity(values.len() + 1);
+        if entry.takes_context {
+            args.push(self.ctx);
+        }
+        args.extend_from_slice(values);
+        self.call_runtime_at(entry.symbol, &args, span)
+    }
+
     pub(crate) fn builtin_call(&mut self, builtin: Builtin, expr: &Expr, args: &[&Expr]) -> Option<Value> {
         let span = expr.span;
         let ctx = self.ctx;
@@ -84,6 +96,10 @@ impl Translator<'_, '_, '_> {
                 _ => args.iter().map(|arg| self.expr_value(arg)).collect(),
             },
         };
+        // Built-ins that only call a runtime function: one generic emitter, from the table.
+        if let Some(entry) = runtime_builtin(builtin) {
+            return self.call_runtime_builtin(entry, &values, span);
+        }
         let first_type = arg_types.first().cloned().unwrap_or(Type::Error);
         let value = match builtin {
             Builtin::Print | Builtin::Write => {
@@ -181,18 +197,9 @@ impl Translator<'_, '_, '_> {
                     return None;
                 }
             }
-            Builtin::Keys => self.call_runtime_at("lang_rt_map_keys", &[ctx, values[0]], span)?,
-            Builtin::Fixed => self.call_runtime_at("lang_rt_fixed", &[ctx, values[0], values[1]], span)?,
             Builtin::Sqrt => self.builder.ins().sqrt(values[0]),
             Builtin::Floor => self.builder.ins().floor(values[0]),
             Builtin::Ceil => self.builder.ins().ceil(values[0]),
-            Builtin::Sin => self.call_runtime("lang_rt_sin", &[values[0]])?,
-            Builtin::Cos => self.call_runtime("lang_rt_cos", &[values[0]])?,
-            Builtin::Tan => self.call_runtime("lang_rt_tan", &[values[0]])?,
-            Builtin::Exp => self.call_runtime("lang_rt_exp", &[values[0]])?,
-            Builtin::Log => self.call_runtime("lang_rt_log", &[values[0]])?,
-            Builtin::Atan2 => self.call_runtime("lang_rt_atan2", &[values[0], values[1]])?,
-            Builtin::Pow => self.call_runtime("lang_rt_pow", &[values[0], values[1]])?,
             Builtin::Abs => match first_type {
                 Type::Float => self.builder.ins().fabs(values[0]),
                 _ => {
@@ -242,17 +249,6 @@ impl Translator<'_, '_, '_> {
                     }
                 }
             }
-            Builtin::Clock => self.call_runtime("lang_rt_clock", &[ctx])?,
-            Builtin::Random => self.call_runtime("lang_rt_random", &[ctx])?,
-            Builtin::Sleep => {
-                self.call_runtime("lang_rt_sleep", &[ctx, values[0]]);
-                return None;
-            }
-            Builtin::Args => self.call_runtime_at("lang_rt_args", &[ctx], span)?,
-            Builtin::Exit => {
-                self.call_runtime("lang_rt_exit", &[ctx, values[0]]);
-                return None;
-            }
             Builtin::Assert => {
                 let failed = self.builder.ins().icmp_imm_s(IntCC::Equal, values[0], 0);
                 let zero = self.iconst(0);
@@ -265,31 +261,6 @@ impl Translator<'_, '_, '_> {
                 self.start_unreachable_block();
                 return None;
             }
-            Builtin::StrSplit => self.call_runtime_at("lang_rt_str_split", &[ctx, values[0], values[1]], span)?,
-            Builtin::StrTrim => self.call_runtime_at("lang_rt_str_trim", &[ctx, values[0]], span)?,
-            Builtin::StrFind => self.call_runtime("lang_rt_str_find", &[values[0], values[1]])?,
-            Builtin::StrReplace => {
-                self.call_runtime_at("lang_rt_str_replace", &[ctx, values[0], values[1], values[2]], span)?
-            }
-            Builtin::StrStartsWith => self.call_runtime("lang_rt_str_starts_with", &[values[0], values[1]])?,
-            Builtin::StrEndsWith => self.call_runtime("lang_rt_str_ends_with", &[values[0], values[1]])?,
-            Builtin::StrToUpper => self.call_runtime_at("lang_rt_str_to_upper", &[ctx, values[0]], span)?,
-            Builtin::StrToLower => self.call_runtime_at("lang_rt_str_to_lower", &[ctx, values[0]], span)?,
-            Builtin::StrByteAt => self.call_runtime_at("lang_rt_str_byte_at", &[ctx, values[0], values[1]], span)?,
-            Builtin::StrFromBytes => self.call_runtime_at("lang_rt_str_from_bytes", &[ctx, values[0]], span)?,
-            Builtin::StrSlice => {
-                self.call_runtime_at("lang_rt_str_slice", &[ctx, values[0], values[1], values[2]], span)?
-            }
-            Builtin::StrCharCount => self.call_runtime("lang_rt_str_char_count", &[values[0]])?,
-            Builtin::StrParseInt => self.call_runtime_at("lang_rt_str_parse_int", &[ctx, values[0]], span)?,
-            Builtin::StrParseFloat => self.call_runtime_at("lang_rt_str_parse_float", &[ctx, values[0]], span)?,
-            Builtin::IoReadFile => self.call_runtime_at("lang_rt_io_read_file", &[ctx, values[0]], span)?,
-            Builtin::IoWriteFile => {
-                self.call_runtime_at("lang_rt_io_write_file", &[ctx, values[0], values[1], values[2]], span)?
-            }
-            Builtin::IoReadLine => self.call_runtime_at("lang_rt_io_read_line", &[ctx], span)?,
-            Builtin::IoError => self.call_runtime_at("lang_rt_io_error", &[ctx], span)?,
-            Builtin::TermControl => self.call_runtime_at("lang_rt_term_control", &[ctx, values[0], values[1]], span)?,
             Builtin::Sort => {
                 // Matches SORT_INT, SORT_FLOAT and SORT_STR of runtime/core/src/system.rs.
                 let kind = match &first_type {
@@ -311,6 +282,10 @@ impl Translator<'_, '_, '_> {
                 };
                 let kind = self.iconst(kind);
                 self.call_runtime_at("lang_rt_sort_by", &[ctx, values[0], values[1], kind], span);
+                return None;
+            }
+            _ => {
+                self.bug(format!("no translation for the built-in `{}`", builtin.name()));
                 return None;
             }
         };

@@ -18,6 +18,7 @@ mod expressions;
 mod function;
 mod hot;
 mod inline;
+mod intrinsics;
 pub mod jit;
 mod layout;
 pub mod library;
