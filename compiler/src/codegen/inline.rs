@@ -108,6 +108,9 @@ pub(crate) fn compile_bodies(state: &mut ProgramState<'_>) -> Result<(), Codegen
         HashMap::new()
     };
     for (id, symbol, function) in bodies {
+        if state.options.keep_ir {
+            state.ir.push_str(&format!("; {symbol}\n{}\n", function.display()));
+        }
         let mut context = state.module.make_context();
         context.func = function;
         if !candidates.is_empty() {

@@ -65,6 +65,9 @@ pub struct CodegenOptions {
     /// Inline small script functions into their callers. Under hot reload only callees of
     /// the same module version are inlined, behind a guard that their slot still holds it.
     pub inline: bool,
+    /// Keep each function's Cranelift IR as text, as translated (before inlining and
+    /// optimization), in [`TranslatedProgram::ir`]; for tests of the generated code.
+    pub keep_ir: bool,
 }
 
 impl Default for CodegenOptions {
@@ -73,6 +76,7 @@ impl Default for CodegenOptions {
             calls: CallStrategy::Direct,
             disassemble: false,
             inline: true,
+            keep_ir: false,
         }
     }
 }
@@ -116,6 +120,8 @@ pub struct TranslatedProgram {
     pub imports: Option<DataId>,
     /// The machine code of each function as text, when `CodegenOptions::disassemble` is set.
     pub disassembly: String,
+    /// The Cranelift IR of each function as text, when `CodegenOptions::keep_ir` is set.
+    pub ir: String,
 }
 
 /// Program-wide state shared by the translation of every function.
@@ -145,6 +151,8 @@ pub(crate) struct ProgramState<'a> {
     pub translated: Vec<(FuncId, String, u32)>,
     pub names: HashMap<String, usize>,
     pub disassembly: String,
+    /// The IR of each function as text (see `CodegenOptions::keep_ir`).
+    pub ir: String,
     /// Per function: whether it may run while module initializers run (see `reachability`).
     pub runs_during_initialization: Vec<bool>,
     /// Translated function bodies waiting to be compiled.

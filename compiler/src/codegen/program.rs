@@ -53,6 +53,7 @@ pub(crate) fn translate_program(
     translated.imports = state.imports;
     translated.functions = std::mem::take(&mut state.translated);
     translated.disassembly = std::mem::take(&mut state.disassembly);
+    translated.ir = std::mem::take(&mut state.ir);
     Ok(translated)
 }
 
@@ -68,6 +69,7 @@ fn empty_translation(entry: FuncId) -> TranslatedProgram {
         slot_patches: Vec::new(),
         imports: None,
         disassembly: String::new(),
+        ir: String::new(),
     }
 }
 
@@ -110,6 +112,7 @@ fn new_program_state<'a>(
         translated: Vec::new(),
         names: HashMap::new(),
         disassembly: String::new(),
+        ir: String::new(),
         runs_during_initialization: crate::codegen::reachability::reachable_from_initializers(checked),
         bodies: Vec::new(),
         target,

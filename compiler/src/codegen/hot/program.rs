@@ -36,6 +36,7 @@ pub(crate) fn translate_hot_module_parts(
         slot_patches: Vec::new(),
         imports: None,
         disassembly: String::new(),
+        ir: String::new(),
     })
 }
 
