@@ -78,11 +78,6 @@ impl Translator<'_, '_, '_> {
         self.builder.ins().jump(block, &values);
     }
 
-    /// Hot mode: a call through the function's slot, never a direct one.
-    pub(crate) fn call_through_slot(&mut self, id: FunctionId, call_args: &[Value]) -> Vec<Value> {
-        self.call_function_with(id, call_args, false)
-    }
-
     pub(crate) fn call_function_with(&mut self, id: FunctionId, call_args: &[Value], guarded: bool) -> Vec<Value> {
         self.forget_checks();
         if let Callee::Slot(slot) = self.state.target.callee(self.state.checked, id) {

@@ -4,9 +4,18 @@
 //! The translator emits, for a whole program: one function per script function, one
 //! initializer per module, struct-default helpers, wrappers for built-ins used as values, and
 //! an entry point `lang_entry(ctx) -> status` that sets up literals, type descriptors and
-//! module variables, runs the initializers in import order, and calls `main`. How calls,
-//! module variables, field accesses and safe-point polls are emitted is chosen by
-//! [`CodegenOptions`], so the same translator serves every mode of DESIGN.md.
+//! module variables, runs the initializers in import order, and calls `main`. In hot mode it
+//! translates one module version instead (see `hot`). How calls, module variables, field
+//! accesses, struct descriptors, runtime functions and safe-point polls are reached or emitted
+//! is asked of one `target::Target`, so the same translator serves every mode of DESIGN.md.
+//!
+//! Files, by concern (in the manner of rustc_codegen_cranelift): `program` (assembly, a short
+//! list of passes), `function` (the per-function `Translator`, plumbing, locals), `errors`
+//! (the status-return protocol), `statements`, `place` (every read and write of a place),
+//! `variables`, `expressions`, `operators`, `collections`, `structs`, `literals`, `calls`,
+//! `builtins` with `intrinsics` (the built-ins that are a runtime call, as a table), `entry`,
+//! `inline` (compiling bodies), `memory` (alias regions), `config` (ISA flags), `target`
+//! (the mode seam) and `hot/` (everything emitted only under hot reload).
 
 mod builtins;
 mod calls;

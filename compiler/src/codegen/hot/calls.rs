@@ -10,6 +10,11 @@ use crate::codegen::memory::Region;
 use crate::sema::types::FunctionId;
 
 impl Translator<'_, '_, '_> {
+    /// Hot mode: a call through the function's slot, never a direct one.
+    pub(crate) fn call_through_slot(&mut self, id: FunctionId, call_args: &[Value]) -> Vec<Value> {
+        self.call_function_with(id, call_args, false)
+    }
+
     /// Calls function `id` through `slot`; when `guarded` and the callee is compiled here,
     /// directly behind a guard that the slot still holds it.
     pub(crate) fn call_hot_slot(
