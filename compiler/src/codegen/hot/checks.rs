@@ -1,6 +1,6 @@
 //! Keeping and forgetting the known checks of hot-reload code as blocks are emitted.
 
-use cranelift_codegen::ir::{self};
+use cranelift_codegen::ir;
 
 use crate::codegen::function::Translator;
 use crate::codegen::hot::known_checks::KnownChecks;
