@@ -8,6 +8,7 @@ use crate::codegen::CodegenError;
 use crate::codegen::function::Translator;
 use crate::codegen::layout::is_boxed_optional;
 use crate::codegen::memory::trusted;
+use crate::codegen::place::Place;
 use crate::codegen::runtime_abi::*;
 use crate::codegen::target::{BuiltinValue, Callee};
 use crate::sema::builtins::Builtin;
@@ -108,13 +109,13 @@ impl Translator<'_, '_, '_> {
     pub(crate) fn name(&mut self, name: &ast::Name, span: Span) -> Value {
         match self.state.checked.results.name(self.file, name.span) {
             Some(NameRef::Local) | None => match self.lookup_local(&name.text) {
-                Some((variable, _)) => self.builder.use_var(variable),
+                Some((variable, ty)) => self.read_place(&Place::Local(variable, ty), span),
                 None => {
                     self.bug(format!("unknown local `{}`", name.text));
                     self.iconst(0)
                 }
             },
-            Some(NameRef::Variable(id)) => self.read_variable(id, span),
+            Some(NameRef::Variable(id)) => self.read_module_variable(id, span),
             Some(NameRef::Function(id)) => self.function_value(id),
             Some(NameRef::Builtin(builtin)) => self.builtin_value(builtin),
         }

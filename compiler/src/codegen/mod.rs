@@ -302,7 +302,7 @@ pub fn translate_program(
     if checked.has_errors() {
         return Err(CodegenError("cannot generate code for a program with errors".into()));
     }
-    program::translate_program(checked, module, options, None)
+    program::translate_program(checked, module, options, Target::new(None))
 }
 
 /// Translates one module of a checked program for hot reload.
@@ -315,7 +315,7 @@ pub fn translate_hot_module(
     if checked.has_errors() {
         return Err(CodegenError("cannot generate code for a program with errors".into()));
     }
-    program::translate_program(checked, module, options, Some(target))
+    program::translate_program(checked, module, options, Target::new(Some(target)))
 }
 
 /// A hash of the tokens of `text`, ignoring comments, spacing and line breaks: two

@@ -3,6 +3,7 @@
 //! compound) is a read and a write of one.
 
 use cranelift_codegen::ir::{InstBuilder, Value, types};
+use cranelift_frontend::Variable;
 
 use crate::codegen::function::Translator;
 use crate::codegen::memory::Region;
@@ -15,8 +16,8 @@ use crate::syntax::ast::{self, BinaryOp, Expr, ExprKind};
 
 /// Something that can be read and assigned, with its subexpressions already evaluated.
 pub(crate) enum Place {
-    /// A local variable by name, and its type.
-    Local(String, Type),
+    /// A local variable, and its type.
+    Local(Variable, Type),
     /// A module variable, and its type.
     ModuleVariable(VariableId, Type),
     /// A field of a struct value.
@@ -69,7 +70,13 @@ impl Translator<'_, '_, '_> {
             ExprKind::Paren(inner) => return self.place(inner, target_type),
             ExprKind::Name(name) => match self.state.checked.results.name(self.file, name.span) {
                 Some(NameRef::Variable(id)) => Place::ModuleVariable(id, target_type.clone()),
-                _ => Place::Local(name.text.clone(), target_type.clone()),
+                _ => match self.lookup_local(&name.text) {
+                    Some((variable, _)) => Place::Local(variable, target_type.clone()),
+                    None => {
+                        self.bug(format!("assignment to unknown `{}`", name.text));
+                        Place::Invalid(self.iconst(0))
+                    }
+                },
             },
             ExprKind::Field { object, field } => {
                 if let Some(NameRef::Variable(id)) = self.state.checked.results.name(self.file, field.span) {
@@ -139,16 +146,16 @@ impl Translator<'_, '_, '_> {
         }
     }
 
+    /// Reads module variable `id` (through its place).
+    pub(crate) fn read_module_variable(&mut self, id: VariableId, span: Span) -> Value {
+        let ty = self.state.checked.items.variable(id).ty.clone().unwrap_or(Type::Error);
+        self.read_place(&Place::ModuleVariable(id, ty), span)
+    }
+
     /// Reads the value at `place`; a failed check is a runtime error at `span`.
     pub(crate) fn read_place(&mut self, place: &Place, span: Span) -> Value {
         match place {
-            Place::Local(name, _) => match self.lookup_local(name) {
-                Some((variable, _)) => self.builder.use_var(variable),
-                None => {
-                    self.bug(format!("unknown local `{name}`"));
-                    self.iconst(0)
-                }
-            },
+            Place::Local(variable, _) => self.builder.use_var(*variable),
             Place::ModuleVariable(id, _) => self.read_variable(*id, span),
             Place::Field {
                 object,
@@ -176,10 +183,7 @@ impl Translator<'_, '_, '_> {
     /// Writes `value` to `place`; a failed check is a runtime error at `span`.
     pub(crate) fn write_place(&mut self, place: &Place, value: Value, span: Span) {
         match place {
-            Place::Local(name, _) => match self.lookup_local(name) {
-                Some((variable, _)) => self.builder.def_var(variable, value),
-                None => self.bug(format!("assignment to unknown `{name}`")),
-            },
+            Place::Local(variable, _) => self.builder.def_var(*variable, value),
             Place::ModuleVariable(id, _) => self.write_variable(*id, value),
             Place::Field {
                 object,
@@ -245,7 +249,7 @@ impl Translator<'_, '_, '_> {
 
     pub(crate) fn field(&mut self, object: &Expr, field: &ast::Name, span: Span) -> Value {
         match self.state.checked.results.name(self.file, field.span) {
-            Some(NameRef::Variable(id)) => return self.read_variable(id, span),
+            Some(NameRef::Variable(id)) => return self.read_module_variable(id, span),
             Some(NameRef::Function(id)) => return self.function_value(id),
             _ => {}
         }

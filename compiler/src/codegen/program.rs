@@ -15,7 +15,7 @@ use crate::codegen::hot::setup::translate_hot_setup;
 use crate::codegen::inline::compile_bodies;
 use crate::codegen::structs::translate_default_helper;
 use crate::codegen::target::{ProgramShape, Target};
-use crate::codegen::{CodegenError, CodegenOptions, HotTarget, ProgramState, TranslatedProgram};
+use crate::codegen::{CodegenError, CodegenOptions, ProgramState, TranslatedProgram};
 use crate::sema::CheckedProgram;
 use crate::sema::types::{FunctionId, ModuleId};
 
@@ -24,9 +24,9 @@ pub(crate) fn translate_program(
     checked: &CheckedProgram,
     module: &mut dyn Module,
     options: CodegenOptions,
-    hot: Option<HotTarget<'_>>,
+    target: Target<'_>,
 ) -> Result<TranslatedProgram, CodegenError> {
-    let mut state = new_program_state(checked, module, options, Target::new(hot))?;
+    let mut state = new_program_state(checked, module, options, target)?;
     if state.target.emits_polls() {
         translate_poll_trampoline(&mut state)?;
     }
