@@ -3,8 +3,7 @@
 use cranelift_codegen::ir::condcodes::{FloatCC, IntCC};
 use cranelift_codegen::ir::{InstBuilder, MemFlagsData, Value, types};
 
-use crate::codegen::function::Translator;
-use crate::codegen::function::translate_function;
+use crate::codegen::function::{Translator, translate_function};
 use crate::codegen::intrinsics::{RuntimeBuiltin, runtime_builtin};
 use crate::codegen::layout::element_kind;
 use crate::codegen::memory::trusted;

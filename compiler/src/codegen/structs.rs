@@ -3,8 +3,7 @@
 use cranelift_codegen::ir::{InstBuilder, Value, types};
 use cranelift_module::Linkage;
 
-use crate::codegen::function::Translator;
-use crate::codegen::function::translate_function;
+use crate::codegen::function::{Translator, translate_function};
 use crate::codegen::memory::{Region, trusted};
 use crate::codegen::runtime_abi::*;
 use crate::codegen::target::{StructAllocation, StructDescriptor};
@@ -14,8 +13,6 @@ use crate::sema::types::{StructId, Type};
 use crate::source::Span;
 use crate::syntax::ast::{self, Expr, ExprKind};
 
-/// A struct's fields as text (`x:float,y:float`): its layout, part of the key of its
-/// descriptor under hot reload.
 /// A stable hash of a layout text (FNV-1a), shared by code and descriptors.
 pub(crate) fn layout_hash(layout: &str) -> u64 {
     layout.bytes().fold(0xcbf2_9ce4_8422_2325u64, |hash, byte| {
@@ -23,6 +20,8 @@ pub(crate) fn layout_hash(layout: &str) -> u64 {
     })
 }
 
+/// A struct's fields as text (`x:float,y:float`): its layout, part of the key of its
+/// descriptor under hot reload.
 pub(crate) fn struct_layout(checked: &CheckedProgram, id: StructId) -> String {
     let info = checked.items.struct_info(id);
     info.fields

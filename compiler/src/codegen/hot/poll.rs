@@ -5,8 +5,7 @@ use cranelift_codegen::ir::condcodes::IntCC;
 use cranelift_codegen::ir::{AbiParam, InstBuilder, Signature, types};
 use cranelift_module::Linkage;
 
-use crate::codegen::function::Translator;
-use crate::codegen::function::translate_function;
+use crate::codegen::function::{Translator, translate_function};
 use crate::codegen::memory::trusted;
 use crate::codegen::runtime_abi::*;
 use crate::codegen::{CodegenError, ProgramState};
