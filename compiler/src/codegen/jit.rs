@@ -4,9 +4,9 @@
 //! The runtime's entry points are passed in as a symbol table by the caller, so the compiler
 //! does not depend on the runtime crate.
 
-use cranelift_codegen::settings::{self, Configurable};
 use cranelift_jit::{ArenaMemoryProvider, JITBuilder, JITModule};
 
+pub use super::config::{flags, flags_with};
 use super::{CodegenError, CodegenOptions, translate_program};
 use crate::sema::CheckedProgram;
 
@@ -25,32 +25,6 @@ impl std::fmt::Debug for JitProgram {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("JitProgram").field("entry", &self.entry).finish()
     }
-}
-
-/// Cranelift settings shared by every backend: optimize for speed, keep frame pointers (for
-/// stack walks and profilers), and verify the IR in debug builds of the compiler.
-pub fn flags(pic: bool) -> Result<settings::Flags, CodegenError> {
-    flags_with(pic, super::object::OptLevel::Speed)
-}
-
-/// [`flags`] with a chosen optimization level.
-pub fn flags_with(pic: bool, opt_level: super::object::OptLevel) -> Result<settings::Flags, CodegenError> {
-    let mut builder = settings::builder();
-    let set = |builder: &mut settings::Builder, name: &str, value: &str| {
-        builder
-            .set(name, value)
-            .map_err(|error| CodegenError(format!("cannot set Cranelift flag {name}: {error}")))
-    };
-    set(&mut builder, "opt_level", opt_level.cranelift_name())?;
-    set(&mut builder, "preserve_frame_pointers", "true")?;
-    set(&mut builder, "use_colocated_libcalls", "false")?;
-    set(&mut builder, "is_pic", if pic { "true" } else { "false" })?;
-    set(
-        &mut builder,
-        "enable_verifier",
-        if cfg!(debug_assertions) { "true" } else { "false" },
-    )?;
-    Ok(settings::Flags::new(builder))
 }
 
 /// A JIT module for this machine that resolves the runtime's symbols from `symbols`.

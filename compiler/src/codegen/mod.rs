@@ -4,17 +4,45 @@
 //! The translator emits, for a whole program: one function per script function, one
 //! initializer per module, struct-default helpers, wrappers for built-ins used as values, and
 //! an entry point `lang_entry(ctx) -> status` that sets up literals, type descriptors and
-//! module variables, runs the initializers in import order, and calls `main`. How calls,
-//! module variables, field accesses and safe-point polls are emitted is chosen by
-//! [`CodegenOptions`], so the same translator serves every mode of DESIGN.md.
+//! module variables, runs the initializers in import order, and calls `main`. In hot mode it
+//! translates one module version instead (see `hot`). How calls, module variables, field
+//! accesses, struct descriptors, runtime functions and safe-point polls are reached or emitted
+//! is asked of one `target::Target`, so the same translator serves every mode of DESIGN.md.
+//!
+//! Files, by concern (in the manner of rustc_codegen_cranelift): `program` (assembly, a short
+//! list of passes), `function` (the per-function `Translator`, plumbing, locals), `errors`
+//! (the status-return protocol), `statements`, `place` (every read and write of a place),
+//! `variables`, `expressions`, `operators`, `collections`, `structs`, `literals`, `calls`,
+//! `builtins` with `intrinsics` (the built-ins that are a runtime call, as a table), `entry`,
+//! `inline` (compiling bodies), `memory` (alias regions), `config` (ISA flags), `target`
+//! (the mode seam) and `hot/` (everything emitted only under hot reload).
 
+mod builtins;
+mod calls;
+mod collections;
+pub mod config;
+mod entry;
+mod errors;
+mod expressions;
+mod function;
+mod hot;
+mod inline;
+mod intrinsics;
 pub mod jit;
 mod layout;
 pub mod library;
+mod literals;
+mod memory;
 pub mod object;
+mod operators;
+mod place;
+mod program;
 mod reachability;
 pub mod runtime_abi;
-mod translate;
+mod statements;
+mod structs;
+mod target;
+mod variables;
 
 use std::collections::HashMap;
 
@@ -25,6 +53,8 @@ use cranelift_module::{DataDescription, DataId, FuncId, Linkage, Module, ModuleE
 use crate::sema::CheckedProgram;
 use crate::sema::types::{FunctionId, StructId, Type};
 pub use layout::clif_type;
+use target::Target;
+pub use target::{HotLinker, HotTarget};
 
 /// How a call to a script function is emitted.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -44,6 +74,9 @@ pub struct CodegenOptions {
     /// Inline small script functions into their callers. Under hot reload only callees of
     /// the same module version are inlined, behind a guard that their slot still holds it.
     pub inline: bool,
+    /// Keep each function's Cranelift IR as text, as translated (before inlining and
+    /// optimization), in [`TranslatedProgram::ir`]; for tests of the generated code.
+    pub keep_ir: bool,
 }
 
 impl Default for CodegenOptions {
@@ -52,51 +85,8 @@ impl Default for CodegenOptions {
             calls: CallStrategy::Direct,
             disassemble: false,
             inline: true,
+            keep_ir: false,
         }
-    }
-}
-
-/// What hot-reload code generation needs from the runtime: stable, runtime-owned memory for
-/// every function slot, module variable and struct descriptor, keyed by name and type so that
-/// a new version of a module finds the storage of the old one. Addresses are embedded in the
-/// generated code, so they must never move. Implemented by `runtime/hot`.
-pub trait HotLinker {
-    /// An 8-byte slot holding the current code address of a function; `signature` is its type
-    /// as users write it (`fn(int) -> float`).
-    fn function_slot(&self, module: &str, name: &str, signature: &str) -> u64;
-    /// Two words: the value and a state (0 not yet initialized, 1 initialized, 2 removed).
-    fn variable_cell(&self, module: &str, name: &str, ty: &str) -> u64;
-    /// One word holding the struct's runtime type descriptor (0 until the first setup).
-    fn struct_desc_cell(&self, module: &str, name: &str, layout: &str) -> u64;
-    /// One word holding a struct field's byte offset in the struct's payload, keyed by the
-    /// field's name and type; `initial` is its offset in the layout being compiled, used if
-    /// the cell is new. A reload sets it to -1 when the field is removed or retyped.
-    fn field_cell(&self, module: &str, strukt: &str, field: &str, ty: &str, initial: i64) -> u64;
-    /// Whether the values above are not addresses but indices into the module's import
-    /// table, which the loader of a shared library fills with the addresses (see `library`).
-    fn uses_import_table(&self) -> bool {
-        false
-    }
-    /// With an import table: the index of the entry holding a runtime function's address.
-    fn runtime_function(&self, _name: &str) -> u64 {
-        0
-    }
-}
-
-/// Hot-reload translation of one module of a program (DESIGN.md: one JIT module per source
-/// file and version, calls through slots, variables in runtime storage, polls).
-#[derive(Clone, Copy)]
-pub struct HotTarget<'a> {
-    pub module: crate::sema::ModuleId,
-    pub linker: &'a dyn HotLinker,
-    /// Compile only these functions of the module (the others keep their running code and
-    /// are reached through their slots like any other); `None` compiles them all.
-    pub functions: Option<&'a std::collections::HashSet<String>>,
-}
-
-impl std::fmt::Debug for HotTarget<'_> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("HotTarget").field("module", &self.module).finish()
     }
 }
 
@@ -139,6 +129,8 @@ pub struct TranslatedProgram {
     pub imports: Option<DataId>,
     /// The machine code of each function as text, when `CodegenOptions::disassemble` is set.
     pub disassembly: String,
+    /// The Cranelift IR of each function as text, when `CodegenOptions::keep_ir` is set.
+    pub ir: String,
 }
 
 /// Program-wide state shared by the translation of every function.
@@ -168,12 +160,15 @@ pub(crate) struct ProgramState<'a> {
     pub translated: Vec<(FuncId, String, u32)>,
     pub names: HashMap<String, usize>,
     pub disassembly: String,
+    /// The IR of each function as text (see `CodegenOptions::keep_ir`).
+    pub ir: String,
     /// Per function: whether it may run while module initializers run (see `reachability`).
     pub runs_during_initialization: Vec<bool>,
     /// Translated function bodies waiting to be compiled.
     pub bodies: Vec<(FuncId, String, cranelift_codegen::ir::Function)>,
-    /// Set when translating one module for hot reload.
-    pub hot: Option<HotTarget<'a>>,
+    /// What kind of code is generated: every decision that differs between modes is asked
+    /// of it (see `target`).
+    pub target: Target<'a>,
     /// Hot mode: wrappers of built-ins used as values, to store into these slots.
     pub slot_patches: Vec<(u64, FuncId)>,
     /// Shared-library builds: the table of addresses the loader fills (see `library`).
@@ -307,7 +302,7 @@ pub fn translate_program(
     if checked.has_errors() {
         return Err(CodegenError("cannot generate code for a program with errors".into()));
     }
-    translate::translate_program(checked, module, options, None)
+    program::translate_program(checked, module, options, Target::new(None))
 }
 
 /// Translates one module of a checked program for hot reload.
@@ -320,7 +315,7 @@ pub fn translate_hot_module(
     if checked.has_errors() {
         return Err(CodegenError("cannot generate code for a program with errors".into()));
     }
-    translate::translate_program(checked, module, options, Some(target))
+    program::translate_program(checked, module, options, Target::new(Some(target)))
 }
 
 /// A hash of the tokens of `text`, ignoring comments, spacing and line breaks: two

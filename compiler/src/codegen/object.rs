@@ -4,27 +4,10 @@
 
 use cranelift_object::{ObjectBuilder, ObjectModule};
 
-use super::jit::flags_with;
+pub use super::config::OptLevel;
+use super::config::flags_with;
 use super::{CodegenError, CodegenOptions, translate_program};
 use crate::sema::CheckedProgram;
-
-/// How hard Cranelift optimizes (`--opt-level`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum OptLevel {
-    None,
-    Speed,
-    SpeedAndSize,
-}
-
-impl OptLevel {
-    pub fn cranelift_name(self) -> &'static str {
-        match self {
-            OptLevel::None => "none",
-            OptLevel::Speed => "speed",
-            OptLevel::SpeedAndSize => "speed_and_size",
-        }
-    }
-}
 
 /// Compiles `checked` into the bytes of an ELF object file defining `lang_entry`.
 pub fn compile_object(

@@ -1,0 +1,90 @@
+//! Calls of script functions and of function values.
+
+use cranelift_codegen::ir::{self, BlockArg, InstBuilder, Value, types};
+
+use crate::codegen::function::Translator;
+use crate::codegen::memory::trusted;
+use crate::codegen::target::Callee;
+use crate::sema::results::CallTarget;
+use crate::sema::types::{FunctionId, Type};
+use crate::syntax::ast::{Expr, ExprKind};
+
+impl Translator<'_, '_, '_> {
+    pub(crate) fn call(&mut self, expr: &Expr, callee: &Expr, args: &[Expr]) -> Option<Value> {
+        let Some(info) = self.state.checked.results.call(self.file, expr.span) else {
+            self.bug("no call target recorded");
+            return Some(self.iconst(0));
+        };
+        // The receiver of method syntax is the first argument.
+        let mut arguments: Vec<&Expr> = Vec::with_capacity(args.len() + 1);
+        if info.receiver_is_first_argument
+            && let ExprKind::Field { object, .. } = &callee.kind
+        {
+            arguments.push(object);
+        }
+        arguments.extend(args.iter());
+        match info.target {
+            CallTarget::Function(id) => {
+                let function = self.state.checked.items.function(id).clone();
+                let values: Vec<Value> = arguments
+                    .iter()
+                    .zip(&function.params)
+                    .map(|(arg, param)| self.expr_to(arg, param))
+                    .collect();
+                let mut call_args = vec![self.ctx];
+                call_args.extend(values);
+                let results = self.call_function(id, &call_args);
+                self.finish_call(results, expr.span)
+            }
+            CallTarget::Value => {
+                let callee_type = self.ty(callee);
+                let Type::Function(params, result) = callee_type else {
+                    self.bug("a call of a value that is not a function");
+                    return Some(self.iconst(0));
+                };
+                let function = self.expr_value(callee);
+                let values: Vec<Value> = arguments
+                    .iter()
+                    .zip(&params)
+                    .map(|(arg, param)| self.expr_to(arg, param))
+                    .collect();
+                let signature = self.state.script_signature(&params, result.as_deref());
+                let signature = self.builder.import_signature(signature);
+                let code = self.builder.ins().load(types::I64, trusted(), function, 0);
+                let mut call_args = vec![self.ctx];
+                call_args.extend(values);
+                self.forget_checks();
+                let call = self.builder.ins().call_indirect(signature, code, &call_args);
+                let results = self.builder.inst_results(call).to_vec();
+                self.finish_call(results, expr.span)
+            }
+            CallTarget::Builtin(builtin) => self.builtin_call(builtin, expr, &arguments),
+        }
+    }
+
+    /// Calls a script function: directly, or in hot mode through its slot.
+    pub(crate) fn call_function(&mut self, id: FunctionId, call_args: &[Value]) -> Vec<Value> {
+        self.call_function_with(id, call_args, true)
+    }
+
+    /// Jumps to `block`, passing the results of `call` as its arguments.
+    pub(crate) fn jump_with_results(&mut self, call: ir::Inst, block: ir::Block) {
+        let values: Vec<BlockArg> = self
+            .builder
+            .inst_results(call)
+            .iter()
+            .map(|value| BlockArg::Value(*value))
+            .collect();
+        self.builder.ins().jump(block, &values);
+    }
+
+    pub(crate) fn call_function_with(&mut self, id: FunctionId, call_args: &[Value], guarded: bool) -> Vec<Value> {
+        self.forget_checks();
+        if let Callee::Slot(slot) = self.state.target.callee(self.state.checked, id) {
+            return self.call_hot_slot(id, slot, call_args, guarded);
+        }
+        let reference = self.func_ref(self.state.functions[id.0 as usize]);
+        let call = self.builder.ins().call(reference, call_args);
+        self.builder.inst_results(call).to_vec()
+    }
+}

@@ -1,0 +1,50 @@
+//! The target machine's code generation settings, shared by every backend (JIT, object
+//! files, shared libraries): the Cranelift flags and the optimization level.
+
+use cranelift_codegen::settings::{self, Configurable};
+
+use super::CodegenError;
+
+/// How hard Cranelift optimizes (`--opt-level`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OptLevel {
+    None,
+    Speed,
+    SpeedAndSize,
+}
+
+impl OptLevel {
+    pub fn cranelift_name(self) -> &'static str {
+        match self {
+            OptLevel::None => "none",
+            OptLevel::Speed => "speed",
+            OptLevel::SpeedAndSize => "speed_and_size",
+        }
+    }
+}
+
+/// Cranelift settings shared by every backend: optimize for speed, keep frame pointers (for
+/// stack walks and profilers), and verify the IR in debug builds of the compiler.
+pub fn flags(pic: bool) -> Result<settings::Flags, CodegenError> {
+    flags_with(pic, OptLevel::Speed)
+}
+
+/// [`flags`] with a chosen optimization level.
+pub fn flags_with(pic: bool, opt_level: OptLevel) -> Result<settings::Flags, CodegenError> {
+    let mut builder = settings::builder();
+    let set = |builder: &mut settings::Builder, name: &str, value: &str| {
+        builder
+            .set(name, value)
+            .map_err(|error| CodegenError(format!("cannot set Cranelift flag {name}: {error}")))
+    };
+    set(&mut builder, "opt_level", opt_level.cranelift_name())?;
+    set(&mut builder, "preserve_frame_pointers", "true")?;
+    set(&mut builder, "use_colocated_libcalls", "false")?;
+    set(&mut builder, "is_pic", if pic { "true" } else { "false" })?;
+    set(
+        &mut builder,
+        "enable_verifier",
+        if cfg!(debug_assertions) { "true" } else { "false" },
+    )?;
+    Ok(settings::Flags::new(builder))
+}

@@ -1,0 +1,21 @@
+//! Hot-reload code generation: everything emitted only for `lang run --hmr` and
+//! `lang build --hmr` (safe-point polls and their trampoline, known checks, guarded slot
+//! calls, hot struct allocation and field cells, the setup function of a module version).
+
+pub(crate) mod calls;
+pub(crate) mod checks;
+pub(crate) mod known_checks;
+pub(crate) mod poll;
+pub(crate) mod program;
+pub(crate) mod references;
+pub(crate) mod setup;
+pub(crate) mod structs;
+pub(crate) mod values;
+pub(crate) mod variables;
+
+use cranelift_module::FuncId;
+
+/// Hot mode: the placeholder id of a function this module version does not compile.
+pub(crate) fn not_compiled_here() -> FuncId {
+    FuncId::from_u32(u32::MAX - 1)
+}

@@ -1,0 +1,119 @@
+//! The parts of a hot module version that whole programs do not have: one initializer per
+//! module variable, and the module's structs with a function per field default.
+
+use crate::codegen::function::translate_function;
+use crate::codegen::structs::{layout_hash, struct_field_default, struct_layout};
+use crate::codegen::{CodegenError, HotTarget, ProgramState, TranslatedProgram};
+use crate::sema::types::{FunctionId, StructId, Type, VariableId};
+use crate::syntax::ast;
+use cranelift_module::FuncId;
+
+/// Translates the variable initializers and struct defaults of `target`'s module, and
+/// describes its functions, variables and structs for the runtime (the entry point is set
+/// by the caller).
+pub(crate) fn translate_hot_module_parts(
+    state: &mut ProgramState<'_>,
+    target: HotTarget<'_>,
+    compiled_functions: &[(FunctionId, FuncId)],
+) -> Result<TranslatedProgram, CodegenError> {
+    let checked = state.checked;
+    let hot_functions = compiled_functions
+        .iter()
+        .map(|(function, id)| {
+            let info = checked.items.function(*function);
+            (info.name.clone(), checked.type_key(&info.ty()), *id)
+        })
+        .collect();
+    let hot_variables = translate_variable_initializers(state, target)?;
+    let (hot_structs, hot_defaults) = translate_struct_defaults(state, target)?;
+    Ok(TranslatedProgram {
+        entry: FuncId::from_u32(0),
+        functions: Vec::new(),
+        hot_functions,
+        hot_variables,
+        hot_structs,
+        hot_defaults,
+        slot_patches: Vec::new(),
+        imports: None,
+        disassembly: String::new(),
+        ir: String::new(),
+    })
+}
+
+/// One initializer per module variable, so that a reload can run exactly the ones it needs.
+fn translate_variable_initializers(
+    state: &mut ProgramState<'_>,
+    target: HotTarget<'_>,
+) -> Result<Vec<(String, String, bool, u64, FuncId)>, CodegenError> {
+    let checked = state.checked;
+    let mut hot_variables = Vec::new();
+    let module_data = checked.program.module(target.module);
+    for (index, info) in checked.items.variables.iter().enumerate() {
+        if info.module != target.module {
+            continue;
+        }
+        let ast::Item::Variable(declaration) = &module_data.ast.items[info.item_index] else {
+            continue;
+        };
+        let signature = state.script_signature(&[], None);
+        let name = state.unique_name(format!("{}.<init {}>", module_data.name, info.name));
+        let linkage = state.hot_linkage();
+        let id = state.module.declare_function(&name, linkage, &signature)?;
+        let display = format!("<initializer of {}>", module_data.name);
+        let variable = VariableId(index as u32);
+        translate_function(state, id, display, module_data.file, |translator| {
+            translator.variable_initializer(variable)
+        })?;
+        let text = &checked.sources.get(module_data.file).text;
+        let hash = crate::codegen::token_hash(&text[declaration.span.range()]);
+        let ty = checked.type_key(info.ty.as_ref().unwrap_or(&Type::Error));
+        hot_variables.push((info.name.clone(), ty, !info.mutable, hash, id));
+    }
+    Ok(hot_variables)
+}
+
+/// Each struct of the module, and a function per field default returning the value as a
+/// word, for migrating live instances to a new layout.
+#[allow(clippy::type_complexity)]
+fn translate_struct_defaults(
+    state: &mut ProgramState<'_>,
+    target: HotTarget<'_>,
+) -> Result<(Vec<(String, u64, Vec<(String, String)>)>, Vec<(String, String, FuncId)>), CodegenError> {
+    let checked = state.checked;
+    let mut hot_structs = Vec::new();
+    let mut hot_defaults = Vec::new();
+    for (index, info) in checked.items.structs.iter().enumerate() {
+        if info.module != target.module {
+            continue;
+        }
+        let id = StructId(index as u32);
+        let layout = struct_layout(checked, id);
+        let fields: Vec<(String, String)> = info
+            .fields
+            .iter()
+            .map(|field| (field.name.clone(), checked.type_key(&field.ty)))
+            .collect();
+        hot_structs.push((info.name.clone(), layout_hash(&layout), fields));
+        for (position, field) in info.fields.iter().enumerate() {
+            let Some(default) = struct_field_default(checked, id, position) else {
+                continue;
+            };
+            let signature = state.script_signature(&[], Some(&Type::Int));
+            let name = state.unique_name(format!("{}.<default {}.{}>", info.name, info.name, field.name));
+            let linkage = state.hot_linkage();
+            let function = state.module.declare_function(&name, linkage, &signature)?;
+            let display = format!("<default of {}.{}>", info.name, field.name);
+            let ty = field.ty.clone();
+            translate_function(state, function, display, info.file, |translator| {
+                translator.stack_check(default.span);
+                let value = translator.expr_to(default, &ty);
+                if !translator.is_terminated() {
+                    let word = translator.word_of(value, &ty);
+                    translator.return_status(0, Some(word));
+                }
+            })?;
+            hot_defaults.push((info.name.clone(), field.name.clone(), function));
+        }
+    }
+    Ok((hot_structs, hot_defaults))
+}

@@ -1,0 +1,68 @@
+//! The setup function of a hot module version: literals and struct descriptors.
+
+use cranelift_codegen::ir::{AbiParam, InstBuilder, Signature, types};
+use cranelift_module::FuncId;
+
+use crate::codegen::function::translate_function;
+use crate::codegen::layout::is_reference;
+use crate::codegen::literals::define_literal_bytes;
+use crate::codegen::memory::trusted;
+use crate::codegen::structs::{layout_hash, struct_layout};
+use crate::codegen::{CodegenError, HotTarget, ProgramState};
+use crate::sema::types::StructId;
+
+/// Hot mode: the module's setup function, run once when a version is loaded: it copies the
+/// module's string literals into runtime memory and creates the descriptors of the structs
+/// it uses (each created once, in its runtime-owned cell).
+pub(crate) fn translate_hot_setup(state: &mut ProgramState<'_>, target: HotTarget<'_>) -> Result<FuncId, CodegenError> {
+    let checked = state.checked;
+    let mut signature = Signature::new(state.call_conv);
+    signature.params.push(AbiParam::new(types::I64));
+    signature.returns.push(crate::codegen::abi_param(types::I8));
+    let module_name = checked.program.module(target.module).name.clone();
+    let name = state.unique_name(format!("{module_name}.<setup>"));
+    let linkage = state.hot_linkage();
+    let setup = state.module.declare_function(&name, linkage, &signature)?;
+    let literals = state.literals.clone();
+    let blob = define_literal_bytes(state)?;
+    let structs: Vec<(u64, String)> = (0..checked.items.structs.len())
+        .map(|index| {
+            let id = StructId(index as u32);
+            let info = checked.items.struct_info(id);
+            let cell = target
+                .linker
+                .struct_desc_cell(&checked.program.module(info.module).name, &info.name, "");
+            let mut text = format!("hot:{}:{}", layout_hash(&struct_layout(checked, id)), info.name);
+            for field in &info.fields {
+                let kind = if is_reference(&field.ty) { "r" } else { "w" };
+                text.push_str(&format!(";{}:{kind}|{}", field.name, checked.type_key(&field.ty)));
+            }
+            (cell, text)
+        })
+        .collect();
+    let file = checked.program.module(target.module).file;
+    translate_function(state, setup, "<setup>".into(), file, |translator| {
+        let ctx = translator.ctx;
+        translator.intern_literals(blob, &literals);
+        for (cell, text) in &structs {
+            let cell = translator.hot_reference(*cell as i64);
+            let existing = translator.builder.ins().load(types::I64, trusted(), cell, 0);
+            let create = translator.builder.create_block();
+            let done = translator.builder.create_block();
+            translator.builder.ins().brif(existing, done, &[], create, &[]);
+            translator.builder.switch_to_block(create);
+            translator.builder.seal_block(create);
+            let text = translator.text_address(text);
+            let desc = translator
+                .call_runtime("lang_rt_struct_desc", &[ctx, text])
+                .unwrap_or(text);
+            translator.builder.ins().store(trusted(), desc, cell, 0);
+            translator.builder.ins().jump(done, &[]);
+            translator.builder.switch_to_block(done);
+            translator.builder.seal_block(done);
+        }
+        let zero = translator.builder.ins().iconst(types::I8, 0);
+        translator.builder.ins().return_(&[zero]);
+    })?;
+    Ok(setup)
+}

@@ -1,0 +1,92 @@
+//! Structs under hot reload: allocation of a handle and payload for the layout the code was
+//! compiled for, and fields reached through offset cells.
+
+use cranelift_codegen::ir::condcodes::IntCC;
+use cranelift_codegen::ir::{InstBuilder, Value, types};
+
+use crate::codegen::function::Translator;
+use crate::codegen::memory::Region;
+use crate::codegen::runtime_abi::{HANDLE_PAYLOAD_OFFSET, RAISE_FIELD_GONE};
+use crate::codegen::structs::{layout_hash, struct_layout};
+use crate::codegen::target::FieldAccess;
+use crate::sema::types::StructId;
+use crate::source::Span;
+
+impl Translator<'_, '_, '_> {
+    /// Allocates struct `id` through `lang_rt_alloc_hot_struct` with the layout hash it was
+    /// compiled for, and stores the given field `values` (words) at the offsets their cells
+    /// hold now.
+    pub(crate) fn allocate_hot_struct(
+        &mut self,
+        id: StructId,
+        desc: Value,
+        values: Vec<Option<Value>>,
+        span: Span,
+    ) -> Value {
+        let ctx = self.ctx;
+        let hash = self.iconst(layout_hash(&struct_layout(self.state.checked, id)) as i64);
+        let object = self
+            .call_runtime_at("lang_rt_alloc_hot_struct", &[ctx, desc, hash], span)
+            .unwrap_or(desc);
+        let handles = self.flags(Region::Handles);
+        let payload = self
+            .builder
+            .ins()
+            .load(types::I64, handles, object, HANDLE_PAYLOAD_OFFSET);
+        let cells = self.flags(Region::Cells);
+        let fields = self.flags(Region::Fields);
+        let checked = self.state.checked;
+        let info = checked.items.struct_info(id);
+        for (position, value) in values.into_iter().enumerate() {
+            let access = self.state.target.field(checked, id, &info.fields[position].name);
+            let (Some(value), FieldAccess::OffsetCell(cell)) = (value, access) else {
+                continue;
+            };
+            // Old code building a struct whose layout changed skips fields that are gone.
+            let cell = self.hot_reference(cell as i64);
+            let offset = self.builder.ins().load(types::I64, cells, cell, 0);
+            let present = self
+                .builder
+                .ins()
+                .icmp_imm_s(IntCC::SignedGreaterThanOrEqual, offset, 0);
+            let store = self.builder.create_block();
+            let next = self.builder.create_block();
+            self.builder.ins().brif(present, store, &[], next, &[]);
+            self.builder.switch_to_block(store);
+            self.builder.seal_block(store);
+            let address = self.builder.ins().iadd(payload, offset);
+            self.builder.ins().store(fields, value, address, 0);
+            self.builder.ins().jump(next, &[]);
+            self.builder.switch_to_block(next);
+            self.builder.seal_block(next);
+        }
+        object
+    }
+
+    /// The address of a field of `object` (a handle): its payload plus the offset `cell`
+    /// holds now (a removed field is a runtime error at `span`). The offset check is made
+    /// once per straight-line path between calls (see `KnownChecks`).
+    pub(crate) fn hot_field_address(&mut self, object: Value, field: &str, cell: u64, span: Span) -> (Value, i32) {
+        let cell = cell as i64;
+        let offset = match self.known_checks().offsets.get(&cell) {
+            Some(&offset) => offset,
+            None => {
+                let address = self.hot_reference(cell);
+                let cells = self.flags(Region::Cells);
+                let offset = self.builder.ins().load(types::I64, cells, address, 0);
+                let gone = self.builder.ins().icmp_imm_s(IntCC::SignedLessThan, offset, 0);
+                let name = self.text_address(field);
+                let zero = self.iconst(0);
+                self.error_if(gone, span, Some((RAISE_FIELD_GONE, name, zero)));
+                self.known_checks().offsets.insert(cell, offset);
+                offset
+            }
+        };
+        let handles = self.flags(Region::Handles);
+        let payload = self
+            .builder
+            .ins()
+            .load(types::I64, handles, object, HANDLE_PAYLOAD_OFFSET);
+        (self.builder.ins().iadd(payload, offset), 0)
+    }
+}

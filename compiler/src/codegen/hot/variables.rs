@@ -1,0 +1,36 @@
+//! Module variables under hot reload: the state check of a variable's cell.
+
+use cranelift_codegen::ir::condcodes::IntCC;
+use cranelift_codegen::ir::{InstBuilder, MemFlagsData, Value, types};
+
+use crate::codegen::function::Translator;
+use crate::codegen::runtime_abi::{RAISE_UNINITIALIZED, RAISE_VARIABLE_GONE};
+use crate::sema::types::VariableId;
+use crate::source::Span;
+
+impl Translator<'_, '_, '_> {
+    /// Checks the state word of the cell at `address` of variable `id` (unless already known
+    /// on the way here): a variable not yet initialized, or removed or retyped by a reload,
+    /// is a runtime error at `span`.
+    pub(crate) fn check_variable_cell_state(
+        &mut self,
+        id: VariableId,
+        name: &str,
+        cells: MemFlagsData,
+        address: Value,
+        span: Span,
+    ) {
+        if !self.known_checks().variables.contains(&(id.0 as i64)) {
+            // 1 is initialized; 0 not yet, 2 removed or retyped by a reload.
+            let state = self.builder.ins().load(types::I64, cells, address, 8);
+            let bad = self.builder.ins().icmp_imm_s(IntCC::NotEqual, state, 1);
+            let removed = self.builder.ins().icmp_imm_s(IntCC::Equal, state, 2);
+            let gone = self.iconst(RAISE_VARIABLE_GONE);
+            let uninitialized = self.iconst(RAISE_UNINITIALIZED);
+            let kind = self.builder.ins().select(removed, gone, uninitialized);
+            let name = self.text_address(name);
+            self.error_if_dynamic(bad, span, kind, name);
+            self.known_checks().variables.insert(id.0 as i64);
+        }
+    }
+}

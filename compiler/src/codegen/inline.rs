@@ -1,0 +1,135 @@
+//! Compiling translated bodies into the module, with Cranelift's inliner for small script
+//! functions.
+
+use std::collections::HashMap;
+
+use cranelift_codegen::ir::{self, FuncRef, Value};
+use cranelift_module::{FuncId, Module};
+
+use crate::codegen::{CodegenError, ProgramState};
+
+/// A function is small enough to inline when it has at most this many instructions.
+pub(crate) const INLINE_LIMIT: usize = 60;
+
+/// Tells Cranelift which direct calls to inline: calls to small script functions, one level
+/// deep (a recursive function is inlined into itself once).
+pub(crate) struct Inliner<'a> {
+    candidates: &'a HashMap<u32, ir::Function>,
+}
+
+impl cranelift_codegen::inline::Inline for Inliner<'_> {
+    fn inline(
+        &mut self,
+        caller: &ir::Function,
+        _call: ir::Inst,
+        _opcode: ir::Opcode,
+        callee: FuncRef,
+        _args: &[Value],
+    ) -> cranelift_codegen::inline::InlineCommand<'_> {
+        use cranelift_codegen::inline::InlineCommand;
+        let ir::ExternalName::User(reference) = &caller.dfg.ext_funcs[callee].name else {
+            return InlineCommand::KeepCall;
+        };
+        let name = &caller.params.user_named_funcs()[*reference];
+        match self.candidates.get(&name.index) {
+            Some(body) if name.namespace == 0 => InlineCommand::Inline {
+                callee: std::borrow::Cow::Owned(with_caller_symbol_names(caller, body)),
+                visit_callee: false,
+            },
+            _ => InlineCommand::KeepCall,
+        }
+    }
+}
+
+/// A copy of `callee` whose symbol global values name their targets by the references they
+/// will have in `caller` once inlined.
+///
+/// Cranelift's inliner (0.135) remaps the external names of the callee's function imports into
+/// the caller's name table but copies symbol global values (our data references: literals,
+/// sites, tables) unchanged, so their references would index the caller's table wrongly. The
+/// inliner adds the callee's names to the caller's table in order, reusing names the caller
+/// already has; this predicts that mapping and rewrites the symbols to match.
+pub(crate) fn with_caller_symbol_names(caller: &ir::Function, callee: &ir::Function) -> ir::Function {
+    use cranelift_codegen::entity::EntityRef;
+    let mut body = callee.clone();
+    let mut next = caller.params.user_named_funcs().len();
+    let mut mapping = HashMap::new();
+    for (callee_reference, name) in callee.params.user_named_funcs().iter() {
+        let existing = caller
+            .params
+            .user_named_funcs()
+            .iter()
+            .find(|(_, known)| *known == name)
+            .map(|(reference, _)| reference);
+        let caller_reference = match existing {
+            Some(reference) => reference,
+            None => {
+                let reference = ir::UserExternalNameRef::new(next);
+                next += 1;
+                reference
+            }
+        };
+        mapping.insert(callee_reference, caller_reference);
+    }
+    for value in body.global_values.values_mut() {
+        if let ir::GlobalValueData::Symbol {
+            name: ir::ExternalName::User(reference),
+            ..
+        } = value
+            && let Some(mapped) = mapping.get(reference)
+        {
+            *reference = *mapped;
+        }
+    }
+    body
+}
+
+/// Compiles every translated body into the module, inlining small callees when enabled.
+pub(crate) fn compile_bodies(state: &mut ProgramState<'_>) -> Result<(), CodegenError> {
+    let bodies = std::mem::take(&mut state.bodies);
+    let script_functions: std::collections::HashSet<FuncId> = state.functions.iter().copied().collect();
+    let candidates: HashMap<u32, ir::Function> = if state.options.inline {
+        bodies
+            .iter()
+            .filter(|(id, _, function)| {
+                // Cold blocks (hot reload's safe-point polls) are not counted.
+                script_functions.contains(id)
+                    && function
+                        .layout
+                        .blocks()
+                        .filter(|block| !function.layout.is_cold(*block))
+                        .flat_map(|block| function.layout.block_insts(block))
+                        .count()
+                        <= INLINE_LIMIT
+            })
+            .map(|(id, _, function)| (id.as_u32(), function.clone()))
+            .collect()
+    } else {
+        HashMap::new()
+    };
+    for (id, symbol, function) in bodies {
+        if state.options.keep_ir {
+            state.ir.push_str(&format!("; {symbol}\n{}\n", function.display()));
+        }
+        let mut context = state.module.make_context();
+        context.func = function;
+        if !candidates.is_empty() {
+            context
+                .inline(Inliner {
+                    candidates: &candidates,
+                })
+                .map_err(|error| CodegenError(format!("cannot inline into `{symbol}`: {error:?}")))?;
+        }
+        context.set_disasm(state.options.disassemble);
+        state
+            .module
+            .define_function(id, &mut context)
+            .map_err(|error| CodegenError(format!("cannot compile `{symbol}`: {error:?}")))?;
+        let size = context.compiled_code().map_or(0, |code| code.code_info().total_size);
+        if let Some(text) = context.compiled_code().and_then(|code| code.vcode.clone()) {
+            state.disassembly.push_str(&format!("; {symbol}\n{text}\n"));
+        }
+        state.translated.push((id, symbol, size));
+    }
+    Ok(())
+}

@@ -1,0 +1,282 @@
+//! Places: every read and write of a local, module variable, field, array element and map
+//! entry goes through one [`Place`] (as cg_clif's `CPlace`), and assignment (plain and
+//! compound) is a read and a write of one.
+
+use cranelift_codegen::ir::{InstBuilder, Value, types};
+use cranelift_frontend::Variable;
+
+use crate::codegen::function::Translator;
+use crate::codegen::memory::Region;
+use crate::codegen::runtime_abi::*;
+use crate::codegen::target::FieldAccess;
+use crate::sema::results::NameRef;
+use crate::sema::types::{Type, VariableId};
+use crate::source::Span;
+use crate::syntax::ast::{self, BinaryOp, Expr, ExprKind};
+
+/// Something that can be read and assigned, with its subexpressions already evaluated.
+pub(crate) enum Place {
+    /// A local variable, and its type.
+    Local(Variable, Type),
+    /// A module variable, and its type.
+    ModuleVariable(VariableId, Type),
+    /// A field of a struct value.
+    Field {
+        object: Value,
+        object_type: Type,
+        field: String,
+        ty: Type,
+    },
+    /// An element of an array (bounds-checked at each access).
+    Element { array: Value, index: Value, element: Type },
+    /// The entry of a map at a key (as a word).
+    MapEntry { map: Value, key_word: Value, value: Type },
+    /// Not a place (a bug, reported when found); reads give this value.
+    Invalid(Value),
+}
+
+impl Place {
+    /// The type of the value stored at the place.
+    pub(crate) fn ty(&self) -> &Type {
+        match self {
+            Place::Local(_, ty) | Place::ModuleVariable(_, ty) => ty,
+            Place::Field { ty, .. } => ty,
+            Place::Element { element, .. } => element,
+            Place::MapEntry { value, .. } => value,
+            Place::Invalid(_) => &Type::Error,
+        }
+    }
+}
+
+impl Translator<'_, '_, '_> {
+    pub(crate) fn assignment(&mut self, target: &Expr, op: Option<BinaryOp>, value: &Expr) {
+        let target_type = self.ty(target);
+        if let ExprKind::Paren(inner) = &target.kind {
+            return self.assignment(inner, op, value);
+        }
+        let Some(place) = self.place(target, &target_type) else {
+            self.bug("assignment to an expression that is not a place");
+            return;
+        };
+        let current = op.map(|_| self.read_place(&place, target.span));
+        let new_value = self.assigned_value(current, place.ty(), op, value, target.span);
+        self.write_place(&place, new_value, target.span);
+    }
+
+    /// The place an assignable expression names, evaluating its object and index (left to
+    /// right) but not reading it. `None` for an expression that is not a place.
+    pub(crate) fn place(&mut self, target: &Expr, target_type: &Type) -> Option<Place> {
+        let place = match &target.kind {
+            ExprKind::Paren(inner) => return self.place(inner, target_type),
+            ExprKind::Name(name) => match self.state.checked.results.name(self.file, name.span) {
+                Some(NameRef::Variable(id)) => Place::ModuleVariable(id, target_type.clone()),
+                _ => match self.lookup_local(&name.text) {
+                    Some((variable, _)) => Place::Local(variable, target_type.clone()),
+                    None => {
+                        self.bug(format!("assignment to unknown `{}`", name.text));
+                        Place::Invalid(self.iconst(0))
+                    }
+                },
+            },
+            ExprKind::Field { object, field } => {
+                if let Some(NameRef::Variable(id)) = self.state.checked.results.name(self.file, field.span) {
+                    return Some(Place::ModuleVariable(id, target_type.clone()));
+                }
+                let object_type = self.ty(object);
+                let object_value = self.expr_value(object);
+                self.field_place(object_type, object_value, &field.text)
+            }
+            ExprKind::Index { object, index } => {
+                let object_type = self.ty(object);
+                let collection = self.expr_value(object);
+                self.element_place(object_type, collection, index)
+            }
+            _ => return None,
+        };
+        Some(place)
+    }
+
+    /// Field `field` of `object`, a value of type `object_type`.
+    fn field_place(&mut self, object_type: Type, object: Value, field: &str) -> Place {
+        let ty = match &object_type {
+            Type::Struct(id) => self
+                .state
+                .checked
+                .items
+                .struct_info(*id)
+                .fields
+                .iter()
+                .find(|known| known.name == field)
+                .map_or(Type::Error, |known| known.ty.clone()),
+            _ => Type::Error,
+        };
+        Place::Field {
+            object,
+            object_type,
+            field: field.to_string(),
+            ty,
+        }
+    }
+
+    /// The element or map entry of `collection` (of type `object_type`) at `index`, which is
+    /// evaluated here.
+    fn element_place(&mut self, object_type: Type, collection: Value, index: &Expr) -> Place {
+        match object_type {
+            Type::Array(element) => {
+                let index = self.expr_value(index);
+                Place::Element {
+                    array: collection,
+                    index,
+                    element: *element,
+                }
+            }
+            Type::Map(key, value) => {
+                let key_value = self.expr_value(index);
+                let key_word = self.word_of(key_value, &key);
+                Place::MapEntry {
+                    map: collection,
+                    key_word,
+                    value: *value,
+                }
+            }
+            _ => {
+                self.bug("indexing a value that is not an array or a map");
+                Place::Invalid(collection)
+            }
+        }
+    }
+
+    /// Reads module variable `id` (through its place).
+    pub(crate) fn read_module_variable(&mut self, id: VariableId, span: Span) -> Value {
+        let ty = self.state.checked.items.variable(id).ty.clone().unwrap_or(Type::Error);
+        self.read_place(&Place::ModuleVariable(id, ty), span)
+    }
+
+    /// Reads the value at `place`; a failed check is a runtime error at `span`.
+    pub(crate) fn read_place(&mut self, place: &Place, span: Span) -> Value {
+        match place {
+            Place::Local(variable, _) => self.builder.use_var(*variable),
+            Place::ModuleVariable(id, _) => self.read_variable(*id, span),
+            Place::Field {
+                object,
+                object_type,
+                field,
+                ty,
+            } => {
+                let (base, offset) = self.field_address(object_type, *object, field, span);
+                let fields = self.flags(Region::Fields);
+                let word = self.builder.ins().load(types::I64, fields, base, offset);
+                self.value_of_word(word, ty)
+            }
+            Place::Element { array, index, element } => self.array_get(*array, *index, element, span),
+            Place::MapEntry { map, key_word, value } => {
+                let ctx = self.ctx;
+                let word = self
+                    .call_runtime_at("lang_rt_map_get", &[ctx, *map, *key_word], span)
+                    .unwrap_or(*key_word);
+                self.value_of_word(word, value)
+            }
+            Place::Invalid(value) => *value,
+        }
+    }
+
+    /// Writes `value` to `place`; a failed check is a runtime error at `span`.
+    pub(crate) fn write_place(&mut self, place: &Place, value: Value, span: Span) {
+        match place {
+            Place::Local(variable, _) => self.builder.def_var(*variable, value),
+            Place::ModuleVariable(id, _) => self.write_variable(*id, value),
+            Place::Field {
+                object,
+                object_type,
+                field,
+                ty,
+            } => {
+                let word = self.word_of(value, ty);
+                // The address is taken after the value is computed: a reload during that
+                // computation may have migrated the object.
+                let (base, offset) = self.field_address(object_type, *object, field, span);
+                let fields = self.flags(Region::Fields);
+                self.builder.ins().store(fields, word, base, offset);
+            }
+            Place::Element { array, index, element } => self.array_set(*array, *index, value, element, span),
+            Place::MapEntry {
+                map,
+                key_word,
+                value: value_type,
+            } => {
+                let word = self.word_of(value, value_type);
+                let ctx = self.ctx;
+                self.call_runtime_at("lang_rt_map_set", &[ctx, *map, *key_word, word], span);
+            }
+            Place::Invalid(_) => {}
+        }
+    }
+
+    /// The value to store: `value` itself, or `current op value` for compound assignment.
+    pub(crate) fn assigned_value(
+        &mut self,
+        current: Option<Value>,
+        target_type: &Type,
+        op: Option<BinaryOp>,
+        value: &Expr,
+        span: Span,
+    ) -> Value {
+        match (op, current) {
+            (Some(op), Some(current)) => {
+                let value_type = self.ty(value);
+                let rhs = self.expr_value(value);
+                let span = span.to(value.span);
+                self.binary_values(op, current, target_type, rhs, &value_type, span)
+            }
+            _ => self.expr_to(value, target_type),
+        }
+    }
+
+    pub(crate) fn field_offset(&mut self, object_type: &Type, field: &str) -> i32 {
+        let Type::Struct(id) = object_type else {
+            self.bug("a field of a value that is not a struct");
+            return STRUCT_FIELDS_OFFSET;
+        };
+        let info = self.state.checked.items.struct_info(*id);
+        match info.fields.iter().position(|known| known.name == field) {
+            Some(position) => STRUCT_FIELDS_OFFSET + position as i32 * 8,
+            None => {
+                self.bug(format!("no field `{field}`"));
+                STRUCT_FIELDS_OFFSET
+            }
+        }
+    }
+
+    pub(crate) fn field(&mut self, object: &Expr, field: &ast::Name, span: Span) -> Value {
+        match self.state.checked.results.name(self.file, field.span) {
+            Some(NameRef::Variable(id)) => return self.read_module_variable(id, span),
+            Some(NameRef::Function(id)) => return self.function_value(id),
+            _ => {}
+        }
+        let object_type = self.ty(object);
+        let object_value = self.expr_value(object);
+        if !matches!(object_type, Type::Struct(_)) {
+            return object_value;
+        }
+        let place = self.field_place(object_type, object_value, &field.text);
+        self.read_place(&place, span)
+    }
+
+    /// Where a field lives: the object and a fixed offset, or under hot reload the payload
+    /// plus the offset its cell holds now (a removed field is a runtime error at `span`).
+    pub(crate) fn field_address(&mut self, object_type: &Type, object: Value, field: &str, span: Span) -> (Value, i32) {
+        if let Type::Struct(id) = object_type
+            && let FieldAccess::OffsetCell(cell) = self.state.target.field(self.state.checked, *id, field)
+        {
+            return self.hot_field_address(object, field, cell, span);
+        }
+        (object, self.field_offset(object_type, field))
+    }
+
+    pub(crate) fn index(&mut self, object: &Expr, index: &Expr, span: Span) -> Value {
+        let object_type = self.ty(object);
+        let collection = self.expr_value(object);
+        let place = self.element_place(object_type, collection, index);
+        self.read_place(&place, span)
+    }
+}

@@ -1,0 +1,251 @@
+//! Program assembly: declares what a program or hot module is made of and translates it
+//! pass by pass (functions, variables, initializers, helpers, entry point, tables).
+
+use std::collections::HashMap;
+
+use cranelift_module::{DataDescription, FuncId, Linkage, Module};
+
+use crate::codegen::builtins::translate_builtin_wrapper;
+use crate::codegen::entry::translate_entry;
+use crate::codegen::function::translate_function;
+use crate::codegen::hot::not_compiled_here;
+use crate::codegen::hot::poll::translate_poll_trampoline;
+use crate::codegen::hot::program::translate_hot_module_parts;
+use crate::codegen::hot::setup::translate_hot_setup;
+use crate::codegen::inline::compile_bodies;
+use crate::codegen::structs::translate_default_helper;
+use crate::codegen::target::{ProgramShape, Target};
+use crate::codegen::{CodegenError, CodegenOptions, ProgramState, TranslatedProgram};
+use crate::sema::CheckedProgram;
+use crate::sema::types::{FunctionId, ModuleId};
+
+/// Translates a whole program, or one module of it for hot reload, pass by pass.
+pub(crate) fn translate_program(
+    checked: &CheckedProgram,
+    module: &mut dyn Module,
+    options: CodegenOptions,
+    target: Target<'_>,
+) -> Result<TranslatedProgram, CodegenError> {
+    let mut state = new_program_state(checked, module, options, target)?;
+    if state.target.emits_polls() {
+        translate_poll_trampoline(&mut state)?;
+    }
+    let compiled_functions = declare_script_functions(&mut state)?;
+    define_module_variable_blocks(&mut state)?;
+    translate_function_bodies(&mut state)?;
+    let mut translated = match state.target.shape() {
+        ProgramShape::WholeProgram => {
+            let initializers = translate_module_initializers(&mut state)?;
+            translate_pending_helpers(&mut state)?;
+            let entry = translate_entry(&mut state, &initializers)?;
+            empty_translation(entry)
+        }
+        ProgramShape::HotModule(target) => {
+            let parts = translate_hot_module_parts(&mut state, target, &compiled_functions)?;
+            translate_pending_helpers(&mut state)?;
+            let entry = translate_hot_setup(&mut state, target)?;
+            TranslatedProgram { entry, ..parts }
+        }
+    };
+    define_tables(&mut state)?;
+    compile_bodies(&mut state)?;
+    translated.slot_patches = std::mem::take(&mut state.slot_patches);
+    translated.imports = state.imports;
+    translated.functions = std::mem::take(&mut state.translated);
+    translated.disassembly = std::mem::take(&mut state.disassembly);
+    translated.ir = std::mem::take(&mut state.ir);
+    Ok(translated)
+}
+
+/// A translation with only its entry point set; the passes fill in the rest.
+fn empty_translation(entry: FuncId) -> TranslatedProgram {
+    TranslatedProgram {
+        entry,
+        functions: Vec::new(),
+        hot_functions: Vec::new(),
+        hot_variables: Vec::new(),
+        hot_structs: Vec::new(),
+        hot_defaults: Vec::new(),
+        slot_patches: Vec::new(),
+        imports: None,
+        disassembly: String::new(),
+        ir: String::new(),
+    }
+}
+
+fn new_program_state<'a>(
+    checked: &'a CheckedProgram,
+    module: &'a mut dyn Module,
+    options: CodegenOptions,
+    target: Target<'a>,
+) -> Result<ProgramState<'a>, CodegenError> {
+    let call_conv = module.isa().default_call_conv();
+    let literal_table = module.declare_data("lang.literals", Linkage::Local, true, false)?;
+    let struct_descs = module.declare_data("lang.struct_descs", Linkage::Local, true, false)?;
+    // A shared library's import table: declared now, defined by the library driver once the
+    // linker knows how many entries the code uses.
+    let imports = if target.uses_import_table() {
+        Some(module.declare_data(crate::codegen::library::IMPORTS_SYMBOL, Linkage::Local, true, false)?)
+    } else {
+        None
+    };
+    Ok(ProgramState {
+        checked,
+        module,
+        call_conv,
+        options,
+        functions: Vec::new(),
+        runtime: HashMap::new(),
+        globals: Vec::new(),
+        variable_slots: Vec::new(),
+        literals: Vec::new(),
+        literal_index: HashMap::new(),
+        literal_table,
+        struct_descs,
+        sites: HashMap::new(),
+        function_slots: HashMap::new(),
+        builtin_wrappers: HashMap::new(),
+        default_helpers: HashMap::new(),
+        pending_defaults: Vec::new(),
+        pending_wrappers: Vec::new(),
+        line_starts: HashMap::new(),
+        translated: Vec::new(),
+        names: HashMap::new(),
+        disassembly: String::new(),
+        ir: String::new(),
+        runs_during_initialization: crate::codegen::reachability::reachable_from_initializers(checked),
+        bodies: Vec::new(),
+        target,
+        slot_patches: Vec::new(),
+        imports,
+        poll_trampoline: None,
+    })
+}
+
+/// Declares every script function first: bodies may call each other in any order. In hot
+/// mode only the target module's functions are compiled (and exported, so the runtime can
+/// point their slots at them); other modules are reached through slots. Returns the
+/// compiled ones by index.
+fn declare_script_functions(state: &mut ProgramState<'_>) -> Result<Vec<(FunctionId, FuncId)>, CodegenError> {
+    let checked = state.checked;
+    let mut compiled = Vec::new();
+    for (index, info) in checked.items.functions.iter().enumerate() {
+        if !state.target.compiles_function(info.module, &info.name) {
+            // Never called directly: other modules are reached through slots.
+            state.functions.push(not_compiled_here());
+            continue;
+        }
+        let signature = state.script_signature(&info.params, info.result.as_ref());
+        let module_name = &checked.program.module(info.module).name;
+        let name = state.unique_name(format!("{module_name}.{}", info.name));
+        let linkage = state.target.function_linkage(state.hot_linkage());
+        let id = state.module.declare_function(&name, linkage, &signature)?;
+        state.functions.push(id);
+        compiled.push((FunctionId(index as u32), id));
+    }
+    Ok(compiled)
+}
+
+/// Module variables: one block of (value, initialized) word pairs per module; hot mode keeps
+/// them in runtime-owned cells instead.
+fn define_module_variable_blocks(state: &mut ProgramState<'_>) -> Result<(), CodegenError> {
+    let checked = state.checked;
+    let mut counts = vec![0usize; checked.program.modules.len()];
+    for info in &checked.items.variables {
+        state.variable_slots.push(counts[info.module.0 as usize]);
+        counts[info.module.0 as usize] += 1;
+    }
+    for (index, count) in counts.iter().enumerate() {
+        if let ProgramShape::HotModule(_) = state.target.shape() {
+            state.globals.push(state.literal_table);
+            continue;
+        }
+        let name = format!("lang.globals.{}", checked.program.modules[index].name);
+        let name = state.unique_name(name);
+        let id = state.module.declare_data(&name, Linkage::Local, true, false)?;
+        let mut description = DataDescription::new();
+        description.define_zeroinit((count * 16).max(16));
+        description.set_align(16);
+        state.module.define_data(id, &description)?;
+        state.globals.push(id);
+    }
+    Ok(())
+}
+
+fn translate_function_bodies(state: &mut ProgramState<'_>) -> Result<(), CodegenError> {
+    let checked = state.checked;
+    let declarations = checked.function_declarations();
+    for (index, info) in checked.items.functions.iter().enumerate() {
+        if !state.target.compiles_function(info.module, &info.name) {
+            continue;
+        }
+        let module_data = checked.program.module(info.module);
+        let Some(declaration) = declarations[index] else {
+            return Err(CodegenError(format!("no declaration for function `{}`", info.name)));
+        };
+        let id = state.functions[index];
+        let display = function_display_name(checked, info.module, &info.name);
+        let early = state.runs_during_initialization[index];
+        let program_main = state.target.polls_after_statements(info.module, &info.name);
+        translate_function(state, id, display, module_data.file, |translator| {
+            translator.may_run_during_initialization = early;
+            translator.program_main = program_main;
+            translator.function_body(FunctionId(index as u32), declaration)
+        })?;
+    }
+    Ok(())
+}
+
+/// One initializer per module (hot mode has one per variable instead, so that a reload can
+/// run exactly the ones it needs: see `hot::program`).
+fn translate_module_initializers(state: &mut ProgramState<'_>) -> Result<Vec<FuncId>, CodegenError> {
+    let checked = state.checked;
+    let mut initializers = Vec::new();
+    for (index, module_data) in checked.program.modules.iter().enumerate() {
+        let signature = state.script_signature(&[], None);
+        let name = state.unique_name(format!("{}.<init>", module_data.name));
+        let id = state.module.declare_function(&name, Linkage::Local, &signature)?;
+        let display = format!("<initializer of {}>", module_data.name);
+        let module = ModuleId(index as u32);
+        translate_function(state, id, display, module_data.file, |translator| {
+            translator.module_initializer(module)
+        })?;
+        initializers.push(id);
+    }
+    Ok(initializers)
+}
+
+/// Helpers requested along the way: struct defaults and wrappers of built-ins used as
+/// values. Translating one may request more.
+fn translate_pending_helpers(state: &mut ProgramState<'_>) -> Result<(), CodegenError> {
+    loop {
+        if let Some((struct_id, field)) = state.pending_defaults.pop() {
+            translate_default_helper(state, struct_id, field)?;
+        } else if let Some(builtin) = state.pending_wrappers.pop() {
+            translate_builtin_wrapper(state, builtin)?;
+        } else {
+            return Ok(());
+        }
+    }
+}
+
+pub(crate) fn function_display_name(checked: &CheckedProgram, module: ModuleId, name: &str) -> String {
+    if module.0 == 0 {
+        name.to_string()
+    } else {
+        format!("{}.{name}", checked.program.module(module).name)
+    }
+}
+
+/// Defines the literal table and the struct descriptor table, now that their sizes are known.
+pub(crate) fn define_tables(state: &mut ProgramState<'_>) -> Result<(), CodegenError> {
+    let mut description = DataDescription::new();
+    description.define_zeroinit((state.literals.len() * 8).max(8));
+    description.set_align(8);
+    state.module.define_data(state.literal_table, &description)?;
+    let mut description = DataDescription::new();
+    description.define_zeroinit((state.checked.items.structs.len() * 8).max(8));
+    description.set_align(8);
+    state.module.define_data(state.struct_descs, &description)?;
+    Ok(())
+}

@@ -1,0 +1,347 @@
+//! Statements: `let`, `if`, `if let`, loops, `break`, `continue` and `return`.
+
+use cranelift_codegen::ir::condcodes::IntCC;
+use cranelift_codegen::ir::{self, InstBuilder, StackSlotData, StackSlotKind, types};
+
+use crate::codegen::function::Translator;
+use crate::codegen::memory::trusted;
+use crate::codegen::runtime_abi::*;
+use crate::sema::types::Type;
+use crate::source::Span;
+use crate::syntax::ast::{self, Expr, StatementKind};
+
+impl Translator<'_, '_, '_> {
+    pub(crate) fn statement(&mut self, statement: &ast::Statement) {
+        self.statement_kind(statement);
+        // A statement of `main` that ran other script code may have reached a safe point
+        // where a reload changed `main`: its end is where the new `main` is entered.
+        if self.program_main
+            && !self.is_terminated()
+            && crate::codegen::reachability::statement_may_run_script_code(self.state.checked, self.file, statement)
+        {
+            self.poll(statement.span, None);
+        }
+    }
+
+    pub(crate) fn statement_kind(&mut self, statement: &ast::Statement) {
+        match &statement.kind {
+            StatementKind::Let { name, init, .. } => {
+                let ty = match self.state.checked.results.local(self.file, name.span) {
+                    Some(ty) => ty.clone(),
+                    None => {
+                        self.bug("no type recorded for a local");
+                        Type::Error
+                    }
+                };
+                let value = self.expr_to(init, &ty);
+                self.declare_local(&name.text, ty, value);
+            }
+            StatementKind::Assign { target, op, value } => self.assignment(target, *op, value),
+            StatementKind::Expr(expr) => {
+                self.expr(expr);
+            }
+            StatementKind::If {
+                condition,
+                then_block,
+                else_branch,
+            } => {
+                let condition = self.expr_value(condition);
+                let then_label = self.builder.create_block();
+                let else_label = self.builder.create_block();
+                let merge = self.builder.create_block();
+                // Checks made before the `if` hold in both branches, and after it if neither
+                // branch called anything.
+                let known = self.take_known_checks();
+                let calls_before = self.calls_emitted;
+                self.builder.ins().brif(condition, then_label, &[], else_label, &[]);
+                self.builder.switch_to_block(then_label);
+                self.builder.seal_block(then_label);
+                self.keep_known_checks(known.clone(), then_label);
+                self.block(then_block);
+                self.jump_if_open(merge);
+                self.builder.switch_to_block(else_label);
+                self.builder.seal_block(else_label);
+                self.keep_known_checks(known.clone(), else_label);
+                self.else_branch(else_branch);
+                self.jump_if_open(merge);
+                self.builder.switch_to_block(merge);
+                self.builder.seal_block(merge);
+                if self.calls_emitted == calls_before {
+                    self.keep_known_checks(known, merge);
+                }
+            }
+            StatementKind::IfLet {
+                name,
+                value,
+                then_block,
+                else_branch,
+            } => {
+                let optional_type = self.ty(value);
+                let optional = self.expr_value(value);
+                let inner = match &optional_type {
+                    Type::Optional(inner) => (**inner).clone(),
+                    _ => Type::Error,
+                };
+                let then_label = self.builder.create_block();
+                let else_label = self.builder.create_block();
+                let merge = self.builder.create_block();
+                self.builder.ins().brif(optional, then_label, &[], else_label, &[]);
+                self.builder.switch_to_block(then_label);
+                self.builder.seal_block(then_label);
+                let unwrapped = self.unbox(optional, &inner);
+                self.scopes.push(Vec::new());
+                self.declare_local(&name.text, inner, unwrapped);
+                self.block(then_block);
+                self.scopes.pop();
+                self.jump_if_open(merge);
+                self.builder.switch_to_block(else_label);
+                self.builder.seal_block(else_label);
+                self.else_branch(else_branch);
+                self.jump_if_open(merge);
+                self.builder.switch_to_block(merge);
+                self.builder.seal_block(merge);
+            }
+            StatementKind::While { condition, body } => {
+                let header = self.builder.create_block();
+                let body_label = self.builder.create_block();
+                let exit = self.builder.create_block();
+                self.builder.ins().jump(header, &[]);
+                self.builder.switch_to_block(header);
+                self.poll(statement.span, None);
+                let condition = self.expr_value(condition);
+                self.builder.ins().brif(condition, body_label, &[], exit, &[]);
+                self.builder.switch_to_block(body_label);
+                self.builder.seal_block(body_label);
+                self.loops.push((header, exit));
+                self.block(body);
+                self.loops.pop();
+                self.jump_if_open(header);
+                self.builder.seal_block(header);
+                self.builder.switch_to_block(exit);
+                self.builder.seal_block(exit);
+            }
+            StatementKind::ForRange {
+                variable,
+                start,
+                end,
+                inclusive,
+                body,
+            } => self.for_range(variable, start, end, *inclusive, body, statement.span),
+            StatementKind::ForEach {
+                first,
+                second,
+                iterable,
+                body,
+            } => self.for_each(first, second.as_ref(), iterable, body, statement.span),
+            StatementKind::Break => {
+                if let Some(&(_, exit)) = self.loops.last() {
+                    self.builder.ins().jump(exit, &[]);
+                }
+            }
+            StatementKind::Continue => {
+                if let Some(&(next, _)) = self.loops.last() {
+                    self.builder.ins().jump(next, &[]);
+                }
+            }
+            StatementKind::Return(value) => {
+                let value = match (value, self.result.clone()) {
+                    (Some(value), Some(result)) => Some(self.expr_to(value, &result)),
+                    (Some(value), None) => {
+                        self.expr(value);
+                        None
+                    }
+                    _ => None,
+                };
+                if !self.is_terminated() {
+                    self.return_status(0, value);
+                }
+            }
+            StatementKind::Error => self.bug("an erroneous statement reached code generation"),
+        }
+    }
+
+    pub(crate) fn jump_if_open(&mut self, target: ir::Block) {
+        if !self.is_terminated() {
+            self.builder.ins().jump(target, &[]);
+        }
+    }
+
+    pub(crate) fn else_branch(&mut self, else_branch: &Option<ast::ElseBranch>) {
+        match else_branch {
+            Some(ast::ElseBranch::Block(block)) => self.block(block),
+            Some(ast::ElseBranch::If(statement)) => {
+                self.scopes.push(Vec::new());
+                self.statement(statement);
+                self.scopes.pop();
+            }
+            None => {}
+        }
+    }
+
+    pub(crate) fn for_range(
+        &mut self,
+        variable: &ast::Name,
+        start: &Expr,
+        end: &Expr,
+        inclusive: bool,
+        body: &ast::Block,
+        span: Span,
+    ) {
+        let start = self.expr_value(start);
+        let end = self.expr_value(end);
+        let counter = self.builder.declare_var(types::I64);
+        self.builder.def_var(counter, start);
+        let header = self.builder.create_block();
+        let body_label = self.builder.create_block();
+        let next = self.builder.create_block();
+        let exit = self.builder.create_block();
+        // An inclusive range must not step past `end` (which may be the largest int).
+        let condition = if inclusive {
+            IntCC::SignedLessThanOrEqual
+        } else {
+            IntCC::SignedLessThan
+        };
+        let enter = self.builder.ins().icmp(condition, start, end);
+        self.builder.ins().brif(enter, body_label, &[], exit, &[]);
+        self.builder.switch_to_block(body_label);
+        let current = self.builder.use_var(counter);
+        self.scopes.push(Vec::new());
+        self.declare_local(&variable.text, Type::Int, current);
+        self.loops.push((next, exit));
+        self.block(body);
+        self.loops.pop();
+        self.scopes.pop();
+        self.jump_if_open(next);
+        self.builder.switch_to_block(next);
+        self.builder.seal_block(next);
+        let current = self.builder.use_var(counter);
+        if inclusive {
+            let at_end = self.builder.ins().icmp(IntCC::Equal, current, end);
+            let stepped = self.builder.ins().iadd_imm_s(current, 1);
+            self.builder.def_var(counter, stepped);
+            self.builder.ins().brif(at_end, exit, &[], header, &[]);
+        } else {
+            let stepped = self.builder.ins().iadd_imm_s(current, 1);
+            self.builder.def_var(counter, stepped);
+            self.builder.ins().jump(header, &[]);
+        }
+        self.builder.switch_to_block(header);
+        self.poll(span, None);
+        let current = self.builder.use_var(counter);
+        let more = self.builder.ins().icmp(condition, current, end);
+        self.builder.ins().brif(more, body_label, &[], exit, &[]);
+        self.builder.seal_block(header);
+        self.builder.seal_block(body_label);
+        self.builder.switch_to_block(exit);
+        self.builder.seal_block(exit);
+    }
+
+    pub(crate) fn for_each(
+        &mut self,
+        first: &ast::Name,
+        second: Option<&ast::Name>,
+        iterable: &Expr,
+        body: &ast::Block,
+        span: Span,
+    ) {
+        let iterable_type = self.ty(iterable);
+        let collection = self.expr_value(iterable);
+        let (sequence, element, map) = match &iterable_type {
+            Type::Array(element) => (collection, (**element).clone(), None),
+            Type::Map(key, value) => {
+                // Iterate over a snapshot of the keys: keys inserted during the loop are not
+                // visited (nor one removed and inserted again), removed ones are skipped,
+                // values are read fresh.
+                let ctx = self.ctx;
+                let insertions = self
+                    .call_runtime("lang_rt_map_insertions", &[ctx, collection])
+                    .unwrap_or(collection);
+                let keys = self
+                    .call_runtime_at("lang_rt_map_keys", &[ctx, collection], iterable.span)
+                    .unwrap_or(collection);
+                (
+                    keys,
+                    (**key).clone(),
+                    Some(((**key).clone(), (**value).clone(), insertions)),
+                )
+            }
+            _ => {
+                self.bug("iteration over a value that is not an array or a map");
+                return;
+            }
+        };
+        let index = self.builder.declare_var(types::I64);
+        let zero = self.iconst(0);
+        self.builder.def_var(index, zero);
+        let header = self.builder.create_block();
+        let body_label = self.builder.create_block();
+        let next = self.builder.create_block();
+        let exit = self.builder.create_block();
+        self.builder.ins().jump(header, &[]);
+        self.builder.switch_to_block(header);
+        self.poll(span, None);
+        let current = self.builder.use_var(index);
+        let len = self
+            .builder
+            .ins()
+            .load(types::I64, trusted(), sequence, ARRAY_LEN_OFFSET);
+        let more = self.builder.ins().icmp(IntCC::SignedLessThan, current, len);
+        self.builder.ins().brif(more, body_label, &[], exit, &[]);
+        self.builder.switch_to_block(body_label);
+        self.builder.seal_block(body_label);
+        let item = self.load_element(sequence, current, &element);
+        self.scopes.push(Vec::new());
+        match map {
+            None => {
+                self.declare_local(&first.text, element, item);
+            }
+            Some((key_type, value_type, insertions)) => {
+                let slot = self.lookup_slot();
+                let out = self.builder.ins().stack_addr(types::I64, slot, 0);
+                let ctx = self.ctx;
+                let key_word = self.word_of(item, &key_type);
+                let found = self
+                    .call_runtime(
+                        "lang_rt_map_lookup_before",
+                        &[ctx, collection, key_word, out, insertions],
+                    )
+                    .unwrap_or(zero);
+                let present = self.builder.create_block();
+                self.builder.ins().brif(found, present, &[], next, &[]);
+                self.builder.switch_to_block(present);
+                self.builder.seal_block(present);
+                self.declare_local(&first.text, key_type, item);
+                if let Some(second) = second {
+                    let word = self.builder.ins().stack_load(types::I64, types::I64, slot, 0);
+                    let value = self.value_of_word(word, &value_type);
+                    self.declare_local(&second.text, value_type, value);
+                }
+            }
+        }
+        self.loops.push((next, exit));
+        self.block(body);
+        self.loops.pop();
+        self.scopes.pop();
+        self.jump_if_open(next);
+        self.builder.switch_to_block(next);
+        self.builder.seal_block(next);
+        let current = self.builder.use_var(index);
+        let stepped = self.builder.ins().iadd_imm_s(current, 1);
+        self.builder.def_var(index, stepped);
+        self.builder.ins().jump(header, &[]);
+        self.builder.seal_block(header);
+        self.builder.switch_to_block(exit);
+        self.builder.seal_block(exit);
+    }
+
+    pub(crate) fn lookup_slot(&mut self) -> ir::StackSlot {
+        if let Some(slot) = self.lookup_slot {
+            return slot;
+        }
+        let slot = self
+            .builder
+            .create_sized_stack_slot(StackSlotData::new(StackSlotKind::ExplicitSlot, 8, 3));
+        self.lookup_slot = Some(slot);
+        slot
+    }
+}

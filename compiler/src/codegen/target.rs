@@ -1,0 +1,284 @@
+//! The one seam between the code of `lang run` and release builds and hot-reload code.
+//!
+//! Every decision of the translator that differs between modes is asked of [`Target`], which
+//! answers with a small enum (as Mun's `should_use_dispatch_table`): how a callee, a module
+//! variable, a field, a struct descriptor and a runtime function are reached, and whether
+//! polls are emitted. The shared translator matches on the answer; the hot arms call into
+//! `codegen/hot/`. Answers that name runtime storage carry what the [`HotLinker`] handed out:
+//! an address, or in shared-library builds an index into the import table.
+
+use cranelift_module::Linkage;
+
+use crate::codegen::runtime_abi::HOT_FIELDS_OFFSET;
+use crate::sema::CheckedProgram;
+use crate::sema::builtins::Builtin;
+use crate::sema::types::{FunctionId, ModuleId, StructId, Type, VariableId};
+
+/// What hot-reload code generation needs from the runtime: stable, runtime-owned memory for
+/// every function slot, module variable and struct descriptor, keyed by name and type so that
+/// a new version of a module finds the storage of the old one. Addresses are embedded in the
+/// generated code, so they must never move. Implemented by `runtime/hot`.
+pub trait HotLinker {
+    /// An 8-byte slot holding the current code address of a function; `signature` is its type
+    /// as users write it (`fn(int) -> float`).
+    fn function_slot(&self, module: &str, name: &str, signature: &str) -> u64;
+    /// Two words: the value and a state (0 not yet initialized, 1 initialized, 2 removed).
+    fn variable_cell(&self, module: &str, name: &str, ty: &str) -> u64;
+    /// One word holding the struct's runtime type descriptor (0 until the first setup).
+    fn struct_desc_cell(&self, module: &str, name: &str, layout: &str) -> u64;
+    /// One word holding a struct field's byte offset in the struct's payload, keyed by the
+    /// field's name and type; `initial` is its offset in the layout being compiled, used if
+    /// the cell is new. A reload sets it to -1 when the field is removed or retyped.
+    fn field_cell(&self, module: &str, strukt: &str, field: &str, ty: &str, initial: i64) -> u64;
+    /// Whether the values above are not addresses but indices into the module's import
+    /// table, which the loader of a shared library fills with the addresses (see `library`).
+    fn uses_import_table(&self) -> bool {
+        false
+    }
+    /// With an import table: the index of the entry holding a runtime function's address.
+    fn runtime_function(&self, _name: &str) -> u64 {
+        0
+    }
+}
+
+/// Hot-reload translation of one module of a program (DESIGN.md: one JIT module per source
+/// file and version, calls through slots, variables in runtime storage, polls).
+#[derive(Clone, Copy)]
+pub struct HotTarget<'a> {
+    pub module: ModuleId,
+    pub linker: &'a dyn HotLinker,
+    /// Compile only these functions of the module (the others keep their running code and
+    /// are reached through their slots like any other); `None` compiles them all.
+    pub functions: Option<&'a std::collections::HashSet<String>>,
+}
+
+impl std::fmt::Debug for HotTarget<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("HotTarget").field("module", &self.module).finish()
+    }
+}
+
+/// The kind of code being generated: a whole program (`lang run`, release builds), or one
+/// module of a program for hot reload.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Target<'a> {
+    hot: Option<HotTarget<'a>>,
+}
+
+/// What is translated, and what the entry function is.
+#[derive(Clone, Copy)]
+pub(crate) enum ProgramShape<'a> {
+    /// Every module, one initializer per module, and `lang_entry`.
+    WholeProgram,
+    /// One module version: an initializer per variable, struct defaults as functions, and a
+    /// setup function.
+    HotModule(HotTarget<'a>),
+}
+
+/// How a script function is called or taken as a value.
+#[derive(Clone, Copy)]
+pub(crate) enum Callee {
+    /// A direct call to its symbol; as a value, a data word holding its address.
+    Direct,
+    /// Through the runtime-owned slot that holds its current code.
+    Slot(u64),
+}
+
+/// How a built-in used as a value is reached.
+#[derive(Clone, Copy)]
+pub(crate) enum BuiltinValue {
+    /// A data word holding the address of its wrapper.
+    Wrapper,
+    /// A runtime-owned slot, patched to point at the wrapper.
+    Slot(u64),
+}
+
+/// Where module variables live.
+#[derive(Clone, Copy)]
+pub(crate) enum ModuleVariable {
+    /// In the program's data block of its module (value and initialized words).
+    DataBlock,
+    /// In a runtime-owned cell (value and state words).
+    Cell(u64),
+}
+
+/// What a read of a module variable checks first.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum VariableCheck {
+    /// Nothing: every variable is initialized before this code runs.
+    None,
+    /// That the variable was initialized (code that may run during initialization).
+    Initialized,
+    /// The cell's state: initialized, not yet, or removed by a reload.
+    CellState,
+}
+
+/// How a struct field is reached.
+#[derive(Clone, Copy)]
+pub(crate) enum FieldAccess {
+    /// At a fixed offset in the struct object.
+    FixedOffset,
+    /// In the payload, at the offset a runtime-owned cell holds now.
+    OffsetCell(u64),
+}
+
+/// Where a struct's runtime type descriptor is.
+#[derive(Clone, Copy)]
+pub(crate) enum StructDescriptor {
+    /// In the program's descriptor table.
+    Table,
+    /// In a runtime-owned cell.
+    Cell(u64),
+}
+
+/// How a struct is allocated.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum StructAllocation {
+    /// A plain struct object with its fields at fixed offsets.
+    Plain,
+    /// A handle with a payload, built for the layout it was compiled for.
+    Hot,
+}
+
+/// How a runtime function is called.
+#[derive(Clone, Copy)]
+pub(crate) enum RuntimeFunction {
+    /// Directly, by symbol.
+    Symbol,
+    /// Through an entry of the shared library's import table.
+    ImportTable(u64),
+}
+
+impl<'a> Target<'a> {
+    pub(crate) fn new(hot: Option<HotTarget<'a>>) -> Self {
+        Target { hot }
+    }
+
+    pub(crate) fn shape(&self) -> ProgramShape<'a> {
+        match self.hot {
+            None => ProgramShape::WholeProgram,
+            Some(target) => ProgramShape::HotModule(target),
+        }
+    }
+
+    /// Whether slots, cells and runtime functions are reached through an import table (a
+    /// shared library) rather than by address.
+    pub(crate) fn uses_import_table(&self) -> bool {
+        self.hot.is_some_and(|target| target.linker.uses_import_table())
+    }
+
+    /// Whether function `name` of `module` is compiled in this translation.
+    pub(crate) fn compiles_function(&self, module: ModuleId, name: &str) -> bool {
+        self.hot.is_none_or(|target| {
+            target.module == module && target.functions.is_none_or(|functions| functions.contains(name))
+        })
+    }
+
+    /// The linkage of a script function: local in a whole program; a hot module exposes its
+    /// functions with `exposed` (see `ProgramState::hot_linkage`).
+    pub(crate) fn function_linkage(&self, exposed: Linkage) -> Linkage {
+        match self.hot {
+            None => Linkage::Local,
+            Some(_) => exposed,
+        }
+    }
+
+    /// Whether safe-point polls are emitted (function entries, loop headers, and `main`'s
+    /// statements that may run other script code).
+    pub(crate) fn emits_polls(&self) -> bool {
+        self.hot.is_some()
+    }
+
+    /// Whether the function being translated is the program's `main` and polls after its
+    /// statements (a changed `main` is entered again at its next statement boundary).
+    pub(crate) fn polls_after_statements(&self, module: ModuleId, name: &str) -> bool {
+        self.hot.is_some() && module == ModuleId(0) && name == "main"
+    }
+
+    /// Whether a read of a `let` initialized by a literal may use the literal. Not under hot
+    /// reload, where an edited `let` takes its new value.
+    pub(crate) fn folds_constant_lets(&self) -> bool {
+        self.hot.is_none()
+    }
+
+    pub(crate) fn callee(&self, checked: &CheckedProgram, id: FunctionId) -> Callee {
+        let Some(target) = self.hot else {
+            return Callee::Direct;
+        };
+        let info = checked.items.function(id);
+        let module = &checked.program.module(info.module).name;
+        let signature = checked.type_key(&info.ty());
+        Callee::Slot(target.linker.function_slot(module, &info.name, &signature))
+    }
+
+    pub(crate) fn builtin_value(&self, checked: &CheckedProgram, builtin: Builtin) -> BuiltinValue {
+        let (Some(target), Some((params, result))) = (self.hot, builtin.signature()) else {
+            return BuiltinValue::Wrapper;
+        };
+        let signature = checked.items.display(&Type::Function(params, result.map(Box::new)));
+        BuiltinValue::Slot(target.linker.function_slot("<builtin>", builtin.name(), &signature))
+    }
+
+    pub(crate) fn module_variable(&self, checked: &CheckedProgram, id: VariableId) -> ModuleVariable {
+        let Some(target) = self.hot else {
+            return ModuleVariable::DataBlock;
+        };
+        let info = checked.items.variable(id);
+        let module = &checked.program.module(info.module).name;
+        let ty = checked.type_key(info.ty.as_ref().unwrap_or(&Type::Error));
+        ModuleVariable::Cell(target.linker.variable_cell(module, &info.name, &ty))
+    }
+
+    /// What a read of a module variable checks, in code that may (or may not) run while
+    /// module initializers run.
+    pub(crate) fn variable_check(&self, may_run_during_initialization: bool) -> VariableCheck {
+        if self.hot.is_some() {
+            VariableCheck::CellState
+        } else if may_run_during_initialization {
+            VariableCheck::Initialized
+        } else {
+            VariableCheck::None
+        }
+    }
+
+    /// How field `field` of struct `id` is reached (-1 in its cell once a reload removed the
+    /// field or changed its type).
+    pub(crate) fn field(&self, checked: &CheckedProgram, id: StructId, field: &str) -> FieldAccess {
+        let Some(target) = self.hot else {
+            return FieldAccess::FixedOffset;
+        };
+        let info = checked.items.struct_info(id);
+        let Some(position) = info.fields.iter().position(|known| known.name == field) else {
+            return FieldAccess::FixedOffset;
+        };
+        let module = &checked.program.module(info.module).name;
+        let ty = checked.type_key(&info.fields[position].ty);
+        let initial = HOT_FIELDS_OFFSET as i64 + position as i64 * 8;
+        FieldAccess::OffsetCell(target.linker.field_cell(module, &info.name, field, &ty, initial))
+    }
+
+    pub(crate) fn struct_descriptor(&self, checked: &CheckedProgram, id: StructId) -> StructDescriptor {
+        let Some(target) = self.hot else {
+            return StructDescriptor::Table;
+        };
+        let info = checked.items.struct_info(id);
+        let module = &checked.program.module(info.module).name;
+        StructDescriptor::Cell(target.linker.struct_desc_cell(module, &info.name, ""))
+    }
+
+    pub(crate) fn struct_allocation(&self) -> StructAllocation {
+        match self.hot {
+            None => StructAllocation::Plain,
+            Some(_) => StructAllocation::Hot,
+        }
+    }
+
+    pub(crate) fn runtime_function(&self, name: &str) -> RuntimeFunction {
+        match self.hot {
+            Some(target) if target.linker.uses_import_table() => {
+                RuntimeFunction::ImportTable(target.linker.runtime_function(name))
+            }
+            _ => RuntimeFunction::Symbol,
+        }
+    }
+}

@@ -1,0 +1,187 @@
+//! Snapshot tests of the generated code: the Cranelift IR (CLIF) of a small program in each
+//! mode (`lang run`, release builds, hot reload in the JIT and in shared libraries), so that
+//! polls, guarded slot calls, cells and alias regions are checked by tests and not only by
+//! benchmarks. Review a changed snapshot as carefully as a change of generated code.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::path::Path;
+
+use cranelift_jit::{JITBuilder, JITModule};
+use cranelift_module::Module;
+use cranelift_object::{ObjectBuilder, ObjectModule};
+use lang_compiler::codegen::{CodegenOptions, HotLinker, HotTarget, config, translate_hot_module, translate_program};
+use lang_compiler::sema::ModuleId;
+use lang_compiler::{CheckedProgram, LoadError, SourceLoader};
+
+/// A loop with a call, a module variable read, a struct field access and a call to another
+/// function.
+const PROGRAM: &str = "\
+struct Point {
+    x: float,
+    y: float = 2.0,
+}
+
+var scale = 3
+
+fn twice(n: int) -> int {
+    return n * 2
+}
+
+fn sum(count: int) -> int {
+    var total = 0
+    for i in 0..count {
+        total = total + twice(i) * scale
+    }
+    return total
+}
+
+fn x_of(point: Point) -> float {
+    return point.x
+}
+
+fn main() {
+    print(sum(10))
+    print(x_of(Point { x: 1.5 }))
+}
+";
+
+struct OneFile;
+
+impl SourceLoader for OneFile {
+    fn load(&mut self, path: &Path) -> Result<String, LoadError> {
+        match path.to_str() {
+            Some("main.ln") => Ok(PROGRAM.to_string()),
+            _ => Err(LoadError::NotFound),
+        }
+    }
+}
+
+fn checked() -> CheckedProgram {
+    let checked = lang_compiler::check_program(Path::new("main.ln"), &mut OneFile).expect("the program loads");
+    assert!(!checked.has_errors(), "the program has errors");
+    checked
+}
+
+fn options() -> CodegenOptions {
+    CodegenOptions {
+        keep_ir: true,
+        ..CodegenOptions::default()
+    }
+}
+
+fn jit_module() -> JITModule {
+    let isa = cranelift_native::builder()
+        .unwrap()
+        .finish(config::flags(false).unwrap())
+        .unwrap();
+    JITModule::new(JITBuilder::with_isa(isa, cranelift_module::default_libcall_names()))
+}
+
+fn object_module() -> ObjectModule {
+    let isa = cranelift_native::builder()
+        .unwrap()
+        .finish(config::flags(true).unwrap())
+        .unwrap();
+    ObjectModule::new(ObjectBuilder::new(isa, "clif_test", cranelift_module::default_libcall_names()).unwrap())
+}
+
+/// A linker that hands out fixed fake addresses (or, for a library, import indices) in the
+/// order things are asked for, so the test needs no runtime.
+struct FakeLinker {
+    import_table: bool,
+    handed_out: RefCell<HashMap<String, u64>>,
+}
+
+impl FakeLinker {
+    fn new(import_table: bool) -> Self {
+        FakeLinker {
+            import_table,
+            handed_out: RefCell::new(HashMap::new()),
+        }
+    }
+
+    fn hand_out(&self, key: String) -> u64 {
+        let mut handed_out = self.handed_out.borrow_mut();
+        let next = handed_out.len() as u64;
+        *handed_out.entry(key).or_insert(if self.import_table {
+            next
+        } else {
+            0x10_0000 + next * 0x10
+        })
+    }
+}
+
+impl HotLinker for FakeLinker {
+    fn function_slot(&self, module: &str, name: &str, signature: &str) -> u64 {
+        self.hand_out(format!("slot {module} {name} {signature}"))
+    }
+
+    fn variable_cell(&self, module: &str, name: &str, ty: &str) -> u64 {
+        self.hand_out(format!("variable {module} {name} {ty}"))
+    }
+
+    fn struct_desc_cell(&self, module: &str, name: &str, _layout: &str) -> u64 {
+        self.hand_out(format!("desc {module} {name}"))
+    }
+
+    fn field_cell(&self, module: &str, strukt: &str, field: &str, ty: &str, _initial: i64) -> u64 {
+        self.hand_out(format!("field {module} {strukt} {field} {ty}"))
+    }
+
+    fn uses_import_table(&self) -> bool {
+        self.import_table
+    }
+
+    fn runtime_function(&self, name: &str) -> u64 {
+        self.hand_out(format!("runtime {name}"))
+    }
+}
+
+/// The IR of the program's own functions (`main.*`), without the entry point, setup and
+/// helpers, after the program's source.
+fn snapshot_text(ir: &str) -> String {
+    let functions: Vec<&str> = ir
+        .split("\n; ")
+        .map(|function| function.trim_start_matches("; "))
+        .filter(|function| function.starts_with("main.") && !function.starts_with("main.<"))
+        .collect();
+    format!("{PROGRAM}\n---\n; {}", functions.join("\n; "))
+}
+
+fn hot_ir(module: &mut dyn Module, import_table: bool) -> String {
+    let checked = checked();
+    let linker = FakeLinker::new(import_table);
+    let target = HotTarget {
+        module: ModuleId(0),
+        linker: &linker,
+        functions: None,
+    };
+    translate_hot_module(&checked, module, options(), target).unwrap().ir
+}
+
+#[test]
+fn run_mode() {
+    let ir = translate_program(&checked(), &mut jit_module(), options()).unwrap().ir;
+    insta::assert_snapshot!("run", snapshot_text(&ir));
+}
+
+#[test]
+fn release_mode() {
+    let ir = translate_program(&checked(), &mut object_module(), options())
+        .unwrap()
+        .ir;
+    insta::assert_snapshot!("release", snapshot_text(&ir));
+}
+
+#[test]
+fn hot_jit_mode() {
+    let ir = hot_ir(&mut jit_module(), false);
+    insta::assert_snapshot!("hot_jit", snapshot_text(&ir));
+}
+
+#[test]
+fn hot_library_mode() {
+    let ir = hot_ir(&mut object_module(), true);
+    insta::assert_snapshot!("hot_library", snapshot_text(&ir));
+}
