@@ -19,6 +19,6 @@ pub mod records;
 pub use constants::*;
 pub use functions::{AbiType, RUNTIME_FUNCTIONS, RuntimeFunction, runtime_function};
 pub use hash::{StableHasher, fnv1a};
-pub use layout::{layout_hash, layout_text};
+pub use layout::{Descriptor, DescriptorField, layout_hash, layout_text};
 pub use metadata::abi_hash;
 pub use records::{DefaultRecord, FieldRecord, FunctionRecord, StructRecord, VariableRecord};

@@ -261,23 +261,21 @@ impl Translator<'_, '_, '_> {
                 return None;
             }
             Builtin::Sort => {
-                // Matches SORT_INT, SORT_FLOAT and SORT_STR of runtime/core/src/system.rs.
                 let kind = match &first_type {
-                    Type::Array(element) if **element == Type::Float => 1,
-                    Type::Array(element) if **element == Type::Str => 2,
-                    _ => 0,
+                    Type::Array(element) if **element == Type::Float => lang_abi::SORT_FLOAT,
+                    Type::Array(element) if **element == Type::Str => lang_abi::SORT_STR,
+                    _ => lang_abi::SORT_INT,
                 };
                 let kind = self.iconst(kind);
                 self.call_runtime_at("lang_rt_sort", &[ctx, values[0], kind], span);
                 return None;
             }
             Builtin::SortBy => {
-                // How the comparator takes its arguments: COMPARE_WORDS, COMPARE_FLOATS or
-                // COMPARE_BYTES of runtime/core/src/system.rs.
+                // How the comparator takes its arguments.
                 let kind = match &first_type {
-                    Type::Array(element) if **element == Type::Float => 1,
-                    Type::Array(element) if **element == Type::Bool => 2,
-                    _ => 0,
+                    Type::Array(element) if **element == Type::Float => lang_abi::COMPARE_FLOATS,
+                    Type::Array(element) if **element == Type::Bool => lang_abi::COMPARE_BYTES,
+                    _ => lang_abi::COMPARE_WORDS,
                 };
                 let kind = self.iconst(kind);
                 self.call_runtime_at("lang_rt_sort_by", &[ctx, values[0], values[1], kind], span);

@@ -4,12 +4,13 @@ use cranelift_codegen::ir::{AbiParam, InstBuilder, Signature, types};
 use cranelift_module::{FuncId, Linkage};
 
 use crate::codegen::function::translate_function;
-use crate::codegen::layout::is_reference;
 use crate::codegen::literals::define_literal_bytes;
 use crate::codegen::memory::trusted;
 use crate::codegen::runtime_abi::*;
+use crate::codegen::structs::struct_descriptor;
 use crate::codegen::{CodegenError, ProgramState};
 use crate::sema::types::ModuleId;
+use crate::sema::types::StructId;
 
 /// `lang_entry(ctx) -> status`: literals, descriptors and variable roots, then the module
 /// initializers in import order, then `main`.
@@ -32,18 +33,8 @@ pub(crate) fn translate_entry(state: &mut ProgramState<'_>, initializers: &[Func
     // function was translated, so all literals are known.
     let literals = state.literals.clone();
     let blob = define_literal_bytes(state)?;
-    let struct_descriptions: Vec<String> = checked
-        .items
-        .structs
-        .iter()
-        .map(|info| {
-            let mut text = info.name.clone();
-            for field in &info.fields {
-                let kind = if is_reference(&field.ty) { "r" } else { "w" };
-                text.push_str(&format!(";{}:{kind}", field.name));
-            }
-            text
-        })
+    let struct_descriptions: Vec<String> = (0..checked.items.structs.len())
+        .map(|index| struct_descriptor(checked, StructId(index as u32), false).render())
         .collect();
     let globals = state.globals.clone();
     let counts: Vec<usize> = (0..checked.program.modules.len())

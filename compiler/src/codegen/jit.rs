@@ -106,17 +106,16 @@ pub struct HotModule {
     module: Option<JITModule>,
     /// The setup function: `fn(ctx) -> status`.
     pub setup: usize,
-    /// Each script function: name, signature text, address.
-    pub functions: Vec<(String, String, usize)>,
-    /// Each module variable: name, type text, whether `let`, token hash of its declaration,
-    /// and its initializer `fn(ctx) -> status`.
-    pub variables: Vec<(String, String, bool, u64, usize)>,
+    /// Each script function and its address.
+    pub functions: Vec<lang_abi::FunctionRecord<usize>>,
+    /// Each module variable and its initializer `fn(ctx) -> status`.
+    pub variables: Vec<lang_abi::VariableRecord<usize>>,
     /// Slots to point at these wrappers of built-ins.
     pub slot_patches: Vec<(u64, usize)>,
-    /// The module's structs: name, layout hash, fields (name, type text).
-    pub structs: Vec<(String, u64, Vec<(String, String)>)>,
-    /// Field defaults as `fn(ctx) -> (word, status)`: struct, field, address.
-    pub defaults: Vec<(String, String, usize)>,
+    /// The module's structs and their layouts.
+    pub structs: Vec<lang_abi::StructRecord>,
+    /// Field defaults as `fn(ctx) -> (word, status)`.
+    pub defaults: Vec<lang_abi::DefaultRecord<usize>>,
     /// The lowest and highest code addresses, to tell whether a frame returns into it.
     pub code_range: (usize, usize),
     /// Each function's address, size and symbol name, for perf maps.
@@ -148,17 +147,17 @@ impl HotModule {
         let functions = translated
             .hot_functions
             .iter()
-            .map(|(name, signature, id)| (name.clone(), signature.clone(), address(*id)))
+            .map(|function| function.clone().map(address))
             .collect();
         let variables = translated
             .hot_variables
             .iter()
-            .map(|(name, ty, is_let, hash, id)| (name.clone(), ty.clone(), *is_let, *hash, address(*id)))
+            .map(|variable| variable.clone().map(address))
             .collect();
         let defaults = translated
             .hot_defaults
             .iter()
-            .map(|(strukt, field, id)| (strukt.clone(), field.clone(), address(*id)))
+            .map(|default| default.clone().map(address))
             .collect();
         let slot_patches = translated
             .slot_patches

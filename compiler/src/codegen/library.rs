@@ -17,7 +17,6 @@ use crate::syntax::ast;
 use cranelift_module::{DataDescription, FuncId, Linkage, Module};
 pub use lang_abi::metadata::{IMPORTS_SYMBOL, LIBRARY_FORMAT, LIBRARY_MAGIC, MODULE_SYMBOL, abi_hash};
 use lang_abi::metadata::{Import, LibraryFunction, LibraryMetadata, SlotPatch};
-use lang_abi::records::{DefaultRecord, FieldRecord, FunctionRecord, StructRecord, VariableRecord};
 
 /// The linker of library builds: every slot, cell and runtime function becomes an entry of
 /// the import table.
@@ -118,45 +117,23 @@ pub fn compile_library(
         setup: Some(index_of(translated.entry)),
         ..LibraryMetadata::default()
     };
-    for (name, signature, id) in &translated.hot_functions {
+    for function in &translated.hot_functions {
         metadata.functions.push(LibraryFunction {
-            function: FunctionRecord {
-                name: name.clone(),
-                signature: signature.clone(),
-                address: index_of(*id),
-            },
-            token_hash: hashes.get(name).copied().unwrap_or(0),
+            token_hash: hashes.get(&function.name).copied().unwrap_or(0),
+            function: function.clone().map(&mut index_of),
         });
     }
-    for (name, ty, is_let, hash, id) in &translated.hot_variables {
-        metadata.variables.push(VariableRecord {
-            name: name.clone(),
-            ty: ty.clone(),
-            is_let: *is_let,
-            token_hash: *hash,
-            initializer: index_of(*id),
-        });
-    }
-    for (name, hash, fields) in &translated.hot_structs {
-        metadata.structs.push(StructRecord {
-            name: name.clone(),
-            layout_hash: *hash,
-            fields: fields
-                .iter()
-                .map(|(field, ty)| FieldRecord {
-                    name: field.clone(),
-                    ty: ty.clone(),
-                })
-                .collect(),
-        });
-    }
-    for (strukt, field, id) in &translated.hot_defaults {
-        metadata.defaults.push(DefaultRecord {
-            strukt: strukt.clone(),
-            field: field.clone(),
-            function: index_of(*id),
-        });
-    }
+    metadata.variables = translated
+        .hot_variables
+        .iter()
+        .map(|variable| variable.clone().map(&mut index_of))
+        .collect();
+    metadata.structs = translated.hot_structs.clone();
+    metadata.defaults = translated
+        .hot_defaults
+        .iter()
+        .map(|default| default.clone().map(&mut index_of))
+        .collect();
     for (import, id) in &translated.slot_patches {
         metadata.patches.push(SlotPatch {
             import: *import as usize,

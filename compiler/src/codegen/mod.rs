@@ -115,14 +115,13 @@ pub struct TranslatedProgram {
     pub entry: FuncId,
     pub functions: Vec<(FuncId, String, u32)>,
     /// Hot mode: the module's script functions by name, with their signature text.
-    pub hot_functions: Vec<(String, String, FuncId)>,
-    /// Hot mode: one initializer per module variable: name, type text, whether `let`, and
-    /// a hash of the declaration's tokens.
-    pub hot_variables: Vec<(String, String, bool, u64, FuncId)>,
-    /// Hot mode: the module's structs: name, layout hash, fields (name and type text).
-    pub hot_structs: Vec<(String, u64, Vec<(String, String)>)>,
-    /// Hot mode: a `fn(ctx) -> (word, status)` per field default: struct, field, function.
-    pub hot_defaults: Vec<(String, String, FuncId)>,
+    pub hot_functions: Vec<lang_abi::FunctionRecord<FuncId>>,
+    /// Hot mode: one initializer per module variable.
+    pub hot_variables: Vec<lang_abi::VariableRecord<FuncId>>,
+    /// Hot mode: the module's structs and their layouts.
+    pub hot_structs: Vec<lang_abi::StructRecord>,
+    /// Hot mode: a `fn(ctx) -> (word, status)` per field default.
+    pub hot_defaults: Vec<lang_abi::DefaultRecord<FuncId>>,
     /// Hot mode: slots to point at these wrappers of built-ins.
     pub slot_patches: Vec<(u64, FuncId)>,
     /// Shared-library builds: the import table (declared, not yet defined).

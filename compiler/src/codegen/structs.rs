@@ -4,6 +4,7 @@ use cranelift_codegen::ir::{InstBuilder, Value, types};
 use cranelift_module::Linkage;
 
 use crate::codegen::function::{Translator, translate_function};
+use crate::codegen::layout::is_reference;
 use crate::codegen::memory::{Region, trusted};
 use crate::codegen::runtime_abi::*;
 use crate::codegen::target::{StructAllocation, StructDescriptor};
@@ -13,22 +14,39 @@ use crate::sema::types::{StructId, Type};
 use crate::source::Span;
 use crate::syntax::ast::{self, Expr, ExprKind};
 
-/// A stable hash of a layout text (FNV-1a), shared by code and descriptors.
-pub(crate) fn layout_hash(layout: &str) -> u64 {
-    layout.bytes().fold(0xcbf2_9ce4_8422_2325u64, |hash, byte| {
-        (hash ^ byte as u64).wrapping_mul(0x0100_0000_01b3)
-    })
-}
-
-/// A struct's fields as text (`x:float,y:float`): its layout, part of the key of its
-/// descriptor under hot reload.
+/// A struct's fields as text (`x:float,y:float`, `lang_abi::layout_text`): its layout, part
+/// of the key of its descriptor under hot reload.
 pub(crate) fn struct_layout(checked: &CheckedProgram, id: StructId) -> String {
     let info = checked.items.struct_info(id);
-    info.fields
+    let keys: Vec<(&str, String)> = info
+        .fields
         .iter()
-        .map(|field| format!("{}:{}", field.name, checked.type_key(&field.ty)))
-        .collect::<Vec<_>>()
-        .join(",")
+        .map(|field| (field.name.as_str(), checked.type_key(&field.ty)))
+        .collect();
+    lang_abi::layout_text(keys.iter().map(|(name, key)| (*name, key.as_str())))
+}
+
+/// The descriptor of a struct as `lang_rt_struct_desc` reads it: plain, or (under hot reload)
+/// with its layout hash and each field's type.
+pub(crate) fn struct_descriptor(checked: &CheckedProgram, id: StructId, hot: bool) -> lang_abi::Descriptor {
+    let info = checked.items.struct_info(id);
+    lang_abi::Descriptor {
+        name: info.name.clone(),
+        hot_layout_hash: hot.then(|| lang_abi::layout_hash(&struct_layout(checked, id))),
+        fields: info
+            .fields
+            .iter()
+            .map(|field| lang_abi::DescriptorField {
+                name: field.name.clone(),
+                is_reference: is_reference(&field.ty),
+                ty: if hot {
+                    checked.type_key(&field.ty)
+                } else {
+                    String::new()
+                },
+            })
+            .collect(),
+    }
 }
 
 /// The default expression of a struct's field, from its declaration.

@@ -2,11 +2,12 @@
 //! module variable, and the module's structs with a function per field default.
 
 use crate::codegen::function::translate_function;
-use crate::codegen::structs::{layout_hash, struct_field_default, struct_layout};
+use crate::codegen::structs::{struct_field_default, struct_layout};
 use crate::codegen::{CodegenError, HotTarget, ProgramState, TranslatedProgram};
 use crate::sema::types::{FunctionId, StructId, Type, VariableId};
 use crate::syntax::ast;
 use cranelift_module::FuncId;
+use lang_abi::{DefaultRecord, FieldRecord, FunctionRecord, StructRecord, VariableRecord};
 
 /// Translates the variable initializers and struct defaults of `target`'s module, and
 /// describes its functions, variables and structs for the runtime (the entry point is set
@@ -21,7 +22,11 @@ pub(crate) fn translate_hot_module_parts(
         .iter()
         .map(|(function, id)| {
             let info = checked.items.function(*function);
-            (info.name.clone(), checked.type_key(&info.ty()), *id)
+            FunctionRecord {
+                name: info.name.clone(),
+                signature: checked.type_key(&info.ty()),
+                address: *id,
+            }
         })
         .collect();
     let hot_variables = translate_variable_initializers(state, target)?;
@@ -44,7 +49,7 @@ pub(crate) fn translate_hot_module_parts(
 fn translate_variable_initializers(
     state: &mut ProgramState<'_>,
     target: HotTarget<'_>,
-) -> Result<Vec<(String, String, bool, u64, FuncId)>, CodegenError> {
+) -> Result<Vec<VariableRecord<FuncId>>, CodegenError> {
     let checked = state.checked;
     let mut hot_variables = Vec::new();
     let module_data = checked.program.module(target.module);
@@ -67,18 +72,23 @@ fn translate_variable_initializers(
         let text = &checked.sources.get(module_data.file).text;
         let hash = crate::codegen::token_hash(&text[declaration.span.range()]);
         let ty = checked.type_key(info.ty.as_ref().unwrap_or(&Type::Error));
-        hot_variables.push((info.name.clone(), ty, !info.mutable, hash, id));
+        hot_variables.push(VariableRecord {
+            name: info.name.clone(),
+            ty,
+            is_let: !info.mutable,
+            token_hash: hash,
+            initializer: id,
+        });
     }
     Ok(hot_variables)
 }
 
 /// Each struct of the module, and a function per field default returning the value as a
 /// word, for migrating live instances to a new layout.
-#[allow(clippy::type_complexity)]
 fn translate_struct_defaults(
     state: &mut ProgramState<'_>,
     target: HotTarget<'_>,
-) -> Result<(Vec<(String, u64, Vec<(String, String)>)>, Vec<(String, String, FuncId)>), CodegenError> {
+) -> Result<(Vec<StructRecord>, Vec<DefaultRecord<FuncId>>), CodegenError> {
     let checked = state.checked;
     let mut hot_structs = Vec::new();
     let mut hot_defaults = Vec::new();
@@ -88,12 +98,19 @@ fn translate_struct_defaults(
         }
         let id = StructId(index as u32);
         let layout = struct_layout(checked, id);
-        let fields: Vec<(String, String)> = info
+        let fields = info
             .fields
             .iter()
-            .map(|field| (field.name.clone(), checked.type_key(&field.ty)))
+            .map(|field| FieldRecord {
+                name: field.name.clone(),
+                ty: checked.type_key(&field.ty),
+            })
             .collect();
-        hot_structs.push((info.name.clone(), layout_hash(&layout), fields));
+        hot_structs.push(StructRecord {
+            name: info.name.clone(),
+            layout_hash: lang_abi::layout_hash(&layout),
+            fields,
+        });
         for (position, field) in info.fields.iter().enumerate() {
             let Some(default) = struct_field_default(checked, id, position) else {
                 continue;
@@ -112,7 +129,11 @@ fn translate_struct_defaults(
                     translator.return_status(0, Some(word));
                 }
             })?;
-            hot_defaults.push((info.name.clone(), field.name.clone(), function));
+            hot_defaults.push(DefaultRecord {
+                strukt: info.name.clone(),
+                field: field.name.clone(),
+                function,
+            });
         }
     }
     Ok((hot_structs, hot_defaults))

@@ -4,10 +4,9 @@ use cranelift_codegen::ir::{AbiParam, InstBuilder, Signature, types};
 use cranelift_module::FuncId;
 
 use crate::codegen::function::translate_function;
-use crate::codegen::layout::is_reference;
 use crate::codegen::literals::define_literal_bytes;
 use crate::codegen::memory::trusted;
-use crate::codegen::structs::{layout_hash, struct_layout};
+use crate::codegen::structs::struct_descriptor;
 use crate::codegen::{CodegenError, HotTarget, ProgramState};
 use crate::sema::types::StructId;
 
@@ -32,12 +31,7 @@ pub(crate) fn translate_hot_setup(state: &mut ProgramState<'_>, target: HotTarge
             let cell = target
                 .linker
                 .struct_desc_cell(&checked.program.module(info.module).name, &info.name, "");
-            let mut text = format!("hot:{}:{}", layout_hash(&struct_layout(checked, id)), info.name);
-            for field in &info.fields {
-                let kind = if is_reference(&field.ty) { "r" } else { "w" };
-                text.push_str(&format!(";{}:{kind}|{}", field.name, checked.type_key(&field.ty)));
-            }
-            (cell, text)
+            (cell, struct_descriptor(checked, id, true).render())
         })
         .collect();
     let file = checked.program.module(target.module).file;

@@ -7,7 +7,7 @@ use cranelift_codegen::ir::{InstBuilder, Value, types};
 use crate::codegen::function::Translator;
 use crate::codegen::memory::Region;
 use crate::codegen::runtime_abi::{HANDLE_PAYLOAD_OFFSET, RAISE_FIELD_GONE};
-use crate::codegen::structs::{layout_hash, struct_layout};
+use crate::codegen::structs::struct_layout;
 use crate::codegen::target::FieldAccess;
 use crate::sema::types::StructId;
 use crate::source::Span;
@@ -24,7 +24,7 @@ impl Translator<'_, '_, '_> {
         span: Span,
     ) -> Value {
         let ctx = self.ctx;
-        let hash = self.iconst(layout_hash(&struct_layout(self.state.checked, id)) as i64);
+        let hash = self.iconst(lang_abi::layout_hash(&struct_layout(self.state.checked, id)) as i64);
         let object = self
             .call_runtime_at("lang_rt_alloc_hot_struct", &[ctx, desc, hash], span)
             .unwrap_or(desc);

@@ -34,44 +34,11 @@ impl CodeOwner for JitCode {
 fn code_module(mut hot: HotModule) -> CodeModule {
     CodeModule {
         setup: hot.setup,
-        functions: std::mem::take(&mut hot.functions)
-            .into_iter()
-            .map(|(name, signature, address)| lang_abi::FunctionRecord {
-                name,
-                signature,
-                address,
-            })
-            .collect(),
-        variables: std::mem::take(&mut hot.variables)
-            .into_iter()
-            .map(|(name, ty, is_let, token_hash, initializer)| lang_abi::VariableRecord {
-                name,
-                ty,
-                is_let,
-                token_hash,
-                initializer,
-            })
-            .collect(),
+        functions: std::mem::take(&mut hot.functions),
+        variables: std::mem::take(&mut hot.variables),
         slot_patches: std::mem::take(&mut hot.slot_patches),
-        structs: std::mem::take(&mut hot.structs)
-            .into_iter()
-            .map(|(name, layout_hash, fields)| lang_abi::StructRecord {
-                name,
-                layout_hash,
-                fields: fields
-                    .into_iter()
-                    .map(|(name, ty)| lang_abi::FieldRecord { name, ty })
-                    .collect(),
-            })
-            .collect(),
-        defaults: std::mem::take(&mut hot.defaults)
-            .into_iter()
-            .map(|(strukt, field, function)| lang_abi::DefaultRecord {
-                strukt,
-                field,
-                function,
-            })
-            .collect(),
+        structs: std::mem::take(&mut hot.structs),
+        defaults: std::mem::take(&mut hot.defaults),
         code_range: hot.code_range,
         owner: Box::new(JitCode(hot)),
     }
