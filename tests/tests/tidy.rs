@@ -16,36 +16,16 @@ const MAX_LINES: usize = 800;
 const LONG_FILES: &[(&str, &str)] = &[
     // One end-to-end scenario after another; the driver they share is in `lang-tests`.
     ("cli/tests/hmr.rs", "a list of independent hot-reload scenarios"),
-    // Being split (issue 15); the integrator empties these entries.
-    ("compiler/src/codegen/translate.rs", "being split"),
-    ("compiler/src/sema/check.rs", "being split"),
-    ("runtime/hot/src/session.rs", "being split"),
-    ("runtime/hot/src/engine.rs", "being split"),
-    ("runtime/core/src/abi.rs", "being split"),
-    ("runtime/core/src/heap.rs", "being split"),
-    ("runtime/core/src/math.rs", "being split"),
 ];
 
 /// Files that read a file of another crate (`include_str!`, `include_bytes!`, `include!`,
 /// `#[path]`), each with why. An entry that no longer does fails the test.
 const CROSS_CRATE_INCLUDES: &[(&str, &str)] = &[
-    // Being removed (issue 15): the ABI facts move to a crate shared by both sides.
-    ("runtime/hot/src/library.rs", "being removed"),
 ];
 
 /// Import circles of `compiler/` and `runtime/` that are known (each the sorted set of its
 /// files). An entry that is no longer exactly a circle fails the test.
 const KNOWN_CIRCLES: &[&[&str]] = &[
-    // Being ended (issue 15); the integrator empties these entries.
-    &["compiler/src/codegen/jit.rs", "compiler/src/codegen/object.rs"],
-    &["compiler/src/sema/check.rs", "compiler/src/sema/items.rs"],
-    &[
-        "runtime/core/src/abi.rs",
-        "runtime/core/src/context.rs",
-        "runtime/core/src/signals.rs",
-        "runtime/core/src/system.rs",
-    ],
-    &["runtime/core/src/map.rs", "runtime/core/src/object.rs"],
 ];
 
 /// The repository's root folder, or `$LANG_TIDY_ROOT` to check another checkout with this
