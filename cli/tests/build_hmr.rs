@@ -84,16 +84,6 @@ impl Project {
     }
 }
 
-/// FNV-1a 64, how a manifest names a library's content (written here independently of lang).
-fn fnv1a(bytes: &[u8]) -> u64 {
-    let mut hash: u64 = 0xcbf29ce484222325;
-    for &byte in bytes {
-        hash ^= u64::from(byte);
-        hash = hash.wrapping_mul(0x100000001b3);
-    }
-    hash
-}
-
 /// `text` with the hash of module `module`'s line replaced by `hash`.
 fn with_hash(manifest: &str, module: &str, hash: u64) -> String {
     let mut replaced = false;
@@ -316,7 +306,7 @@ fn helper(label: &str) -> String {
 /// Rewrites `out.modules/main.so` with `bytes` and publishes a manifest naming their hash.
 fn replace_main_library(project: &Project, manifest: &str, bytes: &[u8]) {
     std::fs::write(project.modules().join("main.so"), bytes).unwrap();
-    project.publish_manifest(&with_hash(manifest, "main", fnv1a(bytes)));
+    project.publish_manifest(&with_hash(manifest, "main", lang_abi::fnv1a(bytes)));
 }
 
 /// The line of `stderr` that contains `what`, which must be there.
