@@ -97,7 +97,7 @@ pub(crate) fn column_coverage(
     enums: &EnumTable,
     enum_coverage: EnumCoverage,
 ) -> ColumnCoverage {
-    let names = |constructor: &Constructor| heads.iter().any(|head| *head == constructor);
+    let names = |constructor: &Constructor| heads.contains(&constructor);
     match pattern_type {
         PatternType::Bool => {
             let all = vec![Constructor::Bool(false), Constructor::Bool(true)];
