@@ -86,28 +86,33 @@ pub(crate) enum ColumnCoverage {
     Complete(Vec<Constructor>),
     /// Some value starts with a constructor that no row names: a wildcard is useful if it is
     /// useful among the rows that start with a wildcard. `missing` is a pattern of such a value
-    /// for a witness: `_` when the rows name nothing, or nothing but a wildcard reaches it.
+    /// for a witness: `_` when nothing but a wildcard reaches it, or when the rows name no
+    /// constructor and the caller asked for no name then.
     Incomplete { missing: Pattern },
 }
 
 /// Whether the constructors `heads` named by a column of type `pattern_type` cover its type.
+/// With `name_missing_constructor` false, a column that names no constructor gets `_` as its
+/// missing pattern rather than its type's first constructor.
 pub(crate) fn column_coverage(
     heads: &[&Constructor],
     pattern_type: &PatternType,
     enums: &EnumTable,
     enum_coverage: EnumCoverage,
+    name_missing_constructor: bool,
 ) -> ColumnCoverage {
+    let name_missing = name_missing_constructor || !heads.is_empty();
     let names = |constructor: &Constructor| heads.contains(&constructor);
     match pattern_type {
         PatternType::Bool => {
             let all = vec![Constructor::Bool(false), Constructor::Bool(true)];
-            complete_or_first_missing(all, heads, &names, |constructor| {
+            complete_or_first_missing(all, name_missing, &names, |constructor| {
                 Pattern::constructor(constructor, Vec::new())
             })
         }
         PatternType::Optional(_) => {
             let all = vec![Constructor::Nil, Constructor::Some];
-            complete_or_first_missing(all, heads, &names, |constructor| match constructor {
+            complete_or_first_missing(all, name_missing, &names, |constructor| match constructor {
                 Constructor::Some => Pattern::constructor(Constructor::Some, vec![Pattern::Wildcard]),
                 _ => Pattern::nil(),
             })
@@ -115,7 +120,7 @@ pub(crate) fn column_coverage(
         PatternType::Enum(key) => {
             let variants = enums.variants(*key);
             let all: Vec<Constructor> = (0..variants.len()).map(Constructor::Variant).collect();
-            let coverage = complete_or_first_missing(all, heads, &names, |constructor| {
+            let coverage = complete_or_first_missing(all, name_missing, &names, |constructor| {
                 let field_count = match constructor {
                     Constructor::Variant(index) => variants[index].fields.len(),
                     _ => 0,
@@ -139,15 +144,13 @@ pub(crate) fn column_coverage(
 
 fn complete_or_first_missing(
     all: Vec<Constructor>,
-    heads: &[&Constructor],
+    name_missing: bool,
     names: &dyn Fn(&Constructor) -> bool,
     missing_pattern: impl Fn(Constructor) -> Pattern,
 ) -> ColumnCoverage {
     match all.iter().position(|constructor| !names(constructor)) {
         None => ColumnCoverage::Complete(all),
-        // A witness names the missing constructor only when the rows name some other one;
-        // otherwise `_` says more plainly that nothing at all matches there.
-        Some(_) if heads.is_empty() => ColumnCoverage::Incomplete {
+        Some(_) if !name_missing => ColumnCoverage::Incomplete {
             missing: Pattern::Wildcard,
         },
         Some(position) => ColumnCoverage::Incomplete {

@@ -134,10 +134,30 @@ fn bool_with_only_false_misses_true() {
 }
 
 #[test]
-fn a_match_without_arms_misses_everything() {
-    assert_eq!(check_plain(PatternType::Bool, vec![]), report(&[], Some("_")));
+fn a_match_without_unguarded_arms_names_the_first_value_of_the_type() {
+    assert_eq!(check_plain(PatternType::Bool, vec![]), report(&[], Some("false")));
+    assert_eq!(check_plain(PatternType::Int, vec![]), report(&[], Some("_")));
+    assert_eq!(
+        check_plain(PatternType::optional(PatternType::Int), vec![]),
+        report(&[], Some("nil"))
+    );
     let (enums, shape) = shape();
-    assert_eq!(check(&shape, &[], &enums), report(&[], Some("_")));
+    assert_eq!(check(&shape, &[], &enums), report(&[], Some(".Circle(_)")));
+    assert_eq!(
+        check(&shape, &[Arm::guarded(rect())], &enums),
+        report(&[], Some(".Circle(_)"))
+    );
+}
+
+#[test]
+fn inside_a_payload_a_position_no_arm_takes_apart_is_written_as_a_wildcard() {
+    let (enums, pair) = pair();
+    let result = check(
+        &pair,
+        &arms(vec![Pattern::variant(0, vec![Pattern::boolean(true), wild()])]),
+        &enums,
+    );
+    assert_eq!(result, report(&[], Some(".Both(false, _)")));
 }
 
 #[test]

@@ -34,12 +34,22 @@ impl<'t> Usefulness<'t> {
     /// A value that `query` matches and no row of `rows` does, written as one pattern per
     /// column, or `None` when every value `query` matches is matched by some row. `types` holds
     /// the type of each column; every row and the query have one pattern per column, in the
-    /// normalized form of `normalization`.
+    /// normalized form of `normalization`. The first column is the scrutinee's.
     pub(crate) fn find_witness<'p>(
         &self,
         rows: &[Row<'p>],
         query: &[&'p Pattern],
         types: &[&'t PatternType],
+    ) -> Option<Vec<Pattern>> {
+        self.find_witness_at(rows, query, types, FirstColumn::Scrutinee)
+    }
+
+    fn find_witness_at<'p>(
+        &self,
+        rows: &[Row<'p>],
+        query: &[&'p Pattern],
+        types: &[&'t PatternType],
+        first_column: FirstColumn,
     ) -> Option<Vec<Pattern>> {
         let Some((&head, rest)) = query.split_first() else {
             // No column left: every remaining row matches the value, so it is missed only when
@@ -51,9 +61,11 @@ impl<'t> Usefulness<'t> {
         match head {
             Pattern::Or(alternatives) => alternatives.iter().find_map(|alternative| {
                 let query: Vec<&Pattern> = std::iter::once(alternative).chain(rest.iter().copied()).collect();
-                self.find_witness(&rows, &query, types)
+                self.find_witness_at(&rows, &query, types, first_column)
             }),
-            Pattern::Wildcard | Pattern::Binding => self.wildcard_witness(&rows, rest, head_type, rest_types),
+            Pattern::Wildcard | Pattern::Binding => {
+                self.wildcard_witness(&rows, rest, head_type, rest_types, first_column)
+            }
             Pattern::Constructor {
                 constructor: Constructor::IntRange(low, high),
                 ..
@@ -70,7 +82,7 @@ impl<'t> Usefulness<'t> {
                     .find_map(|(piece_low, piece_high)| {
                         let piece = Constructor::IntRange(piece_low, piece_high);
                         let specialized = specialize(&rows, &piece, 0);
-                        let witness = self.find_witness(&specialized, rest, rest_types)?;
+                        let witness = self.find_witness_at(&specialized, rest, rest_types, FirstColumn::Inner)?;
                         Some(rebuild(piece, 0, witness))
                     })
             }
@@ -80,7 +92,7 @@ impl<'t> Usefulness<'t> {
                 let specialized = specialize(&rows, constructor, arity);
                 let query: Vec<&Pattern> = padded_fields(fields, arity).chain(rest.iter().copied()).collect();
                 let types: Vec<&PatternType> = field_types.into_iter().chain(rest_types.iter().copied()).collect();
-                let witness = self.find_witness(&specialized, &query, &types)?;
+                let witness = self.find_witness_at(&specialized, &query, &types, FirstColumn::Inner)?;
                 Some(rebuild(constructor.clone(), arity, witness))
             }
         }
@@ -93,6 +105,7 @@ impl<'t> Usefulness<'t> {
         rest: &[&'p Pattern],
         head_type: &'t PatternType,
         rest_types: &[&'t PatternType],
+        first_column: FirstColumn,
     ) -> Option<Vec<Pattern>> {
         let heads: Vec<&Constructor> = rows
             .iter()
@@ -101,7 +114,17 @@ impl<'t> Usefulness<'t> {
                 _ => None,
             })
             .collect();
-        match column_coverage(&heads, head_type, self.enums, self.enum_coverage) {
+        // As rustc does: at the scrutinee a witness names a missing constructor even when no arm
+        // names any (`.Circle(_)` for a match whose only arms are guarded); deeper, `_` says
+        // more plainly that nothing at all is matched there.
+        let name_missing_constructor = first_column == FirstColumn::Scrutinee;
+        match column_coverage(
+            &heads,
+            head_type,
+            self.enums,
+            self.enum_coverage,
+            name_missing_constructor,
+        ) {
             // Every value starts with a constructor some row names: the wildcard is useful
             // exactly when it is under one of them.
             ColumnCoverage::Complete(constructors) => constructors.into_iter().find_map(|constructor| {
@@ -112,7 +135,7 @@ impl<'t> Usefulness<'t> {
                     .chain(rest.iter().copied())
                     .collect();
                 let types: Vec<&PatternType> = field_types.into_iter().chain(rest_types.iter().copied()).collect();
-                let witness = self.find_witness(&specialized, &query, &types)?;
+                let witness = self.find_witness_at(&specialized, &query, &types, FirstColumn::Inner)?;
                 Some(rebuild(constructor, arity, witness))
             }),
             // A value starting with a constructor no row names is matched only by the rows that
@@ -123,12 +146,20 @@ impl<'t> Usefulness<'t> {
                     .filter(|row| row[0].is_wildcard())
                     .map(|row| row[1..].to_vec())
                     .collect();
-                let mut witness = self.find_witness(&default_rows, rest, rest_types)?;
+                let mut witness = self.find_witness_at(&default_rows, rest, rest_types, FirstColumn::Inner)?;
                 witness.insert(0, missing);
                 Some(witness)
             }
         }
     }
+}
+
+/// Whether the first column of a query is the scrutinee itself or a position inside it (or after
+/// it, in the default matrix's recursion).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum FirstColumn {
+    Scrutinee,
+    Inner,
 }
 
 /// The rows whose first pattern is an or-pattern, replaced by one row per alternative (nested
