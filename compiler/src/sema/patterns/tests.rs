@@ -688,3 +688,81 @@ fn two_hundred_variants_are_checked_quickly() {
     assert!(started.elapsed() < QUICKLY, "took {:?}", started.elapsed());
     assert_eq!(result, report(&[399], Some(".V199(false)")));
 }
+
+#[test]
+fn large_or_pattern_hides_every_later_literal_quickly() {
+    let mut patterns = vec![Pattern::or((0..1000).map(Pattern::int).collect())];
+    patterns.extend((0..1000).map(Pattern::int));
+    patterns.push(Pattern::int(1000));
+    patterns.push(wild());
+    let started = Instant::now();
+    let result = check_plain(PatternType::Int, patterns);
+    assert!(started.elapsed() < QUICKLY, "took {:?}", started.elapsed());
+    assert_eq!(result, report(&(1..=1000).collect::<Vec<usize>>(), None));
+}
+
+#[test]
+fn alternatives_in_many_payload_fields_are_checked_quickly() {
+    let mut enums = EnumTable::new();
+    let key = enums.add(
+        "Flags",
+        vec![VariantDescription::new("Set", vec![PatternType::Bool; 8])],
+    );
+    let flags = PatternType::Enum(key);
+    let either = || Pattern::or(vec![Pattern::boolean(true), Pattern::boolean(false)]);
+    let every = Pattern::variant(0, (0..8).map(|_| either()).collect());
+    let mut last_false = vec![wild(); 7];
+    last_false.push(Pattern::boolean(false));
+    let started = Instant::now();
+    let result = check(
+        &flags,
+        &arms(vec![every.clone(), every, Pattern::variant(0, last_false)]),
+        &enums,
+    );
+    assert!(started.elapsed() < QUICKLY, "took {:?}", started.elapsed());
+    assert_eq!(result, report(&[1, 2], None));
+}
+
+#[test]
+fn two_hundred_recursive_variants_are_checked_quickly() {
+    let mut enums = EnumTable::new();
+    let key = enums.declare("Tree");
+    let tree = PatternType::Enum(key);
+    let variants = (0..200)
+        .map(|index| VariantDescription::new(&format!("T{index}"), vec![tree.clone(), tree.clone()]))
+        .collect();
+    enums.define_variants(key, variants);
+    let leaf_or_any =
+        |index: usize| Pattern::variant(index, vec![Pattern::variant(index, vec![wild(), wild()]), wild()]);
+    let mut patterns: Vec<Pattern> = (0..200).map(leaf_or_any).collect();
+    patterns.extend((0..200).map(|index| Pattern::variant(index, vec![name(), wild()])));
+    let started = Instant::now();
+    let result = check(&tree, &arms(patterns.clone()), &enums);
+    assert!(started.elapsed() < QUICKLY, "took {:?}", started.elapsed());
+    assert_eq!(result, report(&[], None));
+    patterns.remove(399);
+    patterns.remove(199);
+    assert_eq!(check(&tree, &arms(patterns), &enums), report(&[], Some(".T199(_, _)")));
+}
+
+#[test]
+fn explicit_some_and_implicit_inner_patterns_mean_the_same() {
+    let optional = PatternType::optional(PatternType::Int);
+    let some_seven = Pattern::constructor(Constructor::Some, vec![Pattern::int(7)]);
+    let result = check_plain(optional, vec![Pattern::int(7), some_seven, Pattern::nil(), name()]);
+    assert_eq!(result, report(&[1], None));
+}
+
+#[test]
+fn variant_after_a_name_on_an_enum_is_unreachable() {
+    let (enums, shape) = shape();
+    assert_eq!(check(&shape, &arms(vec![name(), empty()]), &enums), report(&[1], None));
+}
+
+#[test]
+fn wildcard_on_an_optional_enum_after_every_case_is_not_unreachable() {
+    let (enums, shape) = shape();
+    let optional_shape = PatternType::optional(shape);
+    let patterns = vec![Pattern::nil(), circle(), rect(), empty(), wild()];
+    assert_eq!(check(&optional_shape, &arms(patterns), &enums), report(&[], None));
+}
