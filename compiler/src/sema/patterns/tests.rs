@@ -766,3 +766,26 @@ fn wildcard_on_an_optional_enum_after_every_case_is_not_unreachable() {
     let patterns = vec![Pattern::nil(), circle(), rect(), empty(), wild()];
     assert_eq!(check(&optional_shape, &arms(patterns), &enums), report(&[], None));
 }
+
+#[test]
+fn each_arm_testing_one_field_of_many_is_checked_quickly() {
+    // Arm i tests field i for `true`, arm 24+i for `false`: only the first `false` arm adds
+    // anything, and the search must not try every combination of the 24 fields to see that.
+    let mut enums = EnumTable::new();
+    let key = enums.add(
+        "Wide",
+        vec![VariantDescription::new("Row", vec![PatternType::Bool; 24])],
+    );
+    let wide = PatternType::Enum(key);
+    let testing = |position: usize, value: bool| {
+        let mut fields = vec![wild(); 24];
+        fields[position] = Pattern::boolean(value);
+        Pattern::variant(0, fields)
+    };
+    let mut patterns: Vec<Pattern> = (0..24).map(|position| testing(position, true)).collect();
+    patterns.extend((0..24).map(|position| testing(position, false)));
+    let started = Instant::now();
+    let result = check(&wide, &arms(patterns), &enums);
+    assert!(started.elapsed() < QUICKLY, "took {:?}", started.elapsed());
+    assert_eq!(result, report(&(25..48).collect::<Vec<usize>>(), None));
+}
