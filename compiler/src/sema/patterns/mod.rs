@@ -20,6 +20,8 @@ mod witness;
 #[cfg(test)]
 mod brute_force_tests;
 #[cfg(test)]
+mod speed_tests;
+#[cfg(test)]
 mod tests;
 
 // The interface the checker of enums and match (issue 16) uses next; until it does, only the
