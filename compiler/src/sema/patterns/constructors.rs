@@ -117,22 +117,21 @@ pub(crate) fn column_coverage(
                 _ => Pattern::nil(),
             })
         }
+        // Reachability counts an unknown variant too, which only a wildcard matches, so the
+        // column never covers the enum (and no witness is written in that mode).
+        PatternType::Enum(_) if enum_coverage == EnumCoverage::UnknownVariantsToo => ColumnCoverage::Incomplete {
+            missing: Pattern::Wildcard,
+        },
         PatternType::Enum(key) => {
             let variants = enums.variants(*key);
             let all: Vec<Constructor> = (0..variants.len()).map(Constructor::Variant).collect();
-            let coverage = complete_or_first_missing(all, name_missing, &names, |constructor| {
+            complete_or_first_missing(all, name_missing, &names, |constructor| {
                 let field_count = match constructor {
                     Constructor::Variant(index) => variants[index].fields.len(),
                     _ => 0,
                 };
                 Pattern::constructor(constructor, vec![Pattern::Wildcard; field_count])
-            });
-            match (coverage, enum_coverage) {
-                (ColumnCoverage::Complete(_), EnumCoverage::UnknownVariantsToo) => ColumnCoverage::Incomplete {
-                    missing: Pattern::Wildcard,
-                },
-                (coverage, _) => coverage,
-            }
+            })
         }
         // `int` and `str` have too many values to list, and literals and ranges never cover
         // them (section 9); nothing but a wildcard takes an opaque value apart.
