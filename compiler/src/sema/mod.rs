@@ -21,6 +21,9 @@ mod module_loading;
 mod module_members;
 mod operators;
 mod parse_cache;
+// Used by the checker of enums and match (issue 16), next.
+#[allow(dead_code)]
+pub(crate) mod patterns;
 mod program;
 pub mod results;
 mod scope;
