@@ -20,7 +20,7 @@ mod witness;
 #[cfg(test)]
 mod brute_force_tests;
 #[cfg(test)]
-mod speed_tests;
+mod large_match_tests;
 #[cfg(test)]
 mod tests;
 

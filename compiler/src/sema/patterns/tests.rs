@@ -1,6 +1,6 @@
 //! Unit tests of the match checker: coverage of each kind of type, nesting, guards,
 //! alternatives, ranges, the enum wildcard rule and witness texts. The helpers here build the
-//! enums and patterns that `speed_tests` uses too.
+//! enums and patterns that `large_match_tests` uses too.
 
 use super::witness::witness_text;
 use super::*;

@@ -1,28 +1,22 @@
-//! Timing tests of the match checker on large matches: a thousand arms, hundreds of variants,
-//! large alternatives and wide payloads must all be checked well under a second.
-
-use std::time::{Duration, Instant};
+//! The match checker on large matches: a thousand arms, hundreds of variants, large
+//! alternatives and wide payloads get the right answer. (No timings here: speed is measured
+//! in `bench/`, never by timed tests; a blow-up would show as a test that never ends.)
 
 use super::tests::{arms, check, check_plain, name, report, wild};
 use super::*;
 
-/// Debug builds are slow; a second leaves room while still catching quadratic-per-arm blowups.
-const QUICKLY: Duration = Duration::from_secs(1);
-
 #[test]
-fn thousand_int_literal_arms_are_checked_quickly() {
+fn thousand_int_literal_arms_are_checked() {
     let mut patterns: Vec<Pattern> = (0..1000).map(Pattern::int).collect();
     patterns.push(Pattern::int(500));
     patterns.push(Pattern::int_range(0, 999));
     patterns.push(Pattern::int_range(-10, 2000));
-    let started = Instant::now();
     let result = check_plain(PatternType::Int, patterns);
-    assert!(started.elapsed() < QUICKLY, "took {:?}", started.elapsed());
     assert_eq!(result, report(&[1000, 1001], Some("_")));
 }
 
 #[test]
-fn two_hundred_variants_are_checked_quickly() {
+fn two_hundred_variants_are_checked() {
     let mut enums = EnumTable::new();
     let variants = (0..200)
         .map(|index| VariantDescription::new(&format!("V{index}"), vec![PatternType::Bool]))
@@ -34,26 +28,22 @@ fn two_hundred_variants_are_checked_quickly() {
         .collect();
     patterns.extend((0..199).map(|index| Pattern::variant(index, vec![Pattern::boolean(false)])));
     patterns.push(Pattern::variant(7, vec![wild()]));
-    let started = Instant::now();
     let result = check(&many, &arms(patterns), &enums);
-    assert!(started.elapsed() < QUICKLY, "took {:?}", started.elapsed());
     assert_eq!(result, report(&[399], Some(".V199(false)")));
 }
 
 #[test]
-fn large_or_pattern_hides_every_later_literal_quickly() {
+fn large_or_pattern_hides_every_later_literal() {
     let mut patterns = vec![Pattern::or((0..1000).map(Pattern::int).collect())];
     patterns.extend((0..1000).map(Pattern::int));
     patterns.push(Pattern::int(1000));
     patterns.push(wild());
-    let started = Instant::now();
     let result = check_plain(PatternType::Int, patterns);
-    assert!(started.elapsed() < QUICKLY, "took {:?}", started.elapsed());
     assert_eq!(result, report(&(1..=1000).collect::<Vec<usize>>(), None));
 }
 
 #[test]
-fn alternatives_in_many_payload_fields_are_checked_quickly() {
+fn alternatives_in_many_payload_fields_are_checked() {
     let mut enums = EnumTable::new();
     let key = enums.add(
         "Flags",
@@ -64,18 +54,16 @@ fn alternatives_in_many_payload_fields_are_checked_quickly() {
     let every = Pattern::variant(0, (0..8).map(|_| either()).collect());
     let mut last_false = vec![wild(); 7];
     last_false.push(Pattern::boolean(false));
-    let started = Instant::now();
     let result = check(
         &flags,
         &arms(vec![every.clone(), every, Pattern::variant(0, last_false)]),
         &enums,
     );
-    assert!(started.elapsed() < QUICKLY, "took {:?}", started.elapsed());
     assert_eq!(result, report(&[1, 2], None));
 }
 
 #[test]
-fn two_hundred_recursive_variants_are_checked_quickly() {
+fn two_hundred_recursive_variants_are_checked() {
     let mut enums = EnumTable::new();
     let key = enums.declare("Tree");
     let tree = PatternType::Enum(key);
@@ -87,9 +75,7 @@ fn two_hundred_recursive_variants_are_checked_quickly() {
         |index: usize| Pattern::variant(index, vec![Pattern::variant(index, vec![wild(), wild()]), wild()]);
     let mut patterns: Vec<Pattern> = (0..200).map(leaf_or_any).collect();
     patterns.extend((0..200).map(|index| Pattern::variant(index, vec![name(), wild()])));
-    let started = Instant::now();
     let result = check(&tree, &arms(patterns.clone()), &enums);
-    assert!(started.elapsed() < QUICKLY, "took {:?}", started.elapsed());
     assert_eq!(result, report(&[], None));
     patterns.remove(399);
     patterns.remove(199);
@@ -97,7 +83,7 @@ fn two_hundred_recursive_variants_are_checked_quickly() {
 }
 
 #[test]
-fn each_arm_testing_one_field_of_many_is_checked_quickly() {
+fn each_arm_testing_one_field_of_many_is_checked() {
     // Arm i tests field i for `true`, arm 24+i for `false`: only the first `false` arm adds
     // anything, and the search must not try every combination of the 24 fields to see that.
     let mut enums = EnumTable::new();
@@ -113,8 +99,6 @@ fn each_arm_testing_one_field_of_many_is_checked_quickly() {
     };
     let mut patterns: Vec<Pattern> = (0..24).map(|position| testing(position, true)).collect();
     patterns.extend((0..24).map(|position| testing(position, false)));
-    let started = Instant::now();
     let result = check(&wide, &arms(patterns), &enums);
-    assert!(started.elapsed() < QUICKLY, "took {:?}", started.elapsed());
     assert_eq!(result, report(&(25..48).collect::<Vec<usize>>(), None));
 }
