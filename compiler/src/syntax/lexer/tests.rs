@@ -74,3 +74,33 @@ fn problems_become_diagnostics() {
         assert_eq!(codes, [code], "{source}");
     }
 }
+
+#[test]
+fn enum_and_match_keywords_and_the_fat_arrow() {
+    use Token::*;
+    assert_eq!(
+        tokens("enum E { A }\nmatch x {\n.A => 1,\n_ => 2\n}"),
+        [
+            Enum,
+            Ident("E"),
+            LBrace,
+            Ident("A"),
+            RBrace,
+            Newline,
+            Match,
+            Ident("x"),
+            LBrace,
+            Dot,
+            Ident("A"),
+            FatArrow,
+            Int(1),
+            Comma,
+            Ident("_"),
+            FatArrow,
+            Int(2),
+            RBrace
+        ]
+    );
+    // `=` then `>` with a space is still an assignment followed by a comparison.
+    assert_eq!(tokens("a = >b"), [Ident("a"), Assign, Greater, Ident("b")]);
+}

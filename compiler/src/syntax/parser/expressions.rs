@@ -300,8 +300,10 @@ where
                 .map(|(pattern, value)| IfCondition::Let { pattern, value }),
             head_expr.map(IfCondition::Bool),
         ));
+        // Labelled like a block, so that `if x print()` as a statement says what it did before.
         let branch = expr
             .delimited_by(just(Token::LBrace), just(Token::RBrace))
+            .labelled("a block")
             .recover_with(via_parser(nested_delimiters(
                 Token::LBrace,
                 Token::RBrace,

@@ -150,6 +150,9 @@ where
         .then(just(Token::If).ignore_then(guard).or_not())
         .then_ignore(just(Token::FatArrow))
         .then(body)
+        // What follows an arm is checked inside the arm, so that junk after a body is
+        // recovered from here, at this arm, instead of failing the whole `match`.
+        .then_ignore(choice((just(Token::Comma), just(Token::Newline), just(Token::RBrace))).rewind())
         .map_with(|((pattern, guard), body), extra| {
             Some(MatchArm {
                 pattern,
