@@ -4,8 +4,10 @@
 //! generation, which never sees them.
 
 use super::super::checker::Checker;
+use super::super::types::ModuleId;
 use crate::diagnostics::Code;
 use crate::source::{FileId, Span};
+use crate::syntax::ast;
 
 impl Checker<'_> {
     /// `construct` names what is not supported, as the subject of "... not supported yet":
@@ -21,5 +23,16 @@ impl Checker<'_> {
         .with_help(
             "section 9 of LANGUAGE.md describes it; this version of `lang` parses it but cannot check or run it",
         );
+    }
+
+    /// Whether `name` is an enum declared in `module`. Enums are reported once, at their
+    /// declaration; a use of the name (as a type, a value or `m.Name`) reports nothing more.
+    pub(in crate::sema) fn is_unsupported_enum(&self, module: ModuleId, name: &str) -> bool {
+        self.program
+            .module(module)
+            .ast
+            .items
+            .iter()
+            .any(|item| matches!(item, ast::Item::Enum(declaration) if declaration.name.text == name))
     }
 }
