@@ -347,3 +347,6 @@ where
             items: items.into_iter().flatten().collect(),
         })
 }
+
+#[cfg(test)]
+mod tests;
