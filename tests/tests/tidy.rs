@@ -20,11 +20,13 @@ const LONG_FILES: &[(&str, &str)] = &[
 
 /// Files that read a file of another crate (`include_str!`, `include_bytes!`, `include!`,
 /// `#[path]`), each with why. An entry that no longer does fails the test.
-const CROSS_CRATE_INCLUDES: &[(&str, &str)] = &[];
+const CROSS_CRATE_INCLUDES: &[(&str, &str)] = &[
+];
 
 /// Import circles of `compiler/` and `runtime/` that are known (each the sorted set of its
 /// files). An entry that is no longer exactly a circle fails the test.
-const KNOWN_CIRCLES: &[&[&str]] = &[];
+const KNOWN_CIRCLES: &[&[&str]] = &[
+];
 
 /// The repository's root folder, or `$LANG_TIDY_ROOT` to check another checkout with this
 /// build of the rules.

@@ -1,9 +1,27 @@
 //! The parser: tokens to the syntax tree, with chumsky, recovering from errors so that one run
 //! reports every independent syntax error of a file.
 //!
-//! Recovery works at three levels: a statement that fails is skipped up to the next statement
-//! separator (brackets kept balanced), a block that fails is skipped to its matching `}`, and
-//! an item that fails is skipped to the next line at the top level.
+//! Recovery works at four levels: a statement that fails is skipped up to the next statement
+//! separator (brackets kept balanced), a `match` arm up to the next `,` or newline, a block
+//! that fails is skipped to its matching `}`, and an item that fails is skipped to the next
+//! line at the top level.
+//!
+//! Where LANGUAGE.md section 9 leaves the grammar open, the parser decides (see also
+//! `patterns.rs`):
+//! - `match` and `if` at the start of a statement are statements; anywhere else they are
+//!   values (`ExprKind::Match`, `ExprKind::If`), so whether a `match` is a value is known from
+//!   its position alone. A statement `match` is not continued by an operator or `.method()`.
+//! - An arm body of a statement `match` is a block, a call or other expression, an `if` or a
+//!   `match` statement; `return`, `break`, `continue` and assignments need braces.
+//! - An arm body of a `match` used as a value may be a block in the tree (`ArmBody::Block`):
+//!   the checker reports it, as the language asks.
+//! - Each branch of an `if` used as a value is one expression in braces; the missing `else`
+//!   is a syntax error here.
+//! - The scrutinee of `match` and the value of `if let` are head expressions: a struct
+//!   literal there needs parentheses, as in the head of `if`.
+//! - Variants are separated by commas like struct fields; `Name()` is kept apart from `Name`.
+//! - `let ... else` is `let` only (not `var`) and takes no type annotation; `let NAME = e`
+//!   without `else` stays the plain `Let` it always was, `_` included.
 
 use chumsky::input::ValueInput;
 use chumsky::prelude::*;
