@@ -52,6 +52,11 @@ impl Translator<'_, '_, '_> {
                 self.bug("an erroneous expression reached code generation");
                 self.iconst(0)
             }
+            // The checker rejects these with E0290 until section 9 is implemented.
+            ExprKind::ImplicitMember(_) | ExprKind::Match(_) | ExprKind::If(_) => {
+                self.bug("an enum value, `match` or `if` value reached code generation");
+                self.iconst(0)
+            }
         };
         Some(value)
     }

@@ -76,6 +76,13 @@ impl Walker<'_> {
                 self.expr(iterable);
                 self.block(body);
             }
+            StatementKind::LetElse { value, else_block, .. } => {
+                self.expr(value);
+                if let Some(block) = else_block {
+                    self.block(block);
+                }
+            }
+            StatementKind::Match(match_statement) => self.match_arms(match_statement),
             StatementKind::Return(Some(value)) => self.expr(value),
             StatementKind::Return(None) | StatementKind::Break | StatementKind::Continue | StatementKind::Error => {}
         }
@@ -154,6 +161,29 @@ impl Walker<'_> {
                 self.expr(index);
             }
             ExprKind::Unwrap(inner) | ExprKind::Paren(inner) => self.expr(inner),
+            ExprKind::ImplicitMember(_) => {}
+            ExprKind::Match(match_expr) => self.match_arms(match_expr),
+            ExprKind::If(if_expr) => {
+                match &if_expr.condition {
+                    ast::IfCondition::Bool(condition) => self.expr(condition),
+                    ast::IfCondition::Let { value, .. } => self.expr(value),
+                }
+                self.expr(&if_expr.then_value);
+                self.expr(&if_expr.else_value);
+            }
+        }
+    }
+
+    fn match_arms(&mut self, match_expr: &ast::Match) {
+        self.expr(&match_expr.scrutinee);
+        for arm in &match_expr.arms {
+            if let Some(guard) = &arm.guard {
+                self.expr(guard);
+            }
+            match &arm.body {
+                ast::ArmBody::Block(block) => self.block(block),
+                ast::ArmBody::Value(value) => self.expr(value),
+            }
         }
     }
 }

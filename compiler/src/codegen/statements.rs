@@ -71,11 +71,16 @@ impl Translator<'_, '_, '_> {
                 }
             }
             StatementKind::IfLet {
-                name,
+                pattern,
                 value,
                 then_block,
                 else_branch,
             } => {
+                // The checker accepts only the 0.1 form, `if let NAME = optional`, so far.
+                let Some(name) = pattern.plain_name() else {
+                    self.bug("an `if let` with a pattern reached code generation");
+                    return;
+                };
                 let optional_type = self.ty(value);
                 let optional = self.expr_value(value);
                 let inner = match &optional_type {
@@ -157,6 +162,10 @@ impl Translator<'_, '_, '_> {
                 }
             }
             StatementKind::Error => self.bug("an erroneous statement reached code generation"),
+            // The checker rejects these with E0290 until section 9 is implemented.
+            StatementKind::LetElse { .. } | StatementKind::Match(_) => {
+                self.bug("a `let ... else` or `match` statement reached code generation")
+            }
         }
     }
 

@@ -53,7 +53,8 @@ impl Checker<'_> {
                     }
                     self.check_function(module, id, declaration);
                 }
-                ast::Item::Import(_) => {}
+                // Reported when items are collected (`not_yet_supported`).
+                ast::Item::Import(_) | ast::Item::Enum(_) => {}
             }
         }
     }

@@ -193,6 +193,30 @@ impl Checker<'_> {
             }
             ExprKind::Paren(inner) => self.check_expr(context, inner, expected),
             ExprKind::Error => Type::Error,
+            ExprKind::ImplicitMember(_) => {
+                self.not_yet_supported(context.file, expr.span, "enum values written `.Name` are");
+                Type::Error
+            }
+            ExprKind::Match(match_expr) => {
+                let head = Span {
+                    start: expr.span.start,
+                    end: match_expr.scrutinee.span.end,
+                };
+                self.not_yet_supported(context.file, head, "`match` is");
+                Type::Error
+            }
+            ExprKind::If(if_expr) => {
+                let condition_end = match &if_expr.condition {
+                    ast::IfCondition::Bool(condition) => condition.span.end,
+                    ast::IfCondition::Let { value, .. } => value.span.end,
+                };
+                let head = Span {
+                    start: expr.span.start,
+                    end: condition_end,
+                };
+                self.not_yet_supported(context.file, head, "`if` used as a value is");
+                Type::Error
+            }
         }
     }
 

@@ -80,6 +80,15 @@ impl Checker<'_> {
                         });
                         (&declaration.name, ModuleItem::Variable(id))
                     }
+                    ast::Item::Enum(declaration) => {
+                        // From `enum` (or `pub`) to the name: the whole declaration spans lines.
+                        let head = crate::source::Span {
+                            start: declaration.span.start,
+                            end: declaration.name.span.end,
+                        };
+                        self.not_yet_supported(file, head, "enums are");
+                        continue;
+                    }
                 };
                 // Every item but an import is checked, structs included (LANGUAGE.md section 3:
                 // no module-level item reuses a built-in's name). A struct named like a
@@ -164,7 +173,7 @@ impl Checker<'_> {
                             self.items.variables[id.0 as usize].ty = Some(ty);
                         }
                     }
-                    ast::Item::Import(_) => {}
+                    ast::Item::Import(_) | ast::Item::Enum(_) => {}
                 }
             }
         }

@@ -71,11 +71,16 @@ impl Checker<'_> {
                 self.check_else(context, else_branch);
             }
             StatementKind::IfLet {
-                name,
+                pattern,
                 value,
                 then_block,
                 else_branch,
             } => {
+                let Some(name) = pattern.plain_name() else {
+                    self.not_yet_supported(context.file, pattern.span, "patterns in `if let` are");
+                    return;
+                };
+                let name = &name;
                 let ty = self.value(context, value, None);
                 let inner = match ty {
                     Type::Optional(inner) => *inner,
@@ -97,6 +102,29 @@ impl Checker<'_> {
                 let start = context.scopes.pop().unwrap_or(0);
                 context.locals.truncate(start);
                 self.check_else(context, else_branch);
+            }
+            StatementKind::LetElse { pattern, .. } => {
+                let head = Span {
+                    start: statement.span.start,
+                    end: pattern.span.end,
+                };
+                self.not_yet_supported(context.file, head, "`let ... else` and patterns in `let` are");
+                // The names stay declared, with no type, so that their uses report nothing more.
+                for name in pattern.bindings() {
+                    context.locals.push(Local {
+                        name: name.text.clone(),
+                        ty: Type::Error,
+                        mutable: false,
+                        span: name.span,
+                    });
+                }
+            }
+            StatementKind::Match(match_statement) => {
+                let head = Span {
+                    start: statement.span.start,
+                    end: match_statement.scrutinee.span.end,
+                };
+                self.not_yet_supported(context.file, head, "`match` is");
             }
             StatementKind::While { condition, body } => {
                 self.check_against(context, condition, &Type::Bool);

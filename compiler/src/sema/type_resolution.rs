@@ -48,6 +48,8 @@ impl Checker<'_> {
                         }
                         Type::Struct(id)
                     }
+                    // Reported once, at the enum's declaration (E0290).
+                    _ if self.is_unsupported_enum(target, &name.text) => Type::Error,
                     _ => {
                         self.no_such_struct_in_module(file, name.span, &module_name.text, &name.text);
                         Type::Error

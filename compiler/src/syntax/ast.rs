@@ -19,6 +19,7 @@ pub struct Module {
 pub enum Item {
     Import(Import),
     Struct(StructDecl),
+    Enum(EnumDecl),
     Function(FunctionDecl),
     Variable(VariableDecl),
 }
@@ -42,6 +43,24 @@ pub struct FieldDecl {
     pub name: Name,
     pub ty: TypeExpr,
     pub default: Option<Expr>,
+    pub span: Span,
+}
+
+/// `enum Name { Variant, Variant(field: T = default, ...), ... }` (LANGUAGE.md section 9).
+#[derive(Clone, Debug, PartialEq)]
+pub struct EnumDecl {
+    pub is_pub: bool,
+    pub name: Name,
+    pub variants: Vec<VariantDecl>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct VariantDecl {
+    pub name: Name,
+    /// `None` for a variant written without parentheses. `Some(vec![])` is `Name()`: the
+    /// parser keeps the difference so that the checker can say to drop the `()`.
+    pub payload: Option<Vec<FieldDecl>>,
     pub span: Span,
 }
 
@@ -126,12 +145,25 @@ pub enum StatementKind {
         then_block: Block,
         else_branch: Option<ElseBranch>,
     },
+    /// `if let PATTERN = value { ... }`. Version 0.1 only had a name here (`if let v = opt`),
+    /// which is now `PatternKind::Binding`.
     IfLet {
-        name: Name,
+        pattern: Pattern,
         value: Expr,
         then_block: Block,
         else_branch: Option<ElseBranch>,
     },
+    /// `let PATTERN = value else { ... }`, or `let PATTERN = value` with a pattern that is not a
+    /// plain name (which the checker rejects unless the pattern cannot fail). `let NAME = value`
+    /// without `else` stays a `Let`.
+    LetElse {
+        pattern: Pattern,
+        value: Expr,
+        else_block: Option<Block>,
+    },
+    /// A `match` at the start of a statement; its arms' bodies are blocks, an arm written
+    /// without braces being a block of that one statement.
+    Match(Box<Match>),
     While {
         condition: Expr,
         body: Block,
@@ -212,8 +244,131 @@ pub enum ExprKind {
     Unwrap(Box<Expr>),
     /// An expression in parentheses; kept so that `(a < b) < c` is not mistaken for a chain.
     Paren(Box<Expr>),
+    /// `.Name`: a variant of the enum the context expects (`.Circle(1.0)` is a `Call` of it).
+    /// `Shape.Circle` and `geo.Shape.Circle` are `Field`s: only the checker can tell an enum's
+    /// name from a variable's.
+    ImplicitMember(Name),
+    /// `match` used as a value (LANGUAGE.md section 9).
+    Match(Box<Match>),
+    /// `if` used as a value: `if c { a } else { b }`, each branch exactly one expression.
+    If(Box<IfExpr>),
     /// An expression the parser could not read; already reported.
     Error,
+}
+
+/// The scrutinee and arms of a `match`, as a statement or as a value.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Match {
+    pub scrutinee: Expr,
+    pub arms: Vec<MatchArm>,
+}
+
+/// `PATTERN => BODY` or `PATTERN if GUARD => BODY`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct MatchArm {
+    pub pattern: Pattern,
+    pub guard: Option<Expr>,
+    pub body: ArmBody,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum ArmBody {
+    /// A body in braces, or in a statement `match` any body (see `StatementKind::Match`).
+    Block(Block),
+    /// The expression of an arm of a `match` used as a value.
+    Value(Expr),
+}
+
+/// `if` used as a value. `else if` is an `else_value` that is itself an `ExprKind::If`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct IfExpr {
+    pub condition: IfCondition,
+    pub then_value: Expr,
+    pub else_value: Expr,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum IfCondition {
+    Bool(Expr),
+    /// `if let PATTERN = value`.
+    Let {
+        pattern: Pattern,
+        value: Expr,
+    },
+}
+
+/// A pattern of `match`, `if let` or `let ... else` (LANGUAGE.md section 9).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Pattern {
+    pub kind: PatternKind,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum PatternKind {
+    /// `_`.
+    Wildcard,
+    /// A name, which matches anything and binds it.
+    Binding(Name),
+    /// An `int` literal, its sign applied (`-3`). Character literals (section 11) will be
+    /// `int` patterns too, written differently.
+    Int(i64),
+    Str(String),
+    Bool(bool),
+    Nil,
+    /// `start..end` or `start..=end`, bounds `int` literals.
+    Range {
+        start: i64,
+        end: i64,
+        inclusive: bool,
+    },
+    /// `.Name`, `.Name(p, ...)`, `Enum.Name(...)`, `module.Enum.Name(...)`.
+    Variant {
+        /// The enum's name when written, with its module when written.
+        enum_name: Option<(Option<Name>, Name)>,
+        name: Name,
+        /// `None` without parentheses; `Some(vec![])` is `.Name()`.
+        fields: Option<Vec<Pattern>>,
+    },
+    /// `p | q | ...`, at least two alternatives.
+    Or(Vec<Pattern>),
+    /// A pattern the parser could not read; already reported.
+    Error,
+}
+
+impl Pattern {
+    /// The name of `if let NAME = ...`, the one form of version 0.1, where `_` was an
+    /// ordinary name; `None` for every other pattern.
+    pub fn plain_name(&self) -> Option<Name> {
+        match &self.kind {
+            PatternKind::Binding(name) => Some(name.clone()),
+            PatternKind::Wildcard => Some(Name {
+                text: "_".to_string(),
+                span: self.span,
+            }),
+            _ => None,
+        }
+    }
+
+    /// The names the pattern binds, in source order (alternatives may not bind, but an
+    /// erroneous one is walked too, so that later uses of its names resolve).
+    pub fn bindings(&self) -> Vec<&Name> {
+        let mut names = Vec::new();
+        self.collect_bindings(&mut names);
+        names
+    }
+
+    fn collect_bindings<'a>(&'a self, names: &mut Vec<&'a Name>) {
+        match &self.kind {
+            PatternKind::Binding(name) => names.push(name),
+            PatternKind::Variant {
+                fields: Some(fields), ..
+            } => fields.iter().for_each(|field| field.collect_bindings(names)),
+            PatternKind::Or(alternatives) => alternatives.iter().for_each(|pattern| pattern.collect_bindings(names)),
+            _ => {}
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq)]

@@ -191,6 +191,7 @@ impl Checker<'_> {
         let end = root.ast.items.last().map_or(Span::default(), |item| match item {
             ast::Item::Import(import) => import.span,
             ast::Item::Struct(declaration) => declaration.span,
+            ast::Item::Enum(declaration) => declaration.span,
             ast::Item::Function(declaration) => declaration.span,
             ast::Item::Variable(declaration) => declaration.span,
         });

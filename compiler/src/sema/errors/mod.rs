@@ -7,6 +7,7 @@ mod expressions;
 mod items;
 mod names;
 mod statements;
+mod unsupported;
 mod wording;
 
 use super::checker::Checker;

@@ -12,6 +12,9 @@ use crate::syntax::ast;
 
 impl Checker<'_> {
     pub(in crate::sema) fn unknown_name(&mut self, context: &Context, name: &ast::Name) {
+        if self.is_unsupported_enum(context.module, &name.text) {
+            return;
+        }
         let mut candidates: Vec<&str> = context.locals.iter().map(|local| local.name.as_str()).collect();
         candidates.extend(self.scopes[context.module.0 as usize].order.iter().map(String::as_str));
         candidates.extend(PUBLIC_BUILTINS.iter().map(|(name, _)| *name));
@@ -37,6 +40,9 @@ impl Checker<'_> {
     /// A written type names nothing in scope: `candidates` are the built-in types and the
     /// module's structs.
     pub(in crate::sema) fn unknown_type(&mut self, module: ModuleId, file: FileId, name: &ast::Name) {
+        if self.is_unsupported_enum(module, &name.text) {
+            return;
+        }
         let text = name.text.as_str();
         let mut candidates: Vec<String> = BUILTIN_TYPES.iter().map(|name| name.to_string()).collect();
         candidates.extend(
@@ -78,6 +84,9 @@ impl Checker<'_> {
 
     /// `m.name` names no item of the imported module `m`: the hint is one of its public items.
     pub(in crate::sema) fn unknown_module_item(&mut self, file: FileId, module: ModuleId, name: &ast::Name) {
+        if self.is_unsupported_enum(module, &name.text) {
+            return;
+        }
         let module_name = self.program.module(module).name.clone();
         let candidates: Vec<String> = self.scopes[module.0 as usize]
             .order

@@ -97,6 +97,9 @@ pub(super) fn snapshot(checked: &CheckedProgram) -> Snapshot {
                 lang_compiler::syntax::ast::Item::Struct(declaration) => {
                     token_hash(&text[declaration.span.range()]).hash(&mut hasher)
                 }
+                lang_compiler::syntax::ast::Item::Enum(declaration) => {
+                    token_hash(&text[declaration.span.range()]).hash(&mut hasher)
+                }
                 lang_compiler::syntax::ast::Item::Variable(declaration) => {
                     token_hash(&text[declaration.span.range()]).hash(&mut hasher)
                 }

@@ -1,0 +1,343 @@
+//! Expressions: literals, names, operators by precedence, postfix calls, fields and indexing,
+//! and the section 9 forms that are values: `.Variant`, `match` and `if` used as values.
+
+use chumsky::input::ValueInput;
+use chumsky::prelude::*;
+
+use super::common::{Extra, ParserOf, ident, left_associative, span_of};
+use super::patterns::match_arms;
+use crate::syntax::ast::*;
+use crate::syntax::lexer::unescape;
+use crate::syntax::token::Token;
+
+#[derive(Clone)]
+enum Postfix {
+    Call(Vec<Expr>),
+    Index(Expr),
+    Field(Name),
+    Unwrap,
+}
+
+/// The expression parser. `expr` and `head_expr` are the declared (recursive) parsers of a full
+/// expression and of one in the head of `if`, `while`, `for` and `match`, where a struct
+/// literal needs parentheses; `allow_struct_literal` says which of the two this is.
+pub(super) fn expression<'tokens, 'src: 'tokens, I>(
+    expr: impl Parser<'tokens, I, Expr, Extra<'tokens, 'src>> + Clone + 'tokens,
+    head_expr: impl Parser<'tokens, I, Expr, Extra<'tokens, 'src>> + Clone + 'tokens,
+    block: impl Parser<'tokens, I, Block, Extra<'tokens, 'src>> + Clone + 'tokens,
+    pattern: ParserOf<'tokens, 'src, I, Pattern>,
+    allow_struct_literal: bool,
+) -> ParserOf<'tokens, 'src, I, Expr>
+where
+    I: ValueInput<'tokens, Token = Token<'src>, Span = SimpleSpan>,
+{
+    let ident = ident();
+    let error_expr = |span: SimpleSpan| Expr {
+        kind: ExprKind::Error,
+        span: span_of(span),
+    };
+    let literal = select! {
+        Token::Int(value) => ExprKind::Int(value),
+        Token::Float(value) => ExprKind::Float(value),
+        Token::True => ExprKind::Bool(true),
+        Token::False => ExprKind::Bool(false),
+        Token::Nil => ExprKind::Nil,
+        Token::Str(raw) => ExprKind::Str(unescape(raw)),
+    };
+    let string_part = select! { Token::StrText(raw) => StringPart::Text(unescape(raw)) }.or(expr
+        .clone()
+        .delimited_by(just(Token::InterpStart), just(Token::InterpEnd))
+        .map(StringPart::Expr)
+        .recover_with(via_parser(nested_delimiters(
+            Token::InterpStart,
+            Token::InterpEnd,
+            [
+                (Token::LParen, Token::RParen),
+                (Token::LBracket, Token::RBracket),
+                (Token::LBrace, Token::RBrace),
+            ],
+            move |span| StringPart::Expr(error_expr(span)),
+        ))));
+    let interpolated = string_part
+        .repeated()
+        .collect::<Vec<_>>()
+        .delimited_by(just(Token::StrStart), just(Token::StrEnd))
+        .map(ExprKind::Interpolated);
+    let items = expr
+        .clone()
+        .separated_by(just(Token::Comma))
+        .allow_trailing()
+        .collect::<Vec<_>>();
+    let array = items
+        .clone()
+        .delimited_by(just(Token::LBracket), just(Token::RBracket))
+        .map(ExprKind::Array);
+    let map = expr
+        .clone()
+        .then_ignore(just(Token::Colon))
+        .then(expr.clone())
+        .separated_by(just(Token::Comma))
+        .allow_trailing()
+        .collect::<Vec<_>>()
+        .delimited_by(just(Token::LBrace), just(Token::RBrace))
+        .map(ExprKind::Map);
+    let field_inits = ident
+        .clone()
+        .then_ignore(just(Token::Colon))
+        .then(expr.clone())
+        .map_with(|(name, value), extra| FieldInit {
+            name,
+            value,
+            span: span_of(extra.span()),
+        })
+        .separated_by(just(Token::Comma))
+        .allow_trailing()
+        .collect::<Vec<_>>()
+        .delimited_by(just(Token::LBrace), just(Token::RBrace));
+    let struct_literal = ident
+        .clone()
+        .then(just(Token::Dot).ignore_then(ident.clone()).or_not())
+        .then(field_inits)
+        .map(|((first, second), fields)| match second {
+            Some(name) => ExprKind::StructLiteral {
+                module: Some(first),
+                name,
+                fields,
+            },
+            None => ExprKind::StructLiteral {
+                module: None,
+                name: first,
+                fields,
+            },
+        });
+    let name = ident.clone().map(ExprKind::Name);
+    let implicit_member = just(Token::Dot)
+        .ignore_then(ident.clone())
+        .map(ExprKind::ImplicitMember);
+    let match_value = just(Token::Match)
+        .ignore_then(head_expr.clone())
+        .then(match_arms(
+            pattern.clone(),
+            expr.clone(),
+            choice((block.map(ArmBody::Block), expr.clone().map(ArmBody::Value))),
+        ))
+        .map(|(scrutinee, arms)| ExprKind::Match(Box::new(Match { scrutinee, arms })));
+    let if_value = if_value(expr.clone(), head_expr, pattern).map(|if_expr| ExprKind::If(Box::new(if_expr)));
+    let parenthesized = expr
+        .clone()
+        .delimited_by(just(Token::LParen), just(Token::RParen))
+        .map(|inner| ExprKind::Paren(Box::new(inner)));
+
+    // In the head of `if`, `while` and `for` a struct literal needs parentheses (LANGUAGE.md
+    // section 4): `name {` there opens the body. A map literal does not: its `{` starts an
+    // expression, where a body cannot begin.
+    let atom = if allow_struct_literal {
+        choice((
+            literal,
+            interpolated,
+            struct_literal,
+            name,
+            parenthesized,
+            array,
+            map,
+            implicit_member,
+            match_value,
+            if_value,
+        ))
+        .boxed()
+    } else {
+        choice((
+            literal,
+            interpolated,
+            name,
+            parenthesized,
+            array,
+            map,
+            implicit_member,
+            match_value,
+            if_value,
+        ))
+        .boxed()
+    };
+    let primary = atom
+        .map_with(|kind, extra| Expr {
+            kind,
+            span: span_of(extra.span()),
+        })
+        .recover_with(via_parser(nested_delimiters(
+            Token::LParen,
+            Token::RParen,
+            [(Token::LBracket, Token::RBracket), (Token::LBrace, Token::RBrace)],
+            error_expr,
+        )))
+        .recover_with(via_parser(nested_delimiters(
+            Token::LBracket,
+            Token::RBracket,
+            [(Token::LParen, Token::RParen), (Token::LBrace, Token::RBrace)],
+            error_expr,
+        )))
+        .labelled("an expression");
+
+    let postfix_operator = choice((
+        items
+            .delimited_by(just(Token::LParen), just(Token::RParen))
+            .map(Postfix::Call),
+        expr.clone()
+            .delimited_by(just(Token::LBracket), just(Token::RBracket))
+            .map(Postfix::Index),
+        just(Token::Dot).ignore_then(ident.clone()).map(Postfix::Field),
+        just(Token::Bang).to(Postfix::Unwrap),
+    ))
+    .map_with(|operator, extra| (operator, span_of(extra.span())));
+    let postfix = primary
+        .foldl(postfix_operator.repeated(), |operand, (operator, span)| {
+            let span = operand.span.to(span);
+            let operand = Box::new(operand);
+            let kind = match operator {
+                Postfix::Call(args) => ExprKind::Call { callee: operand, args },
+                Postfix::Index(index) => ExprKind::Index {
+                    object: operand,
+                    index: Box::new(index),
+                },
+                Postfix::Field(field) => ExprKind::Field { object: operand, field },
+                Postfix::Unwrap => ExprKind::Unwrap(operand),
+            };
+            Expr { kind, span }
+        })
+        .boxed();
+
+    let unary = choice((
+        just(Token::Minus).to(UnaryOp::Negate),
+        just(Token::Tilde).to(UnaryOp::BitNot),
+    ))
+    .map_with(|op, extra| (op, span_of(extra.span())))
+    .repeated()
+    .foldr(postfix, |(op, span), operand| Expr {
+        span: span.to(operand.span),
+        kind: ExprKind::Unary {
+            op,
+            operand: Box::new(operand),
+        },
+    })
+    .boxed();
+
+    let multiplicative = left_associative(
+        unary,
+        choice((
+            just(Token::Star).to(BinaryOp::Multiply),
+            just(Token::Slash).to(BinaryOp::Divide),
+            just(Token::Percent).to(BinaryOp::Remainder),
+        )),
+    )
+    .boxed();
+    let additive = left_associative(
+        multiplicative,
+        choice((
+            just(Token::Plus).to(BinaryOp::Add),
+            just(Token::Minus).to(BinaryOp::Subtract),
+        )),
+    )
+    .boxed();
+    let shift = left_associative(
+        additive,
+        choice((
+            just(Token::Shl).to(BinaryOp::ShiftLeft),
+            just(Token::Shr).to(BinaryOp::ShiftRight),
+        )),
+    )
+    .boxed();
+    let bit_and = left_associative(shift, just(Token::Amp).to(BinaryOp::BitAnd)).boxed();
+    let bit_xor = left_associative(bit_and, just(Token::Caret).to(BinaryOp::BitXor)).boxed();
+    let bit_or = left_associative(bit_xor, just(Token::Pipe).to(BinaryOp::BitOr)).boxed();
+    // Comparisons parse left-associatively; the type checker rejects a chain with E0101,
+    // which explains the problem better than a bare syntax error would.
+    let comparison = left_associative(
+        bit_or,
+        choice((
+            just(Token::EqEq).to(BinaryOp::Equal),
+            just(Token::NotEq).to(BinaryOp::NotEqual),
+            just(Token::LessEq).to(BinaryOp::LessEqual),
+            just(Token::Less).to(BinaryOp::Less),
+            just(Token::GreaterEq).to(BinaryOp::GreaterEqual),
+            just(Token::Greater).to(BinaryOp::Greater),
+        )),
+    )
+    .boxed();
+    let not = just(Token::Not)
+        .map_with(|_, extra| span_of(extra.span()))
+        .repeated()
+        .foldr(comparison, |span, operand| Expr {
+            span: span.to(operand.span),
+            kind: ExprKind::Unary {
+                op: UnaryOp::Not,
+                operand: Box::new(operand),
+            },
+        })
+        .boxed();
+    let and = left_associative(not, just(Token::And).to(BinaryOp::And)).boxed();
+    left_associative(and, just(Token::Or).to(BinaryOp::Or))
+        .labelled("an expression")
+        .boxed()
+}
+
+/// `if` used as a value: `if c { a } else if d { b } else { c }` or with `if let PATTERN = e`;
+/// each branch is one expression in braces and the `else` is required (section 9). A missing
+/// `else` is reported here, where the parser knows that the `if` is a value.
+fn if_value<'tokens, 'src: 'tokens, I>(
+    expr: impl Parser<'tokens, I, Expr, Extra<'tokens, 'src>> + Clone + 'tokens,
+    head_expr: impl Parser<'tokens, I, Expr, Extra<'tokens, 'src>> + Clone + 'tokens,
+    pattern: ParserOf<'tokens, 'src, I, Pattern>,
+) -> ParserOf<'tokens, 'src, I, IfExpr>
+where
+    I: ValueInput<'tokens, Token = Token<'src>, Span = SimpleSpan>,
+{
+    recursive(|if_value| {
+        let condition = choice((
+            just(Token::Let)
+                .ignore_then(pattern)
+                .then_ignore(just(Token::Assign))
+                .then(head_expr.clone())
+                .map(|(pattern, value)| IfCondition::Let { pattern, value }),
+            head_expr.map(IfCondition::Bool),
+        ));
+        // Labelled like a block, so that `if x print()` as a statement says what it did before.
+        let branch = expr
+            .delimited_by(just(Token::LBrace), just(Token::RBrace))
+            .labelled("a block")
+            .recover_with(via_parser(nested_delimiters(
+                Token::LBrace,
+                Token::RBrace,
+                [(Token::LParen, Token::RParen), (Token::LBracket, Token::RBracket)],
+                |span| Expr {
+                    kind: ExprKind::Error,
+                    span: span_of(span),
+                },
+            )));
+        let else_if = if_value.map_with(|if_expr, extra| Expr {
+            kind: ExprKind::If(Box::new(if_expr)),
+            span: span_of(extra.span()),
+        });
+        just(Token::If)
+            .ignore_then(condition)
+            .then(branch.clone())
+            .then(just(Token::Else).ignore_then(else_if.or(branch)).or_not())
+            .validate(|((condition, then_value), else_value), extra, emitter| {
+                let else_value = else_value.unwrap_or_else(|| {
+                    emitter.emit(Rich::custom(
+                        extra.span(),
+                        "an `if` used as a value needs an `else` branch",
+                    ));
+                    Expr {
+                        kind: ExprKind::Error,
+                        span: span_of(extra.span()),
+                    }
+                });
+                IfExpr {
+                    condition,
+                    then_value,
+                    else_value,
+                }
+            })
+    })
+    .boxed()
+}

@@ -1,0 +1,200 @@
+//! Unit tests of the parser for the syntax of LANGUAGE.md section 9: the tree each form
+//! gives, and where the newline rule and method calls meet the implicit `.Name`.
+
+use crate::source::FileId;
+use crate::syntax::ast::*;
+use crate::syntax::parse_file;
+
+fn parse_ok(source: &str) -> Module {
+    let (module, diagnostics) = parse_file(source, FileId(0));
+    assert!(diagnostics.is_empty(), "{source}: {diagnostics:?}");
+    module
+}
+
+/// The statements of `fn main() { BODY }`.
+fn body(statements: &str) -> Vec<Statement> {
+    let module = parse_ok(&format!("fn main() {{\n{statements}\n}}\n"));
+    let Some(Item::Function(function)) = module.items.into_iter().next() else {
+        panic!("no function");
+    };
+    function.body.statements
+}
+
+fn syntax_errors(source: &str) -> usize {
+    parse_file(source, FileId(0)).1.len()
+}
+
+#[test]
+fn enum_declarations_keep_payloads_and_defaults() {
+    let module =
+        parse_ok("pub enum Shape {\n Circle(radius: float),\n Rect(w: float, h: float = 1.0),\n Empty,\n Unit(),\n}\n");
+    let Some(Item::Enum(declaration)) = module.items.first() else {
+        panic!("not an enum");
+    };
+    assert!(declaration.is_pub);
+    let shapes: Vec<(&str, Option<usize>)> = declaration
+        .variants
+        .iter()
+        .map(|variant| (variant.name.text.as_str(), variant.payload.as_ref().map(Vec::len)))
+        .collect();
+    assert_eq!(
+        shapes,
+        [
+            ("Circle", Some(1)),
+            ("Rect", Some(2)),
+            ("Empty", None),
+            ("Unit", Some(0))
+        ]
+    );
+    assert!(declaration.variants[1].payload.as_ref().unwrap()[1].default.is_some());
+}
+
+#[test]
+fn a_match_statement_reads_every_arm_and_wraps_bare_bodies_in_blocks() {
+    let statements = body("match s {\n .A => f(),\n .B(x) if x > 1 => { g() }\n _ => if c { h() }\n}");
+    let [
+        Statement {
+            kind: StatementKind::Match(match_statement),
+            ..
+        },
+    ] = statements.as_slice()
+    else {
+        panic!("{statements:?}");
+    };
+    assert_eq!(match_statement.arms.len(), 3);
+    assert!(match_statement.arms[1].guard.is_some());
+    for arm in &match_statement.arms {
+        let ArmBody::Block(block) = &arm.body else {
+            panic!("a statement arm is a block");
+        };
+        assert_eq!(block.statements.len(), 1);
+    }
+}
+
+#[test]
+fn patterns_of_every_form() {
+    let statements = body(
+        "let v = match x {\n -5 => 1,\n 1..=3 | 7 => 2,\n \"s\" => 3,\n nil => 4,\n .V(_, n) => n,\n geo.E.W => 5,\n other => 6,\n}",
+    );
+    let [
+        Statement {
+            kind: StatementKind::Let { init, .. },
+            ..
+        },
+    ] = statements.as_slice()
+    else {
+        panic!("{statements:?}");
+    };
+    let ExprKind::Match(match_expr) = &init.kind else {
+        panic!("{init:?}");
+    };
+    let kinds: Vec<&PatternKind> = match_expr.arms.iter().map(|arm| &arm.pattern.kind).collect();
+    assert_eq!(kinds[0], &PatternKind::Int(-5));
+    let PatternKind::Or(alternatives) = kinds[1] else {
+        panic!("{:?}", kinds[1]);
+    };
+    assert_eq!(
+        alternatives[0].kind,
+        PatternKind::Range {
+            start: 1,
+            end: 3,
+            inclusive: true
+        }
+    );
+    assert_eq!(kinds[2], &PatternKind::Str("s".to_string()));
+    assert_eq!(kinds[3], &PatternKind::Nil);
+    let PatternKind::Variant {
+        enum_name: None,
+        fields: Some(fields),
+        ..
+    } = kinds[4]
+    else {
+        panic!("{:?}", kinds[4]);
+    };
+    assert_eq!(fields[0].kind, PatternKind::Wildcard);
+    assert!(matches!(
+        kinds[5],
+        PatternKind::Variant {
+            enum_name: Some((Some(_), _)),
+            fields: None,
+            ..
+        }
+    ));
+    assert!(matches!(kinds[6], PatternKind::Binding(_)));
+    assert!(matches!(match_expr.arms[0].body, ArmBody::Value(_)));
+}
+
+#[test]
+fn a_dot_starts_an_implicit_member_only_where_an_expression_starts() {
+    let statements = body("s = .Circle(1.0)\nlet n = xs.len()");
+    let StatementKind::Assign { value, .. } = &statements[0].kind else {
+        panic!("{statements:?}");
+    };
+    let ExprKind::Call { callee, .. } = &value.kind else {
+        panic!("{value:?}");
+    };
+    assert!(matches!(&callee.kind, ExprKind::ImplicitMember(name) if name.text == "Circle"));
+    let StatementKind::Let { init, .. } = &statements[1].kind else {
+        panic!("{statements:?}");
+    };
+    let ExprKind::Call { callee, .. } = &init.kind else {
+        panic!("{init:?}");
+    };
+    assert!(matches!(&callee.kind, ExprKind::Field { .. }));
+    // A newline after a name ends the statement, so a `.name` on the next line starts a new
+    // one (an implicit member, which the checker rejects), as in Go.
+    assert_eq!(body("let n = xs\n.len()").len(), 2);
+}
+
+#[test]
+fn if_values_let_else_and_if_let_patterns() {
+    let statements = body(
+        "let a = if c { 1 } else if d { 2 } else { 3 }\nlet v = o else { return }\nlet .C(r) = s else { return }\nif let .C(r) = s { f(r) }",
+    );
+    let StatementKind::Let { init, .. } = &statements[0].kind else {
+        panic!("{statements:?}");
+    };
+    let ExprKind::If(if_expr) = &init.kind else {
+        panic!("{init:?}");
+    };
+    assert!(matches!(if_expr.else_value.kind, ExprKind::If(_)));
+    assert!(matches!(
+        &statements[1].kind,
+        StatementKind::LetElse {
+            pattern: Pattern {
+                kind: PatternKind::Binding(_),
+                ..
+            },
+            else_block: Some(_),
+            ..
+        }
+    ));
+    assert!(matches!(
+        &statements[2].kind,
+        StatementKind::LetElse {
+            pattern: Pattern {
+                kind: PatternKind::Variant { .. },
+                ..
+            },
+            ..
+        }
+    ));
+    assert!(matches!(
+        &statements[3].kind,
+        StatementKind::IfLet {
+            pattern: Pattern {
+                kind: PatternKind::Variant { .. },
+                ..
+            },
+            ..
+        }
+    ));
+}
+
+#[test]
+fn broken_arms_are_skipped_one_at_a_time() {
+    assert_eq!(
+        syntax_errors("fn main() {\n match x {\n 1 => => f(),\n 2 print(),\n _ => {}\n }\n let = 1\n}\n"),
+        3
+    );
+}
