@@ -5,8 +5,9 @@
 
 use std::ffi::OsStr;
 use std::io::Read;
+use std::os::fd::{AsRawFd, RawFd};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, ExitStatus, Stdio};
+use std::process::{Child, ChildStderr, ChildStdout, Command, ExitStatus, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -72,32 +73,90 @@ impl Project {
 /// Text read from a pipe as it arrives, and whether the pipe was read to its end.
 #[derive(Clone)]
 struct Collected {
-    text: Arc<Mutex<String>>,
+    bytes: Arc<Mutex<Vec<u8>>>,
     finished: Arc<AtomicBool>,
 }
 
-/// Reads `stream` on a thread of its own into a shared text.
-fn collect(mut stream: impl Read + Send + 'static) -> Collected {
-    let collected = Collected {
-        text: Arc::new(Mutex::new(String::new())),
-        finished: Arc::new(AtomicBool::new(false)),
+impl Collected {
+    fn new() -> Collected {
+        Collected {
+            bytes: Arc::new(Mutex::new(Vec::new())),
+            finished: Arc::new(AtomicBool::new(false)),
+        }
+    }
+
+    fn text(&self) -> String {
+        String::from_utf8_lossy(&self.bytes.lock().unwrap()).into_owned()
+    }
+}
+
+/// Whether `fd` has something to read (or was closed) now, without waiting.
+fn readable_now(fd: RawFd) -> bool {
+    let mut poll = libc::pollfd {
+        fd,
+        events: libc::POLLIN,
+        revents: 0,
     };
-    let sink = collected.clone();
+    // SAFETY: one valid pollfd, no timeout.
+    unsafe { libc::poll(&mut poll, 1, 0) > 0 }
+}
+
+/// Reads once from a pipe that poll said is readable into `sink`; false once it is closed.
+fn read_into(stream: &mut impl Read, sink: &Collected) -> bool {
+    let mut chunk = [0u8; 65536];
+    match stream.read(&mut chunk) {
+        Ok(0) | Err(_) => {
+            sink.finished.store(true, Ordering::Release);
+            false
+        }
+        Ok(count) => {
+            sink.bytes.lock().unwrap().extend_from_slice(&chunk[..count]);
+            true
+        }
+    }
+}
+
+/// Reads the process's stdout and stderr on one thread, as they arrive. Whatever the process
+/// wrote to stderr before it wrote to stdout is collected before that stdout text, so a test
+/// that saw the new code's output also sees the reload line printed before it (two reader
+/// threads would race: the stdout one may get ahead).
+fn collect(mut stdout: ChildStdout, mut stderr: ChildStderr) -> (Collected, Collected) {
+    let (out, err) = (Collected::new(), Collected::new());
+    let (out_sink, err_sink) = (out.clone(), err.clone());
     std::thread::spawn(move || {
-        let mut chunk = [0u8; 4096];
-        loop {
-            match stream.read(&mut chunk) {
-                Ok(0) | Err(_) => break,
-                Ok(count) => sink
-                    .text
-                    .lock()
-                    .unwrap()
-                    .push_str(&String::from_utf8_lossy(&chunk[..count])),
+        let (out_fd, err_fd) = (stdout.as_raw_fd(), stderr.as_raw_fd());
+        let (mut out_open, mut err_open) = (true, true);
+        while out_open || err_open {
+            let mut polls = [
+                libc::pollfd {
+                    fd: if err_open { err_fd } else { -1 },
+                    events: libc::POLLIN,
+                    revents: 0,
+                },
+                libc::pollfd {
+                    fd: if out_open { out_fd } else { -1 },
+                    events: libc::POLLIN,
+                    revents: 0,
+                },
+            ];
+            // SAFETY: two pollfds (a negative fd is ignored), waiting without a timeout.
+            if unsafe { libc::poll(polls.as_mut_ptr(), 2, -1) } < 0 {
+                continue;
+            }
+            if err_open && polls[0].revents != 0 {
+                err_open = read_into(&mut stderr, &err_sink);
+            }
+            if out_open && polls[1].revents != 0 {
+                // stderr first: a write to it that came before this stdout text may have
+                // landed after poll looked at stderr.
+                while err_open && readable_now(err_fd) {
+                    err_open = read_into(&mut stderr, &err_sink);
+                }
+                out_open = read_into(&mut stdout, &out_sink);
             }
         }
-        sink.finished.store(true, Ordering::Release);
     });
-    collected
+    (out, err)
 }
 
 /// A running process (`lang run --hmr`, a `lang build --hmr` host, `lang build --watch`)
@@ -116,8 +175,10 @@ impl Session {
             .stdout(Stdio::piped())
             .stderr(Stdio::piped());
         let mut child = command.spawn().expect("the process starts");
-        let stdout = collect(child.stdout.take().expect("stdout"));
-        let stderr = collect(child.stderr.take().expect("stderr"));
+        let (stdout, stderr) = collect(
+            child.stdout.take().expect("stdout"),
+            child.stderr.take().expect("stderr"),
+        );
         Session {
             child: Mutex::new(child),
             stdout,
@@ -135,11 +196,11 @@ impl Session {
     }
 
     pub fn stdout(&self) -> String {
-        self.stdout.text.lock().unwrap().clone()
+        self.stdout.text()
     }
 
     pub fn stderr(&self) -> String {
-        self.stderr.text.lock().unwrap().clone()
+        self.stderr.text()
     }
 
     /// Waits (briefly) until both pipes were read to their end, after the process exited.
