@@ -155,6 +155,26 @@ codes! {
     NestedOptional = "E0319": "an optional of an optional",
     NotAValue = "E0320": "a function or built-in that is used as a value but cannot be one",
     NoValue = "E0321": "a call to a function without a result used as a value",
+    // Enums and patterns (LANGUAGE.md section 9).
+    UnknownVariant = "E0330": "an enum has no variant of that name",
+    WrongPayloadCount = "E0331": "a variant value or pattern with too many or too few payload fields",
+    EmptyPayloadParentheses = "E0332": "`()` after a variant that has no payload",
+    VariantNotAValue = "E0333": "a variant with a payload written without its parentheses, as if it were a function value",
+    UnknownImplicitMember = "E0334": "`.Name` where no enum type is expected",
+    EnumHoldsFunction = "E0335": "`==` or `!=` on enums whose payload holds a function value",
+    MissingMatchArm = "E0336": "a `match` that does not cover every value",
+    UnreachableArm = "E0337": "a `match` arm that can never run",
+    ElseCompletes = "E0338": "the `else` block of `let ... else` can complete normally",
+    AlternativeBinds = "E0339": "an alternative pattern `P | Q` that binds a name",
+    EmptyRange = "E0340": "a range pattern that matches no value",
+    BlockArmInValue = "E0341": "a block as the arm of a `match` used as a value",
+    BranchTypeMismatch = "E0342": "arms of a `match` or branches of an `if` used as a value with different types",
+    IrrefutableIfLet = "E0343": "an `if let` whose pattern always matches",
+    RefutableLet = "E0344": "`let PATTERN = value` without `else` whose pattern may not match",
+    PatternTypeMismatch = "E0345": "a pattern that cannot match a value of the type matched",
+    DuplicateBinding = "E0346": "a name bound twice in one pattern",
+    DuplicateVariant = "E0347": "two variants of an enum with the same name",
+    EnumNotAValue = "E0348": "an enum's name used as a value",
 }
 
 /// A diagnostic already recorded in a list, still being filled in.

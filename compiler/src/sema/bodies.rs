@@ -53,8 +53,8 @@ impl Checker<'_> {
                     }
                     self.check_function(module, id, declaration);
                 }
-                // Reported when items are collected (`not_yet_supported`).
-                ast::Item::Import(_) | ast::Item::Enum(_) => {}
+                ast::Item::Enum(declaration) => self.check_enum_defaults(module, declaration),
+                ast::Item::Import(_) => {}
             }
         }
     }

@@ -2,6 +2,7 @@
 //! diagnostics and the side tables for code generation), the order of its passes, and the
 //! small helpers every pass uses. The passes are `impl Checker` blocks in the other files.
 
+use super::patterns::EnumTable;
 use super::program::Program;
 use super::results::{NameRef, NodeKey, TypeckResults};
 use super::scope::{Context, ModuleItem, ModuleScope};
@@ -15,6 +16,8 @@ pub struct Checker<'p> {
     pub(super) scopes: Vec<ModuleScope>,
     pub(super) diagnostics: Vec<Diagnostic>,
     pub(super) results: TypeckResults,
+    /// Every enum, described for the match checker once their variants are resolved.
+    pub(super) enum_table: EnumTable,
 }
 
 impl<'p> Checker<'p> {
@@ -25,6 +28,7 @@ impl<'p> Checker<'p> {
             scopes: Vec::new(),
             diagnostics: Vec::new(),
             results: TypeckResults::default(),
+            enum_table: EnumTable::new(),
         }
     }
 
@@ -32,10 +36,13 @@ impl<'p> Checker<'p> {
         self.collect_items();
         self.resolve_signatures();
         self.check_struct_cycles();
+        self.build_enum_table();
         for index in 0..self.program.modules.len() {
             self.check_module(ModuleId(index as u32));
         }
         self.check_main();
+        // Until section 9 has code generation (removed with `unsupported.rs`).
+        self.report_constructs_that_cannot_run();
     }
 
     pub(super) fn context(&self, module: ModuleId, result: Option<Option<Type>>) -> Context {

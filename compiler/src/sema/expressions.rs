@@ -39,6 +39,9 @@ impl Checker<'_> {
     }
 
     pub(super) fn check_expr_kind(&mut self, context: &mut Context, expr: &Expr, expected: Option<&Type>) -> Type {
+        if let Some(ty) = self.check_variant_value(context, expr, expected) {
+            return ty;
+        }
         match &expr.kind {
             ExprKind::Int(value) => {
                 if *value == i64::MIN {
@@ -53,7 +56,7 @@ impl Checker<'_> {
                 for part in parts {
                     if let ast::StringPart::Expr(inner) = part {
                         let ty = self.value(context, inner, None);
-                        if !ty.is_printable() {
+                        if !self.items.is_printable(&ty) {
                             self.not_interpolable(context.file, inner.span, &ty);
                         }
                     }
@@ -150,6 +153,12 @@ impl Checker<'_> {
                     self.value(context, rhs, None);
                     return Type::Bool;
                 }
+                if Self::is_implicit_variant(lhs) && !Self::is_implicit_variant(rhs) {
+                    // `.Empty == s`: only the other side can give the enum (section 9).
+                    let rhs_type = self.value(context, rhs, None);
+                    let lhs_type = self.value(context, lhs, Some(&rhs_type));
+                    return self.binary_result(context, *op, &lhs_type, &rhs_type, expr.span, lhs.span, rhs.span);
+                }
                 let lhs_type = self.value(context, lhs, None);
                 let rhs_expected = if lhs_type == Type::Nil { None } else { Some(&lhs_type) };
                 let rhs_type = self.value(context, rhs, rhs_expected);
@@ -193,30 +202,16 @@ impl Checker<'_> {
             }
             ExprKind::Paren(inner) => self.check_expr(context, inner, expected),
             ExprKind::Error => Type::Error,
-            ExprKind::ImplicitMember(_) => {
-                self.not_yet_supported(context.file, expr.span, "enum values written `.Name` are");
-                Type::Error
-            }
+            // Checked by `check_variant_value` above.
+            ExprKind::ImplicitMember(_) => Type::Error,
             ExprKind::Match(match_expr) => {
                 let head = Span {
                     start: expr.span.start,
                     end: match_expr.scrutinee.span.end,
                 };
-                self.not_yet_supported(context.file, head, "`match` is");
-                Type::Error
+                self.check_match_value(context, match_expr, head, expected)
             }
-            ExprKind::If(if_expr) => {
-                let condition_end = match &if_expr.condition {
-                    ast::IfCondition::Bool(condition) => condition.span.end,
-                    ast::IfCondition::Let { value, .. } => value.span.end,
-                };
-                let head = Span {
-                    start: expr.span.start,
-                    end: condition_end,
-                };
-                self.not_yet_supported(context.file, head, "`if` used as a value is");
-                Type::Error
-            }
+            ExprKind::If(if_expr) => self.check_if_value(context, if_expr, expected),
         }
     }
 
@@ -241,6 +236,10 @@ impl Checker<'_> {
             }
             Some(ModuleItem::Import(_)) => {
                 self.module_not_a_value(context.file, span, &name.text);
+                return Type::Error;
+            }
+            Some(ModuleItem::Enum(_)) => {
+                self.enum_not_a_value(context.file, span, &name.text);
                 return Type::Error;
             }
             None => {}

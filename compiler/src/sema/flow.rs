@@ -47,6 +47,15 @@ fn statement_diverges(results: &TypeckResults, file: FileId, statement: &ast::St
                 }
         }
         StatementKind::While { condition, body } => is_literal_true(condition) && !block_breaks(body),
+        // A `match` that does not cover every value is an error of its own; one that does
+        // cannot complete when none of its arms can.
+        StatementKind::Match(match_statement) => {
+            !match_statement.arms.is_empty()
+                && match_statement.arms.iter().all(|arm| match &arm.body {
+                    ast::ArmBody::Block(block) => block_diverges(results, file, block),
+                    ast::ArmBody::Value(_) => false,
+                })
+        }
         _ => false,
     }
 }
@@ -84,6 +93,14 @@ fn block_breaks(block: &ast::Block) -> bool {
                     None => false,
                 }
         }
+        StatementKind::Match(match_statement) => match_statement.arms.iter().any(|arm| match &arm.body {
+            ast::ArmBody::Block(block) => block_breaks(block),
+            ast::ArmBody::Value(_) => false,
+        }),
+        StatementKind::LetElse {
+            else_block: Some(block),
+            ..
+        } => block_breaks(block),
         _ => false,
     })
 }

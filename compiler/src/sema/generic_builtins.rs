@@ -58,13 +58,13 @@ impl Checker<'_> {
         };
         match builtin {
             Builtin::Print | Builtin::Write => {
-                if !first.is_printable() {
+                if !self.items.is_printable(&first) {
                     self.builtin_cannot_print(file, first_span, name, &shown);
                 }
                 Type::Void
             }
             Builtin::Str => {
-                if !first.is_printable() {
+                if !self.items.is_printable(&first) {
                     wrong_first(self, "`int`, `float`, `bool` or `str`");
                 }
                 Type::Str

@@ -1,5 +1,5 @@
-//! Module interface summaries: what a module exports (pub functions, structs and variables),
-//! as text keyed by name, with a hash.
+//! Module interface summaries: what a module exports (pub functions, structs, enums and
+//! variables), as text keyed by name, with a hash.
 //!
 //! Importers depend only on this summary. The hot-reload machinery compares the summaries of
 //! two versions of a module to decide whether its dependents must be checked again.
@@ -15,6 +15,7 @@ use super::types::{Items, ModuleId};
 pub struct ModuleInterface {
     pub functions: BTreeMap<String, String>,
     pub structs: BTreeMap<String, String>,
+    pub enums: BTreeMap<String, String>,
     pub variables: BTreeMap<String, String>,
 }
 
@@ -49,6 +50,30 @@ impl ModuleInterface {
                         let keyword = if variable.mutable { "var" } else { "let" };
                         let ty = variable.ty.as_ref().map_or("?".to_string(), |ty| items.display(ty));
                         interface.variables.insert(name.clone(), format!("{keyword} {ty}"));
+                    }
+                }
+                ModuleItem::Enum(id) => {
+                    let info = items.enum_info(id);
+                    if info.is_pub && info.module == module {
+                        let variants: Vec<String> = info
+                            .variants
+                            .iter()
+                            .map(|variant| {
+                                if !variant.has_payload {
+                                    return variant.name.clone();
+                                }
+                                let fields: Vec<String> = variant
+                                    .fields
+                                    .iter()
+                                    .map(|field| {
+                                        let default = if field.has_default { " = .." } else { "" };
+                                        format!("{}: {}{default}", field.name, items.display(&field.ty))
+                                    })
+                                    .collect();
+                                format!("{}({})", variant.name, fields.join(", "))
+                            })
+                            .collect();
+                        interface.enums.insert(name.clone(), variants.join(", "));
                     }
                 }
                 ModuleItem::Import(_) => {}

@@ -80,22 +80,16 @@ impl Checker<'_> {
                         });
                         (&declaration.name, ModuleItem::Variable(id))
                     }
-                    ast::Item::Enum(declaration) => {
-                        // From `enum` (or `pub`) to the name: the whole declaration spans lines.
-                        let head = crate::source::Span {
-                            start: declaration.span.start,
-                            end: declaration.name.span.end,
-                        };
-                        self.not_yet_supported(file, head, "enums are");
-                        continue;
-                    }
+                    ast::Item::Enum(declaration) => (
+                        &declaration.name,
+                        ModuleItem::Enum(self.collect_enum(module_id, file, declaration)),
+                    ),
                 };
                 // Every item but an import is checked, structs included (LANGUAGE.md section 3:
                 // no module-level item reuses a built-in's name). A struct named like a
                 // built-in type that is also a function (`str`) was reported above already.
-                let reported_as_type =
-                    matches!(entry, ModuleItem::Struct(_)) && BUILTIN_TYPES.contains(&name.text.as_str());
-                if !matches!(entry, ModuleItem::Import(_))
+                let reported_as_type = matches!(entry, ModuleItem::Struct(_)) && BUILTIN_TYPES.contains(&name.text.as_str());
+                if !matches!(entry, ModuleItem::Import(_) | ModuleItem::Enum(_))
                     && !reported_as_type
                     && Builtin::lookup(&name.text, false).is_some()
                 {
@@ -173,7 +167,8 @@ impl Checker<'_> {
                             self.items.variables[id.0 as usize].ty = Some(ty);
                         }
                     }
-                    ast::Item::Import(_) | ast::Item::Enum(_) => {}
+                    ast::Item::Enum(declaration) => self.resolve_enum(module_id, declaration),
+                    ast::Item::Import(_) => {}
                 }
             }
         }

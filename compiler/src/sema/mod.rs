@@ -4,19 +4,23 @@
 //! The passes, in order: `module_loading` (with an optional `parse_cache`), `items` (collect
 //! names, then resolve signatures through `type_resolution`), and the type checker (`bodies`,
 //! `statements`, `expressions`, `operators`, `structs`, `module_members`, `calls`,
-//! `generic_builtins`, `flow`), which share the `checker` state and the names in `scope`, and
+//! `generic_builtins`, `flow`; for section 9 `enums`, `enum_values`, `patterns_check`,
+//! `match_check`, and the gate `unsupported`), which share the `checker` state and the names in `scope`, and
 //! build their diagnostics through `errors`.
 
 mod bodies;
 pub mod builtins;
 mod calls;
 mod checker;
+mod enum_values;
+mod enums;
 mod errors;
 mod expressions;
 mod flow;
 mod generic_builtins;
 pub mod interface;
 mod items;
+mod match_check;
 mod module_loading;
 mod module_members;
 mod operators;
@@ -24,6 +28,7 @@ mod parse_cache;
 // Used by the checker of enums and match (issue 16), next.
 #[allow(dead_code)]
 pub(crate) mod patterns;
+mod patterns_check;
 mod program;
 pub mod results;
 mod scope;
@@ -31,6 +36,7 @@ mod statements;
 mod structs;
 mod type_resolution;
 pub mod types;
+mod unsupported;
 
 use std::path::Path;
 

@@ -56,6 +56,10 @@ impl Checker<'_> {
                 let info = self.items.variable(id);
                 (info.is_pub, info.file, info.span)
             }
+            ModuleItem::Enum(id) => {
+                let info = self.items.enum_info(id);
+                (info.is_pub, info.file, info.span)
+            }
             ModuleItem::Import(_) => {
                 self.import_of_import(context.file, name.span, &module_name, &name.text);
                 return None;
@@ -72,6 +76,7 @@ impl Checker<'_> {
             Some(ModuleItem::Function(id)) => self.items.function(id).is_pub,
             Some(ModuleItem::Struct(id)) => self.items.struct_info(id).is_pub,
             Some(ModuleItem::Variable(id)) => self.items.variable(id).is_pub,
+            Some(ModuleItem::Enum(id)) => self.items.enum_info(id).is_pub,
             _ => false,
         }
     }

@@ -47,6 +47,16 @@ impl Checker<'_> {
                 _ => lhs.clone(),
             };
         }
+        if matches!(op, Equal | NotEqual) && comparable(lhs, rhs) {
+            for (ty, side) in [(lhs, lhs_span), (rhs, rhs_span)] {
+                if matches!(ty, Type::Enum(_)) || matches!(ty, Type::Optional(inner) if matches!(**inner, Type::Enum(_))) {
+                    if self.items.holds_function(ty) {
+                        self.enum_holds_function(context.file, side, ty);
+                    }
+                    return Type::Bool;
+                }
+            }
+        }
         let result = match op {
             Add if lhs == rhs && matches!(lhs, Type::Int | Type::Float | Type::Str) => Some(lhs.clone()),
             Subtract | Multiply | Divide | Remainder if lhs == rhs && lhs.is_numeric() => Some(lhs.clone()),

@@ -8,7 +8,7 @@
 use std::collections::HashMap;
 
 use super::builtins::Builtin;
-use super::types::{FunctionId, Type, VariableId};
+use super::types::{EnumId, FunctionId, Type, VariableId};
 use crate::source::{FileId, Span};
 
 /// Identifies one syntax node: its file and span. No two expressions of a valid program share
@@ -56,6 +56,14 @@ pub struct CallInfo {
     pub receiver_is_first_argument: bool,
 }
 
+/// The variant an enum value expression builds or a variant pattern tests.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct VariantRef {
+    pub enum_id: EnumId,
+    /// Index in the enum's declaration order (`EnumInfo::variants`).
+    pub variant: usize,
+}
+
 #[derive(Clone, Debug, Default)]
 pub struct TypeckResults {
     /// The type of every checked expression, keyed by the expression's span.
@@ -67,6 +75,15 @@ pub struct TypeckResults {
     /// The type of each local binding (`let`, parameter, loop variable, `if let`), keyed by
     /// the span of the bound name.
     pub locals: HashMap<NodeKey, Type>,
+    /// The variant of each enum value (`E.V`, `E.V(...)`, `m.E.V(...)`, `.V`, `.V(...)`, keyed
+    /// by the span of the whole value expression, the call's for a payload) and of each variant
+    /// pattern (keyed by the pattern's span).
+    pub variants: HashMap<NodeKey, VariantRef>,
+    /// The type of the value each pattern is matched against, keyed by the pattern's span: the
+    /// scrutinee's type for an arm's pattern, a payload field's type for a sub-pattern. At an
+    /// optional position it is the `?T` (a pattern other than `nil` and `_` then tests non-nil
+    /// first and matches the `T` inside, which is what a name binds: see `locals`).
+    pub pattern_types: HashMap<NodeKey, Type>,
 }
 
 impl TypeckResults {
@@ -84,5 +101,13 @@ impl TypeckResults {
 
     pub fn local(&self, file: FileId, span: Span) -> Option<&Type> {
         self.locals.get(&NodeKey::new(file, span))
+    }
+
+    pub fn variant(&self, file: FileId, span: Span) -> Option<VariantRef> {
+        self.variants.get(&NodeKey::new(file, span)).copied()
+    }
+
+    pub fn pattern_type(&self, file: FileId, span: Span) -> Option<&Type> {
+        self.pattern_types.get(&NodeKey::new(file, span))
     }
 }

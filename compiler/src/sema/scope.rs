@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use super::types::{FunctionId, ModuleId, StructId, Type, VariableId};
+use super::types::{EnumId, FunctionId, ModuleId, StructId, Type, VariableId};
 use crate::source::{FileId, Span};
 
 /// What a name at module level refers to.
@@ -11,6 +11,7 @@ use crate::source::{FileId, Span};
 pub enum ModuleItem {
     Function(FunctionId),
     Struct(StructId),
+    Enum(EnumId),
     Variable(VariableId),
     Import(ModuleId),
 }

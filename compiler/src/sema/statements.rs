@@ -77,7 +77,20 @@ impl Checker<'_> {
                 else_branch,
             } => {
                 let Some(name) = pattern.plain_name() else {
-                    self.not_yet_supported(context.file, pattern.span, "patterns in `if let` are");
+                    context.scopes.push(context.locals.len());
+                    let bindings = self.check_if_let_pattern(context, pattern, value);
+                    for (name, ty) in bindings {
+                        context.locals.push(Local {
+                            name: name.text,
+                            ty,
+                            mutable: false,
+                            span: name.span,
+                        });
+                    }
+                    self.check_block(context, then_block);
+                    let start = context.scopes.pop().unwrap_or(0);
+                    context.locals.truncate(start);
+                    self.check_else(context, else_branch);
                     return;
                 };
                 let name = &name;
@@ -103,28 +116,17 @@ impl Checker<'_> {
                 context.locals.truncate(start);
                 self.check_else(context, else_branch);
             }
-            StatementKind::LetElse { pattern, .. } => {
-                let head = Span {
-                    start: statement.span.start,
-                    end: pattern.span.end,
-                };
-                self.not_yet_supported(context.file, head, "`let ... else` and patterns in `let` are");
-                // The names stay declared, with no type, so that their uses report nothing more.
-                for name in pattern.bindings() {
-                    context.locals.push(Local {
-                        name: name.text.clone(),
-                        ty: Type::Error,
-                        mutable: false,
-                        span: name.span,
-                    });
-                }
-            }
+            StatementKind::LetElse {
+                pattern,
+                value,
+                else_block,
+            } => self.check_let_else(context, pattern, value, else_block.as_ref()),
             StatementKind::Match(match_statement) => {
                 let head = Span {
                     start: statement.span.start,
                     end: match_statement.scrutinee.span.end,
                 };
-                self.not_yet_supported(context.file, head, "`match` is");
+                self.check_match_statement(context, match_statement, head);
             }
             StatementKind::While { condition, body } => {
                 self.check_against(context, condition, &Type::Bool);

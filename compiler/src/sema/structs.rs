@@ -24,6 +24,10 @@ impl Checker<'_> {
                     self.struct_not_a_value(context.file, field.span, &field.text, false);
                     Type::Error
                 }
+                Some(ModuleItem::Enum(_)) => {
+                    self.enum_not_a_value(context.file, field.span, &field.text);
+                    Type::Error
+                }
                 _ => Type::Error,
             };
         }

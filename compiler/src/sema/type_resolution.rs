@@ -18,6 +18,7 @@ impl Checker<'_> {
                 "str" => Type::Str,
                 text => match self.scope_item(module, text) {
                     Some(ModuleItem::Struct(id)) => Type::Struct(id),
+                    Some(ModuleItem::Enum(id)) => Type::Enum(id),
                     Some(ModuleItem::Import(_)) => {
                         self.module_not_a_type(file, name.span, text);
                         Type::Error
@@ -48,8 +49,14 @@ impl Checker<'_> {
                         }
                         Type::Struct(id)
                     }
-                    // Reported once, at the enum's declaration (E0290).
-                    _ if self.is_unsupported_enum(target, &name.text) => Type::Error,
+                    Some(ModuleItem::Enum(id)) => {
+                        let info = self.items.enum_info(id);
+                        if !info.is_pub {
+                            let (info_file, info_span) = (info.file, info.span);
+                            self.private_item(file, name, &module_name.text, info_file, info_span);
+                        }
+                        Type::Enum(id)
+                    }
                     _ => {
                         self.no_such_struct_in_module(file, name.span, &module_name.text, &name.text);
                         Type::Error

@@ -10,6 +10,10 @@ pub struct ModuleId(pub u32);
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct StructId(pub u32);
 
+/// Index of an enum in [`Items::enums`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct EnumId(pub u32);
+
 /// Index of a function in [`Items::functions`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct FunctionId(pub u32);
@@ -27,6 +31,7 @@ pub enum Type {
     Array(Box<Type>),
     Map(Box<Type>, Box<Type>),
     Struct(StructId),
+    Enum(EnumId),
     Optional(Box<Type>),
     /// Parameter types and the result (`None` for a function without one).
     Function(Vec<Type>, Option<Box<Type>>),
@@ -48,7 +53,8 @@ impl Type {
         Type::Array(Box::new(element))
     }
 
-    /// Whether `print`, `str` and string interpolation accept this type.
+    /// Whether `print`, `str` and string interpolation accept this type, enums aside (they need
+    /// the item tables: [`Items::is_printable`]).
     pub fn is_printable(&self) -> bool {
         matches!(self, Type::Int | Type::Float | Type::Bool | Type::Str | Type::Error)
     }
@@ -93,6 +99,42 @@ pub struct StructInfo {
     pub is_pub: bool,
     pub fields: Vec<FieldInfo>,
     pub span: Span,
+}
+
+/// One variant of an enum. A payload field's default stays in the AST
+/// (`ast::VariantDecl::payload`), as a struct field's does.
+#[derive(Clone, Debug)]
+pub struct VariantInfo {
+    pub name: String,
+    /// Whether the variant is written with parentheses (`Rect(w: float)`); its payload fields
+    /// are then `fields`, possibly none.
+    pub has_payload: bool,
+    pub fields: Vec<FieldInfo>,
+    pub span: Span,
+}
+
+impl VariantInfo {
+    /// How many payload arguments a value needs at least: the fields before the trailing run of
+    /// fields with defaults.
+    pub fn required_fields(&self) -> usize {
+        self.fields.len() - self.fields.iter().rev().take_while(|field| field.has_default).count()
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct EnumInfo {
+    pub module: ModuleId,
+    pub file: FileId,
+    pub name: String,
+    pub is_pub: bool,
+    pub variants: Vec<VariantInfo>,
+    pub span: Span,
+}
+
+impl EnumInfo {
+    pub fn variant_index(&self, name: &str) -> Option<usize> {
+        self.variants.iter().position(|variant| variant.name == name)
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -140,6 +182,7 @@ pub struct VariableInfo {
 #[derive(Clone, Debug, Default)]
 pub struct Items {
     pub structs: Vec<StructInfo>,
+    pub enums: Vec<EnumInfo>,
     pub functions: Vec<FunctionInfo>,
     pub variables: Vec<VariableInfo>,
 }
@@ -149,12 +192,73 @@ impl Items {
         &self.structs[id.0 as usize]
     }
 
+    pub fn enum_info(&self, id: EnumId) -> &EnumInfo {
+        &self.enums[id.0 as usize]
+    }
+
     pub fn function(&self, id: FunctionId) -> &FunctionInfo {
         &self.functions[id.0 as usize]
     }
 
     pub fn variable(&self, id: VariableId) -> &VariableInfo {
         &self.variables[id.0 as usize]
+    }
+
+    /// Whether `print`, `str` and string interpolation accept this type (LANGUAGE.md section
+    /// 9): the basic types, and an enum whose every payload type is printable, or an optional of
+    /// one. An enum that contains itself is printable unless something else in it is not.
+    pub fn is_printable(&self, ty: &Type) -> bool {
+        self.is_printable_inside(ty, &mut Vec::new(), false)
+    }
+
+    fn is_printable_inside(&self, ty: &Type, visiting: &mut Vec<EnumId>, in_payload: bool) -> bool {
+        match ty {
+            Type::Enum(id) => {
+                if visiting.contains(id) {
+                    return true;
+                }
+                visiting.push(*id);
+                let printable = self.enum_info(*id).variants.iter().all(|variant| {
+                    variant
+                        .fields
+                        .iter()
+                        .all(|field| self.is_printable_inside(&field.ty, visiting, true))
+                });
+                visiting.pop();
+                printable
+            }
+            Type::Optional(inner) if in_payload => self.is_printable_inside(inner, visiting, true),
+            other => other.is_printable(),
+        }
+    }
+
+    /// Whether a value of this type holds a function value, directly, through `?`, or through
+    /// a payload of an enum (section 9: such enums cannot be compared with `==`). An array of
+    /// functions compares by identity like any array, so it does not count.
+    pub fn holds_function(&self, ty: &Type) -> bool {
+        self.holds_function_inside(ty, &mut Vec::new())
+    }
+
+    fn holds_function_inside(&self, ty: &Type, visiting: &mut Vec<EnumId>) -> bool {
+        match ty {
+            Type::Function(..) => true,
+            Type::Optional(inner) => self.holds_function_inside(inner, visiting),
+            Type::Enum(id) => {
+                if visiting.contains(id) {
+                    return false;
+                }
+                visiting.push(*id);
+                let holds = self.enum_info(*id).variants.iter().any(|variant| {
+                    variant
+                        .fields
+                        .iter()
+                        .any(|field| self.holds_function_inside(&field.ty, visiting))
+                });
+                visiting.pop();
+                holds
+            }
+            _ => false,
+        }
     }
 
     /// The type as users write it: `[int]`, `{str: ?float}`, `fn(int) -> bool`, `Vec2`.
@@ -167,6 +271,7 @@ impl Items {
             Type::Array(element) => format!("[{}]", self.display(element)),
             Type::Map(key, value) => format!("{{{}: {}}}", self.display(key), self.display(value)),
             Type::Struct(id) => self.struct_info(*id).name.clone(),
+            Type::Enum(id) => self.enum_info(*id).name.clone(),
             Type::Optional(inner) => format!("?{}", self.display(inner)),
             Type::Function(params, result) => {
                 let params: Vec<String> = params.iter().map(|param| self.display(param)).collect();

@@ -7,7 +7,8 @@ mod expressions;
 mod items;
 mod names;
 mod statements;
-mod unsupported;
+mod enums;
+mod patterns;
 mod wording;
 
 use super::checker::Checker;

@@ -12,9 +12,6 @@ use crate::syntax::ast;
 
 impl Checker<'_> {
     pub(in crate::sema) fn unknown_name(&mut self, context: &Context, name: &ast::Name) {
-        if self.is_unsupported_enum(context.module, &name.text) {
-            return;
-        }
         let mut candidates: Vec<&str> = context.locals.iter().map(|local| local.name.as_str()).collect();
         candidates.extend(self.scopes[context.module.0 as usize].order.iter().map(String::as_str));
         candidates.extend(PUBLIC_BUILTINS.iter().map(|(name, _)| *name));
@@ -40,16 +37,13 @@ impl Checker<'_> {
     /// A written type names nothing in scope: `candidates` are the built-in types and the
     /// module's structs.
     pub(in crate::sema) fn unknown_type(&mut self, module: ModuleId, file: FileId, name: &ast::Name) {
-        if self.is_unsupported_enum(module, &name.text) {
-            return;
-        }
         let text = name.text.as_str();
         let mut candidates: Vec<String> = BUILTIN_TYPES.iter().map(|name| name.to_string()).collect();
         candidates.extend(
             self.scopes[module.0 as usize]
                 .items
                 .iter()
-                .filter(|(_, item)| matches!(item, ModuleItem::Struct(_)))
+                .filter(|(_, item)| matches!(item, ModuleItem::Struct(_) | ModuleItem::Enum(_)))
                 .map(|(name, _)| name.clone()),
         );
         let mut diagnostic = Diagnostic::error(Code::UnknownType, file, name.span, format!("unknown type `{text}`"))
@@ -84,9 +78,6 @@ impl Checker<'_> {
 
     /// `m.name` names no item of the imported module `m`: the hint is one of its public items.
     pub(in crate::sema) fn unknown_module_item(&mut self, file: FileId, module: ModuleId, name: &ast::Name) {
-        if self.is_unsupported_enum(module, &name.text) {
-            return;
-        }
         let module_name = self.program.module(module).name.clone();
         let candidates: Vec<String> = self.scopes[module.0 as usize]
             .order
