@@ -41,7 +41,9 @@ impl Checker<'_> {
                 if in_alternative {
                     self.alternative_binds(context.file, name);
                 }
-                if let Some((previous, _)) = bindings.iter().find(|(bound, _)| bound.text == name.text) {
+                if !in_alternative
+                    && let Some((previous, _)) = bindings.iter().find(|(bound, _)| bound.text == name.text)
+                {
                     let previous = previous.span;
                     self.duplicate_binding(context.file, name, previous);
                 }
@@ -99,6 +101,16 @@ impl Checker<'_> {
         }
     }
 
+    /// Binds the names of a pattern that could not be checked, with no type, so that their uses
+    /// report nothing more. Returns `None`, the erroneous pattern's lowering.
+    fn bind_unchecked(&mut self, context: &Context, pattern: &ast::Pattern, bindings: &mut Bindings) -> Option<Pattern> {
+        for name in pattern.bindings() {
+            self.record_local(context.file, name.span, &Type::Error);
+            bindings.push((name.clone(), Type::Error));
+        }
+        None
+    }
+
     /// Checks that a literal or range pattern fits the value's type: `Some(())` when it does.
     fn literal_pattern(
         &mut self,
@@ -131,10 +143,10 @@ impl Checker<'_> {
     ) -> Option<Pattern> {
         let id = match value_type {
             Type::Enum(id) => *id,
-            Type::Error => return None,
+            Type::Error => return self.bind_unchecked(context, pattern, bindings),
             other => {
                 self.pattern_type_mismatch(context.file, pattern.span, "a variant", other);
-                return None;
+                return self.bind_unchecked(context, pattern, bindings);
             }
         };
         if let Some((module_name, written)) = enum_name {
@@ -148,12 +160,12 @@ impl Checker<'_> {
             if named != Some(ModuleItem::Enum(id)) {
                 let what = format!("a pattern of `{}`", written.text);
                 self.pattern_type_mismatch(context.file, written.span, &what, value_type);
-                return None;
+                return self.bind_unchecked(context, pattern, bindings);
             }
         }
         let Some(index) = self.items.enum_info(id).variant_index(&name.text) else {
             self.unknown_variant(context.file, id, name);
-            return None;
+            return self.bind_unchecked(context, pattern, bindings);
         };
         let variant = self.items.enum_info(id).variants[index].clone();
         self.results.variants.insert(

@@ -155,7 +155,7 @@ fn visit_statement(statement: &ast::Statement, found: &mut Found) {
             value,
             else_block,
         } => {
-            found.push((head(statement.span, pattern.span), "`let ... else` and patterns in `let` are"));
+            found.push((head(statement.span, pattern.span), "`let ... else` is"));
             visit_expr(value, found);
             if let Some(block) = else_block {
                 visit_block(block, found);

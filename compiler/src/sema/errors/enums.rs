@@ -79,7 +79,6 @@ impl Checker<'_> {
         enum_name: &str,
         variant: &VariantInfo,
     ) {
-        let placeholders = vec!["..."; variant.fields.len().min(1)].join("");
         self.error(
             Code::VariantNotAValue,
             file,
@@ -87,7 +86,7 @@ impl Checker<'_> {
             format!("the variant `{enum_name}.{}` has a payload and needs parentheses", variant.name),
         )
         .with_label("a variant is not a function value")
-        .with_help(format!("give its payload: `{}({placeholders})`", variant.name));
+        .with_help(format!("give its payload: `{enum_name}.{}(...)`", variant.name));
     }
 
     pub(in crate::sema) fn empty_payload_parentheses(&mut self, file: FileId, span: Span, name: &str) {
@@ -120,14 +119,21 @@ impl Checker<'_> {
         let names: Vec<String> = variant
             .fields
             .iter()
-            .map(|field| format!("{}: {}", field.name, self.display(&field.ty)))
+            .map(|field| {
+                let default = if field.has_default { " = ..." } else { "" };
+                format!("{}: {}{default}", field.name, self.display(&field.ty))
+            })
             .collect();
         let mut diagnostic = self
             .error(
                 Code::WrongPayloadCount,
                 file,
                 span,
-                format!("the variant `{}` takes {wanted}, but {given} were given", variant.name),
+                format!(
+                    "the variant `{}` takes {wanted}, but {given} {} given",
+                    variant.name,
+                    if given == 1 { "was" } else { "were" }
+                ),
             )
             .with_label(format!("{} here", plural(given, "payload field")));
         if variant.has_payload {

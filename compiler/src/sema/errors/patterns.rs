@@ -5,6 +5,7 @@
 
 use super::super::checker::Checker;
 use super::super::types::*;
+use super::wording::indefinite_article;
 use crate::diagnostics::Code;
 use crate::source::{FileId, Span};
 use crate::syntax::ast;
@@ -12,6 +13,11 @@ use crate::syntax::ast;
 impl Checker<'_> {
     /// `head` is the `match` keyword with its scrutinee; `missing` a missed value as a pattern.
     pub(in crate::sema) fn missing_match_arm(&mut self, file: FileId, head: Span, missing: &str) {
+        let help = if missing == "_" {
+            "add a catch-all arm `_ => ...`, or one that binds a name".to_string()
+        } else {
+            format!("add an arm `{missing} => ...`, or a catch-all `_ => ...`")
+        };
         self.error(
             Code::MissingMatchArm,
             file,
@@ -19,7 +25,7 @@ impl Checker<'_> {
             format!("this `match` does not cover `{missing}`"),
         )
         .with_label(format!("`{missing}` is not matched"))
-        .with_help(format!("add an arm `{missing} => ...`, or a catch-all `_ => ...`"));
+        .with_help(help);
     }
 
     pub(in crate::sema) fn unreachable_arm(&mut self, file: FileId, pattern: Span) {
@@ -72,7 +78,7 @@ impl Checker<'_> {
         let shown = self.display(ty);
         let help = match ty {
             Type::Optional(_) => None,
-            _ if what == "`nil`" => Some(format!("a `{shown}` is never `nil`")),
+            _ if what == "`nil`" => Some(format!("{} `{shown}` is never `nil`", indefinite_article(&shown))),
             _ => None,
         };
         let mut diagnostic = self
@@ -115,7 +121,7 @@ impl Checker<'_> {
             Code::BranchTypeMismatch,
             file,
             span,
-            format!("this {what} has type `{found_text}`, but the one before has type `{expected_text}`"),
+            format!("this {what} has type `{found_text}`, but an earlier {what} has type `{expected_text}`"),
         )
         .with_label(format!("`{found_text}` here"))
         .with_secondary(file, first, format!("`{expected_text}` here"))
