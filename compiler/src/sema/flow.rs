@@ -10,15 +10,35 @@ use crate::syntax::ast::{self, Expr, ExprKind, StatementKind};
 /// checker resolved it to, not by how it is spelled: `"boom".panic()` diverges like
 /// `panic("boom")`, while a call of a local variable named `panic` does not.
 pub(super) fn block_diverges(results: &TypeckResults, file: FileId, block: &ast::Block) -> bool {
+    block_ends(results, file, block, Exits::Function)
+}
+
+/// Whether control can never reach the end of `block` or leave it normally: as
+/// [`block_diverges`], and `break` and `continue` count too. The `else` block of
+/// `let ... else` must be such a block (LANGUAGE.md section 9).
+pub(super) fn block_cannot_complete(results: &TypeckResults, file: FileId, block: &ast::Block) -> bool {
+    block_ends(results, file, block, Exits::Block)
+}
+
+/// What leaving counts: only the function (`return`, `panic`, `exit`), or the block, where
+/// `break` and `continue` leave it too.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Exits {
+    Function,
+    Block,
+}
+
+fn block_ends(results: &TypeckResults, file: FileId, block: &ast::Block, exits: Exits) -> bool {
     block
         .statements
         .iter()
-        .any(|statement| statement_diverges(results, file, statement))
+        .any(|statement| statement_diverges(results, file, statement, exits))
 }
 
-fn statement_diverges(results: &TypeckResults, file: FileId, statement: &ast::Statement) -> bool {
+fn statement_diverges(results: &TypeckResults, file: FileId, statement: &ast::Statement, exits: Exits) -> bool {
     match &statement.kind {
         StatementKind::Return(_) => true,
+        StatementKind::Break | StatementKind::Continue => exits == Exits::Block,
         StatementKind::Expr(expr) => match &expr.kind {
             ExprKind::Call { .. } => matches!(
                 results.call(file, expr.span),
@@ -39,10 +59,10 @@ fn statement_diverges(results: &TypeckResults, file: FileId, statement: &ast::St
             else_branch,
             ..
         } => {
-            block_diverges(results, file, then_block)
+            block_ends(results, file, then_block, exits)
                 && match else_branch {
-                    Some(ast::ElseBranch::Block(block)) => block_diverges(results, file, block),
-                    Some(ast::ElseBranch::If(statement)) => statement_diverges(results, file, statement),
+                    Some(ast::ElseBranch::Block(block)) => block_ends(results, file, block, exits),
+                    Some(ast::ElseBranch::If(statement)) => statement_diverges(results, file, statement, exits),
                     None => false,
                 }
         }
@@ -52,7 +72,7 @@ fn statement_diverges(results: &TypeckResults, file: FileId, statement: &ast::St
         StatementKind::Match(match_statement) => {
             !match_statement.arms.is_empty()
                 && match_statement.arms.iter().all(|arm| match &arm.body {
-                    ast::ArmBody::Block(block) => block_diverges(results, file, block),
+                    ast::ArmBody::Block(block) => block_ends(results, file, block, exits),
                     ast::ArmBody::Value(_) => false,
                 })
         }

@@ -88,7 +88,8 @@ impl Checker<'_> {
                 // Every item but an import is checked, structs included (LANGUAGE.md section 3:
                 // no module-level item reuses a built-in's name). A struct named like a
                 // built-in type that is also a function (`str`) was reported above already.
-                let reported_as_type = matches!(entry, ModuleItem::Struct(_)) && BUILTIN_TYPES.contains(&name.text.as_str());
+                let reported_as_type =
+                    matches!(entry, ModuleItem::Struct(_)) && BUILTIN_TYPES.contains(&name.text.as_str());
                 if !matches!(entry, ModuleItem::Import(_) | ModuleItem::Enum(_))
                     && !reported_as_type
                     && Builtin::lookup(&name.text, false).is_some()

@@ -5,7 +5,7 @@
 
 use super::checker::Checker;
 use super::enums::pattern_type;
-use super::flow::block_diverges;
+use super::flow::block_cannot_complete;
 use super::patterns::{Arm, check_match, is_irrefutable};
 use super::patterns_check::Bindings;
 use super::results::{CallInfo, CallTarget};
@@ -98,7 +98,12 @@ impl Checker<'_> {
 
     /// `if` used as a value: a `bool` condition or `if let PATTERN = value`, and two branches
     /// of one expression each (`else if` is an `if` value in the `else` branch).
-    pub(super) fn check_if_value(&mut self, context: &mut Context, if_expr: &ast::IfExpr, expected: Option<&Type>) -> Type {
+    pub(super) fn check_if_value(
+        &mut self,
+        context: &mut Context,
+        if_expr: &ast::IfExpr,
+        expected: Option<&Type>,
+    ) -> Type {
         context.scopes.push(context.locals.len());
         match &if_expr.condition {
             ast::IfCondition::Bool(condition) => self.check_against(context, condition, &Type::Bool),
@@ -116,7 +121,12 @@ impl Checker<'_> {
 
     /// The pattern of `if let` (other than a plain name, which `if let v = opt` checks as
     /// version 0.1 did): an error when it always matches. Returns the names it binds.
-    pub(super) fn check_if_let_pattern(&mut self, context: &mut Context, pattern: &ast::Pattern, value: &Expr) -> Bindings {
+    pub(super) fn check_if_let_pattern(
+        &mut self,
+        context: &mut Context,
+        pattern: &ast::Pattern,
+        value: &Expr,
+    ) -> Bindings {
         let ty = self.value(context, value, None);
         let mut bindings = Bindings::new();
         let lowered = self.check_pattern(context, pattern, &ty, &mut bindings, false);
@@ -144,14 +154,15 @@ impl Checker<'_> {
         match else_block {
             Some(block) => {
                 self.check_block(context, block);
-                if !block_diverges(&self.results, context.file, block) {
+                if !block_cannot_complete(&self.results, context.file, block) {
                     self.else_completes(context.file, block.span);
                 }
             }
             None => {
                 if let Some(lowered) = lowered
                     && ty != Type::Error
-                    && let Some(missing) = check_match(&pattern_type(&ty), &[Arm::new(lowered)], &self.enum_table).missing
+                    && let Some(missing) =
+                        check_match(&pattern_type(&ty), &[Arm::new(lowered)], &self.enum_table).missing
                 {
                     self.refutable_let(context.file, pattern.span, &missing);
                 }

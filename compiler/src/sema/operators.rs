@@ -49,7 +49,9 @@ impl Checker<'_> {
         }
         if matches!(op, Equal | NotEqual) && comparable(lhs, rhs) {
             for (ty, side) in [(lhs, lhs_span), (rhs, rhs_span)] {
-                if matches!(ty, Type::Enum(_)) || matches!(ty, Type::Optional(inner) if matches!(**inner, Type::Enum(_))) {
+                if matches!(ty, Type::Enum(_))
+                    || matches!(ty, Type::Optional(inner) if matches!(**inner, Type::Enum(_)))
+                {
                     if self.items.holds_function(ty) {
                         self.enum_holds_function(context.file, side, ty);
                     }

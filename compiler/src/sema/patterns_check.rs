@@ -86,7 +86,16 @@ impl Checker<'_> {
                 enum_name,
                 name,
                 fields,
-            } => self.variant_pattern(context, pattern, enum_name.as_ref(), name, fields.as_deref(), &value_type, bindings, in_alternative),
+            } => self.variant_pattern(
+                context,
+                pattern,
+                enum_name.as_ref(),
+                name,
+                fields.as_deref(),
+                &value_type,
+                bindings,
+                in_alternative,
+            ),
             PatternKind::Or(alternatives) => {
                 let mut lowered = Vec::new();
                 let mut valid = true;
@@ -103,7 +112,12 @@ impl Checker<'_> {
 
     /// Binds the names of a pattern that could not be checked, with no type, so that their uses
     /// report nothing more. Returns `None`, the erroneous pattern's lowering.
-    fn bind_unchecked(&mut self, context: &Context, pattern: &ast::Pattern, bindings: &mut Bindings) -> Option<Pattern> {
+    fn bind_unchecked(
+        &mut self,
+        context: &Context,
+        pattern: &ast::Pattern,
+        bindings: &mut Bindings,
+    ) -> Option<Pattern> {
         for name in pattern.bindings() {
             self.record_local(context.file, name.span, &Type::Error);
             bindings.push((name.clone(), Type::Error));
@@ -193,7 +207,10 @@ impl Checker<'_> {
         }
         let mut lowered = Vec::new();
         for (position, subpattern) in subpatterns.iter().enumerate() {
-            let field_type = variant.fields.get(position).map_or(Type::Error, |field| field.ty.clone());
+            let field_type = variant
+                .fields
+                .get(position)
+                .map_or(Type::Error, |field| field.ty.clone());
             match self.check_pattern(context, subpattern, &field_type, bindings, in_alternative) {
                 Some(pattern) => lowered.push(pattern),
                 None => valid = false,

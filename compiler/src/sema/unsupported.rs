@@ -38,7 +38,9 @@ impl Checker<'_> {
             format!("{construct} checked but cannot run yet"),
         )
         .with_label("this part of LANGUAGE.md 0.2 has no code generation yet")
-        .with_help("section 9 of LANGUAGE.md describes it; this version of `lang` type checks it but cannot compile it");
+        .with_help(
+            "section 9 of LANGUAGE.md describes it; this version of `lang` type checks it but cannot compile it",
+        );
     }
 }
 

@@ -30,7 +30,9 @@ impl Checker<'_> {
             format!("the variant `{name}` has empty parentheses"),
         )
         .with_label("a payload needs at least one field")
-        .with_help(format!("write `{name}` without parentheses for a variant without payload"));
+        .with_help(format!(
+            "write `{name}` without parentheses for a variant without payload"
+        ));
     }
 
     pub(in crate::sema) fn unknown_variant(&mut self, file: FileId, id: EnumId, name: &ast::Name) {
@@ -83,7 +85,10 @@ impl Checker<'_> {
             Code::VariantNotAValue,
             file,
             span,
-            format!("the variant `{enum_name}.{}` has a payload and needs parentheses", variant.name),
+            format!(
+                "the variant `{enum_name}.{}` has a payload and needs parentheses",
+                variant.name
+            ),
         )
         .with_label("a variant is not a function value")
         .with_help(format!("give its payload: `{enum_name}.{}(...)`", variant.name));
@@ -144,9 +149,14 @@ impl Checker<'_> {
     }
 
     pub(in crate::sema) fn enum_not_a_value(&mut self, file: FileId, span: Span, name: &str) {
-        self.error(Code::EnumNotAValue, file, span, format!("`{name}` is an enum, not a value"))
-            .with_label("not a value")
-            .with_help(format!("write one of its variants: `{name}.Variant`"));
+        self.error(
+            Code::EnumNotAValue,
+            file,
+            span,
+            format!("`{name}` is an enum, not a value"),
+        )
+        .with_label("not a value")
+        .with_help(format!("write one of its variants: `{name}.Variant`"));
     }
 
     pub(in crate::sema) fn enum_holds_function(&mut self, file: FileId, span: Span, ty: &Type) {

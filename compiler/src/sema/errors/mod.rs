@@ -3,12 +3,12 @@
 //! wrong, with the types and spans at hand; these files say how that reads.
 
 mod calls;
+mod enums;
 mod expressions;
 mod items;
 mod names;
-mod statements;
-mod enums;
 mod patterns;
+mod statements;
 mod wording;
 
 use super::checker::Checker;
