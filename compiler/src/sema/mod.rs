@@ -172,6 +172,24 @@ mod tests {
     }
 
     #[test]
+    fn enum_changes_change_the_interface_and_private_enums_do_not() {
+        let check = |lib: &'static str| {
+            let mut files = Files(HashMap::from([
+                ("main.ln", "import lib\nfn main() {}\n"),
+                ("lib.ln", lib),
+            ]));
+            check_program(Path::new("main.ln"), &mut files).unwrap().interfaces[1].hash_value()
+        };
+        let original = check("pub enum E { A, B(x: int) }\nenum P { C }\n");
+        assert_eq!(original, check("pub enum E { A, B(x: int) }\nenum P { C, D }\n"));
+        assert_ne!(
+            original,
+            check("pub enum E { A, B(x: int, y: int = 0) }\nenum P { C }\n")
+        );
+        assert_ne!(original, check("pub enum E { A, C, B(x: int) }\nenum P { C }\n"));
+    }
+
+    #[test]
     fn a_parse_cache_gives_the_results_of_parsing_again() {
         let mut parse_cache = ParseCache::default();
         for main in [

@@ -157,7 +157,12 @@ fn visit_statement(statement: &ast::Statement, found: &mut Found) {
             value,
             else_block,
         } => {
-            found.push((head(statement.span, pattern.span), "`let ... else` is"));
+            let construct = if else_block.is_some() {
+                "`let ... else` is"
+            } else {
+                "a pattern in `let` is"
+            };
+            found.push((head(statement.span, pattern.span), construct));
             visit_expr(value, found);
             if let Some(block) = else_block {
                 visit_block(block, found);

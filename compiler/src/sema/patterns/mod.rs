@@ -24,8 +24,8 @@ mod large_match_tests;
 #[cfg(test)]
 mod tests;
 
-// The interface the checker of enums and match (issue 16) uses next; until it does, only the
-// tests use part of it.
+// The interface the checker of enums and match (`match_check.rs`, `patterns_check.rs`,
+// `enums.rs`) uses; the tests use the rest of it.
 #[allow(unused_imports)]
 pub(crate) use {
     match_check::{Arm, MatchReport, check_match, is_irrefutable},
