@@ -91,7 +91,7 @@ impl CheckedProgram {
     }
 
     /// A type as text that names it uniquely in the whole program: like `Items::display`, but
-    /// a struct is `module.Name`. Hot reload keys slots, cells and layouts by it, so that two
+    /// a struct or enum is `module.Name`. Hot reload keys slots, cells and layouts by it, so that two
     /// structs of the same name in different modules never share one.
     pub fn type_key(&self, ty: &types::Type) -> String {
         use types::Type;
@@ -100,6 +100,10 @@ impl CheckedProgram {
             Type::Map(key, value) => format!("{{{}: {}}}", self.type_key(key), self.type_key(value)),
             Type::Struct(id) => {
                 let info = self.items.struct_info(*id);
+                format!("{}.{}", self.program.module(info.module).name, info.name)
+            }
+            Type::Enum(id) => {
+                let info = self.items.enum_info(*id);
                 format!("{}.{}", self.program.module(info.module).name, info.name)
             }
             Type::Optional(inner) => format!("?{}", self.type_key(inner)),
