@@ -190,6 +190,43 @@ mod tests {
     }
 
     #[test]
+    fn section_9_side_tables_name_variants_pattern_types_and_bindings() {
+        let source = "enum Shape { Circle(radius: float), Empty }\n\
+                      fn main() {\n\
+                      let s: ?Shape = .Circle(1.0)\n\
+                      match s { .Circle(r) => print(r), _ => {} }\n\
+                      }\n";
+        let mut files = Files(HashMap::from([("main.ln", source)]));
+        let checked = check_program(Path::new("main.ln"), &mut files).unwrap();
+        let codes: Vec<&str> = checked.diagnostics.iter().map(|d| d.code.as_str()).collect();
+        assert_eq!(codes, ["E0290", "E0290"], "{:?}", checked.diagnostics);
+        let at = |text: &str| {
+            let start = source.find(text).unwrap() as u32;
+            crate::source::Span {
+                start,
+                end: start + text.len() as u32,
+            }
+        };
+        let file = checked.program.modules[0].file;
+        let shape = types::Type::Enum(types::EnumId(0));
+        let circle = results::VariantRef {
+            enum_id: types::EnumId(0),
+            variant: 0,
+        };
+        assert_eq!(checked.results.variant(file, at(".Circle(1.0)")), Some(circle));
+        assert_eq!(checked.results.variant(file, at(".Circle(r)")), Some(circle));
+        let optional_shape = types::Type::optional(shape);
+        assert_eq!(
+            checked.results.pattern_type(file, at(".Circle(r)")),
+            Some(&optional_shape)
+        );
+        let binding =
+            crate::source::Span::new(at(".Circle(r)").start as usize + 8, at(".Circle(r)").start as usize + 9);
+        assert_eq!(checked.results.pattern_type(file, binding), Some(&types::Type::Float));
+        assert_eq!(checked.results.local(file, binding), Some(&types::Type::Float));
+    }
+
+    #[test]
     fn a_parse_cache_gives_the_results_of_parsing_again() {
         let mut parse_cache = ParseCache::default();
         for main in [
