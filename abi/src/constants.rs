@@ -60,6 +60,9 @@ pub const RAISE_STACK_OVERFLOW: i64 = 7;
 pub const RAISE_UNINITIALIZED: i64 = 8;
 pub const RAISE_VARIABLE_GONE: i64 = 9;
 pub const RAISE_FIELD_GONE: i64 = 10;
+/// A `match` met a value none of its arms matches (a variant added or removed by a reload);
+/// the value and its enum's index are the arguments.
+pub const RAISE_NO_MATCH_ARM: i64 = 11;
 
 /// Every constant above by name, for the ABI hash: a library built against other values is
 /// refused.
@@ -101,4 +104,6 @@ pub(crate) const ALL: &[(&str, i64)] = &[
     ("RAISE_UNINITIALIZED", RAISE_UNINITIALIZED),
     ("RAISE_VARIABLE_GONE", RAISE_VARIABLE_GONE),
     ("RAISE_FIELD_GONE", RAISE_FIELD_GONE),
+    ("RAISE_NO_MATCH_ARM", RAISE_NO_MATCH_ARM),
+    ("VARIANT_NUMBER_OFFSET", crate::enums::VARIANT_NUMBER_OFFSET as i64),
 ];

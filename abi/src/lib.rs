@@ -9,6 +9,7 @@
 //! fact stated here cannot drift between them. It has no dependencies.
 
 pub mod constants;
+pub mod enums;
 pub mod functions;
 pub mod hash;
 pub mod layout;
@@ -17,6 +18,7 @@ pub mod metadata;
 pub mod records;
 
 pub use constants::*;
+pub use enums::{PayloadKind, VARIANT_NUMBER_OFFSET, VariantDescriptor, immediate_variant};
 pub use functions::{AbiType, RUNTIME_FUNCTIONS, RuntimeFunction, runtime_function};
 pub use hash::{StableHasher, fnv1a};
 pub use layout::{Descriptor, DescriptorField, layout_hash, layout_text};

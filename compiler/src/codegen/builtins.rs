@@ -109,7 +109,12 @@ impl Translator<'_, '_, '_> {
                     Type::Bool => "lang_rt_print_bool",
                     _ => "lang_rt_print_str",
                 };
-                self.call_runtime(name, &[ctx, values[0], newline]);
+                // An enum is printed as its `str`.
+                let printed = match first_type {
+                    Type::Enum(id) => self.enum_string(values[0], id, span),
+                    _ => values[0],
+                };
+                self.call_runtime(name, &[ctx, printed, newline]);
                 return None;
             }
             Builtin::Str => self.string_of(values[0], &first_type, span),

@@ -3,6 +3,7 @@
 use cranelift_codegen::ir::{AbiParam, InstBuilder, Signature, types};
 use cranelift_module::{FuncId, Linkage};
 
+use crate::codegen::enums::{enum_text, variant_descriptor};
 use crate::codegen::function::translate_function;
 use crate::codegen::literals::define_literal_bytes;
 use crate::codegen::memory::trusted;
@@ -10,7 +11,7 @@ use crate::codegen::runtime_abi::*;
 use crate::codegen::structs::struct_descriptor;
 use crate::codegen::{CodegenError, ProgramState};
 use crate::sema::types::ModuleId;
-use crate::sema::types::StructId;
+use crate::sema::types::{EnumId, StructId};
 
 /// `lang_entry(ctx) -> status`: literals, descriptors and variable roots, then the module
 /// initializers in import order, then `main`.
@@ -35,6 +36,19 @@ pub(crate) fn translate_entry(state: &mut ProgramState<'_>, initializers: &[Func
     let blob = define_literal_bytes(state)?;
     let struct_descriptions: Vec<String> = (0..checked.items.structs.len())
         .map(|index| struct_descriptor(checked, StructId(index as u32), false).render())
+        .collect();
+    // Each enum's variant names (for printing values without payload), and the descriptors
+    // of payload variants, which follow the structs' in the table.
+    let enum_texts: Vec<String> = (0..checked.items.enums.len())
+        .map(|index| enum_text(checked, EnumId(index as u32)))
+        .collect();
+    let variant_descriptions: Vec<String> = (0..checked.items.enums.len())
+        .flat_map(|index| {
+            let id = EnumId(index as u32);
+            (0..checked.items.enum_info(id).variants.len())
+                .filter(move |&variant| checked.items.enum_info(id).variants[variant].has_payload)
+                .map(move |variant| variant_descriptor(checked, id, variant).render())
+        })
         .collect();
     let globals = state.globals.clone();
     let counts: Vec<usize> = (0..checked.program.modules.len())
@@ -75,6 +89,21 @@ pub(crate) fn translate_entry(state: &mut ProgramState<'_>, initializers: &[Func
                 .builder
                 .ins()
                 .store(trusted(), desc, descs, (index * 8) as i32);
+        }
+        for text in &enum_texts {
+            let text = translator.text_address(text);
+            translator.call_runtime("lang_rt_enum_register", &[ctx, text]);
+        }
+        let first = struct_descriptions.len();
+        for (index, description) in variant_descriptions.iter().enumerate() {
+            let text = translator.text_address(description);
+            let desc = translator
+                .call_runtime("lang_rt_variant_desc", &[ctx, text])
+                .unwrap_or(text);
+            translator
+                .builder
+                .ins()
+                .store(trusted(), desc, descs, ((first + index) * 8) as i32);
         }
         let mut steps: Vec<FuncId> = order.iter().map(|module| initializers[module.0 as usize]).collect();
         steps.extend(main);

@@ -32,8 +32,14 @@ impl Translator<'_, '_, '_> {
             ExprKind::StructLiteral { fields, .. } => self.struct_literal(expr, fields),
             ExprKind::Unary { op, operand } => self.unary(*op, operand),
             ExprKind::Binary { op, lhs, rhs } => self.binary(*op, lhs, rhs, expr.span),
-            ExprKind::Call { callee, args } => return self.call(expr, callee, args),
-            ExprKind::Field { object, field } => self.field(object, field, expr.span),
+            ExprKind::Call { callee, args } => match self.state.checked.results.variant(self.file, expr.span) {
+                Some(variant) => self.enum_value(variant, args, expr.span),
+                None => return self.call(expr, callee, args),
+            },
+            ExprKind::Field { object, field } => match self.state.checked.results.variant(self.file, expr.span) {
+                Some(variant) => self.enum_value(variant, &[], expr.span),
+                None => self.field(object, field, expr.span),
+            },
             ExprKind::Index { object, index } => self.index(object, index, expr.span),
             ExprKind::Unwrap(inner) => {
                 let inner_type = self.ty(inner);
@@ -52,11 +58,15 @@ impl Translator<'_, '_, '_> {
                 self.bug("an erroneous expression reached code generation");
                 self.iconst(0)
             }
-            // The checker rejects these with E0290 until section 9 is implemented.
-            ExprKind::ImplicitMember(_) | ExprKind::Match(_) | ExprKind::If(_) => {
-                self.bug("an enum value, `match` or `if` value reached code generation");
-                self.iconst(0)
-            }
+            ExprKind::ImplicitMember(_) => match self.state.checked.results.variant(self.file, expr.span) {
+                Some(variant) => self.enum_value(variant, &[], expr.span),
+                None => {
+                    self.bug("an implicit member without a variant");
+                    self.iconst(0)
+                }
+            },
+            ExprKind::Match(match_expr) => return self.match_value(expr, match_expr),
+            ExprKind::If(if_expr) => return self.if_value(expr, if_expr),
         };
         Some(value)
     }
@@ -106,6 +116,7 @@ impl Translator<'_, '_, '_> {
             Type::Int => "lang_rt_int_to_str",
             Type::Float => "lang_rt_float_to_str",
             Type::Bool => "lang_rt_bool_to_str",
+            Type::Enum(id) => return self.enum_string(value, *id, span),
             _ => return value,
         };
         self.call_runtime_at(name, &[ctx, value], span).unwrap_or(value)

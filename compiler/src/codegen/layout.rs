@@ -37,7 +37,8 @@ pub fn abi_type(ty: AbiType) -> types::Type {
 /// Whether values of `ty` are pointers to heap objects the collector must trace.
 pub fn is_reference(ty: &Type) -> bool {
     match ty {
-        Type::Str | Type::Array(_) | Type::Map(..) | Type::Struct(_) => true,
+        // An enum value is a payload object or an odd immediate, which the collector skips.
+        Type::Str | Type::Array(_) | Type::Map(..) | Type::Struct(_) | Type::Enum(_) => true,
         // A `?int` is a pointer to a box; a `?T` of a reference type is a reference.
         Type::Optional(_) => true,
         _ => false,

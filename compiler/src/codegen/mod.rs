@@ -12,7 +12,8 @@
 //! Files, by concern (in the manner of rustc_codegen_cranelift): `program` (assembly, a short
 //! list of passes), `function` (the per-function `Translator`, plumbing, locals), `errors`
 //! (the status-return protocol), `statements`, `place` (every read and write of a place),
-//! `variables`, `expressions`, `operators`, `collections`, `structs`, `literals`, `calls`,
+//! `variables`, `expressions`, `operators`, `collections`, `structs`, `enums` (enum values),
+//! `patterns` (pattern tests and bindings), `matching` (`match`, `if` values, `if let`, `let ... else`), `literals`, `calls`,
 //! `builtins` with `intrinsics` (the built-ins that are a runtime call, as a table), `entry`,
 //! `inline` (compiling bodies), `memory` (alias regions), `config` (ISA flags), `target`
 //! (the mode seam) and `hot/` (everything emitted only under hot reload).
@@ -22,6 +23,7 @@ mod calls;
 mod collections;
 pub mod config;
 mod entry;
+mod enums;
 mod errors;
 mod expressions;
 mod function;
@@ -32,9 +34,11 @@ pub mod jit;
 mod layout;
 pub mod library;
 mod literals;
+mod matching;
 mod memory;
 pub mod object;
 mod operators;
+mod patterns;
 mod place;
 mod program;
 mod reachability;

@@ -183,7 +183,7 @@ impl Translator<'_, '_, '_> {
             (Type::Nil, _) => self.builder.ins().icmp_imm_s(IntCC::Equal, right, 0),
             (_, Type::Nil) => self.builder.ins().icmp_imm_s(IntCC::Equal, left, 0),
             (Type::Optional(inner), Type::Optional(_)) => {
-                if is_boxed_optional(inner) || **inner == Type::Str {
+                if is_boxed_optional(inner) || matches!(**inner, Type::Str | Type::Enum(_)) {
                     // Equal when both are nil, or both present with equal values.
                     let inner = (**inner).clone();
                     let left_nil = self.builder.ins().icmp_imm_s(IntCC::Equal, left, 0);
@@ -239,6 +239,7 @@ impl Translator<'_, '_, '_> {
         match ty {
             Type::Float => self.builder.ins().fcmp(FloatCC::Equal, left, right),
             Type::Str => self.call_runtime("lang_rt_str_eq", &[left, right]).unwrap_or(left),
+            Type::Enum(_) => self.enum_equal(left, right),
             _ => self.builder.ins().icmp(IntCC::Equal, left, right),
         }
     }

@@ -244,7 +244,9 @@ pub(crate) fn define_tables(state: &mut ProgramState<'_>) -> Result<(), CodegenE
     description.set_align(8);
     state.module.define_data(state.literal_table, &description)?;
     let mut description = DataDescription::new();
-    description.define_zeroinit((state.checked.items.structs.len() * 8).max(8));
+    // Structs, then payload variants (`enums::variant_table_slot`).
+    let entries = state.checked.items.structs.len() + crate::codegen::enums::payload_variant_count(state.checked);
+    description.define_zeroinit((entries * 8).max(8));
     description.set_align(8);
     state.module.define_data(state.struct_descs, &description)?;
     Ok(())

@@ -76,9 +76,9 @@ impl Translator<'_, '_, '_> {
                 then_block,
                 else_branch,
             } => {
-                // The checker accepts only the 0.1 form, `if let NAME = optional`, so far.
+                // `if let NAME = optional`, the 0.1 form; any other pattern is tested as in `match`.
                 let Some(name) = pattern.plain_name() else {
-                    self.bug("an `if let` with a pattern reached code generation");
+                    self.if_let_pattern(pattern, value, then_block, else_branch);
                     return;
                 };
                 let optional_type = self.ty(value);
@@ -162,10 +162,12 @@ impl Translator<'_, '_, '_> {
                 }
             }
             StatementKind::Error => self.bug("an erroneous statement reached code generation"),
-            // The checker rejects these with E0290 until section 9 is implemented.
-            StatementKind::LetElse { .. } | StatementKind::Match(_) => {
-                self.bug("a `let ... else` or `match` statement reached code generation")
-            }
+            StatementKind::LetElse {
+                pattern,
+                value,
+                else_block,
+            } => self.let_else(pattern, value, else_block.as_ref(), statement.span),
+            StatementKind::Match(match_statement) => self.match_statement(match_statement, statement.span),
         }
     }
 

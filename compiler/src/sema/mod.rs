@@ -5,7 +5,7 @@
 //! names, then resolve signatures through `type_resolution`), and the type checker (`bodies`,
 //! `statements`, `expressions`, `operators`, `structs`, `module_members`, `calls`,
 //! `generic_builtins`, `flow`; for section 9 `enums`, `enum_values`, `patterns_check`,
-//! `match_check`, and the gate `unsupported`), which share the `checker` state and the names in `scope`, and
+//! `match_check`), which share the `checker` state and the names in `scope`, and
 //! build their diagnostics through `errors`.
 
 mod bodies;
@@ -36,7 +36,6 @@ mod statements;
 mod structs;
 mod type_resolution;
 pub mod types;
-mod unsupported;
 
 use std::path::Path;
 

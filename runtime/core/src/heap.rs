@@ -481,7 +481,9 @@ impl Heap {
     /// Marks an object reached through a precise reference (which may also point to an
     /// immortal object outside the heap).
     fn mark_object(&mut self, object: usize) {
-        if object == 0 {
+        // An odd word in a reference field is an enum variant without payload, an immediate
+        // (`lang_abi::enums`), not a pointer.
+        if object == 0 || object & 1 != 0 {
             return;
         }
         let header = object as *mut Header;

@@ -83,9 +83,15 @@ pub use lang_abi::HOT_FIELDS_OFFSET;
 /// to a new payload.
 pub use lang_abi::PAYLOAD_OWNER_OFFSET;
 
-/// What the collector and the built-ins need to know about an object's type.
+/// What the collector and the built-ins need to know about an object's type. `repr(C)`:
+/// compiled code reads `variant_number` at `lang_abi::VARIANT_NUMBER_OFFSET`.
 #[derive(Debug)]
+#[repr(C)]
 pub struct TypeDesc {
+    /// Enum payload variants: the variant's number (the tag `match` dispatches on).
+    pub variant_number: i64,
+    /// Enum payload variants: the index of the enum in the enum registry (`abi/enums.rs`).
+    pub enum_index: u32,
     pub kind: Kind,
     /// Arrays: the size of one element in bytes (1 for `bool`, 8 otherwise).
     pub element_size: usize,
@@ -117,6 +123,8 @@ pub struct FieldDesc {
 impl TypeDesc {
     const fn builtin(kind: Kind, element_size: usize, holds_references: bool, string_keys: bool) -> TypeDesc {
         TypeDesc {
+            variant_number: 0,
+            enum_index: 0,
             kind,
             element_size,
             holds_references,

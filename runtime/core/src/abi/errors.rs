@@ -33,6 +33,10 @@ pub extern "C" fn lang_rt_raise(ctx: Ctx<'_>, kind: u32, a: i64, b: i64) {
             let name = unsafe { CStr::from_ptr(a as *const std::ffi::c_char) }.to_string_lossy();
             format!("module variable `{name}` was removed or changed its type in a reload")
         }
+        RAISE_NO_MATCH_ARM => {
+            let variant = super::enums::variant_name(a as u64, b as u32);
+            format!("no arm of this `match` matches the variant `{variant}`")
+        }
         _ => format!("runtime error {kind}"),
     };
     ctx.fail(message);

@@ -99,6 +99,8 @@ pub extern "C" fn lang_rt_struct_desc(_ctx: Ctx<'_>, description: *const u8) -> 
         .collect();
     let defaults = fields.iter().map(|_| std::sync::atomic::AtomicUsize::new(0)).collect();
     Box::leak(Box::new(TypeDesc {
+        variant_number: 0,
+        enum_index: 0,
         kind: Kind::Struct,
         element_size: 8,
         holds_references: false,

@@ -1,0 +1,173 @@
+//! How enums (LANGUAGE.md section 9) are described across the compiler/runtime boundary.
+//!
+//! An enum value is one word. A variant without payload is an immediate,
+//! `(variant_number << 1) | 1`: odd, so never a pointer, and the collector ignores it. A
+//! variant with a payload is a heap object laid out like a struct (one word per payload field
+//! at `STRUCT_FIELDS_OFFSET + 8 * i`) whose type descriptor holds its variant number at
+//! [`VARIANT_NUMBER_OFFSET`]. The runtime learns each enum's variant names from an *enum
+//! text* (for printing immediates) and each payload variant's fields from a *variant text*
+//! (`lang_rt_variant_desc`), whose payload kinds drive `==` and printing.
+
+/// Where a type descriptor holds the variant number of a payload variant.
+pub const VARIANT_NUMBER_OFFSET: i32 = 0;
+
+/// The immediate word of a variant without payload.
+pub const fn immediate_variant(number: i64) -> i64 {
+    (number << 1) | 1
+}
+
+/// How `==` and printing treat one payload field: `i`, `f`, `b`, `s` (int, float, bool,
+/// str), `e<ENUM_INDEX>` (an enum), `x` (anything else: by identity, not printable), each
+/// optionally prefixed by `?` for an optional.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PayloadKind {
+    Int,
+    Float,
+    Bool,
+    Str,
+    Enum(u32),
+    Identity,
+    Optional(Box<PayloadKind>),
+}
+
+impl PayloadKind {
+    pub fn render(&self) -> String {
+        match self {
+            PayloadKind::Int => "i".into(),
+            PayloadKind::Float => "f".into(),
+            PayloadKind::Bool => "b".into(),
+            PayloadKind::Str => "s".into(),
+            PayloadKind::Enum(index) => format!("e{index}"),
+            PayloadKind::Identity => "x".into(),
+            PayloadKind::Optional(inner) => format!("?{}", inner.render()),
+        }
+    }
+
+    pub fn parse(text: &str) -> PayloadKind {
+        if let Some(inner) = text.strip_prefix('?') {
+            return PayloadKind::Optional(Box::new(PayloadKind::parse(inner)));
+        }
+        match text {
+            "i" => PayloadKind::Int,
+            "f" => PayloadKind::Float,
+            "b" => PayloadKind::Bool,
+            "s" => PayloadKind::Str,
+            _ => match text.strip_prefix('e').and_then(|index| index.parse().ok()) {
+                Some(index) => PayloadKind::Enum(index),
+                None => PayloadKind::Identity,
+            },
+        }
+    }
+}
+
+/// One payload field of a variant text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PayloadField {
+    pub name: String,
+    /// The collector traces the field.
+    pub is_reference: bool,
+    pub kind: PayloadKind,
+}
+
+/// What `lang_rt_variant_desc` is told about a payload variant, as text:
+/// `ENUM_INDEX:VARIANT_NUMBER:Name;field:r|KIND;...` (`r` for a reference, `w` for a word).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct VariantDescriptor {
+    pub enum_index: u32,
+    pub variant_number: i64,
+    pub name: String,
+    pub fields: Vec<PayloadField>,
+}
+
+impl VariantDescriptor {
+    pub fn render(&self) -> String {
+        let mut text = format!("{}:{}:{}", self.enum_index, self.variant_number, self.name);
+        for field in &self.fields {
+            let reference = if field.is_reference { "r" } else { "w" };
+            text.push_str(&format!(";{}:{reference}|{}", field.name, field.kind.render()));
+        }
+        text
+    }
+
+    /// Reads a variant text. Never fails: the compiler wrote it.
+    pub fn parse(text: &str) -> VariantDescriptor {
+        let mut parts = text.split(';');
+        let head = parts.next().unwrap_or_default();
+        let mut head_parts = head.splitn(3, ':');
+        let enum_index = head_parts.next().and_then(|part| part.parse().ok()).unwrap_or(0);
+        let variant_number = head_parts.next().and_then(|part| part.parse().ok()).unwrap_or(0);
+        let name = head_parts.next().unwrap_or_default().to_string();
+        let fields = parts
+            .filter(|part| !part.is_empty())
+            .map(|part| {
+                let (name, rest) = part.split_once(':').unwrap_or((part, "w|x"));
+                let (reference, kind) = rest.split_once('|').unwrap_or((rest, "x"));
+                PayloadField {
+                    name: name.to_string(),
+                    is_reference: reference == "r",
+                    kind: PayloadKind::parse(kind),
+                }
+            })
+            .collect();
+        VariantDescriptor {
+            enum_index,
+            variant_number,
+            name,
+            fields,
+        }
+    }
+}
+
+/// The enum text of `lang_rt_enum_register`: `ENUM_INDEX:Name:Variant,Variant,...`, every
+/// variant in number order (the names payload-less values print as).
+pub fn enum_text(enum_index: u32, name: &str, variants: &[&str]) -> String {
+    format!("{enum_index}:{name}:{}", variants.join(","))
+}
+
+/// Reads an enum text: (index, name, variant names).
+pub fn parse_enum_text(text: &str) -> (u32, String, Vec<String>) {
+    let mut parts = text.splitn(3, ':');
+    let index = parts.next().and_then(|part| part.parse().ok()).unwrap_or(0);
+    let name = parts.next().unwrap_or_default().to_string();
+    let variants = parts
+        .next()
+        .unwrap_or_default()
+        .split(',')
+        .filter(|variant| !variant.is_empty())
+        .map(str::to_string)
+        .collect();
+    (index, name, variants)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn variant_texts_read_back() {
+        let descriptor = VariantDescriptor {
+            enum_index: 3,
+            variant_number: 1,
+            name: "Rect".into(),
+            fields: vec![
+                PayloadField {
+                    name: "w".into(),
+                    is_reference: false,
+                    kind: PayloadKind::Float,
+                },
+                PayloadField {
+                    name: "next".into(),
+                    is_reference: true,
+                    kind: PayloadKind::Optional(Box::new(PayloadKind::Enum(3))),
+                },
+            ],
+        };
+        assert_eq!(VariantDescriptor::parse(&descriptor.render()), descriptor);
+        let text = enum_text(2, "Shape", &["Circle", "Empty"]);
+        assert_eq!(
+            parse_enum_text(&text),
+            (2, "Shape".into(), vec!["Circle".into(), "Empty".into()])
+        );
+        assert_eq!(immediate_variant(2), 5);
+    }
+}
