@@ -11,6 +11,7 @@ use crate::codegen::function::Translator;
 use crate::codegen::layout::is_reference;
 use crate::codegen::memory::{Region, trusted};
 use crate::codegen::runtime_abi::*;
+use crate::codegen::target::StructDescriptor;
 use crate::sema::CheckedProgram;
 use crate::sema::results::VariantRef;
 use crate::sema::types::{EnumId, Type};
@@ -78,6 +79,20 @@ pub(crate) fn variant_descriptor(
     }
 }
 
+/// Hot reload: the module and name of the descriptor cell of a payload variant,
+/// `Enum.Variant#HASH` with the hash of its variant text (a changed payload is a new cell).
+pub(crate) fn hot_variant_cell_name(checked: &CheckedProgram, enum_id: EnumId, variant: usize) -> (String, String) {
+    let info = checked.items.enum_info(enum_id);
+    let text = variant_descriptor(checked, enum_id, variant).render();
+    let name = format!(
+        "{}.{}#{:x}",
+        info.name,
+        info.variants[variant].name,
+        lang_abi::fnv1a(text.as_bytes())
+    );
+    (checked.program.module(info.module).name.clone(), name)
+}
+
 /// The enum text of an enum, for `lang_rt_enum_register`.
 pub(crate) fn enum_text(checked: &CheckedProgram, enum_id: EnumId) -> String {
     let info = checked.items.enum_info(enum_id);
@@ -132,10 +147,19 @@ impl Translator<'_, '_, '_> {
             };
             words.push(self.word_of(value, &field.ty));
         }
-        let slot = variant_table_slot(checked, variant.enum_id, variant.variant);
-        let table = self.state.struct_descs;
-        let base = self.data_address(table);
-        let desc = self.builder.ins().load(types::I64, trusted(), base, (slot * 8) as i32);
+        let (module, cell_name) = hot_variant_cell_name(checked, variant.enum_id, variant.variant);
+        let desc = match self.state.target.variant_descriptor(&module, &cell_name) {
+            StructDescriptor::Cell(cell) => {
+                let cell = self.hot_reference(cell as i64);
+                self.builder.ins().load(types::I64, trusted(), cell, 0)
+            }
+            StructDescriptor::Table => {
+                let slot = variant_table_slot(checked, variant.enum_id, variant.variant);
+                let table = self.state.struct_descs;
+                let base = self.data_address(table);
+                self.builder.ins().load(types::I64, trusted(), base, (slot * 8) as i32)
+            }
+        };
         let ctx = self.ctx;
         let object = self
             .call_runtime_at("lang_rt_alloc_struct", &[ctx, desc], span)

@@ -266,6 +266,16 @@ impl<'a> Target<'a> {
         StructDescriptor::Cell(target.linker.struct_desc_cell(module, &info.name, ""))
     }
 
+    /// Where the descriptor of a payload variant is: in the program's descriptor table, or
+    /// under hot reload in a runtime-owned cell named `cell_name` (which the variant's payload
+    /// layout is part of, so a changed payload gets a new descriptor).
+    pub(crate) fn variant_descriptor(&self, module: &str, cell_name: &str) -> StructDescriptor {
+        match self.hot {
+            None => StructDescriptor::Table,
+            Some(target) => StructDescriptor::Cell(target.linker.struct_desc_cell(module, cell_name, "")),
+        }
+    }
+
     pub(crate) fn struct_allocation(&self) -> StructAllocation {
         match self.hot {
             None => StructAllocation::Plain,

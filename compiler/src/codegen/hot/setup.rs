@@ -1,14 +1,16 @@
-//! The setup function of a hot module version: literals and struct descriptors.
+//! The setup function of a hot module version: literals, struct descriptors, and enums'
+//! variant names and payload variants' descriptors.
 
 use cranelift_codegen::ir::{AbiParam, InstBuilder, Signature, types};
 use cranelift_module::FuncId;
 
+use crate::codegen::enums::{enum_text, hot_variant_cell_name, variant_descriptor};
 use crate::codegen::function::translate_function;
 use crate::codegen::literals::define_literal_bytes;
 use crate::codegen::memory::trusted;
 use crate::codegen::structs::struct_descriptor;
 use crate::codegen::{CodegenError, HotTarget, ProgramState};
-use crate::sema::types::StructId;
+use crate::sema::types::{EnumId, StructId};
 
 /// Hot mode: the module's setup function, run once when a version is loaded: it copies the
 /// module's string literals into runtime memory and creates the descriptors of the structs
@@ -34,11 +36,34 @@ pub(crate) fn translate_hot_setup(state: &mut ProgramState<'_>, target: HotTarge
             (cell, struct_descriptor(checked, id, true).render())
         })
         .collect();
+    // Every enum's variant names, and a descriptor cell per payload variant (`enums`).
+    let enum_texts: Vec<String> = (0..checked.items.enums.len())
+        .map(|index| enum_text(checked, EnumId(index as u32)))
+        .collect();
+    let mut variants: Vec<(u64, String)> = Vec::new();
+    for index in 0..checked.items.enums.len() {
+        let id = EnumId(index as u32);
+        for (variant, info) in checked.items.enum_info(id).variants.iter().enumerate() {
+            if info.has_payload {
+                let (module, name) = hot_variant_cell_name(checked, id, variant);
+                let cell = target.linker.struct_desc_cell(&module, &name, "");
+                variants.push((cell, variant_descriptor(checked, id, variant).render()));
+            }
+        }
+    }
     let file = checked.program.module(target.module).file;
     translate_function(state, setup, "<setup>".into(), file, |translator| {
         let ctx = translator.ctx;
         translator.intern_literals(blob, &literals);
-        for (cell, text) in &structs {
+        for text in &enum_texts {
+            let text = translator.text_address(text);
+            translator.call_runtime("lang_rt_enum_register", &[ctx, text]);
+        }
+        let descriptors = structs
+            .iter()
+            .map(|(cell, text)| (cell, text, "lang_rt_struct_desc"))
+            .chain(variants.iter().map(|(cell, text)| (cell, text, "lang_rt_variant_desc")));
+        for (cell, text, constructor) in descriptors {
             let cell = translator.hot_reference(*cell as i64);
             let existing = translator.builder.ins().load(types::I64, trusted(), cell, 0);
             let create = translator.builder.create_block();
@@ -47,9 +72,7 @@ pub(crate) fn translate_hot_setup(state: &mut ProgramState<'_>, target: HotTarge
             translator.builder.switch_to_block(create);
             translator.builder.seal_block(create);
             let text = translator.text_address(text);
-            let desc = translator
-                .call_runtime("lang_rt_struct_desc", &[ctx, text])
-                .unwrap_or(text);
+            let desc = translator.call_runtime(constructor, &[ctx, text]).unwrap_or(text);
             translator.builder.ins().store(trusted(), desc, cell, 0);
             translator.builder.ins().jump(done, &[]);
             translator.builder.switch_to_block(done);
