@@ -185,3 +185,53 @@ fn hot_library_mode() {
     let ir = hot_ir(&mut object_module(), true);
     insta::assert_snapshot!("hot_library", snapshot_text(&ir));
 }
+
+/// A `match` on an enum (LANGUAGE.md section 9): in `lang run` it reads the tag once (the
+/// immediate's upper bits, or the variant number in the payload's descriptor) and dispatches
+/// with one `br_table`, not a chain of compares.
+const ENUM_PROGRAM: &str = "\
+enum Shape {
+    Circle(radius: float),
+    Rect(w: float, h: float),
+    Empty,
+}
+
+fn area(s: Shape) -> float {
+    return match s {
+        .Circle(r) => 3.0 * r * r,
+        .Rect(w, h) => w * h,
+        .Empty => 0.0,
+    }
+}
+
+fn main() {
+    print(area(.Rect(2.0, 3.0)))
+}
+";
+
+struct EnumFile;
+
+impl SourceLoader for EnumFile {
+    fn load(&mut self, path: &Path) -> Result<String, LoadError> {
+        match path.to_str() {
+            Some("main.ln") => Ok(ENUM_PROGRAM.to_string()),
+            _ => Err(LoadError::NotFound),
+        }
+    }
+}
+
+#[test]
+fn enum_match_is_one_jump_table_in_run_mode() {
+    let checked = lang_compiler::check_program(Path::new("main.ln"), &mut EnumFile).expect("the program loads");
+    assert!(!checked.has_errors(), "the program has errors");
+    let ir = translate_program(&checked, &mut jit_module(), options()).unwrap().ir;
+    let area: Vec<&str> = ir
+        .split("\n; ")
+        .map(|function| function.trim_start_matches("; "))
+        .filter(|function| function.starts_with("main.area"))
+        .collect();
+    let area = area.join("\n; ");
+    assert_eq!(area.matches("br_table").count(), 1, "{area}");
+    assert!(!area.contains("icmp_imm eq"), "a compare chain on the tag:\n{area}");
+    insta::assert_snapshot!("enum_match_run", format!("{ENUM_PROGRAM}\n---\n; {area}"));
+}

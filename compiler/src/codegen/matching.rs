@@ -28,6 +28,17 @@ impl Translator<'_, '_, '_> {
         self.translate_match(match_ast, expr.span, Some(ty))
     }
 
+    /// The value of an arm or branch converted to the value's type `ty`; none when the arm
+    /// cannot complete (`panic(...)`, `exit(...)`), which fits any type.
+    fn arm_value(&mut self, expr: &Expr, ty: &Type) -> Option<Value> {
+        let from = self.ty(expr);
+        let value = self.expr(expr)?;
+        if self.is_terminated() {
+            return None;
+        }
+        Some(self.coerce(value, &from, ty, expr.span))
+    }
+
     /// A merge block for a value of type `result` (a parameter), or for none.
     fn merge_block(&mut self, result: Option<&Type>) -> (ir::Block, Option<Value>) {
         let merge = self.builder.create_block();
@@ -45,9 +56,18 @@ impl Translator<'_, '_, '_> {
             Some(value) => {
                 self.builder.ins().jump(merge, &[BlockArg::Value(value)]);
             }
-            None => {
-                self.builder.ins().jump(merge, &[]);
-            }
+            None => match self.builder.func.dfg.block_params(merge).first().copied() {
+                // An arm without a value that still completes (`exit` returns to no one, but
+                // is a call): pass a zero the merge never uses.
+                Some(param) => {
+                    let ty = self.builder.func.dfg.value_type(param);
+                    let zero = self.zero(ty);
+                    self.builder.ins().jump(merge, &[BlockArg::Value(zero)]);
+                }
+                None => {
+                    self.builder.ins().jump(merge, &[]);
+                }
+            },
         }
     }
 
@@ -128,8 +148,8 @@ impl Translator<'_, '_, '_> {
                 }
                 ArmBody::Value(expr) => match &result {
                     Some(ty) => {
-                        let value = self.expr_to(expr, ty);
-                        self.jump_to_merge(merge, Some(value));
+                        let value = self.arm_value(expr, ty);
+                        self.jump_to_merge(merge, value);
                     }
                     None => {
                         self.expr(expr);
@@ -203,13 +223,13 @@ impl Translator<'_, '_, '_> {
         self.builder.switch_to_block(then_label);
         self.builder.seal_block(then_label);
         self.enter_bindings(&bindings);
-        let then_value = self.expr_to(&if_expr.then_value, &ty);
-        self.jump_to_merge(merge, Some(then_value));
+        let then_value = self.arm_value(&if_expr.then_value, &ty);
+        self.jump_to_merge(merge, then_value);
         self.scopes.pop();
         self.builder.switch_to_block(else_label);
         self.builder.seal_block(else_label);
-        let else_value = self.expr_to(&if_expr.else_value, &ty);
-        self.jump_to_merge(merge, Some(else_value));
+        let else_value = self.arm_value(&if_expr.else_value, &ty);
+        self.jump_to_merge(merge, else_value);
         self.builder.switch_to_block(merge);
         self.builder.seal_block(merge);
         Some(merged.unwrap_or_else(|| self.iconst(0)))

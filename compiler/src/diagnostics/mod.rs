@@ -131,7 +131,6 @@ codes! {
     MissingMain = "E0210": "the program's main file has no usable `fn main()`",
     DuplicateImport = "E0211": "a module imported twice, or a module importing itself",
     CyclicInitializer = "E0212": "a module variable whose type depends on its own initializer",
-    NotYetSupported = "E0290": "a part of LANGUAGE.md 0.2 that this version of `lang` does not implement yet",
     // Type errors.
     TypeMismatch = "E0300": "a value of one type where another is expected",
     InvalidOperands = "E0301": "an operator applied to types it does not support",

@@ -198,7 +198,7 @@ mod tests {
         let mut files = Files(HashMap::from([("main.ln", source)]));
         let checked = check_program(Path::new("main.ln"), &mut files).unwrap();
         let codes: Vec<&str> = checked.diagnostics.iter().map(|d| d.code.as_str()).collect();
-        assert_eq!(codes, ["E0290", "E0290"], "{:?}", checked.diagnostics);
+        assert!(codes.is_empty(), "{:?}", checked.diagnostics);
         let at = |text: &str| {
             let start = source.find(text).unwrap() as u32;
             crate::source::Span {
