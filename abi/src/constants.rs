@@ -63,6 +63,9 @@ pub const RAISE_FIELD_GONE: i64 = 10;
 /// A `match` met a value none of its arms matches (a variant added or removed by a reload);
 /// the value and its enum's index are the arguments.
 pub const RAISE_NO_MATCH_ARM: i64 = 11;
+/// Hot reload: a value of a variant whose payload changed in a reload met code of the other
+/// layout; the variant's NUL-terminated name is the argument.
+pub const RAISE_PAYLOAD_CHANGED: i64 = 12;
 
 /// Every constant above by name, for the ABI hash: a library built against other values is
 /// refused.
@@ -105,5 +108,6 @@ pub(crate) const ALL: &[(&str, i64)] = &[
     ("RAISE_VARIABLE_GONE", RAISE_VARIABLE_GONE),
     ("RAISE_FIELD_GONE", RAISE_FIELD_GONE),
     ("RAISE_NO_MATCH_ARM", RAISE_NO_MATCH_ARM),
+    ("RAISE_PAYLOAD_CHANGED", RAISE_PAYLOAD_CHANGED),
     ("VARIANT_NUMBER_OFFSET", crate::enums::VARIANT_NUMBER_OFFSET as i64),
 ];

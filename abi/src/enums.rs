@@ -11,6 +11,21 @@
 /// Where a type descriptor holds the variant number of a payload variant.
 pub const VARIANT_NUMBER_OFFSET: i32 = 0;
 
+/// Under hot reload a variant is identified by its module, enum and name: its number is a
+/// hash of them (30 bits, so a tag fits an `i32` and an immediate a word), the same in every
+/// compiled version and every library, so adding, removing and reordering variants leaves
+/// the numbers old code compares against valid. (In `lang run` and release builds numbers
+/// are declaration indices, so that a `match` is one jump table.)
+pub fn hot_variant_number(module: &str, enum_name: &str, variant: &str) -> i64 {
+    (crate::hash::fnv1a(format!("{module}.{enum_name}.{variant}").as_bytes()) & 0x3fff_ffff) as i64
+}
+
+/// Under hot reload, the key of an enum in the runtime's registry of variant names: a hash of
+/// its module and name (in `lang run` and release builds, its index in the program).
+pub fn hot_enum_key(module: &str, enum_name: &str) -> u32 {
+    (crate::hash::fnv1a(format!("{module}.{enum_name}").as_bytes()) & 0x7fff_ffff) as u32
+}
+
 /// The immediate word of a variant without payload.
 pub const fn immediate_variant(number: i64) -> i64 {
     (number << 1) | 1
@@ -118,25 +133,30 @@ impl VariantDescriptor {
     }
 }
 
-/// The enum text of `lang_rt_enum_register`: `ENUM_INDEX:Name:Variant,Variant,...`, every
-/// variant in number order (the names payload-less values print as).
-pub fn enum_text(enum_index: u32, name: &str, variants: &[&str]) -> String {
-    format!("{enum_index}:{name}:{}", variants.join(","))
+/// The enum text of `lang_rt_enum_register`: `ENUM_KEY:Name:NUMBER=Variant,...`, every
+/// variant of the version being set up with its number (the names values print as; a
+/// variant missing from a later registration was removed by a reload).
+pub fn enum_text(enum_key: u32, name: &str, variants: &[(i64, &str)]) -> String {
+    let variants: Vec<String> = variants
+        .iter()
+        .map(|(number, name)| format!("{number}={name}"))
+        .collect();
+    format!("{enum_key}:{name}:{}", variants.join(","))
 }
 
-/// Reads an enum text: (index, name, variant names).
-pub fn parse_enum_text(text: &str) -> (u32, String, Vec<String>) {
+/// Reads an enum text: (key, name, (number, variant name) pairs).
+pub fn parse_enum_text(text: &str) -> (u32, String, Vec<(i64, String)>) {
     let mut parts = text.splitn(3, ':');
-    let index = parts.next().and_then(|part| part.parse().ok()).unwrap_or(0);
+    let key = parts.next().and_then(|part| part.parse().ok()).unwrap_or(0);
     let name = parts.next().unwrap_or_default().to_string();
     let variants = parts
         .next()
         .unwrap_or_default()
         .split(',')
-        .filter(|variant| !variant.is_empty())
-        .map(str::to_string)
+        .filter_map(|variant| variant.split_once('='))
+        .map(|(number, name)| (number.parse().unwrap_or(-1), name.to_string()))
         .collect();
-    (index, name, variants)
+    (key, name, variants)
 }
 
 #[cfg(test)]

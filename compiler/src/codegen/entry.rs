@@ -9,6 +9,7 @@ use crate::codegen::literals::define_literal_bytes;
 use crate::codegen::memory::trusted;
 use crate::codegen::runtime_abi::*;
 use crate::codegen::structs::struct_descriptor;
+use crate::codegen::target::VariantNumbering;
 use crate::codegen::{CodegenError, ProgramState};
 use crate::sema::types::ModuleId;
 use crate::sema::types::{EnumId, StructId};
@@ -40,14 +41,16 @@ pub(crate) fn translate_entry(state: &mut ProgramState<'_>, initializers: &[Func
     // Each enum's variant names (for printing values without payload), and the descriptors
     // of payload variants, which follow the structs' in the table.
     let enum_texts: Vec<String> = (0..checked.items.enums.len())
-        .map(|index| enum_text(checked, EnumId(index as u32)))
+        .map(|index| enum_text(checked, EnumId(index as u32), VariantNumbering::DeclarationIndex))
         .collect();
     let variant_descriptions: Vec<String> = (0..checked.items.enums.len())
         .flat_map(|index| {
             let id = EnumId(index as u32);
             (0..checked.items.enum_info(id).variants.len())
                 .filter(move |&variant| checked.items.enum_info(id).variants[variant].has_payload)
-                .map(move |variant| variant_descriptor(checked, id, variant).render())
+                .map(move |variant| {
+                    variant_descriptor(checked, id, variant, VariantNumbering::DeclarationIndex).render()
+                })
         })
         .collect();
     let globals = state.globals.clone();

@@ -11,7 +11,7 @@ use crate::codegen::function::Translator;
 use crate::codegen::layout::is_reference;
 use crate::codegen::memory::{Region, trusted};
 use crate::codegen::runtime_abi::*;
-use crate::codegen::target::StructDescriptor;
+use crate::codegen::target::{StructDescriptor, VariantNumbering};
 use crate::sema::CheckedProgram;
 use crate::sema::results::VariantRef;
 use crate::sema::types::{EnumId, Type};
@@ -42,16 +42,45 @@ pub(crate) fn payload_variant_count(checked: &CheckedProgram) -> usize {
         .sum()
 }
 
+/// The number of a variant: its declaration index, or under hot reload a hash of its module,
+/// enum and name (`lang_abi::enums`).
+pub(crate) fn variant_number(
+    checked: &CheckedProgram,
+    enum_id: EnumId,
+    variant: usize,
+    numbering: VariantNumbering,
+) -> i64 {
+    match numbering {
+        VariantNumbering::DeclarationIndex => variant as i64,
+        VariantNumbering::NameHash => {
+            let info = checked.items.enum_info(enum_id);
+            let module = &checked.program.module(info.module).name;
+            lang_abi::enums::hot_variant_number(module, &info.name, &info.variants[variant].name)
+        }
+    }
+}
+
+/// The key of an enum in the runtime's registry of variant names.
+pub(crate) fn enum_key(checked: &CheckedProgram, enum_id: EnumId, numbering: VariantNumbering) -> u32 {
+    match numbering {
+        VariantNumbering::DeclarationIndex => enum_id.0,
+        VariantNumbering::NameHash => {
+            let info = checked.items.enum_info(enum_id);
+            lang_abi::enums::hot_enum_key(&checked.program.module(info.module).name, &info.name)
+        }
+    }
+}
+
 /// How `==` and printing treat a payload field of type `ty`.
-fn payload_kind(ty: &Type) -> lang_abi::PayloadKind {
+fn payload_kind(checked: &CheckedProgram, ty: &Type, numbering: VariantNumbering) -> lang_abi::PayloadKind {
     use lang_abi::PayloadKind;
     match ty {
         Type::Int => PayloadKind::Int,
         Type::Float => PayloadKind::Float,
         Type::Bool => PayloadKind::Bool,
         Type::Str => PayloadKind::Str,
-        Type::Enum(id) => PayloadKind::Enum(id.0),
-        Type::Optional(inner) => PayloadKind::Optional(Box::new(payload_kind(inner))),
+        Type::Enum(id) => PayloadKind::Enum(enum_key(checked, *id, numbering)),
+        Type::Optional(inner) => PayloadKind::Optional(Box::new(payload_kind(checked, inner, numbering))),
         _ => PayloadKind::Identity,
     }
 }
@@ -61,11 +90,12 @@ pub(crate) fn variant_descriptor(
     checked: &CheckedProgram,
     enum_id: EnumId,
     variant: usize,
+    numbering: VariantNumbering,
 ) -> lang_abi::VariantDescriptor {
     let info = &checked.items.enum_info(enum_id).variants[variant];
     lang_abi::VariantDescriptor {
-        enum_index: enum_id.0,
-        variant_number: variant as i64,
+        enum_index: enum_key(checked, enum_id, numbering),
+        variant_number: variant_number(checked, enum_id, variant, numbering),
         name: info.name.clone(),
         fields: info
             .fields
@@ -73,7 +103,7 @@ pub(crate) fn variant_descriptor(
             .map(|field| lang_abi::enums::PayloadField {
                 name: field.name.clone(),
                 is_reference: is_reference(&field.ty),
-                kind: payload_kind(&field.ty),
+                kind: payload_kind(checked, &field.ty, numbering),
             })
             .collect(),
     }
@@ -83,7 +113,7 @@ pub(crate) fn variant_descriptor(
 /// `Enum.Variant#HASH` with the hash of its variant text (a changed payload is a new cell).
 pub(crate) fn hot_variant_cell_name(checked: &CheckedProgram, enum_id: EnumId, variant: usize) -> (String, String) {
     let info = checked.items.enum_info(enum_id);
-    let text = variant_descriptor(checked, enum_id, variant).render();
+    let text = variant_descriptor(checked, enum_id, variant, VariantNumbering::NameHash).render();
     let name = format!(
         "{}.{}#{:x}",
         info.name,
@@ -94,10 +124,20 @@ pub(crate) fn hot_variant_cell_name(checked: &CheckedProgram, enum_id: EnumId, v
 }
 
 /// The enum text of an enum, for `lang_rt_enum_register`.
-pub(crate) fn enum_text(checked: &CheckedProgram, enum_id: EnumId) -> String {
+pub(crate) fn enum_text(checked: &CheckedProgram, enum_id: EnumId, numbering: VariantNumbering) -> String {
     let info = checked.items.enum_info(enum_id);
-    let names: Vec<&str> = info.variants.iter().map(|variant| variant.name.as_str()).collect();
-    lang_abi::enums::enum_text(enum_id.0, &info.name, &names)
+    let variants: Vec<(i64, &str)> = info
+        .variants
+        .iter()
+        .enumerate()
+        .map(|(index, variant)| {
+            (
+                variant_number(checked, enum_id, index, numbering),
+                variant.name.as_str(),
+            )
+        })
+        .collect();
+    lang_abi::enums::enum_text(enum_key(checked, enum_id, numbering), &info.name, &variants)
 }
 
 /// The default expression of a payload field, from the enum's declaration.
@@ -122,8 +162,10 @@ impl Translator<'_, '_, '_> {
     pub(crate) fn enum_value(&mut self, variant: VariantRef, args: &[Expr], span: Span) -> Value {
         let checked = self.state.checked;
         let info = checked.items.enum_info(variant.enum_id).variants[variant.variant].clone();
+        let numbering = self.state.target.variant_numbering();
         if !info.has_payload {
-            return self.iconst(lang_abi::immediate_variant(variant.variant as i64));
+            let number = variant_number(checked, variant.enum_id, variant.variant, numbering);
+            return self.iconst(lang_abi::immediate_variant(number));
         }
         // Arguments in source order, then the defaults of the fields left out, evaluated
         // afresh for each value, in the enum's own file.
@@ -208,7 +250,8 @@ impl Translator<'_, '_, '_> {
     /// `str` of an enum value.
     pub(crate) fn enum_string(&mut self, value: Value, enum_id: EnumId, span: Span) -> Value {
         let ctx = self.ctx;
-        let index = self.iconst(enum_id.0 as i64);
+        let key = enum_key(self.state.checked, enum_id, self.state.target.variant_numbering());
+        let index = self.iconst(key as i64);
         self.call_runtime_at("lang_rt_enum_str", &[ctx, value, index], span)
             .unwrap_or(value)
     }

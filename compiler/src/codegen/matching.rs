@@ -9,12 +9,15 @@
 //! a variant) raises a runtime error at the `match`.
 
 use cranelift_codegen::ir::{self, BlockArg, InstBuilder, JumpTableData, Value};
+use cranelift_frontend::Switch;
 
+use crate::codegen::enums::{enum_key, variant_number};
 use crate::codegen::function::Translator;
 use crate::codegen::layout::clif_type;
 use crate::codegen::patterns::Bindings;
 use crate::codegen::runtime_abi::*;
-use crate::sema::types::Type;
+use crate::codegen::target::VariantNumbering;
+use crate::sema::types::{EnumId, Type};
 use crate::source::Span;
 use crate::syntax::ast::{self, ArmBody, Expr, IfCondition};
 
@@ -87,13 +90,7 @@ impl Translator<'_, '_, '_> {
                 let count = self.state.checked.items.enum_info(*id).variants.len();
                 let tag = self.enum_tag(value);
                 let variant_blocks: Vec<ir::Block> = (0..count).map(|_| self.builder.create_block()).collect();
-                let default = self.builder.func.dfg.block_call(no_match, &[]);
-                let targets: Vec<_> = variant_blocks
-                    .iter()
-                    .map(|block| self.builder.func.dfg.block_call(*block, &[]))
-                    .collect();
-                let table = self.builder.create_jump_table(JumpTableData::new(default, &targets));
-                self.builder.ins().br_table(tag, table);
+                self.dispatch_on_tag(*id, tag, &variant_blocks, no_match);
                 for (variant, block) in variant_blocks.into_iter().enumerate() {
                     self.builder.switch_to_block(block);
                     self.builder.seal_block(block);
@@ -129,8 +126,13 @@ impl Translator<'_, '_, '_> {
         self.builder.switch_to_block(no_match);
         self.builder.seal_block(no_match);
         self.builder.set_cold_block(no_match);
+        let numbering = self.state.target.variant_numbering();
         let enum_index = match &scrutinee_type {
-            Type::Enum(id) => id.0 as i64,
+            Type::Enum(id) => enum_key(self.state.checked, *id, numbering) as i64,
+            Type::Optional(inner) => match **inner {
+                Type::Enum(id) => enum_key(self.state.checked, id, numbering) as i64,
+                _ => 0,
+            },
             _ => 0,
         };
         let enum_index = self.iconst(enum_index);
@@ -162,6 +164,31 @@ impl Translator<'_, '_, '_> {
         self.builder.switch_to_block(merge);
         self.builder.seal_block(merge);
         Some(merged.unwrap_or_else(|| self.iconst(0)))
+    }
+
+    /// Jumps to the block of the variant whose number `tag` is, or to `no_match`: one
+    /// `br_table` when numbers are declaration indices; under hot reload a search among the
+    /// numbers of the variants this version declares.
+    fn dispatch_on_tag(&mut self, id: EnumId, tag: Value, variant_blocks: &[ir::Block], no_match: ir::Block) {
+        match self.state.target.variant_numbering() {
+            VariantNumbering::DeclarationIndex => {
+                let default = self.builder.func.dfg.block_call(no_match, &[]);
+                let targets: Vec<_> = variant_blocks
+                    .iter()
+                    .map(|block| self.builder.func.dfg.block_call(*block, &[]))
+                    .collect();
+                let table = self.builder.create_jump_table(JumpTableData::new(default, &targets));
+                self.builder.ins().br_table(tag, table);
+            }
+            numbering @ VariantNumbering::NameHash => {
+                let mut switch = Switch::new();
+                for (variant, block) in variant_blocks.iter().enumerate() {
+                    let number = variant_number(self.state.checked, id, variant, numbering);
+                    switch.set_entry(number as u128, *block);
+                }
+                switch.emit(&mut self.builder, tag, no_match);
+            }
+        }
     }
 
     /// Tries `candidates` (arm indices) in order on `value`, jumping to the body of the first

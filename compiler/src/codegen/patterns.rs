@@ -9,6 +9,7 @@ use cranelift_codegen::ir::condcodes::IntCC;
 use cranelift_codegen::ir::{self, InstBuilder, Value, types};
 use cranelift_frontend::Variable;
 
+use crate::codegen::enums::variant_number;
 use crate::codegen::function::Translator;
 use crate::codegen::layout::clif_type;
 use crate::codegen::memory::trusted;
@@ -163,9 +164,18 @@ impl Translator<'_, '_, '_> {
                     }
                     None => {
                         let tag = self.enum_tag(value);
-                        let equal = self.builder.ins().icmp_imm_s(IntCC::Equal, tag, variant.variant as i64);
+                        let numbering = self.state.target.variant_numbering();
+                        let number = variant_number(self.state.checked, variant.enum_id, variant.variant, numbering);
+                        let equal = self.builder.ins().icmp_imm_s(IntCC::Equal, tag, number);
                         self.continue_if(equal, fail);
                     }
+                }
+                let has_fields = fields
+                    .iter()
+                    .flatten()
+                    .any(|field| !matches!(field.kind, PatternKind::Wildcard));
+                if has_fields {
+                    self.check_payload_layout(value, variant.enum_id, variant.variant, pattern.span);
                 }
                 let info = self.state.checked.items.enum_info(variant.enum_id).variants[variant.variant].clone();
                 for (position, field_pattern) in fields.iter().flatten().enumerate() {

@@ -140,6 +140,16 @@ pub(crate) enum StructAllocation {
     Hot,
 }
 
+/// How enum variants are numbered (`lang_abi::enums`).
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum VariantNumbering {
+    /// Declaration indices: a `match` on an enum is one `br_table` on the tag.
+    DeclarationIndex,
+    /// Hot reload: a hash of the variant's module, enum and name, stable across versions, so
+    /// a `match` searches the tag among its numbers and meets added or removed variants.
+    NameHash,
+}
+
 /// How a runtime function is called.
 #[derive(Clone, Copy)]
 pub(crate) enum RuntimeFunction {
@@ -273,6 +283,13 @@ impl<'a> Target<'a> {
         match self.hot {
             None => StructDescriptor::Table,
             Some(target) => StructDescriptor::Cell(target.linker.struct_desc_cell(module, cell_name, "")),
+        }
+    }
+
+    pub(crate) fn variant_numbering(&self) -> VariantNumbering {
+        match self.hot {
+            None => VariantNumbering::DeclarationIndex,
+            Some(_) => VariantNumbering::NameHash,
         }
     }
 

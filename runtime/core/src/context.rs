@@ -66,6 +66,7 @@ pub const RAISE_UNINITIALIZED: u32 = lang_abi::RAISE_UNINITIALIZED as u32;
 pub const RAISE_VARIABLE_GONE: u32 = lang_abi::RAISE_VARIABLE_GONE as u32;
 pub const RAISE_FIELD_GONE: u32 = lang_abi::RAISE_FIELD_GONE as u32;
 pub const RAISE_NO_MATCH_ARM: u32 = lang_abi::RAISE_NO_MATCH_ARM as u32;
+pub const RAISE_PAYLOAD_CHANGED: u32 = lang_abi::RAISE_PAYLOAD_CHANGED as u32;
 
 /// Frames shown at each end of a long stack trace.
 const TRACE_ENDS: usize = 20;

@@ -9,6 +9,7 @@ use crate::codegen::function::translate_function;
 use crate::codegen::literals::define_literal_bytes;
 use crate::codegen::memory::trusted;
 use crate::codegen::structs::struct_descriptor;
+use crate::codegen::target::VariantNumbering;
 use crate::codegen::{CodegenError, HotTarget, ProgramState};
 use crate::sema::types::{EnumId, StructId};
 
@@ -38,7 +39,7 @@ pub(crate) fn translate_hot_setup(state: &mut ProgramState<'_>, target: HotTarge
         .collect();
     // Every enum's variant names, and a descriptor cell per payload variant (`enums`).
     let enum_texts: Vec<String> = (0..checked.items.enums.len())
-        .map(|index| enum_text(checked, EnumId(index as u32)))
+        .map(|index| enum_text(checked, EnumId(index as u32), VariantNumbering::NameHash))
         .collect();
     let mut variants: Vec<(u64, String)> = Vec::new();
     for index in 0..checked.items.enums.len() {
@@ -47,7 +48,10 @@ pub(crate) fn translate_hot_setup(state: &mut ProgramState<'_>, target: HotTarge
             if info.has_payload {
                 let (module, name) = hot_variant_cell_name(checked, id, variant);
                 let cell = target.linker.struct_desc_cell(&module, &name, "");
-                variants.push((cell, variant_descriptor(checked, id, variant).render()));
+                variants.push((
+                    cell,
+                    variant_descriptor(checked, id, variant, VariantNumbering::NameHash).render(),
+                ));
             }
         }
     }

@@ -2,6 +2,7 @@
 //! of payload variants, and `==` and `str` of enum values, driven by the payload kinds the
 //! compiler writes (`lang_abi::enums`).
 
+use std::collections::HashMap;
 use std::ffi::CStr;
 use std::sync::Mutex;
 
@@ -12,9 +13,15 @@ use crate::context::*;
 use crate::format::float_to_text;
 use crate::object::*;
 
-/// Per enum index: the variant names, by number. Registered at setup; never shrinks, so
-/// values of a variant stay printable.
-static ENUMS: Mutex<Vec<Vec<String>>> = Mutex::new(Vec::new());
+/// One variant's name, and whether the latest registration of its enum still has it.
+struct VariantName {
+    name: String,
+    current: bool,
+}
+
+/// Per enum key (`lang_abi::enums`): its variants by number. Registered at each setup;
+/// never shrinks, so values of a variant a reload removed stay printable.
+static ENUMS: Mutex<Option<HashMap<u32, HashMap<i64, VariantName>>>> = Mutex::new(None);
 
 fn c_text(text: *const u8) -> String {
     // SAFETY: the compiler emits NUL-terminated texts.
@@ -23,16 +30,19 @@ fn c_text(text: *const u8) -> String {
         .into_owned()
 }
 
-/// Registers an enum's variant names from its enum text `INDEX:Name:V0,V1,...`.
+/// Registers an enum's variants from its enum text `KEY:Name:NUMBER=Variant,...`; variants
+/// registered before and missing now are marked removed.
 #[unsafe(no_mangle)]
 pub extern "C" fn lang_rt_enum_register(_ctx: Ctx<'_>, description: *const u8) {
-    let (index, _name, variants) = parse_enum_text(&c_text(description));
+    let (key, _name, variants) = parse_enum_text(&c_text(description));
     let mut enums = ENUMS.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-    let index = index as usize;
-    if enums.len() <= index {
-        enums.resize(index + 1, Vec::new());
+    let known = enums.get_or_insert_with(HashMap::new).entry(key).or_default();
+    for variant in known.values_mut() {
+        variant.current = false;
     }
-    enums[index] = variants;
+    for (number, name) in variants {
+        known.insert(number, VariantName { name, current: true });
+    }
 }
 
 /// Registers a payload variant from its variant text and returns its descriptor, a struct
@@ -65,19 +75,38 @@ pub extern "C" fn lang_rt_variant_desc(_ctx: Ctx<'_>, description: *const u8) ->
     }))
 }
 
-/// The name of the variant `value` is, for messages.
-pub(super) fn variant_name(value: u64, enum_index: u32) -> String {
-    if value & 1 == 1 {
-        let number = (value >> 1) as usize;
-        let enums = ENUMS.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        return enums
-            .get(enum_index as usize)
-            .and_then(|variants| variants.get(number))
-            .cloned()
-            .unwrap_or_else(|| format!("#{number}"));
+/// The name of the variant `value` is, and whether a reload removed it from its enum.
+fn variant_name_and_removed(value: u64, enum_key: u32) -> (String, bool) {
+    let number = if value & 1 == 1 {
+        (value >> 1) as i64
+    } else {
+        // SAFETY: a non-immediate enum value is a live payload object.
+        unsafe { desc_of(value as *const u8) }.variant_number
+    };
+    let enums = ENUMS.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    match enums.as_ref().and_then(|enums| enums.get(&enum_key)?.get(&number)) {
+        Some(variant) => (variant.name.clone(), !variant.current),
+        None if value & 1 == 0 => {
+            // SAFETY: as above.
+            (unsafe { desc_of(value as *const u8) }.name.clone(), false)
+        }
+        None => (format!("#{number}"), false),
     }
-    // SAFETY: a non-immediate enum value is a live payload object.
-    unsafe { desc_of(value as *const u8) }.name.clone()
+}
+
+/// The name of the variant `value` is.
+fn variant_name(value: u64, enum_key: u32) -> String {
+    variant_name_and_removed(value, enum_key).0
+}
+
+/// Why no arm of a `match` matched `value` (a variant a reload added or removed).
+pub(super) fn no_match_message(value: u64, enum_key: u32) -> String {
+    let (name, removed) = variant_name_and_removed(value, enum_key);
+    if removed {
+        format!("no arm of this `match` matches the variant `{name}`, which was removed by a reload")
+    } else {
+        format!("no arm of this `match` matches the variant `{name}`")
+    }
 }
 
 fn payload_word(value: u64, desc: &TypeDesc, index: usize) -> u64 {
@@ -119,6 +148,17 @@ fn enums_equal(a: u64, b: u64) -> bool {
     // SAFETY: non-immediate enum values are live payload objects.
     let (desc_a, desc_b) = unsafe { (desc_of(a as *const u8), desc_of(b as *const u8)) };
     if desc_a.variant_number != desc_b.variant_number || desc_a.enum_index != desc_b.enum_index {
+        return false;
+    }
+    // Hot reload: the same variant before and after its payload changed.
+    if !std::ptr::eq(desc_a, desc_b)
+        && (desc_a.fields.len() != desc_b.fields.len()
+            || desc_a
+                .fields
+                .iter()
+                .zip(&desc_b.fields)
+                .any(|(a, b)| a.name != b.name || a.ty != b.ty))
+    {
         return false;
     }
     desc_a.fields.iter().enumerate().all(|(index, field)| {

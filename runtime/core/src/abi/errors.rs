@@ -33,9 +33,11 @@ pub extern "C" fn lang_rt_raise(ctx: Ctx<'_>, kind: u32, a: i64, b: i64) {
             let name = unsafe { CStr::from_ptr(a as *const std::ffi::c_char) }.to_string_lossy();
             format!("module variable `{name}` was removed or changed its type in a reload")
         }
-        RAISE_NO_MATCH_ARM => {
-            let variant = super::enums::variant_name(a as u64, b as u32);
-            format!("no arm of this `match` matches the variant `{variant}`")
+        RAISE_NO_MATCH_ARM => super::enums::no_match_message(a as u64, b as u32),
+        RAISE_PAYLOAD_CHANGED => {
+            // SAFETY: the compiler passes the variant's NUL-terminated name.
+            let name = unsafe { CStr::from_ptr(a as *const std::ffi::c_char) }.to_string_lossy();
+            format!("the payload of variant `{name}` changed in a reload; this value has the other layout")
         }
         _ => format!("runtime error {kind}"),
     };
