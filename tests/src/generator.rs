@@ -68,6 +68,8 @@ struct Generator {
     /// Functions generated so far: name and arity (all take and return `int`).
     functions: Vec<(String, usize)>,
     out: String,
+    /// Names bound by generated patterns so far (each pattern binds a new one).
+    binding: usize,
 }
 
 /// The program for `seed`.
@@ -76,6 +78,7 @@ pub fn program(seed: u64) -> String {
         random: Random(seed.wrapping_mul(0x2545_f491_4f6c_dd1d) ^ 0x5851_f42d_4c95_7f2d),
         functions: Vec::new(),
         out: String::new(),
+        binding: 0,
     };
     generator.generate();
     generator.out
@@ -87,6 +90,14 @@ impl Generator {
         out.push_str("// A generated program (tests/src/generator.rs).\n\n");
         out.push_str("struct Point {\n    x: int = 0,\n    y: int = 0,\n    label: str = \"p\",\n    weight: float = 1.5,\n}\n\n");
         out.push_str("var counter = 0\nvar history: [int] = []\nvar names: {str: int} = {}\nlet LIMIT = 7\n\n");
+        // Section 9: an enum with payloads, a default and recursion, and a function that
+        // matches it with nested, guarded and alternative patterns.
+        out.push_str(
+            "enum Shape {\n    Dot,\n    Circle(r: int),\n    Rect(w: int, h: int = 3),\n    Named(label: str, inner: Shape),\n}\n\n",
+        );
+        out.push_str(
+            "fn weight(s: Shape) -> int {\n    match s {\n        .Dot => {\n            return 1\n        }\n        .Circle(0) | .Circle(1) => {\n            return 2\n        }\n        .Circle(r) if r < 0 => {\n            return -r\n        }\n        .Circle(r) => {\n            return r % 1000\n        }\n        .Rect(w, 3) => {\n            return w % 100 + 3\n        }\n        .Rect(w, h) => {\n            return (w ^ h) % 100\n        }\n        .Named(\"a\", .Dot) => {\n            return 7\n        }\n        .Named(label, inner) => {\n            return len(label) + weight(inner)\n        }\n    }\n}\n\n",
+        );
         out.push_str(
             "fn depth(n: int, k: int) -> int {\n    if n <= 0 {\n        return k\n    }\n    return depth(n - 1, k + n % 3) + 1\n}\n\n",
         );
@@ -143,7 +154,45 @@ impl Generator {
     fn statement(&mut self, scope: &mut Scope, out: &mut String, depth: usize, loops: usize) {
         let pad = Self::indent(depth);
         let nested = depth < 3;
-        match self.random.below(15) {
+        match self.random.below(18) {
+            15 => {
+                // Printing and comparing enum values.
+                let left = self.shape_expr(scope, 2);
+                if self.random.chance(50) {
+                    out.push_str(&format!("{pad}print({left})\n"));
+                } else {
+                    let right = self.shape_expr(scope, 2);
+                    out.push_str(&format!(
+                        "{pad}print(\"{{{left} == {right}}} {{{left} != {right}}}\")\n"
+                    ));
+                }
+            }
+            16 => {
+                // `if let` with a variant pattern, or `let ... else` inside a loop.
+                let shape = self.shape_expr(scope, 2);
+                self.binding += 1;
+                let name = format!("m{}", self.binding);
+                if loops > 0 && self.random.chance(50) {
+                    out.push_str(&format!(
+                        "{pad}let .Circle({name}) = {shape} else {{\n{pad}    continue\n{pad}}}\n"
+                    ));
+                    out.push_str(&format!("{pad}print({name})\n"));
+                } else {
+                    out.push_str(&format!(
+                        "{pad}if let .Named(_, .Rect({name}, 3)) = {shape} {{\n{pad}    print({name})\n{pad}}} else {{\n{pad}    print(\"no rect\")\n{pad}}}\n"
+                    ));
+                }
+            }
+            17 => {
+                // A statement `match` with nested patterns.
+                let shape = self.shape_expr(scope, 2);
+                self.binding += 1;
+                let name = format!("m{}", self.binding);
+                let value = self.int_expr(scope, 1);
+                out.push_str(&format!(
+                    "{pad}match {shape} {{\n{pad}    .Named(_, .Named(_, _)) => print(\"deep\"),\n{pad}    .Circle({name}) if {name} > {value} => print(\"big {{{name}}}\"),\n{pad}    .Dot | .Circle(_) => print(\"small\"),\n{pad}    _ => print(weight(.Dot)),\n{pad}}}\n"
+                ));
+            }
             0 | 1 => {
                 let name = scope.fresh();
                 let value = self.int_expr(scope, 3);
@@ -302,7 +351,18 @@ impl Generator {
                 }
             };
         }
-        match self.random.below(12) {
+        match self.random.below(15) {
+            11 => self.match_int_value(scope, depth),
+            12 => {
+                let shape = self.shape_expr(scope, depth - 1);
+                format!("weight({shape})")
+            }
+            13 => {
+                let condition = self.bool_expr(scope, depth - 1);
+                let then_value = self.int_expr(scope, depth - 1);
+                let else_value = self.int_expr(scope, depth - 1);
+                format!("(if {condition} {{ {then_value} }} else {{ {else_value} }})")
+            }
             0..=4 => {
                 let op = ["+", "-", "*", "/", "%", "&", "|", "^", "<<", ">>"][self.random.below(10) as usize];
                 let left = self.int_expr(scope, depth - 1);
@@ -393,6 +453,41 @@ impl Generator {
             1 => format!("\"k{{{}}}\"", self.int_expr(scope, depth - 1)),
             _ => format!("str({})", self.int_expr(scope, depth - 1)),
         }
+    }
+
+    /// A `Shape` value, written with its enum's name (no expected type here).
+    fn shape_expr(&mut self, scope: &Scope, depth: usize) -> String {
+        match self.random.below(if depth == 0 { 4 } else { 6 }) {
+            0 => "Shape.Dot".to_string(),
+            1 => format!("Shape.Circle({})", self.int_expr(scope, depth.min(1))),
+            2 => format!("Shape.Rect({})", self.int_expr(scope, depth.min(1))),
+            3 => format!(
+                "Shape.Rect({}, {})",
+                self.int_expr(scope, depth.min(1)),
+                self.int_expr(scope, depth.min(1))
+            ),
+            4 => "Shape.Named(\"a\", .Dot)".to_string(),
+            _ => {
+                let label = ["a", "bc", ""][self.random.below(3) as usize];
+                let inner = self.shape_expr(scope, depth - 1);
+                format!("Shape.Named(\"{label}\", {inner})")
+            }
+        }
+    }
+
+    /// A `match` on an `int` used as a value: literals, alternatives, ranges, a guard on a
+    /// binding, and a catch-all.
+    fn match_int_value(&mut self, scope: &Scope, depth: usize) -> String {
+        let scrutinee = self.int_expr(scope, depth - 1);
+        let values: Vec<String> = (0..5).map(|_| self.int_expr(scope, depth.saturating_sub(2))).collect();
+        let low = self.random.below(20) as i64 - 10;
+        let high = low + 1 + self.random.below(30) as i64;
+        self.binding += 1;
+        let name = format!("m{}", self.binding);
+        format!(
+            "(match {scrutinee} {{ 0 => {}, 1 | 2 => {}, {low}..={high} => {}, {name} if {name} % 2 == 0 => {name} / 2 + {}, _ => {} }})",
+            values[0], values[1], values[2], values[3], values[4]
+        )
     }
 
     fn bool_expr(&mut self, scope: &Scope, depth: usize) -> String {
