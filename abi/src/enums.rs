@@ -183,11 +183,12 @@ mod tests {
             ],
         };
         assert_eq!(VariantDescriptor::parse(&descriptor.render()), descriptor);
-        let text = enum_text(2, "Shape", &["Circle", "Empty"]);
+        let text = enum_text(2, "Shape", &[(0, "Circle"), (7, "Empty")]);
         assert_eq!(
             parse_enum_text(&text),
-            (2, "Shape".into(), vec!["Circle".into(), "Empty".into()])
+            (2, "Shape".into(), vec![(0, "Circle".into()), (7, "Empty".into())])
         );
         assert_eq!(immediate_variant(2), 5);
+        assert!(hot_variant_number("main", "Shape", "Circle") < 1 << 30);
     }
 }
