@@ -81,3 +81,46 @@ fn reordering_variants_changes_nothing_for_live_values() {
     session.wait_for_output("UP down go 3 true\n");
     session.assert_alive();
 }
+
+/// The same reloads from shared libraries: a `lang build --hmr` host running while the
+/// program is rebuilt with its variants reordered, one added and one removed.
+#[test]
+fn a_build_hmr_host_keeps_live_values_across_variant_changes() {
+    use lang_tests::session::{Project, Session};
+    let project = Project::new("enum_host", &[("main.ln", REORDER)]);
+    std::fs::create_dir_all(project.path("tmp")).expect("temp folder");
+    let build = || {
+        let output = project
+            .command(env!("CARGO_BIN_EXE_lang"))
+            .env("TMPDIR", project.path("tmp"))
+            .args(["build", "--hmr", "main.ln", "-o", "out"])
+            .stdin(std::process::Stdio::null())
+            .output()
+            .expect("lang runs");
+        assert_eq!(
+            output.status.code(),
+            Some(0),
+            "lang build --hmr failed\n{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    };
+    build();
+    let mut command = project.command(project.path("out"));
+    command.env("TMPDIR", project.path("tmp"));
+    let host = Session::spawn(command);
+    host.wait_for_output("up down go 3 true\n");
+    let changed = REORDER
+        .replace(
+            "    Up,\n    Down,\n    Go(steps: int),\n",
+            "    Go(steps: int),\n    Stay,\n    Down,\n    Up,\n",
+        )
+        .replace("\"up\"", "\"UP\"")
+        .replace(
+            "        .Go(n) => \"go {n}\",\n",
+            "        .Go(n) => \"go {n}\",\n        .Stay => \"stay\",\n",
+        );
+    project.write_in_place("main.ln", &changed);
+    build();
+    host.wait_for_output("UP down go 3 true\n");
+    host.assert_alive();
+}
