@@ -480,8 +480,13 @@ impl Generator {
     fn match_int_value(&mut self, scope: &Scope, depth: usize) -> String {
         let scrutinee = self.int_expr(scope, depth - 1);
         let values: Vec<String> = (0..5).map(|_| self.int_expr(scope, depth.saturating_sub(2))).collect();
-        let low = self.random.below(20) as i64 - 10;
-        let high = low + 1 + self.random.below(30) as i64;
+        // A range that the literal arms before it never cover (that arm could never run).
+        let (low, high) = if self.random.chance(50) {
+            let low = 3 + self.random.below(20) as i64;
+            (low, low + 1 + self.random.below(30) as i64)
+        } else {
+            (-2 - self.random.below(20) as i64, -1)
+        };
         self.binding += 1;
         let name = format!("m{}", self.binding);
         format!(
