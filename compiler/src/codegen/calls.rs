@@ -48,18 +48,33 @@ impl Translator<'_, '_, '_> {
                     .zip(&params)
                     .map(|(arg, param)| self.expr_to(arg, param))
                     .collect();
-                let signature = self.state.script_signature(&params, result.as_deref());
-                let signature = self.builder.import_signature(signature);
-                let code = self.builder.ins().load(types::I64, trusted(), function, 0);
-                let mut call_args = vec![self.ctx];
-                call_args.extend(values);
-                self.forget_checks();
-                let call = self.builder.ins().call_indirect(signature, code, &call_args);
-                let results = self.builder.inst_results(call).to_vec();
+                let results = self.call_function_value(function, &params, result.as_deref(), &values);
                 self.finish_call(results, expr.span)
             }
             CallTarget::Builtin(builtin) => self.builtin_call(builtin, expr, &arguments),
         }
+    }
+
+    /// Calls the function value `function` (of type `fn(params) -> result`) with `arguments`
+    /// (the context is added here). Returns the call's results (value if any, then status),
+    /// unchecked: the caller passes them to `finish_call` or tests the status itself. Every
+    /// call through a function value goes through here, so the calling convention of function
+    /// values is decided in one place.
+    pub(crate) fn call_function_value(
+        &mut self,
+        function: Value,
+        params: &[Type],
+        result: Option<&Type>,
+        arguments: &[Value],
+    ) -> Vec<Value> {
+        let signature = self.state.script_signature(params, result);
+        let signature = self.builder.import_signature(signature);
+        let code = self.builder.ins().load(types::I64, trusted(), function, 0);
+        let mut call_args = vec![self.ctx];
+        call_args.extend_from_slice(arguments);
+        self.forget_checks();
+        let call = self.builder.ins().call_indirect(signature, code, &call_args);
+        self.builder.inst_results(call).to_vec()
     }
 
     /// Calls a script function: directly, or in hot mode through its slot.
