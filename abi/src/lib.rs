@@ -10,6 +10,7 @@
 
 pub mod constants;
 pub mod enums;
+pub mod format;
 pub mod functions;
 pub mod hash;
 pub mod layout;
@@ -19,6 +20,7 @@ pub mod records;
 
 pub use constants::*;
 pub use enums::{PayloadKind, VARIANT_NUMBER_OFFSET, VariantDescriptor, immediate_variant};
+pub use format::PackedFormat;
 pub use functions::{AbiType, RUNTIME_FUNCTIONS, RuntimeFunction, runtime_function};
 pub use hash::{StableHasher, fnv1a};
 pub use layout::{Descriptor, DescriptorField, layout_hash, layout_text};

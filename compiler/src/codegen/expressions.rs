@@ -1,7 +1,7 @@
 //! Expressions: literals, names, interpolation, function and built-in values.
 
 use cranelift_codegen::ir::condcodes::IntCC;
-use cranelift_codegen::ir::{InstBuilder, StackSlotData, StackSlotKind, Value, types};
+use cranelift_codegen::ir::{InstBuilder, Value, types};
 use cranelift_module::{DataDescription, DataId, FuncId, Linkage, Module};
 
 use crate::codegen::CodegenError;
@@ -31,6 +31,11 @@ impl Translator<'_, '_, '_> {
             ExprKind::Map(entries) => self.map_literal(expr, entries),
             ExprKind::StructLiteral { fields, .. } => self.struct_literal(expr, fields),
             ExprKind::Unary { op, operand } => self.unary(*op, operand),
+            ExprKind::Binary {
+                op: ast::BinaryOp::Coalesce,
+                lhs,
+                rhs,
+            } => self.coalesce(expr, lhs, rhs),
             ExprKind::Binary { op, lhs, rhs } => self.binary(*op, lhs, rhs, expr.span),
             ExprKind::Call { callee, args } => match self.state.checked.results.variant(self.file, expr.span) {
                 Some(variant) => self.enum_value(variant, args, expr.span),
@@ -82,32 +87,6 @@ impl Translator<'_, '_, '_> {
         } else {
             optional
         }
-    }
-
-    pub(crate) fn interpolation(&mut self, parts: &[ast::StringPart], span: Span) -> Value {
-        let slot = self.builder.create_sized_stack_slot(StackSlotData::new(
-            StackSlotKind::ExplicitSlot,
-            (parts.len().max(1) * 8) as u32,
-            3,
-        ));
-        for (index, part) in parts.iter().enumerate() {
-            let string = match part {
-                ast::StringPart::Text(text) => self.string_literal(text),
-                ast::StringPart::Expr(inner) => {
-                    let ty = self.ty(inner);
-                    let value = self.expr_value(inner);
-                    self.string_of(value, &ty, inner.span)
-                }
-            };
-            self.builder
-                .ins()
-                .stack_store(types::I64, string, slot, (index * 8) as i32);
-        }
-        let address = self.builder.ins().stack_addr(types::I64, slot, 0);
-        let count = self.iconst(parts.len() as i64);
-        let ctx = self.ctx;
-        self.call_runtime_at("lang_rt_str_concat_n", &[ctx, address, count], span)
-            .unwrap_or(address)
     }
 
     pub(crate) fn string_of(&mut self, value: Value, ty: &Type, span: Span) -> Value {

@@ -1,11 +1,19 @@
-//! String literals: the program's literal table, and the setup code that interns them.
+//! String literals (the program's literal table, and the setup code that interns them),
+//! string interpolation with its format specifications, and `a ?? b`.
 
-use cranelift_codegen::ir::{InstBuilder, Value, types};
+use cranelift_codegen::ir::condcodes::IntCC;
+use cranelift_codegen::ir::{BlockArg, InstBuilder, StackSlotData, StackSlotKind, Value, types};
 use cranelift_module::{DataDescription, DataId, Linkage};
+use lang_abi::PackedFormat;
+use lang_abi::format::{FORMAT_ALIGN_CENTER, FORMAT_ALIGN_LEFT, FORMAT_ALIGN_RIGHT, FORMAT_NO_PRECISION};
 
 use crate::codegen::function::Translator;
+use crate::codegen::layout::clif_type;
 use crate::codegen::memory::trusted;
 use crate::codegen::{CodegenError, ProgramState};
+use crate::sema::types::Type;
+use crate::source::Span;
+use crate::syntax::ast::{self, Expr, FormatAlign, FormatSpec};
 
 /// All string literals' bytes, one after the other, as read-only data.
 pub(crate) fn define_literal_bytes(state: &mut ProgramState<'_>) -> Result<DataId, CodegenError> {
@@ -44,5 +52,122 @@ impl Translator<'_, '_, '_> {
             self.builder.ins().store(trusted(), string, table, (index * 8) as i32);
             offset += literal.len() as i64;
         }
+    }
+
+    /// An interpolated string: each part turned into a string (a value with a format
+    /// specification formatted and padded by one runtime call, the spec a constant), then all
+    /// concatenated by one call.
+    pub(crate) fn interpolation(&mut self, parts: &[ast::StringPart], span: Span) -> Value {
+        let strings = parts
+            .iter()
+            .filter(|part| !matches!(part, ast::StringPart::Format(..)))
+            .count();
+        let slot = self.builder.create_sized_stack_slot(StackSlotData::new(
+            StackSlotKind::ExplicitSlot,
+            (strings.max(1) * 8) as u32,
+            3,
+        ));
+        let mut index = 0usize;
+        for (position, part) in parts.iter().enumerate() {
+            let string = match part {
+                ast::StringPart::Text(text) => self.string_literal(text),
+                ast::StringPart::Expr(inner) => {
+                    let spec = match parts.get(position + 1) {
+                        Some(ast::StringPart::Format(spec, _)) if !spec.is_plain() => Some(*spec),
+                        _ => None,
+                    };
+                    self.interpolated_value(inner, spec)
+                }
+                ast::StringPart::Format(..) => continue,
+            };
+            self.builder
+                .ins()
+                .stack_store(types::I64, string, slot, (index * 8) as i32);
+            index += 1;
+        }
+        let address = self.builder.ins().stack_addr(types::I64, slot, 0);
+        let count = self.iconst(strings as i64);
+        let ctx = self.ctx;
+        self.call_runtime_at("lang_rt_str_concat_n", &[ctx, address, count], span)
+            .unwrap_or(address)
+    }
+
+    /// One interpolated value as a string, formatted by its specification if it has one.
+    fn interpolated_value(&mut self, inner: &Expr, spec: Option<FormatSpec>) -> Value {
+        let ty = self.ty(inner);
+        let value = self.expr_value(inner);
+        let Some(spec) = spec else {
+            return self.string_of(value, &ty, inner.span);
+        };
+        let number = matches!(ty, Type::Int | Type::Float);
+        let align = match spec.align {
+            Some(FormatAlign::Left) => FORMAT_ALIGN_LEFT,
+            Some(FormatAlign::Right) => FORMAT_ALIGN_RIGHT,
+            Some(FormatAlign::Center) => FORMAT_ALIGN_CENTER,
+            None if number => FORMAT_ALIGN_RIGHT,
+            None => FORMAT_ALIGN_LEFT,
+        };
+        let packed = PackedFormat {
+            width: spec.width,
+            fill: spec.fill,
+            align,
+            // On `str`, `bool` and enums the zero flag is ignored (section 11).
+            zero: spec.zero && number,
+        }
+        .pack();
+        let packed = self.iconst(packed);
+        let ctx = self.ctx;
+        match ty {
+            Type::Int => self
+                .call_runtime_at("lang_rt_format_int", &[ctx, value, packed], inner.span)
+                .unwrap_or(value),
+            Type::Float => {
+                let precision = self.iconst(spec.precision.map_or(FORMAT_NO_PRECISION, i64::from));
+                self.call_runtime_at("lang_rt_format_float", &[ctx, value, precision, packed], inner.span)
+                    .unwrap_or(packed)
+            }
+            _ => {
+                let string = self.string_of(value, &ty, inner.span);
+                self.call_runtime_at("lang_rt_format_str", &[ctx, string, packed], inner.span)
+                    .unwrap_or(string)
+            }
+        }
+    }
+
+    /// `a ?? b`: the value inside `a`, or `b` (evaluated only then) when `a` is nil. The
+    /// result is `T` when `b` is a `T`, or the optional itself when `b` is a `?T`.
+    pub(crate) fn coalesce(&mut self, expr: &Expr, lhs: &Expr, rhs: &Expr) -> Value {
+        let result_type = self.ty(expr);
+        let inner = match self.ty(lhs) {
+            Type::Optional(inner) => *inner,
+            _ => Type::Error,
+        };
+        let optional = self.expr_value(lhs);
+        let present = self.builder.create_block();
+        let absent = self.builder.create_block();
+        let merge = self.builder.create_block();
+        let result = self
+            .builder
+            .append_block_param(merge, clif_type(&result_type).unwrap_or(types::I64));
+        let is_nil = self.builder.ins().icmp_imm_s(IntCC::Equal, optional, 0);
+        self.builder.ins().brif(is_nil, absent, &[], present, &[]);
+
+        self.builder.switch_to_block(present);
+        self.builder.seal_block(present);
+        let value = if matches!(result_type, Type::Optional(_)) {
+            optional
+        } else {
+            self.unbox(optional, &inner)
+        };
+        self.builder.ins().jump(merge, &[BlockArg::Value(value)]);
+
+        self.builder.switch_to_block(absent);
+        self.builder.seal_block(absent);
+        let fallback = self.expr_value(rhs);
+        self.builder.ins().jump(merge, &[BlockArg::Value(fallback)]);
+
+        self.builder.switch_to_block(merge);
+        self.builder.seal_block(merge);
+        result
     }
 }

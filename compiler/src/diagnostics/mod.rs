@@ -113,6 +113,8 @@ codes! {
     MalformedNumber = "E0006": "a number literal with a misplaced `_`, a missing digit or a bad suffix",
     NestingTooDeep = "E0007": "brackets, blocks or operators nested deeper than the compiler allows",
     BadInterpolation = "E0008": "an empty or unterminated `{...}` inside a string",
+    BadCharLiteral = "E0009": "a character literal that is empty, unterminated, or holds more than one character",
+    BadFormatSpec = "E0010": "a malformed format specification in an interpolation, or a precision on a value that is not a `float`",
     // Syntax errors.
     Syntax = "E0100": "the parser expected something else here",
     ChainedComparison = "E0101": "comparison operators do not chain",
@@ -145,7 +147,7 @@ codes! {
     NoSuchField = "E0310": "a field or method that the value's type does not have",
     MissingField = "E0311": "a struct literal without a field that has no default",
     DuplicateField = "E0312": "a field given or declared twice",
-    NotOptional = "E0313": "`!`, `if let` or `nil` used with a value that is not optional",
+    NotOptional = "E0313": "`!`, `??`, `if let` or `nil` used with a value that is not optional",
     NotIndexable = "E0314": "indexing a value that is not an array or a map",
     NotIterable = "E0315": "`for` over a value that is not a range, an array or a map",
     InvalidMapKey = "E0316": "a map whose key type is not `int` or `str`",

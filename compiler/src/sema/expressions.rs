@@ -8,7 +8,7 @@ use super::results::{NameRef, NodeKey};
 use super::scope::{Context, ModuleItem};
 use super::types::*;
 use crate::source::Span;
-use crate::syntax::ast::{self, Expr, ExprKind};
+use crate::syntax::ast::{self, BinaryOp, Expr, ExprKind};
 
 impl Checker<'_> {
     /// Checks `expr` where a value is needed: a call to a function without a result is an
@@ -53,14 +53,7 @@ impl Checker<'_> {
             ExprKind::Bool(_) => Type::Bool,
             ExprKind::Str(_) => Type::Str,
             ExprKind::Interpolated(parts) => {
-                for part in parts {
-                    if let ast::StringPart::Expr(inner) = part {
-                        let ty = self.value(context, inner, None);
-                        if !self.items.is_printable(&ty) {
-                            self.not_interpolable(context.file, inner.span, &ty);
-                        }
-                    }
-                }
+                self.check_interpolation(context, parts);
                 Type::Str
             }
             ExprKind::Nil => match expected {
@@ -143,6 +136,11 @@ impl Checker<'_> {
                 self.check_struct_literal(context, module.as_ref(), name, fields, expr.span)
             }
             ExprKind::Unary { op, operand } => self.check_unary(context, *op, operand, expr.span),
+            ExprKind::Binary {
+                op: BinaryOp::Coalesce,
+                lhs,
+                rhs,
+            } => self.check_coalesce(context, lhs, rhs),
             ExprKind::Binary { op, lhs, rhs } => {
                 if op.is_comparison()
                     && let ExprKind::Binary { op: inner, .. } = &lhs.kind

@@ -20,6 +20,7 @@ mod flow;
 mod generic_builtins;
 pub mod interface;
 mod items;
+mod literals;
 mod match_check;
 mod module_loading;
 mod module_members;

@@ -375,6 +375,36 @@ impl Pattern {
 pub enum StringPart {
     Text(String),
     Expr(Expr),
+    /// The format specification of the `Expr` part just before it (`"{x:>8}"`). Kept as a
+    /// part of its own so that code walking the expressions of a string needs no change.
+    Format(FormatSpec, Span),
+}
+
+/// How an interpolated value is written: `[[fill]align][0][width][.precision]` (LANGUAGE.md
+/// section 11), as the lexer parsed it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FormatSpec {
+    pub fill: char,
+    /// `None` for the default of the value's type: right for numbers, left otherwise.
+    pub align: Option<FormatAlign>,
+    pub zero: bool,
+    /// 0 when the spec has no width.
+    pub width: u32,
+    pub precision: Option<u32>,
+}
+
+impl FormatSpec {
+    /// Whether the spec changes nothing about how the value is written (`{x:}`, `{x:<}`).
+    pub fn is_plain(&self) -> bool {
+        self.width == 0 && self.precision.is_none()
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FormatAlign {
+    Left,
+    Right,
+    Center,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -411,6 +441,8 @@ pub enum BinaryOp {
     GreaterEqual,
     And,
     Or,
+    /// `a ?? b` (LANGUAGE.md section 11): `a`'s value, or `b` (evaluated only then) when `a` is nil.
+    Coalesce,
 }
 
 impl BinaryOp {
@@ -434,6 +466,7 @@ impl BinaryOp {
             BinaryOp::GreaterEqual => ">=",
             BinaryOp::And => "and",
             BinaryOp::Or => "or",
+            BinaryOp::Coalesce => "??",
         }
     }
 

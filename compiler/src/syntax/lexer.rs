@@ -1,8 +1,8 @@
 //! The lexer: source text to tokens, with logos doing the scanning.
 //!
 //! Three things need more than a regular scanner, and happen here in plain code around logos:
-//! string literals with `{expr}` interpolation (the expression inside is lexed recursively,
-//! string literals inside it included), the Go-style rule that decides which newlines end a
+//! literals (in `literals.rs`: strings with `{expr}` interpolation, the expression inside lexed
+//! recursively, raw strings, character literals and format specifications), the Go-style rule that decides which newlines end a
 //! statement, and the nesting limit that keeps hostile input from exhausting the parser's stack.
 
 use logos::Logos;
@@ -49,6 +49,11 @@ enum Raw {
     Float,
     #[token("\"")]
     Quote,
+    /// `r"`, `r#"`, ...: the opener of a raw string.
+    #[regex(r##"r#*""##)]
+    VerbatimOpener,
+    #[token("'")]
+    CharQuote,
     #[token("fn")]
     Fn,
     #[token("let")]
@@ -123,6 +128,8 @@ enum Raw {
     FatArrow,
     #[token("?")]
     Question,
+    #[token("??")]
+    QuestionQuestion,
     #[token("!")]
     Bang,
     #[token("=")]
@@ -227,6 +234,9 @@ impl<'src> Lexer<'src> {
         let mut raw_lexer = Raw::lexer(self.source);
         raw_lexer.bump(start);
         let mut brace_depth = 0usize;
+        // Parentheses and brackets open inside an interpolation: a `:` inside them is not the
+        // start of a format specification.
+        let mut group_depth = 0usize;
         while let Some(result) = raw_lexer.next() {
             let range = raw_lexer.span();
             let (start, end) = (range.start, range.end);
@@ -258,6 +268,19 @@ impl<'src> Lexer<'src> {
                     let string_end = self.scan_string(start);
                     raw_lexer.bump(string_end - end);
                     continue;
+                }
+                Raw::VerbatimOpener => {
+                    let string_end = self.scan_raw_string(start, end);
+                    raw_lexer.bump(string_end - end);
+                    continue;
+                }
+                Raw::CharQuote => {
+                    let literal_end = self.scan_char(start);
+                    raw_lexer.bump(literal_end - end);
+                    continue;
+                }
+                Raw::Colon if mode == Mode::Interpolation && brace_depth == 0 && group_depth == 0 => {
+                    return self.scan_format_spec(end);
                 }
                 Raw::LBrace => {
                     brace_depth += 1;
@@ -297,10 +320,22 @@ impl<'src> Lexer<'src> {
                 Raw::And => Token::And,
                 Raw::Or => Token::Or,
                 Raw::Not => Token::Not,
-                Raw::LParen => Token::LParen,
-                Raw::RParen => Token::RParen,
-                Raw::LBracket => Token::LBracket,
-                Raw::RBracket => Token::RBracket,
+                Raw::LParen | Raw::LBracket => {
+                    group_depth += 1;
+                    if raw == Raw::LParen {
+                        Token::LParen
+                    } else {
+                        Token::LBracket
+                    }
+                }
+                Raw::RParen | Raw::RBracket => {
+                    group_depth = group_depth.saturating_sub(1);
+                    if raw == Raw::RParen {
+                        Token::RParen
+                    } else {
+                        Token::RBracket
+                    }
+                }
                 Raw::Comma => Token::Comma,
                 Raw::Colon => Token::Colon,
                 Raw::Semicolon => Token::Semicolon,
@@ -310,6 +345,7 @@ impl<'src> Lexer<'src> {
                 Raw::Arrow => Token::Arrow,
                 Raw::FatArrow => Token::FatArrow,
                 Raw::Question => Token::Question,
+                Raw::QuestionQuestion => Token::QuestionQuestion,
                 Raw::Bang => Token::Bang,
                 Raw::Assign => Token::Assign,
                 Raw::PlusAssign => Token::PlusAssign,
@@ -423,97 +459,6 @@ impl<'src> Lexer<'src> {
         }
     }
 
-    /// Scans a string literal whose opening quote is at `open`; returns the offset just past
-    /// the closing quote (or the end of the file if there is none).
-    fn scan_string(&mut self, open: usize) -> usize {
-        let bytes = self.source.as_bytes();
-        let mut position = open + 1;
-        let mut text_start = position;
-        let mut interpolated = false;
-        loop {
-            let Some(&byte) = bytes.get(position) else {
-                self.error(Code::UnterminatedString, open, open + 1, "unterminated string literal")
-                    .primary
-                    .message = "this string is never closed".into();
-                self.fatal = true;
-                return self.source.len();
-            };
-            match byte {
-                b'"' => {
-                    if interpolated {
-                        if text_start < position {
-                            self.push(Token::StrText(&self.source[text_start..position]), text_start, position);
-                        }
-                        self.push(Token::StrEnd, position, position + 1);
-                    } else {
-                        self.push(Token::Str(&self.source[text_start..position]), open, position + 1);
-                    }
-                    return position + 1;
-                }
-                b'\\' => {
-                    let escaped = self.source[position + 1..].chars().next();
-                    match escaped {
-                        Some('n' | 't' | 'r' | '\\' | '"' | '{' | '}') => position += 2,
-                        Some(other) => {
-                            let end = position + 1 + other.len_utf8();
-                            self.error(
-                                Code::UnknownEscape,
-                                position,
-                                end,
-                                format!("unknown escape sequence `\\{}`", other.escape_debug()),
-                            )
-                            .help = Some(r#"the escapes are \n \t \r \\ \" \{ and \}"#.into());
-                            position = end;
-                        }
-                        None => position += 1,
-                    }
-                }
-                b'{' => {
-                    if !interpolated {
-                        interpolated = true;
-                        self.push(Token::StrStart, open, open + 1);
-                    }
-                    if text_start < position {
-                        self.push(Token::StrText(&self.source[text_start..position]), text_start, position);
-                    }
-                    self.push(Token::InterpStart, position, position + 1);
-                    let tokens_before = self.tokens.len();
-                    let close = self.lex_tokens(position + 1, Mode::Interpolation);
-                    if close >= self.source.len() {
-                        self.error(
-                            Code::BadInterpolation,
-                            position,
-                            position + 1,
-                            "unterminated interpolation in string literal",
-                        )
-                        .primary
-                        .message = "this `{` is never closed".into();
-                        self.fatal = true;
-                        return self.source.len();
-                    }
-                    if self.tokens.len() == tokens_before {
-                        self.error(
-                            Code::BadInterpolation,
-                            position,
-                            close + 1,
-                            "empty interpolation in string literal",
-                        )
-                        .help = Some(r"write `\{` for a literal brace".into());
-                        // Drop the empty `{}` so the parser does not report it again.
-                        self.tokens.pop();
-                        position = close + 1;
-                        text_start = position;
-                        continue;
-                    }
-                    self.push(Token::InterpEnd, close, close + 1);
-                    position = close + 1;
-                    text_start = position;
-                }
-                _ => position += 1,
-            }
-        }
-    }
-
     /// Drops the newlines that do not end a statement and checks the nesting limit.
     fn significant_newlines_and_nesting(
         &mut self,
@@ -611,6 +556,7 @@ impl<'src> Lexer<'src> {
                 | Token::And
                 | Token::Or
                 | Token::Dot
+                | Token::QuestionQuestion
                 | Token::Bang => {
                     statement_operators += 1;
                     if statement_operators > MAX_OPERATORS_PER_STATEMENT {
@@ -691,33 +637,9 @@ fn digit_group_problem(digits: &str) -> Option<&'static str> {
     }
 }
 
-/// Decodes the escapes of string-literal text. The lexer has already reported unknown
-/// escapes; they are kept as written.
-pub fn unescape(raw: &str) -> String {
-    if !raw.contains('\\') {
-        return raw.to_owned();
-    }
-    let mut out = String::with_capacity(raw.len());
-    let mut characters = raw.chars();
-    while let Some(character) = characters.next() {
-        if character != '\\' {
-            out.push(character);
-            continue;
-        }
-        match characters.next() {
-            Some('n') => out.push('\n'),
-            Some('t') => out.push('\t'),
-            Some('r') => out.push('\r'),
-            Some(other @ ('\\' | '"' | '{' | '}')) => out.push(other),
-            Some(other) => {
-                out.push('\\');
-                out.push(other);
-            }
-            None => out.push('\\'),
-        }
-    }
-    out
-}
+mod literals;
+
+pub use literals::unescape;
 
 #[cfg(test)]
 mod tests;

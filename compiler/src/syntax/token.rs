@@ -2,6 +2,8 @@
 
 use std::fmt;
 
+use super::ast::FormatSpec;
+
 /// One token of a source file. Text-carrying tokens borrow from the source, so a token is
 /// `Copy` and cheap for the parser's backtracking to clone.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -11,6 +13,12 @@ pub enum Token<'src> {
     Float(f64),
     /// A string literal without interpolation; the text between the quotes, escapes undecoded.
     Str(&'src str),
+    /// A raw string literal `r"..."` or `r#"..."#`: the text between the delimiters, as written.
+    RawStr(&'src str),
+    /// A character literal `'a'`: its Unicode scalar value (LANGUAGE.md section 11).
+    Char(u32),
+    /// The format specification after `:` in an interpolation (`"{x:>8}"`), already parsed.
+    FormatSpec(FormatSpec),
     /// The opening quote of a string literal that contains `{expr}` interpolation.
     StrStart,
     /// A run of literal text inside an interpolated string, escapes undecoded.
@@ -63,6 +71,8 @@ pub enum Token<'src> {
     /// `=>`, between a `match` arm's pattern and its body.
     FatArrow,
     Question,
+    /// `??`, the nil-coalescing operator.
+    QuestionQuestion,
     Bang,
     Assign,
     PlusAssign,
@@ -103,6 +113,8 @@ impl Token<'_> {
                 | Token::Int(_)
                 | Token::Float(_)
                 | Token::Str(_)
+                | Token::RawStr(_)
+                | Token::Char(_)
                 | Token::StrEnd
                 | Token::True
                 | Token::False
@@ -124,7 +136,12 @@ impl fmt::Display for Token<'_> {
             Token::Ident(name) => return write!(f, "identifier `{name}`"),
             Token::Int(value) => return write!(f, "integer `{value}`"),
             Token::Float(value) => return write!(f, "float `{value:?}`"),
-            Token::Str(_) | Token::StrStart => "string literal",
+            Token::Str(_) | Token::RawStr(_) | Token::StrStart => "string literal",
+            Token::Char(value) => {
+                let character = char::from_u32(*value).unwrap_or('?');
+                return write!(f, "character literal `'{}'`", character.escape_debug());
+            }
+            Token::FormatSpec(_) => "format specification",
             Token::StrText(_) => "string text",
             Token::InterpStart => "`{` (interpolation)",
             Token::InterpEnd => "`}` (end of interpolation)",
@@ -166,6 +183,7 @@ impl fmt::Display for Token<'_> {
             Token::Arrow => "`->`",
             Token::FatArrow => "`=>`",
             Token::Question => "`?`",
+            Token::QuestionQuestion => "`??`",
             Token::Bang => "`!`",
             Token::Assign => "`=`",
             Token::PlusAssign => "`+=`",

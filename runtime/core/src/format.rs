@@ -1,4 +1,8 @@
-//! Text for numbers: float printing, `fixed`, and parsing of `int(s)` and `float(s)`.
+//! Text for numbers: float printing, `fixed`, the padding of format specifications
+//! (`"{x:>8}"`), and parsing of `int(s)` and `float(s)`.
+
+use lang_abi::PackedFormat;
+use lang_abi::format::{FORMAT_ALIGN_CENTER, FORMAT_ALIGN_LEFT};
 
 /// A float as `str(x)` prints it: Rust's `{:?}`, the shortest text that reads back to the
 /// same value, always with a `.` or an exponent (`1.0`, `1e21`, `-0.0`, `inf`, `NaN`).
@@ -13,6 +17,39 @@ pub fn fixed(value: f64, digits: usize) -> String {
         return float_to_text(value);
     }
     format!("{value:.digits$}")
+}
+
+/// Pads `text` to the width of a format specification (LANGUAGE.md section 11): the width
+/// counts Unicode scalar values and never truncates; for a number with the zero flag, zeros go
+/// after the sign whatever the fill and alignment; a centred text puts the odd remainder on
+/// the right.
+pub fn pad(text: &str, spec: PackedFormat, number: bool) -> String {
+    let length = text.chars().count();
+    let width = spec.width as usize;
+    if length >= width {
+        return text.to_owned();
+    }
+    let missing = width - length;
+    let mut out = String::with_capacity(text.len() + missing * spec.fill.len_utf8().max(1));
+    if number && spec.zero {
+        let (sign, digits) = match text.as_bytes().first() {
+            Some(b'-' | b'+') => text.split_at(1),
+            _ => ("", text),
+        };
+        out.push_str(sign);
+        out.extend(std::iter::repeat_n('0', missing));
+        out.push_str(digits);
+        return out;
+    }
+    let (before, after) = match spec.align {
+        FORMAT_ALIGN_LEFT => (0, missing),
+        FORMAT_ALIGN_CENTER => (missing / 2, missing - missing / 2),
+        _ => (missing, 0),
+    };
+    out.extend(std::iter::repeat_n(spec.fill, before));
+    out.push_str(text);
+    out.extend(std::iter::repeat_n(spec.fill, after));
+    out
 }
 
 /// The largest `digits` accepted by `fixed`.
@@ -66,6 +103,29 @@ mod tests {
         assert_eq!(fixed(1.005, 2), "1.00");
         assert_eq!(fixed(-1.5, 0), "-2");
         assert_eq!(fixed(1e300, 1).len(), 303);
+    }
+
+    fn spec(width: u32, fill: char, align: i64, zero: bool) -> PackedFormat {
+        PackedFormat {
+            width,
+            fill,
+            align,
+            zero,
+        }
+    }
+
+    #[test]
+    fn padding_follows_the_spec() {
+        use lang_abi::format::FORMAT_ALIGN_RIGHT;
+        assert_eq!(pad("42", spec(5, ' ', FORMAT_ALIGN_RIGHT, false), true), "   42");
+        assert_eq!(pad("ab", spec(5, '*', FORMAT_ALIGN_CENTER, false), false), "*ab**");
+        assert_eq!(pad("é", spec(3, '-', FORMAT_ALIGN_LEFT, false), false), "é--");
+        assert_eq!(pad("-7", spec(5, '*', FORMAT_ALIGN_LEFT, true), true), "-0007");
+        assert_eq!(pad("-inf", spec(6, ' ', FORMAT_ALIGN_RIGHT, true), true), "-00inf");
+        assert_eq!(
+            pad("toolong", spec(3, ' ', FORMAT_ALIGN_RIGHT, false), false),
+            "toolong"
+        );
     }
 
     #[test]

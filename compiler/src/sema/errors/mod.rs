@@ -6,6 +6,7 @@ mod calls;
 mod enums;
 mod expressions;
 mod items;
+mod literals;
 mod names;
 mod patterns;
 mod statements;

@@ -104,3 +104,126 @@ fn enum_and_match_keywords_and_the_fat_arrow() {
     // `=` then `>` with a space is still an assignment followed by a comparison.
     assert_eq!(tokens("a = >b"), [Ident("a"), Assign, Greater, Ident("b")]);
 }
+
+#[test]
+fn character_literals_are_their_scalar_values() {
+    use Token::*;
+    assert_eq!(
+        tokens(r"'a' 'é' '\n' '\'' '\\' '{' '\}' '😀'"),
+        [
+            Char(97),
+            Char(233),
+            Char(10),
+            Char(39),
+            Char(92),
+            Char(123),
+            Char(125),
+            Char(0x1f600)
+        ]
+    );
+    // Inside an interpolation a character literal hides its `}` and `:`.
+    assert_eq!(
+        tokens(r#""{c == '}'}{d != ':'}""#),
+        [
+            StrStart,
+            InterpStart,
+            Ident("c"),
+            EqEq,
+            Char(125),
+            InterpEnd,
+            InterpStart,
+            Ident("d"),
+            NotEq,
+            Char(58),
+            InterpEnd,
+            StrEnd
+        ]
+    );
+}
+
+#[test]
+fn raw_strings_keep_their_text_as_written() {
+    use Token::*;
+    assert_eq!(tokens(r#"r"C:\path {x}""#), [RawStr(r"C:\path {x}")]);
+    assert_eq!(tokens(r##"r#"say "hi""#"##), [RawStr(r#"say "hi""#)]);
+    assert_eq!(tokens("r##\"a\"#b\"##"), [RawStr("a\"#b")]);
+    assert_eq!(tokens("r\"line\nbreak\""), [RawStr("line\nbreak")]);
+    // `r` alone stays an identifier.
+    assert_eq!(tokens("r = r + 1"), [Ident("r"), Assign, Ident("r"), Plus, Int(1)]);
+}
+
+#[test]
+fn the_coalescing_operator_is_one_token() {
+    use Token::*;
+    assert_eq!(
+        tokens("a ?? b ? c"),
+        [Ident("a"), QuestionQuestion, Ident("b"), Question, Ident("c")]
+    );
+}
+
+#[test]
+fn a_format_specification_follows_the_first_top_level_colon() {
+    use crate::syntax::ast::{FormatAlign, FormatSpec};
+    use Token::*;
+    let spec = |fill, align, zero, width, precision| FormatSpec {
+        fill,
+        align,
+        zero,
+        width,
+        precision,
+    };
+    assert_eq!(
+        tokens(r#""{x:>8}""#),
+        [
+            StrStart,
+            InterpStart,
+            Ident("x"),
+            FormatSpec(spec(' ', Some(FormatAlign::Right), false, 8, None)),
+            InterpEnd,
+            StrEnd
+        ]
+    );
+    let lexed = tokens(r#""{m["k:v"]:*^020.3}{f(a, {1: 2})}""#);
+    assert!(lexed.contains(&FormatSpec(spec('*', Some(FormatAlign::Center), true, 20, Some(3)))));
+    assert_eq!(lexed.iter().filter(|token| matches!(token, FormatSpec(_))).count(), 1);
+    for (text, expected) in [
+        ("", spec(' ', None, false, 0, None)),
+        ("05", spec(' ', None, true, 5, None)),
+        (".0", spec(' ', None, false, 0, Some(0))),
+        ("<", spec(' ', Some(FormatAlign::Left), false, 0, None)),
+        ("<<3", spec('<', Some(FormatAlign::Left), false, 3, None)),
+        ("0>4", spec('0', Some(FormatAlign::Right), false, 4, None)),
+        ("é^7.2", spec('é', Some(FormatAlign::Center), false, 7, Some(2))),
+    ] {
+        assert_eq!(super::literals::parse_format_spec(text), Ok(expected), "{text}");
+    }
+    for (text, start, end) in [
+        ("x", 0, 1),
+        ("8.", 1, 2),
+        ("5x", 1, 2),
+        ("99999999", 0, 8),
+        ("<<<", 2, 3),
+    ] {
+        let problem = super::literals::parse_format_spec(text).unwrap_err();
+        assert_eq!((problem.start, problem.end), (start, end), "{text}");
+    }
+}
+
+#[test]
+fn bad_literals_become_diagnostics() {
+    for (source, code) in [
+        ("''", Code::BadCharLiteral),
+        ("'ab'", Code::BadCharLiteral),
+        ("'a", Code::BadCharLiteral),
+        ("'", Code::BadCharLiteral),
+        (r"'\q'", Code::UnknownEscape),
+        ("r\"abc", Code::UnterminatedString),
+        ("r#\"abc\"", Code::UnterminatedString),
+        ("\"{x:8.}\"", Code::BadFormatSpec),
+        ("\"{x:abc}\"", Code::BadFormatSpec),
+    ] {
+        let lexed = lex(source, FileId(0));
+        let codes: Vec<Code> = lexed.diagnostics.iter().map(|diagnostic| diagnostic.code).collect();
+        assert_eq!(codes, [code], "{source}");
+    }
+}

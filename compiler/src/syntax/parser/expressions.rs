@@ -43,11 +43,17 @@ where
         Token::False => ExprKind::Bool(false),
         Token::Nil => ExprKind::Nil,
         Token::Str(raw) => ExprKind::Str(unescape(raw)),
+        Token::RawStr(text) => ExprKind::Str(text.to_owned()),
+        Token::Char(value) => ExprKind::Int(i64::from(value)),
     };
-    let string_part = select! { Token::StrText(raw) => StringPart::Text(unescape(raw)) }.or(expr
+    // A format specification becomes a part of its own after the expression it formats.
+    let format_spec = select! { Token::FormatSpec(spec) => spec }
+        .map_with(|spec, extra| StringPart::Format(spec, span_of(extra.span())));
+    let string_part = select! { Token::StrText(raw) => vec![StringPart::Text(unescape(raw))] }.or(expr
         .clone()
+        .then(format_spec.or_not())
         .delimited_by(just(Token::InterpStart), just(Token::InterpEnd))
-        .map(StringPart::Expr)
+        .map(|(inner, spec)| std::iter::once(StringPart::Expr(inner)).chain(spec).collect())
         .recover_with(via_parser(nested_delimiters(
             Token::InterpStart,
             Token::InterpEnd,
@@ -56,13 +62,13 @@ where
                 (Token::LBracket, Token::RBracket),
                 (Token::LBrace, Token::RBrace),
             ],
-            move |span| StringPart::Expr(error_expr(span)),
+            move |span| vec![StringPart::Expr(error_expr(span))],
         ))));
     let interpolated = string_part
         .repeated()
-        .collect::<Vec<_>>()
+        .collect::<Vec<Vec<_>>>()
         .delimited_by(just(Token::StrStart), just(Token::StrEnd))
-        .map(ExprKind::Interpolated);
+        .map(|parts| ExprKind::Interpolated(parts.into_iter().flatten().collect()));
     let items = expr
         .clone()
         .separated_by(just(Token::Comma))
@@ -251,8 +257,34 @@ where
     let bit_or = left_associative(bit_xor, just(Token::Pipe).to(BinaryOp::BitOr)).boxed();
     // Comparisons parse left-associatively; the type checker rejects a chain with E0101,
     // which explains the problem better than a bare syntax error would.
+    // `??` binds tighter than comparisons and looser than `|` (LANGUAGE.md section 4), and
+    // groups to the right: `a ?? b ?? c` is `a ?? (b ?? c)`.
+    let coalesce = bit_or
+        .clone()
+        .then(
+            just(Token::QuestionQuestion)
+                .ignore_then(bit_or)
+                .repeated()
+                .collect::<Vec<_>>(),
+        )
+        .map(|(first, rest)| {
+            let mut operands = std::iter::once(first).chain(rest).collect::<Vec<_>>();
+            let mut result = operands.pop().expect("at least one operand");
+            while let Some(lhs) = operands.pop() {
+                result = Expr {
+                    span: lhs.span.to(result.span),
+                    kind: ExprKind::Binary {
+                        op: BinaryOp::Coalesce,
+                        lhs: Box::new(lhs),
+                        rhs: Box::new(result),
+                    },
+                };
+            }
+            result
+        })
+        .boxed();
     let comparison = left_associative(
-        bit_or,
+        coalesce,
         choice((
             just(Token::EqEq).to(BinaryOp::Equal),
             just(Token::NotEq).to(BinaryOp::NotEqual),

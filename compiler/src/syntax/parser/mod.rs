@@ -162,6 +162,18 @@ where
         let optional = just(Token::Question)
             .ignore_then(ty.clone())
             .map(|inner| TypeExprKind::Optional(Box::new(inner)));
+        // `??T` lexes as the `??` operator; as a type it is still an optional of an optional,
+        // which the type checker rejects with its own diagnostic.
+        let double_optional = just(Token::QuestionQuestion)
+            .ignore_then(ty.clone())
+            .map_with(|inner, extra| {
+                let span = span_of(extra.span());
+                let inner_span = Span::new(span.start as usize + 1, span.end as usize);
+                TypeExprKind::Optional(Box::new(TypeExpr {
+                    kind: TypeExprKind::Optional(Box::new(inner)),
+                    span: inner_span,
+                }))
+            });
         let function = just(Token::Fn)
             .ignore_then(
                 ty.clone()
@@ -172,7 +184,7 @@ where
             )
             .then(just(Token::Arrow).ignore_then(ty.clone()).or_not())
             .map(|(params, result)| TypeExprKind::Function(params, result.map(Box::new)));
-        choice((named, array, map, optional, function))
+        choice((named, array, map, optional, double_optional, function))
             .map_with(|kind, extra| TypeExpr {
                 kind,
                 span: span_of(extra.span()),

@@ -27,7 +27,10 @@ where
         // `-` belongs to the literal: patterns have no operators.
         let int_literal = just(Token::Minus)
             .or_not()
-            .then(select! { Token::Int(value) => value })
+            .then(select! {
+                Token::Int(value) => value,
+                Token::Char(value) => i64::from(value),
+            })
             .validate(|(minus, value), extra, emitter| {
                 if minus.is_some() {
                     return value.wrapping_neg();
@@ -37,7 +40,7 @@ where
                 }
                 value
             });
-        // A character literal (section 11) will be one more bound here, an `int` like these.
+        // A character literal (section 11) is an `int` like these, so `'a'..='z'` is a range.
         let int_or_range = int_literal
             .then(
                 choice((just(Token::DotDot).to(false), just(Token::DotDotEq).to(true)))
@@ -60,6 +63,7 @@ where
             Token::False => PatternKind::Bool(false),
             Token::Nil => PatternKind::Nil,
             Token::Str(raw) => PatternKind::Str(unescape(raw)),
+            Token::RawStr(text) => PatternKind::Str(text.to_owned()),
         };
         let payload = pattern
             .clone()

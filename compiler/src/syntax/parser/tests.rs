@@ -198,3 +198,41 @@ fn broken_arms_are_skipped_one_at_a_time() {
         3
     );
 }
+
+/// The operator tree of an expression, fully parenthesized.
+fn shape(expr: &Expr) -> String {
+    match &expr.kind {
+        ExprKind::Binary { op, lhs, rhs } => format!("({} {} {})", shape(lhs), op.symbol(), shape(rhs)),
+        ExprKind::Name(name) => name.text.clone(),
+        ExprKind::Int(value) => value.to_string(),
+        _ => "?".into(),
+    }
+}
+
+#[test]
+fn coalescing_groups_right_between_comparison_and_bit_or() {
+    for (source, expected) in [
+        ("a ?? b ?? c", "(a ?? (b ?? c))"),
+        ("a ?? b + 1", "(a ?? (b + 1))"),
+        ("a ?? b == c", "((a ?? b) == c)"),
+        ("a | b ?? c | d", "((a | b) ?? (c | d))"),
+        ("x < a ?? 'z'", "(x < (a ?? 122))"),
+    ] {
+        let statements = body(&format!("let v = {source}"));
+        let Some(StatementKind::Let { init, .. }) = statements.first().map(|statement| &statement.kind) else {
+            panic!("not a let");
+        };
+        assert_eq!(shape(init), expected, "{source}");
+    }
+}
+
+#[test]
+fn raw_strings_and_character_literals_are_literals_and_patterns() {
+    let statements =
+        body("let s = r#\"a \\n {b}\"#\nmatch c { 'a'..='z' => print(1), '\\n' => print(2), _ => print(3) }");
+    let Some(StatementKind::Let { init, .. }) = statements.first().map(|statement| &statement.kind) else {
+        panic!("not a let");
+    };
+    assert_eq!(init.kind, ExprKind::Str("a \\n {b}".into()));
+    assert_eq!(syntax_errors("fn main() {\n    let r = 3\n    print(r \"x\")\n}\n"), 1);
+}

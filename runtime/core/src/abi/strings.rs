@@ -253,7 +253,8 @@ pub extern "C" fn lang_rt_str_char_count(string: *const StrObject) -> i64 {
 
 #[unsafe(no_mangle)]
 pub extern "C" fn lang_rt_str_parse_int(ctx: Ctx<'_>, string: *const StrObject) -> *mut BoxObject {
-    match format::parse_int(text(string).trim()) {
+    // Exactly what `int(s)` accepts: no trimming (issue 18).
+    match format::parse_int(text(string)) {
         Some(value) => lang_rt_box(ctx, value as u64),
         None => std::ptr::null_mut(),
     }
@@ -261,7 +262,7 @@ pub extern "C" fn lang_rt_str_parse_int(ctx: Ctx<'_>, string: *const StrObject) 
 
 #[unsafe(no_mangle)]
 pub extern "C" fn lang_rt_str_parse_float(ctx: Ctx<'_>, string: *const StrObject) -> *mut BoxObject {
-    match format::parse_float(text(string).trim()) {
+    match format::parse_float(text(string)) {
         Some(value) => lang_rt_box(ctx, value.to_bits()),
         None => std::ptr::null_mut(),
     }
