@@ -293,8 +293,12 @@ impl Generator {
                 scope.strs.push(name);
             }
             12 if !scope.ints.is_empty() => {
-                let value = self.int_expr(scope, 3);
-                out.push_str(&format!("{pad}print(\"value {{{value}}}\")\n"));
+                if self.random.chance(50) {
+                    self.section11_print(scope, out, &pad);
+                } else {
+                    let value = self.int_expr(scope, 3);
+                    out.push_str(&format!("{pad}print(\"value {{{value}}}\")\n"));
+                }
             }
             13 => {
                 // An optional: a map lookup that may be missing, unwrapped safely or not.
@@ -317,6 +321,57 @@ impl Generator {
                 }
             }
         }
+    }
+
+    /// The smaller additions of LANGUAGE.md section 11 around values: `a ?? b` (with a right
+    /// side that must not run when the left is not nil), character literals, raw strings, and
+    /// format specifications on every type that interpolates.
+    fn section11_print(&mut self, scope: &mut Scope, out: &mut String, pad: &str) {
+        let name = scope.fresh();
+        let value = self.int_expr(scope, 2);
+        let condition = self.bool_expr(scope, 1);
+        out.push_str(&format!(
+            "{pad}var {name}: ?int = nil\n{pad}if {condition} {{\n{pad}    {name} = {value}\n{pad}}}\n"
+        ));
+        let fallback = if self.random.chance(30) {
+            // A call on the right, which runs only when the left is nil.
+            "depth(3, counter)".to_string()
+        } else {
+            self.int_expr(scope, 1)
+        };
+        let int_spec = self.format_spec(false);
+        let float_spec = self.format_spec(true);
+        let text_spec = self.format_spec(false);
+        let float = self.float_expr(scope, 2);
+        let text = self.str_expr(scope, 1);
+        let character = ["'a'", "'\\n'", "'é'", "'\\''", "'{'", "':'"][self.random.below(6) as usize];
+        let raw = ["r\"C:\\p {x}\"", "r#\"say \"hi\"\"#", "r\"\""][self.random.below(3) as usize];
+        out.push_str(&format!(
+            "{pad}print(\"[{{{name} ?? {fallback}:{int_spec}}}] [{{{float}:{float_spec}}}] [{{{text}:{text_spec}}}] [{{{character} + 1:{int_spec}}}] [{{{raw}}}] [{{{name} != nil:{text_spec}}}]\")\n"
+        ));
+        scope.ints.push(format!("({name} ?? {character})"));
+    }
+
+    /// A format specification `[[fill]align][0][width][.precision]`; a precision only when
+    /// the value is a `float`.
+    fn format_spec(&mut self, float: bool) -> String {
+        let mut spec = String::new();
+        if self.random.chance(40) {
+            if self.random.chance(50) {
+                spec.push(['*', '-', 'é', '0', ' '][self.random.below(5) as usize]);
+            }
+            spec.push(['<', '>', '^'][self.random.below(3) as usize]);
+        }
+        if self.random.chance(25) {
+            spec.push('0');
+        }
+        if self.random.chance(80) {
+            spec.push_str(&self.random.below(14).to_string());
+        }
+        if float && self.random.chance(60) {
+            spec.push_str(&format!(".{}", self.random.below(7)));
+        }
+        spec
     }
 
     fn block(&mut self, scope: &mut Scope, out: &mut String, depth: usize, loops: usize) {

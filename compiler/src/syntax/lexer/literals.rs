@@ -334,11 +334,16 @@ pub fn parse_format_spec(text: &str) -> Result<FormatSpec, SpecProblem> {
         }
     }
     if let Some((offset, character)) = characters.next() {
+        let hint = if offset == 0 {
+            " (a fill character goes before an alignment `<`, `>` or `^`)"
+        } else {
+            ""
+        };
         return Err(SpecProblem {
             start: offset,
             end: offset + character.len_utf8(),
             message: format!(
-                "unexpected `{}` in the format specification `{text}`",
+                "unexpected `{}` in the format specification `{text}`{hint}",
                 character.escape_debug()
             ),
             label: "not part of a format specification",

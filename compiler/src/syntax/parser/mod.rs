@@ -108,7 +108,7 @@ fn simplify_expected(expected: &mut Vec<String>) {
     const STARTS_EXPRESSION: &[&str] = &["`-`", "`~`", "`not`", "`(`", "`[`", "`{`"];
     const OPERATORS: &[&str] = &[
         "`!=`", "`!`", "`%`", "`&`", "`(`", "`*`", "`+`", "`-`", "`.`", "`/`", "`<<`", "`<=`", "`<`", "`==`", "`>=`",
-        "`>>`", "`>`", "`[`", "`^`", "`and`", "`or`", "`|`",
+        "`>>`", "`>`", "`??`", "`[`", "`^`", "`and`", "`or`", "`|`",
     ];
     let mentions_expression = expected
         .iter()
