@@ -572,3 +572,14 @@ impl Generator {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn programs_use_the_section_11_values() {
+        let programs: String = (0..40).map(super::program).collect();
+        for needle in [" ?? ", "'a'", "'é'", "r\"", "r#\"", ":>", ":0", ".3}"] {
+            assert!(programs.contains(needle), "no generated program contains `{needle}`");
+        }
+    }
+}
