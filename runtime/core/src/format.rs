@@ -19,36 +19,65 @@ pub fn fixed(value: f64, digits: usize) -> String {
     format!("{value:.digits$}")
 }
 
-/// Pads `text` to the width of a format specification (LANGUAGE.md section 11): the width
-/// counts Unicode scalar values and never truncates; for a number with the zero flag, zeros go
-/// after the sign whatever the fill and alignment; a centred text puts the odd remainder on
-/// the right.
-pub fn pad(text: &str, spec: PackedFormat, number: bool) -> String {
-    let length = text.chars().count();
+/// Where the padding of a format specification goes around a value's text: `before` fill
+/// characters, then the text's first `sign_length` bytes, `zeros` zeros, the rest of the
+/// text, and `after` fill characters.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Padding {
+    pub before: usize,
+    pub sign_length: usize,
+    pub zeros: usize,
+    pub after: usize,
+}
+
+/// The padding of `text` for a format specification (LANGUAGE.md section 11), or `None` when
+/// it is already wide enough: the width counts Unicode scalar values and never truncates; for
+/// a number with the zero flag, zeros go after the sign whatever the fill and alignment; a
+/// centred text puts the odd remainder on the right.
+pub fn padding(text: &str, spec: PackedFormat, number: bool) -> Option<Padding> {
     let width = spec.width as usize;
-    if length >= width {
-        return text.to_owned();
-    }
-    let missing = width - length;
-    let mut out = String::with_capacity(text.len() + missing * spec.fill.len_utf8().max(1));
+    // Most values are ASCII, whose length in characters is their length in bytes.
+    let length = if text.is_ascii() {
+        text.len()
+    } else {
+        text.chars().count()
+    };
+    let missing = width.checked_sub(length).filter(|&missing| missing > 0)?;
     if number && spec.zero {
-        let (sign, digits) = match text.as_bytes().first() {
-            Some(b'-' | b'+') => text.split_at(1),
-            _ => ("", text),
-        };
-        out.push_str(sign);
-        out.extend(std::iter::repeat_n('0', missing));
-        out.push_str(digits);
-        return out;
+        let sign_length = usize::from(matches!(text.as_bytes().first(), Some(b'-' | b'+')));
+        return Some(Padding {
+            before: 0,
+            sign_length,
+            zeros: missing,
+            after: 0,
+        });
     }
     let (before, after) = match spec.align {
         FORMAT_ALIGN_LEFT => (0, missing),
         FORMAT_ALIGN_CENTER => (missing / 2, missing - missing / 2),
         _ => (missing, 0),
     };
-    out.extend(std::iter::repeat_n(spec.fill, before));
-    out.push_str(text);
-    out.extend(std::iter::repeat_n(spec.fill, after));
+    Some(Padding {
+        before,
+        sign_length: 0,
+        zeros: 0,
+        after,
+    })
+}
+
+/// `text` padded as `padding` says, as a `String` (the runtime writes the same bytes straight
+/// into a string object).
+pub fn pad(text: &str, spec: PackedFormat, number: bool) -> String {
+    let Some(layout) = padding(text, spec, number) else {
+        return text.to_owned();
+    };
+    let (sign, rest) = text.split_at(layout.sign_length);
+    let mut out = String::new();
+    out.extend(std::iter::repeat_n(spec.fill, layout.before));
+    out.push_str(sign);
+    out.extend(std::iter::repeat_n('0', layout.zeros));
+    out.push_str(rest);
+    out.extend(std::iter::repeat_n(spec.fill, layout.after));
     out
 }
 
@@ -120,6 +149,8 @@ mod tests {
         assert_eq!(pad("42", spec(5, ' ', FORMAT_ALIGN_RIGHT, false), true), "   42");
         assert_eq!(pad("ab", spec(5, '*', FORMAT_ALIGN_CENTER, false), false), "*ab**");
         assert_eq!(pad("é", spec(3, '-', FORMAT_ALIGN_LEFT, false), false), "é--");
+        assert_eq!(pad("é", spec(2, '·', FORMAT_ALIGN_RIGHT, false), false), "·é");
+        assert_eq!(pad("+5", spec(4, ' ', FORMAT_ALIGN_RIGHT, true), true), "+005");
         assert_eq!(pad("-7", spec(5, '*', FORMAT_ALIGN_LEFT, true), true), "-0007");
         assert_eq!(pad("-inf", spec(6, ' ', FORMAT_ALIGN_RIGHT, true), true), "-00inf");
         assert_eq!(
