@@ -83,7 +83,11 @@ impl<'src> Lexer<'src> {
                         self.fatal = true;
                         return self.source.len();
                     }
-                    if self.tokens.len() == tokens_before {
+                    // `{}`, or `{:5}`: a format specification with nothing to format.
+                    let nothing_to_format = self.tokens[tokens_before..]
+                        .iter()
+                        .all(|(token, _)| matches!(token, Token::FormatSpec(_)));
+                    if nothing_to_format {
                         self.error(
                             Code::BadInterpolation,
                             position,
@@ -92,7 +96,7 @@ impl<'src> Lexer<'src> {
                         )
                         .help = Some(r"write `\{` for a literal brace".into());
                         // Drop the empty `{}` so the parser does not report it again.
-                        self.tokens.pop();
+                        self.tokens.truncate(tokens_before - 1);
                         position = close + 1;
                         text_start = position;
                         continue;

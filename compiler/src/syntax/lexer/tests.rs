@@ -221,6 +221,7 @@ fn bad_literals_become_diagnostics() {
         ("r#\"abc\"", Code::UnterminatedString),
         ("\"{x:8.}\"", Code::BadFormatSpec),
         ("\"{x:abc}\"", Code::BadFormatSpec),
+        ("\"{:5}\"", Code::BadInterpolation),
     ] {
         let lexed = lex(source, FileId(0));
         let codes: Vec<Code> = lexed.diagnostics.iter().map(|diagnostic| diagnostic.code).collect();
