@@ -145,7 +145,7 @@ codes! {
     NoSuchField = "E0310": "a field or method that the value's type does not have",
     MissingField = "E0311": "a struct literal without a field that has no default",
     DuplicateField = "E0312": "a field given or declared twice",
-    NotOptional = "E0313": "`!`, `if let` or `nil` used with a value that is not optional",
+    NotOptional = "E0313": "`!` or `nil` used with a value that is not optional",
     NotIndexable = "E0314": "indexing a value that is not an array or a map",
     NotIterable = "E0315": "`for` over a value that is not a range, an array or a map",
     InvalidMapKey = "E0316": "a map whose key type is not `int` or `str`",

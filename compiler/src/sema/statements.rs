@@ -98,9 +98,12 @@ impl Checker<'_> {
                 let inner = match ty {
                     Type::Optional(inner) => *inner,
                     Type::Error => Type::Error,
+                    // A name on a value that is not optional always matches (section 9,
+                    // "Precisions"): the `if let` error, and the name keeps the value's type
+                    // so that the block is checked without a cascade.
                     other => {
-                        self.if_let_not_optional(context.file, value.span, &other);
-                        Type::Error
+                        self.irrefutable_if_let(context.file, pattern.span);
+                        other
                     }
                 };
                 context.scopes.push(context.locals.len());

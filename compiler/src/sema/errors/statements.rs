@@ -21,18 +21,6 @@ impl Checker<'_> {
         .with_help(format!("write the type: `let {name}: ?int = nil`"));
     }
 
-    pub(in crate::sema) fn if_let_not_optional(&mut self, file: FileId, span: Span, ty: &Type) {
-        let shown = self.display(ty);
-        self.error(
-            Code::NotOptional,
-            file,
-            span,
-            format!("`if let` needs an optional value, found `{shown}`"),
-        )
-        .with_label("not an optional")
-        .with_help("use a plain `let`, or give the value a `?T` type");
-    }
-
     pub(in crate::sema) fn array_loop_binds_one(&mut self, file: FileId, span: Span) {
         self.error(
             Code::NotIterable,
