@@ -96,7 +96,12 @@ impl Checker<'_> {
                 let name = &name;
                 let ty = self.value(context, value, None);
                 let inner = match ty {
-                    Type::Optional(inner) => *inner,
+                    Type::Optional(inner) => {
+                        if matches!(pattern.kind, ast::PatternKind::Wildcard) {
+                            self.irrefutable_if_let(context.file, pattern.span);
+                        }
+                        *inner
+                    }
                     Type::Error => Type::Error,
                     // A name on a value that is not optional always matches (section 9,
                     // "Precisions"): the `if let` error, and the name keeps the value's type
