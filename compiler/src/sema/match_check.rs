@@ -71,7 +71,7 @@ impl Checker<'_> {
                 (ArmBody::Block(block), None) => self.check_block(context, block),
                 (ArmBody::Block(block), Some(_)) => {
                     self.block_arm_in_value(context.file, block.span);
-                    self.check_block(context, block);
+                    self.check_block_ending_in_value(context, block);
                 }
                 (ArmBody::Value(expr), None) => {
                     self.check_expr(context, expr, None);
@@ -216,6 +216,22 @@ impl Checker<'_> {
             }
         }
         bind_all(context, bindings);
+    }
+
+    /// A block written where an arm's value belongs (already reported): its last expression
+    /// statement was meant as the value, so it is not also reported as unused.
+    fn check_block_ending_in_value(&mut self, context: &mut Context, block: &ast::Block) {
+        context.scopes.push(context.locals.len());
+        for (index, statement) in block.statements.iter().enumerate() {
+            match &statement.kind {
+                ast::StatementKind::Expr(expr) if index + 1 == block.statements.len() => {
+                    self.check_expr(context, expr, None);
+                }
+                _ => self.check_statement(context, statement),
+            }
+        }
+        let start = context.scopes.pop().unwrap_or(0);
+        context.locals.truncate(start);
     }
 
     fn branch(&mut self, context: &mut Context, expr: &Expr, expected: Option<&Type>) -> Branch {

@@ -60,6 +60,9 @@ impl Checker<'_> {
             StatementKind::Assign { target, op, value } => self.check_assignment(context, target, *op, value),
             StatementKind::Expr(expr) => {
                 self.check_expr(context, expr, None);
+                if !self.is_statement_expression(context, expr) {
+                    self.unused_value(context.file, expr);
+                }
             }
             StatementKind::If {
                 condition,
@@ -199,6 +202,17 @@ impl Checker<'_> {
             }
             StatementKind::Return(value) => self.check_return(context, statement.span, value.as_ref()),
             StatementKind::Error => {}
+        }
+    }
+
+    /// Whether an expression may stand alone as a statement (LANGUAGE.md section 11): a call
+    /// of a function, a method or a function value (building a variant is not a call), or a
+    /// `match` or `if`. Anything else computes a value only to throw it away.
+    fn is_statement_expression(&self, context: &Context, expr: &Expr) -> bool {
+        match &expr.kind {
+            ExprKind::Call { .. } => self.results.variant(context.file, expr.span).is_none(),
+            ExprKind::Match(_) | ExprKind::If(_) | ExprKind::Error => true,
+            _ => false,
         }
     }
 
