@@ -212,6 +212,7 @@ impl Checker<'_> {
         match &expr.kind {
             ExprKind::Call { .. } => self.results.variant(context.file, expr.span).is_none(),
             ExprKind::Match(_) | ExprKind::If(_) | ExprKind::Error => true,
+            ExprKind::Paren(inner) => self.is_statement_expression(context, inner),
             _ => false,
         }
     }
