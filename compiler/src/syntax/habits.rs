@@ -216,8 +216,12 @@ impl<'src> Pass<'_, 'src> {
 
     /// The head of an `if`, `while` or a `match` guard, from `start`: a `=` at its top level
     /// is a comparison meant as `==`. Copies the head's tokens and returns where it ends.
+    ///
+    /// `if (x = 5)` is the same habit: inside brackets a `=` cannot be anything else. Only a
+    /// block nested in the head (a function expression's body) may hold assignments.
     fn condition(&mut self, input: &[(Token<'src>, Span)], start: usize) -> usize {
         let mut depth = 0usize;
+        let mut block_depth = 0usize;
         let mut index = start;
         while let Some(&(token, span)) = input.get(index) {
             match token {
@@ -226,7 +230,9 @@ impl<'src> Pass<'_, 'src> {
                 Token::LBrace | Token::Newline | Token::Semicolon | Token::FatArrow | Token::RBrace if depth == 0 => {
                     return index;
                 }
-                Token::Assign if depth == 0 => {
+                Token::LBrace => block_depth += 1,
+                Token::RBrace => block_depth = block_depth.saturating_sub(1),
+                Token::Assign if block_depth == 0 => {
                     self.report(
                         Code::AssignInConditionHabit,
                         span,
