@@ -245,8 +245,17 @@ impl<'src> Pass<'_, 'src> {
                 }
                 _ => {}
             }
-            // Habits inside the head (`!`, `&&`, ...) are found as anywhere else.
-            index = self.step(input, index);
+            // Habits inside the head (`!`, `&&`, `++`) are found as anywhere else; other
+            // tokens (a nested `if` included) are copied, so no input nests calls deeply.
+            if matches!(
+                token,
+                Token::Bang | Token::Amp | Token::Pipe | Token::Plus | Token::Minus
+            ) {
+                index = self.step(input, index);
+            } else {
+                self.output.push((token, span));
+                index += 1;
+            }
         }
         index
     }
