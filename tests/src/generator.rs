@@ -510,9 +510,10 @@ impl Generator {
         }
     }
 
-    /// A `Shape` value, written with its enum's name (no expected type here).
+    /// A `Shape` value, written with its enum's name (no expected type here), or an `if`
+    /// value one of whose branches leaves the name out and takes it from the other.
     fn shape_expr(&mut self, scope: &Scope, depth: usize) -> String {
-        match self.random.below(if depth == 0 { 4 } else { 6 }) {
+        match self.random.below(if depth == 0 { 4 } else { 7 }) {
             0 => "Shape.Dot".to_string(),
             1 => format!("Shape.Circle({})", self.int_expr(scope, depth.min(1))),
             2 => format!("Shape.Rect({})", self.int_expr(scope, depth.min(1))),
@@ -522,10 +523,24 @@ impl Generator {
                 self.int_expr(scope, depth.min(1))
             ),
             4 => "Shape.Named(\"a\", .Dot)".to_string(),
-            _ => {
+            5 => {
                 let label = ["a", "bc", ""][self.random.below(3) as usize];
                 let inner = self.shape_expr(scope, depth - 1);
                 format!("Shape.Named(\"{label}\", {inner})")
+            }
+            _ => {
+                let condition = self.bool_expr(scope, 1);
+                let named = self.shape_expr(scope, depth - 1);
+                let implicit = if self.random.chance(50) {
+                    ".Dot".to_string()
+                } else {
+                    format!(".Circle({})", self.int_expr(scope, 1))
+                };
+                if self.random.chance(50) {
+                    format!("(if {condition} {{ {implicit} }} else {{ {named} }})")
+                } else {
+                    format!("(if {condition} {{ {named} }} else {{ {implicit} }})")
+                }
             }
         }
     }

@@ -119,6 +119,13 @@ codes! {
     Syntax = "E0100": "the parser expected something else here",
     ChainedComparison = "E0101": "comparison operators do not chain",
     UnbalancedDelimiter = "E0102": "a bracket or brace that is never closed, or closed by the wrong kind",
+    // Habits from other languages (LANGUAGE.md section 11).
+    BangHabit = "E0110": "`!x` for `not x`",
+    AndOrHabit = "E0111": "`&&` or `||` for `and` or `or`",
+    IncrementHabit = "E0112": "`x++` or `x--` for `x += 1` or `x -= 1`",
+    AssignInConditionHabit = "E0113": "`=` where a condition is expected, for `==`",
+    ElifHabit = "E0114": "`elif` or `elsif` for `else if`",
+    CStyleForHabit = "E0115": "a C-style `for` loop",
     // Module and name errors.
     UnknownName = "E0200": "a name that is not defined in scope",
     UnknownModule = "E0201": "an import of a module that is neither a sibling file nor in the standard library",
@@ -133,6 +140,7 @@ codes! {
     MissingMain = "E0210": "the program's main file has no usable `fn main()`",
     DuplicateImport = "E0211": "a module imported twice, or a module importing itself",
     CyclicInitializer = "E0212": "a module variable whose type depends on its own initializer",
+    NullHabit = "E0220": "`null`, `None`, `NULL`, `nullptr` or `undefined` (not declared) for `nil`",
     // Type errors.
     TypeMismatch = "E0300": "a value of one type where another is expected",
     InvalidOperands = "E0301": "an operator applied to types it does not support",
@@ -147,7 +155,7 @@ codes! {
     NoSuchField = "E0310": "a field or method that the value's type does not have",
     MissingField = "E0311": "a struct literal without a field that has no default",
     DuplicateField = "E0312": "a field given or declared twice",
-    NotOptional = "E0313": "`!`, `??`, `if let` or `nil` used with a value that is not optional",
+    NotOptional = "E0313": "`!`, `??` or `nil` used with a value that is not optional",
     NotIndexable = "E0314": "indexing a value that is not an array or a map",
     NotIterable = "E0315": "`for` over a value that is not a range, an array or a map",
     InvalidMapKey = "E0316": "a map whose key type is not `int` or `str`",
@@ -176,6 +184,8 @@ codes! {
     DuplicateBinding = "E0346": "a name bound twice in one pattern",
     DuplicateVariant = "E0347": "two variants of an enum with the same name",
     EnumNotAValue = "E0348": "an enum's name used as a value",
+    // Statements (LANGUAGE.md section 11).
+    UnusedValue = "E0360": "an expression statement that is not a call, `match` or `if`: its value is unused",
 }
 
 /// A diagnostic already recorded in a list, still being filled in.

@@ -53,11 +53,16 @@ impl Checker<'_> {
         let scrutinee_type = self.value(context, &match_ast.scrutinee, None);
         let mut arms = Vec::new();
         let mut all_lowered = true;
-        let mut branches = Vec::new();
-        for arm in &match_ast.arms {
+        let mut branches: Vec<Option<Branch>> = Vec::new();
+        // Arms whose value takes its type from context (`.Blue`, `nil`, `[]`) wait, with
+        // their pattern's names, for a sibling's type when no type is expected.
+        let mut deferred: Vec<(usize, Bindings)> = Vec::new();
+        let mut sibling: Option<Type> = None;
+        for (index, arm) in match_ast.arms.iter().enumerate() {
             context.scopes.push(context.locals.len());
             let mut bindings = Bindings::new();
             let lowered = self.check_pattern(context, &arm.pattern, &scrutinee_type, &mut bindings, false);
+            let kept_bindings = bindings.clone();
             bind_all(context, bindings);
             if let Some(guard) = &arm.guard {
                 self.check_against(context, guard, &Type::Bool);
@@ -66,14 +71,22 @@ impl Checker<'_> {
                 (ArmBody::Block(block), None) => self.check_block(context, block),
                 (ArmBody::Block(block), Some(_)) => {
                     self.block_arm_in_value(context.file, block.span);
-                    self.check_block(context, block);
+                    self.check_block_ending_in_value(context, block);
                 }
                 (ArmBody::Value(expr), None) => {
                     self.check_expr(context, expr, None);
                 }
                 (ArmBody::Value(expr), Some(expected)) => {
-                    let branch = self.branch(context, expr, expected);
-                    branches.push(branch);
+                    if expected.is_none() && sibling.is_none() && needs_expected_type(expr) {
+                        deferred.push((index, kept_bindings));
+                        branches.push(None);
+                    } else {
+                        let branch = self.branch(context, expr, expected.or(sibling.as_ref()));
+                        if sibling.is_none() {
+                            sibling = branch.sibling_type();
+                        }
+                        branches.push(Some(branch));
+                    }
                 }
             }
             let start = context.scopes.pop().unwrap_or(0);
@@ -82,6 +95,15 @@ impl Checker<'_> {
                 Some(pattern) if arm.guard.is_some() => arms.push(Arm::guarded(pattern)),
                 Some(pattern) => arms.push(Arm::new(pattern)),
                 None => all_lowered = false,
+            }
+        }
+        for (index, bindings) in deferred {
+            if let ArmBody::Value(expr) = &match_ast.arms[index].body {
+                context.scopes.push(context.locals.len());
+                bind_all(context, bindings);
+                branches[index] = Some(self.branch(context, expr, sibling.as_ref()));
+                let start = context.scopes.pop().unwrap_or(0);
+                context.locals.truncate(start);
             }
         }
         if all_lowered && scrutinee_type != Type::Error {
@@ -93,11 +115,13 @@ impl Checker<'_> {
                 self.missing_match_arm(context.file, head, &missing);
             }
         }
-        branches
+        branches.into_iter().flatten().collect()
     }
 
     /// `if` used as a value: a `bool` condition or `if let PATTERN = value`, and two branches
-    /// of one expression each (`else if` is an `if` value in the `else` branch).
+    /// of one expression each (`else if` is an `if` value in the `else` branch). Without an
+    /// expected type, a branch whose type comes from context (`.Blue`, `nil`, `[]`) takes the
+    /// other branch's type as its expected type, whichever of the two is written first.
     pub(super) fn check_if_value(
         &mut self,
         context: &mut Context,
@@ -105,17 +129,40 @@ impl Checker<'_> {
         expected: Option<&Type>,
     ) -> Type {
         context.scopes.push(context.locals.len());
-        match &if_expr.condition {
-            ast::IfCondition::Bool(condition) => self.check_against(context, condition, &Type::Bool),
+        let then_bindings = match &if_expr.condition {
+            ast::IfCondition::Bool(condition) => {
+                self.check_against(context, condition, &Type::Bool);
+                Bindings::new()
+            }
             ast::IfCondition::Let { pattern, value } => {
                 let bindings = self.check_if_let_pattern(context, pattern, value);
-                bind_all(context, bindings);
+                bind_all(context, bindings.clone());
+                bindings
             }
-        }
-        let then_branch = self.branch(context, &if_expr.then_value, expected);
+        };
+        let defer_then =
+            expected.is_none() && needs_expected_type(&if_expr.then_value) && !needs_expected_type(&if_expr.else_value);
+        let then_branch = if defer_then {
+            None
+        } else {
+            Some(self.branch(context, &if_expr.then_value, expected))
+        };
         let start = context.scopes.pop().unwrap_or(0);
         context.locals.truncate(start);
-        let else_branch = self.branch(context, &if_expr.else_value, expected);
+        let sibling = then_branch.as_ref().and_then(Branch::sibling_type);
+        let else_branch = self.branch(context, &if_expr.else_value, expected.or(sibling.as_ref()));
+        let then_branch = match then_branch {
+            Some(branch) => branch,
+            None => {
+                context.scopes.push(context.locals.len());
+                bind_all(context, then_bindings);
+                let sibling = else_branch.sibling_type();
+                let branch = self.branch(context, &if_expr.then_value, sibling.as_ref());
+                let start = context.scopes.pop().unwrap_or(0);
+                context.locals.truncate(start);
+                branch
+            }
+        };
         self.unify_branches(context, &[then_branch, else_branch], expected, "branch")
     }
 
@@ -169,6 +216,22 @@ impl Checker<'_> {
             }
         }
         bind_all(context, bindings);
+    }
+
+    /// A block written where an arm's value belongs (already reported): its last expression
+    /// statement was meant as the value, so it is not also reported as unused.
+    fn check_block_ending_in_value(&mut self, context: &mut Context, block: &ast::Block) {
+        context.scopes.push(context.locals.len());
+        for (index, statement) in block.statements.iter().enumerate() {
+            match &statement.kind {
+                ast::StatementKind::Expr(expr) if index + 1 == block.statements.len() => {
+                    self.check_expr(context, expr, None);
+                }
+                _ => self.check_statement(context, statement),
+            }
+        }
+        let start = context.scopes.pop().unwrap_or(0);
+        context.locals.truncate(start);
     }
 
     fn branch(&mut self, context: &mut Context, expr: &Expr, expected: Option<&Type>) -> Branch {
@@ -240,6 +303,37 @@ impl Checker<'_> {
             Some(expected) if ty.is_assignable_to(expected) && *expected != Type::Error => expected.clone(),
             _ => ty,
         }
+    }
+}
+
+impl Branch {
+    /// The type this branch gives its siblings as their expected type: none when it has no
+    /// type of its own (`nil`, an error) or never produces a value.
+    fn sibling_type(&self) -> Option<Type> {
+        match self.ty {
+            Type::Nil | Type::Error | Type::Void => None,
+            _ if self.diverges => None,
+            _ => Some(self.ty.clone()),
+        }
+    }
+}
+
+/// Whether `expr`, as an arm or a branch, takes its type from context: a variant written
+/// without its enum, `nil`, an empty array or map, an array whose first element does, and an
+/// `if` or `match` all of whose branches do.
+fn needs_expected_type(expr: &Expr) -> bool {
+    match &expr.kind {
+        ExprKind::ImplicitMember(_) | ExprKind::Nil => true,
+        ExprKind::Call { callee, .. } => matches!(callee.kind, ExprKind::ImplicitMember(_)),
+        ExprKind::Paren(inner) => needs_expected_type(inner),
+        ExprKind::Array(elements) => elements.first().is_none_or(needs_expected_type),
+        ExprKind::Map(entries) => entries.is_empty(),
+        ExprKind::If(if_expr) => needs_expected_type(&if_expr.then_value) && needs_expected_type(&if_expr.else_value),
+        ExprKind::Match(match_expr) => match_expr.arms.iter().all(|arm| match &arm.body {
+            ArmBody::Value(value) => needs_expected_type(value),
+            ArmBody::Block(_) => false,
+        }),
+        _ => false,
     }
 }
 

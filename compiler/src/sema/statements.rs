@@ -60,6 +60,9 @@ impl Checker<'_> {
             StatementKind::Assign { target, op, value } => self.check_assignment(context, target, *op, value),
             StatementKind::Expr(expr) => {
                 self.check_expr(context, expr, None);
+                if !self.is_statement_expression(context, expr) {
+                    self.unused_value(context.file, expr);
+                }
             }
             StatementKind::If {
                 condition,
@@ -96,11 +99,19 @@ impl Checker<'_> {
                 let name = &name;
                 let ty = self.value(context, value, None);
                 let inner = match ty {
-                    Type::Optional(inner) => *inner,
+                    Type::Optional(inner) => {
+                        if matches!(pattern.kind, ast::PatternKind::Wildcard) {
+                            self.irrefutable_if_let(context.file, pattern.span);
+                        }
+                        *inner
+                    }
                     Type::Error => Type::Error,
+                    // A name on a value that is not optional always matches (section 9,
+                    // "Precisions"): the `if let` error, and the name keeps the value's type
+                    // so that the block is checked without a cascade.
                     other => {
-                        self.if_let_not_optional(context.file, value.span, &other);
-                        Type::Error
+                        self.irrefutable_if_let(context.file, pattern.span);
+                        other
                     }
                 };
                 context.scopes.push(context.locals.len());
@@ -191,6 +202,18 @@ impl Checker<'_> {
             }
             StatementKind::Return(value) => self.check_return(context, statement.span, value.as_ref()),
             StatementKind::Error => {}
+        }
+    }
+
+    /// Whether an expression may stand alone as a statement (LANGUAGE.md section 11): a call
+    /// of a function, a method or a function value (building a variant is not a call), or a
+    /// `match` or `if`. Anything else computes a value only to throw it away.
+    fn is_statement_expression(&self, context: &Context, expr: &Expr) -> bool {
+        match &expr.kind {
+            ExprKind::Call { .. } => self.results.variant(context.file, expr.span).is_none(),
+            ExprKind::Match(_) | ExprKind::If(_) | ExprKind::Error => true,
+            ExprKind::Paren(inner) => self.is_statement_expression(context, inner),
+            _ => false,
         }
     }
 

@@ -11,6 +11,12 @@ use crate::syntax::ast::{self, Expr};
 impl Checker<'_> {
     pub(super) fn check_field(&mut self, context: &mut Context, object: &Expr, field: &ast::Name) -> Type {
         if let Some(module) = self.module_reference(context, object) {
+            if self.native_export(module, &field.text).is_some() {
+                // `sort.sort_by` without a call: generic, so it cannot be a value (E0320).
+                let name = format!("{}.{}", self.program.module(module).name, field.text);
+                self.builtin_not_a_value(context.file, object.span.to(field.span), &name);
+                return Type::Error;
+            }
             return match self.module_member(context, module, field) {
                 Some(ModuleItem::Function(id)) => {
                     self.record_name(context.file, field.span, NameRef::Function(id));

@@ -1,6 +1,7 @@
 //! Source text to syntax tree: the logos lexer, the chumsky parser and the AST they produce.
 
 pub mod ast;
+mod habits;
 pub mod lexer;
 pub mod parser;
 pub mod token;
@@ -16,7 +17,17 @@ pub fn parse_file(source: &str, file: FileId) -> (ast::Module, Vec<Diagnostic>) 
     if lexed.fatal {
         return (ast::Module::default(), diagnostics);
     }
-    let (module, syntax_diagnostics) = parser::parse(&lexed.tokens, source.len(), file);
-    diagnostics.extend(syntax_diagnostics);
+    // Habits from other languages get their own errors; the parser then reads the repaired
+    // tokens, and its errors that a habit explains are dropped.
+    let mut tokens = lexed.tokens;
+    let habits = habits::find_and_repair(source, &mut tokens, file);
+    let (module, syntax_diagnostics) = parser::parse(&tokens, source.len(), file);
+    let mut syntax_errors: Vec<Diagnostic> = syntax_diagnostics
+        .into_iter()
+        .filter(|diagnostic| !habits.explains(diagnostic.primary.span))
+        .collect();
+    syntax_errors.extend(habits.diagnostics);
+    syntax_errors.sort_by_key(|diagnostic| diagnostic.primary.span.start);
+    diagnostics.extend(syntax_errors);
     (module, diagnostics)
 }

@@ -10,8 +10,23 @@ use crate::diagnostics::{Code, Diagnostic};
 use crate::source::{FileId, Span};
 use crate::syntax::ast;
 
+/// Names other languages give the empty value; undeclared, each is an error that says `nil`.
+const NIL_HABITS: &[&str] = &["null", "None", "NULL", "nullptr", "undefined"];
+
 impl Checker<'_> {
     pub(in crate::sema) fn unknown_name(&mut self, context: &Context, name: &ast::Name) {
+        // A habit from another language (section 11): the empty value is `nil` here.
+        if NIL_HABITS.contains(&name.text.as_str()) {
+            self.error(
+                Code::NullHabit,
+                context.file,
+                name.span,
+                format!("`{}` is written `nil` in lang", name.text),
+            )
+            .with_label("not a name in scope")
+            .with_help("use `nil`, the value of an optional (`?T`) that holds nothing");
+            return;
+        }
         let mut candidates: Vec<&str> = context.locals.iter().map(|local| local.name.as_str()).collect();
         candidates.extend(self.scopes[context.module.0 as usize].order.iter().map(String::as_str));
         candidates.extend(PUBLIC_BUILTINS.iter().map(|(name, _)| *name));

@@ -1,4 +1,4 @@
-//! The diagnostics of statements: bindings that cannot be inferred, `if let` and `for` over
+//! The diagnostics of statements: expression statements whose value is unused, bindings that cannot be inferred, `if let` and `for` over
 //! the wrong kind of value, `break` outside a loop, `return` against the result type, and
 //! assignments to what cannot be assigned.
 
@@ -7,9 +7,45 @@ use super::super::types::*;
 use super::wording::indefinite_article;
 use crate::diagnostics::{Code, Diagnostic};
 use crate::source::{FileId, Span};
-use crate::syntax::ast::BinaryOp;
+use crate::syntax::ast::{BinaryOp, Expr, ExprKind, UnaryOp};
 
 impl Checker<'_> {
+    /// An expression statement that is not a call, `match` or `if` (LANGUAGE.md section 11):
+    /// its value would be thrown away. The help depends on what it most likely meant.
+    pub(in crate::sema) fn unused_value(&mut self, file: FileId, expr: &Expr) {
+        let help = match &expr.kind {
+            ExprKind::Unary {
+                op: op @ (UnaryOp::Negate | UnaryOp::BitNot),
+                ..
+            } => {
+                let symbol = if *op == UnaryOp::Negate { "-" } else { "~" };
+                format!(
+                    "a line that starts with `{symbol}` is a statement of its own, not the end of the line above: \
+                     to continue an expression, end the line above with its operator, or put the whole \
+                     expression in parentheses"
+                )
+            }
+            ExprKind::Binary {
+                op: BinaryOp::Equal, ..
+            } => "to assign, write `=`; to check a condition, use `if` or `assert(...)`".to_string(),
+            ExprKind::Call { .. } => {
+                "building an enum value is not a call: use the value (`let v = ...`), or remove it".to_string()
+            }
+            ExprKind::Name(_) | ExprKind::Field { .. } | ExprKind::Index { .. } => {
+                "use the value (`let v = ...`, a call, an assignment), or remove this line".to_string()
+            }
+            _ => "use the value (`let v = ...`, `print(...)`, an assignment), or remove it".to_string(),
+        };
+        self.error(
+            Code::UnusedValue,
+            file,
+            expr.span,
+            "the value of this expression is unused",
+        )
+        .with_label("computed, then thrown away")
+        .with_help(help);
+    }
+
     pub(in crate::sema) fn cannot_infer_binding(&mut self, file: FileId, span: Span, name: &str) {
         self.error(
             Code::CannotInfer,
@@ -19,18 +55,6 @@ impl Checker<'_> {
         )
         .with_label("`nil` alone does not say which optional type this is")
         .with_help(format!("write the type: `let {name}: ?int = nil`"));
-    }
-
-    pub(in crate::sema) fn if_let_not_optional(&mut self, file: FileId, span: Span, ty: &Type) {
-        let shown = self.display(ty);
-        self.error(
-            Code::NotOptional,
-            file,
-            span,
-            format!("`if let` needs an optional value, found `{shown}`"),
-        )
-        .with_label("not an optional")
-        .with_help("use a plain `let`, or give the value a `?T` type");
     }
 
     pub(in crate::sema) fn array_loop_binds_one(&mut self, file: FileId, span: Span) {

@@ -82,6 +82,8 @@ fn syntax_diagnostic(error: Rich<'_, Token<'_>, SimpleSpan>, file: FileId) -> Di
     expected.sort();
     expected.dedup();
     simplify_expected(&mut expected);
+    // Where a statement may start (the list names `let`), an operator starts a line.
+    let expected_statement = expected.iter().any(|item| item == "`let`");
     let label = match expected.len() {
         0 => "unexpected here".to_string(),
         1 => format!("expected {}", expected[0]),
@@ -92,6 +94,28 @@ fn syntax_diagnostic(error: Rich<'_, Token<'_>, SimpleSpan>, file: FileId) -> Di
     };
     let diagnostic = Diagnostic::error(Code::Syntax, file, span, format!("unexpected {found}")).with_label(label);
     match error.found() {
+        Some(
+            Token::Plus
+            | Token::Star
+            | Token::Slash
+            | Token::Percent
+            | Token::EqEq
+            | Token::NotEq
+            | Token::Less
+            | Token::LessEq
+            | Token::Greater
+            | Token::GreaterEq
+            | Token::And
+            | Token::Or
+            | Token::Pipe
+            | Token::Caret
+            | Token::Amp
+            | Token::Shl
+            | Token::Shr,
+        ) if expected_statement => diagnostic.with_help(
+            "a line that starts with an operator does not continue the line above: end the line above with \
+             the operator, or put the whole expression in parentheses",
+        ),
         Some(Token::Else) => {
             diagnostic.with_help("write `} else {` on one line: a newline after `}` ends the `if` statement")
         }

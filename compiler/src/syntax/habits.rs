@@ -1,0 +1,345 @@
+//! Habits from other languages (LANGUAGE.md section 11): `!x`, `&&`, `||`, `x++`, `x--`, `=`
+//! in a condition, `elif`/`elsif` and C-style `for` loops, found in the tokens between the
+//! lexer and the parser. Each gets its own diagnostic naming the `lang` way, and the tokens
+//! are repaired (`&&` becomes `and`, a C-style head becomes an empty range, ...) so the parser
+//! goes on to report the file's other syntax errors. A parser error inside a habit's span is
+//! a consequence of the habit and is dropped (`Habits::explains`).
+
+use super::token::Token;
+use crate::diagnostics::{Code, Diagnostic};
+use crate::source::{FileId, Span};
+
+/// What the pass found: one diagnostic per habit, and the spans it covers.
+pub struct Habits {
+    pub diagnostics: Vec<Diagnostic>,
+    spans: Vec<Span>,
+}
+
+impl Habits {
+    /// Whether a parser error at `span` falls inside a habit already reported.
+    pub fn explains(&self, span: Span) -> bool {
+        self.spans
+            .iter()
+            .any(|habit| habit.start <= span.start && span.start < habit.end.max(habit.start + 1))
+    }
+}
+
+/// Finds the habits in `tokens` and repairs them in place.
+pub fn find_and_repair<'src>(source: &str, tokens: &mut Vec<(Token<'src>, Span)>, file: FileId) -> Habits {
+    let mut pass = Pass {
+        source,
+        file,
+        output: Vec::with_capacity(tokens.len()),
+        habits: Habits {
+            diagnostics: Vec::new(),
+            spans: Vec::new(),
+        },
+    };
+    let input = std::mem::take(tokens);
+    let mut index = 0;
+    while index < input.len() {
+        index = pass.step(&input, index);
+    }
+    *tokens = pass.output;
+    pass.habits
+}
+
+struct Pass<'a, 'src> {
+    source: &'a str,
+    file: FileId,
+    output: Vec<(Token<'src>, Span)>,
+    habits: Habits,
+}
+
+impl<'src> Pass<'_, 'src> {
+    /// Handles the token at `index` (and any that belong to the same habit); returns the
+    /// index of the next token to look at.
+    fn step(&mut self, input: &[(Token<'src>, Span)], index: usize) -> usize {
+        let (token, span) = input[index];
+        let next = input.get(index + 1).copied();
+        let previous = self.output.last().map(|(token, _)| *token);
+        match token {
+            Token::Bang if !previous.is_some_and(ends_operand) => {
+                self.report(
+                    Code::BangHabit,
+                    span,
+                    "`!` does not negate in lang: use `not`",
+                    "write `not x`; a `!` after a value unwraps an optional (`x!`)",
+                );
+                self.output.push((Token::Not, span));
+                index + 1
+            }
+            Token::Amp | Token::Pipe
+                if next.is_some_and(|(next_token, next_span)| next_token == token && next_span.start == span.end) =>
+            {
+                let whole = span.to(next.map_or(span, |(_, next_span)| next_span));
+                let (written, word, repaired) = if token == Token::Amp {
+                    ("&&", "and", Token::And)
+                } else {
+                    ("||", "or", Token::Or)
+                };
+                self.report(
+                    Code::AndOrHabit,
+                    whole,
+                    format!("`{written}` is written `{word}` in lang"),
+                    format!("use `{word}`: `a {word} b`"),
+                );
+                self.output.push((repaired, whole));
+                index + 2
+            }
+            Token::Plus | Token::Minus if self.is_increment(input, index, previous) => {
+                let whole = span.to(input[index + 1].1);
+                let (written, repaired) = if token == Token::Plus {
+                    ("++", Token::PlusAssign)
+                } else {
+                    ("--", Token::MinusAssign)
+                };
+                let operand = match self.output.last() {
+                    Some((Token::Ident(name), _)) => name.to_string(),
+                    _ => "x".to_string(),
+                };
+                let assignment = format!("{operand} {}= 1", &written[..1]);
+                self.report(
+                    Code::IncrementHabit,
+                    whole,
+                    format!("there is no `{written}` operator in lang: use `{assignment}`"),
+                    format!("write `{assignment}`, a statement of its own"),
+                );
+                self.output.push((repaired, whole));
+                self.output.push((Token::Int(1), whole));
+                // The lexer dropped the line break after the operator; put it back so that
+                // the next line stays a statement of its own.
+                if self.line_break_after(whole, input.get(index + 2).map(|(_, span)| *span)) {
+                    self.output
+                        .push((Token::Newline, Span::new(whole.end as usize, whole.end as usize)));
+                }
+                index + 2
+            }
+            Token::If | Token::While if next.is_none_or(|(next_token, _)| next_token != Token::Let) => {
+                self.output.push((token, span));
+                self.condition(input, index + 1)
+            }
+            Token::Ident(word @ ("elif" | "elsif")) if self.starts_else_branch(next) => {
+                // `}` newline `elif` is also what was meant: the `else` joins the `}`.
+                while matches!(self.output.last(), Some((Token::Newline, _))) {
+                    self.output.pop();
+                }
+                self.report(
+                    Code::ElifHabit,
+                    span,
+                    format!("`{word}` is written `else if` in lang"),
+                    "write `} else if condition {`",
+                );
+                self.output.push((Token::Else, span));
+                self.output.push((Token::If, span));
+                self.condition(input, index + 1)
+            }
+            Token::For => self.for_head(input, index),
+            _ => {
+                self.output.push((token, span));
+                index + 1
+            }
+        }
+    }
+
+    fn report(&mut self, code: Code, span: Span, message: impl Into<String>, help: impl Into<String>) {
+        let label = match code {
+            Code::BangHabit => "`!` before a value",
+            Code::AssignInConditionHabit => "this assigns",
+            Code::CStyleForHabit => "a C-style loop head",
+            _ => "not part of lang",
+        };
+        self.habits.spans.push(span);
+        self.habits.diagnostics.push(
+            Diagnostic::error(code, self.file, span, message)
+                .with_label(label)
+                .with_help(help),
+        );
+    }
+
+    /// `x++` or `x--`: two adjacent `+` (or `-`) after an operand, where the expression ends
+    /// (at the end of the line, or before `)`, `]`, `}`, `,` or `;`). So `a--b` stays
+    /// `a - (-b)`.
+    fn is_increment(&self, input: &[(Token<'src>, Span)], index: usize, previous: Option<Token<'src>>) -> bool {
+        let (token, span) = input[index];
+        let Some(&(second, second_span)) = input.get(index + 1) else {
+            return false;
+        };
+        if second != token || second_span.start != span.end || !previous.is_some_and(ends_operand) {
+            return false;
+        }
+        match input.get(index + 2) {
+            None => true,
+            Some((after, after_span)) => {
+                matches!(
+                    after,
+                    Token::Newline | Token::Semicolon | Token::RParen | Token::RBracket | Token::RBrace | Token::Comma
+                ) || self.line_break_after(second_span, Some(*after_span))
+            }
+        }
+    }
+
+    /// Whether the source has a line break between `span` and the token at `next`.
+    fn line_break_after(&self, span: Span, next: Option<Span>) -> bool {
+        let end = next.map_or(self.source.len(), |next| next.start as usize);
+        self.source
+            .get(span.end as usize..end)
+            .is_some_and(|between| between.contains('\n'))
+    }
+
+    /// `elif`/`elsif` after the `}` of an `if` block, used as a keyword rather than a name.
+    fn starts_else_branch(&self, next: Option<(Token<'src>, Span)>) -> bool {
+        let after_block = self
+            .output
+            .iter()
+            .rev()
+            .find(|(token, _)| *token != Token::Newline)
+            .is_some_and(|(token, _)| *token == Token::RBrace);
+        let used_as_name = next.is_none_or(|(token, _)| {
+            matches!(
+                token,
+                Token::Assign
+                    | Token::PlusAssign
+                    | Token::MinusAssign
+                    | Token::StarAssign
+                    | Token::SlashAssign
+                    | Token::PercentAssign
+                    | Token::Dot
+                    | Token::LParen
+                    | Token::LBracket
+                    | Token::Newline
+                    | Token::RBrace
+            )
+        });
+        after_block && !used_as_name
+    }
+
+    /// The head of an `if`, `while` or a `match` guard, from `start`: a `=` at its top level
+    /// is a comparison meant as `==`. Copies the head's tokens and returns where it ends.
+    ///
+    /// `if (x = 5)` is the same habit: inside brackets a `=` cannot be anything else. Only a
+    /// block nested in the head (a function expression's body) may hold assignments.
+    fn condition(&mut self, input: &[(Token<'src>, Span)], start: usize) -> usize {
+        let mut depth = 0usize;
+        let mut block_depth = 0usize;
+        let mut index = start;
+        while let Some(&(token, span)) = input.get(index) {
+            match token {
+                Token::LParen | Token::LBracket => depth += 1,
+                Token::RParen | Token::RBracket => depth = depth.saturating_sub(1),
+                Token::LBrace | Token::Newline | Token::Semicolon | Token::FatArrow | Token::RBrace if depth == 0 => {
+                    return index;
+                }
+                Token::LBrace => block_depth += 1,
+                Token::RBrace => block_depth = block_depth.saturating_sub(1),
+                Token::Assign if block_depth == 0 => {
+                    self.report(
+                        Code::AssignInConditionHabit,
+                        span,
+                        "`=` assigns; a condition compares with `==`",
+                        "use `==` to compare (`x == 5`); an assignment is a statement of its own",
+                    );
+                    self.output.push((Token::EqEq, span));
+                    index += 1;
+                    continue;
+                }
+                _ => {}
+            }
+            // Habits inside the head (`!`, `&&`, `++`) are found as anywhere else; other
+            // tokens (a nested `if` included) are copied, so no input nests calls deeply.
+            if matches!(
+                token,
+                Token::Bang | Token::Amp | Token::Pipe | Token::Plus | Token::Minus
+            ) {
+                index = self.step(input, index);
+            } else {
+                self.output.push((token, span));
+                index += 1;
+            }
+        }
+        index
+    }
+
+    /// A `for` at `index`: a C-style head (`for (`, `for i = ...`, `for i := ...`, a `;` in
+    /// the head) is reported once and replaced by `for _ in 0..0`, so the body is still
+    /// parsed. Any other `for` is copied as it is.
+    fn for_head(&mut self, input: &[(Token<'src>, Span)], index: usize) -> usize {
+        let (for_token, for_span) = input[index];
+        let token_at = |offset: usize| input.get(index + offset).map(|(token, _)| *token);
+        let mut c_style = matches!(token_at(1), Some(Token::LParen | Token::Let | Token::Var))
+            || (matches!(token_at(1), Some(Token::Ident(_)))
+                && (token_at(2) == Some(Token::Assign)
+                    || (token_at(2) == Some(Token::Colon) && token_at(3) == Some(Token::Assign))));
+        // The body's `{`: after the matching `)` of `for (...)`, else the first `{` at the
+        // top level of the head. A `;` on the way is a C-style head too.
+        let mut depth = 0usize;
+        let mut body = None;
+        let mut end = index + 1;
+        while let Some(&(token, _)) = input.get(end) {
+            match token {
+                Token::LParen | Token::LBracket => depth += 1,
+                Token::RParen | Token::RBracket => depth = depth.saturating_sub(1),
+                Token::Semicolon if depth == 0 => c_style = true,
+                Token::Semicolon => {}
+                Token::LBrace if depth == 0 => {
+                    body = Some(end);
+                    break;
+                }
+                Token::Newline | Token::RBrace if depth == 0 => break,
+                _ => {}
+            }
+            end += 1;
+        }
+        if !c_style {
+            self.output.push((for_token, for_span));
+            return index + 1;
+        }
+        let head_end = end.min(input.len()).max(index + 1) - 1;
+        let head = for_span.to(input[head_end].1);
+        self.report(
+            Code::CStyleForHabit,
+            head,
+            "lang has no C-style `for` loop: use `for i in 0..n`",
+            "`for i in a..b { ... }` counts from `a` up to `b - 1`, `for x in xs` visits an array; \
+             for anything else, use `while`",
+        );
+        if body.is_some() {
+            for token in [
+                Token::For,
+                Token::Ident("_"),
+                Token::In,
+                Token::Int(0),
+                Token::DotDot,
+                Token::Int(0),
+            ] {
+                self.output.push((token, head));
+            }
+            end
+        } else {
+            // No body on this line: leave the tokens to the parser, whose errors here the
+            // habit explains.
+            self.output.extend_from_slice(&input[index..end]);
+            end
+        }
+    }
+}
+
+/// Whether `token` can end an operand, so that a `!` after it unwraps (`x!`) and a `++`
+/// after it is an increment.
+fn ends_operand(token: Token<'_>) -> bool {
+    matches!(
+        token,
+        Token::Ident(_)
+            | Token::Int(_)
+            | Token::Float(_)
+            | Token::Str(_)
+            | Token::StrEnd
+            | Token::True
+            | Token::False
+            | Token::Nil
+            | Token::RParen
+            | Token::RBracket
+            | Token::RBrace
+            | Token::Bang
+    )
+}
