@@ -484,6 +484,9 @@ fn watch_rebuilds_on_every_save_and_a_compile_error_keeps_the_running_version() 
     host.wait_for_more("w3 ", 3);
     host.assert_alive();
     watcher.assert_alive();
+    // Undone: the build gives the libraries that run, and the host says the failure is over.
+    project.write_in_place("main.ln", &counter("w3"));
+    host.wait_for_error_output("[hmr] the build succeeded again, with nothing new to load");
     // The fix is built and picked up.
     project.write_in_place("main.ln", &counter("w4"));
     host.wait_for_output("w4 ");

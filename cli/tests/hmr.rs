@@ -210,6 +210,11 @@ fn on_reload_runs_only_for_a_module_whose_own_file_changed() {
         "main's on_reload ran for an edit of util:\n{}",
         session.stdout()
     );
+    // A comment is no change of main's tokens: swapped in, but no on_reload.
+    session.write_in_place("main.ln", &format!("// a comment\n{main}"));
+    session.wait_for_error_output("[hmr] main.ln v3: 0 functions changed in ");
+    session.wait_for_more("value 2", 3);
+    assert!(!session.stdout().contains("main on_reload"), "{}", session.stdout());
     // An edit of main itself runs main's on_reload (and not util's again).
     session.write_in_place("main.ln", &main.replace("\"value {", "\"value: {"));
     session.wait_for_output("main on_reload\n");

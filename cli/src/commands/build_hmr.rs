@@ -60,6 +60,9 @@ pub fn run(file: &Path, output: Option<PathBuf>, emit: Emit, opt_level: OptLevel
 struct Built {
     /// The program's source files, to watch.
     sources: Vec<PathBuf>,
+    /// The hash of each source's text as this build compiled it, in the order of `sources`:
+    /// a save that landed during the build differs from it and gets its own build.
+    compiled: Vec<u64>,
     /// The modules compiled by this build (all of them, unless it follows another one).
     rebuilt: Vec<String>,
     /// The libraries whose content changed.
@@ -236,13 +239,18 @@ fn build(
     };
     // Last: the manifest that makes the build visible to a running host.
     write_by_rename(&folder.join(MANIFEST), manifest.render().as_bytes()).map_err(fail)?;
-    let sources = modules
+    let (sources, compiled) = modules
         .iter()
-        .filter_map(|module| match &checked.sources.get(module.file).origin {
-            lang_compiler::source::SourceOrigin::File(path) => Some(path.clone()),
-            _ => None,
+        .filter_map(|module| {
+            let source = checked.sources.get(module.file);
+            match &source.origin {
+                lang_compiler::source::SourceOrigin::File(path) => {
+                    Some((path.clone(), content_hash(source.text.as_bytes())))
+                }
+                _ => None,
+            }
         })
-        .collect();
+        .unzip();
     let entries = manifest
         .modules
         .into_iter()
@@ -250,6 +258,7 @@ fn build(
         .collect();
     Ok(Built {
         sources,
+        compiled,
         rebuilt,
         changed,
         modules: modules.len(),
@@ -339,7 +348,10 @@ fn watch_and_build(file: &Path, target: &Path, opt_level: OptLevelArgument, firs
         watcher.watch_files(&sources);
     }
     eprintln!("[build] watching for changes; Ctrl-C to stop");
-    let mut last = hashes(&sources);
+    let mut last = match &first {
+        Some(built) => Some(built.compiled.clone()),
+        None => hashes(&sources),
+    };
     let mut previous = first.map(|built| built.previous);
     while let Ok(mut complete) = events.recv() {
         let started = Instant::now();
@@ -361,7 +373,7 @@ fn watch_and_build(file: &Path, target: &Path, opt_level: OptLevelArgument, firs
                 report(target, &built, Some(started));
                 sources = built.sources.clone();
                 watcher.watch_files(&sources);
-                last = hashes(&sources);
+                last = Some(built.compiled.clone());
                 previous = Some(built.previous);
             }
             Err(_) => eprintln!("[build] build failed; a running {} keeps its version", target.display()),
