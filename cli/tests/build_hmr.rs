@@ -659,9 +659,48 @@ fn a_library_changed_without_a_new_manifest_is_reported_and_not_loaded() {
     assert_eq!(counts(&stdout, "fixed")[0], last_count(&stdout, "good").unwrap() + 1);
 }
 
+/// A counter kept in a struct, labelled by module `helper`.
+const TALLY: &str = "import helper\n\nstruct Tally {\n    count: int = 0,\n}\n\nvar tally = Tally {}\n\nfn main() {\n    while true {\n        tally.count += 1\n        print(\"{helper.label()} {tally.count}\")\n        sleep(5)\n    }\n}\n";
+
+/// TALLY with a new field, shown.
+fn tally_with_extra() -> String {
+    TALLY
+        .replace("count: int = 0,", "count: int = 0,\n    extra: int = 7,")
+        .replace("{tally.count}", "{tally.count} {tally.extra}")
+}
+
+#[test]
+fn a_struct_edit_rebuilds_only_its_module_in_a_plain_build_too() {
+    let project = Project::new("plainstruct", &[("main.ln", TALLY), ("helper.ln", &helper("h"))]);
+    project.build();
+    let helper_library = std::fs::metadata(project.modules().join("helper.so")).unwrap();
+    let session = project.start(&[]);
+    session.wait_for_output("h 2\n");
+    project.write_in_place("main.ln", &tally_with_extra());
+    project.build();
+    session.wait_for("the migrated struct", |stdout, _| {
+        stdout
+            .lines()
+            .any(|line| line.starts_with("h ") && line.ends_with(" 7"))
+    });
+    session.wait_for_error_output("[hmr] main.ln v2 (main.so)");
+    // helper.so was not compiled again, nor written, nor reloaded.
+    let after = std::fs::metadata(project.modules().join("helper.so")).unwrap();
+    assert_eq!(
+        (after.ino(), after.mtime(), after.mtime_nsec()),
+        (
+            helper_library.ino(),
+            helper_library.mtime(),
+            helper_library.mtime_nsec()
+        ),
+        "helper.so was rewritten"
+    );
+    assert!(!session.stderr().contains("helper.ln v"), "{}", session.stderr());
+}
+
 #[test]
 fn watch_rebuilds_only_the_modules_that_changed() {
-    let main = "import helper\n\nstruct Tally {\n    count: int = 0,\n}\n\nvar tally = Tally {}\n\nfn main() {\n    while true {\n        tally.count += 1\n        print(\"{helper.label()} {tally.count}\")\n        sleep(5)\n    }\n}\n";
+    let main = TALLY;
     let project = Project::new("rebuildone", &[("main.ln", main), ("helper.ln", &helper("h1"))]);
     let mut watch_command = project.command(env!("CARGO_BIN_EXE_lang"));
     watch_command.args(["build", "--hmr", "main.ln", "-o", "out", "--watch"]);
@@ -681,12 +720,7 @@ fn watch_rebuilds_only_the_modules_that_changed() {
     host.wait_for_output("h2 ");
     watcher.wait_for_error_output("[build] built out (2 modules; rebuilt: helper; changed: helper.so) in ");
     // A struct edit in main rebuilds main alone: nothing imports it.
-    project.write_in_place(
-        "main.ln",
-        &main
-            .replace("count: int = 0,", "count: int = 0,\n    extra: int = 7,")
-            .replace("{tally.count}", "{tally.count} {tally.extra}"),
-    );
+    project.write_in_place("main.ln", &tally_with_extra());
     host.wait_for("the migrated struct", |stdout, _| {
         stdout
             .lines()

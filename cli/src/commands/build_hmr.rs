@@ -20,15 +20,21 @@ use lang_compiler::sema::ModuleId;
 use lang_runtime_hot::library::{
     BUILD_STATUS, MANIFEST, Manifest, ManifestModule, content_hash, modules_folder, render_build_status,
 };
-use lang_runtime_hot::rebuild::Snapshot;
 
 use super::build::{SYSTEM_LIBRARIES, TempFolder, c_compiler, run_c_compiler, spawn_c_compiler, wait_c_compiler};
+use super::build_state::{self, Previous};
 use super::{EXIT_COMPILE_ERROR, EXIT_INTERNAL_ERROR, EXIT_USAGE};
 use crate::cli::{Emit, OptLevelArgument};
 use crate::output;
 
 /// The host as a static library, with its C `main`.
 static HOST_LIBRARY: &[u8] = include_bytes!(env!("LANG_HMR_HOST_STATICLIB"));
+
+/// The hash of the host library, which identifies the `lang` that builds (computed once).
+fn host_stamp() -> u64 {
+    static STAMP: std::sync::OnceLock<u64> = std::sync::OnceLock::new();
+    *STAMP.get_or_init(|| content_hash(HOST_LIBRARY))
+}
 
 /// Next to the libraries: which host library `OUT` was linked from, so that a rebuild links
 /// the host again only when `lang` itself changed.
@@ -70,13 +76,6 @@ struct Built {
     modules: usize,
     /// What the next build of `--watch` compares with, to rebuild only what changed.
     previous: Previous,
-}
-
-/// The build a `--watch` rebuild follows: the hashes of its program, and its manifest's
-/// entries by module name.
-struct Previous {
-    snapshot: Snapshot,
-    entries: HashMap<String, ManifestModule>,
 }
 
 /// Why a build failed: the exit code, and the report for a running host (uncolored).
@@ -130,6 +129,12 @@ fn build(
 ) -> Result<Built, Failure> {
     let checked = check(file)?;
     let folder = modules_folder(target);
+    // Without a build in memory (`--watch`), the one recorded in the folder, if any.
+    let stored = match previous {
+        Some(_) => None,
+        None => build_state::load(&folder, host_stamp()),
+    };
+    let previous = previous.or(stored.as_ref());
     let fail = |message: String| {
         output::print_error(&message);
         (EXIT_COMPILE_ERROR, format!("error: {message}\n"))
@@ -238,7 +243,9 @@ fn build(
         modules: entries,
     };
     // Last: the manifest that makes the build visible to a running host.
-    write_by_rename(&folder.join(MANIFEST), manifest.render().as_bytes()).map_err(fail)?;
+    let manifest_text = manifest.render();
+    write_by_rename(&folder.join(MANIFEST), manifest_text.as_bytes()).map_err(fail)?;
+    build_state::save(&folder, host_stamp(), &manifest_text, &snapshot);
     let (sources, compiled) = modules
         .iter()
         .filter_map(|module| {
@@ -299,7 +306,7 @@ fn write_by_rename(path: &Path, bytes: &[u8]) -> Result<(), String> {
 /// Links the host executable at `target`, unless it is there already, linked from the same
 /// host library. A running host is replaced by rename, so it keeps running.
 fn link_host(target: &Path, folder: &Path) -> Result<(), String> {
-    let stamp = format!("{:016x}\n", content_hash(HOST_LIBRARY));
+    let stamp = format!("{:016x}\n", host_stamp());
     let stamp_path = folder.join(HOST_STAMP);
     if target.is_file() && std::fs::read_to_string(&stamp_path).is_ok_and(|existing| existing == stamp) {
         return Ok(());
