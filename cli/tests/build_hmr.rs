@@ -739,3 +739,40 @@ fn watch_rebuilds_only_the_modules_that_changed() {
     host.assert_alive();
     watcher.assert_alive();
 }
+
+#[test]
+fn a_fresh_host_from_a_partly_rebuilt_folder_uses_the_new_struct_layout() {
+    // main imports a (unrelated) and c; c uses struct S of b. A struct edit in b rebuilds b
+    // and c, not main: main's library still holds S's old descriptor, and its setup runs
+    // first when a host starts. The host must use b's layout all the same.
+    let main = "import a\nimport c\n\nfn main() {\n    print(a.name())\n    print(c.show())\n}\n";
+    let a = "pub fn name() -> str {\n    return \"a\"\n}\n";
+    let b = "pub struct S {\n    x: int = 1,\n}\n\npub fn make() -> S {\n    return S {}\n}\n";
+    let c = "import b\n\npub fn show() -> str {\n    let s = b.make()\n    return \"x {s.x}\"\n}\n";
+    let project = Project::new(
+        "freshlayout",
+        &[("main.ln", main), ("a.ln", a), ("b.ln", b), ("c.ln", c)],
+    );
+    project.build();
+    let main_library = std::fs::read(project.modules().join("main.so")).unwrap();
+    project.write_in_place("b.ln", &b.replace("x: int = 1,", "x: int = 1,\n    y: int = 2,"));
+    project.write_in_place("c.ln", &c.replace("\"x {s.x}\"", "\"x {s.x} y {s.y}\""));
+    project.build();
+    assert_eq!(
+        std::fs::read(project.modules().join("main.so")).unwrap(),
+        main_library,
+        "main was not rebuilt"
+    );
+    let output = project
+        .command(project.path("out"))
+        .stdin(Stdio::null())
+        .output()
+        .expect("out runs");
+    assert_eq!(
+        String::from_utf8_lossy(&output.stdout),
+        "a\nx 1 y 2\n",
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert_eq!(output.status.code(), Some(0));
+}
