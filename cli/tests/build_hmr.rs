@@ -776,3 +776,30 @@ fn a_fresh_host_from_a_partly_rebuilt_folder_uses_the_new_struct_layout() {
     );
     assert_eq!(output.status.code(), Some(0));
 }
+
+#[test]
+fn on_reload_of_a_library_runs_only_when_its_own_source_changed() {
+    // main builds helper's struct with helper's field defaults: a changed default compiles
+    // main again and gives it a new library, but main's own file did not change.
+    let main = "import helper\n\nfn on_reload() {\n    print(\"main on_reload\")\n}\n\nfn make() -> helper.Box {\n    return helper.Box {}\n}\n\nfn main() {\n    while true {\n        print(\"size {make().size}\")\n        sleep(5)\n    }\n}\n";
+    let helper = "pub struct Box {\n    size: int = 1,\n}\n";
+    let project = Project::new("ownsource", &[("main.ln", main), ("helper.ln", helper)]);
+    project.build();
+    let session = project.start(&[]);
+    session.wait_for_output("size 1\n");
+    project.write_in_place("helper.ln", &helper.replace("= 1", "= 5"));
+    project.build();
+    session.wait_for_output("size 5\n");
+    session.wait_for_error_output("[hmr] main.ln v2 (main.so)");
+    session.wait_for_more("size 5", 3);
+    assert!(
+        !session.stdout().contains("main on_reload"),
+        "main's on_reload ran for an edit of helper:\n{}",
+        session.stdout()
+    );
+    // An edit of main's own file runs it.
+    project.write_in_place("main.ln", &main.replace("\"size {", "\"size: {"));
+    project.build();
+    session.wait_for_output("main on_reload\n");
+    session.wait_for_error_output("[hmr] main.ln v3 (main.so)");
+}

@@ -244,7 +244,8 @@ fn load_build(
             main_changed = true;
         }
         let version = old.map_or(1, |old| old.version + 1);
-        let source_changed = old.is_some_and(|old| old.source_hash != entry.source_hash);
+        // A module new in this build counts as changed, as under `lang run --hmr`.
+        let source_changed = !first && old.is_none_or(|old| old.source_hash != entry.source_hash);
         new_running.push((
             name.clone(),
             RunningModule {
