@@ -19,6 +19,15 @@ const SETTLE: Duration = Duration::from_millis(300);
 /// fell between a build's libraries and its manifest.
 const CONFIRM: Duration = Duration::from_millis(150);
 
+/// What the build-status file says that the host must report.
+pub(super) enum BuildStatus {
+    /// A build failed: its report, to show as a rejected reload.
+    Failed(String),
+    /// A build succeeded after a reported failure, with nothing new to load: the failure is
+    /// over.
+    Recovered(String),
+}
+
 /// The loader's watch on the folder, apart from loading builds.
 pub(super) struct FolderWatch {
     folder: PathBuf,
@@ -107,7 +116,7 @@ impl FolderWatch {
     /// Reads the build-status file: the report of a build that failed since the last look,
     /// or, when a build succeeded again after a reported failure without anything to load,
     /// a line saying so (the failure is over).
-    pub(super) fn check_status(&mut self) -> Option<String> {
+    pub(super) fn check_status(&mut self) -> Option<BuildStatus> {
         let status = read_status(&self.folder);
         if status == self.status {
             return None;
@@ -121,12 +130,12 @@ impl FolderWatch {
                     text.push('\n');
                 }
                 text.push_str("[hmr] the build failed (lang build --hmr); still running the previous version\n");
-                Some(text)
+                Some(BuildStatus::Failed(text))
             }
-            None if std::mem::take(&mut self.failure_shown) => Some(
+            None if std::mem::take(&mut self.failure_shown) => Some(BuildStatus::Recovered(
                 "[hmr] the build succeeded again, with nothing new to load; still running the previous version\n"
                     .into(),
-            ),
+            )),
             None => None,
         }
     }

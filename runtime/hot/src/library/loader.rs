@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use lang_abi::manifest::Manifest;
 
-use super::folder::FolderWatch;
+use super::folder::{BuildStatus, FolderWatch};
 use super::link::load_library;
 use super::manifest::{read_build, read_libraries, read_manifest};
 use crate::code::{ModuleUpdate, Ready};
@@ -96,8 +96,10 @@ fn loader_thread(folder: PathBuf, producer: Producer) {
         if loader.consider_build(&producer, started) {
             watch.build_loaded();
         }
-        if let Some(report) = watch.check_status() {
-            producer.reject(report);
+        match watch.check_status() {
+            Some(BuildStatus::Failed(report)) => producer.reject(report),
+            Some(BuildStatus::Recovered(text)) => producer.inform(text),
+            None => {}
         }
     }
 }

@@ -106,4 +106,10 @@ impl Producer {
     pub fn reject(&self, text: String) {
         say(text);
     }
+
+    /// A message that is not a rejection: a rejection reported before is over, with no new
+    /// version to swap in (a failed build undone). Printed or kept for the embedding host.
+    pub fn inform(&self, text: String) {
+        say(text);
+    }
 }
