@@ -501,6 +501,11 @@ fn watch_rebuilds_on_every_save_and_a_compile_error_keeps_the_running_version() 
         "the counter kept counting:\n{stdout}"
     );
     assert_eq!(host.stderr().matches("[hmr] main.ln v").count(), 3, "{}", host.stderr());
+    assert!(
+        !host.stderr().contains("not loaded"),
+        "a build's libraries are never taken for stale ones:\n{}",
+        host.stderr()
+    );
 }
 
 #[test]
@@ -736,6 +741,7 @@ fn watch_rebuilds_only_the_modules_that_changed() {
     watcher.wait_for_error_output("[build] built out (2 modules; rebuilt: main, helper; ");
     let reloads = host.stderr();
     assert_eq!(reloads.matches("[hmr] helper.ln v").count(), 2, "{reloads}");
+    assert!(!reloads.contains("not loaded"), "{reloads}");
     host.assert_alive();
     watcher.assert_alive();
 }
