@@ -2,6 +2,7 @@
 
 mod build;
 mod build_hmr;
+mod build_state;
 mod check;
 mod run;
 

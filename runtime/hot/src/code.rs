@@ -56,6 +56,10 @@ pub struct ModuleUpdate {
     pub removed_functions: Vec<String>,
     /// Every function of the new version: name and signature (compiled or not).
     pub all_functions: Vec<(String, String)>,
+    /// Whether the tokens of the module's own source file changed: `on_reload` runs only
+    /// then, not when the module was only compiled again because a module it imports changed
+    /// (LANGUAGE.md section 7 item 5).
+    pub source_changed: bool,
     /// The shared library the code came from, for the reload line (`lang build --hmr`).
     pub library: Option<String>,
 }

@@ -16,6 +16,13 @@ mod registry;
 mod session;
 pub mod watcher;
 
+/// What `lang build --hmr --watch` needs to rebuild only what changed: the hashes of a
+/// checked program, and the modules a new version must compile after the previous one.
+#[cfg(feature = "jit")]
+pub mod rebuild {
+    pub use crate::jit::{Snapshot, modules_to_rebuild, snapshot};
+}
+
 pub use lang_runtime_core::RUNTIME_ERROR_EXIT_CODE;
 pub use session::symbols;
 

@@ -116,6 +116,7 @@ pub fn compile(
             whole: whole_module,
             changed_functions,
             removed_functions,
+            source_changed,
         } = planned;
         let module = ModuleId(index as u32);
         let name = names[index].clone();
@@ -156,6 +157,7 @@ pub fn compile(
             changed_functions,
             removed_functions,
             all_functions,
+            source_changed,
             library: None,
         });
     }

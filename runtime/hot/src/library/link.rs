@@ -151,6 +151,7 @@ pub(super) fn load_library(
                 .iter()
                 .map(|(function, (signature, _))| (function.clone(), signature.clone()))
                 .collect(),
+            source_changed: false,
             library: None,
         },
         hashes,

@@ -103,8 +103,13 @@ impl Producer {
 
     /// A new version was refused (compile errors, or something a reload cannot do): the
     /// rendered explanation, printed or kept for the embedding host.
-    #[cfg_attr(not(feature = "jit"), allow(dead_code))] // (the library loader prints its own)
     pub fn reject(&self, text: String) {
+        say(text);
+    }
+
+    /// A message that is not a rejection: a rejection reported before is over, with no new
+    /// version to swap in (a failed build undone). Printed or kept for the embedding host.
+    pub fn inform(&self, text: String) {
         say(text);
     }
 }
