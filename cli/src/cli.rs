@@ -65,6 +65,20 @@ pub enum Command {
         #[arg(long = "opt-level", value_enum, default_value = "speed")]
         opt_level: OptLevelArgument,
     },
+    /// Manage the compile cache (`$XDG_CACHE_HOME/lang`, else `~/.cache/lang`), where
+    /// `lang run` keeps compiled code between starts. LANG_CACHE=0 turns it off.
+    Cache {
+        #[command(subcommand)]
+        action: CacheAction,
+    },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Subcommand)]
+pub enum CacheAction {
+    /// Remove everything in the compile cache.
+    Clean,
+    /// Print the compile cache's folder.
+    Dir,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]

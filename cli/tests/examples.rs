@@ -105,7 +105,10 @@ fn run(mut command: Command) -> Finished {
 
 fn lang(arguments: &[&str]) -> Finished {
     let mut command = Command::new(env!("CARGO_BIN_EXE_lang"));
-    command.args(arguments).current_dir(examples());
+    command.args(arguments).current_dir(examples()).env(
+        "XDG_CACHE_HOME",
+        lang_tests::test_cache_home(std::path::Path::new(env!("CARGO_BIN_EXE_lang"))),
+    );
     run(command)
 }
 
