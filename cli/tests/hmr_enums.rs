@@ -124,3 +124,84 @@ fn a_build_hmr_host_keeps_live_values_across_variant_changes() {
     host.wait_for_output("UP down go 3 true\n");
     host.assert_alive();
 }
+
+/// Values of `Angry` held in a module variable, an array and a struct field, shown by
+/// printing them and by a `match` that reads their payload.
+const PAYLOAD: &str = "enum Mood {\n    Calm,\n    Angry(level: int),\n}\n\nstruct Pet {\n    mood: Mood,\n}\n\nvar mood: Mood = .Calm\nvar moods: [Mood] = []\nvar pet = Pet { mood: .Calm }\n\nfn show(m: Mood) -> str {\n    return match m {\n        .Calm => \"calm\",\n        .Angry(level) => \"angry {level}\",\n    }\n}\n\nfn start() {\n    mood = .Angry(3)\n    moods = [.Angry(4), .Calm]\n    pet = Pet { mood: .Angry(5) }\n}\n\nfn main() {\n    start()\n    while true {\n        print(\"{mood} {moods[0]} {pet.mood} | {show(mood)} {show(moods[0])} {show(pet.mood)}\")\n        sleep(5)\n    }\n}\n";
+
+#[test]
+fn a_new_payload_field_with_a_default_migrates_every_live_value() {
+    let session = HotRun::start("enum_payload_add", &[("main.ln", PAYLOAD)]);
+    session.wait_for_output("Angry(3) Angry(4) Angry(5) | angry 3 angry 4 angry 5\n");
+    let added = PAYLOAD
+        .replace("Angry(level: int),", "Angry(level: int, since: int = 7),")
+        .replace(
+            ".Angry(level) => \"angry {level}\"",
+            ".Angry(level, since) => \"angry {level} since {since}\"",
+        );
+    session.write_in_place("main.ln", &added);
+    // Old values got the default; new code reads both fields of them.
+    session.wait_for_output("Angry(3, 7) Angry(4, 7) Angry(5, 7) | angry 3 since 7 angry 4 since 7 angry 5 since 7\n");
+    // The reload line counts the migrated enum values as it counts struct instances.
+    session.wait_for_error_output("`Mood.Angry` value");
+    session.wait_for_error_output(" values)\n");
+    assert!(session.stderr().contains("to migrate "), "{}", session.stderr());
+    session.assert_alive();
+}
+
+#[test]
+fn payload_reorders_retypes_and_a_missing_default_under_hot_reload() {
+    let session = HotRun::start("enum_payload_edit", &[("main.ln", PAYLOAD)]);
+    session.wait_for_output("Angry(3) Angry(4) Angry(5) | angry 3 angry 4 angry 5\n");
+    // A second field, then the two reordered: the values are the same.
+    let two = PAYLOAD
+        .replace("Angry(level: int),", "Angry(level: int, name: str = \"rex\"),")
+        .replace(
+            ".Angry(level) => \"angry {level}\"",
+            ".Angry(level, name) => \"{name} angry {level}\"",
+        );
+    session.write_in_place("main.ln", &two);
+    session.wait_for_output(
+        "Angry(3, \"rex\") Angry(4, \"rex\") Angry(5, \"rex\") | rex angry 3 rex angry 4 rex angry 5\n",
+    );
+    let reordered = two
+        .replace(
+            "Angry(level: int, name: str = \"rex\"),",
+            "Angry(name: str = \"rex\", level: int),",
+        )
+        .replace(".Angry(level, name) =>", ".Angry(name, level) =>")
+        .replace(".Angry(3)", ".Angry(\"new\", 3)")
+        .replace(".Angry(4)", ".Angry(\"new\", 4)")
+        .replace(".Angry(5)", ".Angry(\"new\", 5)");
+    session.write_in_place("main.ln", &reordered);
+    session.wait_for_output(
+        "Angry(\"rex\", 3) Angry(\"rex\", 4) Angry(\"rex\", 5) | rex angry 3 rex angry 4 rex angry 5\n",
+    );
+    // A new field without a default: the reload is refused, naming the variant and field, and
+    // the program keeps running the old code.
+    let no_default = reordered
+        .replace("level: int),", "level: int, calm_at: float),")
+        .replace(".Angry(name, level) =>", ".Angry(name, level, _) =>")
+        .replace("\"new\", 3)", "\"new\", 3, 1.0)")
+        .replace("\"new\", 4)", "\"new\", 4, 1.0)")
+        .replace("\"new\", 5)", "\"new\", 5, 1.0)");
+    session.write_in_place("main.ln", &no_default);
+    session.wait_for_error_output(
+        "error: payload field `calm_at` of variant `Mood.Angry` (main.ln) is new or changed its type, and has no default",
+    );
+    session.wait_for_error_output("give it a default (`calm_at: float = ...`) and save again");
+    session.wait_for_error_output("[hmr] reload rejected; still running main.ln v3");
+    session.wait_for_more("Angry(\"rex\", 3) ", 2);
+    // Fixing it applies.
+    let fixed = no_default.replace("calm_at: float)", "calm_at: float = 0.5)");
+    session.write_in_place("main.ln", &fixed);
+    session.wait_for_output("Angry(\"rex\", 3, 0.5) Angry(\"rex\", 4, 0.5) Angry(\"rex\", 5, 0.5) |");
+    // A retyped field takes its default; the others keep their values.
+    let retyped = fixed
+        .replace("name: str = \"rex\"", "name: int = 9")
+        .replace(".Angry(\"new\", ", ".Angry(0, ")
+        .replace("\"{name} angry {level}\"", "\"{name + 1} angry {level}\"");
+    session.write_in_place("main.ln", &retyped);
+    session.wait_for_output("Angry(9, 3, 0.5) Angry(9, 4, 0.5) Angry(9, 5, 0.5) | 10 angry 3 10 angry 4 10 angry 5\n");
+    session.assert_alive();
+}

@@ -1,10 +1,13 @@
 //! The parts of a hot module version that whole programs do not have: one initializer per
-//! module variable, and the module's structs with a function per field default.
+//! module variable, and the module's structs (payload variants among them, as hidden structs
+//! `Enum.Variant`) with a function per field default.
 
+use crate::codegen::enums::{hot_payload_fields, hot_variant_struct, payload_default, variant_descriptor};
 use crate::codegen::function::translate_function;
 use crate::codegen::structs::{struct_field_default, struct_layout};
+use crate::codegen::target::VariantNumbering;
 use crate::codegen::{CodegenError, HotTarget, ProgramState, TranslatedProgram};
-use crate::sema::types::{FunctionId, StructId, Type, VariableId};
+use crate::sema::types::{EnumId, FunctionId, StructId, Type, VariableId};
 use crate::syntax::ast;
 use cranelift_module::FuncId;
 use lang_abi::{DefaultRecord, FieldRecord, FunctionRecord, StructRecord, VariableRecord};
@@ -30,7 +33,8 @@ pub(crate) fn translate_hot_module_parts(
         })
         .collect();
     let hot_variables = translate_variable_initializers(state, target)?;
-    let (hot_structs, hot_defaults) = translate_struct_defaults(state, target)?;
+    let (mut hot_structs, mut hot_defaults) = translate_struct_defaults(state, target)?;
+    translate_payload_defaults(state, target, &mut hot_structs, &mut hot_defaults)?;
     Ok(TranslatedProgram {
         entry: FuncId::from_u32(0),
         functions: Vec::new(),
@@ -137,4 +141,59 @@ fn translate_struct_defaults(
         }
     }
     Ok((hot_structs, hot_defaults))
+}
+
+/// Each payload variant of the module's enums as a hidden struct `Enum.Variant`, and a
+/// function per payload field default, so a changed payload migrates live values as a struct
+/// does (LANGUAGE.md section 9, "Enums under hot reload").
+fn translate_payload_defaults(
+    state: &mut ProgramState<'_>,
+    target: HotTarget<'_>,
+    hot_structs: &mut Vec<StructRecord>,
+    hot_defaults: &mut Vec<DefaultRecord<FuncId>>,
+) -> Result<(), CodegenError> {
+    let checked = state.checked;
+    for (index, info) in checked.items.enums.iter().enumerate() {
+        if info.module != target.module {
+            continue;
+        }
+        let enum_id = EnumId(index as u32);
+        for (variant, variant_info) in info.variants.iter().enumerate() {
+            if !variant_info.has_payload {
+                continue;
+            }
+            let (_, hidden_name) = hot_variant_struct(checked, enum_id, variant);
+            let descriptor = variant_descriptor(checked, enum_id, variant, VariantNumbering::NameHash);
+            hot_structs.push(StructRecord {
+                name: hidden_name.clone(),
+                layout_hash: descriptor.hot_layout_hash.unwrap_or(0),
+                fields: hot_payload_fields(checked, enum_id, variant),
+            });
+            for (position, field) in variant_info.fields.iter().enumerate() {
+                let Some(default) = payload_default(checked, enum_id, variant, position) else {
+                    continue;
+                };
+                let signature = state.script_signature(&[], Some(&Type::Int));
+                let name = state.unique_name(format!("{hidden_name}.<default {hidden_name}.{}>", field.name));
+                let linkage = state.hot_linkage();
+                let function = state.module.declare_function(&name, linkage, &signature)?;
+                let display = format!("<default of {hidden_name}.{}>", field.name);
+                let ty = field.ty.clone();
+                translate_function(state, function, display, info.file, |translator| {
+                    translator.stack_check(default.span);
+                    let value = translator.expr_to(default, &ty);
+                    if !translator.is_terminated() {
+                        let word = translator.word_of(value, &ty);
+                        translator.return_status(0, Some(word));
+                    }
+                })?;
+                hot_defaults.push(DefaultRecord {
+                    strukt: hidden_name.clone(),
+                    field: field.name.clone(),
+                    function,
+                });
+            }
+        }
+    }
+    Ok(())
 }

@@ -23,22 +23,36 @@ impl Translator<'_, '_, '_> {
         values: Vec<Option<Value>>,
         span: Span,
     ) -> Value {
+        let checked = self.state.checked;
+        let hash = lang_abi::layout_hash(&struct_layout(checked, id));
+        let info = checked.items.struct_info(id);
+        let fields = values
+            .into_iter()
+            .enumerate()
+            .map(|(position, value)| (value, self.state.target.field(checked, id, &info.fields[position].name)))
+            .collect();
+        self.allocate_hot_object(desc, hash, fields, span)
+    }
+
+    /// Allocates a hot struct (or a payload variant's hidden struct) of descriptor `desc`
+    /// through `lang_rt_alloc_hot_struct` with the layout hash it was compiled for, and
+    /// stores the given field words at the offsets their cells hold now.
+    pub(crate) fn allocate_hot_object(
+        &mut self,
+        desc: Value,
+        layout_hash: u64,
+        values: Vec<(Option<Value>, FieldAccess)>,
+        span: Span,
+    ) -> Value {
         let ctx = self.ctx;
-        let hash = self.iconst(lang_abi::layout_hash(&struct_layout(self.state.checked, id)) as i64);
+        let hash = self.iconst(layout_hash as i64);
         let object = self
             .call_runtime_at("lang_rt_alloc_hot_struct", &[ctx, desc, hash], span)
             .unwrap_or(desc);
-        let handles = self.flags(Region::Handles);
-        let payload = self
-            .builder
-            .ins()
-            .load(types::I64, handles, object, HANDLE_PAYLOAD_OFFSET);
+        let payload = self.hot_payload_of(object);
         let cells = self.flags(Region::Cells);
         let fields = self.flags(Region::Fields);
-        let checked = self.state.checked;
-        let info = checked.items.struct_info(id);
-        for (position, value) in values.into_iter().enumerate() {
-            let access = self.state.target.field(checked, id, &info.fields[position].name);
+        for (value, access) in values {
             let (Some(value), FieldAccess::OffsetCell(cell)) = (value, access) else {
                 continue;
             };
@@ -63,6 +77,14 @@ impl Translator<'_, '_, '_> {
         object
     }
 
+    /// The payload a handle points at now (a new object is its own handle and payload).
+    pub(crate) fn hot_payload_of(&mut self, handle: Value) -> Value {
+        let handles = self.flags(Region::Handles);
+        self.builder
+            .ins()
+            .load(types::I64, handles, handle, HANDLE_PAYLOAD_OFFSET)
+    }
+
     /// The address of a field of `object` (a handle): its payload plus the offset `cell`
     /// holds now (a removed field is a runtime error at `span`). The offset check is made
     /// once per straight-line path between calls (see `KnownChecks`).
@@ -82,11 +104,7 @@ impl Translator<'_, '_, '_> {
                 offset
             }
         };
-        let handles = self.flags(Region::Handles);
-        let payload = self
-            .builder
-            .ins()
-            .load(types::I64, handles, object, HANDLE_PAYLOAD_OFFSET);
+        let payload = self.hot_payload_of(object);
         (self.builder.ins().iadd(payload, offset), 0)
     }
 }

@@ -54,6 +54,17 @@ pub enum Rejected {
 
 /// A struct field's type as the user wrote it (`Point`, where layouts say `main.Point`).
 fn shown_field_type(checked: &CheckedProgram, module: &str, strukt: &str, field: &str) -> Option<String> {
+    // A payload variant's hidden struct `Enum.Variant`.
+    if let Some((enum_name, variant)) = strukt.split_once('.') {
+        let info = checked
+            .items
+            .enums
+            .iter()
+            .find(|info| checked.program.module(info.module).name == module && info.name == enum_name)?;
+        let variant = info.variants.iter().find(|candidate| candidate.name == variant)?;
+        let field = variant.fields.iter().find(|candidate| candidate.name == field)?;
+        return Some(checked.items.display(&field.ty));
+    }
     let info = checked
         .items
         .structs
