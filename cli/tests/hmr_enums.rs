@@ -82,14 +82,11 @@ fn reordering_variants_changes_nothing_for_live_values() {
     session.assert_alive();
 }
 
-/// The same reloads from shared libraries: a `lang build --hmr` host running while the
-/// program is rebuilt with its variants reordered, one added and one removed.
-#[test]
-fn a_build_hmr_host_keeps_live_values_across_variant_changes() {
-    use lang_tests::session::{Project, Session};
-    let project = Project::new("enum_host", &[("main.ln", REORDER)]);
+/// A project of `lang build --hmr` and a function that builds it into `out`.
+fn host_project(name: &str, source: &str) -> (lang_tests::session::Project, impl Fn(&lang_tests::session::Project)) {
+    let project = lang_tests::session::Project::new(name, &[("main.ln", source)]);
     std::fs::create_dir_all(project.path("tmp")).expect("temp folder");
-    let build = || {
+    let build = |project: &lang_tests::session::Project| {
         let output = project
             .command(env!("CARGO_BIN_EXE_lang"))
             .env("TMPDIR", project.path("tmp"))
@@ -104,10 +101,23 @@ fn a_build_hmr_host_keeps_live_values_across_variant_changes() {
             String::from_utf8_lossy(&output.stderr)
         );
     };
-    build();
+    build(&project);
+    (project, build)
+}
+
+/// Starts the host built by [`host_project`].
+fn start_host(project: &lang_tests::session::Project) -> lang_tests::session::Session {
     let mut command = project.command(project.path("out"));
     command.env("TMPDIR", project.path("tmp"));
-    let host = Session::spawn(command);
+    lang_tests::session::Session::spawn(command)
+}
+
+/// The same reloads from shared libraries: a `lang build --hmr` host running while the
+/// program is rebuilt with its variants reordered, one added and one removed.
+#[test]
+fn a_build_hmr_host_keeps_live_values_across_variant_changes() {
+    let (project, build) = host_project("enum_host", REORDER);
+    let host = start_host(&project);
     host.wait_for_output("up down go 3 true\n");
     let changed = REORDER
         .replace(
@@ -120,8 +130,38 @@ fn a_build_hmr_host_keeps_live_values_across_variant_changes() {
             "        .Go(n) => \"go {n}\",\n        .Stay => \"stay\",\n",
         );
     project.write_in_place("main.ln", &changed);
-    build();
+    build(&project);
     host.wait_for_output("UP down go 3 true\n");
+    host.assert_alive();
+}
+
+/// A `lang build --hmr` host migrates the live values of a variant whose payload changed, and
+/// refuses a build whose new payload field has no default.
+#[test]
+fn a_build_hmr_host_migrates_changed_payloads() {
+    let (project, build) = host_project("enum_payload_host", PAYLOAD);
+    let host = start_host(&project);
+    host.wait_for_output("Angry(3) Angry(4) Angry(5) | angry 3 angry 4 angry 5\n");
+    let no_default = PAYLOAD
+        .replace("Angry(level: int),", "Angry(level: int, since: int),")
+        .replace(".Angry(level) =>", ".Angry(level, _) =>")
+        .replace(".Angry(3)", ".Angry(3, 0)")
+        .replace(".Angry(4)", ".Angry(4, 0)")
+        .replace(".Angry(5)", ".Angry(5, 0)");
+    project.write_in_place("main.ln", &no_default);
+    build(&project);
+    host.wait_for_error_output(
+        "[hmr] build rejected: payload field `since` of variant `Mood.Angry` (main.ln) is new or changed its type",
+    );
+    host.wait_for_error_output("give it a default (`since: int = ...`) and build again");
+    let added = no_default.replace("since: int)", "since: int = 7)").replace(
+        ".Angry(level, _) => \"angry {level}\"",
+        ".Angry(level, since) => \"angry {level} since {since}\"",
+    );
+    project.write_in_place("main.ln", &added);
+    build(&project);
+    host.wait_for_output("Angry(3, 7) Angry(4, 7) Angry(5, 7) | angry 3 since 7 angry 4 since 7 angry 5 since 7\n");
+    host.wait_for_error_output("`Mood.Angry` value");
     host.assert_alive();
 }
 

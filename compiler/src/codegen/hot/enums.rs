@@ -27,6 +27,7 @@ impl Translator<'_, '_, '_> {
         let layout_hash = variant_descriptor(checked, enum_id, variant, VariantNumbering::NameHash)
             .hot_layout_hash
             .unwrap_or(0);
+        let object = self.allocate_hot_object(desc, layout_hash, span);
         let hidden_struct = hot_variant_struct(checked, enum_id, variant);
         let fields = hot_payload_fields(checked, enum_id, variant);
         let values = words
@@ -39,7 +40,8 @@ impl Translator<'_, '_, '_> {
                 )
             })
             .collect();
-        self.allocate_hot_object(desc, layout_hash, values, span)
+        self.store_hot_fields(object, values);
+        object
     }
 
     /// The word of payload field `position` of `value` (a value of that variant) through its

@@ -2,7 +2,9 @@
 //! module variable, and the module's structs (payload variants among them, as hidden structs
 //! `Enum.Variant`) with a function per field default.
 
-use crate::codegen::enums::{hot_payload_fields, hot_variant_struct, payload_default, variant_descriptor};
+use crate::codegen::enums::{
+    enum_key, hot_payload_fields, hot_variant_struct, payload_default, variant_descriptor, variant_number,
+};
 use crate::codegen::function::translate_function;
 use crate::codegen::structs::{struct_field_default, struct_layout};
 use crate::codegen::target::VariantNumbering;
@@ -10,7 +12,7 @@ use crate::codegen::{CodegenError, HotTarget, ProgramState, TranslatedProgram};
 use crate::sema::types::{EnumId, FunctionId, StructId, Type, VariableId};
 use crate::syntax::ast;
 use cranelift_module::FuncId;
-use lang_abi::{DefaultRecord, FieldRecord, FunctionRecord, StructRecord, VariableRecord};
+use lang_abi::{DefaultRecord, EnumRecord, FieldRecord, FunctionRecord, StructRecord, VariableRecord};
 
 /// Translates the variable initializers and struct defaults of `target`'s module, and
 /// describes its functions, variables and structs for the runtime (the entry point is set
@@ -42,6 +44,7 @@ pub(crate) fn translate_hot_module_parts(
         hot_variables,
         hot_structs,
         hot_defaults,
+        hot_enums: enum_records(state, target),
         slot_patches: Vec::new(),
         imports: None,
         disassembly: String::new(),
@@ -196,4 +199,29 @@ fn translate_payload_defaults(
         }
     }
     Ok(())
+}
+
+/// The module's enums with their variant numbers, for the producer's check that no two
+/// variant names share a number (`lang_abi::enums::hot_variant_number`).
+fn enum_records(state: &ProgramState<'_>, target: HotTarget<'_>) -> Vec<EnumRecord> {
+    let checked = state.checked;
+    (0..checked.items.enums.len())
+        .map(|index| EnumId(index as u32))
+        .filter(|&id| checked.items.enum_info(id).module == target.module)
+        .map(|id| {
+            let info = checked.items.enum_info(id);
+            EnumRecord {
+                name: info.name.clone(),
+                key: enum_key(checked, id, VariantNumbering::NameHash),
+                variants: (0..info.variants.len())
+                    .map(|variant| {
+                        (
+                            variant_number(checked, id, variant, VariantNumbering::NameHash),
+                            info.variants[variant].name.clone(),
+                        )
+                    })
+                    .collect(),
+            }
+        })
+        .collect()
 }

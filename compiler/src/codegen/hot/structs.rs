@@ -25,30 +25,29 @@ impl Translator<'_, '_, '_> {
     ) -> Value {
         let checked = self.state.checked;
         let hash = lang_abi::layout_hash(&struct_layout(checked, id));
+        let object = self.allocate_hot_object(desc, hash, span);
         let info = checked.items.struct_info(id);
         let fields = values
             .into_iter()
             .enumerate()
             .map(|(position, value)| (value, self.state.target.field(checked, id, &info.fields[position].name)))
             .collect();
-        self.allocate_hot_object(desc, hash, fields, span)
+        self.store_hot_fields(object, fields);
+        object
     }
 
     /// Allocates a hot struct (or a payload variant's hidden struct) of descriptor `desc`
-    /// through `lang_rt_alloc_hot_struct` with the layout hash it was compiled for, and
-    /// stores the given field words at the offsets their cells hold now.
-    pub(crate) fn allocate_hot_object(
-        &mut self,
-        desc: Value,
-        layout_hash: u64,
-        values: Vec<(Option<Value>, FieldAccess)>,
-        span: Span,
-    ) -> Value {
+    /// through `lang_rt_alloc_hot_struct` with the layout hash it was compiled for.
+    pub(crate) fn allocate_hot_object(&mut self, desc: Value, layout_hash: u64, span: Span) -> Value {
         let ctx = self.ctx;
         let hash = self.iconst(layout_hash as i64);
-        let object = self
-            .call_runtime_at("lang_rt_alloc_hot_struct", &[ctx, desc, hash], span)
-            .unwrap_or(desc);
+        self.call_runtime_at("lang_rt_alloc_hot_struct", &[ctx, desc, hash], span)
+            .unwrap_or(desc)
+    }
+
+    /// Stores field words into a new hot object at the offsets their cells hold now (old
+    /// code building an object whose layout changed skips the fields that are gone).
+    pub(crate) fn store_hot_fields(&mut self, object: Value, values: Vec<(Option<Value>, FieldAccess)>) {
         let payload = self.hot_payload_of(object);
         let cells = self.flags(Region::Cells);
         let fields = self.flags(Region::Fields);
@@ -56,7 +55,6 @@ impl Translator<'_, '_, '_> {
             let (Some(value), FieldAccess::OffsetCell(cell)) = (value, access) else {
                 continue;
             };
-            // Old code building a struct whose layout changed skips fields that are gone.
             let cell = self.hot_reference(cell as i64);
             let offset = self.builder.ins().load(types::I64, cells, cell, 0);
             let present = self
@@ -74,7 +72,6 @@ impl Translator<'_, '_, '_> {
             self.builder.switch_to_block(next);
             self.builder.seal_block(next);
         }
-        object
     }
 
     /// The payload a handle points at now (a new object is its own handle and payload).

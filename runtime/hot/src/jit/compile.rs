@@ -39,6 +39,7 @@ fn code_module(mut hot: HotModule) -> CodeModule {
         slot_patches: std::mem::take(&mut hot.slot_patches),
         structs: std::mem::take(&mut hot.structs),
         defaults: std::mem::take(&mut hot.defaults),
+        enums: std::mem::take(&mut hot.enums),
         code_range: hot.code_range,
         owner: Box::new(JitCode(hot)),
     }
@@ -181,6 +182,21 @@ pub fn compile(
         }
         return Err(Rejected::Unsupported(missing.explain(&shown_type, "save again")));
     }
+    // Variant numbers are hashes of names: two names sharing one would be confused.
+    let enums = || {
+        modules
+            .iter()
+            .map(|module| (module.name.as_str(), &module.hot.enums[..]))
+    };
+    if let Some(collision) = registry.number_collision(enums()) {
+        let message = collision.explain("save again");
+        for module in modules {
+            // SAFETY: nothing was patched to point into the new code, and none of it ran.
+            unsafe { module.hot.free() };
+        }
+        return Err(Rejected::Unsupported(message));
+    }
+    registry.register_enums(enums());
     let main_module = names.first().cloned().unwrap_or_default();
     let main_key = (main_module.clone(), "main".to_string());
     let main_changed =
