@@ -48,8 +48,8 @@ pub const IMPORTS_SYMBOL: &str = "lang.imports";
 pub const LIBRARY_MAGIC: u64 = u64::from_le_bytes(*b"LANGLIB1");
 /// The number of words of a module table.
 pub const MODULE_TABLE_WORDS: usize = 8;
-/// The version of this format.
-pub const LIBRARY_FORMAT: u64 = 1;
+/// The version of this format (2: `enum` records, and payload variants as hidden hot structs).
+pub const LIBRARY_FORMAT: u64 = 2;
 
 /// Everything a library and its loader must agree on, as text: this format's version, the
 /// table of runtime functions with their signatures, and the constants compiled code uses.
