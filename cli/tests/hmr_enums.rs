@@ -245,3 +245,26 @@ fn payload_reorders_retypes_and_a_missing_default_under_hot_reload() {
     session.wait_for_output("Angry(9, 3, 0.5) Angry(9, 4, 0.5) Angry(9, 5, 0.5) | 10 angry 3 10 angry 4 10 angry 5\n");
     session.assert_alive();
 }
+
+/// `Calm` has no payload: its values are words, which a reload cannot find to migrate.
+const GAINS_PAYLOAD: &str = "enum Mood {\n    Calm,\n    Angry(level: int),\n}\n\nvar mood: Mood = .Calm\n\nfn show(m: Mood) -> str {\n    return match m {\n        .Calm => \"calm\",\n        .Angry(level) => \"angry {level}\",\n    }\n}\n\nfn main() {\n    while true {\n        print(\"{mood} {show(mood)}\")\n        sleep(5)\n    }\n}\n";
+
+#[test]
+fn a_value_of_a_variant_that_gained_a_payload_is_a_runtime_error_where_its_fields_are_read() {
+    let session = HotRun::start("enum_gains_payload", &[("main.ln", GAINS_PAYLOAD)]);
+    session.wait_for_output("Calm calm\n");
+    let gained = GAINS_PAYLOAD
+        .replace("    Calm,\n", "    Calm(x: int = 0),\n")
+        .replace(".Calm => \"calm\"", ".Calm(x) => \"calm {x}\"")
+        .replace("= .Calm\n", "= .Calm()\n");
+    session.write_in_place("main.ln", &gained);
+    session.wait_for_error_output(
+        "error: this value of variant `Calm` was made before a reload gave the variant a payload or took it away",
+    );
+    assert!(session.stderr().contains("  --> main.ln:10:9"), "{}", session.stderr());
+    // The program waits for a fix; one that gives `mood` a new value resumes it.
+    let fixed = gained.replace("fn main() {", "fn on_reload() {\n    mood = .Calm(2)\n}\n\nfn main() {");
+    session.write_in_place("main.ln", &fixed);
+    session.wait_for_output("Calm(2) calm 2\n");
+    session.assert_alive();
+}

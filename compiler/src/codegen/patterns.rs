@@ -14,6 +14,7 @@ use crate::codegen::function::Translator;
 use crate::codegen::layout::clif_type;
 use crate::codegen::memory::trusted;
 use crate::codegen::runtime_abi::*;
+use crate::codegen::target::StructAllocation;
 use crate::sema::types::Type;
 use crate::syntax::ast::{Pattern, PatternKind};
 
@@ -169,6 +170,13 @@ impl Translator<'_, '_, '_> {
                         let equal = self.builder.ins().icmp_imm_s(IntCC::Equal, tag, number);
                         self.continue_if(equal, fail);
                     }
+                }
+                let has_fields = fields
+                    .iter()
+                    .flatten()
+                    .any(|field| !matches!(field.kind, PatternKind::Wildcard));
+                if has_fields && self.state.target.struct_allocation() == StructAllocation::Hot {
+                    self.check_hot_payload_object(value, variant.enum_id, variant.variant, pattern.span);
                 }
                 let info = self.state.checked.items.enum_info(variant.enum_id).variants[variant.variant].clone();
                 for (position, field_pattern) in fields.iter().flatten().enumerate() {

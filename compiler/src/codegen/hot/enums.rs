@@ -8,11 +8,26 @@ use cranelift_codegen::ir::{InstBuilder, Value, types};
 use crate::codegen::enums::{hot_payload_fields, hot_variant_struct, variant_descriptor};
 use crate::codegen::function::Translator;
 use crate::codegen::memory::Region;
+use crate::codegen::runtime_abi::RAISE_PAYLOAD_CHANGED;
 use crate::codegen::target::{FieldAccess, VariantNumbering};
 use crate::sema::types::EnumId;
 use crate::source::Span;
 
 impl Translator<'_, '_, '_> {
+    /// A value whose fields a pattern reads must be a payload object. Under hot reload it may
+    /// not be: a value made while its variant had no payload (an immediate) meeting code of a
+    /// version that gave the variant one, or the other way round. Immediates cannot be found
+    /// to migrate them, so that is a runtime error at the pattern, never a read of a word.
+    pub(crate) fn check_hot_payload_object(&mut self, value: Value, enum_id: EnumId, variant: usize, span: Span) {
+        let is_immediate = self.builder.ins().band_imm_u(value, 1);
+        let name = self.state.checked.items.enum_info(enum_id).variants[variant]
+            .name
+            .clone();
+        let name = self.text_address(&name);
+        let zero = self.iconst(0);
+        self.error_if(is_immediate, span, Some((RAISE_PAYLOAD_CHANGED, name, zero)));
+    }
+
     /// A value of payload variant `variant` of `enum_id` with descriptor `desc` and the given
     /// field words (in declaration order): a hot object of the layout this code knows.
     pub(crate) fn allocate_hot_variant(
