@@ -268,3 +268,25 @@ fn a_value_of_a_variant_that_gained_a_payload_is_a_runtime_error_where_its_field
     session.wait_for_output("Calm(2) calm 2\n");
     session.assert_alive();
 }
+
+/// `V37528` and `V265080` of `main.Mood` hash to the same variant number (758793100).
+const COLLIDING: &str = "enum Mood {\n    Calm,\n    V37528,\n}\n\nvar mood: Mood = .V37528\n\nfn main() {\n    while true {\n        print(\"{mood}\")\n        sleep(5)\n    }\n}\n";
+
+#[test]
+fn a_reload_adding_a_variant_whose_number_collides_is_refused() {
+    let session = HotRun::start("enum_collision", &[("main.ln", COLLIDING)]);
+    session.wait_for_output("V37528\n");
+    let colliding = COLLIDING.replace("    V37528,\n", "    V37528,\n    V265080,\n");
+    session.write_in_place("main.ln", &colliding);
+    session.wait_for_error_output(
+        "error: the variants `main.Mood.V37528` and `main.Mood.V265080` have the same number under hot reload \
+         (758793100",
+    );
+    session.wait_for_error_output("rename one of them");
+    session.wait_for_error_output("[hmr] reload rejected; still running main.ln v1");
+    session.wait_for_more("V37528", 2);
+    // Renamed, it applies.
+    session.write_in_place("main.ln", &colliding.replace("V265080", "Sleepy"));
+    session.wait_for_error_output("[hmr] main.ln v2");
+    session.assert_alive();
+}
