@@ -126,6 +126,8 @@ pub struct TranslatedProgram {
     pub hot_structs: Vec<lang_abi::StructRecord>,
     /// Hot mode: a `fn(ctx) -> (word, status)` per field default.
     pub hot_defaults: Vec<lang_abi::DefaultRecord<FuncId>>,
+    /// Hot mode: the module's enums and their variant numbers.
+    pub hot_enums: Vec<lang_abi::EnumRecord>,
     /// Hot mode: slots to point at these wrappers of built-ins.
     pub slot_patches: Vec<(u64, FuncId)>,
     /// Shared-library builds: the import table (declared, not yet defined).

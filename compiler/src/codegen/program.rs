@@ -66,6 +66,7 @@ fn empty_translation(entry: FuncId) -> TranslatedProgram {
         hot_variables: Vec::new(),
         hot_structs: Vec::new(),
         hot_defaults: Vec::new(),
+        hot_enums: Vec::new(),
         slot_patches: Vec::new(),
         imports: None,
         disassembly: String::new(),

@@ -131,7 +131,8 @@ pub(crate) enum StructDescriptor {
     Cell(u64),
 }
 
-/// How a struct is allocated.
+/// How a struct, or the payload of an enum variant, is allocated (and so where its fields
+/// and, for a variant, its descriptor are found).
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub(crate) enum StructAllocation {
     /// A plain struct object with its fields at fixed offsets.
@@ -277,13 +278,33 @@ impl<'a> Target<'a> {
     }
 
     /// Where the descriptor of a payload variant is: in the program's descriptor table, or
-    /// under hot reload in a runtime-owned cell named `cell_name` (which the variant's payload
-    /// layout is part of, so a changed payload gets a new descriptor).
-    pub(crate) fn variant_descriptor(&self, module: &str, cell_name: &str) -> StructDescriptor {
-        match self.hot {
-            None => StructDescriptor::Table,
-            Some(target) => StructDescriptor::Cell(target.linker.struct_desc_cell(module, cell_name, "")),
-        }
+    /// under hot reload in the runtime-owned cell of its hidden struct `Enum.Variant`, which a
+    /// migration points at the new layout when the payload changes.
+    /// (`hidden_struct` is the module and name of `codegen::enums::hot_variant_struct`.)
+    pub(crate) fn variant_descriptor(&self, hidden_struct: &(String, String)) -> StructDescriptor {
+        let Some(target) = self.hot else {
+            return StructDescriptor::Table;
+        };
+        let (module, name) = hidden_struct;
+        StructDescriptor::Cell(target.linker.struct_desc_cell(module, name, ""))
+    }
+
+    /// How payload field `position` of a variant is reached: at a fixed offset, or under hot
+    /// reload through the offset cell of its hidden struct's field (keyed by name and type,
+    /// -1 once a reload removed or retyped it), as struct fields are.
+    /// (`field` is its record among `codegen::enums::hot_payload_fields`.)
+    pub(crate) fn payload_field(
+        &self,
+        hidden_struct: &(String, String),
+        field: &lang_abi::FieldRecord,
+        position: usize,
+    ) -> FieldAccess {
+        let Some(target) = self.hot else {
+            return FieldAccess::FixedOffset;
+        };
+        let (module, name) = hidden_struct;
+        let initial = HOT_FIELDS_OFFSET as i64 + position as i64 * 8;
+        FieldAccess::OffsetCell(target.linker.field_cell(module, name, &field.name, &field.ty, initial))
     }
 
     pub(crate) fn variant_numbering(&self) -> VariantNumbering {

@@ -4,7 +4,7 @@
 use cranelift_codegen::ir::{AbiParam, InstBuilder, Signature, types};
 use cranelift_module::FuncId;
 
-use crate::codegen::enums::{enum_text, hot_variant_cell_name, variant_descriptor};
+use crate::codegen::enums::{enum_text, hot_variant_struct, variant_descriptor};
 use crate::codegen::function::translate_function;
 use crate::codegen::literals::define_literal_bytes;
 use crate::codegen::memory::trusted;
@@ -15,7 +15,8 @@ use crate::sema::types::{EnumId, StructId};
 
 /// Hot mode: the module's setup function, run once when a version is loaded: it copies the
 /// module's string literals into runtime memory and creates the descriptors of the structs
-/// it uses (each created once, in its runtime-owned cell).
+/// it uses (each created once, in its runtime-owned cell; a migration replaces it when the
+/// layout changes), payload variants' as hidden structs `Enum.Variant`.
 pub(crate) fn translate_hot_setup(state: &mut ProgramState<'_>, target: HotTarget<'_>) -> Result<FuncId, CodegenError> {
     let checked = state.checked;
     let mut signature = Signature::new(state.call_conv);
@@ -46,7 +47,7 @@ pub(crate) fn translate_hot_setup(state: &mut ProgramState<'_>, target: HotTarge
         let id = EnumId(index as u32);
         for (variant, info) in checked.items.enum_info(id).variants.iter().enumerate() {
             if info.has_payload {
-                let (module, name) = hot_variant_cell_name(checked, id, variant);
+                let (module, name) = hot_variant_struct(checked, id, variant);
                 let cell = target.linker.struct_desc_cell(&module, &name, "");
                 variants.push((
                     cell,

@@ -42,8 +42,13 @@ pub fn compiler_thread(root: PathBuf, producer: Producer) {
         Some(&mut parse_cache),
     ) {
         Ok(result) => result,
-        Err(Rejected::Errors(text) | Rejected::Unsupported(text)) => {
+        Err(Rejected::Errors(text)) => {
             producer.start(Err(text));
+            return;
+        }
+        // (At the start only a variant-number collision, `Registry::number_collision`.)
+        Err(Rejected::Unsupported(text)) => {
+            producer.start(Err(format!("error: {text}\n")));
             return;
         }
     };

@@ -269,6 +269,18 @@ fn load_build(
         unload(modules);
         return Err(missing.explain(&missing.type_key, "build again"));
     }
+    // Variant numbers are hashes of names: two names sharing one would be confused.
+    let enums = || {
+        modules
+            .iter()
+            .map(|module| (module.name.as_str(), &module.hot.enums[..]))
+    };
+    if let Some(collision) = registry.number_collision(enums()) {
+        let message = collision.explain("build again");
+        unload(modules);
+        return Err(message);
+    }
+    registry.register_enums(enums());
     for (name, module) in new_running {
         running.insert(name, module);
     }
