@@ -10,13 +10,14 @@
 //! passes valid objects, so they take raw pointers without being marked `unsafe`.
 //!
 //! One file per family: values (allocation), enums, hot_structs (hot reload only), errors, strings,
-//! print, arrays, maps, math, process. The runtime's other entry points (files, the
+//! print, arrays, maps, math, process, hmr (the `hmr` module's reload state). The runtime's other entry points (files, the
 //! terminal, sorting) are in `system.rs`.
 #![allow(clippy::not_unsafe_ptr_arg_deref)]
 
 mod arrays;
 mod enums;
 mod errors;
+mod hmr;
 mod hot_structs;
 mod maps;
 mod math;
@@ -28,6 +29,7 @@ mod values;
 pub use arrays::*;
 pub use enums::*;
 pub use errors::*;
+pub use hmr::*;
 pub use hot_structs::*;
 pub use maps::*;
 pub use math::*;

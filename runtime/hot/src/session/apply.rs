@@ -116,6 +116,10 @@ fn apply_version(ctx: &mut Context, mut ready: Ready, first: bool) -> Outcome {
             return;
         }
         update_struct_defaults(&ready, registry);
+        if !first {
+            // Swapped in: `hmr.version()` counts it, and a pending error box goes.
+            crate::feedback::swapped();
+        }
         // 3. Variables, module by module in initialization order, each in source order.
         error_reported = !initialize_variables(ctx, state, &ready, registry);
         // 4. on_reload, module by module in initialization order (not at the first start).

@@ -23,3 +23,4 @@ pub use producer::Producer;
 pub use script::{run, symbols};
 #[cfg(feature = "jit")]
 pub(crate) use state::take_messages;
+pub(crate) use state::{say, say_back_to_running};

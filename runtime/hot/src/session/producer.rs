@@ -8,7 +8,7 @@ use lang_runtime_core::Context;
 use lang_runtime_core::context::flush_output;
 
 use super::migration::prepare_migration_memory;
-use super::state::{interrupt_flag, lock, say, session};
+use super::state::{interrupt_flag, lock, say_rejected, session};
 use crate::code::Ready;
 use crate::registry::Registry;
 
@@ -105,6 +105,6 @@ impl Producer {
     /// rendered explanation, printed or kept for the embedding host.
     #[cfg_attr(not(feature = "jit"), allow(dead_code))] // (the library loader prints its own)
     pub fn reject(&self, text: String) {
-        say(text);
+        say_rejected(text);
     }
 }
