@@ -16,62 +16,19 @@
 
 mod layout;
 mod log;
+mod overlay;
 mod screen;
 
 use std::io::Write;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Mutex, MutexGuard};
 
 use lang_runtime_core::output::{redraw_overlay, set_overlay_painter, set_overlay_shown};
 use lang_runtime_core::terminal::{discard_typed_input, screen_mode};
 
-/// What the overlay shows and what it covered when last drawn.
-#[derive(Default)]
-pub(crate) struct Overlay {
-    /// The first line of the last message (a reload line, usually).
-    last_line: Option<String>,
-    /// The report in the box: a rejected reload or a runtime error, until the next swap.
-    pending: Option<String>,
-    /// The program waits for a fix (after a runtime error or Ctrl-C).
-    waiting: bool,
-    /// The box last drawn (rows, columns, at the top left) and the status bar's row.
-    drawn_box: Option<(usize, usize)>,
-    drawn_status: Option<usize>,
-}
-
-impl Overlay {
-    /// The status bar's text, once there was a report.
-    fn status_text(&self) -> Option<String> {
-        let pending = self.pending.as_deref().map(layout::first_line);
-        if self.waiting {
-            let cause = pending.map(|line| format!(" · {line}")).unwrap_or_default();
-            return Some(format!("[hmr] waiting for a fix: save a file · Ctrl-C quits{cause}"));
-        }
-        if let Some(line) = pending {
-            return Some(if line.starts_with("[hmr]") {
-                line
-            } else {
-                format!("[hmr] {line}")
-            });
-        }
-        self.last_line.clone()
-    }
-}
-
-static OVERLAY: Mutex<Overlay> = Mutex::new(Overlay {
-    last_line: None,
-    pending: None,
-    waiting: false,
-    drawn_box: None,
-    drawn_status: None,
-});
+use overlay::{Overlay, overlay};
 
 /// Reports go through here (a `lang run --hmr` or `lang build --hmr` session, not embedded).
 static INSTALLED: AtomicBool = AtomicBool::new(false);
-
-fn overlay() -> MutexGuard<'static, Overlay> {
-    OVERLAY.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
-}
 
 /// Starts reporting for this process's session: opens the log of `LANG_HMR_LOG`, and sets
 /// the overlay painter and the `hmr` module's state. An error says the log cannot be opened.

@@ -10,7 +10,7 @@ use lang_runtime_core::output::OverlayPaint;
 use lang_runtime_core::terminal::{screen_mode, terminal_size};
 
 use super::layout::{error_box, status_bar};
-use super::{Overlay, overlay};
+use super::overlay::{Overlay, overlay};
 
 const SAVE_CURSOR: &str = "\x1b7";
 const RESTORE_CURSOR: &str = "\x1b8";
