@@ -4,6 +4,7 @@
 //! one Ctrl-C while waiting quits with 130, and the terminal is put back on every way out
 //! (LANGUAGE.md section 7 items 7, 10–12). Skipped, with a note, where tmux is not installed.
 
+use std::path::Path;
 use std::process::{Command, Output, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
@@ -32,6 +33,12 @@ impl Pane {
     /// Runs `lang ARGUMENTS main.ln` in a new pane; after it ends the shell prints
     /// `EXIT=<code>` and the terminal's settings (`stty -a`). `None` without tmux.
     fn start(name: &str, files: &[(&str, &str)], arguments: &str) -> Option<Pane> {
+        let command = format!("'{}' {arguments} main.ln", env!("CARGO_BIN_EXE_lang"));
+        Pane::start_command(name, files, |_| command)
+    }
+
+    /// Runs the shell command `command(folder)` in a new pane, in the project's folder.
+    fn start_command(name: &str, files: &[(&str, &str)], command: impl FnOnce(&Path) -> String) -> Option<Pane> {
         if !tmux_available() {
             eprintln!("note: tmux is not installed; skipping the full-screen terminal test {name}");
             return None;
@@ -46,9 +53,9 @@ impl Pane {
         // The shell survives the Ctrl-C sent to the program (a trap, not an ignored signal,
         // which the program would inherit) to report its exit code.
         let script = format!(
-            "trap true INT; cd '{}' && NO_COLOR=1 '{}' {arguments} main.ln; echo EXIT=$?; stty -a; sleep 600",
+            "trap true INT; cd '{}' && NO_COLOR=1 {}; echo EXIT=$?; stty -a; sleep 600",
             project.folder().display(),
-            env!("CARGO_BIN_EXE_lang"),
+            command(project.folder()),
         );
         let pane = Pane { socket, project };
         let output = pane.tmux(&[
@@ -341,4 +348,53 @@ fn the_terminal_is_put_back_after_a_runtime_error_and_exit_without_hot_reload() 
         return;
     };
     pane.assert_ended_sane(7);
+}
+
+#[test]
+fn a_release_executable_puts_the_terminal_back_too() {
+    let exiting = game("\"frame\"").replace("        sleep(30)\n", "        if frame == 3 { exit(7) }\n");
+    let Some(pane) = Pane::start_command("fullscreen-release", &[("main.ln", &exiting)], |folder| {
+        let built = Command::new(env!("CARGO_BIN_EXE_lang"))
+            .args(["build", "--release", "main.ln", "-o", "game"])
+            .current_dir(folder)
+            .output()
+            .expect("lang build runs");
+        assert!(built.status.success(), "{}", String::from_utf8_lossy(&built.stderr));
+        "./game".to_string()
+    }) else {
+        return;
+    };
+    pane.assert_ended_sane(7);
+}
+
+#[test]
+fn with_stderr_redirected_reports_go_there_too_and_overlay_off_keeps_the_screen_clean() {
+    let Some(pane) = Pane::start(
+        "fullscreen-redirected",
+        &[("main.ln", &game("\"frame\""))],
+        "run --hmr 2> err.log",
+    ) else {
+        return;
+    };
+    pane.wait_for("the first frames", |screen| {
+        frame(screen, "frame").is_some_and(|n| n > 2)
+    });
+    pane.save("main.ln", &game("\"tick\""));
+    pane.wait_for("the status bar", |screen| screen[ROWS - 1].contains("main.ln v2"));
+    let log = std::fs::read_to_string(pane.project.path("err.log")).unwrap_or_default();
+    assert!(log.contains("[hmr] main.ln v2"), "stderr got the report too: {log}");
+
+    // A program that draws its own reports turns the overlay off: the status bar goes.
+    let own = game("\"own\"").replace(
+        "    term.raw_mode(true)\n",
+        "    term.raw_mode(true)\n    hmr.overlay(false)\n",
+    );
+    let own = own.replace("import term\n", "import hmr\nimport term\n");
+    pane.save("main.ln", &own);
+    let screen = pane.wait_for("the overlay gone", |screen| {
+        frame(screen, "own").is_some() && screen.iter().all(|row| !row.contains("[hmr]"))
+    });
+    assert!(board_intact(&screen), "{}", screen.join("\n"));
+    pane.send_keys(&["q"]);
+    pane.assert_ended_sane(0);
 }

@@ -104,6 +104,16 @@ pub fn flush_output() {
     flush_buffer(&mut buffer);
 }
 
+/// Flushes standard output unless another holder of the buffer is in the middle of it (or
+/// this thread is: a panic while flushing), in which case nothing is done.
+pub fn flush_output_if_free() {
+    match OUTPUT.try_lock() {
+        Ok(mut buffer) => flush_buffer(&mut buffer),
+        Err(std::sync::TryLockError::Poisoned(poisoned)) => flush_buffer(&mut poisoned.into_inner()),
+        Err(std::sync::TryLockError::WouldBlock) => {}
+    }
+}
+
 fn flush_buffer(buffer: &mut Vec<u8>) {
     if buffer.is_empty() {
         return;

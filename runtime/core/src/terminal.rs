@@ -187,7 +187,9 @@ pub fn restore_terminal() {
     let hidden = CURSOR_HIDDEN.swap(false, Ordering::SeqCst);
     let fullscreen = FULLSCREEN.swap(false, Ordering::SeqCst);
     if (styled || hidden || fullscreen) && terminal {
-        flush_output();
+        // Every way out flushed already; a panic in the middle of a flush must not wait for
+        // its own lock here.
+        crate::output::flush_output_if_free();
         let mut stdout = std::io::stdout();
         if styled {
             let _ = stdout.write_all(b"\x1b[0m");
