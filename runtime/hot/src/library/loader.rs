@@ -35,10 +35,10 @@ fn loader_thread(folder: PathBuf, producer: Producer) {
         // Without the folder there is no build either: the first load says so.
         Err(_) if !folder.is_dir() => None,
         Err(error) => {
-            eprintln!(
-                "[hmr] cannot watch {}: {error}; new builds will not be loaded",
+            crate::session::say(format!(
+                "[hmr] cannot watch {}: {error}; new builds will not be loaded\n",
                 folder.display()
-            );
+            ));
             None
         }
     };
@@ -71,7 +71,9 @@ fn loader_thread(folder: PathBuf, producer: Producer) {
         let (manifest, libraries) = match read_build(&folder) {
             Ok(build) => build,
             Err(message) => {
-                eprintln!("[hmr] build not loaded: {message}; still running the previous version");
+                producer.reject(format!(
+                    "[hmr] build not loaded: {message}; still running the previous version\n"
+                ));
                 continue;
             }
         };
@@ -94,7 +96,9 @@ fn loader_thread(folder: PathBuf, producer: Producer) {
             }
             Err(message) => {
                 running = before;
-                eprintln!("[hmr] build rejected: {message}; still running the previous version");
+                producer.reject(format!(
+                    "[hmr] build rejected: {message}; still running the previous version\n"
+                ));
                 last_rejected = Some(manifest);
             }
         }

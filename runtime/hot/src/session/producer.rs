@@ -103,7 +103,6 @@ impl Producer {
 
     /// A new version was refused (compile errors, or something a reload cannot do): the
     /// rendered explanation, printed or kept for the embedding host.
-    #[cfg_attr(not(feature = "jit"), allow(dead_code))] // (the library loader prints its own)
     pub fn reject(&self, text: String) {
         say_rejected(text);
     }
