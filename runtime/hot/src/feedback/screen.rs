@@ -19,14 +19,16 @@ const INVERSE: &str = "\x1b[7m";
 
 /// The overlay painter the core calls (see `lang_runtime_core::output`).
 pub(super) fn paint(paint: OverlayPaint, out: &mut dyn Write) {
+    // The common case after every flush of a program that is not full-screen: nothing to do,
+    // without taking the lock.
+    if paint == OverlayPaint::Redraw && !screen_mode() {
+        return;
+    }
     let mut overlay = overlay();
     let mut bytes = String::new();
     match paint {
         OverlayPaint::Erase => erase(&mut overlay, &mut bytes),
         OverlayPaint::Redraw => {
-            if !screen_mode() {
-                return;
-            }
             if !lang_runtime_core::abi::overlay_wanted() {
                 erase(&mut overlay, &mut bytes);
             } else {
