@@ -398,3 +398,40 @@ fn with_stderr_redirected_reports_go_there_too_and_overlay_off_keeps_the_screen_
     pane.send_keys(&["q"]);
     pane.assert_ended_sane(0);
 }
+
+/// Builds `main.ln` in `folder` with `lang build --hmr` into `game` and `game.modules/`.
+fn build_hot(folder: &Path) {
+    let built = Command::new(env!("CARGO_BIN_EXE_lang"))
+        .args(["build", "--hmr", "main.ln", "-o", "game"])
+        .current_dir(folder)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("lang build runs");
+    assert!(built.status.success(), "{}", String::from_utf8_lossy(&built.stderr));
+}
+
+#[test]
+fn a_hot_build_host_reports_on_its_status_bar() {
+    let Some(pane) = Pane::start_command("fullscreen-host", &[("main.ln", &game("\"frame\""))], |folder| {
+        build_hot(folder);
+        "./game".to_string()
+    }) else {
+        return;
+    };
+    pane.wait_for("the first frames", |screen| {
+        frame(screen, "frame").is_some_and(|n| n > 2)
+    });
+    pane.project.write_in_place("main.ln", game("\"tick\""));
+    build_hot(pane.project.folder());
+    let screen = pane.wait_for("the new build and its status bar", |screen| {
+        frame(screen, "tick").is_some() && screen[ROWS - 1].starts_with("[hmr]")
+    });
+    assert!(board_intact(&screen), "board rows intact:\n{}", screen.join("\n"));
+    assert!(
+        screen[..ROWS - 1].iter().all(|row| !row.contains("[hmr]")),
+        "{}",
+        screen.join("\n")
+    );
+    pane.send_keys(&["q"]);
+    pane.assert_ended_sane(0);
+}
