@@ -435,3 +435,34 @@ fn a_hot_build_host_reports_on_its_status_bar() {
     pane.send_keys(&["q"]);
     pane.assert_ended_sane(0);
 }
+
+#[test]
+fn leaving_full_screen_erases_the_status_bar_and_reports_become_lines_again() {
+    // `l` leaves full-screen mode; then the program prints a line now and then.
+    let leaving = game("\"frame\"").replace(
+        "        if term.key_name(key) == \"q\" {",
+        "        if term.key_name(key) == \"l\" {\n            term.restore()\n            while true {\n                print(\"plain {caption()}\")\n                sleep(300)\n            }\n        }\n        if term.key_name(key) == \"q\" {",
+    );
+    let Some(pane) = Pane::start("fullscreen-leave", &[("main.ln", &leaving)], "run --hmr") else {
+        return;
+    };
+    pane.wait_for("the first frames", |screen| {
+        frame(screen, "frame").is_some_and(|n| n > 2)
+    });
+    pane.save("main.ln", &leaving.replace("return \"frame\"", "return \"tick\""));
+    pane.wait_for("the status bar", |screen| screen[ROWS - 1].contains("main.ln v2"));
+    pane.send_keys(&["l"]);
+    let screen = pane.wait_for_text("plain tick");
+    assert!(!pane.alternate_screen_on(), "the alternate screen was left");
+    assert!(screen.iter().all(|row| !row.contains("[hmr]")), "{}", screen.join("\n"));
+    pane.save("main.ln", &leaving.replace("return \"frame\"", "return \"again\""));
+    let screen = pane.wait_for_text("plain again");
+    assert!(
+        screen.iter().any(|row| row.starts_with("[hmr] main.ln v3")),
+        "the report is a line again:\n{}",
+        screen.join("\n")
+    );
+    pane.send_keys(&["C-c"]);
+    pane.send_keys(&["C-c"]);
+    pane.assert_ended_sane(130);
+}
