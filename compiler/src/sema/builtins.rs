@@ -62,6 +62,8 @@ pub enum Builtin {
     IoReadLine,
     IoError,
     TermControl,
+    HmrControl,
+    HmrPendingError,
     // Generic functions of the stdlib module `sort`, native because the language has no
     // generics: `sort.sort(xs)` and `sort.sort_by(xs, less)` (see `module_export`).
     Sort,
@@ -126,6 +128,8 @@ const INTRINSICS: &[(&str, Builtin)] = &[
     ("__io_read_line", Builtin::IoReadLine),
     ("__io_error", Builtin::IoError),
     ("__term_control", Builtin::TermControl),
+    ("__hmr_control", Builtin::HmrControl),
+    ("__hmr_pending_error", Builtin::HmrPendingError),
 ];
 
 /// Functions that a standard-library module exports natively, beside its `.ln` items:
@@ -213,7 +217,8 @@ impl Builtin {
             Builtin::IoWriteFile => (vec![Str, Str, Bool], Some(Bool)),
             Builtin::IoReadLine => (vec![], Some(Type::optional(Str))),
             Builtin::IoError => (vec![], Some(Str)),
-            Builtin::TermControl => (vec![Int, Int], Some(Int)),
+            Builtin::TermControl | Builtin::HmrControl => (vec![Int, Int], Some(Int)),
+            Builtin::HmrPendingError => (vec![], Some(Type::optional(Str))),
             _ => return None,
         };
         Some(signature)

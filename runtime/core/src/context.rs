@@ -255,6 +255,7 @@ pub fn run_program(entry: EntryPoint, args: Vec<String>) -> i32 {
         }
     };
     crate::signals::install_interrupt_handler();
+    crate::terminal::install_panic_restore();
     let entry_address = entry as usize;
     let thread = std::thread::Builder::new()
         .name("lang-script".into())

@@ -12,7 +12,7 @@ use crate::context::Context;
 use crate::object::*;
 use crate::output::flush_output;
 pub use crate::terminal::restore_terminal;
-use crate::terminal::{read_key, set_cursor_visible, set_raw_mode, set_styled, terminal_size};
+use crate::terminal::{read_key, set_cursor_visible, set_fullscreen, set_raw_mode, set_styled, terminal_size};
 
 type Ctx<'a> = &'a mut Context;
 
@@ -121,6 +121,7 @@ pub const TERM_COLUMNS: i64 = 2;
 pub const TERM_ROWS: i64 = 3;
 pub const TERM_CURSOR: i64 = 4;
 pub const TERM_STYLED: i64 = 5;
+pub const TERM_FULLSCREEN: i64 = 6;
 
 /// One entry point for the terminal: `operation` is one of the `TERM_` constants.
 /// - raw mode (`argument` 1 on, 0 off): 1 if done, 0 if standard input is not a terminal;
@@ -128,7 +129,8 @@ pub const TERM_STYLED: i64 = 5;
 /// - columns, rows: the terminal's size (80 by 24 when it is not a terminal);
 /// - cursor (`argument` 1 visible, 0 hidden): writes the escape sequence;
 /// - styled (`argument` 1): notes that colours were set, so they are reset on exit; 0 notes
-///   that they were reset.
+///   that they were reset;
+/// - fullscreen (`argument` 1 on, 0 off): enters or leaves the alternate screen.
 #[unsafe(no_mangle)]
 pub extern "C" fn lang_rt_term_control(_ctx: Ctx<'_>, operation: i64, argument: i64) -> i64 {
     match operation {
@@ -142,6 +144,10 @@ pub extern "C" fn lang_rt_term_control(_ctx: Ctx<'_>, operation: i64, argument: 
         }
         TERM_STYLED => {
             set_styled(argument != 0);
+            1
+        }
+        TERM_FULLSCREEN => {
+            set_fullscreen(argument != 0);
             1
         }
         _ => 0,

@@ -10,7 +10,8 @@
 //! passes valid objects, so they take raw pointers without being marked `unsafe`.
 //!
 //! One file per family: values (allocation), enums, hot_structs (hot reload only), errors, strings,
-//! format (format specifications of interpolation), print, arrays, maps, math, process. The runtime's other entry points (files, the
+//! format (format specifications of interpolation), print, arrays, maps, math, process, hmr (the `hmr` module's reload state). The runtime's other entry points (files, the
+//! print, arrays, maps, math, process, hmr (the `hmr` module's reload state). The runtime's other entry points (files, the
 //! terminal, sorting) are in `system.rs`.
 #![allow(clippy::not_unsafe_ptr_arg_deref)]
 
@@ -18,6 +19,7 @@ mod arrays;
 mod enums;
 mod errors;
 mod format;
+mod hmr;
 mod hot_structs;
 mod maps;
 mod math;
@@ -30,6 +32,7 @@ pub use arrays::*;
 pub use enums::*;
 pub use errors::*;
 pub use format::*;
+pub use hmr::*;
 pub use hot_structs::*;
 pub use maps::*;
 pub use math::*;

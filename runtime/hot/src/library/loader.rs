@@ -39,10 +39,10 @@ fn loader_thread(folder: PathBuf, producer: Producer) {
         // Without the folder there is no build either: the first load says so.
         Err(_) if !folder.is_dir() => None,
         Err(error) => {
-            eprintln!(
-                "[hmr] cannot watch {}: {error}; new builds will not be loaded",
+            crate::session::say(format!(
+                "[hmr] cannot watch {}: {error}; new builds will not be loaded\n",
                 folder.display()
-            );
+            ));
             None
         }
     };
