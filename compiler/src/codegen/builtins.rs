@@ -80,6 +80,9 @@ impl Translator<'_, '_, '_> {
     }
 
     pub(crate) fn builtin_call(&mut self, builtin: Builtin, expr: &Expr, args: &[&Expr]) -> Option<Value> {
+        if builtin.is_method() {
+            return self.method_call(builtin, expr, args);
+        }
         let span = expr.span;
         let ctx = self.ctx;
         let arg_types: Vec<Type> = args.iter().map(|arg| self.ty(arg)).collect();

@@ -36,6 +36,7 @@ pub mod library;
 mod literals;
 mod matching;
 mod memory;
+mod methods;
 pub mod object;
 mod operators;
 mod patterns;

@@ -21,6 +21,7 @@ mod generic_builtins;
 pub mod interface;
 mod items;
 mod match_check;
+mod methods;
 mod module_loading;
 mod module_members;
 mod operators;
