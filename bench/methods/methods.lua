@@ -68,7 +68,7 @@ local copy = {}
 for i = 1, n do copy[i] = xs[i] end
 merge_sort(copy, less)
 local sort_time = os.clock() - t
-check = check + 2 * copy[n // 2 + 1]
+check = check + 2 * copy[math.floor(n / 2) + 1]
 print(string.format("checksum %d", check))
 print(string.format("filter   %.3f s", filter_time))
 print(string.format("map      %.3f s", map_time))
