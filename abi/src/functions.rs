@@ -131,7 +131,6 @@ pub const RUNTIME_FUNCTIONS: &[RuntimeFunction] = &[
     function("lang_rt_io_error", &[Word], Some(Word), true),
     function("lang_rt_term_control", &[Word, Word, Word], Some(Word), false),
     function("lang_rt_sort", &[Word, Word, Word], None, false),
-    function("lang_rt_sort_by", &[Word, Word, Word, Word], None, true),
     // Hot reload only (runtime/hot): a safe point.
     function("lang_hot_poll", &[Word], Some(Byte), false),
 ];

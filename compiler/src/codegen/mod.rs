@@ -37,6 +37,7 @@ mod literals;
 mod matching;
 mod memory;
 mod methods;
+mod methods_sort;
 pub mod object;
 mod operators;
 mod patterns;

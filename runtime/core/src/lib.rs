@@ -117,6 +117,5 @@ pub fn symbols() -> Vec<(&'static str, *const u8)> {
         ("lang_rt_io_error", system::lang_rt_io_error as *const u8),
         ("lang_rt_term_control", system::lang_rt_term_control as *const u8),
         ("lang_rt_sort", system::lang_rt_sort as *const u8),
-        ("lang_rt_sort_by", system::lang_rt_sort_by as *const u8),
     ]
 }
