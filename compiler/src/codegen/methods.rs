@@ -76,7 +76,7 @@ impl Translator<'_, '_, '_> {
             }
             Builtin::ArrayContains | Builtin::ArrayIndexOf => {
                 let wanted = self.expr_to(args[1], &element);
-                Some(self.array_index_of(method, receiver, &element, wanted))
+                Some(self.array_index_of(method, receiver, &element, wanted, span))
             }
             Builtin::ArrayInsertAt => {
                 let index = self.expr_value(args[1]);
@@ -291,7 +291,7 @@ impl Translator<'_, '_, '_> {
     }
 
     /// `contains` and `index_of`: the first element `==` to `wanted`.
-    fn array_index_of(&mut self, method: Builtin, array: Value, element: &Type, wanted: Value) -> Value {
+    fn array_index_of(&mut self, method: Builtin, array: Value, element: &Type, wanted: Value, span: Span) -> Value {
         let result_type = if method == Builtin::ArrayContains {
             types::I8
         } else {
@@ -299,7 +299,6 @@ impl Translator<'_, '_, '_> {
         };
         let done = self.builder.create_block();
         let result = self.builder.append_block_param(done, result_type);
-        let span = Span { start: 0, end: 0 };
         self.walk(array, element, |this, item, index| {
             let equal = this.equal(item, element, wanted, element);
             let found = this.builder.create_block();
