@@ -592,10 +592,11 @@ impl Generator {
                     return format!("len({array}.copy())");
                 }
                 let callback = &unary[self.random.below(unary.len() as u64) as usize];
-                // Not over `history` itself: a generated function may push onto it, and a
-                // walk reads the length afresh, so it would never end.
-                let array = if array == "history" {
-                    "history.copy()".to_string()
+                // Not over `history`: a generated function may push onto it, and a walk
+                // reads the length afresh, so it would never end (and over a copy, the work
+                // could grow tenfold at each call).
+                let array = if array.starts_with("history") {
+                    format!("[{}, LIMIT]", self.int_expr(scope, 1))
                 } else {
                     array
                 };
