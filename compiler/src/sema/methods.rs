@@ -183,6 +183,9 @@ impl Checker<'_> {
     /// `xs.map(f)`: `f` takes an element and returns any value; the result is an array of
     /// those. An expected `[U]` (a typed `let`, a parameter) is the expected type of `f`'s
     /// result, so that a function expression without `-> U` can be checked against it.
+    /// Without one, `f` is checked with no expected type (a function expression written
+    /// there without parameter types would need `fn(T) -> ?` as its expected type, with the
+    /// result left to infer: the place to add it is here).
     fn check_map_callback(
         &mut self,
         context: &mut Context,
@@ -258,7 +261,15 @@ impl Checker<'_> {
             if imported_names.iter().any(|imported| imported == module) {
                 continue;
             }
-            let native = Builtin::module_export(module, name).is_some() && matches!(receiver, Type::Array(_));
+            // The native exports are `sort.sort` (arrays of `int`, `float` or `str`) and
+            // `sort.sort_by` (any array, but also a method).
+            let native = match (Builtin::module_export(module, name), receiver) {
+                (Some(Builtin::Sort), Type::Array(element)) => {
+                    matches!(**element, Type::Int | Type::Float | Type::Str)
+                }
+                (Some(_), Type::Array(_)) => true,
+                _ => false,
+            };
             let fits = stdlib_first_parameter(source, name).is_some_and(|first| first == shown);
             if native || fits {
                 return Some(format!(
