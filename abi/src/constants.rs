@@ -43,10 +43,6 @@ pub const MAP_REFERENCE_VALUES: i64 = 2;
 pub const SORT_INT: i64 = 0;
 pub const SORT_FLOAT: i64 = 1;
 pub const SORT_STR: i64 = 2;
-/// How the comparator of `lang_rt_sort_by` takes its arguments: words, floats or bytes.
-pub const COMPARE_WORDS: i64 = 0;
-pub const COMPARE_FLOATS: i64 = 1;
-pub const COMPARE_BYTES: i64 = 2;
 
 /// The kinds of error that compiled code raises itself after an inline check
 /// (`lang_rt_raise`).
@@ -94,9 +90,6 @@ pub(crate) const ALL: &[(&str, i64)] = &[
     ("SORT_INT", SORT_INT),
     ("SORT_FLOAT", SORT_FLOAT),
     ("SORT_STR", SORT_STR),
-    ("COMPARE_WORDS", COMPARE_WORDS),
-    ("COMPARE_FLOATS", COMPARE_FLOATS),
-    ("COMPARE_BYTES", COMPARE_BYTES),
     ("RAISE_DIVISION_BY_ZERO", RAISE_DIVISION_BY_ZERO),
     ("RAISE_REMAINDER_BY_ZERO", RAISE_REMAINDER_BY_ZERO),
     ("RAISE_INDEX_OUT_OF_BOUNDS", RAISE_INDEX_OUT_OF_BOUNDS),

@@ -74,6 +74,16 @@ pub const RUNTIME_FUNCTIONS: &[RuntimeFunction] = &[
     function("lang_rt_array_push", &[Word, Word, Word], None, true),
     function("lang_rt_array_pop", &[Word, Word], Some(Word), true),
     function("lang_rt_fill", &[Word, Word32, Word, Word], Some(Word), true),
+    function("lang_rt_array_insert_at", &[Word, Word, Word, Word], None, true),
+    function("lang_rt_array_remove_at", &[Word, Word, Word], Some(Word), true),
+    function(
+        "lang_rt_array_slice",
+        &[Word, Word, Word, Word, Word32],
+        Some(Word),
+        true,
+    ),
+    function("lang_rt_array_extend", &[Word, Word, Word], None, true),
+    function("lang_rt_array_reverse", &[Word], None, false),
     function("lang_rt_map_new", &[Word, Word32, Word], Some(Word), true),
     function("lang_rt_map_get", &[Word, Word, Word], Some(Word), true),
     function("lang_rt_map_lookup", &[Word, Word, Word, Word], Some(Byte), false),
@@ -90,6 +100,7 @@ pub const RUNTIME_FUNCTIONS: &[RuntimeFunction] = &[
     function("lang_rt_map_remove", &[Word, Word, Word], None, false),
     function("lang_rt_map_len", &[Word], Some(Word), false),
     function("lang_rt_map_keys", &[Word, Word], Some(Word), true),
+    function("lang_rt_map_values", &[Word, Word, Word32], Some(Word), true),
     function("lang_rt_fmod", &[Float, Float], Some(Float), false),
     function("lang_rt_sin", &[Float], Some(Float), false),
     function("lang_rt_cos", &[Float], Some(Float), false),
@@ -125,7 +136,6 @@ pub const RUNTIME_FUNCTIONS: &[RuntimeFunction] = &[
     function("lang_rt_hmr_control", &[Word, Word, Word], Some(Word), false),
     function("lang_rt_hmr_pending_error", &[Word], Some(Word), true),
     function("lang_rt_sort", &[Word, Word, Word], None, false),
-    function("lang_rt_sort_by", &[Word, Word, Word, Word], None, true),
     // Hot reload only (runtime/hot): a safe point.
     function("lang_hot_poll", &[Word], Some(Byte), false),
 ];

@@ -36,6 +36,8 @@ pub mod library;
 mod literals;
 mod matching;
 mod memory;
+mod methods;
+mod methods_sort;
 pub mod object;
 mod operators;
 mod patterns;

@@ -140,7 +140,9 @@ impl Walker<'_> {
                             self.expr(object);
                         }
                     }
-                    Some(CallTarget::Builtin(_)) => {
+                    Some(CallTarget::Builtin(builtin)) => {
+                        // `xs.map(f)`, `sort_by`: the built-in calls its function argument.
+                        self.found.calls_values |= builtin.calls_function_values();
                         if let ExprKind::Field { object, .. } = &callee.kind {
                             self.expr(object);
                         }

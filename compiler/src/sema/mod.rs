@@ -22,6 +22,7 @@ pub mod interface;
 mod items;
 mod literals;
 mod match_check;
+mod methods;
 mod module_loading;
 mod module_members;
 mod operators;

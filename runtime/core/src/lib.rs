@@ -70,6 +70,11 @@ pub fn symbols() -> Vec<(&'static str, *const u8)> {
         ("lang_rt_array_push", abi::lang_rt_array_push as *const u8),
         ("lang_rt_array_pop", abi::lang_rt_array_pop as *const u8),
         ("lang_rt_fill", abi::lang_rt_fill as *const u8),
+        ("lang_rt_array_insert_at", abi::lang_rt_array_insert_at as *const u8),
+        ("lang_rt_array_remove_at", abi::lang_rt_array_remove_at as *const u8),
+        ("lang_rt_array_slice", abi::lang_rt_array_slice as *const u8),
+        ("lang_rt_array_extend", abi::lang_rt_array_extend as *const u8),
+        ("lang_rt_array_reverse", abi::lang_rt_array_reverse as *const u8),
         ("lang_rt_map_new", abi::lang_rt_map_new as *const u8),
         ("lang_rt_map_get", abi::lang_rt_map_get as *const u8),
         ("lang_rt_map_lookup", abi::lang_rt_map_lookup as *const u8),
@@ -81,6 +86,7 @@ pub fn symbols() -> Vec<(&'static str, *const u8)> {
         ("lang_rt_map_remove", abi::lang_rt_map_remove as *const u8),
         ("lang_rt_map_len", abi::lang_rt_map_len as *const u8),
         ("lang_rt_map_keys", abi::lang_rt_map_keys as *const u8),
+        ("lang_rt_map_values", abi::lang_rt_map_values as *const u8),
         ("lang_rt_fmod", abi::lang_rt_fmod as *const u8),
         ("lang_rt_sin", abi::lang_rt_sin as *const u8),
         ("lang_rt_cos", abi::lang_rt_cos as *const u8),
@@ -116,6 +122,5 @@ pub fn symbols() -> Vec<(&'static str, *const u8)> {
         ("lang_rt_hmr_control", abi::lang_rt_hmr_control as *const u8),
         ("lang_rt_hmr_pending_error", abi::lang_rt_hmr_pending_error as *const u8),
         ("lang_rt_sort", system::lang_rt_sort as *const u8),
-        ("lang_rt_sort_by", system::lang_rt_sort_by as *const u8),
     ]
 }
