@@ -25,6 +25,20 @@ pub const ARRAY_DATA_OFFSET: i32 = 32;
 pub const BOX_VALUE_OFFSET: i32 = 16;
 /// Struct fields start right after the header, one 8-byte word each.
 pub const STRUCT_FIELDS_OFFSET: i32 = 16;
+/// A function value points to an object whose code address is at this offset: a static,
+/// immortal object for a named function or a closure without captures, a closure object
+/// (`[header][code][capture count][captures...]`) for one with captures. Calls load the code
+/// from here and pass the value itself as a hidden last argument.
+pub const FUNCTION_CODE_OFFSET: i32 = 16;
+/// A closure object's number of captured words, then the captures, one word each (a cell's
+/// address for a captured variable that is assigned, otherwise its value).
+pub const CLOSURE_COUNT_OFFSET: i32 = 24;
+pub const CLOSURE_CAPTURES_OFFSET: i32 = 32;
+/// A cell (a captured variable that is assigned): its one word.
+pub const CELL_VALUE_OFFSET: i32 = 16;
+/// The header flag of an object the collector never frees (literals, static function
+/// objects).
+pub const OBJECT_FLAG_IMMORTAL: i64 = 2;
 /// Hot reload: a handle's payload pointer.
 pub const HANDLE_PAYLOAD_OFFSET: i32 = 16;
 /// Hot reload: a payload's back-pointer to its handle, then its fields.
@@ -83,6 +97,11 @@ pub(crate) const ALL: &[(&str, i64)] = &[
     ("ARRAY_DATA_OFFSET", ARRAY_DATA_OFFSET as i64),
     ("BOX_VALUE_OFFSET", BOX_VALUE_OFFSET as i64),
     ("STRUCT_FIELDS_OFFSET", STRUCT_FIELDS_OFFSET as i64),
+    ("FUNCTION_CODE_OFFSET", FUNCTION_CODE_OFFSET as i64),
+    ("CLOSURE_COUNT_OFFSET", CLOSURE_COUNT_OFFSET as i64),
+    ("CLOSURE_CAPTURES_OFFSET", CLOSURE_CAPTURES_OFFSET as i64),
+    ("CELL_VALUE_OFFSET", CELL_VALUE_OFFSET as i64),
+    ("OBJECT_FLAG_IMMORTAL", OBJECT_FLAG_IMMORTAL),
     ("HANDLE_PAYLOAD_OFFSET", HANDLE_PAYLOAD_OFFSET as i64),
     ("PAYLOAD_OWNER_OFFSET", PAYLOAD_OWNER_OFFSET as i64),
     ("HOT_FIELDS_OFFSET", HOT_FIELDS_OFFSET as i64),

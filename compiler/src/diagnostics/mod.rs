@@ -174,6 +174,10 @@ codes! {
     DuplicateBinding = "E0346": "a name bound twice in one pattern",
     DuplicateVariant = "E0347": "two variants of an enum with the same name",
     EnumNotAValue = "E0348": "an enum's name used as a value",
+    // Closures (section 10).
+    ClosureParameterType = "E0360": "a function expression parameter without a type where no function type is expected",
+    ClosureTypeMismatch = "E0361": "a function expression where a function type with other parameters or result is expected",
+    ClosureBodyNotCall = "E0362": "a `=>` body that is not a call where the function expression returns nothing",
 }
 
 /// A diagnostic already recorded in a list, still being filled in.

@@ -183,20 +183,39 @@ pub extern "C" fn lang_rt_sort(_ctx: Ctx<'_>, array: *mut ArrayObject, kind: i64
 /// How the comparator of `sort_by` takes its arguments: words, floats or bytes.
 pub use lang_abi::{COMPARE_BYTES, COMPARE_FLOATS, COMPARE_WORDS};
 
+/// Set by the hot-reload runtime when it makes its first function slot: from then on the
+/// word at `FUNCTION_CODE_OFFSET` of a function value is a slot holding the code, not the
+/// code (`compiler/src/codegen/hot/closures.rs`).
+pub static FUNCTION_VALUES_THROUGH_SLOTS: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// The code of function value `function` now.
+fn function_code(function: *const usize) -> usize {
+    // SAFETY: a function value is the address of an object holding its code, or under hot
+    // reload its slot, at `FUNCTION_CODE_OFFSET`.
+    unsafe {
+        let word = *function.byte_add(lang_abi::FUNCTION_CODE_OFFSET as usize);
+        if FUNCTION_VALUES_THROUGH_SLOTS.load(std::sync::atomic::Ordering::Relaxed) {
+            *(word as *const usize)
+        } else {
+            word
+        }
+    }
+}
+
 #[repr(C)]
 struct BoolAndStatus {
     value: u64,
     status: u64,
 }
 
-/// Sorts an array in place with `less(a, b) -> bool`, a function value (the address of a
-/// word holding the code's address), stably, by merge sort: any comparator is fine (one that
+/// Sorts an array in place with `less(a, b) -> bool`, a function value (the address of an
+/// object holding the code's address at `FUNCTION_CODE_OFFSET`; the value itself is passed as
+/// the hidden last argument, which a closure reads its captures from), stably, by merge sort: any comparator is fine (one that
 /// is not a strict order gives some permutation, never a crash). An error in the comparator
 /// stops the sort and propagates; the array then holds its elements in some order.
 #[unsafe(no_mangle)]
 pub extern "C" fn lang_rt_sort_by(ctx: Ctx<'_>, array: *mut ArrayObject, less: *const usize, kind: i64) {
-    // SAFETY: a function value is the address of a word holding the code's address.
-    let code = unsafe { *less };
+    let code = function_code(less);
     // The comparator may change the array, or allocate; work on a copy of the elements, with
     // collection paused so that the copy's references stay valid.
     ctx.heap.pause += 1;
@@ -211,16 +230,19 @@ pub extern "C" fn lang_rt_sort_by(ctx: Ctx<'_>, array: *mut ArrayObject, less: *
         let result = unsafe {
             match kind {
                 COMPARE_FLOATS => {
-                    let function: extern "C" fn(*mut Context, f64, f64) -> BoolAndStatus = std::mem::transmute(code);
-                    function(ctx_pointer, f64::from_bits(a), f64::from_bits(b))
+                    let function: extern "C" fn(*mut Context, f64, f64, *const usize) -> BoolAndStatus =
+                        std::mem::transmute(code);
+                    function(ctx_pointer, f64::from_bits(a), f64::from_bits(b), less)
                 }
                 COMPARE_BYTES => {
-                    let function: extern "C" fn(*mut Context, u8, u8) -> BoolAndStatus = std::mem::transmute(code);
-                    function(ctx_pointer, a as u8, b as u8)
+                    let function: extern "C" fn(*mut Context, u8, u8, *const usize) -> BoolAndStatus =
+                        std::mem::transmute(code);
+                    function(ctx_pointer, a as u8, b as u8, less)
                 }
                 _ => {
-                    let function: extern "C" fn(*mut Context, u64, u64) -> BoolAndStatus = std::mem::transmute(code);
-                    function(ctx_pointer, a, b)
+                    let function: extern "C" fn(*mut Context, u64, u64, *const usize) -> BoolAndStatus =
+                        std::mem::transmute(code);
+                    function(ctx_pointer, a, b, less)
                 }
             }
         };

@@ -94,9 +94,23 @@ impl Registry {
         let address = *slots
             .entry((module.into(), name.into(), signature.into()))
             .or_insert_with(|| {
-                let address = leak_words(1);
+                // Under hot reload a function value is a slot (LANGUAGE.md section 10,
+                // `compiler/src/codegen/hot/closures.rs`): an object whose header says
+                // immortal, so that the collector, which traces function values, leaves it
+                // alone, and whose word at `FUNCTION_CODE_OFFSET` is the slot's address, which
+                // calls load the code from. So a slot is five words:
+                // `[0][immortal][code: the slot][immortal][address of the slot]`.
+                lang_runtime_core::system::FUNCTION_VALUES_THROUGH_SLOTS.store(true, Ordering::SeqCst);
+                let words = leak_words(5);
+                let address = words + 16;
+                let immortal = lang_abi::OBJECT_FLAG_IMMORTAL as u64;
                 // SAFETY: just allocated, never freed.
-                unsafe { &*(address as *const AtomicU64) }.store(stub_for(signature) as u64, Ordering::SeqCst);
+                let word = |index: usize| unsafe { &*((words + 8 * index) as *const AtomicU64) };
+                word(1).store(immortal, Ordering::SeqCst);
+                word(2).store(stub_for(signature) as u64, Ordering::SeqCst);
+                word(3).store(immortal, Ordering::SeqCst);
+                word(4).store(address as u64, Ordering::SeqCst);
+                debug_assert_eq!(lang_abi::FUNCTION_CODE_OFFSET, 16);
                 address
             });
         // SAFETY: slots are leaked allocations of one word.

@@ -190,6 +190,7 @@ where
         head_expr.clone(),
         block.clone(),
         pattern.clone(),
+        ty.clone(),
         true,
     ));
     head_expr.define(expressions::expression(
@@ -197,6 +198,7 @@ where
         head_expr.clone(),
         block.clone(),
         pattern.clone(),
+        ty.clone(),
         false,
     ));
 
