@@ -73,17 +73,42 @@ extern "C" fn stub_value_status(ctx: *mut Context) -> ValueAndStatus {
 
 const STUB_MESSAGE: &str = "called a function that a reload removed or whose signature changed";
 
+/// What a call of a closure gets when a reload removed its function expression, or changed
+/// its parameter or result types or what it captures (LANGUAGE.md section 10).
+extern "C" fn closure_stub_status(ctx: *mut Context) -> u8 {
+    // SAFETY: compiled code passes its context.
+    unsafe { (*ctx).fail(CLOSURE_STUB_MESSAGE) };
+    1
+}
+
+extern "C" fn closure_stub_value_status(ctx: *mut Context) -> ValueAndStatus {
+    // SAFETY: compiled code passes its context.
+    unsafe { (*ctx).fail(CLOSURE_STUB_MESSAGE) };
+    ValueAndStatus { value: 0, status: 1 }
+}
+
+const CLOSURE_STUB_MESSAGE: &str = "called a closure whose function expression a reload removed, or changed in its parameter types, result type or captured variables";
+
 /// Whether `address` is one of the stubs of removed functions.
 #[cfg(feature = "jit")]
 pub fn is_stub(address: usize) -> bool {
-    address == stub_value_status as *const () as usize || address == stub_status as *const () as usize
+    [
+        stub_value_status as *const () as usize,
+        stub_status as *const () as usize,
+        closure_stub_value_status as *const () as usize,
+        closure_stub_status as *const () as usize,
+    ]
+    .contains(&address)
 }
 
-pub fn stub_for(signature: &str) -> usize {
-    if status_comes_second(signature) {
-        stub_value_status as *const () as usize
-    } else {
-        stub_status as *const () as usize
+/// The stub for the slot of function `name` (or of a closure's identity, whose name
+/// `compiler::CheckedProgram::closure_identity` starts with `{closure`).
+pub fn stub_for(name: &str, signature: &str) -> usize {
+    match (name.starts_with("{closure"), status_comes_second(signature)) {
+        (false, true) => stub_value_status as *const () as usize,
+        (false, false) => stub_status as *const () as usize,
+        (true, true) => closure_stub_value_status as *const () as usize,
+        (true, false) => closure_stub_status as *const () as usize,
     }
 }
 
@@ -107,7 +132,7 @@ impl Registry {
                 // SAFETY: just allocated, never freed.
                 let word = |index: usize| unsafe { &*((words + 8 * index) as *const AtomicU64) };
                 word(1).store(immortal, Ordering::SeqCst);
-                word(2).store(stub_for(signature) as u64, Ordering::SeqCst);
+                word(2).store(stub_for(name, signature) as u64, Ordering::SeqCst);
                 word(3).store(immortal, Ordering::SeqCst);
                 word(4).store(address as u64, Ordering::SeqCst);
                 debug_assert_eq!(lang_abi::FUNCTION_CODE_OFFSET, 16);
