@@ -235,3 +235,66 @@ fn enum_match_is_one_jump_table_in_run_mode() {
     assert!(!area.contains("icmp_imm eq"), "a compare chain on the tag:\n{area}");
     insta::assert_snapshot!("enum_match_run", format!("{ENUM_PROGRAM}\n---\n; {area}"));
 }
+
+/// Closures (LANGUAGE.md section 10): a call through a function value is one load of the
+/// code and one indirect call with the value as the hidden last argument; a closure's body
+/// loads its captures from that argument; a captured variable that is assigned lives in a
+/// cell, and one no closure captures stays a plain variable.
+const CLOSURE_PROGRAM: &str = "\
+fn apply(f: fn(int) -> int, x: int) -> int {
+    return f(x)
+}
+
+fn main() {
+    var hits = 0
+    let step = 3
+    var plain = 0
+    let bump = fn(x: int) -> int {
+        hits += 1
+        return x + step
+    }
+    for i in 0..4 {
+        plain += apply(bump, i)
+    }
+    print(plain + hits)
+}
+";
+
+struct ClosureFile;
+
+impl SourceLoader for ClosureFile {
+    fn load(&mut self, path: &Path) -> Result<String, LoadError> {
+        match path.to_str() {
+            Some("main.ln") => Ok(CLOSURE_PROGRAM.to_string()),
+            _ => Err(LoadError::NotFound),
+        }
+    }
+}
+
+#[test]
+fn closure_call_is_one_indirect_call_and_captures_are_loaded_from_the_closure() {
+    let checked = lang_compiler::check_program(Path::new("main.ln"), &mut ClosureFile).expect("the program loads");
+    assert!(!checked.has_errors(), "the program has errors");
+    let ir = translate_program(&checked, &mut jit_module(), options()).unwrap().ir;
+    let function = |prefix: &str| -> String {
+        ir.split("\n; ")
+            .map(|function| function.trim_start_matches("; "))
+            .filter(|function| function.starts_with(prefix))
+            .collect::<Vec<_>>()
+            .join("\n; ")
+    };
+    let apply = function("main.apply");
+    assert_eq!(apply.matches("call_indirect").count(), 1, "{apply}");
+    let body = function("main.<closure>");
+    assert!(!body.is_empty(), "no closure body in:\n{ir}");
+    let main = function("main.main");
+    // The captures are read from the closure, the hidden last parameter (`v2` here).
+    assert_eq!(body.matches("readonly v2+").count(), 2, "{body}");
+    // One closure object made with the body's address; `hits` goes through its cell.
+    assert_eq!(main.matches("func_addr").count(), 1, "{main}");
+    assert!(main.contains("region0 v9+16"), "{main}");
+    insta::assert_snapshot!(
+        "closure_run",
+        format!("{CLOSURE_PROGRAM}\n---\n; {apply}\n; {body}\n; {main}")
+    );
+}
