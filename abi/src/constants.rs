@@ -8,6 +8,9 @@ pub const CONTEXT_STACK_LIMIT_OFFSET: i32 = 0;
 pub const CONTEXT_ERROR_FLAG_OFFSET: i32 = 8;
 pub const CONTEXT_INTERRUPT_FLAG_OFFSET: i32 = 16;
 pub const CONTEXT_POLL_ANSWER_OFFSET: i32 = 24;
+/// Hot reload: the function value being called, stored by compiled code before each call
+/// through a function value, so that the stub of a closure a reload removed can name it.
+pub const CONTEXT_CALLED_VALUE_OFFSET: i32 = 32;
 /// How much of the script thread's stack compiled code may use, counted from the entry
 /// point's frame: the runtime's 64 MiB stack less room for the runtime's own frames above
 /// the entry point and for the error path below the limit.
@@ -88,6 +91,7 @@ pub(crate) const ALL: &[(&str, i64)] = &[
     ("CONTEXT_ERROR_FLAG_OFFSET", CONTEXT_ERROR_FLAG_OFFSET as i64),
     ("CONTEXT_INTERRUPT_FLAG_OFFSET", CONTEXT_INTERRUPT_FLAG_OFFSET as i64),
     ("CONTEXT_POLL_ANSWER_OFFSET", CONTEXT_POLL_ANSWER_OFFSET as i64),
+    ("CONTEXT_CALLED_VALUE_OFFSET", CONTEXT_CALLED_VALUE_OFFSET as i64),
     ("SCRIPT_STACK_BUDGET", SCRIPT_STACK_BUDGET),
     ("POLL_AT_MAIN_STATEMENT", POLL_AT_MAIN_STATEMENT),
     ("STR_LEN_OFFSET", STR_LEN_OFFSET as i64),

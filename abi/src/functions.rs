@@ -125,6 +125,8 @@ pub const RUNTIME_FUNCTIONS: &[RuntimeFunction] = &[
     function("lang_rt_sort_by", &[Word, Word, Word, Word], None, true),
     // Hot reload only (runtime/hot): a safe point.
     function("lang_hot_poll", &[Word], Some(Byte), false),
+    // Hot reload only: names a closure identity's slot for the error of a removed closure.
+    function("lang_hot_describe_closure", &[Word, Word, Word], None, false),
 ];
 
 pub fn runtime_function(name: &str) -> &'static RuntimeFunction {

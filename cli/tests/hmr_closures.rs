@@ -48,7 +48,11 @@ fn a_closure_whose_captures_changed_is_an_error_at_its_call_until_fixed() {
     // The function expression stops capturing `name`: the closure made before is an error.
     let changed = HANDLERS.replace("return \"A {name} {count}\"", "return \"C {count}\"");
     session.write_in_place("main.ln", &changed);
-    session.wait_for_error_output("error: called a closure whose function expression a reload removed, or changed");
+    // The message names the closure by its enclosing function and line; the location is the
+    // call.
+    session.wait_for_error_output(
+        "error: called the closure in make (line 7), whose function expression a reload removed, or changed in its parameter types, result type or captured variables",
+    );
     assert!(session.stderr().contains("  --> main.ln:21:17"), "{}", session.stderr());
     // The program waits for a fix, then enters `main` again (LANGUAGE.md section 7 item 7):
     // a new closure, made by the new code, runs.
@@ -70,7 +74,7 @@ fn a_closure_whose_identity_is_gone_is_an_error_at_its_call() {
         "    let unused = fn(s: str) => s\n    return fn(x) => x + 1\n",
     );
     session.write_in_place("main.ln", &changed);
-    session.wait_for_error_output("error: called a closure whose function expression a reload removed, or changed");
+    session.wait_for_error_output("error: called the closure in make_plain (line 14), whose function expression");
 }
 
 fn resident_kib(pid: u32) -> u64 {

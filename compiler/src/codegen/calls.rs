@@ -85,7 +85,7 @@ impl Translator<'_, '_, '_> {
             .ins()
             .load(types::I64, trusted(), function, FUNCTION_CODE_OFFSET);
         if self.state.target.function_value_code() == FunctionValueCode::ThroughSlot {
-            code = self.code_in_slot(code);
+            code = self.code_in_slot(function, code);
         }
         let mut call_args = vec![self.ctx];
         call_args.extend_from_slice(arguments);

@@ -15,7 +15,7 @@
 //! their own.
 
 use cranelift_codegen::ir::{AbiParam, InstBuilder, Value, types};
-use cranelift_module::{FuncId, Linkage};
+use cranelift_module::{DataId, FuncId, Linkage};
 
 use crate::codegen::function::{Translator, translate_function};
 use crate::codegen::memory::{Region, trusted};
@@ -35,6 +35,15 @@ pub(crate) struct PendingClosure {
     info: ClosureInfo,
     display_name: String,
     may_run_during_initialization: bool,
+}
+
+/// A function expression's code, declared when first met.
+pub(crate) struct ClosureFunction {
+    pub(crate) code: FuncId,
+    /// The static function object of one that captures nothing (outside hot reload).
+    pub(crate) static_object: Option<DataId>,
+    /// How messages name it: `closure in make (line 7)`.
+    pub(crate) description: String,
 }
 
 /// Translates the body of a function expression as a function of its own.
@@ -60,13 +69,13 @@ pub(crate) fn closure_records(state: &ProgramState<'_>) -> Vec<lang_abi::Functio
     let mut records: Vec<lang_abi::FunctionRecord<FuncId>> = state
         .closure_functions
         .iter()
-        .filter_map(|(key, (function, _))| {
+        .filter_map(|(key, function)| {
             let info = state.checked.results.closures.get(key)?;
             let (name, signature) = state.checked.closure_identity(info);
             Some(lang_abi::FunctionRecord {
                 name,
                 signature,
-                address: *function,
+                address: function.code,
             })
         })
         .collect();
@@ -137,10 +146,10 @@ impl Translator<'_, '_, '_> {
         expr: &Expr,
         function: &ast::FunctionExpr,
         info: &ClosureInfo,
-    ) -> Result<(FuncId, Option<cranelift_module::DataId>), CodegenError> {
+    ) -> Result<(FuncId, Option<DataId>), CodegenError> {
         let key = NodeKey::new(self.file, expr.span);
-        if let Some(&found) = self.state.closure_functions.get(&key) {
-            return Ok(found);
+        if let Some(found) = self.state.closure_functions.get(&key) {
+            return Ok((found.code, found.static_object));
         }
         let mut signature = self.state.script_signature(&info.params, info.result.as_ref());
         signature.params.push(AbiParam::new(types::I64));
@@ -148,12 +157,13 @@ impl Translator<'_, '_, '_> {
         let line = location.split(':').rev().nth(1).unwrap_or("?").to_string();
         let name = self.state.unique_name(format!("{}.<closure>", self.display_name));
         let code = self.state.module.declare_function(&name, Linkage::Local, &signature)?;
+        let description = format!("closure in {} (line {line})", self.display_name);
         self.state.pending_closures.push(PendingClosure {
             function: code,
             file: self.file,
             expression: function.clone(),
             info: info.clone(),
-            display_name: format!("closure in {} (line {line})", self.display_name),
+            display_name: description.clone(),
             may_run_during_initialization: self.may_run_during_initialization,
         });
         let direct = matches!(
@@ -165,7 +175,14 @@ impl Translator<'_, '_, '_> {
         } else {
             None
         };
-        self.state.closure_functions.insert(key, (code, static_object));
+        self.state.closure_functions.insert(
+            key,
+            ClosureFunction {
+                code,
+                static_object,
+                description,
+            },
+        );
         Ok((code, static_object))
     }
 

@@ -165,7 +165,7 @@ pub(crate) struct ProgramState<'a> {
     /// main pass (see `closures`).
     pub pending_closures: Vec<closures::PendingClosure>,
     /// Each function expression's code, and its static object when it captures nothing.
-    pub closure_functions: HashMap<crate::sema::results::NodeKey, (FuncId, Option<DataId>)>,
+    pub closure_functions: HashMap<crate::sema::results::NodeKey, closures::ClosureFunction>,
     pub line_starts: HashMap<crate::source::FileId, Vec<u32>>,
     pub translated: Vec<(FuncId, String, u32)>,
     pub names: HashMap<String, usize>,

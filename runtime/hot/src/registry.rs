@@ -77,17 +77,60 @@ const STUB_MESSAGE: &str = "called a function that a reload removed or whose sig
 /// its parameter or result types or what it captures (LANGUAGE.md section 10).
 extern "C" fn closure_stub_status(ctx: *mut Context) -> u8 {
     // SAFETY: compiled code passes its context.
-    unsafe { (*ctx).fail(CLOSURE_STUB_MESSAGE) };
+    let ctx = unsafe { &mut *ctx };
+    let message = closure_stub_message(ctx);
+    ctx.fail(message);
     1
 }
 
 extern "C" fn closure_stub_value_status(ctx: *mut Context) -> ValueAndStatus {
     // SAFETY: compiled code passes its context.
-    unsafe { (*ctx).fail(CLOSURE_STUB_MESSAGE) };
+    let ctx = unsafe { &mut *ctx };
+    let message = closure_stub_message(ctx);
+    ctx.fail(message);
     ValueAndStatus { value: 0, status: 1 }
 }
 
-const CLOSURE_STUB_MESSAGE: &str = "called a closure whose function expression a reload removed, or changed in its parameter types, result type or captured variables";
+/// Each closure identity's slot, and how its function expression was described by the last
+/// version that had it (`closure in make (line 7)`): what the stub names.
+static CLOSURE_DESCRIPTIONS: Mutex<Option<HashMap<usize, String>>> = Mutex::new(None);
+
+/// Called by the setup of each module version for each function expression it compiled:
+/// `slot` is its identity's slot, `text` a NUL-terminated description.
+#[unsafe(no_mangle)]
+pub extern "C" fn lang_hot_describe_closure(_ctx: *mut Context, slot: usize, text: *const std::ffi::c_char) {
+    // SAFETY: compiled code passes a NUL-terminated text it emitted.
+    let text = unsafe { std::ffi::CStr::from_ptr(text) }.to_string_lossy().into_owned();
+    let mut descriptions = CLOSURE_DESCRIPTIONS
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    descriptions.get_or_insert_with(HashMap::new).insert(slot, text);
+}
+
+/// The message of a call of a removed or changed closure: compiled code stored the closure
+/// being called in the context, and its word at `FUNCTION_CODE_OFFSET` is its slot.
+fn closure_stub_message(ctx: &Context) -> String {
+    let value = ctx.called_function_value as usize;
+    let description = if value == 0 {
+        None
+    } else {
+        // SAFETY: a function value under hot reload holds its slot at `FUNCTION_CODE_OFFSET`.
+        let slot = unsafe { *((value + lang_abi::FUNCTION_CODE_OFFSET as usize) as *const usize) };
+        let descriptions = CLOSURE_DESCRIPTIONS
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        descriptions
+            .as_ref()
+            .and_then(|descriptions| descriptions.get(&slot).cloned())
+    };
+    let closure = match description {
+        Some(description) => format!("the {description}"),
+        None => "a closure".to_string(),
+    };
+    format!(
+        "called {closure}, whose function expression a reload removed, or changed in its parameter types, result type or captured variables"
+    )
+}
 
 /// Whether `address` is one of the stubs of removed functions.
 #[cfg(feature = "jit")]

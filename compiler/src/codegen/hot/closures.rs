@@ -12,11 +12,16 @@
 use cranelift_codegen::ir::{InstBuilder, Value, types};
 
 use crate::codegen::function::Translator;
-use crate::codegen::memory::Region;
+use crate::codegen::memory::{Region, trusted};
+use crate::codegen::runtime_abi::CONTEXT_CALLED_VALUE_OFFSET;
 
 impl Translator<'_, '_, '_> {
-    /// The code a function value's slot holds now.
-    pub(crate) fn code_in_slot(&mut self, slot: Value) -> Value {
+    /// The code function value `function`'s slot holds now, for a call: the value is also
+    /// left in the context, where the stub of a removed closure finds what to name.
+    pub(crate) fn code_in_slot(&mut self, function: Value, slot: Value) -> Value {
+        self.builder
+            .ins()
+            .store(trusted(), function, self.ctx, CONTEXT_CALLED_VALUE_OFFSET);
         // Like a call through a function's slot (`hot::calls`): a slot only changes in a call.
         let cells = self.flags(Region::Cells);
         self.builder.ins().load(types::I64, cells, slot, 0)
