@@ -41,7 +41,7 @@ impl Checker<'_> {
                         };
                         let ty = info.ty.clone();
                         let mut context = self.context(module, None);
-                        context.closure_owner = format!("struct {}.{}", declaration.name.text, field.name.text);
+                        context.closure_owner = format!("struct {}", declaration.name.text);
                         self.check_against(&mut context, default, &ty);
                     }
                 }

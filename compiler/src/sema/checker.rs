@@ -56,7 +56,6 @@ impl<'p> Checker<'p> {
             loop_depth: 0,
             closure_frames: Vec::new(),
             closure_owner: String::new(),
-            closure_count: 0,
         }
     }
 

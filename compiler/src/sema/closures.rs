@@ -26,8 +26,6 @@ impl Checker<'_> {
         expected: Option<&Type>,
     ) -> Type {
         let file = context.file;
-        let ordinal = context.closure_count;
-        context.closure_count += 1;
         let expected_function = match expected {
             Some(Type::Function(params, result)) => Some((params.clone(), result.as_deref().cloned())),
             Some(Type::Optional(inner)) => match &**inner {
@@ -149,7 +147,8 @@ impl Checker<'_> {
             NodeKey::new(file, expr.span),
             ClosureInfo {
                 owner: context.closure_owner.clone(),
-                ordinal,
+                // Set by `finish_closures`, in source order.
+                ordinal: 0,
                 params: params.clone(),
                 result: result.clone(),
                 captures,
@@ -200,9 +199,27 @@ impl Checker<'_> {
     }
 
     /// Decides, once every body is checked, which captured locals live in cells: those also
-    /// assigned after their declaration. The others are copied into the closures.
+    /// assigned after their declaration. The others are copied into the closures. And numbers
+    /// the function expressions of each item in source order (the order of their `fn`
+    /// keywords, outer before inner), which is part of their hot-reload identity.
     pub(super) fn finish_closures(&mut self) {
         let results = &mut self.results;
+        let mut by_owner: std::collections::HashMap<(crate::source::FileId, String), Vec<NodeKey>> =
+            std::collections::HashMap::new();
+        for (key, closure) in &results.closures {
+            by_owner
+                .entry((key.file, closure.owner.clone()))
+                .or_default()
+                .push(*key);
+        }
+        for keys in by_owner.values_mut() {
+            keys.sort_by_key(|key| (key.start, std::cmp::Reverse(key.end)));
+            for (ordinal, key) in keys.iter().enumerate() {
+                if let Some(closure) = results.closures.get_mut(key) {
+                    closure.ordinal = ordinal as u32;
+                }
+            }
+        }
         results.cells = results
             .captured_locals
             .intersection(&results.assigned_locals)

@@ -47,10 +47,8 @@ pub(super) struct Context {
     /// The function expressions being checked, outermost first (see `closures.rs`).
     pub(super) closure_frames: Vec<ClosureFrame>,
     /// What the function expressions checked in this context belong to, for their hot-reload
-    /// identity: `fn NAME SIGNATURE`, `var NAME`, `struct NAME.FIELD`, ...
+    /// identity: `fn NAME SIGNATURE`, `var NAME`, `struct NAME` or `enum NAME`.
     pub(super) closure_owner: String,
-    /// The function expressions met so far in this context (the next one's ordinal).
-    pub(super) closure_count: u32,
 }
 
 /// A function expression being checked: where its locals start in `Context::locals`, and

@@ -225,6 +225,10 @@ pub extern "C" fn lang_rt_sort_by(ctx: Ctx<'_>, array: *mut ArrayObject, less: *
         if failed {
             return false;
         }
+        // As compiled code does before a call through a function value (hot reload: the stub
+        // of a removed closure names it from there).
+        // SAFETY: the context outlives the sort.
+        unsafe { (*ctx_pointer).called_function_value = less as u64 };
         // SAFETY: the comparator is compiled code of type `fn(T, T) -> bool` with the script
         // ABI, whose parameters are passed as `kind` says.
         let result = unsafe {
