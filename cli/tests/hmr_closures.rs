@@ -126,3 +126,22 @@ fn many_reloads_with_live_closures_keep_memory_bounded_and_state_intact() {
     );
     session.assert_alive();
 }
+
+/// A closure made by a module variable's initializer (its identity is the variable and its
+/// ordinal there) follows the newest body too; the variable keeps its value.
+const IN_INITIALIZER: &str = "var on_tick: fn(int) -> str = fn(n) => \"A {n}\"\nvar total = 0\n\nfn main() {\n    let add = fn(n: int) { total += n }\n    while true {\n        add(1)\n        print(on_tick(total))\n        sleep(5)\n    }\n}\n";
+
+#[test]
+fn a_closure_made_by_a_variable_initializer_runs_its_new_body() {
+    let session = HotRun::start("closure_initializer", &[("main.ln", IN_INITIALIZER)]);
+    session.wait_for_output("A 2\n");
+    session.write_in_place("main.ln", &IN_INITIALIZER.replace("\"A {n}\"", "\"B {n}\""));
+    session.wait_for_output("B ");
+    session.assert_alive();
+    let stdout = session.stdout();
+    let numbers: Vec<i64> = stdout
+        .lines()
+        .filter_map(|line| line.split_whitespace().nth(1)?.parse().ok())
+        .collect();
+    assert!(numbers.windows(2).all(|pair| pair[1] == pair[0] + 1), "{stdout}");
+}
