@@ -188,8 +188,11 @@ pub use lang_abi::{COMPARE_BYTES, COMPARE_FLOATS, COMPARE_WORDS};
 /// code (`compiler/src/codegen/hot/closures.rs`).
 pub static FUNCTION_VALUES_THROUGH_SLOTS: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
 
-/// The code of function value `function` now.
-fn function_code(function: *const usize) -> usize {
+/// The code of function value `function` now. Runtime code that calls a function value calls
+/// this code with the script ABI and the value itself as the hidden last argument (a closure
+/// reads its captures from it), after storing the value in the context's
+/// `called_function_value` (see `lang_rt_sort_by`).
+pub fn function_code(function: *const usize) -> usize {
     // SAFETY: a function value is the address of an object holding its code, or under hot
     // reload its slot, at `FUNCTION_CODE_OFFSET`.
     unsafe {
