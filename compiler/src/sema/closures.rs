@@ -35,6 +35,9 @@ impl Checker<'_> {
             _ => None,
         };
         let mut count_mismatch = false;
+        // The expected result still types the body when the parameter count is wrong, so
+        // that one mistake is reported once.
+        let expected_result = expected_function.as_ref().map(|(_, result)| result.clone());
         let expected_function = match expected_function {
             Some((params, _)) if params.len() != function.params.len() => {
                 count_mismatch = true;
@@ -85,7 +88,6 @@ impl Checker<'_> {
                 span: param.name.span,
             });
         }
-        let expected_result = expected_function.as_ref().map(|(_, result)| result.clone());
         let result = match &function.body {
             FunctionBody::Block(block) => {
                 // `-> T`, or the expected result; otherwise the closure returns nothing.
