@@ -34,6 +34,8 @@ pub(crate) struct PendingClosure {
     expression: ast::FunctionExpr,
     info: ClosureInfo,
     display_name: String,
+    /// The function it is written in, as traces name it.
+    enclosing_function: String,
     may_run_during_initialization: bool,
 }
 
@@ -54,10 +56,12 @@ pub(crate) fn translate_closure(state: &mut ProgramState<'_>, pending: PendingCl
         expression,
         info,
         display_name,
+        enclosing_function,
         may_run_during_initialization,
     } = pending;
     translate_function(state, function, display_name, file, |translator| {
         translator.may_run_during_initialization = may_run_during_initialization;
+        translator.enclosing_function = Some(enclosing_function);
         translator.closure_body(&expression, &info);
     })
 }
@@ -157,13 +161,18 @@ impl Translator<'_, '_, '_> {
         let line = location.split(':').rev().nth(1).unwrap_or("?").to_string();
         let name = self.state.unique_name(format!("{}.<closure>", self.display_name));
         let code = self.state.module.declare_function(&name, Linkage::Local, &signature)?;
-        let description = format!("closure in {} (line {line})", self.display_name);
+        let enclosing_function = self
+            .enclosing_function
+            .clone()
+            .unwrap_or_else(|| self.display_name.clone());
+        let description = format!("closure in {enclosing_function} (line {line})");
         self.state.pending_closures.push(PendingClosure {
             function: code,
             file: self.file,
             expression: function.clone(),
             info: info.clone(),
             display_name: description.clone(),
+            enclosing_function,
             may_run_during_initialization: self.may_run_during_initialization,
         });
         let direct = matches!(
