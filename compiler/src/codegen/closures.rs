@@ -200,6 +200,9 @@ impl Translator<'_, '_, '_> {
     pub(crate) fn closure_body(&mut self, function: &ast::FunctionExpr, info: &ClosureInfo) {
         self.result = info.result.clone();
         self.stack_check(function.keyword);
+        // A safe point at entry as in every function (hot reload); a swap here goes on with
+        // this body, as the closure was called before it: the next call runs the new one.
+        self.poll(function.keyword, None);
         let mut params = self.params.clone();
         let Some(closure) = params.pop() else {
             self.bug("a closure body without its closure parameter");
