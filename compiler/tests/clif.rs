@@ -298,3 +298,39 @@ fn closure_call_is_one_indirect_call_and_captures_are_loaded_from_the_closure() 
         format!("{CLOSURE_PROGRAM}\n---\n; {apply}\n; {body}\n; {main}")
     );
 }
+
+/// Under hot reload a call through a function value loads the value's slot, then the code,
+/// and leaves the value in the context for the stub of a removed closure.
+#[test]
+fn closure_call_under_hot_reload_goes_through_the_slot() {
+    let checked = lang_compiler::check_program(Path::new("main.ln"), &mut ClosureFile).expect("the program loads");
+    let linker = FakeLinker::new(false);
+    let target = HotTarget {
+        module: ModuleId(0),
+        linker: &linker,
+        functions: None,
+    };
+    let ir = translate_hot_module(&checked, &mut jit_module(), options(), target)
+        .unwrap()
+        .ir;
+    let apply: String = ir
+        .split("\n; ")
+        .map(|function| function.trim_start_matches("; "))
+        .filter(|function| function.starts_with("main.apply"))
+        .collect();
+    // The call of `f` (after the poll's cold call of `apply` again through its own slot).
+    assert_eq!(apply.matches("call_indirect").count(), 2, "{apply}");
+    // The slot from the value, the value into the context, the code from the slot.
+    let slot_load = apply.find("v1+16").expect("the slot is loaded from the value");
+    let context_store = apply.find("v0+32").expect("the value is stored in the context");
+    let call = apply.rfind("call_indirect").unwrap_or(0);
+    assert!(slot_load < context_store && context_store < call, "{apply}");
+    // The closure's slot is handed out under its identity.
+    let handed_out = linker.handed_out.borrow();
+    assert!(
+        handed_out
+            .keys()
+            .any(|key| key.starts_with("slot main {closure #0 in fn main fn(), capturing (hits: int, step: int)}")),
+        "{handed_out:?}"
+    );
+}
