@@ -49,6 +49,8 @@ pub const RUNTIME_FUNCTIONS: &[RuntimeFunction] = &[
     function("lang_rt_enum_eq", &[Word, Word], Some(Byte), false),
     function("lang_rt_enum_str", &[Word, Word, Word], Some(Word), true),
     function("lang_rt_box", &[Word, Word], Some(Word), true),
+    function("lang_rt_alloc_closure", &[Word, Word, Word], Some(Word), true),
+    function("lang_rt_alloc_cell", &[Word], Some(Word), true),
     function("lang_rt_alloc_hot_struct", &[Word, Word, Word], Some(Word), true),
     function("lang_rt_register_globals", &[Word, Word, Word], None, false),
     function("lang_rt_raise", &[Word, Word32, Word, Word], None, false),
@@ -138,6 +140,8 @@ pub const RUNTIME_FUNCTIONS: &[RuntimeFunction] = &[
     function("lang_rt_sort", &[Word, Word, Word], None, false),
     // Hot reload only (runtime/hot): a safe point.
     function("lang_hot_poll", &[Word], Some(Byte), false),
+    // Hot reload only: names a closure identity's slot for the error of a removed closure.
+    function("lang_hot_describe_closure", &[Word, Word, Word], None, false),
 ];
 
 pub fn runtime_function(name: &str) -> &'static RuntimeFunction {

@@ -102,6 +102,10 @@ impl Generator {
         out.push_str(
             "fn keep_even(x: int) -> bool {\n    return x % 2 == 0\n}\n\nfn positive(x: int) -> bool {\n    return x > 0\n}\n\nfn step(x: int) -> int {\n    return x * 3 - 1\n}\n\nfn add_up(total: int, x: int) -> int {\n    return total + x\n}\n\nfn by_last_digit(a: int, b: int) -> bool {\n    return a % 10 < b % 10\n}\n\n",
         );
+        // Section 10: a closure that escapes with a mutated capture.
+        out.push_str(
+            "fn make_acc(start: int) -> fn(int) -> int {\n    var total = start\n    return fn(x) -> int {\n        total += x\n        return total\n    }\n}\n\n",
+        );
         out.push_str(
             "fn depth(n: int, k: int) -> int {\n    if n <= 0 {\n        return k\n    }\n    return depth(n - 1, k + n % 3) + 1\n}\n\n",
         );
@@ -158,7 +162,8 @@ impl Generator {
     fn statement(&mut self, scope: &mut Scope, out: &mut String, depth: usize, loops: usize) {
         let pad = Self::indent(depth);
         let nested = depth < 3;
-        match self.random.below(19) {
+        match self.random.below(21) {
+            19 | 20 => self.closure_statement(scope, out, depth),
             18 => {
                 // The methods of arrays that change `history` in place.
                 match self.random.below(5) {
@@ -402,6 +407,85 @@ impl Generator {
             spec.push_str(&format!(".{}", self.random.below(7)));
         }
         spec
+    }
+
+    /// Closures (LANGUAGE.md section 10): mutated captures shared with the enclosing code,
+    /// loop variables captured per iteration, nesting two levels deep, escaping closures.
+    fn closure_statement(&mut self, scope: &mut Scope, out: &mut String, depth: usize) {
+        let pad = Self::indent(depth);
+        match self.random.below(4) {
+            0 => {
+                // A mutated capture, assigned on both sides.
+                let cell = scope.fresh();
+                let closure = scope.fresh();
+                let start = self.int_expr(scope, 2);
+                out.push_str(&format!("{pad}var {cell} = {start}\n"));
+                scope.ints.push(cell.clone());
+                scope.mutable_ints.push(cell.clone());
+                let parameter = scope.fresh();
+                scope.ints.push(parameter.clone());
+                let step = self.int_expr(scope, 2);
+                scope.ints.pop();
+                out.push_str(&format!(
+                    "{pad}let {closure} = fn({parameter}: int) -> int {{\n{pad}    {cell} += {step}\n"
+                ));
+                if depth < 3 && self.random.chance(50) {
+                    self.block(scope, out, depth + 1, 0);
+                }
+                out.push_str(&format!("{pad}    return {cell}\n{pad}}}\n"));
+                let argument = self.int_expr(scope, 2);
+                out.push_str(&format!("{pad}print({closure}({argument}))\n"));
+                out.push_str(&format!("{pad}{cell} -= 1\n"));
+                let argument = self.int_expr(scope, 1);
+                out.push_str(&format!("{pad}print({closure}({argument}) + {cell})\n"));
+            }
+            1 => {
+                // Loop variables, and a body `var`, captured per iteration; called later.
+                let list = scope.fresh();
+                let counter = scope.fresh();
+                let local = scope.fresh();
+                let bound = 1 + self.random.below(5);
+                out.push_str(&format!("{pad}var {list}: [fn(int) -> int] = []\n"));
+                out.push_str(&format!("{pad}for {counter} in 0..{bound} {{\n"));
+                scope.ints.push(counter.clone());
+                let start = self.int_expr(scope, 1);
+                out.push_str(&format!("{pad}    var {local} = {start}\n"));
+                scope.ints.push(local.clone());
+                let parameter = scope.fresh();
+                scope.ints.push(parameter.clone());
+                let value = self.int_expr(scope, 2);
+                scope.ints.truncate(scope.ints.len() - 3);
+                out.push_str(&format!(
+                    "{pad}    {list}.push(fn({parameter}) -> int {{\n{pad}        {local} += 1\n{pad}        return {value} + {local} * {counter}\n{pad}    }})\n{pad}}}\n"
+                ));
+                let argument = self.int_expr(scope, 1);
+                out.push_str(&format!(
+                    "{pad}for f in {list} {{\n{pad}    print(f({argument}))\n{pad}    print(f(0))\n{pad}}}\n"
+                ));
+            }
+            2 => {
+                // A closure made by a closure, using a variable from two levels up.
+                let outer = scope.fresh();
+                let (a, b) = (scope.fresh(), scope.fresh());
+                scope.ints.push(a.clone());
+                scope.ints.push(b.clone());
+                let value = self.int_expr(scope, 2);
+                scope.ints.truncate(scope.ints.len() - 2);
+                out.push_str(&format!(
+                    "{pad}let {outer} = fn({a}: int) -> fn(int) -> int {{\n{pad}    return fn({b}) => {value}\n{pad}}}\n"
+                ));
+                let (first, second) = (self.int_expr(scope, 1), self.int_expr(scope, 1));
+                out.push_str(&format!("{pad}print({outer}({first})({second}))\n"));
+            }
+            _ => {
+                // An escaping closure with its own state, called twice.
+                let acc = scope.fresh();
+                let start = self.int_expr(scope, 2);
+                out.push_str(&format!("{pad}let {acc} = make_acc({start})\n"));
+                let (first, second) = (self.int_expr(scope, 1), self.int_expr(scope, 1));
+                out.push_str(&format!("{pad}{acc}({first})\n{pad}print({acc}({second}))\n"));
+            }
+        }
     }
 
     fn block(&mut self, scope: &mut Scope, out: &mut String, depth: usize, loops: usize) {

@@ -165,6 +165,12 @@ impl Walker<'_> {
             ExprKind::Unwrap(inner) | ExprKind::Paren(inner) => self.expr(inner),
             ExprKind::ImplicitMember(_) => {}
             ExprKind::Match(match_expr) => self.match_arms(match_expr),
+            // A closure's body is counted as its enclosing function's: it can only run once
+            // that function made it.
+            ExprKind::Function(function) => match &function.body {
+                ast::FunctionBody::Block(block) => self.block(block),
+                ast::FunctionBody::Expr(body) => self.expr(body),
+            },
             ExprKind::If(if_expr) => {
                 match &if_expr.condition {
                     ast::IfCondition::Bool(condition) => self.expr(condition),

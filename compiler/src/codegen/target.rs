@@ -12,6 +12,7 @@ use cranelift_module::Linkage;
 use crate::codegen::runtime_abi::HOT_FIELDS_OFFSET;
 use crate::sema::CheckedProgram;
 use crate::sema::builtins::Builtin;
+use crate::sema::results::ClosureInfo;
 use crate::sema::types::{FunctionId, ModuleId, StructId, Type, VariableId};
 
 /// What hot-reload code generation needs from the runtime: stable, runtime-owned memory for
@@ -81,6 +82,25 @@ pub(crate) enum Callee {
     /// A direct call to its symbol; as a value, a data word holding its address.
     Direct,
     /// Through the runtime-owned slot that holds its current code.
+    Slot(u64),
+}
+
+/// Where a function value's code is (LANGUAGE.md section 10).
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum FunctionValueCode {
+    /// At `FUNCTION_CODE_OFFSET` in the object the value points to.
+    InObject,
+    /// In the slot whose address is at `FUNCTION_CODE_OFFSET`: a function's or a closure's
+    /// runtime-owned slot, which a reload points at the newest code.
+    ThroughSlot,
+}
+
+/// How a function expression's code is reached.
+#[derive(Clone, Copy)]
+pub(crate) enum ClosureCode {
+    /// Its own symbol, directly.
+    Direct,
+    /// The runtime-owned slot of its identity (hot reload).
     Slot(u64),
 }
 
@@ -210,6 +230,24 @@ impl<'a> Target<'a> {
     /// reload, where an edited `let` takes its new value.
     pub(crate) fn folds_constant_lets(&self) -> bool {
         self.hot.is_none()
+    }
+
+    pub(crate) fn function_value_code(&self) -> FunctionValueCode {
+        match self.hot {
+            Some(_) => FunctionValueCode::ThroughSlot,
+            None => FunctionValueCode::InObject,
+        }
+    }
+
+    /// The code of a function expression: under hot reload, the slot of its identity
+    /// (`closures::closure_identity`), in the module being compiled.
+    pub(crate) fn closure_code(&self, checked: &CheckedProgram, info: &ClosureInfo) -> ClosureCode {
+        let Some(target) = self.hot else {
+            return ClosureCode::Direct;
+        };
+        let module = &checked.program.module(target.module).name;
+        let (name, signature) = checked.closure_identity(info);
+        ClosureCode::Slot(target.linker.function_slot(module, &name, &signature))
     }
 
     pub(crate) fn callee(&self, checked: &CheckedProgram, id: FunctionId) -> Callee {

@@ -41,6 +41,7 @@ impl<'p> Checker<'p> {
             self.check_module(ModuleId(index as u32));
         }
         self.check_main();
+        self.finish_closures();
     }
 
     pub(super) fn context(&self, module: ModuleId, result: Option<Option<Type>>) -> Context {
@@ -53,6 +54,8 @@ impl<'p> Checker<'p> {
             locals: Vec::new(),
             scopes: Vec::new(),
             loop_depth: 0,
+            closure_frames: Vec::new(),
+            closure_owner: String::new(),
         }
     }
 

@@ -12,6 +12,7 @@ mod bodies;
 pub mod builtins;
 mod calls;
 mod checker;
+mod closures;
 mod enum_values;
 mod enums;
 mod errors;

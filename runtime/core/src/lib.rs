@@ -46,6 +46,8 @@ pub fn symbols() -> Vec<(&'static str, *const u8)> {
         ("lang_rt_enum_eq", abi::lang_rt_enum_eq as *const u8),
         ("lang_rt_enum_str", abi::lang_rt_enum_str as *const u8),
         ("lang_rt_box", abi::lang_rt_box as *const u8),
+        ("lang_rt_alloc_closure", abi::lang_rt_alloc_closure as *const u8),
+        ("lang_rt_alloc_cell", abi::lang_rt_alloc_cell as *const u8),
         ("lang_rt_register_globals", abi::lang_rt_register_globals as *const u8),
         ("lang_rt_raise", abi::lang_rt_raise as *const u8),
         ("lang_rt_trace", abi::lang_rt_trace as *const u8),

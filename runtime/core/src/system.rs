@@ -188,3 +188,25 @@ pub extern "C" fn lang_rt_sort(_ctx: Ctx<'_>, array: *mut ArrayObject, kind: i64
 
 // `sort_by` (`xs.sort_by(less)`, `sort.sort_by`) is a merge sort in the generated code
 // (`compiler/src/codegen/methods_sort.rs`), which calls `less` like any function value.
+
+/// Set by the hot-reload runtime when it makes its first function slot: from then on the
+/// word at `FUNCTION_CODE_OFFSET` of a function value is a slot holding the code, not the
+/// code (`compiler/src/codegen/hot/closures.rs`).
+pub static FUNCTION_VALUES_THROUGH_SLOTS: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// The code of function value `function` now. Runtime code that calls a function value calls
+/// this code with the script ABI and the value itself as the hidden last argument (a closure
+/// reads its captures from it), after storing the value in the context's
+/// `called_function_value`, as `call_function_value` in the code generator does.
+pub fn function_code(function: *const usize) -> usize {
+    // SAFETY: a function value is the address of an object holding its code, or under hot
+    // reload its slot, at `FUNCTION_CODE_OFFSET`.
+    unsafe {
+        let word = *function.byte_add(lang_abi::FUNCTION_CODE_OFFSET as usize);
+        if FUNCTION_VALUES_THROUGH_SLOTS.load(std::sync::atomic::Ordering::Relaxed) {
+            *(word as *const usize)
+        } else {
+            word
+        }
+    }
+}

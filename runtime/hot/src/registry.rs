@@ -107,17 +107,85 @@ extern "C" fn stub_value_status(ctx: *mut Context) -> ValueAndStatus {
 
 const STUB_MESSAGE: &str = "called a function that a reload removed or whose signature changed";
 
+/// What a call of a closure gets when a reload removed its function expression, or changed
+/// its parameter or result types or what it captures (LANGUAGE.md section 10).
+extern "C" fn closure_stub_status(ctx: *mut Context) -> u8 {
+    // SAFETY: compiled code passes its context.
+    let ctx = unsafe { &mut *ctx };
+    let message = closure_stub_message(ctx);
+    ctx.fail(message);
+    1
+}
+
+extern "C" fn closure_stub_value_status(ctx: *mut Context) -> ValueAndStatus {
+    // SAFETY: compiled code passes its context.
+    let ctx = unsafe { &mut *ctx };
+    let message = closure_stub_message(ctx);
+    ctx.fail(message);
+    ValueAndStatus { value: 0, status: 1 }
+}
+
+/// Each closure identity's slot, and how its function expression was described by the last
+/// version that had it (`closure in make (line 7)`): what the stub names.
+static CLOSURE_DESCRIPTIONS: Mutex<Option<HashMap<usize, String>>> = Mutex::new(None);
+
+/// Called by the setup of each module version for each function expression it compiled:
+/// `slot` is its identity's slot, `text` a NUL-terminated description.
+#[unsafe(no_mangle)]
+pub extern "C" fn lang_hot_describe_closure(_ctx: *mut Context, slot: usize, text: *const std::ffi::c_char) {
+    // SAFETY: compiled code passes a NUL-terminated text it emitted.
+    let text = unsafe { std::ffi::CStr::from_ptr(text) }.to_string_lossy().into_owned();
+    let mut descriptions = CLOSURE_DESCRIPTIONS
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    descriptions.get_or_insert_with(HashMap::new).insert(slot, text);
+}
+
+/// The message of a call of a removed or changed closure: compiled code stored the closure
+/// being called in the context, and its word at `FUNCTION_CODE_OFFSET` is its slot.
+fn closure_stub_message(ctx: &Context) -> String {
+    let value = ctx.called_function_value as usize;
+    let description = if value == 0 {
+        None
+    } else {
+        // SAFETY: a function value under hot reload holds its slot at `FUNCTION_CODE_OFFSET`.
+        let slot = unsafe { *((value + lang_abi::FUNCTION_CODE_OFFSET as usize) as *const usize) };
+        let descriptions = CLOSURE_DESCRIPTIONS
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        descriptions
+            .as_ref()
+            .and_then(|descriptions| descriptions.get(&slot).cloned())
+    };
+    let closure = match description {
+        Some(description) => format!("the {description}"),
+        None => "a closure".to_string(),
+    };
+    format!(
+        "called {closure}, whose function expression a reload removed, or changed in its parameter types, result type or captured variables"
+    )
+}
+
 /// Whether `address` is one of the stubs of removed functions.
 #[cfg(feature = "jit")]
 pub fn is_stub(address: usize) -> bool {
-    address == stub_value_status as *const () as usize || address == stub_status as *const () as usize
+    [
+        stub_value_status as *const () as usize,
+        stub_status as *const () as usize,
+        closure_stub_value_status as *const () as usize,
+        closure_stub_status as *const () as usize,
+    ]
+    .contains(&address)
 }
 
-pub fn stub_for(signature: &str) -> usize {
-    if status_comes_second(signature) {
-        stub_value_status as *const () as usize
-    } else {
-        stub_status as *const () as usize
+/// The stub for the slot of function `name` (or of a closure's identity, whose name
+/// `compiler::CheckedProgram::closure_identity` starts with `{closure`).
+pub fn stub_for(name: &str, signature: &str) -> usize {
+    match (name.starts_with("{closure"), status_comes_second(signature)) {
+        (false, true) => stub_value_status as *const () as usize,
+        (false, false) => stub_status as *const () as usize,
+        (true, true) => closure_stub_value_status as *const () as usize,
+        (true, false) => closure_stub_status as *const () as usize,
     }
 }
 
@@ -128,9 +196,23 @@ impl Registry {
         let address = *slots
             .entry((module.into(), name.into(), signature.into()))
             .or_insert_with(|| {
-                let address = leak_words(1);
+                // Under hot reload a function value is a slot (LANGUAGE.md section 10,
+                // `compiler/src/codegen/hot/closures.rs`): an object whose header says
+                // immortal, so that the collector, which traces function values, leaves it
+                // alone, and whose word at `FUNCTION_CODE_OFFSET` is the slot's address, which
+                // calls load the code from. So a slot is five words:
+                // `[0][immortal][code: the slot][immortal][address of the slot]`.
+                lang_runtime_core::system::FUNCTION_VALUES_THROUGH_SLOTS.store(true, Ordering::SeqCst);
+                let words = leak_words(5);
+                let address = words + 16;
+                let immortal = lang_abi::OBJECT_FLAG_IMMORTAL as u64;
                 // SAFETY: just allocated, never freed.
-                unsafe { &*(address as *const AtomicU64) }.store(stub_for(signature) as u64, Ordering::SeqCst);
+                let word = |index: usize| unsafe { &*((words + 8 * index) as *const AtomicU64) };
+                word(1).store(immortal, Ordering::SeqCst);
+                word(2).store(stub_for(name, signature) as u64, Ordering::SeqCst);
+                word(3).store(immortal, Ordering::SeqCst);
+                word(4).store(address as u64, Ordering::SeqCst);
+                debug_assert_eq!(lang_abi::FUNCTION_CODE_OFFSET, 16);
                 address
             });
         // SAFETY: slots are leaked allocations of one word.

@@ -9,7 +9,7 @@ use crate::codegen::function::translate_function;
 use crate::codegen::literals::define_literal_bytes;
 use crate::codegen::memory::trusted;
 use crate::codegen::structs::struct_descriptor;
-use crate::codegen::target::VariantNumbering;
+use crate::codegen::target::{ClosureCode, VariantNumbering};
 use crate::codegen::{CodegenError, HotTarget, ProgramState};
 use crate::sema::types::{EnumId, StructId};
 
@@ -56,10 +56,26 @@ pub(crate) fn translate_hot_setup(state: &mut ProgramState<'_>, target: HotTarge
             }
         }
     }
+    // Each function expression compiled here: its identity's slot and description, for the
+    // message of a call after a reload removed it.
+    let mut closures: Vec<(u64, String)> = Vec::new();
+    for (key, function) in &state.closure_functions {
+        if let Some(info) = checked.results.closures.get(key)
+            && let ClosureCode::Slot(slot) = state.target.closure_code(checked, info)
+        {
+            closures.push((slot, function.description.clone()));
+        }
+    }
+    closures.sort();
     let file = checked.program.module(target.module).file;
     translate_function(state, setup, "<setup>".into(), file, |translator| {
         let ctx = translator.ctx;
         translator.intern_literals(blob, &literals);
+        for (slot, description) in &closures {
+            let slot = translator.hot_reference(*slot as i64);
+            let text = translator.text_address(description);
+            translator.call_runtime("lang_hot_describe_closure", &[ctx, slot, text]);
+        }
         for text in &enum_texts {
             let text = translator.text_address(text);
             translator.call_runtime("lang_rt_enum_register", &[ctx, text]);

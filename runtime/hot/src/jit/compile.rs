@@ -150,12 +150,15 @@ pub fn compile(
         if dump_assembly {
             eprint!("{}", hot.disassembly);
         }
+        // With the module's function expressions (LANGUAGE.md section 10), whose slots are
+        // named by their identities: one no longer there gets the stub, as a removed function.
         let all_functions = checked
             .items
             .functions
             .iter()
             .filter(|info| info.module == module)
             .map(|info| (info.name.clone(), checked.type_key(&info.ty())))
+            .chain(checked.closure_identities(module))
             .collect();
         let display_name = checked
             .sources

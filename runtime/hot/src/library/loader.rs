@@ -242,6 +242,11 @@ fn load_build(
             })
             .unwrap_or_default();
         removed.sort();
+        // Function expressions travel as functions named by their identities; the reload
+        // message names the functions they are written in, as the JIT's does.
+        let is_closure = |function: &String| function.starts_with("{closure");
+        changed.retain(|function| !is_closure(function));
+        removed.retain(|function| !is_closure(function));
         if !first && *name == manifest.main && changed.iter().any(|function| function == "main") {
             main_changed = true;
         }

@@ -225,7 +225,10 @@ fn patch_slots(state: &MainState, ready: &Ready, registry: &Registry) -> Vec<(&'
                     .iter()
                     .any(|(new_name, new_signature)| new_name == name && new_signature == signature);
                 if !kept {
-                    patch(registry.slot(&module.name, name, signature), stub_for(signature) as u64);
+                    patch(
+                        registry.slot(&module.name, name, signature),
+                        stub_for(name, signature) as u64,
+                    );
                 }
             }
         }

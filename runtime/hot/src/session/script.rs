@@ -191,6 +191,10 @@ fn wait_for_reload(ctx: *mut Context) {
 pub fn symbols() -> Vec<(&'static str, *const u8)> {
     let mut symbols = lang_runtime_core::symbols();
     symbols.push(("lang_hot_poll", lang_hot_poll as *const u8));
+    symbols.push((
+        "lang_hot_describe_closure",
+        crate::registry::lang_hot_describe_closure as *const u8,
+    ));
     symbols
 }
 
