@@ -26,6 +26,7 @@ impl Checker<'_> {
         expected: Option<&Type>,
     ) -> Type {
         let file = context.file;
+        let parameters_hint = self.closure_parameters_hint.take();
         let expected_function = match expected {
             Some(Type::Function(params, result)) => Some((params.clone(), result.as_deref().cloned())),
             Some(Type::Optional(inner)) => match &**inner {
@@ -38,6 +39,12 @@ impl Checker<'_> {
         // The expected result still types the body when the parameter count is wrong, so
         // that one mistake is reported once.
         let expected_result = expected_function.as_ref().map(|(_, result)| result.clone());
+        // Known parameters and a result to infer (`xs.map(fn(x) => x * 2)`): the parameters
+        // are as if expected, the result as if nothing were expected.
+        let expected_function = match (expected_function, parameters_hint) {
+            (None, Some(params)) if params.len() == function.params.len() => Some((params, None)),
+            (expected_function, _) => expected_function,
+        };
         let expected_function = match expected_function {
             Some((params, _)) if params.len() != function.params.len() => {
                 count_mismatch = true;

@@ -10,6 +10,7 @@ use super::checker::Checker;
 use super::scope::Context;
 use super::types::*;
 use crate::source::Span;
+use crate::syntax::ast::ExprKind;
 
 /// How many arguments a method takes after its receiver.
 fn arity(method: Builtin) -> usize {
@@ -103,7 +104,11 @@ impl Checker<'_> {
             }
             Builtin::ArrayReduce => {
                 let init = self.argument_type(context, rest[0], expected);
+                // A value with a type of its own (`0`, `""`) is the accumulator's type, as
+                // in Rust; the expected type only completes one that needs it (`[]`, `nil`).
+                let init_is_complete = !contains_nil(&init) && !mentions_error(&init);
                 let accumulator = match expected {
+                    _ if init_is_complete => init,
                     Some(expected) if init.is_assignable_to(expected) => expected.clone(),
                     Some(expected) if init != Type::Error => {
                         self.mismatch(file, rest[0].span(), expected, &init);
@@ -197,6 +202,13 @@ impl Checker<'_> {
             Some(Type::Array(result)) => Some(Type::Function(vec![element.clone()], Some(result.clone()))),
             _ => None,
         };
+        if expected_callback.is_none()
+            && let Argument::Expr(expr) = callback
+            && matches!(expr.kind, ExprKind::Function(_))
+        {
+            // The parameter is the element; the result is the body's (LANGUAGE.md section 10).
+            self.closure_parameters_hint = Some(vec![element.clone()]);
+        }
         let found = self.argument_type(context, callback, expected_callback.as_ref());
         match &found {
             Type::Function(params, Some(result)) if params.len() == 1 && params[0] == *element => {
