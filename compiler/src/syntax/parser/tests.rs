@@ -235,6 +235,8 @@ fn raw_strings_and_character_literals_are_literals_and_patterns() {
     };
     assert_eq!(init.kind, ExprKind::Str("a \\n {b}".into()));
     assert_eq!(syntax_errors("fn main() {\n    let r = 3\n    print(r \"x\")\n}\n"), 1);
+}
+
 /// Function expressions (LANGUAGE.md section 10): both body forms, parameter types optional,
 /// `-> T` only with a block, and a block body spanning lines inside a call's parentheses.
 #[test]
