@@ -3,6 +3,7 @@
 mod build;
 mod build_hmr;
 mod check;
+mod lsp;
 mod run;
 
 use std::process::ExitCode;
@@ -41,6 +42,7 @@ pub fn dispatch(arguments: Arguments) -> ExitCode {
             emit,
             opt_level,
         } => on_compiler_thread(move || build::run(&file, output, emit, opt_level)),
+        Command::Lsp => ExitCode::from(lsp::run()),
         Command::Run { hmr, file, args } => {
             // From here on Ctrl-C exits with 130 after flushing the program's output, also
             // while compiling. This must happen on the main thread, before any other thread

@@ -84,6 +84,12 @@ pub struct TypeckResults {
     /// optional position it is the `?T` (a pattern other than `nil` and `_` then tests non-nil
     /// first and matches the `T` inside, which is what a name binds: see `locals`).
     pub pattern_types: HashMap<NodeKey, Type>,
+    /// For each use of a local (a name recorded as `NameRef::Local`), the span of the name
+    /// that bound it, in the same file: what go-to-definition and rename in the editor follow.
+    pub local_definitions: HashMap<NodeKey, Span>,
+    /// The enum expected where an implicit member `.Name` is written, keyed by the span of
+    /// `Name`, also when no variant has that name: what completion after `.` offers.
+    pub implicit_member_enums: HashMap<NodeKey, EnumId>,
 }
 
 impl TypeckResults {
@@ -105,6 +111,10 @@ impl TypeckResults {
 
     pub fn variant(&self, file: FileId, span: Span) -> Option<VariantRef> {
         self.variants.get(&NodeKey::new(file, span)).copied()
+    }
+
+    pub fn local_definition(&self, file: FileId, span: Span) -> Option<Span> {
+        self.local_definitions.get(&NodeKey::new(file, span)).copied()
     }
 
     pub fn pattern_type(&self, file: FileId, span: Span) -> Option<&Type> {
