@@ -164,7 +164,7 @@ impl Client {
                 if message["method"] == "textDocument/publishDiagnostics" && message["params"]["uri"] == uri {
                     let diagnostics = message["params"]["diagnostics"].as_array().unwrap().clone();
                     if accept(&diagnostics) {
-                        self.pending.drain(..index);
+                        self.pending.remove(index - 1);
                         return diagnostics;
                     }
                 }
@@ -393,7 +393,9 @@ fn a_scripted_editor_session() {
         "textDocument/didChange",
         json!({ "textDocument": { "uri": main, "version": 100 }, "contentChanges": [{ "text": deep }] }),
     );
-    client.diagnostics(&main, |diagnostics| !diagnostics.is_empty());
+    client.diagnostics(&main, |diagnostics| {
+        Value::from(diagnostics).to_string().contains("nest")
+    });
     let hover = client.request(
         "textDocument/hover",
         json!({ "textDocument": { "uri": main }, "position": { "line": 1, "character": 9000 } }),
