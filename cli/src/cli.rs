@@ -69,6 +69,9 @@ pub enum Command {
         #[arg(long = "opt-level", value_enum, default_value = "speed")]
         opt_level: OptLevelArgument,
     },
+    /// Run the language server on stdin and stdout, for editors (LANGUAGE.md section 12).
+    /// Exit code 0 after `shutdown` and `exit`, 1 on `exit` without `shutdown`.
+    Lsp,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]

@@ -6,6 +6,7 @@
 //! compiler reads source files only through [`source::SourceLoader`] and depends on no part
 //! of the runtime.
 
+pub mod analysis;
 pub mod codegen;
 pub mod diagnostics;
 pub mod sema;

@@ -4,6 +4,7 @@ mod build;
 mod build_hmr;
 mod build_state;
 mod check;
+mod lsp;
 mod run;
 
 use std::process::ExitCode;
@@ -42,6 +43,7 @@ pub fn dispatch(arguments: Arguments) -> ExitCode {
             emit,
             opt_level,
         } => on_compiler_thread(move || build::run(&file, output, emit, opt_level)),
+        Command::Lsp => ExitCode::from(lsp::run()),
         Command::Run {
             hmr,
             hmr_log,
