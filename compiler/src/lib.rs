@@ -8,6 +8,7 @@
 
 pub mod codegen;
 pub mod diagnostics;
+pub mod format;
 pub mod sema;
 pub mod source;
 pub mod syntax;
