@@ -7,13 +7,32 @@
 //! abi     HASH                   (crate::abi_hash of the compiler that built it)
 //! main    MODULE
 //! order   MODULE  MODULE ...     (initialization order)
-//! module  NAME  FILE  HASH       (one per module; HASH: crate::fnv1a of FILE's bytes)
+//! module  NAME  FILE  HASH  SOURCE  (one per module; HASH: crate::fnv1a of FILE's bytes;
+//!                                    SOURCE: a hash of the tokens of the module's source)
 //! ```
 //!
 //! Fields are separated by tabs; hashes are 16 hexadecimal digits.
 
 /// The name of a build's manifest in its folder.
 pub const MANIFEST: &str = "manifest";
+
+/// The name of the file, next to the manifest, in which every `lang build --hmr` writes (by
+/// rename) how its last build ended, so that a running host reports a failed build: a first
+/// line `ok` or `failed`, then, for a failed build, its report (diagnostics without colors).
+pub const BUILD_STATUS: &str = "build-status";
+
+/// The text of a build-status file: `None` for a build that succeeded, else its report.
+pub fn render_build_status(failure: Option<&str>) -> String {
+    match failure {
+        None => "ok\n".to_string(),
+        Some(report) => format!("failed\n{report}"),
+    }
+}
+
+/// Reads a build-status file's text: `Some(report)` when it says the build failed.
+pub fn parse_build_status(text: &str) -> Option<&str> {
+    text.strip_prefix("failed\n")
+}
 const MANIFEST_HEADER: &str = "lang-hmr-manifest 1";
 
 /// One module of a build.
@@ -24,6 +43,10 @@ pub struct ManifestModule {
     pub file: String,
     /// [`crate::fnv1a`] of the library's bytes.
     pub content_hash: u64,
+    /// A hash of the tokens of the module's source file: the host runs the module's
+    /// `on_reload` only when it changed, not when the library was built again only because a
+    /// module it imports changed.
+    pub source_hash: u64,
 }
 
 /// A parsed manifest.
@@ -46,8 +69,8 @@ impl Manifest {
         text.push('\n');
         for module in &self.modules {
             text.push_str(&format!(
-                "module\t{}\t{}\t{:016x}\n",
-                module.name, module.file, module.content_hash
+                "module\t{}\t{}\t{:016x}\t{:016x}\n",
+                module.name, module.file, module.content_hash, module.source_hash
             ));
         }
         text
@@ -71,7 +94,7 @@ impl Manifest {
                 ["abi", hash] => manifest.abi = hex(hash)?,
                 ["main", name] => manifest.main = name.to_string(),
                 ["order", names @ ..] => manifest.order = names.iter().map(|name| name.to_string()).collect(),
-                ["module", name, file, hash] => {
+                ["module", name, file, hash, source] => {
                     // A library is a file of the build's folder, never a path elsewhere.
                     if file.contains('/') || file.starts_with('.') {
                         return Err(format!("bad library name `{file}`"));
@@ -80,6 +103,7 @@ impl Manifest {
                         name: name.to_string(),
                         file: file.to_string(),
                         content_hash: hex(hash)?,
+                        source_hash: hex(source)?,
                     });
                 }
                 [""] => {}
@@ -107,9 +131,10 @@ mod tests {
                 name: "main".into(),
                 file: "main.so".into(),
                 content_hash: 0xfeed,
+                source_hash: 0xbeef,
             }],
         };
         assert_eq!(Manifest::parse(&manifest.render()), Ok(manifest));
-        assert!(Manifest::parse("lang-hmr-manifest 1\nmain\tm\nmodule\tm\t../x.so\t00").is_err());
+        assert!(Manifest::parse("lang-hmr-manifest 1\nmain\tm\nmodule\tm\t../x.so\t00\t00").is_err());
     }
 }

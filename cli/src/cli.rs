@@ -43,6 +43,10 @@ pub enum Command {
         /// Reload modules when their files change (also: LANG_HMR=1).
         #[arg(long)]
         hmr: bool,
+        /// Also append every hot-reload report, time-stamped, to FILE (implies --hmr; also:
+        /// LANG_HMR_LOG=FILE).
+        #[arg(long = "hmr-log", value_name = "FILE")]
+        hmr_log: Option<PathBuf>,
         /// The program's main file.
         file: PathBuf,
         /// Arguments for the program: everything after the file except `--hmr`, and
@@ -135,6 +139,10 @@ fn split_run_arguments(raw: Vec<OsString>) -> (Vec<OsString>, Option<Vec<OsStrin
             file_index = Some(index);
             break;
         }
+        // A flag's value is not the file.
+        if argument == "--hmr-log" {
+            index += 1;
+        }
         index += 1;
     }
     let Some(file_index) = file_index else {
@@ -169,6 +177,13 @@ mod tests {
         let (clap, program, hmr) = split_run_arguments(raw);
         let text = |list: Vec<OsString>| list.into_iter().map(|item| item.into_string().unwrap()).collect();
         (text(clap), program.map(text), hmr)
+    }
+
+    #[test]
+    fn the_value_of_hmr_log_is_not_the_file() {
+        let (clap, program, _) = split(&["lang", "run", "--hmr-log", "log.txt", "game.ln", "x"]);
+        assert_eq!(clap, ["lang", "run", "--hmr-log", "log.txt", "game.ln"]);
+        assert_eq!(program.unwrap(), ["x"]);
     }
 
     #[test]

@@ -3,141 +3,14 @@
 //! by a deadline.
 
 use std::os::unix::fs::MetadataExt;
-use std::path::PathBuf;
-use std::process::{Command, Output, Stdio};
+
+use std::process::Stdio;
 use std::time::Duration;
 
-use lang_tests::session::{self, Session};
+mod build_hmr_support;
 
-/// A temporary folder holding a program's sources and its build `out` + `out.modules/`. Each
-/// project has its own `tmp/`, given to every process as `TMPDIR`, where the host makes its
-/// private copies of the libraries.
-struct Project {
-    sources: session::Project,
-}
-
-impl Project {
-    fn new(name: &str, files: &[(&str, &str)]) -> Project {
-        let sources = session::Project::new(name, files);
-        std::fs::create_dir_all(sources.path("tmp")).expect("temp folder");
-        Project { sources }
-    }
-
-    fn path(&self, file: &str) -> PathBuf {
-        self.sources.path(file)
-    }
-
-    fn modules(&self) -> PathBuf {
-        self.path("out.modules")
-    }
-
-    /// Saves like most editors' default: truncate and write in place.
-    fn write_in_place(&self, file: &str, text: &str) {
-        self.sources.write_in_place(file, text);
-    }
-
-    /// Saves like vim, VS Code and JetBrains: a temporary file renamed over the original.
-    fn write_by_rename(&self, file: &str, bytes: &[u8]) {
-        self.sources.write_by_rename(file, bytes);
-    }
-
-    fn command(&self, program: impl AsRef<std::ffi::OsStr>) -> Command {
-        let mut command = self.sources.command(program);
-        command.env("TMPDIR", self.path("tmp"));
-        command
-    }
-
-    fn lang(&self, arguments: &[&str]) -> Output {
-        self.command(env!("CARGO_BIN_EXE_lang"))
-            .args(arguments)
-            .stdin(Stdio::null())
-            .output()
-            .expect("lang runs")
-    }
-
-    /// `lang build --hmr main.ln -o out`, which must succeed.
-    fn build(&self) -> Output {
-        let output = self.lang(&["build", "--hmr", "main.ln", "-o", "out"]);
-        assert_eq!(
-            output.status.code(),
-            Some(0),
-            "lang build --hmr failed\n{}",
-            String::from_utf8_lossy(&output.stderr)
-        );
-        output
-    }
-
-    /// Starts the built host `out`.
-    fn start(&self, arguments: &[&str]) -> Session {
-        let mut command = self.command(self.path("out"));
-        command.args(arguments);
-        Session::spawn(command)
-    }
-
-    fn manifest(&self) -> String {
-        std::fs::read_to_string(self.modules().join("manifest")).expect("the manifest")
-    }
-
-    /// Rewrites the manifest the way the builder does: a temporary file renamed over it.
-    fn publish_manifest(&self, text: &str) {
-        self.write_by_rename("out.modules/manifest", text.as_bytes());
-    }
-}
-
-/// `text` with the hash of module `module`'s line replaced by `hash`.
-fn with_hash(manifest: &str, module: &str, hash: u64) -> String {
-    let mut replaced = false;
-    let lines: Vec<String> = manifest
-        .lines()
-        .map(|line| {
-            let fields: Vec<&str> = line.split('\t').collect();
-            match fields.as_slice() {
-                ["module", name, file, _] if *name == module => {
-                    replaced = true;
-                    format!("module\t{name}\t{file}\t{hash:016x}")
-                }
-                _ => line.to_string(),
-            }
-        })
-        .collect();
-    assert!(replaced, "no module `{module}` in the manifest:\n{manifest}");
-    lines.join("\n") + "\n"
-}
-
-/// A loop that prints `LABEL N` forever, N counting up in a module variable.
-fn counter(label: &str) -> String {
-    format!(
-        "var count = 0\n\nfn label() -> str {{\n    return \"{label}\"\n}}\n\nfn main() {{\n    while true {{\n        count += 1\n        print(\"{{label()}} {{count}}\")\n        sleep(5)\n    }}\n}}\n"
-    )
-}
-
-fn counts(stdout: &str, label: &str) -> Vec<i64> {
-    stdout
-        .lines()
-        .filter_map(|line| line.strip_prefix(&format!("{label} "))?.parse().ok())
-        .collect()
-}
-
-fn last_count(stdout: &str, label: &str) -> Option<i64> {
-    counts(stdout, label).last().copied()
-}
-
-/// The distinct private folders (`$TMPDIR/lang-hmr-XXXXXX`) whose libraries are mapped in
-/// the process.
-fn mapped_private_copies(pid: u32) -> Vec<String> {
-    let maps = std::fs::read_to_string(format!("/proc/{pid}/maps")).expect("/proc/PID/maps");
-    let mut folders: Vec<String> = maps
-        .lines()
-        .filter_map(|line| {
-            let at = line.find("/lang-hmr-")?;
-            let folder = &line[at + 1..];
-            Some(folder[..folder.find('/').unwrap_or(folder.len())].to_string())
-        })
-        .collect();
-    folders.sort();
-    folders.dedup();
-    folders
-}
+use build_hmr_support::*;
+use lang_tests::session::Session;
 
 #[test]
 fn a_body_change_runs_the_new_code_and_keeps_state() {
@@ -273,12 +146,12 @@ fn a_truncated_library_is_not_loaded_and_a_good_build_then_is() {
     let bytes = std::fs::read(&library).unwrap();
     std::fs::write(&library, &bytes[..bytes.len() / 2]).unwrap();
     project.publish_manifest(&project.manifest());
-    session.wait_for_error_output("[hmr] build not loaded: ");
+    session.wait_for_error_output("[hmr] library of module `main` not loaded: ");
     let stderr = session.stderr();
-    let line = line_with(&stderr, "build not loaded");
+    let line = line_with(&stderr, "not loaded");
     assert!(
-        line.contains("main.so does not match the build's manifest")
-            && line.ends_with("; still running the previous version"),
+        line.contains("main.so changed without a new manifest")
+            && line.ends_with("; the running version of `main` is kept"),
         "{stderr}"
     );
     session.wait_for_more("good ", 3);
@@ -298,10 +171,6 @@ fn a_truncated_library_is_not_loaded_and_a_good_build_then_is() {
 
 /// A counter whose label comes from module `helper`.
 const TWO_MODULES: &str = "import helper\n\nvar count = 0\n\nfn main() {\n    while true {\n        count += 1\n        print(\"{helper.label()} {count}\")\n        sleep(5)\n    }\n}\n";
-
-fn helper(label: &str) -> String {
-    format!("pub fn label() -> str {{\n    return \"{label}\"\n}}\n")
-}
 
 /// Rewrites `out.modules/main.so` with `bytes` and publishes a manifest naming their hash.
 fn replace_main_library(project: &Project, manifest: &str, bytes: &[u8]) {
@@ -447,7 +316,7 @@ fn watch_rebuilds_on_every_save_and_a_compile_error_keeps_the_running_version() 
     assert!(
         watcher
             .stderr()
-            .starts_with("[build] built out (1 module; changed: main.so)\n"),
+            .starts_with("[build] built out (1 module; rebuilt: main; changed: main.so)\n"),
         "{}",
         watcher.stderr()
     );
@@ -457,7 +326,7 @@ fn watch_rebuilds_on_every_save_and_a_compile_error_keeps_the_running_version() 
     // A save in place.
     project.write_in_place("main.ln", &counter("w2"));
     host.wait_for_output("w2 ");
-    watcher.wait_for_error_output("[build] built out (1 module; changed: main.so) in ");
+    watcher.wait_for_error_output("[build] built out (1 module; rebuilt: main; changed: main.so) in ");
     // A save by rename.
     project.write_by_rename("main.ln", counter("w3").as_bytes());
     host.wait_for_output("w3 ");
@@ -474,9 +343,19 @@ fn watch_rebuilds_on_every_save_and_a_compile_error_keeps_the_running_version() 
         "diagnostics:\n{report}"
     );
     assert_eq!(project.manifest(), before, "nothing was written");
+    // The running host reports the failed build with its diagnostics, as a rejected reload.
+    host.wait_for_error_output("[hmr] the build failed (lang build --hmr); still running the previous version\n");
+    let host_report = host.stderr();
+    assert!(
+        host_report.contains("E0") && host_report.contains("main.ln:4:"),
+        "the host shows the diagnostics:\n{host_report}"
+    );
     host.wait_for_more("w3 ", 3);
     host.assert_alive();
     watcher.assert_alive();
+    // Undone: the build gives the libraries that run, and the host says the failure is over.
+    project.write_in_place("main.ln", &counter("w3"));
+    host.wait_for_error_output("[hmr] the build succeeded again, with nothing new to load");
     // The fix is built and picked up.
     project.write_in_place("main.ln", &counter("w4"));
     host.wait_for_output("w4 ");
@@ -490,7 +369,12 @@ fn watch_rebuilds_on_every_save_and_a_compile_error_keeps_the_running_version() 
         all.windows(2).all(|pair| pair[1] == pair[0] + 1),
         "the counter kept counting:\n{stdout}"
     );
-    assert_eq!(host.stderr().lines().count(), 3, "{}", host.stderr());
+    assert_eq!(host.stderr().matches("[hmr] main.ln v").count(), 3, "{}", host.stderr());
+    assert!(
+        !host.stderr().contains("not loaded"),
+        "a build's libraries are never taken for stale ones:\n{}",
+        host.stderr()
+    );
 }
 
 #[test]
@@ -610,4 +494,41 @@ fn old_libraries_are_unloaded() {
         all.windows(2).all(|pair| pair[1] == pair[0] + 1),
         "the counter kept counting"
     );
+}
+
+#[test]
+fn a_library_changed_without_a_new_manifest_is_reported_and_not_loaded() {
+    let project = Project::new("stale", &[("main.ln", TWO_MODULES), ("helper.ln", &helper("good"))]);
+    project.build();
+    let session = project.start(&[]);
+    session.wait_for_output("good 2\n");
+    // Garbage over a library, the manifest left alone: reported, never loaded.
+    let garbage: Vec<u8> = (0..4096u32)
+        .map(|index| (index.wrapping_mul(2654435761) >> 13) as u8)
+        .collect();
+    std::fs::write(project.modules().join("helper.so"), &garbage).unwrap();
+    session.wait_for_error_output("[hmr] library of module `helper` not loaded: ");
+    let line = line_with(&session.stderr(), "not loaded").to_string();
+    assert!(line.contains("helper.so changed without a new manifest"), "{line}");
+    session.wait_for_more("good ", 3);
+    session.assert_alive();
+    // Another module's library, truncated: reported too.
+    let main_library = project.modules().join("main.so");
+    let bytes = std::fs::read(&main_library).unwrap();
+    std::fs::write(&main_library, &bytes[..bytes.len() / 3]).unwrap();
+    session.wait_for_error_output("[hmr] library of module `main` not loaded: ");
+    session.wait_for_more("good ", 3);
+    session.assert_alive();
+    assert_eq!(
+        session.stderr().matches("not loaded").count(),
+        2,
+        "each is reported once:\n{}",
+        session.stderr()
+    );
+    // A good build replaces both and applies, the counter going on.
+    project.write_in_place("helper.ln", &helper("fixed"));
+    project.build();
+    session.wait_for_output("fixed ");
+    let stdout = session.stdout();
+    assert_eq!(counts(&stdout, "fixed")[0], last_count(&stdout, "good").unwrap() + 1);
 }

@@ -2,6 +2,7 @@
 
 mod build;
 mod build_hmr;
+mod build_state;
 mod check;
 mod fmt;
 mod run;
@@ -43,12 +44,17 @@ pub fn dispatch(arguments: Arguments) -> ExitCode {
             emit,
             opt_level,
         } => on_compiler_thread(move || build::run(&file, output, emit, opt_level)),
-        Command::Run { hmr, file, args } => {
+        Command::Run {
+            hmr,
+            hmr_log,
+            file,
+            args,
+        } => {
             // From here on Ctrl-C exits with 130 after flushing the program's output, also
             // while compiling. This must happen on the main thread, before any other thread
             // starts, so that every thread blocks SIGINT and only the handler receives it.
             lang_runtime_core::signals::install_interrupt_handler();
-            on_compiler_thread(move || run::run(&file, hmr, args))
+            on_compiler_thread(move || run::run(&file, hmr, hmr_log, args))
         }
     }
 }

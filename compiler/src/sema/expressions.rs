@@ -210,6 +210,7 @@ impl Checker<'_> {
                 self.check_match_value(context, match_expr, head, expected)
             }
             ExprKind::If(if_expr) => self.check_if_value(context, if_expr, expected),
+            ExprKind::Function(function) => self.check_function_expr(context, expr, function, expected),
         }
     }
 
@@ -217,6 +218,7 @@ impl Checker<'_> {
         if let Some(local) = context.lookup(&name.text) {
             let ty = local.ty.clone();
             self.record_name(context.file, name.span, NameRef::Local);
+            self.note_local_use(context, &name.text, false);
             return ty;
         }
         match self.scope_item(context.module, &name.text) {

@@ -4,7 +4,7 @@
 
 use std::time::Instant;
 
-use lang_abi::records::{DefaultRecord, FunctionRecord, StructRecord, VariableRecord};
+use lang_abi::records::{DefaultRecord, EnumRecord, FunctionRecord, StructRecord, VariableRecord};
 
 /// Whatever keeps a module's machine code alive (a JIT module, a loaded library).
 pub trait CodeOwner: Send {
@@ -29,6 +29,8 @@ pub struct CodeModule {
     pub structs: Vec<StructRecord>,
     /// Field defaults as `fn(ctx) -> (word, status)`.
     pub defaults: Vec<DefaultRecord<usize>>,
+    /// The module's enums and their variant numbers.
+    pub enums: Vec<EnumRecord>,
     /// The lowest and highest code addresses, to tell whether a frame returns into it.
     pub code_range: (usize, usize),
     pub owner: Box<dyn CodeOwner>,
@@ -56,6 +58,10 @@ pub struct ModuleUpdate {
     pub removed_functions: Vec<String>,
     /// Every function of the new version: name and signature (compiled or not).
     pub all_functions: Vec<(String, String)>,
+    /// Whether the tokens of the module's own source file changed: `on_reload` runs only
+    /// then, not when the module was only compiled again because a module it imports changed
+    /// (LANGUAGE.md section 7 item 5).
+    pub source_changed: bool,
     /// The shared library the code came from, for the reload line (`lang build --hmr`).
     pub library: Option<String>,
 }

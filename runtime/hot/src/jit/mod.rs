@@ -9,5 +9,7 @@ mod snapshot;
 mod sources;
 mod thread;
 
+pub use plan::modules_to_rebuild;
+pub use snapshot::{Snapshot, snapshot};
 pub use sources::add_virtual_module;
 pub use thread::{compiler_thread, embedded_producer};

@@ -15,6 +15,9 @@ use super::sources::virtual_module;
 pub struct Snapshot {
     /// Per module name: a hash of its source text.
     pub sources: HashMap<String, u64>,
+    /// Per module name: a hash of its source's tokens (comments and spacing do not count):
+    /// whether `on_reload` runs.
+    pub source_tokens: HashMap<String, u64>,
     /// Per module name: its interface hash.
     pub interfaces: HashMap<String, u64>,
     /// Per (module, function): a hash of the function's tokens.
@@ -54,14 +57,16 @@ pub(super) fn file_hashes(files: &[PathBuf]) -> Option<Vec<u64>> {
 }
 
 /// The snapshot of a checked program.
-pub(super) fn snapshot(checked: &CheckedProgram) -> Snapshot {
+pub fn snapshot(checked: &CheckedProgram) -> Snapshot {
     let mut sources = HashMap::new();
+    let mut source_tokens = HashMap::new();
     let mut interfaces = HashMap::new();
     let mut files = Vec::new();
     let mut compiled_hashes = Vec::new();
     for (index, module) in checked.program.modules.iter().enumerate() {
         let file = checked.sources.get(module.file);
         sources.insert(module.name.clone(), hash_text(&file.text));
+        source_tokens.insert(module.name.clone(), token_hash(&file.text));
         if let Some(interface) = checked.interfaces.get(index) {
             interfaces.insert(module.name.clone(), interface.hash_value());
         }
@@ -129,6 +134,7 @@ pub(super) fn snapshot(checked: &CheckedProgram) -> Snapshot {
     }
     Snapshot {
         sources,
+        source_tokens,
         interfaces,
         functions,
         struct_declarations,

@@ -4,12 +4,12 @@
 
 use std::collections::HashMap;
 use std::path::PathBuf;
-use std::sync::mpsc::Receiver;
 use std::time::{Duration, Instant};
 
 use super::compile::{Rejected, compile};
 use super::snapshot::{Snapshot, file_hashes, hash_text};
-use crate::session::Producer;
+use crate::session::{Producer, say, say_back_to_running};
+use crate::watcher::{is_burst, wait_for_save_to_end};
 
 /// The compiler thread: compiles the first version, then watches the program's folders and
 /// compiles a new version for each save.
@@ -24,7 +24,9 @@ pub fn compiler_thread(root: PathBuf, producer: Producer) {
     let mut watcher = match crate::watcher::Watcher::new(sender) {
         Ok(watcher) => Some(watcher),
         Err(error) => {
-            eprintln!("[hmr] cannot watch the program's files: {error}; hot reload is off");
+            say(format!(
+                "[hmr] cannot watch the program's files: {error}; hot reload is off\n"
+            ));
             None
         }
     };
@@ -42,8 +44,13 @@ pub fn compiler_thread(root: PathBuf, producer: Producer) {
         Some(&mut parse_cache),
     ) {
         Ok(result) => result,
-        Err(Rejected::Errors(text) | Rejected::Unsupported(text)) => {
+        Err(Rejected::Errors(text)) => {
             producer.start(Err(text));
+            return;
+        }
+        // (At the start only a variant-number collision, `Registry::number_collision`.)
+        Err(Rejected::Unsupported(text)) => {
+            producer.start(Err(format!("error: {text}\n")));
             return;
         }
     };
@@ -70,6 +77,8 @@ pub fn compiler_thread(root: PathBuf, producer: Producer) {
     let mut previous_snapshot: Option<Snapshot> = None;
     // Whether saves came while the last version was compiled: a burst.
     let mut in_burst = false;
+    // When the last compile ended.
+    let mut last_compiled: Option<Instant> = None;
     loop {
         let mut complete = true;
         if !std::mem::take(&mut retry) {
@@ -79,7 +88,9 @@ pub fn compiler_thread(root: PathBuf, producer: Producer) {
             }
         }
         let started = Instant::now();
-        wait_for_save_to_end(&events, started, complete, std::mem::take(&mut in_burst));
+        // A save soon after the last compile, or during it, is part of a burst.
+        let burst = std::mem::take(&mut in_burst) || last_compiled.is_some_and(|last| is_burst(last, started));
+        wait_for_save_to_end(&events, started, complete, burst);
         // A file of the running program may be missing (deleted, or mid-way through
         // delete-and-recreate). The program is compiled anyway, in case the new version no
         // longer needs it (a module renamed: the import changed, the old file deleted); if
@@ -97,10 +108,10 @@ pub fn compiler_thread(root: PathBuf, producer: Producer) {
             // Back to the text that runs (a rejected edit undone): nothing to compile.
             last_hashes = Some(hashes);
             if std::mem::take(&mut last_rejected) {
-                eprintln!(
-                    "[hmr] back to the running version ({}); nothing to reload",
+                say_back_to_running(format!(
+                    "[hmr] back to the running version ({}); nothing to reload\n",
                     describe_versions(&snapshot, &versions)
-                );
+                ));
             }
             continue;
         }
@@ -125,6 +136,7 @@ pub fn compiler_thread(root: PathBuf, producer: Producer) {
             Some(&mut parse_cache),
         );
         watcher.watch_files(&missing);
+        last_compiled = Some(Instant::now());
         if events.try_recv().is_ok() {
             // That save is compiled next (after the burst ends), without waiting for another.
             in_burst = true;
@@ -174,46 +186,6 @@ pub fn compiler_thread(root: PathBuf, producer: Producer) {
     }
     drop(watcher);
 }
-
-/// Waits until the save whose first event (`complete`: the writer closed the file) arrived at
-/// `started` is over, and the burst it belongs to when `in_burst`; then drops the events
-/// queued meanwhile.
-fn wait_for_save_to_end(events: &Receiver<bool>, started: Instant, mut complete: bool, in_burst: bool) {
-    // React at once to the end of a save; in the middle of one (an in-place write has
-    // truncated the file, or written part of it), wait for the writer to close it. Every
-    // writer closes the file when done, so this costs nothing on an ordinary save; the
-    // limit only matters for an event that no close follows (a change of permissions).
-    let deadline = started + MID_SAVE_WAIT;
-    while !complete {
-        match events.recv_timeout(deadline.saturating_duration_since(Instant::now())) {
-            Ok(event) => complete = event,
-            Err(_) => break,
-        }
-    }
-    // Saves that came while the previous version was compiled are a burst (a script or
-    // a formatter saving many times): wait until they stop, so that a burst gives a few
-    // reloads, the last version winning (LANGUAGE.md section 7 item 9). A lone save, or
-    // one made after the previous reload was seen, is compiled at once: a fixed debounce
-    // would cost its whole length on every save.
-    if in_burst {
-        let burst_deadline = started + BURST_LIMIT;
-        while events.recv_timeout(BURST_QUIET).is_ok() {
-            if Instant::now() >= burst_deadline {
-                break;
-            }
-        }
-    }
-    // Every event queued meanwhile belongs to the same save.
-    while events.try_recv().is_ok() {}
-}
-
-/// How long to wait for the writer to close a file it is writing.
-const MID_SAVE_WAIT: Duration = Duration::from_millis(1000);
-
-/// In a burst, compile once no save came for this long...
-const BURST_QUIET: Duration = Duration::from_millis(40);
-/// ...or after this long, so that saving without pause still shows progress.
-const BURST_LIMIT: Duration = Duration::from_millis(1000);
 
 /// What stands for a module file that does not exist in a list of file hashes.
 const MISSING: u64 = u64::MAX;

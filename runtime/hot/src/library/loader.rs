@@ -4,18 +4,22 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::mpsc::RecvTimeoutError;
 use std::time::{Duration, Instant};
 
-use lang_abi::manifest::{MANIFEST, Manifest};
+use lang_abi::manifest::Manifest;
 
+use super::folder::{BuildStatus, FolderWatch};
 use super::link::load_library;
-use super::manifest::read_build;
+use super::manifest::{read_build, read_libraries, read_manifest};
 use crate::code::{ModuleUpdate, Ready};
 use crate::session::Producer;
 
 /// What is known about the running version of one module: its library's hash and metadata.
 struct RunningModule {
     hash: u64,
+    /// The hash of its source's tokens, from the manifest.
+    source_hash: u64,
     /// Function name -> (signature, token hash).
     functions: HashMap<String, (String, u64)>,
     version: u32,
@@ -30,27 +34,35 @@ pub fn run_host(folder: PathBuf, args: Vec<String>) -> i32 {
 fn loader_thread(folder: PathBuf, producer: Producer) {
     // Watch before the first load, so a build finished meanwhile is not missed.
     let (sender, events) = std::sync::mpsc::channel::<bool>();
-    let watcher = match crate::watcher::Watcher::for_folder(&folder, MANIFEST, sender) {
+    let watcher = match crate::watcher::Watcher::for_folder(&folder, sender) {
         Ok(watcher) => Some(watcher),
         // Without the folder there is no build either: the first load says so.
         Err(_) if !folder.is_dir() => None,
         Err(error) => {
-            eprintln!(
-                "[hmr] cannot watch {}: {error}; new builds will not be loaded",
+            crate::session::say(format!(
+                "[hmr] cannot watch {}: {error}; new builds will not be loaded\n",
                 folder.display()
-            );
+            ));
             None
         }
     };
+    let mut watch = FolderWatch::new(&folder);
     let mut running: HashMap<String, RunningModule> = HashMap::new();
     let first = read_build(&folder).and_then(|(manifest, libraries)| {
         load_build(&producer, &folder, &manifest, libraries, &mut running, Instant::now())
             .map(|ready| (manifest, ready))
     });
-    let mut running_manifest = match first {
+    let mut loader = match first {
         Ok((manifest, ready)) => {
             producer.start(Ok(ready));
-            manifest
+            Loader {
+                folder,
+                running,
+                running_manifest: manifest,
+                previous_running: None,
+                last_rejected: None,
+                last_unreadable: None,
+            }
         }
         Err(message) => {
             producer.start(Err(format!(
@@ -61,41 +73,99 @@ fn loader_thread(folder: PathBuf, producer: Producer) {
         }
     };
     let Some(_watcher) = watcher else { return };
-    let mut previous_running: Option<HashMap<String, RunningModule>> = None;
-    let mut last_rejected: Option<Manifest> = None;
-    while events.recv().is_ok() {
+    loop {
+        let event = match watch.deadline() {
+            Some(deadline) => events.recv_timeout(deadline.saturating_duration_since(Instant::now())),
+            None => events.recv().map_err(|_| RecvTimeoutError::Disconnected),
+        };
+        match event {
+            Ok(_) => {}
+            Err(RecvTimeoutError::Timeout) => {
+                if let Some(report) = watch.check_libraries() {
+                    producer.reject(report);
+                }
+                continue;
+            }
+            Err(RecvTimeoutError::Disconnected) => break,
+        }
         let started = Instant::now();
         // A build writes its manifest last; events that came with it belong to it.
         std::thread::sleep(Duration::from_millis(2));
         while events.try_recv().is_ok() {}
-        let (manifest, libraries) = match read_build(&folder) {
-            Ok(build) => build,
+        watch.changed(started);
+        if loader.consider_build(&producer, started) {
+            watch.build_loaded();
+        }
+        match watch.check_status() {
+            Some(BuildStatus::Failed(report)) => producer.reject(report),
+            Some(BuildStatus::Recovered(text)) => producer.inform(text),
+            None => {}
+        }
+    }
+}
+
+/// What the loader knows of the builds it saw.
+struct Loader {
+    folder: PathBuf,
+    running: HashMap<String, RunningModule>,
+    running_manifest: Manifest,
+    /// What ran before the version handed over last, in case it cannot be swapped in.
+    previous_running: Option<HashMap<String, RunningModule>>,
+    /// The last manifest whose build was rejected: it is reported once.
+    last_rejected: Option<Manifest>,
+    /// Why the last new manifest's libraries could not be read: reported once, but read
+    /// again at the next change in the folder (the libraries may be fixed).
+    last_unreadable: Option<String>,
+}
+
+impl Loader {
+    /// Loads the build in the folder if its manifest is new, and hands it over. Whether a
+    /// build was handed over.
+    fn consider_build(&mut self, producer: &Producer, started: Instant) -> bool {
+        // A manifest that cannot be read is reported by the next look (a half-written
+        // folder, or one being removed, is not news until a manifest lands).
+        let Ok(manifest) = read_manifest(&self.folder) else {
+            return false;
+        };
+        if manifest == self.running_manifest || self.last_rejected.as_ref() == Some(&manifest) {
+            // The libraries are compared with it once the folder settles (`FolderWatch`).
+            return false;
+        }
+        let libraries = match read_libraries(&self.folder, &manifest) {
+            Ok(libraries) => libraries,
             Err(message) => {
-                eprintln!("[hmr] build not loaded: {message}; still running the previous version");
-                continue;
+                if self.last_unreadable.as_ref() != Some(&message) {
+                    producer.reject(format!(
+                        "[hmr] build not loaded: {message}; still running the previous version\n"
+                    ));
+                    self.last_unreadable = Some(message);
+                }
+                return false;
             }
         };
-        if manifest == running_manifest || last_rejected.as_ref() == Some(&manifest) {
-            continue;
-        }
+        self.last_unreadable = None;
         producer.wait_until_taken();
         if producer.take_apply_failed()
-            && let Some(previous) = previous_running.take()
+            && let Some(previous) = self.previous_running.take()
         {
-            running = previous;
+            self.running = previous;
         }
-        let before = snapshot_running(&running);
-        match load_build(&producer, &folder, &manifest, libraries, &mut running, started) {
+        let before = snapshot_running(&self.running);
+        match load_build(producer, &self.folder, &manifest, libraries, &mut self.running, started) {
             Ok(ready) => {
-                previous_running = Some(before);
-                last_rejected = None;
-                running_manifest = manifest;
+                self.previous_running = Some(before);
+                self.last_rejected = None;
+                self.running_manifest = manifest;
                 producer.publish(ready);
+                true
             }
             Err(message) => {
-                running = before;
-                eprintln!("[hmr] build rejected: {message}; still running the previous version");
-                last_rejected = Some(manifest);
+                self.running = before;
+                producer.reject(format!(
+                    "[hmr] build rejected: {message}; still running the previous version\n"
+                ));
+                self.last_rejected = Some(manifest);
+                false
             }
         }
     }
@@ -109,6 +179,7 @@ fn snapshot_running(running: &HashMap<String, RunningModule>) -> HashMap<String,
                 name.clone(),
                 RunningModule {
                     hash: module.hash,
+                    source_hash: module.source_hash,
                     functions: module.functions.clone(),
                     version: module.version,
                 },
@@ -171,14 +242,22 @@ fn load_build(
             })
             .unwrap_or_default();
         removed.sort();
+        // Function expressions travel as functions named by their identities; the reload
+        // message names the functions they are written in, as the JIT's does.
+        let is_closure = |function: &String| function.starts_with("{closure");
+        changed.retain(|function| !is_closure(function));
+        removed.retain(|function| !is_closure(function));
         if !first && *name == manifest.main && changed.iter().any(|function| function == "main") {
             main_changed = true;
         }
         let version = old.map_or(1, |old| old.version + 1);
+        // A module new in this build counts as changed, as under `lang run --hmr`.
+        let source_changed = !first && old.is_none_or(|old| old.source_hash != entry.source_hash);
         new_running.push((
             name.clone(),
             RunningModule {
                 hash: *hash,
+                source_hash: entry.source_hash,
                 functions,
                 version,
             },
@@ -187,6 +266,7 @@ fn load_build(
             changed_functions: if first { Vec::new() } else { changed },
             removed_functions: removed,
             library: Some(file.clone()),
+            source_changed,
             ..update
         });
     }
@@ -194,6 +274,18 @@ fn load_build(
         unload(modules);
         return Err(missing.explain(&missing.type_key, "build again"));
     }
+    // Variant numbers are hashes of names: two names sharing one would be confused.
+    let enums = || {
+        modules
+            .iter()
+            .map(|module| (module.name.as_str(), &module.hot.enums[..]))
+    };
+    if let Some(collision) = registry.number_collision(enums()) {
+        let message = collision.explain("build again");
+        unload(modules);
+        return Err(message);
+    }
+    registry.register_enums(enums());
     for (name, module) in new_running {
         running.insert(name, module);
     }

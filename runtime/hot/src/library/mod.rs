@@ -9,8 +9,10 @@
 //! truncated or corrupted is never given to the dynamic loader, and nobody else can swap the
 //! file under it. The runtime's entry points reach a library through its import table, which
 //! is filled here (`link.rs`): a library has no undefined symbols to resolve against the host.
-//! `loader.rs` is the thread that does all this for each new build.
+//! `loader.rs` is the thread that does all this for each new build; `folder.rs` reports what
+//! else the folder says: a library changed without a new manifest, a failed build.
 
+mod folder;
 mod link;
 mod loader;
 mod manifest;
@@ -19,7 +21,7 @@ mod open;
 use std::path::{Path, PathBuf};
 
 pub use lang_abi::fnv1a as content_hash;
-pub use lang_abi::manifest::{MANIFEST, Manifest, ManifestModule};
+pub use lang_abi::manifest::{BUILD_STATUS, MANIFEST, Manifest, ManifestModule, render_build_status};
 pub use lang_abi::metadata::abi_hash;
 pub use loader::run_host;
 

@@ -105,9 +105,14 @@ fn apply_version(ctx: &mut Context, mut ready: Ready, first: bool) -> Outcome {
         // 2. Migrate the instances of structs whose fields changed: every new payload is
         // built (and every default evaluated, with the new code) first; only if all succeed
         // is any instance changed. Otherwise the slots are restored and nothing was swapped.
+        // At the first start there is no value to migrate, but a descriptor may still be
+        // replaced: every module's setup creates the descriptors of all the program's structs
+        // (the first one wins), and a `lang build --hmr` folder can hold a library compiled
+        // before a struct of another module changed (a module that does not import it is not
+        // built again). The declaring module's layout is the one that counts.
         let pause_started = Instant::now();
         let mut migrated = 0usize;
-        if !first && !migrate_structs(ctx, &mut ready, registry, &mut migrated) {
+        if !migrate_structs(ctx, &mut ready, registry, &mut migrated) {
             for (slot, value) in patched.into_iter().rev() {
                 slot.store(value, Ordering::SeqCst);
             }
@@ -116,18 +121,17 @@ fn apply_version(ctx: &mut Context, mut ready: Ready, first: bool) -> Outcome {
             return;
         }
         update_struct_defaults(&ready, registry);
-        // 3. Variables, module by module in initialization order, each in source order.
-        error_reported = !initialize_variables(ctx, state, &ready, registry);
-        // 4. on_reload, module by module in initialization order (not at the first start).
-        if !first && !error_reported {
-            error_reported = !run_on_reload(ctx, &ready, registry);
-        }
-        // 5. Keep the new versions; report the reload.
-        let elapsed = ready.started.elapsed();
-        let mut fresh = Vec::new();
-        for module in ready.modules {
-            let version = state.loaded.get(&module.name).map_or(1, |old| old.version + 1);
-            if !first {
+        // 3. The reload lines, before any initializer or `on_reload` runs (LANGUAGE.md section
+        // 7 item 8): a program that clears its screen in `on_reload` must not hide them, and
+        // an error an initializer raises is reported after the line of its reload.
+        if !first {
+            // Swapped in: `hmr.version()` counts it, and a pending error box goes.
+            crate::feedback::swapped();
+            // What the program printed before the swap comes before the lines.
+            lang_runtime_core::context::flush_output();
+            let elapsed = ready.started.elapsed();
+            for module in &ready.modules {
+                let version = state.loaded.get(&module.name).map_or(1, |old| old.version + 1);
                 // The pause is the swap's, so only the first reload line reports it.
                 let pause = if migrated > 0 && reloaded.is_empty() {
                     format!(
@@ -138,9 +142,22 @@ fn apply_version(ctx: &mut Context, mut ready: Ready, first: bool) -> Outcome {
                 } else {
                     String::new()
                 };
-                say(reload_line(&module, version, elapsed, &pause));
+                let lets = edited_lets(state.loaded.get(&module.name), module);
+                say(reload_line(module, version, &lets, elapsed, &pause));
                 reloaded.push((module.display_name.clone(), version));
             }
+        }
+        // 4. Variables, module by module in initialization order, each in source order.
+        error_reported = !initialize_variables(ctx, state, &ready, registry);
+        // 5. on_reload, module by module in initialization order (not at the first start, and
+        // only for modules whose own file changed).
+        if !first && !error_reported {
+            error_reported = !run_on_reload(ctx, &ready, registry);
+        }
+        // 6. Keep the new versions.
+        let mut fresh = Vec::new();
+        for module in ready.modules {
+            let version = state.loaded.get(&module.name).map_or(1, |old| old.version + 1);
             state.loaded.insert(
                 module.name.clone(),
                 Loaded {
@@ -208,7 +225,10 @@ fn patch_slots(state: &MainState, ready: &Ready, registry: &Registry) -> Vec<(&'
                     .iter()
                     .any(|(new_name, new_signature)| new_name == name && new_signature == signature);
                 if !kept {
-                    patch(registry.slot(&module.name, name, signature), stub_for(signature) as u64);
+                    patch(
+                        registry.slot(&module.name, name, signature),
+                        stub_for(name, signature) as u64,
+                    );
                 }
             }
         }
@@ -244,7 +264,7 @@ fn initialize_variables(ctx: &mut Context, state: &MainState, ready: &Ready, reg
             let retyped =
                 previous.is_none() && old.is_some_and(|old| old.variables.iter().any(|old| &old.name == variable));
             let initialized = cell[1].load(Ordering::SeqCst) == 1;
-            let edited_let = *is_let && previous.is_some_and(|old| old.token_hash != *hash);
+            let edited_let = is_edited_let(*is_let, *hash, previous);
             if initialized && !edited_let {
                 continue;
             }
@@ -276,18 +296,44 @@ fn initialize_variables(ctx: &mut Context, state: &MainState, ready: &Ready, reg
     !failed
 }
 
-/// Runs `on_reload` of each reloaded module that has one, in initialization order, reporting
-/// each error. Returns false after an error.
+/// Whether a variable of the new version is a `let` whose declaration's tokens changed since
+/// `previous`, its running version (of the same name and type): it is evaluated again.
+fn is_edited_let(is_let: bool, token_hash: u64, previous: Option<&lang_abi::VariableRecord<usize>>) -> bool {
+    is_let && previous.is_some_and(|old| old.token_hash != token_hash)
+}
+
+/// The module-level `let`s of `module` that the swap evaluates again, in source order.
+fn edited_lets(old: Option<&Loaded>, module: &ModuleUpdate) -> Vec<String> {
+    module
+        .hot
+        .variables
+        .iter()
+        .filter(|variable| {
+            let previous = old.and_then(|old| {
+                old.variables
+                    .iter()
+                    .find(|old| old.name == variable.name && old.ty == variable.ty)
+            });
+            is_edited_let(variable.is_let, variable.token_hash, previous)
+        })
+        .map(|variable| variable.name.clone())
+        .collect()
+}
+
+/// Runs `on_reload` of each reloaded module that has one and whose own source file changed
+/// (LANGUAGE.md section 7 item 5: not when it was only recompiled because a module it imports
+/// changed), in initialization order, reporting each error. Returns false after an error.
 fn run_on_reload(ctx: &mut Context, ready: &Ready, registry: &Registry) -> bool {
     let mut succeeded = true;
     for name in &ready.order {
         let Some(module) = ready.modules.iter().find(|module| &module.name == name) else {
             continue;
         };
-        if module
-            .all_functions
-            .iter()
-            .any(|(function, signature)| function == "on_reload" && signature == "fn()")
+        if module.source_changed
+            && module
+                .all_functions
+                .iter()
+                .any(|(function, signature)| function == "on_reload" && signature == "fn()")
         {
             let address = registry.slot(name, "on_reload", "fn()").load(Ordering::SeqCst) as usize;
             if !call_compiled(ctx, address) {
@@ -299,9 +345,10 @@ fn run_on_reload(ctx: &mut Context, ready: &Ready, registry: &Registry) -> bool 
     succeeded
 }
 
-/// The line that reports a module's reload (`[hmr] main.ln v2: 1 function changed (f) in
-/// 3.1 ms`), naming removed functions, the library and the migration pause when there are.
-fn reload_line(module: &ModuleUpdate, version: u32, elapsed: Duration, pause: &str) -> String {
+/// The line that reports a module's reload (`[hmr] main.ln v2: 1 function changed (f), 1 let
+/// re-evaluated (SPEED) in 3.1 ms`), naming removed functions, re-evaluated `let`s, the
+/// library and the migration pause when there are.
+fn reload_line(module: &ModuleUpdate, version: u32, lets: &[String], elapsed: Duration, pause: &str) -> String {
     let count = module.changed_functions.len();
     let plural = if count == 1 { "" } else { "s" };
     let names = if count == 0 {
@@ -318,12 +365,22 @@ fn reload_line(module: &ModuleUpdate, version: u32, elapsed: Duration, pause: &s
             module.removed_functions.join(", ")
         )
     };
+    let lets = if lets.is_empty() {
+        String::new()
+    } else {
+        format!(
+            ", {} let{} re-evaluated ({})",
+            lets.len(),
+            if lets.len() == 1 { "" } else { "s" },
+            lets.join(", ")
+        )
+    };
     let library = match &module.library {
         Some(library) => format!(" ({library})"),
         None => String::new(),
     };
     format!(
-        "[hmr] {} v{version}{library}: {count} function{plural} changed{names}{removed} in {:.1} ms{pause}\n",
+        "[hmr] {} v{version}{library}: {count} function{plural} changed{names}{removed}{lets} in {:.1} ms{pause}\n",
         module.display_name,
         elapsed.as_secs_f64() * 1000.0
     )
