@@ -79,6 +79,11 @@ fn classify_brace(context: &Context<'_>) -> GroupKind {
     match context.previous {
         Some(Token::FatArrow) => GroupKind::ArmBlock,
         _ if context.match_pending => GroupKind::Match,
+        // In a head, `{` after an operand opens the body; after `in`, `==`, `->`... it opens
+        // a map literal (or a map type) and the head goes on.
+        Some(previous) if (context.header_pending || context.function_pending) && !ends_operand(previous) => {
+            GroupKind::MapBraces
+        }
         _ if context.header_pending || context.function_pending => GroupKind::Block,
         Some(Token::Else) => GroupKind::Block,
         // `struct Name {`, `enum Name {`, and a struct literal `Name {` / `module.Name {`.

@@ -165,3 +165,38 @@ fn maps_have_no_space_inside_their_braces_and_structs_do() {
         "fn main() {\n    var m: {str: int} = {\"a\": 1, \"b\": 2}\n    let p = P { x: 1 }\n    let e: {int: str} = {}\n}\n",
     );
 }
+
+/// A tool for the repository's maintenance, not a check: formats the files listed in the file
+/// named by `LANG_FMT_LIST` (one path per line) into `LANG_FMT_OUT/<line number>`, an
+/// `.error` file instead for a syntax error.
+#[test]
+#[ignore = "a maintenance tool; run with --ignored and LANG_FMT_LIST set"]
+fn format_listed_files() {
+    let (Ok(list), Ok(output)) = (std::env::var("LANG_FMT_LIST"), std::env::var("LANG_FMT_OUT")) else {
+        return;
+    };
+    let list = std::fs::read_to_string(list).expect("the list is readable");
+    for (index, path) in list.lines().enumerate() {
+        let text = std::fs::read_to_string(path).expect("a listed file is readable");
+        match format_source(&text) {
+            Ok(formatted) => std::fs::write(format!("{output}/{index}"), formatted).expect("writable"),
+            Err(_) => std::fs::write(format!("{output}/{index}.error"), "").expect("writable"),
+        }
+    }
+}
+
+#[test]
+fn a_block_after_a_head_on_several_lines_lines_up_with_the_head() {
+    check(
+        "fn main() {\n    if a and\n    b {\n    print(1)\n    }\n}\n",
+        "fn main() {\n    if a and\n        b {\n        print(1)\n    }\n}\n",
+    );
+}
+
+#[test]
+fn small_print_of_operators() {
+    check(
+        "fn main() {\n    print(- -4)\n    var x: ??int = nil\n    let y = x ?? 1\n    if {\"a\": 1}[\"a\"] == 1 { print(1) }\n    fn() { print(2) }()\n}\n",
+        "fn main() {\n    print(- -4)\n    var x: ??int = nil\n    let y = x ?? 1\n    if {\"a\": 1}[\"a\"] == 1 { print(1) }\n    fn() { print(2) }()\n}\n",
+    );
+}

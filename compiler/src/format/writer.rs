@@ -247,7 +247,13 @@ impl<'src> Writer<'src> {
             if kind == GroupKind::MapBraces {
                 self.line_last = Some((token, false, true));
             }
-            let group = Group::new(kind, line_indent, Some(output_index), Some(source_index));
+            // The body of an `if`, `while`, `fn`... whose head spans lines is indented from
+            // the head's first line, and its `}` lines up with it.
+            let opener_indent = match kind {
+                GroupKind::Block | GroupKind::ArmBlock | GroupKind::Match => self.top().element_indent.min(line_indent),
+                _ => line_indent,
+            };
+            let group = Group::new(kind, opener_indent, Some(output_index), Some(source_index));
             self.groups.push(group);
         } else {
             self.top().empty = false;
