@@ -129,9 +129,11 @@ fn run_cases_behave_the_same_after_formatting() {
             let text = std::fs::read_to_string(source).expect("readable");
             let formatted = format_source(&text).unwrap_or_else(|_| panic!("{}: run cases parse", source.display()));
             changed |= formatted != text;
-            let name = source
-                .strip_prefix(case)
-                .unwrap_or(Path::new(source.file_name().expect("a name")));
+            let name = if case.is_dir() {
+                source.strip_prefix(case).expect("inside the case folder")
+            } else {
+                Path::new(source.file_name().expect("a name"))
+            };
             std::fs::write(folder.join(name), formatted).expect("scratch file");
         }
         if !changed {
