@@ -9,6 +9,7 @@
 pub mod analysis;
 pub mod codegen;
 pub mod diagnostics;
+pub mod format;
 pub mod sema;
 pub mod source;
 pub mod syntax;

@@ -4,6 +4,7 @@ mod build;
 mod build_hmr;
 mod build_state;
 mod check;
+mod fmt;
 mod lsp;
 mod run;
 
@@ -25,6 +26,7 @@ const COMPILER_STACK_SIZE: usize = 1 << 30;
 pub fn dispatch(arguments: Arguments) -> ExitCode {
     match arguments.command {
         Command::Check { file } => on_compiler_thread(move || check::run(&file)),
+        Command::Fmt { check, paths } => on_compiler_thread(move || fmt::run(&paths, check)),
         Command::Build {
             release: _,
             hmr: true,
