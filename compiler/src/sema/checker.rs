@@ -18,6 +18,10 @@ pub struct Checker<'p> {
     pub(super) results: TypeckResults,
     /// Every enum, described for the match checker once their variants are resolved.
     pub(super) enum_table: EnumTable,
+    /// The parameter types for the function expression about to be checked when its
+    /// parameters are known but its result is to be inferred (`xs.map(fn(x) => x * 2)`):
+    /// set just before checking the argument, taken by the function expression.
+    pub(super) closure_parameters_hint: Option<Vec<crate::sema::types::Type>>,
 }
 
 impl<'p> Checker<'p> {
@@ -29,6 +33,7 @@ impl<'p> Checker<'p> {
             diagnostics: Vec::new(),
             results: TypeckResults::default(),
             enum_table: EnumTable::new(),
+            closure_parameters_hint: None,
         }
     }
 
@@ -41,6 +46,7 @@ impl<'p> Checker<'p> {
             self.check_module(ModuleId(index as u32));
         }
         self.check_main();
+        self.finish_closures();
     }
 
     pub(super) fn context(&self, module: ModuleId, result: Option<Option<Type>>) -> Context {
@@ -53,11 +59,21 @@ impl<'p> Checker<'p> {
             locals: Vec::new(),
             scopes: Vec::new(),
             loop_depth: 0,
+            closure_frames: Vec::new(),
+            closure_owner: String::new(),
         }
     }
 
     pub(super) fn record_name(&mut self, file: FileId, span: Span, name: NameRef) {
         self.results.names.insert(NodeKey::new(file, span), name);
+    }
+
+    /// Records a use of a local and the name that bound it.
+    pub(super) fn record_local_use(&mut self, file: FileId, span: Span, definition: Span) {
+        self.record_name(file, span, NameRef::Local);
+        self.results
+            .local_definitions
+            .insert(NodeKey::new(file, span), definition);
     }
 
     pub(super) fn record_local(&mut self, file: FileId, span: Span, ty: &Type) {

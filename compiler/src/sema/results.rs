@@ -5,7 +5,7 @@
 //! generation needs, and the checker records only what the AST cannot say — the type of each
 //! expression, what each name refers to, and what each call calls.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use super::builtins::Builtin;
 use super::types::{EnumId, FunctionId, Type, VariableId};
@@ -64,6 +64,32 @@ pub struct VariantRef {
     pub variant: usize,
 }
 
+/// A function expression: its type and what it captures (LANGUAGE.md section 10).
+#[derive(Clone, Debug, PartialEq)]
+pub struct ClosureInfo {
+    /// The item the closure is written in (`fn main fn()`, `var handlers`...) and its
+    /// ordinal among that item's function expressions: with its type and captures, its
+    /// identity under hot reload (LANGUAGE.md section 10).
+    pub owner: String,
+    pub ordinal: u32,
+    pub params: Vec<Type>,
+    pub result: Option<Type>,
+    /// In the order of first use in the body; this is the order of the environment.
+    pub captures: Vec<CaptureInfo>,
+}
+
+/// A local of an enclosing function that a closure uses.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CaptureInfo {
+    pub name: String,
+    pub ty: Type,
+    /// The key of the local's declared name (as in `TypeckResults::locals`).
+    pub declaration: NodeKey,
+    /// Whether the local lives in a cell (it is captured and assigned after its declaration);
+    /// otherwise its value is copied into the closure.
+    pub in_cell: bool,
+}
+
 #[derive(Clone, Debug, Default)]
 pub struct TypeckResults {
     /// The type of every checked expression, keyed by the expression's span.
@@ -84,6 +110,20 @@ pub struct TypeckResults {
     /// optional position it is the `?T` (a pattern other than `nil` and `_` then tests non-nil
     /// first and matches the `T` inside, which is what a name binds: see `locals`).
     pub pattern_types: HashMap<NodeKey, Type>,
+    /// Each function expression, keyed by its span.
+    pub closures: HashMap<NodeKey, ClosureInfo>,
+    /// The locals (keyed by their declared name) that live in a heap cell: captured by a
+    /// closure and assigned after their declaration.
+    pub cells: HashSet<NodeKey>,
+    /// Locals some closure captures, and locals assigned somewhere: `cells` is both.
+    pub captured_locals: HashSet<NodeKey>,
+    pub assigned_locals: HashSet<NodeKey>,
+    /// For each use of a local (a name recorded as `NameRef::Local`), the span of the name
+    /// that bound it, in the same file: what go-to-definition and rename in the editor follow.
+    pub local_definitions: HashMap<NodeKey, Span>,
+    /// The enum expected where an implicit member `.Name` is written, keyed by the span of
+    /// `Name`, also when no variant has that name: what completion after `.` offers.
+    pub implicit_member_enums: HashMap<NodeKey, EnumId>,
 }
 
 impl TypeckResults {
@@ -105,6 +145,18 @@ impl TypeckResults {
 
     pub fn variant(&self, file: FileId, span: Span) -> Option<VariantRef> {
         self.variants.get(&NodeKey::new(file, span)).copied()
+    }
+
+    pub fn closure(&self, file: FileId, span: Span) -> Option<&ClosureInfo> {
+        self.closures.get(&NodeKey::new(file, span))
+    }
+
+    pub fn is_cell(&self, file: FileId, name: Span) -> bool {
+        self.cells.contains(&NodeKey::new(file, name))
+    }
+
+    pub fn local_definition(&self, file: FileId, span: Span) -> Option<Span> {
+        self.local_definitions.get(&NodeKey::new(file, span)).copied()
     }
 
     pub fn pattern_type(&self, file: FileId, span: Span) -> Option<&Type> {
