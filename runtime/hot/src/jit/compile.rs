@@ -121,6 +121,12 @@ pub fn compile(
 
     // `LANG_DUMP_ASM=1` prints the machine code of every compiled function, as in `lang run`.
     let dump_assembly = std::env::var_os("LANG_DUMP_ASM").is_some_and(|value| !value.is_empty() && value != "0");
+    // The first compile of a session compiles every module: its bodies are compiled on worker
+    // threads, as in `lang run` (a reload compiles a few functions, where threads cost more
+    // than they save). Not through the compile cache: hot code holds the addresses of this
+    // process's slots and cells as constants, so its entries would never be found again and
+    // would only push `lang run`'s out of the cache.
+    let compile_threads = if previous.is_none() { 0 } else { 1 };
     let mut modules = Vec::new();
     for planned in plan(&checked, previous, &next) {
         let PlannedModule {
@@ -143,6 +149,7 @@ pub fn compile(
             symbols,
             CodegenOptions {
                 disassemble: dump_assembly,
+                compile_threads,
                 ..CodegenOptions::default()
             },
         )
