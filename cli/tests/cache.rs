@@ -1,7 +1,8 @@
 //! The compile cache of `lang run`, end to end: a warm start loads what a cold one stored, a
 //! corrupt or truncated entry is ignored and rewritten, two processes can fill an empty cache
 //! at once, `LANG_CACHE=0` leaves no trace, `lang cache clean` empties it — and the cache never
-//! changes what a program does (every run case, without the cache, cold and warm).
+//! changes what a program does (every run case, without the cache, cold and warm). The first
+//! compile of `lang run --hmr` uses threads but not the cache.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -208,6 +209,38 @@ fn two_processes_fill_an_empty_cache_at_once() {
         .filter(|path| path.file_name().unwrap().to_string_lossy().starts_with(".tmp"))
         .collect();
     assert!(leftovers.is_empty(), "temporary files left: {leftovers:?}");
+}
+
+#[test]
+fn hot_start_up_compiles_on_threads_and_leaves_the_cache_alone() {
+    let (folder, cache) = project();
+    for threads in ["1", "3"] {
+        let output = command(&["run", "--hmr", "main.ln"], folder.path(), Some(cache.path()))
+            .env("LANG_COMPILE_THREADS", threads)
+            .output()
+            .expect("the lang binary runs");
+        assert_eq!(text(&output.stdout), EXPECTED, "{}", text(&output.stderr));
+        assert_eq!(output.status.code(), Some(0));
+    }
+    assert!(entries(cache.path()).is_empty(), "hot code is not stored");
+}
+
+#[test]
+fn a_bad_number_of_compile_threads_is_a_usage_error_in_both_modes() {
+    let (folder, cache) = project();
+    for arguments in [&["run", "main.ln"][..], &["run", "--hmr", "main.ln"][..]] {
+        let output = command(arguments, folder.path(), Some(cache.path()))
+            .env("LANG_COMPILE_THREADS", "many")
+            .output()
+            .expect("the lang binary runs");
+        assert_eq!(output.status.code(), Some(2), "{arguments:?}");
+        assert!(
+            text(&output.stderr).contains("LANG_COMPILE_THREADS must be a number of threads, not `many`"),
+            "{}",
+            text(&output.stderr)
+        );
+        assert_eq!(text(&output.stdout), "");
+    }
 }
 
 #[test]

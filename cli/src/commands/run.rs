@@ -58,6 +58,14 @@ pub fn run(file: &Path, hmr_flag: bool, hmr_log: Option<PathBuf>, args: Vec<OsSt
         output::print_error(&message);
         return EXIT_USAGE;
     }
+    // Checked before either mode starts: `lang run --hmr` reads it too.
+    let compile_threads = match compile_threads_from_environment() {
+        Ok(threads) => threads,
+        Err(message) => {
+            output::print_error(&message);
+            return EXIT_USAGE;
+        }
+    };
     if hmr {
         let args = args
             .into_iter()
@@ -73,13 +81,7 @@ pub fn run(file: &Path, hmr_flag: bool, hmr_log: Option<PathBuf>, args: Vec<OsSt
         disassemble: environment_flag("LANG_DUMP_ASM"),
         inline: !environment_flag("LANG_NO_INLINE"),
         code_cache: super::cache::open_for_process(),
-        compile_threads: match compile_threads_from_environment() {
-            Ok(threads) => threads,
-            Err(message) => {
-                output::print_error(&message);
-                return EXIT_USAGE;
-            }
-        },
+        compile_threads,
         ..CodegenOptions::default()
     };
     let program = match JitProgram::compile(&checked, &lang_runtime_core::symbols(), options) {

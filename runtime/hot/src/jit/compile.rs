@@ -126,7 +126,14 @@ pub fn compile(
     // than they save). Not through the compile cache: hot code holds the addresses of this
     // process's slots and cells as constants, so its entries would never be found again and
     // would only push `lang run`'s out of the cache.
-    let compile_threads = if previous.is_none() { 0 } else { 1 };
+    // `LANG_COMPILE_THREADS` chooses their number, as in `lang run` (`lang run` has checked it).
+    let compile_threads = match previous {
+        None => std::env::var("LANG_COMPILE_THREADS")
+            .ok()
+            .and_then(|value| value.parse::<usize>().ok())
+            .unwrap_or(0),
+        Some(_) => 1,
+    };
     let mut modules = Vec::new();
     for planned in plan(&checked, previous, &next) {
         let PlannedModule {
