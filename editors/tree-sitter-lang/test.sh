@@ -3,8 +3,8 @@
 #   1. `tree-sitter generate` gives exactly the committed src/ (parser.c and friends);
 #   2. `tree-sitter test` passes the corpus (test/corpus) and highlight tests (test/highlight);
 #   3. `tree-sitter parse` finds no syntax error in any .ln program of the repository that
-#      `lang` accepts (examples/, stdlib/, bench/, and the cases under tests/cases but those
-#      about lexing and parsing errors).
+#      `lang` accepts (examples/, stdlib/, bench/, the cases under tests/cases but those
+#      about lexing and parsing errors, and the book's ```ln blocks).
 #
 # The CLI (a pinned version, built from crates.io with cargo) is looked for in $LANG_TOOLS_DIR
 # (default: .ci/tools of the repository, ignored by git), then in ~/.cache/lang-editor-tools,
@@ -87,6 +87,16 @@ echo "== tree-sitter parse (the repository's programs)"
     find examples stdlib bench tests/cases -type f -name '*.ln' \
         -not -path 'tests/cases/lex/*' -not -path 'tests/cases/parse/*' | sort
 ) | sed "s|^|$repository/|" >"$scratch/programs"
+# The book's ```ln blocks too, each as a file of its own (named after its page and line).
+mkdir -p "$scratch/book"
+for page in "$repository"/book/src/*.md; do
+    awk -v folder="$scratch/book" -v page="$(basename "$page" .md)" '
+        /^ *```ln/ { indent = index($0, "`") - 1; file = folder "/" page "-" NR ".ln"; next }
+        /^ *```/ { file = ""; next }
+        file != "" { print substr($0, indent + 1) > file }
+    ' "$page"
+done
+find "$scratch/book" -name '*.ln' | sort >>"$scratch/programs"
 count=$(wc -l <"$scratch/programs")
 # The grammar of this folder, not one found through a user's tree-sitter configuration.
 echo '{"parser-directories": []}' >"$scratch/config.json"
@@ -96,4 +106,4 @@ if ! "$cli" parse --quiet --grammar-path "$grammar" --config-path "$scratch/conf
     echo "tree-sitter parse found syntax errors in the files above" >&2
     exit 1
 fi
-echo "$count programs parse without an error node"
+echo "$count programs (files and book blocks) parse without an error node"
