@@ -1,8 +1,9 @@
 //! A real editor against `lang lsp`: headless Neovim, with the setup shipped in `editors/vim`
 //! (filetype detection and the `lang_lsp` Lua module), opens a two-module program with a type
 //! error, waits for the diagnostics its built-in LSP client receives, asks for hover,
-//! definition and formatting through that client, and writes what it got to a JSON file that
-//! this test checks.
+//! definition, formatting and references through that client, types the fix (sent as an
+//! incremental change) and waits for the diagnostic to go, and writes what it got to a JSON
+//! file that this test checks.
 //!
 //! Neovim is installed by `.ci/run` (Debian's package when `nvim` is missing). Without it the
 //! test is skipped with a printed reason, unless `LANG_REQUIRE_EDITOR_TOOLS=1` (set by
@@ -121,6 +122,28 @@ local ok, problem = pcall(function()
   end
   results.formatted = vim.api.nvim_buf_get_lines(buffer, 0, -1, false)
   table.insert(results.steps, "formatting")
+
+  local reference_params = vim.lsp.util.make_position_params()
+  reference_params.context = { includeDeclaration = true }
+  local references = first_result(vim.lsp.buf_request_sync(buffer, "textDocument/references",
+    reference_params, 30000)) or {}
+  results.references = {}
+  for _, location in ipairs(references) do
+    table.insert(results.references, vim.fn.fnamemodify(vim.uri_to_fname(location.uri), ":t")
+      .. ":" .. location.range.start.line)
+  end
+  table.sort(results.references)
+  table.insert(results.steps, "references")
+
+  -- Fix the error the way a user types: `int` becomes `float` in the buffer, which Neovim
+  -- sends as an incremental change; the diagnostic must go away.
+  local fixed_line = vim.api.nvim_buf_get_lines(buffer, 4, 5, false)[1]
+  local int_start = string.find(fixed_line, "int", 1, true) - 1
+  vim.api.nvim_buf_set_text(buffer, 4, int_start, 4, int_start + 3, { "float" })
+  results.cleared = vim.wait(60000, function()
+    return #vim.diagnostic.get(buffer) == 0
+  end, 20)
+  table.insert(results.steps, "fixed")
 end)
 if not ok then
   results.problem = tostring(problem)
@@ -247,4 +270,14 @@ fn neovim_shows_diagnostics_hover_definition_and_formats_through_lang_lsp() {
     let expected_text = MAIN.replace("      let   total", "    let total");
     let expected: Vec<&str> = expected_text.lines().collect();
     assert_eq!(formatted, expected, "{context}");
+
+    assert_eq!(
+        results["references"],
+        serde_json::json!(["geo.ln:7", "main.ln:4"]),
+        "the declaration and the call; {context}"
+    );
+    assert_eq!(
+        results["cleared"], true,
+        "the diagnostic went away after the fix was typed; {context}"
+    );
 }
