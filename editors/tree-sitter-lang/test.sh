@@ -29,7 +29,7 @@ for argument in "$@"; do
 done
 
 has_version() {
-    [ -x "$1" ] && "$1" --version 2>/dev/null | grep -q "tree-sitter $version"
+    [ -x "$1" ] && [[ "$("$1" --version 2>/dev/null)" == "tree-sitter $version"* ]]
 }
 
 cli=""
