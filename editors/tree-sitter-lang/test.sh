@@ -34,7 +34,7 @@ has_version() {
 
 cli=""
 for candidate in "$tools/bin/tree-sitter" "$repository/.ci/tools/bin/tree-sitter" \
-    "$HOME/.cache/lang-editor-tools/bin/tree-sitter" "$(command -v tree-sitter || true)"; do
+    "${HOME:-/root}/.cache/lang-editor-tools/bin/tree-sitter" "$(command -v tree-sitter || true)"; do
     if [ -n "$candidate" ] && has_version "$candidate"; then
         cli="$candidate"
         break
