@@ -115,8 +115,12 @@ pub fn prepare(text: &str, offset: usize) -> (String, Request) {
         let dot = prefix_start - 1;
         let object_end = text[..dot].trim_end_matches([' ', '\t']);
         let after_object = object_end.chars().last();
-        if after_object
-            .is_some_and(|c| c.is_ascii_alphanumeric() || c == '_' || c == ')' || c == ']' || c == '!' || c == '"')
+        // `return .`, `x == .`: a keyword before the dot is no object, so the dot starts a variant.
+        let after_keyword = identifier_before(object_end, object_end.len())
+            .is_some_and(|(_, word)| KEYWORDS.contains(&word) && !matches!(word, "true" | "false" | "nil"));
+        if !after_keyword
+            && after_object
+                .is_some_and(|c| c.is_ascii_alphanumeric() || c == '_' || c == ')' || c == ']' || c == '!' || c == '"')
         {
             Site::Member { dot: dot as u32 }
         } else {
