@@ -334,3 +334,111 @@ fn closure_call_under_hot_reload_goes_through_the_slot() {
         "{handed_out:?}"
     );
 }
+
+/// Bounds-check elimination (`codegen/bounds.rs`): in `for i in 0..len(xs)` whose body can
+/// change no array's length, `xs[i]` has no bounds check; a body that pushes to the array or
+/// calls a script function keeps it, and so does hot reload (a swap may run script code).
+const BOUNDS_PROGRAM: &str = "\
+fn total(xs: [int]) -> int {
+    var sum = 0
+    for i in 0..len(xs) {
+        sum += xs[i]
+        xs[i] = 0
+    }
+    return sum
+}
+
+fn grows(xs: [int]) -> int {
+    var sum = 0
+    for i in 0..len(xs) {
+        sum += xs[i]
+        if sum < 0 {
+            xs.push(1)
+        }
+    }
+    return sum
+}
+
+fn size(xs: [int]) -> int {
+    return len(xs)
+}
+
+fn calls(xs: [int]) -> int {
+    var sum = 0
+    for i in 0..len(xs) {
+        sum += xs[i] + size(xs)
+    }
+    return sum
+}
+
+fn prefix(xs: [int], n: int) -> int {
+    var sum = 0
+    for i in 0..n {
+        sum += xs[i]
+    }
+    return sum
+}
+
+fn main() {
+    let xs = [1, 2, 3]
+    print(total(xs) + grows(xs) + calls(xs) + prefix(xs, 2))
+}
+";
+
+struct BoundsFile;
+
+impl SourceLoader for BoundsFile {
+    fn load(&mut self, path: &Path) -> Result<String, LoadError> {
+        match path.to_str() {
+            Some("main.ln") => Ok(BOUNDS_PROGRAM.to_string()),
+            _ => Err(LoadError::NotFound),
+        }
+    }
+}
+
+/// The functions of `ir` whose names start with `prefix`.
+fn functions_named(ir: &str, prefix: &str) -> String {
+    ir.split("\n; ")
+        .map(|function| function.trim_start_matches("; "))
+        .filter(|function| function.starts_with(prefix))
+        .collect::<Vec<_>>()
+        .join("\n; ")
+}
+
+#[test]
+fn proven_index_has_no_bounds_check_in_run_mode() {
+    let checked = lang_compiler::check_program(Path::new("main.ln"), &mut BoundsFile).expect("the program loads");
+    assert!(!checked.has_errors(), "the program has errors");
+    let ir = translate_program(&checked, &mut jit_module(), options()).unwrap().ir;
+    // The bounds check is the one unsigned `>=` of the index and the length.
+    let total = functions_named(&ir, "main.total");
+    assert_eq!(total.matches("icmp uge").count(), 0, "{total}");
+    let grows = functions_named(&ir, "main.grows");
+    assert_eq!(grows.matches("icmp uge").count(), 1, "{grows}");
+    let calls = functions_named(&ir, "main.calls");
+    assert_eq!(calls.matches("icmp uge").count(), 1, "{calls}");
+    // Loop versioning: `0 <= 0` and `n <= len(xs)` choose the copy without the check.
+    let prefix = functions_named(&ir, "main.prefix");
+    assert_eq!(prefix.matches("icmp uge").count(), 1, "{prefix}");
+    assert_eq!(prefix.matches("icmp sle").count(), 1, "{prefix}");
+    insta::assert_snapshot!(
+        "bounds_run",
+        format!("{BOUNDS_PROGRAM}\n---\n; {total}\n; {grows}\n; {calls}\n; {prefix}")
+    );
+}
+
+#[test]
+fn proven_index_keeps_its_bounds_check_under_hot_reload() {
+    let checked = lang_compiler::check_program(Path::new("main.ln"), &mut BoundsFile).expect("the program loads");
+    let linker = FakeLinker::new(false);
+    let target = HotTarget {
+        module: ModuleId(0),
+        linker: &linker,
+        functions: None,
+    };
+    let ir = translate_hot_module(&checked, &mut jit_module(), options(), target)
+        .unwrap()
+        .ir;
+    let total = functions_named(&ir, "main.total");
+    assert_eq!(total.matches("icmp uge").count(), 2, "{total}");
+}

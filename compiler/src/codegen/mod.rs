@@ -19,6 +19,7 @@
 //! `inline` (compiling bodies), `memory` (alias regions), `config` (ISA flags), `target`
 //! (the mode seam) and `hot/` (everything emitted only under hot reload).
 
+mod bounds;
 mod builtins;
 mod calls;
 mod closures;
