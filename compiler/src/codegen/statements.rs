@@ -202,9 +202,11 @@ impl Translator<'_, '_, '_> {
         span: Span,
     ) {
         let proofs = self.state.target.index_proofs() == IndexProofs::Used;
-        let bounded_array = proofs
-            .then(|| bounds::length_bounded_array(self.state.checked, self.file, variable, start, end, inclusive, body))
-            .flatten();
+        let bounded_array = if proofs {
+            bounds::length_bounded_array(self.state.checked, self.file, variable, start, end, inclusive, body)
+        } else {
+            None
+        };
         let indexed_arrays = if proofs && bounded_array.is_none() {
             bounds::indexed_arrays(self.state.checked, self.file, variable, inclusive, body)
         } else {
