@@ -420,7 +420,7 @@ fn proven_index_has_no_bounds_check_in_run_mode() {
     // Loop versioning: `0 <= 0` and `n <= len(xs)` choose the copy without the check.
     let prefix = functions_named(&ir, "main.prefix");
     assert_eq!(prefix.matches("icmp uge").count(), 1, "{prefix}");
-    assert_eq!(prefix.matches("icmp sle").count(), 1, "{prefix}");
+    assert_eq!(prefix.matches("icmp.i64 sle").count(), 1, "{prefix}");
     insta::assert_snapshot!(
         "bounds_run",
         format!("{BOUNDS_PROGRAM}\n---\n; {total}\n; {grows}\n; {calls}\n; {prefix}")
@@ -440,5 +440,6 @@ fn proven_index_keeps_its_bounds_check_under_hot_reload() {
         .unwrap()
         .ir;
     let total = functions_named(&ir, "main.total");
-    assert_eq!(total.matches("icmp uge").count(), 2, "{total}");
+    // (Cranelift merges the read's and the write's identical compare into one.)
+    assert!(total.contains("icmp uge"), "{total}");
 }
