@@ -26,6 +26,17 @@ pub enum Command {
         /// The program's main file.
         file: PathBuf,
     },
+    /// Format `.ln` files in the canonical style (folders are searched recursively, `-`
+    /// formats stdin to stdout). Exit code 1 if a file has a syntax error (it is left
+    /// untouched) or, with `--check`, if a file would change.
+    Fmt {
+        /// Write nothing; print each file that would change and exit 1 if there is one.
+        #[arg(long)]
+        check: bool,
+        /// Files and folders to format, or `-` for stdin.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+    },
     /// Compile a program with the JIT and run its `main`. Exit code: the program's (`exit(n)`),
     /// 0 when `main` returns, 1 for a compile error, 101 for a runtime error.
     Run {
@@ -69,6 +80,9 @@ pub enum Command {
         #[arg(long = "opt-level", value_enum, default_value = "speed")]
         opt_level: OptLevelArgument,
     },
+    /// Run the language server on stdin and stdout, for editors (LANGUAGE.md section 12).
+    /// Exit code 0 after `shutdown` and `exit`, 1 on `exit` without `shutdown`.
+    Lsp,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]

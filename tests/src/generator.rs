@@ -791,8 +791,13 @@ mod tests {
     #[test]
     fn programs_use_the_section_11_values() {
         let programs: String = (0..40).map(super::program).collect();
-        for needle in [" ?? ", "'a'", "'é'", "r\"", "r#\"", ":>", ":0", ".3}"] {
+        for needle in [" ?? ", "'a'", "'é'", "r\"", "r#\"", ":>", ":0"] {
             assert!(programs.contains(needle), "no generated program contains `{needle}`");
         }
+        // A precision (`.0}` to `.6}`) on some float's specification.
+        assert!(
+            (0..7).any(|digits| programs.contains(&format!(".{digits}}}"))),
+            "no generated program has a format specification with a precision"
+        );
     }
 }

@@ -4,6 +4,8 @@ mod build;
 mod build_hmr;
 mod build_state;
 mod check;
+mod fmt;
+mod lsp;
 mod run;
 
 use std::process::ExitCode;
@@ -24,6 +26,7 @@ const COMPILER_STACK_SIZE: usize = 1 << 30;
 pub fn dispatch(arguments: Arguments) -> ExitCode {
     match arguments.command {
         Command::Check { file } => on_compiler_thread(move || check::run(&file)),
+        Command::Fmt { check, paths } => on_compiler_thread(move || fmt::run(&paths, check)),
         Command::Build {
             release: _,
             hmr: true,
@@ -42,6 +45,7 @@ pub fn dispatch(arguments: Arguments) -> ExitCode {
             emit,
             opt_level,
         } => on_compiler_thread(move || build::run(&file, output, emit, opt_level)),
+        Command::Lsp => ExitCode::from(lsp::run()),
         Command::Run {
             hmr,
             hmr_log,

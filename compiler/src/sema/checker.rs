@@ -68,6 +68,14 @@ impl<'p> Checker<'p> {
         self.results.names.insert(NodeKey::new(file, span), name);
     }
 
+    /// Records a use of a local and the name that bound it.
+    pub(super) fn record_local_use(&mut self, file: FileId, span: Span, definition: Span) {
+        self.record_name(file, span, NameRef::Local);
+        self.results
+            .local_definitions
+            .insert(NodeKey::new(file, span), definition);
+    }
+
     pub(super) fn record_local(&mut self, file: FileId, span: Span, ty: &Type) {
         self.results.locals.insert(NodeKey::new(file, span), ty.clone());
     }

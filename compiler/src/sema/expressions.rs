@@ -216,8 +216,8 @@ impl Checker<'_> {
 
     pub(super) fn check_name(&mut self, context: &mut Context, name: &ast::Name, span: Span) -> Type {
         if let Some(local) = context.lookup(&name.text) {
-            let ty = local.ty.clone();
-            self.record_name(context.file, name.span, NameRef::Local);
+            let (ty, definition) = (local.ty.clone(), local.span);
+            self.record_local_use(context.file, name.span, definition);
             self.note_local_use(context, &name.text, false);
             return ty;
         }

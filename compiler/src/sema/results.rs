@@ -118,6 +118,12 @@ pub struct TypeckResults {
     /// Locals some closure captures, and locals assigned somewhere: `cells` is both.
     pub captured_locals: HashSet<NodeKey>,
     pub assigned_locals: HashSet<NodeKey>,
+    /// For each use of a local (a name recorded as `NameRef::Local`), the span of the name
+    /// that bound it, in the same file: what go-to-definition and rename in the editor follow.
+    pub local_definitions: HashMap<NodeKey, Span>,
+    /// The enum expected where an implicit member `.Name` is written, keyed by the span of
+    /// `Name`, also when no variant has that name: what completion after `.` offers.
+    pub implicit_member_enums: HashMap<NodeKey, EnumId>,
 }
 
 impl TypeckResults {
@@ -147,6 +153,10 @@ impl TypeckResults {
 
     pub fn is_cell(&self, file: FileId, name: Span) -> bool {
         self.cells.contains(&NodeKey::new(file, name))
+    }
+
+    pub fn local_definition(&self, file: FileId, span: Span) -> Option<Span> {
+        self.local_definitions.get(&NodeKey::new(file, span)).copied()
     }
 
     pub fn pattern_type(&self, file: FileId, span: Span) -> Option<&Type> {
