@@ -6,6 +6,8 @@
 //!
 //! The same seed always gives the same program.
 
+mod loops;
+
 /// SplitMix64: small, fast, and the same on every machine.
 struct Random(u64);
 
@@ -295,7 +297,7 @@ impl Generator {
                     ));
                 }
                 if self.random.chance(25) {
-                    self.loop_up_to_length(scope, out, &pad);
+                    self.loop_over_history(scope, out, &pad);
                 }
             }
             8 => {
@@ -714,28 +716,6 @@ impl Generator {
             ),
             _ => format!("not ({})", self.bool_expr(scope, depth - 1)),
         }
-    }
-
-    /// `for i in 0..len(view)` over a local alias of `history`: a body that reads only has
-    /// its bounds checks removed (`codegen/bounds.rs`) in `lang run` and release builds but
-    /// not under hot reload, and a body that may call a generated function (which may pop
-    /// `history`) or pops itself keeps them, so a wrong proof shows as a difference.
-    fn loop_up_to_length(&mut self, scope: &mut Scope, out: &mut String, pad: &str) {
-        let view = scope.fresh();
-        let index = scope.fresh();
-        out.push_str(&format!("{pad}let {view} = history\n"));
-        out.push_str(&format!("{pad}for {index} in 0..len({view}) {{\n"));
-        out.push_str(&format!("{pad}    counter += {view}[{index}] % 1000\n"));
-        if self.random.chance(40) {
-            let value = self.int_expr(scope, 2);
-            out.push_str(&format!("{pad}    counter += {value}\n"));
-        }
-        if self.random.chance(15) {
-            out.push_str(&format!(
-                "{pad}    if len(history) > 3 {{\n{pad}        counter += history.pop()\n{pad}    }}\n"
-            ));
-        }
-        out.push_str(&format!("{pad}}}\n"));
     }
 
     /// An array of ints for the methods: `history` or a short literal.
