@@ -443,3 +443,75 @@ fn proven_index_keeps_its_bounds_check_under_hot_reload() {
     // (Cranelift merges the read's and the write's identical compare into one.)
     assert!(total.contains("icmp uge"), "{total}");
 }
+
+const COUNTER_PROGRAM: &str = "\
+fn reverse(xs: [int], from: int, to: int) {
+    var lo = from
+    var hi = to
+    while lo < hi {
+        let t = xs[lo]
+        xs[lo] = xs[hi]
+        xs[hi] = t
+        lo += 1
+        hi -= 1
+    }
+}
+
+fn strides(flags: [bool], start: int, step: int, n: int) {
+    var j = start
+    while j <= n {
+        flags[j] = false
+        j += step
+    }
+}
+
+fn main() {
+    let xs = [1, 2, 3]
+    reverse(xs, 0, 2)
+    strides([true, true, true], 0, 1, 2)
+}
+";
+
+struct CounterFile;
+
+impl SourceLoader for CounterFile {
+    fn load(&mut self, path: &Path) -> Result<String, LoadError> {
+        match path.to_str() {
+            Some("main.ln") => Ok(COUNTER_PROGRAM.to_string()),
+            _ => Err(LoadError::NotFound),
+        }
+    }
+}
+
+/// A counter loop (`codegen/counter_loops.rs`) is emitted twice, chosen at entry: the copy
+/// for entry values that fit has no bounds check, the other keeps one per access.
+#[test]
+fn counter_loop_has_a_copy_without_bounds_checks_in_release_mode() {
+    let checked = lang_compiler::check_program(Path::new("main.ln"), &mut CounterFile).expect("the program loads");
+    assert!(!checked.has_errors(), "the program has errors");
+    let ir = translate_program(&checked, &mut object_module(), options()).unwrap().ir;
+    // Four accesses in the checked copy of `reverse` (Cranelift merges none: the stores
+    // between them may change memory), none in the proven copy.
+    let reverse = functions_named(&ir, "main.reverse");
+    assert_eq!(reverse.matches(" uge ").count(), 4, "{reverse}");
+    let strides = functions_named(&ir, "main.strides");
+    assert_eq!(strides.matches(" uge ").count(), 1, "{strides}");
+    // The entry test of `strides`: `j >= 0`, `n < len(flags)` and `step <= 2^32` unsigned.
+    assert_eq!(strides.matches(" ule ").count(), 1, "{strides}");
+    insta::assert_snapshot!(
+        "bounds_counter_loops",
+        format!("{COUNTER_PROGRAM}\n---\n; {reverse}\n; {strides}")
+    );
+    let linker = FakeLinker::new(false);
+    let target = HotTarget {
+        module: ModuleId(0),
+        linker: &linker,
+        functions: None,
+    };
+    let hot = translate_hot_module(&checked, &mut jit_module(), options(), target)
+        .unwrap()
+        .ir;
+    let hot_reverse = functions_named(&hot, "main.reverse");
+    assert_eq!(hot_reverse.matches(" sge ").count(), 0, "{hot_reverse}");
+    assert_eq!(hot_reverse.matches(" uge ").count(), 4, "{hot_reverse}");
+}

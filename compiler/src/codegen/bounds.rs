@@ -100,14 +100,20 @@ pub(crate) fn indexed_arrays<'e>(
 }
 
 /// Collects the names `xs` of the accesses `xs[index]` (one each).
-struct IndexedBy<'n, 'e> {
-    index: &'n str,
-    arrays: Vec<&'e ast::Name>,
+pub(crate) struct IndexedBy<'n, 'e> {
+    pub(crate) index: &'n str,
+    pub(crate) arrays: Vec<&'e ast::Name>,
 }
 
 impl<'e> IndexedBy<'_, 'e> {
-    fn block(&mut self, block: &'e ast::Block) {
+    pub(crate) fn block(&mut self, block: &'e ast::Block) {
         for statement in &block.statements {
+            self.statement(statement);
+        }
+    }
+
+    pub(crate) fn statement(&mut self, statement: &'e ast::Statement) {
+        {
             match &statement.kind {
                 StatementKind::Let { init, .. } => self.expr(init),
                 StatementKind::Assign { target, value, .. } => {
@@ -201,7 +207,7 @@ impl<'e> IndexedBy<'_, 'e> {
     }
 }
 
-fn strip_parens(expr: &Expr) -> &Expr {
+pub(crate) fn strip_parens(expr: &Expr) -> &Expr {
     match &expr.kind {
         ExprKind::Paren(inner) => strip_parens(inner),
         _ => expr,
@@ -245,16 +251,17 @@ fn keeps_lengths(builtin: Builtin) -> bool {
 
 /// Whether a loop body keeps every array's length and the bindings of `arrays` and `index`
 /// (and, when `forbid_loops`, holds no loop).
-struct LengthKeeping<'c, 'n> {
+pub(crate) struct LengthKeeping<'c, 'n> {
     checked: &'c CheckedProgram,
     file: FileId,
-    arrays: Vec<&'n str>,
+    /// Names no statement may assign (the arrays, the index, a counter loop's steps).
+    pub(crate) arrays: Vec<&'n str>,
     index: &'n str,
-    forbid_loops: bool,
+    pub(crate) forbid_loops: bool,
 }
 
 impl<'c, 'n> LengthKeeping<'c, 'n> {
-    fn new(checked: &'c CheckedProgram, file: FileId, index: &'n str) -> Self {
+    pub(crate) fn new(checked: &'c CheckedProgram, file: FileId, index: &'n str) -> Self {
         LengthKeeping {
             checked,
             file,
@@ -268,7 +275,7 @@ impl<'c, 'n> LengthKeeping<'c, 'n> {
         block.statements.iter().all(|statement| self.statement(statement))
     }
 
-    fn statement(&self, statement: &ast::Statement) -> bool {
+    pub(crate) fn statement(&self, statement: &ast::Statement) -> bool {
         match &statement.kind {
             StatementKind::Let { init, .. } => self.expr(init),
             StatementKind::Assign { target, value, .. } => {

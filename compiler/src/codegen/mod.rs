@@ -25,6 +25,7 @@ mod calls;
 mod closures;
 mod collections;
 pub mod config;
+mod counter_loops;
 mod entry;
 mod enums;
 mod errors;

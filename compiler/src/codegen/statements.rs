@@ -5,6 +5,7 @@ use cranelift_codegen::ir::{self, InstBuilder, StackSlotData, StackSlotKind, Val
 use cranelift_frontend::Variable;
 
 use crate::codegen::bounds;
+use crate::codegen::counter_loops;
 use crate::codegen::function::Translator;
 use crate::codegen::memory::trusted;
 use crate::codegen::runtime_abi::*;
@@ -110,23 +111,13 @@ impl Translator<'_, '_, '_> {
                 self.builder.seal_block(merge);
             }
             StatementKind::While { condition, body } => {
-                let header = self.builder.create_block();
-                let body_label = self.builder.create_block();
-                let exit = self.builder.create_block();
-                self.builder.ins().jump(header, &[]);
-                self.builder.switch_to_block(header);
-                self.poll(statement.span, None);
-                let condition = self.expr_value(condition);
-                self.builder.ins().brif(condition, body_label, &[], exit, &[]);
-                self.builder.switch_to_block(body_label);
-                self.builder.seal_block(body_label);
-                self.loops.push((header, exit));
-                self.block(body);
-                self.loops.pop();
-                self.jump_if_open(header);
-                self.builder.seal_block(header);
-                self.builder.switch_to_block(exit);
-                self.builder.seal_block(exit);
+                let proven = self.state.target.index_proofs() == IndexProofs::Used
+                    && counter_loops::counter_loop(self.state.checked, self.file, condition, body).is_some_and(
+                        |counter_loop| self.versioned_counter_loop(&counter_loop, condition, body, statement.span),
+                    );
+                if !proven {
+                    self.while_loop(condition, body, &[], 0, statement.span);
+                }
             }
             StatementKind::ForRange {
                 variable,
