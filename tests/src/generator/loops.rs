@@ -12,7 +12,7 @@ impl Generator {
         let view = scope.fresh();
         let index = scope.fresh();
         out.push_str(&format!("{pad}let {view} = history\n"));
-        match self.random.below(5) {
+        match self.random.below(7) {
             // Up to the length: proven unless the body may call a generated function (which
             // may pop `history`) or pops itself.
             0 | 1 => {
@@ -55,6 +55,53 @@ impl Generator {
                 out.push_str(&format!("{pad}for {index} in 0..{end} {{\n"));
                 out.push_str(&format!("{pad}    counter += {view}[{index}] % 1000 + {drop}()\n"));
             }
+            // Counters moving toward each other (`codegen/counter_loops.rs`): proven until the
+            // first step when the entry values fit (a `hi` at the length does not).
+            5 => {
+                let (low, high) = (scope.fresh(), scope.fresh());
+                let start = self.random.below(2);
+                out.push_str(&format!(
+                    "{pad}var {low} = {start}\n{pad}var {high} = len({view}) - {}\n",
+                    self.random.below(3)
+                ));
+                out.push_str(&format!("{pad}while {low} < {high} {{\n"));
+                out.push_str(&format!(
+                    "{pad}    counter += {view}[{low}] % 1000 - {view}[{high}] % 1000\n"
+                ));
+                if self.random.chance(50) {
+                    out.push_str(&format!("{pad}    {view}[{high}] = {view}[{low}] / 3\n"));
+                }
+                self.maybe_int_statement(scope, out, pad);
+                out.push_str(&format!("{pad}    {low} += 1\n{pad}    {high} -= 1\n"));
+            }
+            // A stride up to a bound, by a literal or a local step (a negative one walks down
+            // to an error at index -1).
+            6 => {
+                let (counter, step) = (scope.fresh(), scope.fresh());
+                let stride = match self.random.below(5) {
+                    0 => -1,
+                    value => value as i64,
+                };
+                let bound = if self.random.chance(70) {
+                    format!("len({view}) - 1")
+                } else {
+                    format!("{}", self.random.below(8))
+                };
+                let named = self.random.chance(50);
+                if named {
+                    out.push_str(&format!("{pad}let {step} = {stride}\n"));
+                }
+                out.push_str(&format!("{pad}var {counter} = {}\n", self.random.below(3)));
+                out.push_str(&format!("{pad}let {index} = {bound}\n"));
+                out.push_str(&format!("{pad}while {counter} <= {index} {{\n"));
+                out.push_str(&format!("{pad}    counter += {view}[{counter}] % 1000\n"));
+                self.maybe_int_statement(scope, out, pad);
+                if named {
+                    out.push_str(&format!("{pad}    {counter} += {step}\n"));
+                } else {
+                    out.push_str(&format!("{pad}    {counter} += {}\n", stride.max(1)));
+                }
+            }
             // A method of another array whose callback pops `history`: never proven.
             _ => {
                 let drop = scope.fresh();
@@ -96,11 +143,23 @@ mod tests {
         });
         let closure = holding(&|program| program.contains("] % 1000 + v"));
         let callback = holding(&|program| program.contains("if [1, 2].any(v"));
+        let counters = holding(&|program| {
+            program
+                .lines()
+                .any(|line| line.contains("while v") && line.contains(" < v"))
+        });
+        let strides = holding(&|program| {
+            program
+                .lines()
+                .any(|line| line.contains("while v") && line.contains(" <= v"))
+        });
         for (shape, count) in [
             ("up to the length", up_to_length),
             ("versioned", versioned),
             ("closure call", closure),
             ("method callback", callback),
+            ("counters toward each other", counters),
+            ("stride", strides),
         ] {
             assert!(
                 count >= 5,
