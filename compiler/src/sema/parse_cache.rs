@@ -2,7 +2,9 @@
 //! the caller that checks again (the compiler thread), not by the process.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
+use super::incremental::BodyCache;
 use crate::diagnostics::Diagnostic;
 use crate::source::{FileId, SourceOrigin};
 use crate::syntax::{self, ast};
@@ -17,18 +19,34 @@ use crate::syntax::{self, ast};
 /// time and memory.
 #[derive(Debug, Default)]
 pub struct ParseCache {
-    trees: HashMap<String, (String, ast::Module)>,
+    trees: HashMap<String, (String, Arc<ast::Module>)>,
+    /// The checks of module bodies, reused while what they read is unchanged.
+    pub(super) bodies: BodyCache,
+}
+
+impl ParseCache {
+    /// The display names of the modules whose bodies the last check checked again (the
+    /// others' checks were reused): hot reload's `LANG_HMR_DEBUG` shows them.
+    pub fn last_checked(&self) -> &[String] {
+        self.bodies.last_checked()
+    }
 }
 
 impl ParseCache {
     /// The tree of `text`, the file `origin`: the kept one when the file was parsed from the
     /// same text before, else parsed now (and kept when it parsed without diagnostics).
-    pub(super) fn parse(&mut self, origin: &SourceOrigin, text: &str, file: FileId) -> (ast::Module, Vec<Diagnostic>) {
+    pub(super) fn parse(
+        &mut self,
+        origin: &SourceOrigin,
+        text: &str,
+        file: FileId,
+    ) -> (Arc<ast::Module>, Vec<Diagnostic>) {
         let key = format!("{origin:?}");
         if let Some((_, tree)) = self.trees.get(&key).filter(|(parsed_text, _)| parsed_text == text) {
             return (tree.clone(), Vec::new());
         }
         let (tree, diagnostics) = syntax::parse_file(text, file);
+        let tree = Arc::new(tree);
         if diagnostics.is_empty() {
             self.trees.insert(key, (text.to_string(), tree.clone()));
         }

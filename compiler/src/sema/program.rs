@@ -17,7 +17,8 @@ pub struct ModuleData {
     pub name: String,
     pub file: FileId,
     pub is_stdlib: bool,
-    pub ast: ast::Module,
+    /// Shared with the hot-reload session's parse cache: an unchanged file costs no copy.
+    pub ast: std::sync::Arc<ast::Module>,
     /// Each `import` of the module: the name written, and the module it refers to (`None`
     /// when it could not be found; that has been reported).
     pub imports: Vec<(ast::Name, Option<ModuleId>)>,
