@@ -6,7 +6,10 @@ mod support;
 
 use support::HotRun;
 
-const MAIN: &str = "import lib\nimport util\n\nfn main() {\n    while true {\n        print(\"v {lib.value()} {util.other()}\")\n        sleep(5)\n    }\n}\n";
+/// `show` is called afresh at each step: after an interface edit its new code (compiled
+/// against the new signature) runs, while the running loop of `main` would still hold a call
+/// compiled for the old one.
+const MAIN: &str = "import lib\nimport util\n\nfn show() {\n    print(\"v {lib.value()} {util.other()}\")\n}\n\nfn main() {\n    while true {\n        show()\n        sleep(5)\n    }\n}\n";
 const LIB: &str = "pub fn value() -> int {\n    return 1\n}\n";
 const UTIL: &str = "pub fn other() -> int {\n    return 7\n}\n";
 
