@@ -19,6 +19,8 @@ mod expressions;
 mod flow;
 mod generic_builtins;
 mod incremental;
+#[cfg(test)]
+mod incremental_tests;
 pub mod interface;
 mod items;
 mod literals;
