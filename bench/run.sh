@@ -69,7 +69,7 @@ RUNS="${RUNS:-3}"
 TIMEOUT="${TIMEOUT:-60}"
 HELLO_RUNS="${HELLO_RUNS:-10}"
 WARMUP="${WARMUP:-0}"
-ALL_BENCHES="nbody spectralnorm fannkuchredux binarytrees mandelbrot fib sieve wordfreq particles"
+ALL_BENCHES="nbody spectralnorm fannkuchredux binarytrees mandelbrot fib sieve wordfreq particles enumvm closures strformat"
 BENCHES="${BENCHES:-$ALL_BENCHES}"
 ALL_COLS="c luajit lua python run hmr release"
 RUNTIMES="${RUNTIMES:-$ALL_COLS}"
@@ -85,10 +85,12 @@ if ! [[ "$TIMEOUT" =~ ^[0-9]+(\.[0-9]+)?$ ]]; then echo "error: TIMEOUT must be 
 declare -A TEST_SIZE=(
     [nbody]=1000 [spectralnorm]=100 [fannkuchredux]=7 [binarytrees]=10
     [mandelbrot]=200 [fib]=20 [sieve]=10000 [wordfreq]=20000 [particles]=500
+    [enumvm]=2000 [closures]=1000 [strformat]=1000
 )
 declare -A BENCH_SIZE=(
     [nbody]=2000000 [spectralnorm]=2000 [fannkuchredux]=10 [binarytrees]=16
     [mandelbrot]=2000 [fib]=40 [sieve]=5000000 [wordfreq]=4000000 [particles]=200000
+    [enumvm]=300000 [closures]=1000000 [strformat]=1000000
 )
 
 log() { echo "$*" >&2; }

@@ -19,8 +19,9 @@
 #
 # Environment: SIZES, EDITS=20, LANG_BIN (default: release build of this tree), KEEP_TMP=1.
 # Only bash, python3 and (for the RSS column) GNU time are needed.
-# Status: written but not yet run to completion (a smoke run on a debug build timed out on a
-# machine loaded 6x); expect to fix small things on its first real run.
+# A column this tree or machine cannot fill prints "n/a": the warm columns when `lang` has no
+# compile cache (`lang cache clean` fails), the Lua columns without `lua5.4`, RSS without GNU
+# time, a latency whose reload never showed its output.
 
 set -euo pipefail
 
@@ -50,7 +51,7 @@ lang = os.environ["LANG_BIN"]
 edits = int(os.environ.get("EDITS", "20"))
 
 def ms(seconds):
-    return "%.0f ms" % (seconds * 1000) if seconds is not None else "-"
+    return "%.0f ms" % (seconds * 1000) if seconds is not None else "n/a"
 
 def percentile(values, fraction):
     values = sorted(values)
@@ -182,18 +183,24 @@ for size in sizes:
     subprocess.run([lang, "check", "main.ln"], cwd=folder, check=True, stdout=subprocess.DEVNULL)
     row["check"] = time.monotonic() - started
     os.chdir(folder)
+    has_cache = subprocess.run([lang, "cache", "clean"], stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL).returncode == 0
     row["run cold"] = first_output([lang, "run", "main.ln"], {"LANG_CACHE": "0"})
-    first_output([lang, "run", "main.ln"], {})
-    row["run warm"] = first_output([lang, "run", "main.ln"], {})
+    if has_cache:
+        first_output([lang, "run", "main.ln"], {})
+        row["run warm"] = first_output([lang, "run", "main.ln"], {})
     row["hmr cold"] = first_output([lang, "run", "--hmr", "main.ln"], {"LANG_CACHE": "0"})
-    first_output([lang, "run", "--hmr", "main.ln"], {})
-    row["hmr warm"] = first_output([lang, "run", "--hmr", "main.ln"], {})
+    if has_cache:
+        first_output([lang, "run", "--hmr", "main.ln"], {})
+        row["hmr warm"] = first_output([lang, "run", "--hmr", "main.ln"], {})
     started = time.monotonic()
     build = subprocess.run([lang, "build", "--release", "main.ln", "-o", os.path.join(folder, "program")],
                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     row["release"] = time.monotonic() - started if build.returncode == 0 else None
     body, iface = reloads(folder, middle)
     row["body p50"], row["body p99"] = percentile(body, 0.5), percentile(body, 0.99)
+    print("  %d lines: %d of %d body edits seen, %d of 3 interface edits" % (lines, len(body), edits, len(iface)),
+          file=sys.stderr)
     row["iface"] = percentile(iface, 0.5)
     row["rss run"] = peak_rss([lang, "run", "main.ln"], max(3.0, row["run cold"] * 2))
     row["rss hmr"] = peak_rss([lang, "run", "--hmr", "main.ln"], max(3.0, row["hmr cold"] * 2))
@@ -213,7 +220,7 @@ for row in rows:
     for column in columns:
         value = row.get(column)
         if value is None:
-            cells.append("-")
+            cells.append("n/a")
         elif column.startswith("rss") or column == "lua rss":
             cells.append("%.0f MB" % value)
         else:

@@ -8,6 +8,9 @@ pub const CONTEXT_STACK_LIMIT_OFFSET: i32 = 0;
 pub const CONTEXT_ERROR_FLAG_OFFSET: i32 = 8;
 pub const CONTEXT_INTERRUPT_FLAG_OFFSET: i32 = 16;
 pub const CONTEXT_POLL_ANSWER_OFFSET: i32 = 24;
+/// Hot reload: the function value being called, stored by compiled code before each call
+/// through a function value, so that the stub of a closure a reload removed can name it.
+pub const CONTEXT_CALLED_VALUE_OFFSET: i32 = 32;
 /// How much of the script thread's stack compiled code may use, counted from the entry
 /// point's frame: the runtime's 64 MiB stack less room for the runtime's own frames above
 /// the entry point and for the error path below the limit.
@@ -25,6 +28,20 @@ pub const ARRAY_DATA_OFFSET: i32 = 32;
 pub const BOX_VALUE_OFFSET: i32 = 16;
 /// Struct fields start right after the header, one 8-byte word each.
 pub const STRUCT_FIELDS_OFFSET: i32 = 16;
+/// A function value points to an object whose code address is at this offset: a static,
+/// immortal object for a named function or a closure without captures, a closure object
+/// (`[header][code][capture count][captures...]`) for one with captures. Calls load the code
+/// from here and pass the value itself as a hidden last argument.
+pub const FUNCTION_CODE_OFFSET: i32 = 16;
+/// A closure object's number of captured words, then the captures, one word each (a cell's
+/// address for a captured variable that is assigned, otherwise its value).
+pub const CLOSURE_COUNT_OFFSET: i32 = 24;
+pub const CLOSURE_CAPTURES_OFFSET: i32 = 32;
+/// A cell (a captured variable that is assigned): its one word.
+pub const CELL_VALUE_OFFSET: i32 = 16;
+/// The header flag of an object the collector never frees (literals, static function
+/// objects).
+pub const OBJECT_FLAG_IMMORTAL: i64 = 2;
 /// Hot reload: a handle's payload pointer.
 pub const HANDLE_PAYLOAD_OFFSET: i32 = 16;
 /// Hot reload: a payload's back-pointer to its handle, then its fields.
@@ -43,10 +60,6 @@ pub const MAP_REFERENCE_VALUES: i64 = 2;
 pub const SORT_INT: i64 = 0;
 pub const SORT_FLOAT: i64 = 1;
 pub const SORT_STR: i64 = 2;
-/// How the comparator of `lang_rt_sort_by` takes its arguments: words, floats or bytes.
-pub const COMPARE_WORDS: i64 = 0;
-pub const COMPARE_FLOATS: i64 = 1;
-pub const COMPARE_BYTES: i64 = 2;
 
 /// The kinds of error that compiled code raises itself after an inline check
 /// (`lang_rt_raise`).
@@ -74,6 +87,7 @@ pub(crate) const ALL: &[(&str, i64)] = &[
     ("CONTEXT_ERROR_FLAG_OFFSET", CONTEXT_ERROR_FLAG_OFFSET as i64),
     ("CONTEXT_INTERRUPT_FLAG_OFFSET", CONTEXT_INTERRUPT_FLAG_OFFSET as i64),
     ("CONTEXT_POLL_ANSWER_OFFSET", CONTEXT_POLL_ANSWER_OFFSET as i64),
+    ("CONTEXT_CALLED_VALUE_OFFSET", CONTEXT_CALLED_VALUE_OFFSET as i64),
     ("SCRIPT_STACK_BUDGET", SCRIPT_STACK_BUDGET),
     ("POLL_AT_MAIN_STATEMENT", POLL_AT_MAIN_STATEMENT),
     ("STR_LEN_OFFSET", STR_LEN_OFFSET as i64),
@@ -83,6 +97,11 @@ pub(crate) const ALL: &[(&str, i64)] = &[
     ("ARRAY_DATA_OFFSET", ARRAY_DATA_OFFSET as i64),
     ("BOX_VALUE_OFFSET", BOX_VALUE_OFFSET as i64),
     ("STRUCT_FIELDS_OFFSET", STRUCT_FIELDS_OFFSET as i64),
+    ("FUNCTION_CODE_OFFSET", FUNCTION_CODE_OFFSET as i64),
+    ("CLOSURE_COUNT_OFFSET", CLOSURE_COUNT_OFFSET as i64),
+    ("CLOSURE_CAPTURES_OFFSET", CLOSURE_CAPTURES_OFFSET as i64),
+    ("CELL_VALUE_OFFSET", CELL_VALUE_OFFSET as i64),
+    ("OBJECT_FLAG_IMMORTAL", OBJECT_FLAG_IMMORTAL),
     ("HANDLE_PAYLOAD_OFFSET", HANDLE_PAYLOAD_OFFSET as i64),
     ("PAYLOAD_OWNER_OFFSET", PAYLOAD_OWNER_OFFSET as i64),
     ("HOT_FIELDS_OFFSET", HOT_FIELDS_OFFSET as i64),
@@ -94,9 +113,6 @@ pub(crate) const ALL: &[(&str, i64)] = &[
     ("SORT_INT", SORT_INT),
     ("SORT_FLOAT", SORT_FLOAT),
     ("SORT_STR", SORT_STR),
-    ("COMPARE_WORDS", COMPARE_WORDS),
-    ("COMPARE_FLOATS", COMPARE_FLOATS),
-    ("COMPARE_BYTES", COMPARE_BYTES),
     ("RAISE_DIVISION_BY_ZERO", RAISE_DIVISION_BY_ZERO),
     ("RAISE_REMAINDER_BY_ZERO", RAISE_REMAINDER_BY_ZERO),
     ("RAISE_INDEX_OUT_OF_BOUNDS", RAISE_INDEX_OUT_OF_BOUNDS),

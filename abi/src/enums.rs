@@ -75,6 +75,37 @@ impl PayloadKind {
     }
 }
 
+/// Under hot reload a payload variant is migrated as a struct is: it is a hidden struct
+/// named `Enum.Variant` (a name no struct can have) in its enum's module, whose descriptor
+/// cell, field offset cells, layout hash and defaults are keyed like a struct's.
+pub fn hot_variant_struct_name(enum_name: &str, variant: &str) -> String {
+    format!("{enum_name}.{variant}")
+}
+
+/// Whether a hot struct name (a struct record's, a descriptor cell's) is a payload variant's.
+pub fn is_hot_variant_struct_name(name: &str) -> bool {
+    name.contains('.')
+}
+
+/// The type text of a payload field under hot reload, as its field records, field cells and
+/// descriptor hold it: the type as slots key it and the payload kind, `TYPE|KIND`
+/// (`int|i`, `main.Mood|e1234`), so that a migration matches fields by name and type and
+/// `==` and printing still find each field's kind. (Type texts never contain `|`.)
+pub fn hot_payload_field_type(type_key: &str, kind: &PayloadKind) -> String {
+    format!("{type_key}|{}", kind.render())
+}
+
+/// The payload kind of a descriptor field's type text: `KIND` outside hot reload, `TYPE|KIND`
+/// under it.
+pub fn payload_kind_of_field_type(ty: &str) -> PayloadKind {
+    PayloadKind::parse(ty.rsplit('|').next().unwrap_or_default())
+}
+
+/// The type (as slots key it) of a field type text: `TYPE` of `TYPE|KIND`.
+pub fn type_key_of_field_type(ty: &str) -> &str {
+    ty.split('|').next().unwrap_or_default()
+}
+
 /// One payload field of a variant text.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PayloadField {
@@ -82,30 +113,60 @@ pub struct PayloadField {
     /// The collector traces the field.
     pub is_reference: bool,
     pub kind: PayloadKind,
+    /// Hot reload: the field's type as slots key it ("" otherwise).
+    pub type_key: String,
 }
 
 /// What `lang_rt_variant_desc` is told about a payload variant, as text:
-/// `ENUM_INDEX:VARIANT_NUMBER:Name;field:r|KIND;...` (`r` for a reference, `w` for a word).
+/// `ENUM_INDEX:VARIANT_NUMBER:Name;field:r|KIND;...` (`r` for a reference, `w` for a word);
+/// under hot reload `hot:LAYOUT_HASH:ENUM_INDEX:VARIANT_NUMBER:Name;field:r|KIND|TYPE;...`,
+/// a payload in a handle like a hot struct's.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct VariantDescriptor {
     pub enum_index: u32,
     pub variant_number: i64,
     pub name: String,
+    /// Hot reload: the layout hash of the variant's hidden struct; `None` for a plain payload.
+    pub hot_layout_hash: Option<u64>,
     pub fields: Vec<PayloadField>,
 }
 
 impl VariantDescriptor {
     pub fn render(&self) -> String {
-        let mut text = format!("{}:{}:{}", self.enum_index, self.variant_number, self.name);
+        let mut text = match self.hot_layout_hash {
+            Some(hash) => format!("hot:{hash}:"),
+            None => String::new(),
+        };
+        text.push_str(&format!("{}:{}:{}", self.enum_index, self.variant_number, self.name));
         for field in &self.fields {
             let reference = if field.is_reference { "r" } else { "w" };
             text.push_str(&format!(";{}:{reference}|{}", field.name, field.kind.render()));
+            if self.hot_layout_hash.is_some() {
+                text.push_str(&format!("|{}", field.type_key));
+            }
         }
         text
     }
 
+    /// The hidden-struct layout text of a hot variant: its fields with their hot type texts.
+    pub fn hot_layout_text(&self) -> String {
+        let types: Vec<(String, String)> = self
+            .fields
+            .iter()
+            .map(|field| (field.name.clone(), hot_payload_field_type(&field.type_key, &field.kind)))
+            .collect();
+        crate::layout::layout_text(types.iter().map(|(name, ty)| (name.as_str(), ty.as_str())))
+    }
+
     /// Reads a variant text. Never fails: the compiler wrote it.
     pub fn parse(text: &str) -> VariantDescriptor {
+        let (hot_layout_hash, text) = match text.strip_prefix("hot:") {
+            Some(rest) => match rest.split_once(':') {
+                Some((hash, rest)) => (Some(hash.parse::<u64>().unwrap_or(0)), rest),
+                None => (Some(0), rest),
+            },
+            None => (None, text),
+        };
         let mut parts = text.split(';');
         let head = parts.next().unwrap_or_default();
         let mut head_parts = head.splitn(3, ':');
@@ -116,11 +177,15 @@ impl VariantDescriptor {
             .filter(|part| !part.is_empty())
             .map(|part| {
                 let (name, rest) = part.split_once(':').unwrap_or((part, "w|x"));
-                let (reference, kind) = rest.split_once('|').unwrap_or((rest, "x"));
+                let mut pieces = rest.splitn(3, '|');
+                let reference = pieces.next().unwrap_or_default();
+                let kind = pieces.next().unwrap_or("x");
+                let type_key = pieces.next().unwrap_or_default();
                 PayloadField {
                     name: name.to_string(),
                     is_reference: reference == "r",
                     kind: PayloadKind::parse(kind),
+                    type_key: type_key.to_string(),
                 }
             })
             .collect();
@@ -128,6 +193,7 @@ impl VariantDescriptor {
             enum_index,
             variant_number,
             name,
+            hot_layout_hash,
             fields,
         }
     }
@@ -165,24 +231,40 @@ mod tests {
 
     #[test]
     fn variant_texts_read_back() {
-        let descriptor = VariantDescriptor {
-            enum_index: 3,
-            variant_number: 1,
-            name: "Rect".into(),
-            fields: vec![
-                PayloadField {
-                    name: "w".into(),
-                    is_reference: false,
-                    kind: PayloadKind::Float,
-                },
-                PayloadField {
-                    name: "next".into(),
-                    is_reference: true,
-                    kind: PayloadKind::Optional(Box::new(PayloadKind::Enum(3))),
-                },
-            ],
-        };
-        assert_eq!(VariantDescriptor::parse(&descriptor.render()), descriptor);
+        for hot in [false, true] {
+            let type_key = |key: &str| if hot { key.to_string() } else { String::new() };
+            let descriptor = VariantDescriptor {
+                enum_index: 3,
+                variant_number: 1,
+                name: "Rect".into(),
+                hot_layout_hash: hot.then_some(42),
+                fields: vec![
+                    PayloadField {
+                        name: "w".into(),
+                        is_reference: false,
+                        kind: PayloadKind::Float,
+                        type_key: type_key("float"),
+                    },
+                    PayloadField {
+                        name: "next".into(),
+                        is_reference: true,
+                        kind: PayloadKind::Optional(Box::new(PayloadKind::Enum(3))),
+                        type_key: type_key("?main.Shape"),
+                    },
+                ],
+            };
+            assert_eq!(VariantDescriptor::parse(&descriptor.render()), descriptor);
+        }
+        assert_eq!(
+            hot_payload_field_type("?main.Shape", &PayloadKind::Enum(3)),
+            "?main.Shape|e3"
+        );
+        assert_eq!(
+            payload_kind_of_field_type("?main.Shape|?e3"),
+            PayloadKind::Optional(Box::new(PayloadKind::Enum(3)))
+        );
+        assert_eq!(payload_kind_of_field_type("s"), PayloadKind::Str);
+        assert_eq!(type_key_of_field_type("[int]|x"), "[int]");
         let text = enum_text(2, "Shape", &[(0, "Circle"), (7, "Empty")]);
         assert_eq!(
             parse_enum_text(&text),

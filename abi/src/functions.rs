@@ -49,6 +49,8 @@ pub const RUNTIME_FUNCTIONS: &[RuntimeFunction] = &[
     function("lang_rt_enum_eq", &[Word, Word], Some(Byte), false),
     function("lang_rt_enum_str", &[Word, Word, Word], Some(Word), true),
     function("lang_rt_box", &[Word, Word], Some(Word), true),
+    function("lang_rt_alloc_closure", &[Word, Word, Word], Some(Word), true),
+    function("lang_rt_alloc_cell", &[Word], Some(Word), true),
     function("lang_rt_alloc_hot_struct", &[Word, Word, Word], Some(Word), true),
     function("lang_rt_register_globals", &[Word, Word, Word], None, false),
     function("lang_rt_raise", &[Word, Word32, Word, Word], None, false),
@@ -74,6 +76,16 @@ pub const RUNTIME_FUNCTIONS: &[RuntimeFunction] = &[
     function("lang_rt_array_push", &[Word, Word, Word], None, true),
     function("lang_rt_array_pop", &[Word, Word], Some(Word), true),
     function("lang_rt_fill", &[Word, Word32, Word, Word], Some(Word), true),
+    function("lang_rt_array_insert_at", &[Word, Word, Word, Word], None, true),
+    function("lang_rt_array_remove_at", &[Word, Word, Word], Some(Word), true),
+    function(
+        "lang_rt_array_slice",
+        &[Word, Word, Word, Word, Word32],
+        Some(Word),
+        true,
+    ),
+    function("lang_rt_array_extend", &[Word, Word, Word], None, true),
+    function("lang_rt_array_reverse", &[Word], None, false),
     function("lang_rt_map_new", &[Word, Word32, Word], Some(Word), true),
     function("lang_rt_map_get", &[Word, Word, Word], Some(Word), true),
     function("lang_rt_map_lookup", &[Word, Word, Word, Word], Some(Byte), false),
@@ -90,6 +102,7 @@ pub const RUNTIME_FUNCTIONS: &[RuntimeFunction] = &[
     function("lang_rt_map_remove", &[Word, Word, Word], None, false),
     function("lang_rt_map_len", &[Word], Some(Word), false),
     function("lang_rt_map_keys", &[Word, Word], Some(Word), true),
+    function("lang_rt_map_values", &[Word, Word, Word32], Some(Word), true),
     function("lang_rt_fmod", &[Float, Float], Some(Float), false),
     function("lang_rt_sin", &[Float], Some(Float), false),
     function("lang_rt_cos", &[Float], Some(Float), false),
@@ -122,10 +135,13 @@ pub const RUNTIME_FUNCTIONS: &[RuntimeFunction] = &[
     function("lang_rt_io_read_line", &[Word], Some(Word), true),
     function("lang_rt_io_error", &[Word], Some(Word), true),
     function("lang_rt_term_control", &[Word, Word, Word], Some(Word), false),
+    function("lang_rt_hmr_control", &[Word, Word, Word], Some(Word), false),
+    function("lang_rt_hmr_pending_error", &[Word], Some(Word), true),
     function("lang_rt_sort", &[Word, Word, Word], None, false),
-    function("lang_rt_sort_by", &[Word, Word, Word, Word], None, true),
     // Hot reload only (runtime/hot): a safe point.
     function("lang_hot_poll", &[Word], Some(Byte), false),
+    // Hot reload only: names a closure identity's slot for the error of a removed closure.
+    function("lang_hot_describe_closure", &[Word, Word, Word], None, false),
 ];
 
 pub fn runtime_function(name: &str) -> &'static RuntimeFunction {

@@ -25,4 +25,4 @@ pub use functions::{AbiType, RUNTIME_FUNCTIONS, RuntimeFunction, runtime_functio
 pub use hash::{StableHasher, fnv1a};
 pub use layout::{Descriptor, DescriptorField, layout_hash, layout_text};
 pub use metadata::abi_hash;
-pub use records::{DefaultRecord, FieldRecord, FunctionRecord, StructRecord, VariableRecord};
+pub use records::{DefaultRecord, EnumRecord, FieldRecord, FunctionRecord, StructRecord, VariableRecord};

@@ -22,6 +22,7 @@
 //! variable  NAME  TYPE  LET(0|1)  TOKEN-HASH  INDEX
 //! struct    NAME  LAYOUT-HASH  (FIELD  TYPE)*
 //! default   STRUCT  FIELD  INDEX
+//! enum      NAME  KEY  (NUMBER  VARIANT)*
 //! patch     IMPORT  INDEX
 //! import    INDEX  slot      MODULE  NAME  SIGNATURE
 //! import    INDEX  variable  MODULE  NAME  TYPE
@@ -37,7 +38,7 @@ use std::fmt::Write as _;
 use crate::constants;
 use crate::functions::RUNTIME_FUNCTIONS;
 use crate::hash::fnv1a;
-use crate::records::{DefaultRecord, FieldRecord, FunctionRecord, StructRecord, VariableRecord};
+use crate::records::{DefaultRecord, EnumRecord, FieldRecord, FunctionRecord, StructRecord, VariableRecord};
 
 /// The symbol of a library's module table.
 pub const MODULE_SYMBOL: &str = "lang_module";
@@ -47,8 +48,8 @@ pub const IMPORTS_SYMBOL: &str = "lang.imports";
 pub const LIBRARY_MAGIC: u64 = u64::from_le_bytes(*b"LANGLIB1");
 /// The number of words of a module table.
 pub const MODULE_TABLE_WORDS: usize = 8;
-/// The version of this format.
-pub const LIBRARY_FORMAT: u64 = 1;
+/// The version of this format (2: `enum` records, and payload variants as hidden hot structs).
+pub const LIBRARY_FORMAT: u64 = 2;
 
 /// Everything a library and its loader must agree on, as text: this format's version, the
 /// table of runtime functions with their signatures, and the constants compiled code uses.
@@ -128,6 +129,7 @@ pub struct LibraryMetadata {
     pub variables: Vec<VariableRecord<usize>>,
     pub structs: Vec<StructRecord>,
     pub defaults: Vec<DefaultRecord<usize>>,
+    pub enums: Vec<EnumRecord>,
     pub patches: Vec<SlotPatch>,
     /// The import table's entries, by index.
     pub imports: Vec<(usize, Import)>,
@@ -172,6 +174,13 @@ impl LibraryMetadata {
                 "default\t{}\t{}\t{}",
                 default.strukt, default.field, default.function
             );
+        }
+        for record in &self.enums {
+            let _ = write!(text, "enum\t{}\t{}", record.name, record.key);
+            for (number, variant) in &record.variants {
+                let _ = write!(text, "\t{number}\t{variant}");
+            }
+            text.push('\n');
         }
         for patch in &self.patches {
             let _ = writeln!(text, "patch\t{}\t{}", patch.import, patch.function);
@@ -247,6 +256,18 @@ impl LibraryMetadata {
                         name: name.to_string(),
                         layout_hash: number(hash)?,
                         fields,
+                    });
+                }
+                ["enum", name, key, rest @ ..] => {
+                    let mut variants = Vec::new();
+                    for pair in rest.chunks(2) {
+                        let variant = pair.get(1).unwrap_or(&"").to_string();
+                        variants.push((number(pair[0])? as i64, variant));
+                    }
+                    metadata.enums.push(EnumRecord {
+                        name: name.to_string(),
+                        key: number(key)? as u32,
+                        variants,
                     });
                 }
                 ["default", strukt, field, function] => metadata.defaults.push(DefaultRecord {
@@ -333,6 +354,11 @@ mod tests {
                 strukt: "Point".into(),
                 field: "x".into(),
                 function: 3,
+            }],
+            enums: vec![EnumRecord {
+                name: "Mood".into(),
+                key: 12,
+                variants: vec![(5, "Calm".into()), (9, "Angry".into())],
             }],
             patches: vec![SlotPatch { import: 0, function: 4 }],
             imports: vec![

@@ -1,6 +1,6 @@
 //! The records that describe one compiled module for hot reload, whoever produced it (the
 //! JIT, or a shared library's metadata): its functions, module variables, structs and field
-//! defaults. `Address` is what names a piece of code: a code address once loaded, an index
+//! defaults, enums. `Address` is what names a piece of code: a code address once loaded, an index
 //! into a library's function table in its metadata, a Cranelift `FuncId` in the compiler.
 
 /// A script function.
@@ -40,6 +40,18 @@ pub struct StructRecord {
     /// [`crate::layout_hash`] of its layout text.
     pub layout_hash: u64,
     pub fields: Vec<FieldRecord>,
+}
+
+/// An enum of the module under hot reload: its registry key and each variant's number (a
+/// hash, `crate::enums`), so a producer can refuse a version in which two names share a
+/// number before it runs.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EnumRecord {
+    pub name: String,
+    /// [`crate::enums::hot_enum_key`] of its module and name.
+    pub key: u32,
+    /// (number, name) of each variant.
+    pub variants: Vec<(i64, String)>,
 }
 
 /// The default of a struct field, as a function `fn(ctx) -> (word, status)`.

@@ -26,12 +26,27 @@ pub enum Command {
         /// The program's main file.
         file: PathBuf,
     },
+    /// Format `.ln` files in the canonical style (folders are searched recursively, `-`
+    /// formats stdin to stdout). Exit code 1 if a file has a syntax error (it is left
+    /// untouched) or, with `--check`, if a file would change.
+    Fmt {
+        /// Write nothing; print each file that would change and exit 1 if there is one.
+        #[arg(long)]
+        check: bool,
+        /// Files and folders to format, or `-` for stdin.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+    },
     /// Compile a program with the JIT and run its `main`. Exit code: the program's (`exit(n)`),
     /// 0 when `main` returns, 1 for a compile error, 101 for a runtime error.
     Run {
         /// Reload modules when their files change (also: LANG_HMR=1).
         #[arg(long)]
         hmr: bool,
+        /// Also append every hot-reload report, time-stamped, to FILE (implies --hmr; also:
+        /// LANG_HMR_LOG=FILE).
+        #[arg(long = "hmr-log", value_name = "FILE")]
+        hmr_log: Option<PathBuf>,
         /// The program's main file.
         file: PathBuf,
         /// Arguments for the program: everything after the file except `--hmr`, and
@@ -65,6 +80,9 @@ pub enum Command {
         #[arg(long = "opt-level", value_enum, default_value = "speed")]
         opt_level: OptLevelArgument,
     },
+    /// Run the language server on stdin and stdout, for editors (LANGUAGE.md section 12).
+    /// Exit code 0 after `shutdown` and `exit`, 1 on `exit` without `shutdown`.
+    Lsp,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -124,6 +142,10 @@ fn split_run_arguments(raw: Vec<OsString>) -> (Vec<OsString>, Option<Vec<OsStrin
             file_index = Some(index);
             break;
         }
+        // A flag's value is not the file.
+        if argument == "--hmr-log" {
+            index += 1;
+        }
         index += 1;
     }
     let Some(file_index) = file_index else {
@@ -158,6 +180,13 @@ mod tests {
         let (clap, program, hmr) = split_run_arguments(raw);
         let text = |list: Vec<OsString>| list.into_iter().map(|item| item.into_string().unwrap()).collect();
         (text(clap), program.map(text), hmr)
+    }
+
+    #[test]
+    fn the_value_of_hmr_log_is_not_the_file() {
+        let (clap, program, _) = split(&["lang", "run", "--hmr-log", "log.txt", "game.ln", "x"]);
+        assert_eq!(clap, ["lang", "run", "--hmr-log", "log.txt", "game.ln"]);
+        assert_eq!(program.unwrap(), ["x"]);
     }
 
     #[test]

@@ -6,8 +6,10 @@
 //! compiler reads source files only through [`source::SourceLoader`] and depends on no part
 //! of the runtime.
 
+pub mod analysis;
 pub mod codegen;
 pub mod diagnostics;
+pub mod format;
 pub mod sema;
 pub mod source;
 pub mod syntax;

@@ -235,3 +235,102 @@ fn enum_match_is_one_jump_table_in_run_mode() {
     assert!(!area.contains("icmp_imm eq"), "a compare chain on the tag:\n{area}");
     insta::assert_snapshot!("enum_match_run", format!("{ENUM_PROGRAM}\n---\n; {area}"));
 }
+
+/// Closures (LANGUAGE.md section 10): a call through a function value is one load of the
+/// code and one indirect call with the value as the hidden last argument; a closure's body
+/// loads its captures from that argument; a captured variable that is assigned lives in a
+/// cell, and one no closure captures stays a plain variable.
+const CLOSURE_PROGRAM: &str = "\
+fn apply(f: fn(int) -> int, x: int) -> int {
+    return f(x)
+}
+
+fn main() {
+    var hits = 0
+    let step = 3
+    var plain = 0
+    let bump = fn(x: int) -> int {
+        hits += 1
+        return x + step
+    }
+    for i in 0..4 {
+        plain += apply(bump, i)
+    }
+    print(plain + hits)
+}
+";
+
+struct ClosureFile;
+
+impl SourceLoader for ClosureFile {
+    fn load(&mut self, path: &Path) -> Result<String, LoadError> {
+        match path.to_str() {
+            Some("main.ln") => Ok(CLOSURE_PROGRAM.to_string()),
+            _ => Err(LoadError::NotFound),
+        }
+    }
+}
+
+#[test]
+fn closure_call_is_one_indirect_call_and_captures_are_loaded_from_the_closure() {
+    let checked = lang_compiler::check_program(Path::new("main.ln"), &mut ClosureFile).expect("the program loads");
+    assert!(!checked.has_errors(), "the program has errors");
+    let ir = translate_program(&checked, &mut jit_module(), options()).unwrap().ir;
+    let function = |prefix: &str| -> String {
+        ir.split("\n; ")
+            .map(|function| function.trim_start_matches("; "))
+            .filter(|function| function.starts_with(prefix))
+            .collect::<Vec<_>>()
+            .join("\n; ")
+    };
+    let apply = function("main.apply");
+    assert_eq!(apply.matches("call_indirect").count(), 1, "{apply}");
+    let body = function("main.<closure>");
+    assert!(!body.is_empty(), "no closure body in:\n{ir}");
+    let main = function("main.main");
+    // The captures are read from the closure, the hidden last parameter (`v2` here).
+    assert_eq!(body.matches("readonly v2+").count(), 2, "{body}");
+    // One closure object made with the body's address; `hits` goes through its cell.
+    assert_eq!(main.matches("func_addr").count(), 1, "{main}");
+    assert!(main.contains("region0 v9+16"), "{main}");
+    insta::assert_snapshot!(
+        "closure_run",
+        format!("{CLOSURE_PROGRAM}\n---\n; {apply}\n; {body}\n; {main}")
+    );
+}
+
+/// Under hot reload a call through a function value loads the value's slot, then the code,
+/// and leaves the value in the context for the stub of a removed closure.
+#[test]
+fn closure_call_under_hot_reload_goes_through_the_slot() {
+    let checked = lang_compiler::check_program(Path::new("main.ln"), &mut ClosureFile).expect("the program loads");
+    let linker = FakeLinker::new(false);
+    let target = HotTarget {
+        module: ModuleId(0),
+        linker: &linker,
+        functions: None,
+    };
+    let ir = translate_hot_module(&checked, &mut jit_module(), options(), target)
+        .unwrap()
+        .ir;
+    let apply: String = ir
+        .split("\n; ")
+        .map(|function| function.trim_start_matches("; "))
+        .filter(|function| function.starts_with("main.apply"))
+        .collect();
+    // The call of `f` (after the poll's cold call of `apply` again through its own slot).
+    assert_eq!(apply.matches("call_indirect").count(), 2, "{apply}");
+    // The slot from the value, the value into the context, the code from the slot.
+    let slot_load = apply.find("v1+16").expect("the slot is loaded from the value");
+    let context_store = apply.find("v0+32").expect("the value is stored in the context");
+    let call = apply.rfind("call_indirect").unwrap_or(0);
+    assert!(slot_load < context_store && context_store < call, "{apply}");
+    // The closure's slot is handed out under its identity.
+    let handed_out = linker.handed_out.borrow();
+    assert!(
+        handed_out
+            .keys()
+            .any(|key| key.starts_with("slot main {closure #0 in fn main fn(), capturing (hits: int, step: int)}")),
+        "{handed_out:?}"
+    );
+}

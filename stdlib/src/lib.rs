@@ -13,6 +13,7 @@ pub const MODULES: &[(&str, &str)] = &[
     ("io", include_str!("../modules/io.ln")),
     ("time", include_str!("../modules/time.ln")),
     ("term", include_str!("../modules/term.ln")),
+    ("hmr", include_str!("../modules/hmr.ln")),
 ];
 
 /// The source of the stdlib module `name`, if there is one.

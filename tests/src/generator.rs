@@ -98,6 +98,14 @@ impl Generator {
         out.push_str(
             "fn weight(s: Shape) -> int {\n    match s {\n        .Dot => {\n            return 1\n        }\n        .Circle(0) | .Circle(1) => {\n            return 2\n        }\n        .Circle(r) if r < 0 => {\n            return -r\n        }\n        .Circle(r) => {\n            return r % 1000\n        }\n        .Rect(w, 3) => {\n            return w % 100 + 3\n        }\n        .Rect(w, h) => {\n            return (w ^ h) % 100\n        }\n        .Named(\"a\", .Dot) => {\n            return 7\n        }\n        .Named(label, inner) => {\n            return len(label) + weight(inner)\n        }\n    }\n}\n\n",
         );
+        // Section 10: named functions as the callbacks of the methods of arrays.
+        out.push_str(
+            "fn keep_even(x: int) -> bool {\n    return x % 2 == 0\n}\n\nfn positive(x: int) -> bool {\n    return x > 0\n}\n\nfn step(x: int) -> int {\n    return x * 3 - 1\n}\n\nfn add_up(total: int, x: int) -> int {\n    return total + x\n}\n\nfn by_last_digit(a: int, b: int) -> bool {\n    return a % 10 < b % 10\n}\n\n",
+        );
+        // Section 10: a closure that escapes with a mutated capture.
+        out.push_str(
+            "fn make_acc(start: int) -> fn(int) -> int {\n    var total = start\n    return fn(x) -> int {\n        total += x\n        return total\n    }\n}\n\n",
+        );
         out.push_str(
             "fn depth(n: int, k: int) -> int {\n    if n <= 0 {\n        return k\n    }\n    return depth(n - 1, k + n % 3) + 1\n}\n\n",
         );
@@ -154,7 +162,34 @@ impl Generator {
     fn statement(&mut self, scope: &mut Scope, out: &mut String, depth: usize, loops: usize) {
         let pad = Self::indent(depth);
         let nested = depth < 3;
-        match self.random.below(18) {
+        match self.random.below(21) {
+            19 | 20 => self.closure_statement(scope, out, depth),
+            18 => {
+                // The methods of arrays that change `history` in place.
+                match self.random.below(5) {
+                    0 => {
+                        // `sort_by` is stable: equal last digits keep their order, which
+                        // the printed elements show.
+                        out.push_str(&format!("{pad}history.sort_by(by_last_digit)\n"));
+                        out.push_str(&format!(
+                            "{pad}for h in history.slice(0, min(len(history), 4)) {{\n{pad}    print(h)\n{pad}}}\n"
+                        ));
+                    }
+                    1 => out.push_str(&format!("{pad}history.reverse()\n")),
+                    2 => {
+                        let a = self.int_expr(scope, 1);
+                        let b = self.int_expr(scope, 1);
+                        out.push_str(&format!("{pad}history.extend([{a}, {b}])\n"));
+                    }
+                    3 => {
+                        let value = self.int_expr(scope, 1);
+                        out.push_str(&format!("{pad}history.insert_at(len(history) / 2, {value})\n"));
+                    }
+                    _ => out.push_str(&format!(
+                        "{pad}if len(history) > 0 {{\n{pad}    counter += history.remove_at(len(history) - 1)\n{pad}}}\n"
+                    )),
+                }
+            }
             15 => {
                 // Printing and comparing enum values.
                 let left = self.shape_expr(scope, 2);
@@ -374,6 +409,85 @@ impl Generator {
         spec
     }
 
+    /// Closures (LANGUAGE.md section 10): mutated captures shared with the enclosing code,
+    /// loop variables captured per iteration, nesting two levels deep, escaping closures.
+    fn closure_statement(&mut self, scope: &mut Scope, out: &mut String, depth: usize) {
+        let pad = Self::indent(depth);
+        match self.random.below(4) {
+            0 => {
+                // A mutated capture, assigned on both sides.
+                let cell = scope.fresh();
+                let closure = scope.fresh();
+                let start = self.int_expr(scope, 2);
+                out.push_str(&format!("{pad}var {cell} = {start}\n"));
+                scope.ints.push(cell.clone());
+                scope.mutable_ints.push(cell.clone());
+                let parameter = scope.fresh();
+                scope.ints.push(parameter.clone());
+                let step = self.int_expr(scope, 2);
+                scope.ints.pop();
+                out.push_str(&format!(
+                    "{pad}let {closure} = fn({parameter}: int) -> int {{\n{pad}    {cell} += {step}\n"
+                ));
+                if depth < 3 && self.random.chance(50) {
+                    self.block(scope, out, depth + 1, 0);
+                }
+                out.push_str(&format!("{pad}    return {cell}\n{pad}}}\n"));
+                let argument = self.int_expr(scope, 2);
+                out.push_str(&format!("{pad}print({closure}({argument}))\n"));
+                out.push_str(&format!("{pad}{cell} -= 1\n"));
+                let argument = self.int_expr(scope, 1);
+                out.push_str(&format!("{pad}print({closure}({argument}) + {cell})\n"));
+            }
+            1 => {
+                // Loop variables, and a body `var`, captured per iteration; called later.
+                let list = scope.fresh();
+                let counter = scope.fresh();
+                let local = scope.fresh();
+                let bound = 1 + self.random.below(5);
+                out.push_str(&format!("{pad}var {list}: [fn(int) -> int] = []\n"));
+                out.push_str(&format!("{pad}for {counter} in 0..{bound} {{\n"));
+                scope.ints.push(counter.clone());
+                let start = self.int_expr(scope, 1);
+                out.push_str(&format!("{pad}    var {local} = {start}\n"));
+                scope.ints.push(local.clone());
+                let parameter = scope.fresh();
+                scope.ints.push(parameter.clone());
+                let value = self.int_expr(scope, 2);
+                scope.ints.truncate(scope.ints.len() - 3);
+                out.push_str(&format!(
+                    "{pad}    {list}.push(fn({parameter}) -> int {{\n{pad}        {local} += 1\n{pad}        return {value} + {local} * {counter}\n{pad}    }})\n{pad}}}\n"
+                ));
+                let argument = self.int_expr(scope, 1);
+                out.push_str(&format!(
+                    "{pad}for f in {list} {{\n{pad}    print(f({argument}))\n{pad}    print(f(0))\n{pad}}}\n"
+                ));
+            }
+            2 => {
+                // A closure made by a closure, using a variable from two levels up.
+                let outer = scope.fresh();
+                let (a, b) = (scope.fresh(), scope.fresh());
+                scope.ints.push(a.clone());
+                scope.ints.push(b.clone());
+                let value = self.int_expr(scope, 2);
+                scope.ints.truncate(scope.ints.len() - 2);
+                out.push_str(&format!(
+                    "{pad}let {outer} = fn({a}: int) -> fn(int) -> int {{\n{pad}    return fn({b}) => {value}\n{pad}}}\n"
+                ));
+                let (first, second) = (self.int_expr(scope, 1), self.int_expr(scope, 1));
+                out.push_str(&format!("{pad}print({outer}({first})({second}))\n"));
+            }
+            _ => {
+                // An escaping closure with its own state, called twice.
+                let acc = scope.fresh();
+                let start = self.int_expr(scope, 2);
+                out.push_str(&format!("{pad}let {acc} = make_acc({start})\n"));
+                let (first, second) = (self.int_expr(scope, 1), self.int_expr(scope, 1));
+                out.push_str(&format!("{pad}{acc}({first})\n{pad}print({acc}({second}))\n"));
+            }
+        }
+    }
+
     fn block(&mut self, scope: &mut Scope, out: &mut String, depth: usize, loops: usize) {
         let saved_ints = scope.ints.len();
         let saved_mutable = scope.mutable_ints.len();
@@ -406,7 +520,8 @@ impl Generator {
                 }
             };
         }
-        match self.random.below(15) {
+        match self.random.below(17) {
+            14 | 15 => self.method_int_value(scope, depth),
             11 => self.match_int_value(scope, depth),
             12 => {
                 let shape = self.shape_expr(scope, depth - 1);
@@ -572,7 +687,18 @@ impl Generator {
             let op = ["<", "<=", ">", ">=", "==", "!="][self.random.below(6) as usize];
             return format!("{left} {op} {right}");
         }
-        match self.random.below(3) {
+        match self.random.below(4) {
+            3 => {
+                let array = self.int_array(scope, depth - 1);
+                match self.random.below(3) {
+                    0 => format!("{array}.any(positive)"),
+                    1 => format!("{array}.all(keep_even)"),
+                    _ => {
+                        let value = self.int_expr(scope, 1);
+                        format!("{array}.contains({value})")
+                    }
+                }
+            }
             0 => format!(
                 "({} and {})",
                 self.bool_expr(scope, depth - 1),
@@ -586,6 +712,53 @@ impl Generator {
             _ => format!("not ({})", self.bool_expr(scope, depth - 1)),
         }
     }
+
+    /// An array of ints for the methods: `history` or a short literal.
+    fn int_array(&mut self, scope: &Scope, depth: usize) -> String {
+        if self.random.chance(50) {
+            return "history".to_string();
+        }
+        let elements: Vec<String> = (0..self.random.below(4)).map(|_| self.int_expr(scope, depth)).collect();
+        if elements.is_empty() {
+            return "history.copy()".to_string();
+        }
+        format!("[{}]", elements.join(", "))
+    }
+
+    /// An int computed by the methods of arrays (LANGUAGE.md section 10), with named
+    /// functions as callbacks, among them the generated `f`s that may raise.
+    fn method_int_value(&mut self, scope: &Scope, depth: usize) -> String {
+        let array = self.int_array(scope, depth - 1);
+        let init = self.int_expr(scope, depth - 1);
+        match self.random.below(6) {
+            0 => format!("len({array}.filter(keep_even))"),
+            1 => format!("{array}.map(step).reduce({init}, add_up)"),
+            2 => format!("{array}.reduce({init}, add_up)"),
+            3 => format!("len({array}.filter(positive).map(step))"),
+            4 => {
+                let unary: Vec<String> = self
+                    .functions
+                    .iter()
+                    .filter(|(name, arity)| *arity == 1 && name != "depth")
+                    .map(|(name, _)| name.clone())
+                    .collect();
+                if unary.is_empty() {
+                    return format!("len({array}.copy())");
+                }
+                let callback = &unary[self.random.below(unary.len() as u64) as usize];
+                // Not over `history`: a generated function may push onto it, and a walk
+                // reads the length afresh, so it would never end (and over a copy, the work
+                // could grow tenfold at each call).
+                let array = if array.starts_with("history") {
+                    format!("[{}, LIMIT]", self.int_expr(scope, 1))
+                } else {
+                    array
+                };
+                format!("{array}.map({callback}).reduce({init}, add_up)")
+            }
+            _ => format!("(if let i = {array}.position(positive) {{ i }} else {{ -1 }})"),
+        }
+    }
 }
 
 #[cfg(test)]
@@ -593,8 +766,13 @@ mod tests {
     #[test]
     fn programs_use_the_section_11_values() {
         let programs: String = (0..40).map(super::program).collect();
-        for needle in [" ?? ", "'a'", "'é'", "r\"", "r#\"", ":>", ":0", ".3}"] {
+        for needle in [" ?? ", "'a'", "'é'", "r\"", "r#\"", ":>", ":0"] {
             assert!(programs.contains(needle), "no generated program contains `{needle}`");
         }
+        // A precision (`.0}` to `.6}`) on some float's specification.
+        assert!(
+            (0..7).any(|digits| programs.contains(&format!(".{digits}}}"))),
+            "no generated program has a format specification with a precision"
+        );
     }
 }

@@ -44,6 +44,10 @@ fn offsets_are_where_the_runtime_puts_its_fields() {
         offset_of!(context::Context, poll_answer) as i32,
         abi::CONTEXT_POLL_ANSWER_OFFSET
     );
+    assert_eq!(
+        offset_of!(context::Context, called_function_value) as i32,
+        abi::CONTEXT_CALLED_VALUE_OFFSET
+    );
     assert_eq!(offset_of!(object::StrObject, len) as i32, abi::STR_LEN_OFFSET);
     assert_eq!(size_of::<object::StrObject>() as i32, abi::STR_BYTES_OFFSET);
     assert_eq!(offset_of!(object::ArrayObject, len) as i32, abi::ARRAY_LEN_OFFSET);

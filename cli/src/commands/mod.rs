@@ -4,6 +4,8 @@ mod build;
 mod build_hmr;
 mod build_state;
 mod check;
+mod fmt;
+mod lsp;
 mod run;
 
 use std::process::ExitCode;
@@ -24,6 +26,7 @@ const COMPILER_STACK_SIZE: usize = 1 << 30;
 pub fn dispatch(arguments: Arguments) -> ExitCode {
     match arguments.command {
         Command::Check { file } => on_compiler_thread(move || check::run(&file)),
+        Command::Fmt { check, paths } => on_compiler_thread(move || fmt::run(&paths, check)),
         Command::Build {
             release: _,
             hmr: true,
@@ -42,12 +45,18 @@ pub fn dispatch(arguments: Arguments) -> ExitCode {
             emit,
             opt_level,
         } => on_compiler_thread(move || build::run(&file, output, emit, opt_level)),
-        Command::Run { hmr, file, args } => {
+        Command::Lsp => ExitCode::from(lsp::run()),
+        Command::Run {
+            hmr,
+            hmr_log,
+            file,
+            args,
+        } => {
             // From here on Ctrl-C exits with 130 after flushing the program's output, also
             // while compiling. This must happen on the main thread, before any other thread
             // starts, so that every thread blocks SIGINT and only the handler receives it.
             lang_runtime_core::signals::install_interrupt_handler();
-            on_compiler_thread(move || run::run(&file, hmr, args))
+            on_compiler_thread(move || run::run(&file, hmr, hmr_log, args))
         }
     }
 }

@@ -1,7 +1,7 @@
 //! `lang run FILE.ln [ARGS...]`: check the program, compile it with the JIT, run `main`.
 
 use std::ffi::OsString;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use lang_compiler::codegen::CodegenOptions;
 use lang_compiler::codegen::jit::JitProgram;
@@ -30,15 +30,21 @@ fn environment_flag(name: &str) -> bool {
     std::env::var_os(name).is_some_and(|value| value != "0" && !value.is_empty())
 }
 
-pub fn run(file: &Path, hmr_flag: bool, args: Vec<OsString>) -> u8 {
+pub fn run(file: &Path, hmr_flag: bool, hmr_log: Option<PathBuf>, args: Vec<OsString>) -> u8 {
     let hmr = match hmr_from_environment() {
-        Ok(from_environment) => hmr_flag || from_environment,
+        Ok(from_environment) => hmr_flag || hmr_log.is_some() || from_environment,
         Err(message) => {
             output::print_error(&message);
             return EXIT_USAGE;
         }
     };
     if let Err(message) = lang_runtime_core::context::heap_limit() {
+        output::print_error(&message);
+        return EXIT_USAGE;
+    }
+    if let Some(log) = &hmr_log
+        && let Err(message) = lang_runtime_hot::set_log_file(log)
+    {
         output::print_error(&message);
         return EXIT_USAGE;
     }

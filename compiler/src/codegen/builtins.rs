@@ -80,6 +80,9 @@ impl Translator<'_, '_, '_> {
     }
 
     pub(crate) fn builtin_call(&mut self, builtin: Builtin, expr: &Expr, args: &[&Expr]) -> Option<Value> {
+        if builtin.is_method() {
+            return self.method_call(builtin, expr, args);
+        }
         let span = expr.span;
         let ctx = self.ctx;
         let arg_types: Vec<Type> = args.iter().map(|arg| self.ty(arg)).collect();
@@ -276,14 +279,12 @@ impl Translator<'_, '_, '_> {
                 return None;
             }
             Builtin::SortBy => {
-                // How the comparator takes its arguments.
-                let kind = match &first_type {
-                    Type::Array(element) if **element == Type::Float => lang_abi::COMPARE_FLOATS,
-                    Type::Array(element) if **element == Type::Bool => lang_abi::COMPARE_BYTES,
-                    _ => lang_abi::COMPARE_WORDS,
+                let Type::Array(element) = &first_type else {
+                    self.bug("sort_by of a value that is not an array");
+                    return None;
                 };
-                let kind = self.iconst(kind);
-                self.call_runtime_at("lang_rt_sort_by", &[ctx, values[0], values[1], kind], span);
+                let element = (**element).clone();
+                self.array_sort_by(values[0], &element, values[1], span);
                 return None;
             }
             _ => {

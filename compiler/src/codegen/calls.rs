@@ -4,7 +4,8 @@ use cranelift_codegen::ir::{self, BlockArg, InstBuilder, Value, types};
 
 use crate::codegen::function::Translator;
 use crate::codegen::memory::trusted;
-use crate::codegen::target::Callee;
+use crate::codegen::runtime_abi::FUNCTION_CODE_OFFSET;
+use crate::codegen::target::{Callee, FunctionValueCode};
 use crate::sema::results::CallTarget;
 use crate::sema::types::{FunctionId, Type};
 use crate::syntax::ast::{Expr, ExprKind};
@@ -67,11 +68,28 @@ impl Translator<'_, '_, '_> {
         result: Option<&Type>,
         arguments: &[Value],
     ) -> Vec<Value> {
-        let signature = self.state.script_signature(params, result);
+        // The value itself goes last, as a hidden argument: a closure's body reads its
+        // captures from it. A named function's code (and a built-in's wrapper, and a hot stub)
+        // is called with the same extra argument, which it does not declare and so ignores:
+        // under the C calling conventions Cranelift uses here (System V on x86-64, AAPCS64),
+        // the arguments a callee declares are assigned registers and stack slots exactly as if
+        // the extra one were absent (it comes after them), and the caller, not the callee,
+        // pops stack arguments. So named functions and their direct calls stay exactly as they
+        // were (`tests/cases/run/closure_many_arguments.ln` calls a function value with more
+        // arguments than there are argument registers).
+        let mut signature = self.state.script_signature(params, result);
+        signature.params.push(ir::AbiParam::new(types::I64));
         let signature = self.builder.import_signature(signature);
-        let code = self.builder.ins().load(types::I64, trusted(), function, 0);
+        let mut code = self
+            .builder
+            .ins()
+            .load(types::I64, trusted(), function, FUNCTION_CODE_OFFSET);
+        if self.state.target.function_value_code() == FunctionValueCode::ThroughSlot {
+            code = self.code_in_slot(function, code);
+        }
         let mut call_args = vec![self.ctx];
         call_args.extend_from_slice(arguments);
+        call_args.push(function);
         self.forget_checks();
         let call = self.builder.ins().call_indirect(signature, code, &call_args);
         self.builder.inst_results(call).to_vec()

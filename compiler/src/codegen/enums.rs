@@ -3,7 +3,9 @@
 //! The representation is `lang_abi::enums`: a variant without payload is the immediate
 //! `(number << 1) | 1` (no allocation); a variant with a payload is an object laid out like a
 //! struct whose descriptor holds the variant number. Payload variants' descriptors live in the
-//! struct descriptor table after the structs' (see [`variant_table_slot`]).
+//! struct descriptor table after the structs' (see [`variant_table_slot`]). Under hot reload
+//! a payload variant is a hidden struct `Enum.Variant` (`lang_abi::enums`): a handle and a
+//! payload, fields through offset cells, migrated when its payload changes (`codegen/hot/enums.rs`).
 
 use cranelift_codegen::ir::{InstBuilder, Value, types};
 
@@ -11,7 +13,7 @@ use crate::codegen::function::Translator;
 use crate::codegen::layout::is_reference;
 use crate::codegen::memory::{Region, trusted};
 use crate::codegen::runtime_abi::*;
-use crate::codegen::target::{StructDescriptor, VariantNumbering};
+use crate::codegen::target::{StructAllocation, StructDescriptor, VariantNumbering};
 use crate::sema::CheckedProgram;
 use crate::sema::results::VariantRef;
 use crate::sema::types::{EnumId, Type};
@@ -93,10 +95,12 @@ pub(crate) fn variant_descriptor(
     numbering: VariantNumbering,
 ) -> lang_abi::VariantDescriptor {
     let info = &checked.items.enum_info(enum_id).variants[variant];
-    lang_abi::VariantDescriptor {
+    let hot = numbering == VariantNumbering::NameHash;
+    let mut descriptor = lang_abi::VariantDescriptor {
         enum_index: enum_key(checked, enum_id, numbering),
         variant_number: variant_number(checked, enum_id, variant, numbering),
         name: info.name.clone(),
+        hot_layout_hash: None,
         fields: info
             .fields
             .iter()
@@ -104,23 +108,43 @@ pub(crate) fn variant_descriptor(
                 name: field.name.clone(),
                 is_reference: is_reference(&field.ty),
                 kind: payload_kind(checked, &field.ty, numbering),
+                type_key: if hot {
+                    checked.type_key(&field.ty)
+                } else {
+                    String::new()
+                },
             })
             .collect(),
+    };
+    if hot {
+        descriptor.hot_layout_hash = Some(lang_abi::layout_hash(&descriptor.hot_layout_text()));
     }
+    descriptor
 }
 
-/// Hot reload: the module and name of the descriptor cell of a payload variant,
-/// `Enum.Variant#HASH` with the hash of its variant text (a changed payload is a new cell).
-pub(crate) fn hot_variant_cell_name(checked: &CheckedProgram, enum_id: EnumId, variant: usize) -> (String, String) {
+/// Hot reload: the module and hidden struct name (`Enum.Variant`) of a payload variant, the
+/// key of its descriptor cell, field cells and migration.
+pub(crate) fn hot_variant_struct(checked: &CheckedProgram, enum_id: EnumId, variant: usize) -> (String, String) {
     let info = checked.items.enum_info(enum_id);
-    let text = variant_descriptor(checked, enum_id, variant, VariantNumbering::NameHash).render();
-    let name = format!(
-        "{}.{}#{:x}",
-        info.name,
-        info.variants[variant].name,
-        lang_abi::fnv1a(text.as_bytes())
-    );
+    let name = lang_abi::enums::hot_variant_struct_name(&info.name, &info.variants[variant].name);
     (checked.program.module(info.module).name.clone(), name)
+}
+
+/// Hot reload: the fields of a payload variant's hidden struct, with their hot type texts
+/// (`TYPE|KIND`), as field records and field cells key them.
+pub(crate) fn hot_payload_fields(
+    checked: &CheckedProgram,
+    enum_id: EnumId,
+    variant: usize,
+) -> Vec<lang_abi::FieldRecord> {
+    variant_descriptor(checked, enum_id, variant, VariantNumbering::NameHash)
+        .fields
+        .iter()
+        .map(|field| lang_abi::FieldRecord {
+            name: field.name.clone(),
+            ty: lang_abi::enums::hot_payload_field_type(&field.type_key, &field.kind),
+        })
+        .collect()
 }
 
 /// The enum text of an enum, for `lang_rt_enum_register`.
@@ -141,7 +165,12 @@ pub(crate) fn enum_text(checked: &CheckedProgram, enum_id: EnumId, numbering: Va
 }
 
 /// The default expression of a payload field, from the enum's declaration.
-fn payload_default(checked: &CheckedProgram, enum_id: EnumId, variant: usize, position: usize) -> Option<&Expr> {
+pub(crate) fn payload_default(
+    checked: &CheckedProgram,
+    enum_id: EnumId,
+    variant: usize,
+    position: usize,
+) -> Option<&Expr> {
     let info = checked.items.enum_info(enum_id);
     let module = checked.program.module(info.module);
     let variant_span = info.variants[variant].span;
@@ -189,8 +218,8 @@ impl Translator<'_, '_, '_> {
             };
             words.push(self.word_of(value, &field.ty));
         }
-        let (module, cell_name) = hot_variant_cell_name(checked, variant.enum_id, variant.variant);
-        let desc = match self.state.target.variant_descriptor(&module, &cell_name) {
+        let hidden_struct = hot_variant_struct(checked, variant.enum_id, variant.variant);
+        let desc = match self.state.target.variant_descriptor(&hidden_struct) {
             StructDescriptor::Cell(cell) => {
                 let cell = self.hot_reference(cell as i64);
                 self.builder.ins().load(types::I64, trusted(), cell, 0)
@@ -202,6 +231,9 @@ impl Translator<'_, '_, '_> {
                 self.builder.ins().load(types::I64, trusted(), base, (slot * 8) as i32)
             }
         };
+        if self.state.target.struct_allocation() == StructAllocation::Hot {
+            return self.allocate_hot_variant(variant.enum_id, variant.variant, desc, words, span);
+        }
         let ctx = self.ctx;
         let object = self
             .call_runtime_at("lang_rt_alloc_struct", &[ctx, desc], span)
@@ -216,7 +248,8 @@ impl Translator<'_, '_, '_> {
     }
 
     /// The variant number of a (non-nil) enum value, as an `i32`: the immediate's upper bits,
-    /// or the number in the payload object's descriptor.
+    /// or the number in the payload object's descriptor (under hot reload, the descriptor of
+    /// the payload the handle points at).
     pub(crate) fn enum_tag(&mut self, value: Value) -> Value {
         let immediate = self.builder.create_block();
         let object = self.builder.create_block();
@@ -231,7 +264,11 @@ impl Translator<'_, '_, '_> {
         self.builder.ins().jump(merge, &[number.into()]);
         self.builder.switch_to_block(object);
         self.builder.seal_block(object);
-        let desc = self.builder.ins().load(types::I64, trusted(), value, 0);
+        let payload = match self.state.target.struct_allocation() {
+            StructAllocation::Plain => value,
+            StructAllocation::Hot => self.hot_payload_of(value),
+        };
+        let desc = self.builder.ins().load(types::I64, trusted(), payload, 0);
         let number = self
             .builder
             .ins()

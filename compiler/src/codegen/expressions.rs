@@ -72,6 +72,7 @@ impl Translator<'_, '_, '_> {
             },
             ExprKind::Match(match_expr) => return self.match_value(expr, match_expr),
             ExprKind::If(if_expr) => return self.if_value(expr, if_expr),
+            ExprKind::Function(function) => self.closure_value(expr, function),
         };
         Some(value)
     }
@@ -116,7 +117,9 @@ impl Translator<'_, '_, '_> {
         }
     }
 
-    /// A function value: the address of a word holding the function's address.
+    /// A function value: the address of a static object holding the function's address at
+    /// `FUNCTION_CODE_OFFSET`; in hot mode, its slot, which the runtime made such an object
+    /// holding the slot's own address there (see `codegen/hot/closures.rs`).
     pub(crate) fn function_value(&mut self, id: FunctionId) -> Value {
         if let Callee::Slot(slot) = self.state.target.callee(self.state.checked, id) {
             return self.hot_reference(slot as i64);
@@ -141,11 +144,15 @@ impl Translator<'_, '_, '_> {
         let name = self.state.unique_name(format!("lang.slot.{}", function.as_u32()));
         let slot = self.state.module.declare_data(&name, Linkage::Local, false, false)?;
         let mut description = DataDescription::new();
+        // A static function object: a header whose flags say immortal (the collector traces
+        // function values and must leave this one alone), then the code address.
         // Initialized data, not zero-initialized: a relocation cannot apply to `.bss`.
-        description.define(vec![0u8; 8].into_boxed_slice());
+        let mut bytes = vec![0u8; FUNCTION_CODE_OFFSET as usize + 8];
+        bytes[8..16].copy_from_slice(&OBJECT_FLAG_IMMORTAL.to_le_bytes());
+        description.define(bytes.into_boxed_slice());
         description.set_align(8);
         let reference = self.state.module.declare_func_in_data(function, &mut description);
-        description.write_function_addr(0, reference);
+        description.write_function_addr(FUNCTION_CODE_OFFSET as u32, reference);
         self.state.module.define_data(slot, &description)?;
         Ok(slot)
     }

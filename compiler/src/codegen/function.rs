@@ -2,7 +2,7 @@
 //! to the module, references to functions, data and runtime functions, value conversions,
 //! and locals and their scopes.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use cranelift_codegen::ir::{self, FuncRef, GlobalValue, InstBuilder, MemFlagsData, UserFuncName, Value, types};
 use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext, Variable};
@@ -60,6 +60,8 @@ pub(crate) fn translate_function(
             known_checks: KnownChecks::default(),
             calls_emitted: 0,
             program_main: false,
+            cell_variables: HashSet::new(),
+            enclosing_function: None,
         };
         body(&mut translator);
         translator.finish();
@@ -113,6 +115,12 @@ pub(crate) struct Translator<'s, 'a, 'b> {
     /// run other script code, since a changed `main` is entered again at its next statement
     /// boundary (LANGUAGE.md section 7 item 6).
     pub(crate) program_main: bool,
+    /// The locals that live in a cell (captured and assigned, see `closures.rs`): their
+    /// variable holds the cell's address, and `place.rs` reads and writes through it.
+    pub(crate) cell_variables: HashSet<usize>,
+    /// In a closure's body: the name of the function it is written in, which names nested
+    /// closures too (`closure in main (line 9)`).
+    pub(crate) enclosing_function: Option<String>,
 }
 
 impl Translator<'_, '_, '_> {
@@ -258,7 +266,7 @@ impl Translator<'_, '_, '_> {
         self.poll(declaration.name.span, Some(id));
         let params = self.params.clone();
         for ((param, ty), value) in declaration.params.iter().zip(&info.params).zip(params) {
-            self.declare_local(&param.name.text, ty.clone(), value);
+            self.declare_binding(&param.name, ty.clone(), value);
         }
         self.block(&declaration.body);
     }
@@ -272,6 +280,17 @@ impl Translator<'_, '_, '_> {
             .expect("a scope is open")
             .push((name.to_string(), variable, ty));
         variable
+    }
+
+    /// Whether `variable` holds the address of its local's cell.
+    pub(crate) fn is_cell_variable(&self, variable: Variable) -> bool {
+        self.cell_variables
+            .contains(&cranelift_codegen::entity::EntityRef::index(variable))
+    }
+
+    pub(crate) fn mark_cell_variable(&mut self, variable: Variable) {
+        self.cell_variables
+            .insert(cranelift_codegen::entity::EntityRef::index(variable));
     }
 
     pub(crate) fn lookup_local(&self, name: &str) -> Option<(Variable, Type)> {

@@ -57,6 +57,8 @@ pub(crate) const RUNTIME_BUILTINS: &[RuntimeBuiltin] = &[
     RuntimeBuiltin::new(Builtin::IoReadLine, "lang_rt_io_read_line", true),
     RuntimeBuiltin::new(Builtin::IoError, "lang_rt_io_error", true),
     RuntimeBuiltin::new(Builtin::TermControl, "lang_rt_term_control", true),
+    RuntimeBuiltin::new(Builtin::HmrControl, "lang_rt_hmr_control", true),
+    RuntimeBuiltin::new(Builtin::HmrPendingError, "lang_rt_hmr_pending_error", true),
     RuntimeBuiltin::new(Builtin::Sleep, "lang_rt_sleep", true),
     RuntimeBuiltin::new(Builtin::Exit, "lang_rt_exit", true),
 ];

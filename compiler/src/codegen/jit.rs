@@ -116,6 +116,8 @@ pub struct HotModule {
     pub structs: Vec<lang_abi::StructRecord>,
     /// Field defaults as `fn(ctx) -> (word, status)`.
     pub defaults: Vec<lang_abi::DefaultRecord<usize>>,
+    /// The module's enums and their variant numbers.
+    pub enums: Vec<lang_abi::EnumRecord>,
     /// The lowest and highest code addresses, to tell whether a frame returns into it.
     pub code_range: (usize, usize),
     /// Each function's address, size and symbol name, for perf maps.
@@ -181,6 +183,7 @@ impl HotModule {
             variables,
             slot_patches,
             structs: translated.hot_structs.clone(),
+            enums: translated.hot_enums.clone(),
             defaults,
             code_range: (low, high),
             symbols,

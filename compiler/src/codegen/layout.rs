@@ -4,7 +4,8 @@
 //! `i8` holding 0 or 1, and every other type — strings, arrays, maps, structs, optionals and
 //! function values — a 64-bit pointer. `nil` is the null pointer. A non-nil `?int`, `?float`
 //! or `?bool` points to a box object holding the value; `?T` of a reference type is the
-//! reference itself. A function value points to a word holding the function's address.
+//! reference itself. A function value points to an object holding the function's address at
+//! `FUNCTION_CODE_OFFSET`: a closure object, or a static immortal one for a named function.
 //!
 //! In memory (array elements, struct fields, map entries) values are stored as 64-bit words,
 //! except the elements of `[bool]`, which take one byte each.
@@ -41,6 +42,9 @@ pub fn is_reference(ty: &Type) -> bool {
         Type::Str | Type::Array(_) | Type::Map(..) | Type::Struct(_) | Type::Enum(_) => true,
         // A `?int` is a pointer to a box; a `?T` of a reference type is a reference.
         Type::Optional(_) => true,
+        // A function value is a closure object, or a static immortal object the collector
+        // skips by its header (LANGUAGE.md section 10).
+        Type::Function(..) => true,
         _ => false,
     }
 }

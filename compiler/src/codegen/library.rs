@@ -129,6 +129,7 @@ pub fn compile_library(
         .map(|variable| variable.clone().map(&mut index_of))
         .collect();
     metadata.structs = translated.hot_structs.clone();
+    metadata.enums = translated.hot_enums.clone();
     metadata.defaults = translated
         .hot_defaults
         .iter()

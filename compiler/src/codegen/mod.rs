@@ -12,7 +12,8 @@
 //! Files, by concern (in the manner of rustc_codegen_cranelift): `program` (assembly, a short
 //! list of passes), `function` (the per-function `Translator`, plumbing, locals), `errors`
 //! (the status-return protocol), `statements`, `place` (every read and write of a place),
-//! `variables`, `expressions`, `operators`, `collections`, `structs`, `enums` (enum values),
+//! `variables`, `expressions`, `closures` (function expressions, captures and cells),
+//! `operators`, `collections`, `structs`, `enums` (enum values),
 //! `patterns` (pattern tests and bindings), `matching` (`match`, `if` values, `if let`, `let ... else`), `literals`, `calls`,
 //! `builtins` with `intrinsics` (the built-ins that are a runtime call, as a table), `entry`,
 //! `inline` (compiling bodies), `memory` (alias regions), `config` (ISA flags), `target`
@@ -20,6 +21,7 @@
 
 mod builtins;
 mod calls;
+mod closures;
 mod collections;
 pub mod config;
 mod entry;
@@ -36,6 +38,8 @@ pub mod library;
 mod literals;
 mod matching;
 mod memory;
+mod methods;
+mod methods_sort;
 pub mod object;
 mod operators;
 mod patterns;
@@ -126,6 +130,8 @@ pub struct TranslatedProgram {
     pub hot_structs: Vec<lang_abi::StructRecord>,
     /// Hot mode: a `fn(ctx) -> (word, status)` per field default.
     pub hot_defaults: Vec<lang_abi::DefaultRecord<FuncId>>,
+    /// Hot mode: the module's enums and their variant numbers.
+    pub hot_enums: Vec<lang_abi::EnumRecord>,
     /// Hot mode: slots to point at these wrappers of built-ins.
     pub slot_patches: Vec<(u64, FuncId)>,
     /// Shared-library builds: the import table (declared, not yet defined).
@@ -159,6 +165,11 @@ pub(crate) struct ProgramState<'a> {
     /// Helpers requested while translating, generated after the main pass.
     pub pending_defaults: Vec<(StructId, usize)>,
     pub pending_wrappers: Vec<crate::sema::builtins::Builtin>,
+    /// Function expressions met while translating, whose bodies are translated after the
+    /// main pass (see `closures`).
+    pub pending_closures: Vec<closures::PendingClosure>,
+    /// Each function expression's code, and its static object when it captures nothing.
+    pub closure_functions: HashMap<crate::sema::results::NodeKey, closures::ClosureFunction>,
     pub line_starts: HashMap<crate::source::FileId, Vec<u32>>,
     pub translated: Vec<(FuncId, String, u32)>,
     pub names: HashMap<String, usize>,

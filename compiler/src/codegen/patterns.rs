@@ -14,6 +14,7 @@ use crate::codegen::function::Translator;
 use crate::codegen::layout::clif_type;
 use crate::codegen::memory::trusted;
 use crate::codegen::runtime_abi::*;
+use crate::codegen::target::StructAllocation;
 use crate::sema::types::Type;
 use crate::syntax::ast::{Pattern, PatternKind};
 
@@ -174,8 +175,8 @@ impl Translator<'_, '_, '_> {
                     .iter()
                     .flatten()
                     .any(|field| !matches!(field.kind, PatternKind::Wildcard));
-                if has_fields {
-                    self.check_payload_layout(value, variant.enum_id, variant.variant, pattern.span);
+                if has_fields && self.state.target.struct_allocation() == StructAllocation::Hot {
+                    self.check_hot_payload_object(value, variant.enum_id, variant.variant, pattern.span);
                 }
                 let info = self.state.checked.items.enum_info(variant.enum_id).variants[variant.variant].clone();
                 for (position, field_pattern) in fields.iter().flatten().enumerate() {
@@ -186,12 +187,18 @@ impl Translator<'_, '_, '_> {
                         self.bug("more sub-patterns than payload fields");
                         return;
                     };
-                    let word = self.builder.ins().load(
-                        types::I64,
-                        trusted(),
-                        value,
-                        STRUCT_FIELDS_OFFSET + position as i32 * 8,
-                    );
+                    // Under hot reload, through the field's offset cell (the payload may have
+                    // been migrated to another layout).
+                    let word =
+                        match self.hot_payload_word(value, variant.enum_id, variant.variant, position, pattern.span) {
+                            Some(word) => word,
+                            None => self.builder.ins().load(
+                                types::I64,
+                                trusted(),
+                                value,
+                                STRUCT_FIELDS_OFFSET + position as i32 * 8,
+                            ),
+                        };
                     let field_value = self.value_of_word(word, &field.ty);
                     self.test_pattern(field_pattern, field_value, &field.ty, fail, bindings, None);
                 }

@@ -155,6 +155,12 @@ impl Translator<'_, '_, '_> {
     /// Reads the value at `place`; a failed check is a runtime error at `span`.
     pub(crate) fn read_place(&mut self, place: &Place, span: Span) -> Value {
         match place {
+            Place::Local(variable, ty) if self.is_cell_variable(*variable) => {
+                let cell = self.builder.use_var(*variable);
+                let cells = self.flags(Region::Cells);
+                let word = self.builder.ins().load(types::I64, cells, cell, CELL_VALUE_OFFSET);
+                self.value_of_word(word, ty)
+            }
             Place::Local(variable, _) => self.builder.use_var(*variable),
             Place::ModuleVariable(id, _) => self.read_variable(*id, span),
             Place::Field {
@@ -183,6 +189,12 @@ impl Translator<'_, '_, '_> {
     /// Writes `value` to `place`; a failed check is a runtime error at `span`.
     pub(crate) fn write_place(&mut self, place: &Place, value: Value, span: Span) {
         match place {
+            Place::Local(variable, ty) if self.is_cell_variable(*variable) => {
+                let word = self.word_of(value, ty);
+                let cell = self.builder.use_var(*variable);
+                let cells = self.flags(Region::Cells);
+                self.builder.ins().store(cells, word, cell, CELL_VALUE_OFFSET);
+            }
             Place::Local(variable, _) => self.builder.def_var(*variable, value),
             Place::ModuleVariable(id, _) => self.write_variable(*id, value),
             Place::Field {

@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use cranelift_module::{DataDescription, FuncId, Linkage, Module};
 
 use crate::codegen::builtins::translate_builtin_wrapper;
+use crate::codegen::closures::{closure_records, translate_closure};
 use crate::codegen::entry::translate_entry;
 use crate::codegen::function::translate_function;
 use crate::codegen::hot::not_compiled_here;
@@ -41,8 +42,9 @@ pub(crate) fn translate_program(
             empty_translation(entry)
         }
         ProgramShape::HotModule(target) => {
-            let parts = translate_hot_module_parts(&mut state, target, &compiled_functions)?;
+            let mut parts = translate_hot_module_parts(&mut state, target, &compiled_functions)?;
             translate_pending_helpers(&mut state)?;
+            parts.hot_functions.extend(closure_records(&state));
             let entry = translate_hot_setup(&mut state, target)?;
             TranslatedProgram { entry, ..parts }
         }
@@ -66,6 +68,7 @@ fn empty_translation(entry: FuncId) -> TranslatedProgram {
         hot_variables: Vec::new(),
         hot_structs: Vec::new(),
         hot_defaults: Vec::new(),
+        hot_enums: Vec::new(),
         slot_patches: Vec::new(),
         imports: None,
         disassembly: String::new(),
@@ -108,6 +111,8 @@ fn new_program_state<'a>(
         default_helpers: HashMap::new(),
         pending_defaults: Vec::new(),
         pending_wrappers: Vec::new(),
+        pending_closures: Vec::new(),
+        closure_functions: HashMap::new(),
         line_starts: HashMap::new(),
         translated: Vec::new(),
         names: HashMap::new(),
@@ -215,14 +220,16 @@ fn translate_module_initializers(state: &mut ProgramState<'_>) -> Result<Vec<Fun
     Ok(initializers)
 }
 
-/// Helpers requested along the way: struct defaults and wrappers of built-ins used as
-/// values. Translating one may request more.
+/// Helpers requested along the way: struct defaults, wrappers of built-ins used as values,
+/// and the bodies of function expressions. Translating one may request more.
 fn translate_pending_helpers(state: &mut ProgramState<'_>) -> Result<(), CodegenError> {
     loop {
         if let Some((struct_id, field)) = state.pending_defaults.pop() {
             translate_default_helper(state, struct_id, field)?;
         } else if let Some(builtin) = state.pending_wrappers.pop() {
             translate_builtin_wrapper(state, builtin)?;
+        } else if let Some(closure) = state.pending_closures.pop() {
+            translate_closure(state, closure)?;
         } else {
             return Ok(());
         }

@@ -140,7 +140,9 @@ impl Walker<'_> {
                             self.expr(object);
                         }
                     }
-                    Some(CallTarget::Builtin(_)) => {
+                    Some(CallTarget::Builtin(builtin)) => {
+                        // `xs.map(f)`, `sort_by`: the built-in calls its function argument.
+                        self.found.calls_values |= builtin.calls_function_values();
                         if let ExprKind::Field { object, .. } = &callee.kind {
                             self.expr(object);
                         }
@@ -163,6 +165,12 @@ impl Walker<'_> {
             ExprKind::Unwrap(inner) | ExprKind::Paren(inner) => self.expr(inner),
             ExprKind::ImplicitMember(_) => {}
             ExprKind::Match(match_expr) => self.match_arms(match_expr),
+            // A closure's body is counted as its enclosing function's: it can only run once
+            // that function made it.
+            ExprKind::Function(function) => match &function.body {
+                ast::FunctionBody::Block(block) => self.block(block),
+                ast::FunctionBody::Expr(body) => self.expr(body),
+            },
             ExprKind::If(if_expr) => {
                 match &if_expr.condition {
                     ast::IfCondition::Bool(condition) => self.expr(condition),

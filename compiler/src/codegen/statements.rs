@@ -34,7 +34,7 @@ impl Translator<'_, '_, '_> {
                     }
                 };
                 let value = self.expr_to(init, &ty);
-                self.declare_local(&name.text, ty, value);
+                self.declare_binding(name, ty, value);
             }
             StatementKind::Assign { target, op, value } => self.assignment(target, *op, value),
             StatementKind::Expr(expr) => {

@@ -12,6 +12,7 @@ use cranelift_module::Linkage;
 use crate::codegen::runtime_abi::HOT_FIELDS_OFFSET;
 use crate::sema::CheckedProgram;
 use crate::sema::builtins::Builtin;
+use crate::sema::results::ClosureInfo;
 use crate::sema::types::{FunctionId, ModuleId, StructId, Type, VariableId};
 
 /// What hot-reload code generation needs from the runtime: stable, runtime-owned memory for
@@ -84,6 +85,25 @@ pub(crate) enum Callee {
     Slot(u64),
 }
 
+/// Where a function value's code is (LANGUAGE.md section 10).
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum FunctionValueCode {
+    /// At `FUNCTION_CODE_OFFSET` in the object the value points to.
+    InObject,
+    /// In the slot whose address is at `FUNCTION_CODE_OFFSET`: a function's or a closure's
+    /// runtime-owned slot, which a reload points at the newest code.
+    ThroughSlot,
+}
+
+/// How a function expression's code is reached.
+#[derive(Clone, Copy)]
+pub(crate) enum ClosureCode {
+    /// Its own symbol, directly.
+    Direct,
+    /// The runtime-owned slot of its identity (hot reload).
+    Slot(u64),
+}
+
 /// How a built-in used as a value is reached.
 #[derive(Clone, Copy)]
 pub(crate) enum BuiltinValue {
@@ -131,7 +151,8 @@ pub(crate) enum StructDescriptor {
     Cell(u64),
 }
 
-/// How a struct is allocated.
+/// How a struct, or the payload of an enum variant, is allocated (and so where its fields
+/// and, for a variant, its descriptor are found).
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub(crate) enum StructAllocation {
     /// A plain struct object with its fields at fixed offsets.
@@ -211,6 +232,24 @@ impl<'a> Target<'a> {
         self.hot.is_none()
     }
 
+    pub(crate) fn function_value_code(&self) -> FunctionValueCode {
+        match self.hot {
+            Some(_) => FunctionValueCode::ThroughSlot,
+            None => FunctionValueCode::InObject,
+        }
+    }
+
+    /// The code of a function expression: under hot reload, the slot of its identity
+    /// (`closures::closure_identity`), in the module being compiled.
+    pub(crate) fn closure_code(&self, checked: &CheckedProgram, info: &ClosureInfo) -> ClosureCode {
+        let Some(target) = self.hot else {
+            return ClosureCode::Direct;
+        };
+        let module = &checked.program.module(target.module).name;
+        let (name, signature) = checked.closure_identity(info);
+        ClosureCode::Slot(target.linker.function_slot(module, &name, &signature))
+    }
+
     pub(crate) fn callee(&self, checked: &CheckedProgram, id: FunctionId) -> Callee {
         let Some(target) = self.hot else {
             return Callee::Direct;
@@ -277,13 +316,33 @@ impl<'a> Target<'a> {
     }
 
     /// Where the descriptor of a payload variant is: in the program's descriptor table, or
-    /// under hot reload in a runtime-owned cell named `cell_name` (which the variant's payload
-    /// layout is part of, so a changed payload gets a new descriptor).
-    pub(crate) fn variant_descriptor(&self, module: &str, cell_name: &str) -> StructDescriptor {
-        match self.hot {
-            None => StructDescriptor::Table,
-            Some(target) => StructDescriptor::Cell(target.linker.struct_desc_cell(module, cell_name, "")),
-        }
+    /// under hot reload in the runtime-owned cell of its hidden struct `Enum.Variant`, which a
+    /// migration points at the new layout when the payload changes.
+    /// (`hidden_struct` is the module and name of `codegen::enums::hot_variant_struct`.)
+    pub(crate) fn variant_descriptor(&self, hidden_struct: &(String, String)) -> StructDescriptor {
+        let Some(target) = self.hot else {
+            return StructDescriptor::Table;
+        };
+        let (module, name) = hidden_struct;
+        StructDescriptor::Cell(target.linker.struct_desc_cell(module, name, ""))
+    }
+
+    /// How payload field `position` of a variant is reached: at a fixed offset, or under hot
+    /// reload through the offset cell of its hidden struct's field (keyed by name and type,
+    /// -1 once a reload removed or retyped it), as struct fields are.
+    /// (`field` is its record among `codegen::enums::hot_payload_fields`.)
+    pub(crate) fn payload_field(
+        &self,
+        hidden_struct: &(String, String),
+        field: &lang_abi::FieldRecord,
+        position: usize,
+    ) -> FieldAccess {
+        let Some(target) = self.hot else {
+            return FieldAccess::FixedOffset;
+        };
+        let (module, name) = hidden_struct;
+        let initial = HOT_FIELDS_OFFSET as i64 + position as i64 * 8;
+        FieldAccess::OffsetCell(target.linker.field_cell(module, name, &field.name, &field.ty, initial))
     }
 
     pub(crate) fn variant_numbering(&self) -> VariantNumbering {

@@ -186,6 +186,10 @@ codes! {
     EnumNotAValue = "E0348": "an enum's name used as a value",
     // Statements (LANGUAGE.md section 11).
     UnusedValue = "E0360": "an expression statement that is not a call, `match` or `if`: its value is unused",
+    // Closures (section 10).
+    ClosureParameterType = "E0370": "a function expression parameter without a type where no function type is expected",
+    ClosureTypeMismatch = "E0371": "a function expression where a function type with other parameters or result is expected",
+    ClosureBodyNotCall = "E0372": "a `=>` body that is not a call where the function expression returns nothing",
 }
 
 /// A diagnostic already recorded in a list, still being filled in.

@@ -41,6 +41,7 @@ impl Checker<'_> {
                         };
                         let ty = info.ty.clone();
                         let mut context = self.context(module, None);
+                        context.closure_owner = format!("struct {}", declaration.name.text);
                         self.check_against(&mut context, default, &ty);
                     }
                 }
@@ -62,6 +63,7 @@ impl Checker<'_> {
     pub(super) fn check_function(&mut self, module: ModuleId, id: FunctionId, declaration: &ast::FunctionDecl) {
         let info = self.items.function(id).clone();
         let mut context = self.context(module, Some(info.result.clone()));
+        context.closure_owner = format!("fn {} {}", info.name, self.display(&info.ty()));
         context.scopes.push(0);
         for (param, ty) in declaration.params.iter().zip(&info.params) {
             if let Some(previous) = context.lookup(&param.name.text) {
@@ -129,6 +131,7 @@ impl Checker<'_> {
             return Type::Error;
         };
         let mut context = self.context(module, None);
+        context.closure_owner = format!("var {}", declaration.name.text);
         let ty = match &declared {
             Some(ty) => {
                 self.check_against(&mut context, &declaration.init, ty);

@@ -62,10 +62,33 @@ pub enum Builtin {
     IoReadLine,
     IoError,
     TermControl,
+    HmrControl,
+    HmrPendingError,
     // Generic functions of the stdlib module `sort`, native because the language has no
     // generics: `sort.sort(xs)` and `sort.sort_by(xs, less)` (see `module_export`).
     Sort,
     SortBy,
+    // The methods of arrays and maps (LANGUAGE.md section 10), found only by method syntax
+    // (`xs.map(f)`), after every function and built-in of that name (see `sema/methods.rs`).
+    // `xs.sort_by(less)` is `SortBy`.
+    ArrayMap,
+    ArrayFilter,
+    ArrayFind,
+    ArrayPosition,
+    ArrayAny,
+    ArrayAll,
+    ArrayReduce,
+    ArrayContains,
+    ArrayIndexOf,
+    ArrayInsertAt,
+    ArrayRemoveAt,
+    ArraySlice,
+    ArrayExtend,
+    ArrayReverse,
+    ArrayClear,
+    ArrayCopy,
+    MapGet,
+    MapValues,
 }
 
 /// The names of the built-ins users may call, for lookups and "did you mean" hints.
@@ -126,12 +149,38 @@ const INTRINSICS: &[(&str, Builtin)] = &[
     ("__io_read_line", Builtin::IoReadLine),
     ("__io_error", Builtin::IoError),
     ("__term_control", Builtin::TermControl),
+    ("__hmr_control", Builtin::HmrControl),
+    ("__hmr_pending_error", Builtin::HmrPendingError),
 ];
 
 /// Functions that a standard-library module exports natively, beside its `.ln` items:
 /// (module, name, built-in). They are generic, which `.ln` code cannot express.
 const MODULE_EXPORTS: &[(&str, &str, Builtin)] =
     &[("sort", "sort", Builtin::Sort), ("sort", "sort_by", Builtin::SortBy)];
+
+/// The methods of arrays (LANGUAGE.md section 10's table).
+pub const ARRAY_METHODS: &[(&str, Builtin)] = &[
+    ("map", Builtin::ArrayMap),
+    ("filter", Builtin::ArrayFilter),
+    ("find", Builtin::ArrayFind),
+    ("position", Builtin::ArrayPosition),
+    ("any", Builtin::ArrayAny),
+    ("all", Builtin::ArrayAll),
+    ("reduce", Builtin::ArrayReduce),
+    ("sort_by", Builtin::SortBy),
+    ("contains", Builtin::ArrayContains),
+    ("index_of", Builtin::ArrayIndexOf),
+    ("insert_at", Builtin::ArrayInsertAt),
+    ("remove_at", Builtin::ArrayRemoveAt),
+    ("slice", Builtin::ArraySlice),
+    ("extend", Builtin::ArrayExtend),
+    ("reverse", Builtin::ArrayReverse),
+    ("clear", Builtin::ArrayClear),
+    ("copy", Builtin::ArrayCopy),
+];
+
+/// The methods of maps (LANGUAGE.md section 10's table).
+pub const MAP_METHODS: &[(&str, Builtin)] = &[("get", Builtin::MapGet), ("values", Builtin::MapValues)];
 
 /// The names of the built-in types, which no struct may take.
 pub const BUILTIN_TYPES: &[&str] = &["int", "float", "bool", "str"];
@@ -157,12 +206,52 @@ impl Builtin {
             .find(|(_, builtin)| *builtin == self)
             .map(|(name, _)| *name)
             .or_else(|| {
+                ARRAY_METHODS
+                    .iter()
+                    .chain(MAP_METHODS)
+                    .find(|(_, builtin)| *builtin == self)
+                    .map(|(name, _)| *name)
+            })
+            .or_else(|| {
                 MODULE_EXPORTS
                     .iter()
                     .find(|(_, _, builtin)| *builtin == self)
                     .map(|(_, name, _)| *name)
             })
             .unwrap_or("?")
+    }
+
+    /// The method `name` of arrays or maps (`is_map`), if there is one.
+    pub fn method(name: &str, is_map: bool) -> Option<Builtin> {
+        let table = if is_map { MAP_METHODS } else { ARRAY_METHODS };
+        table
+            .iter()
+            .find(|(method, _)| *method == name)
+            .map(|(_, builtin)| *builtin)
+    }
+
+    /// Whether this is a method of the table of LANGUAGE.md section 10 other than `sort_by`
+    /// (which is also `sort.sort_by`): checked and translated by the method code.
+    pub fn is_method(self) -> bool {
+        ARRAY_METHODS
+            .iter()
+            .chain(MAP_METHODS)
+            .any(|(_, builtin)| *builtin == self && self != Builtin::SortBy)
+    }
+
+    /// Whether a call of this built-in calls a function value it is given (`xs.map(f)`).
+    pub fn calls_function_values(self) -> bool {
+        matches!(
+            self,
+            Builtin::SortBy
+                | Builtin::ArrayMap
+                | Builtin::ArrayFilter
+                | Builtin::ArrayFind
+                | Builtin::ArrayPosition
+                | Builtin::ArrayAny
+                | Builtin::ArrayAll
+                | Builtin::ArrayReduce
+        )
     }
 
     /// A native export `name` of the standard-library module `module`, if there is one.
@@ -213,7 +302,8 @@ impl Builtin {
             Builtin::IoWriteFile => (vec![Str, Str, Bool], Some(Bool)),
             Builtin::IoReadLine => (vec![], Some(Type::optional(Str))),
             Builtin::IoError => (vec![], Some(Str)),
-            Builtin::TermControl => (vec![Int, Int], Some(Int)),
+            Builtin::TermControl | Builtin::HmrControl => (vec![Int, Int], Some(Int)),
+            Builtin::HmrPendingError => (vec![], Some(Type::optional(Str))),
             _ => return None,
         };
         Some(signature)

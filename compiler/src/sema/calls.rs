@@ -152,16 +152,18 @@ impl Checker<'_> {
                 .insert(NodeKey::new(context.file, callee.span), ty.clone());
             return self.call_function(context, Callee::Value(ty), &field.text, args, span, expected);
         }
-        // Method syntax: the candidates are a function of this module, a built-in, and the
-        // `pub fn`s of imported modules whose first parameter accepts the receiver. Local
-        // variables are not candidates and do not hide any (as in Rust or Swift, a method is
-        // never looked up among locals), so `let len = xs.len()` leaves `xs.len()` working.
-        // A function of this module whose first parameter cannot take the receiver is kept
-        // aside: it is no candidate when an imported function fits (a local
-        // `fn contains(xs: [int], ...)` must not make `"text".contains(...)` ambiguous with
-        // `strings.contains`), but when nothing else fits, calling it reports the mismatch.
-        let mut candidates: Vec<(Callee, String)> = Vec::new();
+        // Method syntax, resolved in the order of LANGUAGE.md section 10: a function of this
+        // module whose first parameter accepts the receiver; the `pub fn`s of imported modules
+        // that accept it (two are ambiguous); a built-in of section 5; a method of arrays and
+        // maps (`sort_by`, `map`, ...). Local variables are not candidates and do not hide any
+        // (as in Rust or Swift, a method is never looked up among locals), so
+        // `let len = xs.len()` leaves `xs.len()` working. A function of this module whose
+        // first parameter cannot take the receiver is kept aside: it is no candidate when
+        // anything else fits (a local `fn contains(xs: [int], ...)` must not hide
+        // `strings.contains` for a `str`), but when nothing else fits, calling it reports
+        // the mismatch.
         let mut unfit_local = None;
+        let mut chosen: Option<(Callee, String)> = None;
         if let Some(ModuleItem::Function(id)) = self.scope_item(context.module, &field.text) {
             let fits = self
                 .items
@@ -169,21 +171,62 @@ impl Checker<'_> {
                 .params
                 .first()
                 .is_some_and(|first| object_type.is_assignable_to(first));
-            if fits || object_type == Type::Error {
-                candidates.push((Callee::Function(id), field.text.clone()));
+            if fits {
+                chosen = Some((Callee::Function(id), field.text.clone()));
             } else {
                 unfit_local = Some((Callee::Function(id), field.text.clone()));
             }
-        } else if let Some(builtin) = Builtin::lookup(&field.text, context.is_stdlib) {
-            candidates.push((Callee::Builtin(builtin), field.text.clone()));
         }
+        if chosen.is_none() {
+            let imported = self.imported_method_candidates(context, &object_type, &field.text);
+            if imported.len() > 1 {
+                let names: Vec<String> = imported.iter().map(|(_, name)| format!("`{name}`")).collect();
+                self.ambiguous_method(context.file, field, &names);
+                self.check_arguments_only(context, args);
+                return Type::Error;
+            }
+            chosen = imported.into_iter().next();
+        }
+        if chosen.is_none() && unfit_local.is_none() {
+            chosen = Builtin::lookup(&field.text, context.is_stdlib)
+                .map(|builtin| (Callee::Builtin(builtin), field.text.clone()));
+        }
+        if chosen.is_none() {
+            let method = match &object_type {
+                Type::Array(_) => Builtin::method(&field.text, false),
+                Type::Map(..) => Builtin::method(&field.text, true),
+                _ => None,
+            };
+            chosen = method.map(|method| (Callee::Builtin(method), field.text.clone()));
+        }
+        let Some((callee, name)) = chosen.or(unfit_local) else {
+            let hint = self.method_hint(context, &object_type, &field.text);
+            self.no_such_method(context, &object_type, field, hint);
+            self.check_arguments_only(context, args);
+            return Type::Error;
+        };
+        let mut all = Vec::with_capacity(args.len() + 1);
+        all.push(Argument::Checked(&object_type, object.span));
+        all.extend_from_slice(args);
+        self.call_function(context, callee, &name, &all, span, expected)
+    }
+
+    /// The functions of imported modules that method syntax `x.name(...)` may call: native
+    /// exports of that name, and `pub fn`s whose first parameter accepts the receiver.
+    fn imported_method_candidates(
+        &mut self,
+        context: &Context,
+        object_type: &Type,
+        name: &str,
+    ) -> Vec<(Callee, String)> {
+        let mut candidates: Vec<(Callee, String)> = Vec::new();
         for (import_name, target) in &self.program.module(context.module).imports {
             let Some(target) = target else { continue };
-            if let Some(builtin) = self.native_export(*target, &field.text) {
-                candidates.push((Callee::Builtin(builtin), format!("{}.{}", import_name.text, field.text)));
+            if let Some(builtin) = self.native_export(*target, name) {
+                candidates.push((Callee::Builtin(builtin), format!("{}.{name}", import_name.text)));
                 continue;
             }
-            if let Some(ModuleItem::Function(id)) = self.scope_item(*target, &field.text) {
+            if let Some(ModuleItem::Function(id)) = self.scope_item(*target, name) {
                 let info = self.items.function(id);
                 if info.is_pub
                     && info.module == *target
@@ -195,35 +238,11 @@ impl Checker<'_> {
                         .iter()
                         .any(|(callee, _)| matches!(callee, Callee::Function(known) if *known == id))
                 {
-                    candidates.push((Callee::Function(id), format!("{}.{}", import_name.text, field.text)));
+                    candidates.push((Callee::Function(id), format!("{}.{name}", import_name.text)));
                 }
             }
         }
-        if candidates.is_empty()
-            && let Some(local) = unfit_local
-        {
-            candidates.push(local);
-        }
-        match candidates.len() {
-            0 => {
-                self.no_such_field(context, &object_type, field, true);
-                self.check_arguments_only(context, args);
-                Type::Error
-            }
-            1 => {
-                let (callee, name) = candidates.pop().unwrap_or((Callee::Value(Type::Error), String::new()));
-                let mut all = Vec::with_capacity(args.len() + 1);
-                all.push(Argument::Checked(&object_type, object.span));
-                all.extend_from_slice(args);
-                self.call_function(context, callee, &name, &all, span, expected)
-            }
-            _ => {
-                let names: Vec<String> = candidates.iter().map(|(_, name)| format!("`{name}`")).collect();
-                self.ambiguous_method(context.file, field, &names);
-                self.check_arguments_only(context, args);
-                Type::Error
-            }
-        }
+        candidates
     }
 
     pub(super) fn check_arguments_only(&mut self, context: &mut Context, args: &[Argument<'_>]) {

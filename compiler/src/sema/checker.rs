@@ -19,6 +19,10 @@ pub struct Checker<'p> {
     pub(super) results: TypeckResults,
     /// Every enum, described for the match checker once their variants are resolved.
     pub(super) enum_table: EnumTable,
+    /// The parameter types for the function expression about to be checked when its
+    /// parameters are known but its result is to be inferred (`xs.map(fn(x) => x * 2)`):
+    /// set just before checking the argument, taken by the function expression.
+    pub(super) closure_parameters_hint: Option<Vec<crate::sema::types::Type>>,
 }
 
 impl<'p> Checker<'p> {
@@ -30,6 +34,7 @@ impl<'p> Checker<'p> {
             diagnostics: Vec::new(),
             results: TypeckResults::default(),
             enum_table: EnumTable::new(),
+            closure_parameters_hint: None,
         }
     }
 
@@ -49,6 +54,7 @@ impl<'p> Checker<'p> {
             Some((cache, sources)) => self.check_modules_incrementally(cache, sources),
         }
         self.check_main();
+        self.finish_closures();
     }
 
     fn check_modules_incrementally(&mut self, cache: &mut BodyCache, sources: &SourceMap) {
@@ -56,6 +62,7 @@ impl<'p> Checker<'p> {
         cache.start(program);
         let fingerprints = Fingerprints::new(program, &self.items, sources);
         // What the passes over the whole program recorded is a part of its own.
+        self.finish_closures();
         self.results.finish_part();
         for index in 0..program.modules.len() {
             let module = ModuleId(index as u32);
@@ -78,6 +85,9 @@ impl<'p> Checker<'p> {
                 .map(|variable| variable.state == VariableState::Pending)
                 .collect();
             self.check_module(module);
+            // Closures are numbered and their cells chosen per item, inside one module: the
+            // module's part is finished on its own.
+            self.finish_closures();
             let tables = self.results.finish_part();
             let typed = pending
                 .iter()
@@ -109,11 +119,21 @@ impl<'p> Checker<'p> {
             locals: Vec::new(),
             scopes: Vec::new(),
             loop_depth: 0,
+            closure_frames: Vec::new(),
+            closure_owner: String::new(),
         }
     }
 
     pub(super) fn record_name(&mut self, file: FileId, span: Span, name: NameRef) {
         self.results.names.insert(NodeKey::new(file, span), name);
+    }
+
+    /// Records a use of a local and the name that bound it.
+    pub(super) fn record_local_use(&mut self, file: FileId, span: Span, definition: Span) {
+        self.record_name(file, span, NameRef::Local);
+        self.results
+            .local_definitions
+            .insert(NodeKey::new(file, span), definition);
     }
 
     pub(super) fn record_local(&mut self, file: FileId, span: Span, ty: &Type) {

@@ -87,6 +87,9 @@ impl Checker<'_> {
             self.check_payload_arguments_only(context, args);
             return Type::Error;
         };
+        self.results
+            .implicit_member_enums
+            .insert(NodeKey::new(context.file, name.span), id);
         self.variant_value(context, id, name, args, span)
     }
 

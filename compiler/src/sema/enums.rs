@@ -100,6 +100,7 @@ impl Checker<'_> {
                     continue;
                 };
                 let mut context = self.context(module, None);
+                context.closure_owner = format!("enum {}", declaration.name.text);
                 self.check_against(&mut context, default, &ty);
             }
         }

@@ -210,13 +210,15 @@ impl Checker<'_> {
                 self.check_match_value(context, match_expr, head, expected)
             }
             ExprKind::If(if_expr) => self.check_if_value(context, if_expr, expected),
+            ExprKind::Function(function) => self.check_function_expr(context, expr, function, expected),
         }
     }
 
     pub(super) fn check_name(&mut self, context: &mut Context, name: &ast::Name, span: Span) -> Type {
         if let Some(local) = context.lookup(&name.text) {
-            let ty = local.ty.clone();
-            self.record_name(context.file, name.span, NameRef::Local);
+            let (ty, definition) = (local.ty.clone(), local.span);
+            self.record_local_use(context.file, name.span, definition);
+            self.note_local_use(context, &name.text, false);
             return ty;
         }
         match self.scope_item(context.module, &name.text) {

@@ -18,6 +18,9 @@ impl Checker<'_> {
         span: Span,
         expected: Option<&Type>,
     ) -> Type {
+        if builtin.is_method() {
+            return self.call_method_builtin(context, builtin, args, span, expected);
+        }
         let name = builtin.name();
         let arity = match builtin {
             Builtin::Print

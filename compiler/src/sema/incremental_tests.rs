@@ -180,3 +180,132 @@ fn results_stay_those_of_a_full_check_over_a_sequence_of_edits() {
         check_both(&mut cache, &files);
     }
 }
+
+const SHAPES_MAIN: &str = "import shapes
+import counter
+fn main() {
+    let all = [shapes.Shape.Circle(1.0), .Square(2.0), .Dot]
+    let areas = all.map(fn(s) => shapes.area(s))
+    print(areas.filter(fn(a) => a > 1.0).len())
+    let next = counter.make()
+    print(next())
+    print(next())
+    var seen = {\"a\": 1}
+    seen[\"b\"] = 2
+    print(seen.keys().len())
+}
+";
+const SHAPES: &str = "pub enum Shape {
+    Circle(radius: float),
+    Square(side: float),
+    Dot,
+}
+pub fn area(s: Shape) -> float {
+    return match s {
+        .Circle(r) => 3.14 * r * r,
+        .Square(side) => side * side,
+        .Dot => 0.0,
+    }
+}
+";
+const COUNTER: &str = "pub fn make() -> fn() -> int {
+    var count = 0
+    let step = 1
+    return fn() -> int {
+        count += step
+        return count
+    }
+}
+pub let handlers = [fn(x: int) => x + 1, fn(x: int) => x * 2]
+";
+
+#[test]
+fn results_with_closures_enums_and_methods_stay_those_of_a_full_check() {
+    let mut cache = ParseCache::default();
+    let steps: Vec<[(&'static str, String); 3]> = vec![
+        [
+            ("main.ln", SHAPES_MAIN.into()),
+            ("shapes.ln", SHAPES.into()),
+            ("counter.ln", COUNTER.into()),
+        ],
+        // A body edit inside a closure: only its module.
+        [
+            ("main.ln", SHAPES_MAIN.into()),
+            ("shapes.ln", SHAPES.into()),
+            ("counter.ln", COUNTER.replace("count += step", "count += step * 2")),
+        ],
+        // A new closure before the others renumbers them; a captured local no longer assigned
+        // leaves its cell.
+        [
+            ("main.ln", SHAPES_MAIN.into()),
+            ("shapes.ln", SHAPES.into()),
+            (
+                "counter.ln",
+                COUNTER
+                    .replace("    var count = 0\n", "    var count = 0\n    let unused = fn() => 0\n")
+                    .replace("count += step\n", "print(count)\n"),
+            ),
+        ],
+        // A variant added: the importer that builds and matches them is checked again.
+        [
+            ("main.ln", SHAPES_MAIN.into()),
+            (
+                "shapes.ln",
+                SHAPES
+                    .replace("    Dot,\n", "    Dot,\n    Line(length: float),\n")
+                    .replace(".Dot => 0.0,", ".Dot => 0.0,\n        .Line(l) => l,"),
+            ),
+            ("counter.ln", COUNTER.into()),
+        ],
+        // A non-exhaustive match is reported, then fixed.
+        [
+            ("main.ln", SHAPES_MAIN.into()),
+            ("shapes.ln", SHAPES.replace("        .Dot => 0.0,\n", "")),
+            ("counter.ln", COUNTER.into()),
+        ],
+        [
+            ("main.ln", SHAPES_MAIN.into()),
+            ("shapes.ln", SHAPES.into()),
+            ("counter.ln", COUNTER.into()),
+        ],
+        // A body edit of main moves nothing elsewhere.
+        [
+            ("main.ln", SHAPES_MAIN.replace("a > 1.0", "a >= 1.0")),
+            ("shapes.ln", SHAPES.into()),
+            ("counter.ln", COUNTER.into()),
+        ],
+    ];
+    let mut rechecked = Vec::new();
+    for (index, step) in steps.iter().enumerate() {
+        if index != 4 {
+            let mut files = Files(step.iter().map(|(name, text)| (*name, text.clone())).collect());
+            let full = check_program(Path::new("main.ln"), &mut files).unwrap();
+            assert!(full.diagnostics.is_empty(), "step {index}: {:?}", full.diagnostics);
+        }
+        let files: Vec<(&'static str, &str)> = step.iter().map(|(name, text)| (*name, text.as_str())).collect();
+        rechecked.push(check_both(&mut cache, &files));
+    }
+    assert_eq!(rechecked[1], ["counter.ln"]);
+    assert_eq!(rechecked[6], ["main.ln"]);
+}
+
+#[test]
+fn checks_of_programs_with_other_roots_keep_each_its_own_cache() {
+    // An editor checks each open file as the root of its own program, with one cache.
+    let mut cache = ParseCache::default();
+    let files = || {
+        Files(
+            [("main.ln", MAIN), ("lib.ln", LIB), ("util.ln", UTIL)]
+                .iter()
+                .map(|(name, text)| (*name, text.to_string()))
+                .collect(),
+        )
+    };
+    for _ in 0..2 {
+        check_program_with_cache(Path::new("main.ln"), &mut files(), &mut cache).unwrap();
+        check_program_with_cache(Path::new("lib.ln"), &mut files(), &mut cache).unwrap();
+    }
+    assert!(cache.last_checked().is_empty(), "{:?}", cache.last_checked());
+    check_program_with_cache(Path::new("main.ln"), &mut files(), &mut cache).unwrap();
+    assert!(cache.last_checked().is_empty(), "{:?}", cache.last_checked());
+}

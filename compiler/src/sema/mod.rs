@@ -12,6 +12,7 @@ mod bodies;
 pub mod builtins;
 mod calls;
 mod checker;
+mod closures;
 mod enum_values;
 mod enums;
 mod errors;
@@ -25,6 +26,7 @@ pub mod interface;
 mod items;
 mod literals;
 mod match_check;
+mod methods;
 mod module_loading;
 mod module_members;
 mod operators;
@@ -79,6 +81,9 @@ fn check(
     let mut sources = SourceMap::default();
     let mut diagnostics = Vec::new();
     let mut parse_cache = parse_cache;
+    if let Some(cache) = parse_cache.as_deref_mut() {
+        cache.select_root(root);
+    }
     let program = module_loading::load_modules(
         root,
         text,

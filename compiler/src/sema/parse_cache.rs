@@ -20,8 +20,14 @@ use crate::syntax::{self, ast};
 #[derive(Debug, Default)]
 pub struct ParseCache {
     trees: HashMap<String, (String, Arc<ast::Module>)>,
-    /// The checks of module bodies, reused while what they read is unchanged.
+    /// The checks of module bodies, reused while what they read is unchanged: those of the
+    /// program checked last.
     pub(super) bodies: BodyCache,
+    /// The root of the program checked last, and the body caches of the other programs
+    /// checked with this cache (an editor checks each open file as the root of its own
+    /// program; one cache for all would be reset by every switch between them).
+    bodies_root: Option<std::path::PathBuf>,
+    other_bodies: HashMap<std::path::PathBuf, BodyCache>,
 }
 
 impl ParseCache {
@@ -33,6 +39,18 @@ impl ParseCache {
 }
 
 impl ParseCache {
+    /// Makes `bodies` the body cache of the program whose main file is `root`.
+    pub(super) fn select_root(&mut self, root: &std::path::Path) {
+        if self.bodies_root.as_deref() == Some(root) {
+            return;
+        }
+        let selected = self.other_bodies.remove(root).unwrap_or_default();
+        let previous = std::mem::replace(&mut self.bodies, selected);
+        if let Some(previous_root) = self.bodies_root.replace(root.to_path_buf()) {
+            self.other_bodies.insert(previous_root, previous);
+        }
+    }
+
     /// The tree of `text`, the file `origin`: the kept one when the file was parsed from the
     /// same text before, else parsed now (and kept when it parsed without diagnostics).
     pub(super) fn parse(

@@ -94,6 +94,39 @@ impl CheckedProgram {
     /// A type as text that names it uniquely in the whole program: like `Items::display`, but
     /// a struct or enum is `module.Name`. Hot reload keys slots, cells and layouts by it, so that two
     /// structs of the same name in different modules never share one.
+    /// A function expression's identity under hot reload (LANGUAGE.md section 10), as the
+    /// name and signature of its runtime-owned slot: the item it is written in and its
+    /// ordinal there, with the names and types of what it captures; and its type.
+    pub fn closure_identity(&self, info: &super::results::ClosureInfo) -> (String, String) {
+        let captures: Vec<String> = info
+            .captures
+            .iter()
+            .map(|capture| format!("{}: {}", capture.name, self.type_key(&capture.ty)))
+            .collect();
+        let name = format!(
+            "{{closure #{} in {}, capturing ({})}}",
+            info.ordinal,
+            info.owner,
+            captures.join(", ")
+        );
+        let ty = types::Type::Function(info.params.clone(), info.result.clone().map(Box::new));
+        (name, self.type_key(&ty))
+    }
+
+    /// The identities of the function expressions of `module` (see `closure_identity`).
+    pub fn closure_identities(&self, module: types::ModuleId) -> Vec<(String, String)> {
+        let file = self.program.module(module).file;
+        let mut identities: Vec<(String, String)> = self
+            .results
+            .tables_of_file(file)
+            .flat_map(|tables| tables.closures.iter())
+            .filter(|(key, _)| key.file == file)
+            .map(|(_, info)| self.closure_identity(info))
+            .collect();
+        identities.sort();
+        identities
+    }
+
     pub fn type_key(&self, ty: &types::Type) -> String {
         use types::Type;
         match ty {

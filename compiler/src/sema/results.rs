@@ -5,7 +5,7 @@
 //! generation needs, and the checker records only what the AST cannot say — the type of each
 //! expression, what each name refers to, and what each call calls.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use super::builtins::Builtin;
@@ -65,6 +65,32 @@ pub struct VariantRef {
     pub variant: usize,
 }
 
+/// A function expression: its type and what it captures (LANGUAGE.md section 10).
+#[derive(Clone, Debug, PartialEq)]
+pub struct ClosureInfo {
+    /// The item the closure is written in (`fn main fn()`, `var handlers`...) and its
+    /// ordinal among that item's function expressions: with its type and captures, its
+    /// identity under hot reload (LANGUAGE.md section 10).
+    pub owner: String,
+    pub ordinal: u32,
+    pub params: Vec<Type>,
+    pub result: Option<Type>,
+    /// In the order of first use in the body; this is the order of the environment.
+    pub captures: Vec<CaptureInfo>,
+}
+
+/// A local of an enclosing function that a closure uses.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CaptureInfo {
+    pub name: String,
+    pub ty: Type,
+    /// The key of the local's declared name (as in `TypeckResults::locals`).
+    pub declaration: NodeKey,
+    /// Whether the local lives in a cell (it is captured and assigned after its declaration);
+    /// otherwise its value is copied into the closure.
+    pub in_cell: bool,
+}
+
 /// The side tables filled by one part of a check (a module's bodies, or what the passes over
 /// the whole program record).
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -87,6 +113,20 @@ pub struct ResultTables {
     /// optional position it is the `?T` (a pattern other than `nil` and `_` then tests non-nil
     /// first and matches the `T` inside, which is what a name binds: see `locals`).
     pub pattern_types: HashMap<NodeKey, Type>,
+    /// Each function expression, keyed by its span.
+    pub closures: HashMap<NodeKey, ClosureInfo>,
+    /// The locals (keyed by their declared name) that live in a heap cell: captured by a
+    /// closure and assigned after their declaration.
+    pub cells: HashSet<NodeKey>,
+    /// Locals some closure captures, and locals assigned somewhere: `cells` is both.
+    pub captured_locals: HashSet<NodeKey>,
+    pub assigned_locals: HashSet<NodeKey>,
+    /// For each use of a local (a name recorded as `NameRef::Local`), the span of the name
+    /// that bound it, in the same file: what go-to-definition and rename in the editor follow.
+    pub local_definitions: HashMap<NodeKey, Span>,
+    /// The enum expected where an implicit member `.Name` is written, keyed by the span of
+    /// `Name`, also when no variant has that name: what completion after `.` offers.
+    pub implicit_member_enums: HashMap<NodeKey, EnumId>,
 }
 
 /// Every side table of a check: the tables being filled (reached through `Deref`), and the
@@ -123,6 +163,12 @@ impl ResultTables {
         files.extend(self.locals.keys().map(|key| key.file));
         files.extend(self.variants.keys().map(|key| key.file));
         files.extend(self.pattern_types.keys().map(|key| key.file));
+        files.extend(self.closures.keys().map(|key| key.file));
+        files.extend(self.cells.iter().map(|key| key.file));
+        files.extend(self.captured_locals.iter().map(|key| key.file));
+        files.extend(self.assigned_locals.iter().map(|key| key.file));
+        files.extend(self.local_definitions.keys().map(|key| key.file));
+        files.extend(self.implicit_member_enums.keys().map(|key| key.file));
         files
     }
 
@@ -137,6 +183,15 @@ impl ResultTables {
             .extend(other.variants.iter().map(|(key, variant)| (*key, *variant)));
         self.pattern_types
             .extend(other.pattern_types.iter().map(|(key, ty)| (*key, ty.clone())));
+        self.closures
+            .extend(other.closures.iter().map(|(key, closure)| (*key, closure.clone())));
+        self.cells.extend(other.cells.iter().copied());
+        self.captured_locals.extend(other.captured_locals.iter().copied());
+        self.assigned_locals.extend(other.assigned_locals.iter().copied());
+        self.local_definitions
+            .extend(other.local_definitions.iter().map(|(key, span)| (*key, *span)));
+        self.implicit_member_enums
+            .extend(other.implicit_member_enums.iter().map(|(key, id)| (*key, *id)));
     }
 }
 
@@ -166,6 +221,13 @@ impl TypeckResults {
         }
         merged.extend_from(&self.current);
         merged
+    }
+
+    /// The tables that may hold nodes of `file`: the ones being filled and the finished parts
+    /// holding it. An editor's request walks these, not the whole program's.
+    pub fn tables_of_file(&self, file: FileId) -> impl Iterator<Item = &ResultTables> {
+        let parts = self.parts_of_file.get(&file).map(Vec::as_slice).unwrap_or(&[]);
+        std::iter::once(&self.current).chain(parts.iter().map(|&index| self.finished[index].as_ref()))
     }
 
     /// Looks a node up in the tables being filled, then in the finished parts holding its file.
@@ -200,6 +262,31 @@ impl TypeckResults {
     pub fn variant(&self, file: FileId, span: Span) -> Option<VariantRef> {
         let key = NodeKey::new(file, span);
         self.find(file, |tables| tables.variants.get(&key)).copied()
+    }
+
+    pub fn closure(&self, file: FileId, span: Span) -> Option<&ClosureInfo> {
+        self.closure_at(NodeKey::new(file, span))
+    }
+
+    pub fn closure_at(&self, key: NodeKey) -> Option<&ClosureInfo> {
+        self.find(key.file, |tables| tables.closures.get(&key))
+    }
+
+    pub fn is_cell(&self, file: FileId, name: Span) -> bool {
+        let key = NodeKey::new(file, name);
+        self.find(file, |tables| tables.cells.get(&key)).is_some()
+    }
+
+    pub fn local_definition(&self, file: FileId, span: Span) -> Option<Span> {
+        let key = NodeKey::new(file, span);
+        self.find(file, |tables| tables.local_definitions.get(&key)).copied()
+    }
+
+    /// The enum expected where the implicit member `.Name` is written (keyed by `Name`).
+    pub fn implicit_member_enum(&self, file: FileId, span: Span) -> Option<EnumId> {
+        let key = NodeKey::new(file, span);
+        self.find(file, |tables| tables.implicit_member_enums.get(&key))
+            .copied()
     }
 
     pub fn pattern_type(&self, file: FileId, span: Span) -> Option<&Type> {

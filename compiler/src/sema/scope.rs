@@ -44,6 +44,19 @@ pub(super) struct Context {
     /// Start index in `locals` of each open block.
     pub(super) scopes: Vec<usize>,
     pub(super) loop_depth: usize,
+    /// The function expressions being checked, outermost first (see `closures.rs`).
+    pub(super) closure_frames: Vec<ClosureFrame>,
+    /// What the function expressions checked in this context belong to, for their hot-reload
+    /// identity: `fn NAME SIGNATURE`, `var NAME`, `struct NAME` or `enum NAME`.
+    pub(super) closure_owner: String,
+}
+
+/// A function expression being checked: where its locals start in `Context::locals`, and
+/// what it captured so far (name, type, the declaration's key), in first-use order.
+#[derive(Clone, Debug, Default)]
+pub(super) struct ClosureFrame {
+    pub(super) start: usize,
+    pub(super) captures: Vec<(String, Type, super::results::NodeKey)>,
 }
 
 impl Context {

@@ -317,7 +317,8 @@ impl Checker<'_> {
             ExprKind::Name(name) => {
                 if let Some(local) = context.lookup(&name.text) {
                     let local = local.clone();
-                    self.record_name(context.file, name.span, NameRef::Local);
+                    self.record_local_use(context.file, name.span, local.span);
+                    self.note_local_use(context, &name.text, true);
                     if !local.mutable {
                         self.assign_to_immutable_local(context.file, target.span, &name.text, local.span);
                     }

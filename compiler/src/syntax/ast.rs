@@ -252,8 +252,36 @@ pub enum ExprKind {
     Match(Box<Match>),
     /// `if` used as a value: `if c { a } else { b }`, each branch exactly one expression.
     If(Box<IfExpr>),
+    /// A function expression (a closure, LANGUAGE.md section 10): `fn(a, b: int) -> T { ... }`
+    /// or `fn(a) => expr`.
+    Function(Box<FunctionExpr>),
     /// An expression the parser could not read; already reported.
     Error,
+}
+
+/// `fn(PARAMS) -> T { BODY }` or `fn(PARAMS) => EXPR`; parameter and result types may be
+/// left out where the expected type gives them.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FunctionExpr {
+    pub params: Vec<ClosureParam>,
+    pub result: Option<TypeExpr>,
+    pub body: FunctionBody,
+    /// The `fn` keyword, where messages about the closure point.
+    pub keyword: Span,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct ClosureParam {
+    pub name: Name,
+    pub ty: Option<TypeExpr>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum FunctionBody {
+    Block(Block),
+    /// `=> expr`.
+    Expr(Expr),
 }
 
 /// The scrutinee and arms of a `match`, as a statement or as a value.

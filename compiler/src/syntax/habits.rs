@@ -222,6 +222,8 @@ impl<'src> Pass<'_, 'src> {
     fn condition(&mut self, input: &[(Token<'src>, Span)], start: usize) -> usize {
         let mut depth = 0usize;
         let mut block_depth = 0usize;
+        // A nested `if let PATTERN = ...` (in parentheses, as a value) has a `=` of its own.
+        let mut pending_lets = 0usize;
         let mut index = start;
         while let Some(&(token, span)) = input.get(index) {
             match token {
@@ -232,6 +234,8 @@ impl<'src> Pass<'_, 'src> {
                 }
                 Token::LBrace => block_depth += 1,
                 Token::RBrace => block_depth = block_depth.saturating_sub(1),
+                Token::Let => pending_lets += 1,
+                Token::Assign if block_depth == 0 && pending_lets > 0 => pending_lets -= 1,
                 Token::Assign if block_depth == 0 => {
                     self.report(
                         Code::AssignInConditionHabit,

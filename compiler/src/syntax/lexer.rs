@@ -217,6 +217,58 @@ pub fn lex(source: &str, file: FileId) -> Lexed<'_> {
     }
 }
 
+/// The tokens of a file as written, for the formatter: every newline kept (also those that do
+/// not end a statement) and the comments, which the parser never sees, as trivia beside them.
+/// The parser's token stream ([`lex`]) is not affected by this mode.
+#[derive(Debug)]
+pub struct Layout<'src> {
+    /// Every token in source order, each newline included; an interpolated string is still
+    /// split into its parts (`StrStart` .. `StrEnd`).
+    pub tokens: Vec<(Token<'src>, Span)>,
+    /// The span of each `//` comment, without the newline that ends it.
+    pub comments: Vec<Span>,
+}
+
+/// Lexes a file keeping its layout (see [`Layout`]). Diagnostics are dropped: the formatter
+/// runs [`lex`] and the parser first and never formats a file with errors.
+pub fn lex_layout(source: &str, file: FileId) -> Layout<'_> {
+    let mut lexer = Lexer {
+        source,
+        file,
+        tokens: Vec::with_capacity(source.len() / 4),
+        diagnostics: Vec::new(),
+        fatal: false,
+    };
+    lexer.lex_tokens(0, Mode::File);
+    let tokens = lexer.tokens;
+    // Between two tokens there is only what logos skipped: whitespace and at most one comment,
+    // which runs to the end of its line (the newline is a token). Text inside string literals
+    // lies within their tokens' spans, so a `//` there is never taken for a comment.
+    let mut comments = Vec::new();
+    let mut gap_start = 0usize;
+    let mut inside_string = 0usize;
+    for &(token, span) in tokens.iter().chain(std::iter::once(&(
+        Token::Newline,
+        Span::new(source.len(), source.len()),
+    ))) {
+        if inside_string == 0 {
+            let gap = &source[gap_start..span.start as usize];
+            if let Some(offset) = gap.find("//") {
+                let comment = gap[offset..].trim_end();
+                let start = gap_start + offset;
+                comments.push(Span::new(start, start + comment.len()));
+            }
+        }
+        match token {
+            Token::StrStart => inside_string += 1,
+            Token::StrEnd => inside_string = inside_string.saturating_sub(1),
+            _ => {}
+        }
+        gap_start = span.end as usize;
+    }
+    Layout { tokens, comments }
+}
+
 impl<'src> Lexer<'src> {
     fn error(&mut self, code: Code, start: usize, end: usize, message: impl Into<String>) -> &mut Diagnostic {
         self.diagnostics

@@ -24,6 +24,8 @@ pub struct Context {
     /// Hot reload: the answer of the last safe-point poll, written by the poll trampoline
     /// (whose calling convention, preserving every register, has no return values).
     pub poll_answer: u64,
+    /// Hot reload: the function value being called (see `lang_abi::CONTEXT_CALLED_VALUE_OFFSET`).
+    pub called_function_value: u64,
     pub heap: Heap,
     pub error: Option<RuntimeError>,
     pub args: Vec<String>,
@@ -36,7 +38,8 @@ pub type Ctx<'a> = &'a mut Context;
 
 // The offsets of the fields above, as compiled code uses them (checked by `tests/abi.rs`).
 pub use lang_abi::{
-    CONTEXT_ERROR_FLAG_OFFSET, CONTEXT_INTERRUPT_FLAG_OFFSET, CONTEXT_POLL_ANSWER_OFFSET, CONTEXT_STACK_LIMIT_OFFSET,
+    CONTEXT_CALLED_VALUE_OFFSET, CONTEXT_ERROR_FLAG_OFFSET, CONTEXT_INTERRUPT_FLAG_OFFSET, CONTEXT_POLL_ANSWER_OFFSET,
+    CONTEXT_STACK_LIMIT_OFFSET,
 };
 /// What compiled code writes to `poll_answer` before a poll at a statement boundary of the
 /// program's `main`.
@@ -82,6 +85,7 @@ impl Context {
             error_flag: 0,
             interrupt_flag: 0,
             poll_answer: 0,
+            called_function_value: 0,
             heap: Heap::new(heap_limit),
             error: None,
             args,
@@ -255,6 +259,7 @@ pub fn run_program(entry: EntryPoint, args: Vec<String>) -> i32 {
         }
     };
     crate::signals::install_interrupt_handler();
+    crate::terminal::install_panic_restore();
     let entry_address = entry as usize;
     let thread = std::thread::Builder::new()
         .name("lang-script".into())

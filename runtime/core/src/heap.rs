@@ -503,6 +503,21 @@ impl Heap {
             let desc = unsafe { desc_of(object as *const u8) };
             match desc.kind {
                 Kind::Str | Kind::Box => {}
+                Kind::Closure => {
+                    // SAFETY: a closure object holds its capture count, then that many words.
+                    let count = unsafe { *((object + CLOSURE_COUNT_OFFSET as usize) as *const usize) };
+                    for index in 0..count {
+                        // SAFETY: as above.
+                        let word =
+                            unsafe { *((object + CLOSURE_CAPTURES_OFFSET as usize + index * 8) as *const usize) };
+                        self.mark_conservative(word);
+                    }
+                }
+                Kind::Cell => {
+                    // SAFETY: a cell holds one word.
+                    let word = unsafe { *((object + CELL_VALUE_OFFSET as usize) as *const usize) };
+                    self.mark_conservative(word);
+                }
                 Kind::Handle => {
                     // SAFETY: a handle holds its payload pointer after the header.
                     let payload = unsafe { *((object + HANDLE_PAYLOAD_OFFSET as usize) as *const usize) };

@@ -22,7 +22,7 @@ pub struct Header {
 }
 
 pub const FLAG_MARKED: u32 = 1;
-pub const FLAG_IMMORTAL: u32 = 2;
+pub const FLAG_IMMORTAL: u32 = lang_abi::OBJECT_FLAG_IMMORTAL as u32;
 
 /// A string: its length in bytes, then the bytes (UTF-8, not NUL-terminated).
 #[repr(C)]
@@ -72,7 +72,15 @@ pub enum Kind {
     /// Hot reload: a struct's identity, pointing to its payload (a `Struct` object whose
     /// fields start at `HOT_FIELDS_OFFSET`), so migration can replace the payload.
     Handle = 6,
+    /// A closure with captures: the code address, the number of captured words, then the
+    /// captures (LANGUAGE.md section 10). Captures are traced conservatively: a word that
+    /// points into a heap object keeps it, whatever its type.
+    Closure = 7,
+    /// A captured variable that is assigned: one word, traced like a closure's captures.
+    Cell = 8,
 }
+
+pub use lang_abi::{CELL_VALUE_OFFSET, CLOSURE_CAPTURES_OFFSET, CLOSURE_COUNT_OFFSET, FUNCTION_CODE_OFFSET};
 
 /// Hot reload: a handle's payload pointer.
 pub use lang_abi::HANDLE_PAYLOAD_OFFSET;
@@ -141,6 +149,8 @@ impl TypeDesc {
 pub static STR_DESC: TypeDesc = TypeDesc::builtin(Kind::Str, 0, false, false);
 pub static BOX_DESC: TypeDesc = TypeDesc::builtin(Kind::Box, 0, false, false);
 pub static HANDLE_DESC: TypeDesc = TypeDesc::builtin(Kind::Handle, 0, false, false);
+pub static CLOSURE_DESC: TypeDesc = TypeDesc::builtin(Kind::Closure, 0, false, false);
+pub static CELL_DESC: TypeDesc = TypeDesc::builtin(Kind::Cell, 0, false, false);
 
 /// The element kinds of arrays, as the code generator names them in calls.
 pub const ELEMENT_WORD: u32 = lang_abi::ELEMENT_WORD as u32;

@@ -2,9 +2,17 @@
 //! Ctrl-C thread (which flushes it before exiting), flushed when full, at every newline when
 //! standard output is a terminal, and when the program ends. A leaf: it uses no other file of
 //! the runtime.
+//!
+//! Hot reload knowledge: the overlay (`set_overlay_painter`, `redraw_overlay`,
+//! `erase_overlay`). While a full-screen program runs under hot reload, the status bar and
+//! the error box are painted again after every flush of the program's output, so its frames
+//! do not hide them (LANGUAGE.md section 7 item 11); painting happens under the output lock,
+//! never in the middle of the program's own bytes. Without hot reload no painter is set and
+//! a flush costs one relaxed load more.
 
 use std::io::Write;
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 /// Buffered standard output, shared with the Ctrl-C thread so it can flush before exiting.
 pub static OUTPUT: Mutex<Vec<u8>> = Mutex::new(Vec::new());
@@ -27,6 +35,62 @@ fn line_buffered() -> bool {
     })
 }
 
+/// What the overlay painter is asked to do.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OverlayPaint {
+    /// Draw the status bar and box again (the program's output may have covered them).
+    Redraw,
+    /// Blank every cell the overlay covers and forget it (the program leaves the screen).
+    Erase,
+}
+
+/// Paints the overlay into standard output (already locked); set by hot reload.
+pub type OverlayPainter = fn(OverlayPaint, &mut dyn Write);
+
+static OVERLAY_PAINTER: std::sync::OnceLock<OverlayPainter> = std::sync::OnceLock::new();
+/// Whether there is an overlay to paint: the one check a flush makes.
+static OVERLAY_SHOWN: AtomicBool = AtomicBool::new(false);
+
+/// Sets the painter of the hot-reload overlay (once per process).
+pub fn set_overlay_painter(painter: OverlayPainter) {
+    let _ = OVERLAY_PAINTER.set(painter);
+}
+
+/// Says whether the overlay has something to paint after each flush.
+pub fn set_overlay_shown(shown: bool) {
+    OVERLAY_SHOWN.store(shown, Ordering::SeqCst);
+}
+
+/// Paints the overlay now, between two flushes of the program's output (any thread).
+pub fn redraw_overlay() {
+    paint_overlay(OverlayPaint::Redraw, false);
+}
+
+/// Blanks the overlay's cells (leaving the screen, or at exit). Never waits for the output
+/// lock: a panic while it was held must still be able to put the terminal back.
+pub fn erase_overlay() {
+    paint_overlay(OverlayPaint::Erase, true);
+}
+
+fn paint_overlay(paint: OverlayPaint, only_if_free: bool) {
+    let Some(painter) = OVERLAY_PAINTER.get() else { return };
+    let mut buffer = if only_if_free {
+        match OUTPUT.try_lock() {
+            Ok(buffer) => buffer,
+            Err(std::sync::TryLockError::Poisoned(poisoned)) => poisoned.into_inner(),
+            Err(std::sync::TryLockError::WouldBlock) => return,
+        }
+    } else {
+        OUTPUT.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    };
+    let mut stdout = std::io::stdout().lock();
+    // The program's pending bytes first, so the overlay lands on top of them.
+    let _ = stdout.write_all(&buffer);
+    buffer.clear();
+    painter(paint, &mut stdout);
+    let _ = stdout.flush();
+}
+
 pub fn write_output(bytes: &[u8]) {
     let mut buffer = OUTPUT.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
     buffer.extend_from_slice(bytes);
@@ -40,12 +104,28 @@ pub fn flush_output() {
     flush_buffer(&mut buffer);
 }
 
+/// Flushes standard output unless another holder of the buffer is in the middle of it (or
+/// this thread is: a panic while flushing), in which case nothing is done.
+pub fn flush_output_if_free() {
+    match OUTPUT.try_lock() {
+        Ok(mut buffer) => flush_buffer(&mut buffer),
+        Err(std::sync::TryLockError::Poisoned(poisoned)) => flush_buffer(&mut poisoned.into_inner()),
+        Err(std::sync::TryLockError::WouldBlock) => {}
+    }
+}
+
 fn flush_buffer(buffer: &mut Vec<u8>) {
     if buffer.is_empty() {
         return;
     }
     let mut stdout = std::io::stdout().lock();
-    let result = stdout.write_all(buffer).and_then(|()| stdout.flush());
+    let mut result = stdout.write_all(buffer);
+    if OVERLAY_SHOWN.load(Ordering::Relaxed)
+        && let Some(painter) = OVERLAY_PAINTER.get()
+    {
+        painter(OverlayPaint::Redraw, &mut stdout);
+    }
+    result = result.and_then(|()| stdout.flush());
     buffer.clear();
     if let Err(error) = result {
         // The reader went away (a closed pipe): nothing more can be shown, so end the program

@@ -12,7 +12,7 @@ use crate::context::Context;
 use crate::object::*;
 use crate::output::flush_output;
 pub use crate::terminal::restore_terminal;
-use crate::terminal::{read_key, set_cursor_visible, set_raw_mode, set_styled, terminal_size};
+use crate::terminal::{read_key, set_cursor_visible, set_fullscreen, set_raw_mode, set_styled, terminal_size};
 
 type Ctx<'a> = &'a mut Context;
 
@@ -121,6 +121,7 @@ pub const TERM_COLUMNS: i64 = 2;
 pub const TERM_ROWS: i64 = 3;
 pub const TERM_CURSOR: i64 = 4;
 pub const TERM_STYLED: i64 = 5;
+pub const TERM_FULLSCREEN: i64 = 6;
 
 /// One entry point for the terminal: `operation` is one of the `TERM_` constants.
 /// - raw mode (`argument` 1 on, 0 off): 1 if done, 0 if standard input is not a terminal;
@@ -128,7 +129,8 @@ pub const TERM_STYLED: i64 = 5;
 /// - columns, rows: the terminal's size (80 by 24 when it is not a terminal);
 /// - cursor (`argument` 1 visible, 0 hidden): writes the escape sequence;
 /// - styled (`argument` 1): notes that colours were set, so they are reset on exit; 0 notes
-///   that they were reset.
+///   that they were reset;
+/// - fullscreen (`argument` 1 on, 0 off): enters or leaves the alternate screen.
 #[unsafe(no_mangle)]
 pub extern "C" fn lang_rt_term_control(_ctx: Ctx<'_>, operation: i64, argument: i64) -> i64 {
     match operation {
@@ -142,6 +144,10 @@ pub extern "C" fn lang_rt_term_control(_ctx: Ctx<'_>, operation: i64, argument: 
         }
         TERM_STYLED => {
             set_styled(argument != 0);
+            1
+        }
+        TERM_FULLSCREEN => {
+            set_fullscreen(argument != 0);
             1
         }
         _ => 0,
@@ -180,152 +186,27 @@ pub extern "C" fn lang_rt_sort(_ctx: Ctx<'_>, array: *mut ArrayObject, kind: i64
     }
 }
 
-/// How the comparator of `sort_by` takes its arguments: words, floats or bytes.
-pub use lang_abi::{COMPARE_BYTES, COMPARE_FLOATS, COMPARE_WORDS};
+// `sort_by` (`xs.sort_by(less)`, `sort.sort_by`) is a merge sort in the generated code
+// (`compiler/src/codegen/methods_sort.rs`), which calls `less` like any function value.
 
-#[repr(C)]
-struct BoolAndStatus {
-    value: u64,
-    status: u64,
-}
+/// Set by the hot-reload runtime when it makes its first function slot: from then on the
+/// word at `FUNCTION_CODE_OFFSET` of a function value is a slot holding the code, not the
+/// code (`compiler/src/codegen/hot/closures.rs`).
+pub static FUNCTION_VALUES_THROUGH_SLOTS: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
 
-/// Sorts an array in place with `less(a, b) -> bool`, a function value (the address of a
-/// word holding the code's address), stably, by merge sort: any comparator is fine (one that
-/// is not a strict order gives some permutation, never a crash). An error in the comparator
-/// stops the sort and propagates; the array then holds its elements in some order.
-#[unsafe(no_mangle)]
-pub extern "C" fn lang_rt_sort_by(ctx: Ctx<'_>, array: *mut ArrayObject, less: *const usize, kind: i64) {
-    // SAFETY: a function value is the address of a word holding the code's address.
-    let code = unsafe { *less };
-    // The comparator may change the array, or allocate; work on a copy of the elements, with
-    // collection paused so that the copy's references stay valid.
-    ctx.heap.pause += 1;
-    let ctx_pointer: *mut Context = ctx;
-    let mut failed = false;
-    let mut compare = |a: u64, b: u64| -> bool {
-        if failed {
-            return false;
+/// The code of function value `function` now. Runtime code that calls a function value calls
+/// this code with the script ABI and the value itself as the hidden last argument (a closure
+/// reads its captures from it), after storing the value in the context's
+/// `called_function_value`, as `call_function_value` in the code generator does.
+pub fn function_code(function: *const usize) -> usize {
+    // SAFETY: a function value is the address of an object holding its code, or under hot
+    // reload its slot, at `FUNCTION_CODE_OFFSET`.
+    unsafe {
+        let word = *function.byte_add(lang_abi::FUNCTION_CODE_OFFSET as usize);
+        if FUNCTION_VALUES_THROUGH_SLOTS.load(std::sync::atomic::Ordering::Relaxed) {
+            *(word as *const usize)
+        } else {
+            word
         }
-        // SAFETY: the comparator is compiled code of type `fn(T, T) -> bool` with the script
-        // ABI, whose parameters are passed as `kind` says.
-        let result = unsafe {
-            match kind {
-                COMPARE_FLOATS => {
-                    let function: extern "C" fn(*mut Context, f64, f64) -> BoolAndStatus = std::mem::transmute(code);
-                    function(ctx_pointer, f64::from_bits(a), f64::from_bits(b))
-                }
-                COMPARE_BYTES => {
-                    let function: extern "C" fn(*mut Context, u8, u8) -> BoolAndStatus = std::mem::transmute(code);
-                    function(ctx_pointer, a as u8, b as u8)
-                }
-                _ => {
-                    let function: extern "C" fn(*mut Context, u64, u64) -> BoolAndStatus = std::mem::transmute(code);
-                    function(ctx_pointer, a, b)
-                }
-            }
-        };
-        if result.status as u8 != 0 {
-            failed = true;
-            return false;
-        }
-        result.value as u8 != 0
-    };
-    if kind == COMPARE_BYTES {
-        let items = elements::<u8>(array);
-        let mut copy: Vec<u64> = items.iter().map(|&item| u64::from(item)).collect();
-        merge_sort(&mut copy, &mut compare);
-        if !failed {
-            let items = elements::<u8>(array);
-            for (slot, value) in items.iter_mut().zip(&copy) {
-                *slot = *value as u8;
-            }
-        }
-    } else {
-        let mut copy: Vec<u64> = elements::<u64>(array).to_vec();
-        merge_sort(&mut copy, &mut compare);
-        if !failed {
-            // The comparator may have pushed or popped: write back what still fits.
-            let items = elements::<u64>(array);
-            if items.len() == copy.len() {
-                items.copy_from_slice(&copy);
-            }
-        }
-    }
-    // SAFETY: still the live context.
-    let ctx = unsafe { &mut *ctx_pointer };
-    ctx.heap.pause -= 1;
-    if failed {
-        // The comparator's error is recorded already (or it is an unwind of hot reload);
-        // compiled code propagates it when it sees the flag.
-        ctx.error_flag = 1;
-    }
-}
-
-/// A stable merge sort calling `less` O(n log n) times, whatever it answers.
-fn merge_sort(items: &mut [u64], less: &mut dyn FnMut(u64, u64) -> bool) {
-    let len = items.len();
-    if len < 2 {
-        return;
-    }
-    let mut buffer = items.to_vec();
-    let mut width = 1;
-    // Bottom-up: merge runs of `width` from `source` into `target`, then swap roles.
-    let mut source_is_items = true;
-    while width < len {
-        {
-            let (source, target): (&[u64], &mut [u64]) = if source_is_items {
-                (&*items, &mut buffer[..])
-            } else {
-                (&buffer[..], &mut *items)
-            };
-            let mut start = 0;
-            while start < len {
-                let middle = (start + width).min(len);
-                let end = (start + 2 * width).min(len);
-                let (mut left, mut right, mut out) = (start, middle, start);
-                while left < middle && right < end {
-                    // Take from the right only when it is strictly less: stability.
-                    if less(source[right], source[left]) {
-                        target[out] = source[right];
-                        right += 1;
-                    } else {
-                        target[out] = source[left];
-                        left += 1;
-                    }
-                    out += 1;
-                }
-                target[out..out + (middle - left)].copy_from_slice(&source[left..middle]);
-                out += middle - left;
-                target[out..out + (end - right)].copy_from_slice(&source[right..end]);
-                start = end;
-            }
-        }
-        source_is_items = !source_is_items;
-        width *= 2;
-    }
-    if !source_is_items {
-        items.copy_from_slice(&buffer);
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::merge_sort;
-
-    #[test]
-    fn merge_sort_is_stable_and_survives_inconsistent_comparators() {
-        let mut items: Vec<u64> = vec![5, 3, 9, 1, 3, 7, 0, 2, 8, 6, 4];
-        merge_sort(&mut items, &mut |a, b| a < b);
-        assert_eq!(items, vec![0, 1, 2, 3, 3, 4, 5, 6, 7, 8, 9]);
-        // Stable: sort pairs by their high part only.
-        let mut pairs: Vec<u64> = vec![0x21, 0x10, 0x22, 0x11, 0x23];
-        merge_sort(&mut pairs, &mut |a, b| (a >> 4) < (b >> 4));
-        assert_eq!(pairs, vec![0x10, 0x11, 0x21, 0x22, 0x23]);
-        // A comparator that always answers true still gives a permutation.
-        let mut chaos: Vec<u64> = (0..50).collect();
-        merge_sort(&mut chaos, &mut |_, _| true);
-        let mut sorted = chaos.clone();
-        sorted.sort();
-        assert_eq!(sorted, (0..50).collect::<Vec<u64>>());
     }
 }

@@ -4,7 +4,7 @@
 
 use std::time::Instant;
 
-use lang_abi::records::{DefaultRecord, FunctionRecord, StructRecord, VariableRecord};
+use lang_abi::records::{DefaultRecord, EnumRecord, FunctionRecord, StructRecord, VariableRecord};
 
 /// Whatever keeps a module's machine code alive (a JIT module, a loaded library).
 pub trait CodeOwner: Send {
@@ -29,6 +29,8 @@ pub struct CodeModule {
     pub structs: Vec<StructRecord>,
     /// Field defaults as `fn(ctx) -> (word, status)`.
     pub defaults: Vec<DefaultRecord<usize>>,
+    /// The module's enums and their variant numbers.
+    pub enums: Vec<EnumRecord>,
     /// The lowest and highest code addresses, to tell whether a frame returns into it.
     pub code_range: (usize, usize),
     pub owner: Box<dyn CodeOwner>,

@@ -2,13 +2,16 @@
 //! session that swaps new code in at safe points (`session`), and the two producers of new
 //! versions: the JIT compiler thread with its notify watcher (`jit`, `watcher`; feature
 //! `jit`), and the loader of shared libraries built by `lang build --hmr` (`library`); and
-//! embedding in a host program (`engine`; feature `jit`).
+//! embedding in a host program (`engine`; feature `jit`); and how reports reach the user
+//! (`feedback`: stderr lines, or a status bar and error box over a full-screen program, and
+//! the log of `LANG_HMR_LOG`).
 //! Nothing in this crate is linked into release executables; it depends on the runtime core,
 //! never the reverse.
 
 mod code;
 #[cfg(feature = "jit")]
 pub mod engine;
+mod feedback;
 #[cfg(feature = "jit")]
 mod jit;
 pub mod library;
@@ -23,6 +26,7 @@ pub mod rebuild {
     pub use crate::jit::{Snapshot, modules_to_rebuild, snapshot};
 }
 
+pub use feedback::set_log_file;
 pub use lang_runtime_core::RUNTIME_ERROR_EXIT_CODE;
 pub use session::symbols;
 

@@ -1,6 +1,8 @@
 //! Runtime-owned storage that outlives every module version: function slots, module-variable
 //! cells and struct-descriptor cells, keyed by module, name and type. Generated code embeds
-//! their addresses, so they are allocated once and never move or get freed.
+//! their addresses, so they are allocated once and never move or get freed. Also the names
+//! every enum key and variant number stood for, to refuse a version in which two names hash
+//! to the same number.
 
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -20,6 +22,38 @@ pub struct Registry {
     fields: Mutex<HashMap<(String, String, String, String), usize>>,
     /// Variable cells created since the collector last learned about them.
     new_cells: Mutex<Vec<usize>>,
+    /// Every enum key registered, with the enum it stands for (`module.Enum`).
+    enum_keys: Mutex<HashMap<u32, String>>,
+    /// Every (enum key, variant number) registered, with the variant's name. Never forgets:
+    /// values of a removed variant may still be alive, and print by its name.
+    variant_numbers: Mutex<HashMap<(u32, i64), String>>,
+}
+
+/// Two different names that hash to the same number under hot reload (`lang_abi::enums`):
+/// the version that would bring the second one is refused.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) enum NumberCollision {
+    /// Two enums with the same registry key.
+    Enum { first: String, second: String },
+    /// Two variants of one enum with the same number.
+    Variant { first: String, second: String, number: i64 },
+}
+
+impl NumberCollision {
+    /// Why the version is refused; `next_step` is what makes the next version.
+    pub(crate) fn explain(&self, next_step: &str) -> String {
+        match self {
+            NumberCollision::Enum { first, second } => format!(
+                "the enums `{first}` and `{second}` have the same key under hot reload (a hash of their \
+                 module and name), so their values could not be told apart; rename one of them and {next_step}"
+            ),
+            NumberCollision::Variant { first, second, number } => format!(
+                "the variants `{first}` and `{second}` have the same number under hot reload ({number}, a hash of \
+                 their module, enum and name), so their values could not be told apart; rename one of them (a \
+                 variant removed by an earlier reload keeps its number while its values may live) and {next_step}"
+            ),
+        }
+    }
 }
 
 fn leak_words(count: usize) -> usize {
@@ -73,17 +107,85 @@ extern "C" fn stub_value_status(ctx: *mut Context) -> ValueAndStatus {
 
 const STUB_MESSAGE: &str = "called a function that a reload removed or whose signature changed";
 
+/// What a call of a closure gets when a reload removed its function expression, or changed
+/// its parameter or result types or what it captures (LANGUAGE.md section 10).
+extern "C" fn closure_stub_status(ctx: *mut Context) -> u8 {
+    // SAFETY: compiled code passes its context.
+    let ctx = unsafe { &mut *ctx };
+    let message = closure_stub_message(ctx);
+    ctx.fail(message);
+    1
+}
+
+extern "C" fn closure_stub_value_status(ctx: *mut Context) -> ValueAndStatus {
+    // SAFETY: compiled code passes its context.
+    let ctx = unsafe { &mut *ctx };
+    let message = closure_stub_message(ctx);
+    ctx.fail(message);
+    ValueAndStatus { value: 0, status: 1 }
+}
+
+/// Each closure identity's slot, and how its function expression was described by the last
+/// version that had it (`closure in make (line 7)`): what the stub names.
+static CLOSURE_DESCRIPTIONS: Mutex<Option<HashMap<usize, String>>> = Mutex::new(None);
+
+/// Called by the setup of each module version for each function expression it compiled:
+/// `slot` is its identity's slot, `text` a NUL-terminated description.
+#[unsafe(no_mangle)]
+pub extern "C" fn lang_hot_describe_closure(_ctx: *mut Context, slot: usize, text: *const std::ffi::c_char) {
+    // SAFETY: compiled code passes a NUL-terminated text it emitted.
+    let text = unsafe { std::ffi::CStr::from_ptr(text) }.to_string_lossy().into_owned();
+    let mut descriptions = CLOSURE_DESCRIPTIONS
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    descriptions.get_or_insert_with(HashMap::new).insert(slot, text);
+}
+
+/// The message of a call of a removed or changed closure: compiled code stored the closure
+/// being called in the context, and its word at `FUNCTION_CODE_OFFSET` is its slot.
+fn closure_stub_message(ctx: &Context) -> String {
+    let value = ctx.called_function_value as usize;
+    let description = if value == 0 {
+        None
+    } else {
+        // SAFETY: a function value under hot reload holds its slot at `FUNCTION_CODE_OFFSET`.
+        let slot = unsafe { *((value + lang_abi::FUNCTION_CODE_OFFSET as usize) as *const usize) };
+        let descriptions = CLOSURE_DESCRIPTIONS
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        descriptions
+            .as_ref()
+            .and_then(|descriptions| descriptions.get(&slot).cloned())
+    };
+    let closure = match description {
+        Some(description) => format!("the {description}"),
+        None => "a closure".to_string(),
+    };
+    format!(
+        "called {closure}, whose function expression a reload removed, or changed in its parameter types, result type or captured variables"
+    )
+}
+
 /// Whether `address` is one of the stubs of removed functions.
 #[cfg(feature = "jit")]
 pub fn is_stub(address: usize) -> bool {
-    address == stub_value_status as *const () as usize || address == stub_status as *const () as usize
+    [
+        stub_value_status as *const () as usize,
+        stub_status as *const () as usize,
+        closure_stub_value_status as *const () as usize,
+        closure_stub_status as *const () as usize,
+    ]
+    .contains(&address)
 }
 
-pub fn stub_for(signature: &str) -> usize {
-    if status_comes_second(signature) {
-        stub_value_status as *const () as usize
-    } else {
-        stub_status as *const () as usize
+/// The stub for the slot of function `name` (or of a closure's identity, whose name
+/// `compiler::CheckedProgram::closure_identity` starts with `{closure`).
+pub fn stub_for(name: &str, signature: &str) -> usize {
+    match (name.starts_with("{closure"), status_comes_second(signature)) {
+        (false, true) => stub_value_status as *const () as usize,
+        (false, false) => stub_status as *const () as usize,
+        (true, true) => closure_stub_value_status as *const () as usize,
+        (true, false) => closure_stub_status as *const () as usize,
     }
 }
 
@@ -94,9 +196,23 @@ impl Registry {
         let address = *slots
             .entry((module.into(), name.into(), signature.into()))
             .or_insert_with(|| {
-                let address = leak_words(1);
+                // Under hot reload a function value is a slot (LANGUAGE.md section 10,
+                // `compiler/src/codegen/hot/closures.rs`): an object whose header says
+                // immortal, so that the collector, which traces function values, leaves it
+                // alone, and whose word at `FUNCTION_CODE_OFFSET` is the slot's address, which
+                // calls load the code from. So a slot is five words:
+                // `[0][immortal][code: the slot][immortal][address of the slot]`.
+                lang_runtime_core::system::FUNCTION_VALUES_THROUGH_SLOTS.store(true, Ordering::SeqCst);
+                let words = leak_words(5);
+                let address = words + 16;
+                let immortal = lang_abi::OBJECT_FLAG_IMMORTAL as u64;
                 // SAFETY: just allocated, never freed.
-                unsafe { &*(address as *const AtomicU64) }.store(stub_for(signature) as u64, Ordering::SeqCst);
+                let word = |index: usize| unsafe { &*((words + 8 * index) as *const AtomicU64) };
+                word(1).store(immortal, Ordering::SeqCst);
+                word(2).store(stub_for(name, signature) as u64, Ordering::SeqCst);
+                word(3).store(immortal, Ordering::SeqCst);
+                word(4).store(address as u64, Ordering::SeqCst);
+                debug_assert_eq!(lang_abi::FUNCTION_CODE_OFFSET, 16);
                 address
             });
         // SAFETY: slots are leaked allocations of one word.
@@ -220,6 +336,78 @@ impl Registry {
             .collect()
     }
 
+    /// The first enum key or variant number that two different names would share if the
+    /// enums of `modules` (module name, records) were registered: with each other, or with
+    /// any registered before (removed variants included).
+    pub(crate) fn number_collision<'a>(
+        &self,
+        modules: impl IntoIterator<Item = (&'a str, &'a [lang_abi::EnumRecord])>,
+    ) -> Option<NumberCollision> {
+        let mut enum_keys = self
+            .enum_keys
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .clone();
+        let mut numbers = self
+            .variant_numbers
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .clone();
+        for (module, records) in modules {
+            for record in records {
+                let enum_name = format!("{module}.{}", record.name);
+                match enum_keys.get(&record.key) {
+                    Some(known) if *known != enum_name => {
+                        return Some(NumberCollision::Enum {
+                            first: known.clone(),
+                            second: enum_name,
+                        });
+                    }
+                    _ => {
+                        enum_keys.insert(record.key, enum_name.clone());
+                    }
+                }
+                for (number, variant) in &record.variants {
+                    let variant_name = format!("{enum_name}.{variant}");
+                    match numbers.get(&(record.key, *number)) {
+                        Some(known) if *known != variant_name => {
+                            return Some(NumberCollision::Variant {
+                                first: known.clone(),
+                                second: variant_name,
+                                number: *number,
+                            });
+                        }
+                        _ => {
+                            numbers.insert((record.key, *number), variant_name);
+                        }
+                    }
+                }
+            }
+        }
+        None
+    }
+
+    /// Registers the enum keys and variant numbers of an accepted version (see
+    /// [`Registry::number_collision`]).
+    pub(crate) fn register_enums<'a>(&self, modules: impl IntoIterator<Item = (&'a str, &'a [lang_abi::EnumRecord])>) {
+        let mut enum_keys = self.enum_keys.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut numbers = self
+            .variant_numbers
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        for (module, records) in modules {
+            for record in records {
+                let enum_name = format!("{module}.{}", record.name);
+                enum_keys.entry(record.key).or_insert_with(|| enum_name.clone());
+                for (number, variant) in &record.variants {
+                    numbers
+                        .entry((record.key, *number))
+                        .or_insert_with(|| format!("{enum_name}.{variant}"));
+                }
+            }
+        }
+    }
+
     /// Cells created since the last call, for the collector's roots.
     pub fn take_new_cells(&self) -> Vec<usize> {
         std::mem::take(&mut *self.new_cells.lock().unwrap_or_else(|poisoned| poisoned.into_inner()))
@@ -247,7 +435,62 @@ impl HotLinker for Registry {
 
 #[cfg(test)]
 mod tests {
-    use super::status_comes_second;
+    use super::{NumberCollision, Registry, status_comes_second};
+
+    fn record(name: &str, key: u32, variants: &[(i64, &str)]) -> lang_abi::EnumRecord {
+        lang_abi::EnumRecord {
+            name: name.into(),
+            key,
+            variants: variants
+                .iter()
+                .map(|(number, name)| (*number, name.to_string()))
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn two_names_with_one_number_are_a_collision() {
+        let registry = Registry::default();
+        // The numbers the hash gives are distinct for real names; a collision is built here.
+        let mood = [record("Mood", 7, &[(1, "Calm"), (2, "Angry")])];
+        assert_eq!(registry.number_collision([("main", &mood[..])]), None);
+        registry.register_enums([("main", &mood[..])]);
+        // The same names again (a reload) are no collision.
+        assert_eq!(registry.number_collision([("main", &mood[..])]), None);
+        // Within one version.
+        let clash = [record("Mood", 7, &[(1, "Calm"), (1, "Sleepy")])];
+        assert_eq!(
+            registry.number_collision([("main", &clash[..])]),
+            Some(NumberCollision::Variant {
+                first: "main.Mood.Calm".into(),
+                second: "main.Mood.Sleepy".into(),
+                number: 1
+            })
+        );
+        // With a variant a reload removed: its values may be alive.
+        let renamed = [record("Mood", 7, &[(1, "Calm"), (2, "Furious")])];
+        let collision = registry.number_collision([("main", &renamed[..])]);
+        assert_eq!(
+            collision,
+            Some(NumberCollision::Variant {
+                first: "main.Mood.Angry".into(),
+                second: "main.Mood.Furious".into(),
+                number: 2
+            })
+        );
+        assert!(collision.unwrap().explain("save again").contains("rename one of them"));
+        // The same number in another enum is no collision; the same enum key is.
+        let other = [record("Color", 8, &[(1, "Red")])];
+        assert_eq!(registry.number_collision([("main", &other[..])]), None);
+        let same_key = [record("Color", 7, &[(9, "Red")])];
+        assert_eq!(
+            registry.number_collision([("main", &same_key[..])]),
+            Some(NumberCollision::Enum {
+                first: "main.Mood".into(),
+                second: "main.Color".into()
+            })
+        );
+    }
 
     #[test]
     fn the_status_register_follows_the_result_type() {

@@ -85,7 +85,7 @@ impl Watcher {
             if self.folders.insert(folder.clone())
                 && let Err(error) = self.watcher.watch(&folder, RecursiveMode::NonRecursive)
             {
-                eprintln!("[hmr] cannot watch {}: {error}", folder.display());
+                crate::session::say(format!("[hmr] cannot watch {}: {error}\n", folder.display()));
             }
         }
     }

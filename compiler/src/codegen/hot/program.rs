@@ -1,13 +1,18 @@
 //! The parts of a hot module version that whole programs do not have: one initializer per
-//! module variable, and the module's structs with a function per field default.
+//! module variable, and the module's structs (payload variants among them, as hidden structs
+//! `Enum.Variant`) with a function per field default.
 
+use crate::codegen::enums::{
+    enum_key, hot_payload_fields, hot_variant_struct, payload_default, variant_descriptor, variant_number,
+};
 use crate::codegen::function::translate_function;
 use crate::codegen::structs::{struct_field_default, struct_layout};
+use crate::codegen::target::VariantNumbering;
 use crate::codegen::{CodegenError, HotTarget, ProgramState, TranslatedProgram};
-use crate::sema::types::{FunctionId, StructId, Type, VariableId};
+use crate::sema::types::{EnumId, FunctionId, StructId, Type, VariableId};
 use crate::syntax::ast;
 use cranelift_module::FuncId;
-use lang_abi::{DefaultRecord, FieldRecord, FunctionRecord, StructRecord, VariableRecord};
+use lang_abi::{DefaultRecord, EnumRecord, FieldRecord, FunctionRecord, StructRecord, VariableRecord};
 
 /// Translates the variable initializers and struct defaults of `target`'s module, and
 /// describes its functions, variables and structs for the runtime (the entry point is set
@@ -30,7 +35,8 @@ pub(crate) fn translate_hot_module_parts(
         })
         .collect();
     let hot_variables = translate_variable_initializers(state, target)?;
-    let (hot_structs, hot_defaults) = translate_struct_defaults(state, target)?;
+    let (mut hot_structs, mut hot_defaults) = translate_struct_defaults(state, target)?;
+    translate_payload_defaults(state, target, &mut hot_structs, &mut hot_defaults)?;
     Ok(TranslatedProgram {
         entry: FuncId::from_u32(0),
         functions: Vec::new(),
@@ -38,6 +44,7 @@ pub(crate) fn translate_hot_module_parts(
         hot_variables,
         hot_structs,
         hot_defaults,
+        hot_enums: enum_records(state, target),
         slot_patches: Vec::new(),
         imports: None,
         disassembly: String::new(),
@@ -137,4 +144,84 @@ fn translate_struct_defaults(
         }
     }
     Ok((hot_structs, hot_defaults))
+}
+
+/// Each payload variant of the module's enums as a hidden struct `Enum.Variant`, and a
+/// function per payload field default, so a changed payload migrates live values as a struct
+/// does (LANGUAGE.md section 9, "Enums under hot reload").
+fn translate_payload_defaults(
+    state: &mut ProgramState<'_>,
+    target: HotTarget<'_>,
+    hot_structs: &mut Vec<StructRecord>,
+    hot_defaults: &mut Vec<DefaultRecord<FuncId>>,
+) -> Result<(), CodegenError> {
+    let checked = state.checked;
+    for (index, info) in checked.items.enums.iter().enumerate() {
+        if info.module != target.module {
+            continue;
+        }
+        let enum_id = EnumId(index as u32);
+        for (variant, variant_info) in info.variants.iter().enumerate() {
+            if !variant_info.has_payload {
+                continue;
+            }
+            let (_, hidden_name) = hot_variant_struct(checked, enum_id, variant);
+            let descriptor = variant_descriptor(checked, enum_id, variant, VariantNumbering::NameHash);
+            hot_structs.push(StructRecord {
+                name: hidden_name.clone(),
+                layout_hash: descriptor.hot_layout_hash.unwrap_or(0),
+                fields: hot_payload_fields(checked, enum_id, variant),
+            });
+            for (position, field) in variant_info.fields.iter().enumerate() {
+                let Some(default) = payload_default(checked, enum_id, variant, position) else {
+                    continue;
+                };
+                let signature = state.script_signature(&[], Some(&Type::Int));
+                let name = state.unique_name(format!("{hidden_name}.<default {hidden_name}.{}>", field.name));
+                let linkage = state.hot_linkage();
+                let function = state.module.declare_function(&name, linkage, &signature)?;
+                let display = format!("<default of {hidden_name}.{}>", field.name);
+                let ty = field.ty.clone();
+                translate_function(state, function, display, info.file, |translator| {
+                    translator.stack_check(default.span);
+                    let value = translator.expr_to(default, &ty);
+                    if !translator.is_terminated() {
+                        let word = translator.word_of(value, &ty);
+                        translator.return_status(0, Some(word));
+                    }
+                })?;
+                hot_defaults.push(DefaultRecord {
+                    strukt: hidden_name.clone(),
+                    field: field.name.clone(),
+                    function,
+                });
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The module's enums with their variant numbers, for the producer's check that no two
+/// variant names share a number (`lang_abi::enums::hot_variant_number`).
+fn enum_records(state: &ProgramState<'_>, target: HotTarget<'_>) -> Vec<EnumRecord> {
+    let checked = state.checked;
+    (0..checked.items.enums.len())
+        .map(|index| EnumId(index as u32))
+        .filter(|&id| checked.items.enum_info(id).module == target.module)
+        .map(|id| {
+            let info = checked.items.enum_info(id);
+            EnumRecord {
+                name: info.name.clone(),
+                key: enum_key(checked, id, VariantNumbering::NameHash),
+                variants: (0..info.variants.len())
+                    .map(|variant| {
+                        (
+                            variant_number(checked, id, variant, VariantNumbering::NameHash),
+                            info.variants[variant].name.clone(),
+                        )
+                    })
+                    .collect(),
+            }
+        })
+        .collect()
 }

@@ -4,18 +4,19 @@
 use cranelift_codegen::ir::{AbiParam, InstBuilder, Signature, types};
 use cranelift_module::FuncId;
 
-use crate::codegen::enums::{enum_text, hot_variant_cell_name, variant_descriptor};
+use crate::codegen::enums::{enum_text, hot_variant_struct, variant_descriptor};
 use crate::codegen::function::translate_function;
 use crate::codegen::literals::define_literal_bytes;
 use crate::codegen::memory::trusted;
 use crate::codegen::structs::struct_descriptor;
-use crate::codegen::target::VariantNumbering;
+use crate::codegen::target::{ClosureCode, VariantNumbering};
 use crate::codegen::{CodegenError, HotTarget, ProgramState};
 use crate::sema::types::{EnumId, StructId};
 
 /// Hot mode: the module's setup function, run once when a version is loaded: it copies the
 /// module's string literals into runtime memory and creates the descriptors of the structs
-/// it uses (each created once, in its runtime-owned cell).
+/// it uses (each created once, in its runtime-owned cell; a migration replaces it when the
+/// layout changes), payload variants' as hidden structs `Enum.Variant`.
 pub(crate) fn translate_hot_setup(state: &mut ProgramState<'_>, target: HotTarget<'_>) -> Result<FuncId, CodegenError> {
     let checked = state.checked;
     let mut signature = Signature::new(state.call_conv);
@@ -46,7 +47,7 @@ pub(crate) fn translate_hot_setup(state: &mut ProgramState<'_>, target: HotTarge
         let id = EnumId(index as u32);
         for (variant, info) in checked.items.enum_info(id).variants.iter().enumerate() {
             if info.has_payload {
-                let (module, name) = hot_variant_cell_name(checked, id, variant);
+                let (module, name) = hot_variant_struct(checked, id, variant);
                 let cell = target.linker.struct_desc_cell(&module, &name, "");
                 variants.push((
                     cell,
@@ -55,10 +56,26 @@ pub(crate) fn translate_hot_setup(state: &mut ProgramState<'_>, target: HotTarge
             }
         }
     }
+    // Each function expression compiled here: its identity's slot and description, for the
+    // message of a call after a reload removed it.
+    let mut closures: Vec<(u64, String)> = Vec::new();
+    for (key, function) in &state.closure_functions {
+        if let Some(info) = checked.results.closure_at(*key)
+            && let ClosureCode::Slot(slot) = state.target.closure_code(checked, info)
+        {
+            closures.push((slot, function.description.clone()));
+        }
+    }
+    closures.sort();
     let file = checked.program.module(target.module).file;
     translate_function(state, setup, "<setup>".into(), file, |translator| {
         let ctx = translator.ctx;
         translator.intern_literals(blob, &literals);
+        for (slot, description) in &closures {
+            let slot = translator.hot_reference(*slot as i64);
+            let text = translator.text_address(description);
+            translator.call_runtime("lang_hot_describe_closure", &[ctx, slot, text]);
+        }
         for text in &enum_texts {
             let text = translator.text_address(text);
             translator.call_runtime("lang_rt_enum_register", &[ctx, text]);

@@ -23,26 +23,38 @@ impl Translator<'_, '_, '_> {
         values: Vec<Option<Value>>,
         span: Span,
     ) -> Value {
+        let checked = self.state.checked;
+        let hash = lang_abi::layout_hash(&struct_layout(checked, id));
+        let object = self.allocate_hot_object(desc, hash, span);
+        let info = checked.items.struct_info(id);
+        let fields = values
+            .into_iter()
+            .enumerate()
+            .map(|(position, value)| (value, self.state.target.field(checked, id, &info.fields[position].name)))
+            .collect();
+        self.store_hot_fields(object, fields);
+        object
+    }
+
+    /// Allocates a hot struct (or a payload variant's hidden struct) of descriptor `desc`
+    /// through `lang_rt_alloc_hot_struct` with the layout hash it was compiled for.
+    pub(crate) fn allocate_hot_object(&mut self, desc: Value, layout_hash: u64, span: Span) -> Value {
         let ctx = self.ctx;
-        let hash = self.iconst(lang_abi::layout_hash(&struct_layout(self.state.checked, id)) as i64);
-        let object = self
-            .call_runtime_at("lang_rt_alloc_hot_struct", &[ctx, desc, hash], span)
-            .unwrap_or(desc);
-        let handles = self.flags(Region::Handles);
-        let payload = self
-            .builder
-            .ins()
-            .load(types::I64, handles, object, HANDLE_PAYLOAD_OFFSET);
+        let hash = self.iconst(layout_hash as i64);
+        self.call_runtime_at("lang_rt_alloc_hot_struct", &[ctx, desc, hash], span)
+            .unwrap_or(desc)
+    }
+
+    /// Stores field words into a new hot object at the offsets their cells hold now (old
+    /// code building an object whose layout changed skips the fields that are gone).
+    pub(crate) fn store_hot_fields(&mut self, object: Value, values: Vec<(Option<Value>, FieldAccess)>) {
+        let payload = self.hot_payload_of(object);
         let cells = self.flags(Region::Cells);
         let fields = self.flags(Region::Fields);
-        let checked = self.state.checked;
-        let info = checked.items.struct_info(id);
-        for (position, value) in values.into_iter().enumerate() {
-            let access = self.state.target.field(checked, id, &info.fields[position].name);
+        for (value, access) in values {
             let (Some(value), FieldAccess::OffsetCell(cell)) = (value, access) else {
                 continue;
             };
-            // Old code building a struct whose layout changed skips fields that are gone.
             let cell = self.hot_reference(cell as i64);
             let offset = self.builder.ins().load(types::I64, cells, cell, 0);
             let present = self
@@ -60,7 +72,14 @@ impl Translator<'_, '_, '_> {
             self.builder.switch_to_block(next);
             self.builder.seal_block(next);
         }
-        object
+    }
+
+    /// The payload a handle points at now (a new object is its own handle and payload).
+    pub(crate) fn hot_payload_of(&mut self, handle: Value) -> Value {
+        let handles = self.flags(Region::Handles);
+        self.builder
+            .ins()
+            .load(types::I64, handles, handle, HANDLE_PAYLOAD_OFFSET)
     }
 
     /// The address of a field of `object` (a handle): its payload plus the offset `cell`
@@ -82,11 +101,7 @@ impl Translator<'_, '_, '_> {
                 offset
             }
         };
-        let handles = self.flags(Region::Handles);
-        let payload = self
-            .builder
-            .ins()
-            .load(types::I64, handles, object, HANDLE_PAYLOAD_OFFSET);
+        let payload = self.hot_payload_of(object);
         (self.builder.ins().iadd(payload, offset), 0)
     }
 }

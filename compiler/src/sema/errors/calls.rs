@@ -102,3 +102,29 @@ impl Checker<'_> {
         .with_label("only `int`, `float`, `bool` and `str` can be printed");
     }
 }
+
+impl Checker<'_> {
+    /// `x.name(...)` where nothing of that name accepts `x`, with a hint when one is known
+    /// (`method_hint`).
+    pub(in crate::sema) fn no_such_method(
+        &mut self,
+        context: &crate::sema::scope::Context,
+        ty: &Type,
+        field: &ast::Name,
+        hint: Option<String>,
+    ) {
+        let Some(help) = hint else {
+            self.no_such_field(context, ty, field, true);
+            return;
+        };
+        let shown = self.display(ty);
+        self.error(
+            Code::NoSuchField,
+            context.file,
+            field.span,
+            format!("type `{shown}` has no field or method `{}`", field.text),
+        )
+        .with_label("unknown field or method")
+        .with_help(help);
+    }
+}

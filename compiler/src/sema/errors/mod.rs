@@ -3,6 +3,7 @@
 //! wrong, with the types and spans at hand; these files say how that reads.
 
 mod calls;
+mod closures;
 mod enums;
 mod expressions;
 mod items;

@@ -26,6 +26,7 @@ pub(super) fn expression<'tokens, 'src: 'tokens, I>(
     head_expr: impl Parser<'tokens, I, Expr, Extra<'tokens, 'src>> + Clone + 'tokens,
     block: impl Parser<'tokens, I, Block, Extra<'tokens, 'src>> + Clone + 'tokens,
     pattern: ParserOf<'tokens, 'src, I, Pattern>,
+    ty: ParserOf<'tokens, 'src, I, TypeExpr>,
     allow_struct_literal: bool,
 ) -> ParserOf<'tokens, 'src, I, Expr>
 where
@@ -125,10 +126,12 @@ where
         .then(match_arms(
             pattern.clone(),
             expr.clone(),
-            choice((block.map(ArmBody::Block), expr.clone().map(ArmBody::Value))),
+            choice((block.clone().map(ArmBody::Block), expr.clone().map(ArmBody::Value))),
         ))
         .map(|(scrutinee, arms)| ExprKind::Match(Box::new(Match { scrutinee, arms })));
     let if_value = if_value(expr.clone(), head_expr, pattern).map(|if_expr| ExprKind::If(Box::new(if_expr)));
+    let function_value =
+        function_expression(expr.clone(), block.clone(), ty).map(|function| ExprKind::Function(Box::new(function)));
     let parenthesized = expr
         .clone()
         .delimited_by(just(Token::LParen), just(Token::RParen))
@@ -141,6 +144,7 @@ where
         choice((
             literal,
             interpolated,
+            function_value.clone(),
             struct_literal,
             name,
             parenthesized,
@@ -155,6 +159,7 @@ where
         choice((
             literal,
             interpolated,
+            function_value,
             name,
             parenthesized,
             array,
@@ -309,6 +314,51 @@ where
     let and = left_associative(not, just(Token::And).to(BinaryOp::And)).boxed();
     left_associative(and, just(Token::Or).to(BinaryOp::Or))
         .labelled("an expression")
+        .boxed()
+}
+
+/// A function expression (LANGUAGE.md section 10): `fn(a, b: T) -> R { ... }` or
+/// `fn(a) => expr`. A parameter's type may be left out (the checker infers it or says it is
+/// needed); `-> R` goes only with the block form, as the `=>` form's result is its expression's.
+fn function_expression<'tokens, 'src: 'tokens, I>(
+    expr: impl Parser<'tokens, I, Expr, Extra<'tokens, 'src>> + Clone + 'tokens,
+    block: impl Parser<'tokens, I, Block, Extra<'tokens, 'src>> + Clone + 'tokens,
+    ty: ParserOf<'tokens, 'src, I, TypeExpr>,
+) -> ParserOf<'tokens, 'src, I, FunctionExpr>
+where
+    I: ValueInput<'tokens, Token = Token<'src>, Span = SimpleSpan>,
+{
+    let parameter = ident()
+        .then(just(Token::Colon).ignore_then(ty.clone()).or_not())
+        .map_with(|(name, ty), extra| ClosureParam {
+            name,
+            ty,
+            span: span_of(extra.span()),
+        });
+    let parameters = parameter
+        .separated_by(just(Token::Comma))
+        .allow_trailing()
+        .collect::<Vec<_>>()
+        .delimited_by(just(Token::LParen), just(Token::RParen));
+    let body = choice((
+        just(Token::FatArrow)
+            .ignore_then(expr)
+            .map(|value| (None, FunctionBody::Expr(value))),
+        just(Token::Arrow)
+            .ignore_then(ty)
+            .or_not()
+            .then(block.map(FunctionBody::Block)),
+    ));
+    just(Token::Fn)
+        .map_with(|_, extra| span_of(extra.span()))
+        .then(parameters)
+        .then(body)
+        .map(|((keyword, params), (result, body))| FunctionExpr {
+            params,
+            result,
+            body,
+            keyword,
+        })
         .boxed()
 }
 

@@ -226,6 +226,7 @@ where
         head_expr.clone(),
         block.clone(),
         pattern.clone(),
+        ty.clone(),
         true,
     ));
     head_expr.define(expressions::expression(
@@ -233,6 +234,7 @@ where
         head_expr.clone(),
         block.clone(),
         pattern.clone(),
+        ty.clone(),
         false,
     ));
 

@@ -236,3 +236,40 @@ fn raw_strings_and_character_literals_are_literals_and_patterns() {
     assert_eq!(init.kind, ExprKind::Str("a \\n {b}".into()));
     assert_eq!(syntax_errors("fn main() {\n    let r = 3\n    print(r \"x\")\n}\n"), 1);
 }
+
+/// Function expressions (LANGUAGE.md section 10): both body forms, parameter types optional,
+/// `-> T` only with a block, and a block body spanning lines inside a call's parentheses.
+#[test]
+fn function_expressions() {
+    let statements = body(
+        "let f = fn(a, b: int) => a + b\nlet g = fn() -> int {\n    return 1\n}\napply(xs, fn(x) {\n    print(x)\n})\nlet h = fn(x: int) => fn(y: int) => x + y",
+    );
+    let StatementKind::Let { init, .. } = &statements[0].kind else {
+        panic!("{statements:?}");
+    };
+    let ExprKind::Function(function) = &init.kind else {
+        panic!("{init:?}");
+    };
+    assert_eq!(function.params.len(), 2);
+    assert!(function.params[0].ty.is_none() && function.params[1].ty.is_some());
+    assert!(matches!(function.body, FunctionBody::Expr(_)));
+    let StatementKind::Let { init, .. } = &statements[1].kind else {
+        panic!("{statements:?}");
+    };
+    let ExprKind::Function(function) = &init.kind else {
+        panic!("{init:?}");
+    };
+    assert!(function.result.is_some());
+    assert!(matches!(function.body, FunctionBody::Block(_)));
+    let StatementKind::Expr(Expr {
+        kind: ExprKind::Call { args, .. },
+        ..
+    }) = &statements[2].kind
+    else {
+        panic!("{statements:?}");
+    };
+    assert!(matches!(args[1].kind, ExprKind::Function(_)));
+    assert_eq!(statements.len(), 4);
+    // `=>` takes no `-> T`.
+    assert!(syntax_errors("fn main() {\n    let k = fn(q: int) -> int => q\n}\n") > 0);
+}

@@ -66,3 +66,125 @@ pub extern "C" fn lang_rt_fill(ctx: Ctx<'_>, element_kind: u32, count: i64, valu
     }
     array
 }
+
+// ------------------------------------------------------------ the methods of arrays
+
+/// The element size of a live array, from its descriptor.
+fn element_size_of(array: *const ArrayObject) -> usize {
+    // SAFETY: compiled code passes a live array.
+    unsafe { desc_of(array as *const u8) }.element_size
+}
+
+/// The text of the runtime error of `insert_at` and `remove_at` (LANGUAGE.md section 10).
+fn index_error(index: i64, len: i64) -> String {
+    format!("index {index} out of bounds for length {len}")
+}
+
+/// `xs.insert_at(i, x)`: shifts the elements from `i` on one place up; `0 <= i <= len`.
+#[unsafe(no_mangle)]
+pub extern "C" fn lang_rt_array_insert_at(ctx: Ctx<'_>, array: *mut ArrayObject, index: i64, value: u64) {
+    // SAFETY: compiled code passes a live array.
+    let array = unsafe { &mut *array };
+    let len = array.len;
+    if index < 0 || index > len {
+        ctx.fail(index_error(index, len));
+        return;
+    }
+    let size = element_size_of(array);
+    // SAFETY: `reserve` makes room for one more element; the moved range is inside it.
+    unsafe {
+        let grown = array::reserve(array, size, len as usize + 1);
+        ctx.heap.account(grown);
+        let start = array.data.add(index as usize * size);
+        std::ptr::copy(start, start.add(size), (len - index) as usize * size);
+        array::set(array, size, index as usize, value);
+    }
+    array.len += 1;
+    ctx.check_heap();
+}
+
+/// `xs.remove_at(i)`: the element at `i`, the later ones moved one place down; `0 <= i < len`.
+#[unsafe(no_mangle)]
+pub extern "C" fn lang_rt_array_remove_at(ctx: Ctx<'_>, array: *mut ArrayObject, index: i64) -> u64 {
+    // SAFETY: compiled code passes a live array.
+    let array = unsafe { &mut *array };
+    let len = array.len;
+    if index < 0 || index >= len {
+        ctx.fail(index_error(index, len));
+        return 0;
+    }
+    let size = element_size_of(array);
+    // SAFETY: the index is below the length; the moved range is inside the elements.
+    unsafe {
+        let removed = array::get(array, size, index as usize);
+        let start = array.data.add(index as usize * size);
+        std::ptr::copy(start.add(size), start, (len - index - 1) as usize * size);
+        array.len -= 1;
+        removed
+    }
+}
+
+/// `xs.slice(a, b)` (and `xs.copy()`, the slice of everything): a new array of the elements
+/// `a` up to `b`; `0 <= a <= b <= len`. `element_kind` is the array's, known to the compiler.
+#[unsafe(no_mangle)]
+pub extern "C" fn lang_rt_array_slice(
+    ctx: Ctx<'_>,
+    array: *mut ArrayObject,
+    start: i64,
+    end: i64,
+    element_kind: u32,
+) -> *mut ArrayObject {
+    // SAFETY: compiled code passes a live array.
+    let len = unsafe { (*array).len };
+    if start < 0 || start > end || end > len {
+        ctx.fail(format!("range {start}..{end} out of bounds for length {len}"));
+        return new_array(ctx, element_kind, 0);
+    }
+    let count = (end - start) as usize;
+    let result = new_array(ctx, element_kind, count);
+    let size = element_size_of(array);
+    if count > 0 {
+        // SAFETY: both ranges are inside their arrays, which are different objects.
+        unsafe {
+            std::ptr::copy_nonoverlapping((*array).data.add(start as usize * size), (*result).data, count * size);
+        }
+    }
+    result
+}
+
+/// `xs.extend(ys)`: appends the elements of `ys` (which may be `xs` itself) in order.
+#[unsafe(no_mangle)]
+pub extern "C" fn lang_rt_array_extend(ctx: Ctx<'_>, array: *mut ArrayObject, other: *mut ArrayObject) {
+    // SAFETY: compiled code passes live arrays of the same element type.
+    unsafe {
+        let count = (*other).len as usize;
+        if count == 0 {
+            return;
+        }
+        let len = (*array).len as usize;
+        let size = element_size_of(array);
+        let grown = array::reserve(&mut *array, size, len + count);
+        ctx.heap.account(grown);
+        // Read `other`'s buffer after growing: it is `array`'s own when extending by itself.
+        std::ptr::copy((*other).data, (*array).data.add(len * size), count * size);
+        (*array).len = (len + count) as i64;
+    }
+    ctx.check_heap();
+}
+
+/// `xs.reverse()`: in place.
+#[unsafe(no_mangle)]
+pub extern "C" fn lang_rt_array_reverse(array: *mut ArrayObject) {
+    // SAFETY: compiled code passes a live array; an empty one may have no buffer.
+    unsafe {
+        let len = (*array).len as usize;
+        if len < 2 {
+            return;
+        }
+        if element_size_of(array) == 1 {
+            std::slice::from_raw_parts_mut((*array).data, len).reverse();
+        } else {
+            std::slice::from_raw_parts_mut((*array).data as *mut u64, len).reverse();
+        }
+    }
+}

@@ -1,12 +1,15 @@
 //! Enums (LANGUAGE.md section 9): the registry of each enum's variant names, the descriptors
 //! of payload variants, and `==` and `str` of enum values, driven by the payload kinds the
-//! compiler writes (`lang_abi::enums`).
+//! compiler writes (`lang_abi::enums`). Under hot reload a payload value is a handle whose
+//! payload holds the fields (as a hot struct's), so a value is first resolved to its payload.
 
 use std::collections::HashMap;
 use std::ffi::CStr;
 use std::sync::Mutex;
 
-use lang_abi::enums::{PayloadKind, VariantDescriptor, parse_enum_text};
+use lang_abi::enums::{
+    PayloadKind, VariantDescriptor, hot_payload_field_type, parse_enum_text, payload_kind_of_field_type,
+};
 
 use super::values::{bytes, string_from, text};
 use crate::context::*;
@@ -46,17 +49,28 @@ pub extern "C" fn lang_rt_enum_register(_ctx: Ctx<'_>, description: *const u8) {
 }
 
 /// Registers a payload variant from its variant text and returns its descriptor, a struct
-/// descriptor that also holds the variant number and the payload kinds (in `FieldDesc::ty`).
+/// descriptor that also holds the variant number and the payload kinds (in `FieldDesc::ty`:
+/// `KIND`, or under hot reload `TYPE|KIND`). Under hot reload its fields are in a payload at
+/// `HOT_FIELDS_OFFSET`, as a hot struct's, and it carries its layout hash.
 #[unsafe(no_mangle)]
 pub extern "C" fn lang_rt_variant_desc(_ctx: Ctx<'_>, description: *const u8) -> *const TypeDesc {
-    let description = VariantDescriptor::parse(&c_text(description));
+    variant_descriptor_from_text(&c_text(description))
+}
+
+/// The descriptor of a variant text (also used by a migration, for a variant's new layout).
+pub fn variant_descriptor_from_text(description: &str) -> *const TypeDesc {
+    let description = VariantDescriptor::parse(description);
+    let hot = description.hot_layout_hash;
     let fields: Vec<FieldDesc> = description
         .fields
         .into_iter()
         .map(|field| FieldDesc {
             name: field.name,
             is_reference: field.is_reference,
-            ty: field.kind.render(),
+            ty: match hot {
+                Some(_) => hot_payload_field_type(&field.type_key, &field.kind),
+                None => field.kind.render(),
+            },
         })
         .collect();
     let defaults = fields.iter().map(|_| std::sync::atomic::AtomicUsize::new(0)).collect();
@@ -69,10 +83,33 @@ pub extern "C" fn lang_rt_variant_desc(_ctx: Ctx<'_>, description: *const u8) ->
         string_keys: false,
         name: description.name,
         fields,
-        fields_offset: STRUCT_FIELDS_OFFSET as usize,
-        layout_hash: 0,
+        fields_offset: if hot.is_some() {
+            HOT_FIELDS_OFFSET as usize
+        } else {
+            STRUCT_FIELDS_OFFSET as usize
+        },
+        layout_hash: hot.unwrap_or(0),
         defaults,
     }))
+}
+
+/// The object holding the fields of a (non-immediate) enum value: the value itself, or
+/// under hot reload, when a migration gave it a separate payload, that payload.
+fn payload_of(value: u64) -> u64 {
+    // SAFETY: a non-immediate enum value is a live payload object or a handle.
+    let desc = unsafe { desc_of(value as *const u8) };
+    if matches!(desc.kind, Kind::Handle) {
+        // SAFETY: a handle holds its payload's address at `HANDLE_PAYLOAD_OFFSET`.
+        unsafe { *((value as usize + HANDLE_PAYLOAD_OFFSET as usize) as *const u64) }
+    } else {
+        value
+    }
+}
+
+/// The descriptor of a (non-immediate) enum value's variant.
+fn variant_desc<'a>(value: u64) -> &'a TypeDesc {
+    // SAFETY: the payload of an enum value is a live object with a variant descriptor.
+    unsafe { desc_of(payload_of(value) as *const u8) }
 }
 
 /// The name of the variant `value` is, and whether a reload removed it from its enum.
@@ -80,16 +117,12 @@ fn variant_name_and_removed(value: u64, enum_key: u32) -> (String, bool) {
     let number = if value & 1 == 1 {
         (value >> 1) as i64
     } else {
-        // SAFETY: a non-immediate enum value is a live payload object.
-        unsafe { desc_of(value as *const u8) }.variant_number
+        variant_desc(value).variant_number
     };
     let enums = ENUMS.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
     match enums.as_ref().and_then(|enums| enums.get(&enum_key)?.get(&number)) {
         Some(variant) => (variant.name.clone(), !variant.current),
-        None if value & 1 == 0 => {
-            // SAFETY: as above.
-            (unsafe { desc_of(value as *const u8) }.name.clone(), false)
-        }
+        None if value & 1 == 0 => (variant_desc(value).name.clone(), false),
         None => (format!("#{number}"), false),
     }
 }
@@ -109,9 +142,10 @@ pub(super) fn no_match_message(value: u64, enum_key: u32) -> String {
     }
 }
 
+/// Field `index` of an enum value whose variant descriptor is `desc`.
 fn payload_word(value: u64, desc: &TypeDesc, index: usize) -> u64 {
     // SAFETY: a payload object has one word per field from `fields_offset`.
-    unsafe { *((value as usize + desc.fields_offset + index * 8) as *const u64) }
+    unsafe { *((payload_of(value) as usize + desc.fields_offset + index * 8) as *const u64) }
 }
 
 fn words_equal(a: u64, b: u64, kind: &PayloadKind) -> bool {
@@ -145,8 +179,7 @@ fn enums_equal(a: u64, b: u64) -> bool {
     if a & 1 == 1 || b & 1 == 1 {
         return false;
     }
-    // SAFETY: non-immediate enum values are live payload objects.
-    let (desc_a, desc_b) = unsafe { (desc_of(a as *const u8), desc_of(b as *const u8)) };
+    let (desc_a, desc_b) = (variant_desc(a), variant_desc(b));
     if desc_a.variant_number != desc_b.variant_number || desc_a.enum_index != desc_b.enum_index {
         return false;
     }
@@ -162,7 +195,7 @@ fn enums_equal(a: u64, b: u64) -> bool {
         return false;
     }
     desc_a.fields.iter().enumerate().all(|(index, field)| {
-        let kind = PayloadKind::parse(&field.ty);
+        let kind = payload_kind_of_field_type(&field.ty);
         words_equal(payload_word(a, desc_a, index), payload_word(b, desc_b, index), &kind)
     })
 }
@@ -213,14 +246,17 @@ fn write_enum(out: &mut String, value: u64, enum_index: u32) {
     if value & 1 == 1 {
         return;
     }
-    // SAFETY: a non-immediate enum value is a live payload object.
-    let desc = unsafe { desc_of(value as *const u8) };
+    let desc = variant_desc(value);
     out.push('(');
     for (index, field) in desc.fields.iter().enumerate() {
         if index > 0 {
             out.push_str(", ");
         }
-        write_word(out, payload_word(value, desc, index), &PayloadKind::parse(&field.ty));
+        write_word(
+            out,
+            payload_word(value, desc, index),
+            &payload_kind_of_field_type(&field.ty),
+        );
     }
     out.push(')');
 }

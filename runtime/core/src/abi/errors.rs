@@ -37,7 +37,10 @@ pub extern "C" fn lang_rt_raise(ctx: Ctx<'_>, kind: u32, a: i64, b: i64) {
         RAISE_PAYLOAD_CHANGED => {
             // SAFETY: the compiler passes the variant's NUL-terminated name.
             let name = unsafe { CStr::from_ptr(a as *const std::ffi::c_char) }.to_string_lossy();
-            format!("the payload of variant `{name}` changed in a reload; this value has the other layout")
+            format!(
+                "this value of variant `{name}` was made before a reload gave the variant a payload or took it \
+                 away, so it has no payload fields to read"
+            )
         }
         _ => format!("runtime error {kind}"),
     };

@@ -140,3 +140,16 @@ pub extern "C" fn lang_rt_map_keys(ctx: Ctx<'_>, map: *mut MapObject) -> *mut Ar
     }
     array
 }
+
+/// `m.values()`: the values in insertion order, as a new array of `element_kind`.
+#[unsafe(no_mangle)]
+pub extern "C" fn lang_rt_map_values(ctx: Ctx<'_>, map: *mut MapObject, element_kind: u32) -> *mut ArrayObject {
+    let len = table(map).len();
+    let array = new_array(ctx, element_kind, len);
+    let size = array_desc(element_kind).element_size;
+    for (index, (_, value)) in table(map).iter().enumerate() {
+        // SAFETY: the array has `len` elements.
+        unsafe { array::set(&mut *array, size, index, value) };
+    }
+    array
+}

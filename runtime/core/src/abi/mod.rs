@@ -9,15 +9,19 @@
 //! These functions are an ABI for compiled code, not a Rust API: the code generator only
 //! passes valid objects, so they take raw pointers without being marked `unsafe`.
 //!
-//! One file per family: values (allocation), enums, hot_structs (hot reload only), errors, strings,
-//! format (format specifications of interpolation), print, arrays, maps, math, process. The runtime's other entry points (files, the
+//! One file per family: values (allocation), closures (closure objects and cells), enums,
+//! hot_structs (hot reload only), errors, strings, format (format specifications of
+//! interpolation), print, arrays, maps, math, process, hmr (the `hmr` module's reload state).
+//! The runtime's other entry points (files, the
 //! terminal, sorting) are in `system.rs`.
 #![allow(clippy::not_unsafe_ptr_arg_deref)]
 
 mod arrays;
+mod closures;
 mod enums;
 mod errors;
 mod format;
+mod hmr;
 mod hot_structs;
 mod maps;
 mod math;
@@ -27,9 +31,11 @@ mod strings;
 mod values;
 
 pub use arrays::*;
+pub use closures::*;
 pub use enums::*;
 pub use errors::*;
 pub use format::*;
+pub use hmr::*;
 pub use hot_structs::*;
 pub use maps::*;
 pub use math::*;

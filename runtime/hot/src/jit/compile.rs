@@ -39,6 +39,7 @@ fn code_module(mut hot: HotModule) -> CodeModule {
         slot_patches: std::mem::take(&mut hot.slot_patches),
         structs: std::mem::take(&mut hot.structs),
         defaults: std::mem::take(&mut hot.defaults),
+        enums: std::mem::take(&mut hot.enums),
         code_range: hot.code_range,
         owner: Box::new(JitCode(hot)),
     }
@@ -54,6 +55,17 @@ pub enum Rejected {
 
 /// A struct field's type as the user wrote it (`Point`, where layouts say `main.Point`).
 fn shown_field_type(checked: &CheckedProgram, module: &str, strukt: &str, field: &str) -> Option<String> {
+    // A payload variant's hidden struct `Enum.Variant`.
+    if let Some((enum_name, variant)) = strukt.split_once('.') {
+        let info = checked
+            .items
+            .enums
+            .iter()
+            .find(|info| checked.program.module(info.module).name == module && info.name == enum_name)?;
+        let variant = info.variants.iter().find(|candidate| candidate.name == variant)?;
+        let field = variant.fields.iter().find(|candidate| candidate.name == field)?;
+        return Some(checked.items.display(&field.ty));
+    }
     let info = checked
         .items
         .structs
@@ -155,12 +167,15 @@ pub fn compile(
         if dump_assembly {
             eprint!("{}", hot.disassembly);
         }
+        // With the module's function expressions (LANGUAGE.md section 10), whose slots are
+        // named by their identities: one no longer there gets the stub, as a removed function.
         let all_functions = checked
             .items
             .functions
             .iter()
             .filter(|info| info.module == module)
             .map(|info| (info.name.clone(), checked.type_key(&info.ty())))
+            .chain(checked.closure_identities(module))
             .collect();
         let display_name = checked
             .sources
@@ -189,6 +204,21 @@ pub fn compile(
         }
         return Err(Rejected::Unsupported(missing.explain(&shown_type, "save again")));
     }
+    // Variant numbers are hashes of names: two names sharing one would be confused.
+    let enums = || {
+        modules
+            .iter()
+            .map(|module| (module.name.as_str(), &module.hot.enums[..]))
+    };
+    if let Some(collision) = registry.number_collision(enums()) {
+        let message = collision.explain("save again");
+        for module in modules {
+            // SAFETY: nothing was patched to point into the new code, and none of it ran.
+            unsafe { module.hot.free() };
+        }
+        return Err(Rejected::Unsupported(message));
+    }
+    registry.register_enums(enums());
     if debug {
         eprintln!(
             "[hmr] timing: check {:.1} ms, snapshot {:.1} ms, plan and compile {:.1} ms ({} modules)",

@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use super::compile::{Rejected, compile};
 use super::snapshot::{Snapshot, file_hashes, hash_text};
-use crate::session::Producer;
+use crate::session::{Producer, say, say_back_to_running};
 use crate::watcher::{is_burst, wait_for_save_to_end};
 
 /// The compiler thread: compiles the first version, then watches the program's folders and
@@ -24,7 +24,9 @@ pub fn compiler_thread(root: PathBuf, producer: Producer) {
     let mut watcher = match crate::watcher::Watcher::new(sender) {
         Ok(watcher) => Some(watcher),
         Err(error) => {
-            eprintln!("[hmr] cannot watch the program's files: {error}; hot reload is off");
+            say(format!(
+                "[hmr] cannot watch the program's files: {error}; hot reload is off\n"
+            ));
             None
         }
     };
@@ -42,8 +44,13 @@ pub fn compiler_thread(root: PathBuf, producer: Producer) {
         Some(&mut parse_cache),
     ) {
         Ok(result) => result,
-        Err(Rejected::Errors(text) | Rejected::Unsupported(text)) => {
+        Err(Rejected::Errors(text)) => {
             producer.start(Err(text));
+            return;
+        }
+        // (At the start only a variant-number collision, `Registry::number_collision`.)
+        Err(Rejected::Unsupported(text)) => {
+            producer.start(Err(format!("error: {text}\n")));
             return;
         }
     };
@@ -101,10 +108,10 @@ pub fn compiler_thread(root: PathBuf, producer: Producer) {
             // Back to the text that runs (a rejected edit undone): nothing to compile.
             last_hashes = Some(hashes);
             if std::mem::take(&mut last_rejected) {
-                eprintln!(
-                    "[hmr] back to the running version ({}); nothing to reload",
+                say_back_to_running(format!(
+                    "[hmr] back to the running version ({}); nothing to reload\n",
                     describe_versions(&snapshot, &versions)
-                );
+                ));
             }
             continue;
         }

@@ -107,6 +107,7 @@ pub(super) fn load_library(
         slot_patches: Vec::new(),
         structs: Vec::new(),
         defaults: Vec::new(),
+        enums: Vec::new(),
         code_range: (0, 0),
         owner: Box::new(LoadedLibrary { library }),
     };
@@ -122,6 +123,7 @@ pub(super) fn load_library(
         module.variables.push(variable);
     }
     module.structs = metadata.structs;
+    module.enums = metadata.enums;
     for mut default in metadata.defaults {
         default.function = function(default.function)?;
         module.defaults.push(default);

@@ -39,10 +39,10 @@ fn loader_thread(folder: PathBuf, producer: Producer) {
         // Without the folder there is no build either: the first load says so.
         Err(_) if !folder.is_dir() => None,
         Err(error) => {
-            eprintln!(
-                "[hmr] cannot watch {}: {error}; new builds will not be loaded",
+            crate::session::say(format!(
+                "[hmr] cannot watch {}: {error}; new builds will not be loaded\n",
                 folder.display()
-            );
+            ));
             None
         }
     };
@@ -242,6 +242,11 @@ fn load_build(
             })
             .unwrap_or_default();
         removed.sort();
+        // Function expressions travel as functions named by their identities; the reload
+        // message names the functions they are written in, as the JIT's does.
+        let is_closure = |function: &String| function.starts_with("{closure");
+        changed.retain(|function| !is_closure(function));
+        removed.retain(|function| !is_closure(function));
         if !first && *name == manifest.main && changed.iter().any(|function| function == "main") {
             main_changed = true;
         }
@@ -269,6 +274,18 @@ fn load_build(
         unload(modules);
         return Err(missing.explain(&missing.type_key, "build again"));
     }
+    // Variant numbers are hashes of names: two names sharing one would be confused.
+    let enums = || {
+        modules
+            .iter()
+            .map(|module| (module.name.as_str(), &module.hot.enums[..]))
+    };
+    if let Some(collision) = registry.number_collision(enums()) {
+        let message = collision.explain("build again");
+        unload(modules);
+        return Err(message);
+    }
+    registry.register_enums(enums());
     for (name, module) in new_running {
         running.insert(name, module);
     }

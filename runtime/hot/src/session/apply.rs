@@ -125,6 +125,8 @@ fn apply_version(ctx: &mut Context, mut ready: Ready, first: bool) -> Outcome {
         // 7 item 8): a program that clears its screen in `on_reload` must not hide them, and
         // an error an initializer raises is reported after the line of its reload.
         if !first {
+            // Swapped in: `hmr.version()` counts it, and a pending error box goes.
+            crate::feedback::swapped();
             // What the program printed before the swap comes before the lines.
             lang_runtime_core::context::flush_output();
             let elapsed = ready.started.elapsed();
@@ -223,7 +225,10 @@ fn patch_slots(state: &MainState, ready: &Ready, registry: &Registry) -> Vec<(&'
                     .iter()
                     .any(|(new_name, new_signature)| new_name == name && new_signature == signature);
                 if !kept {
-                    patch(registry.slot(&module.name, name, signature), stub_for(signature) as u64);
+                    patch(
+                        registry.slot(&module.name, name, signature),
+                        stub_for(name, signature) as u64,
+                    );
                 }
             }
         }

@@ -37,6 +37,15 @@ impl FieldWithoutDefault {
         let FieldWithoutDefault {
             file, strukt, field, ..
         } = self;
+        // A payload variant's hidden struct (`Enum.Variant`): its values are the variant's.
+        if lang_abi::enums::is_hot_variant_struct_name(strukt) {
+            let shown_type = lang_abi::enums::type_key_of_field_type(shown_type);
+            return format!(
+                "payload field `{field}` of variant `{strukt}` ({file}) is new or changed its type, and has no \
+                 default: the existing `{strukt}` values need one to be migrated; give it a default \
+                 (`{field}: {shown_type} = ...`) and {next_step}"
+            );
+        }
         format!(
             "field `{field}` of struct `{strukt}` ({file}) is new or changed its type, and has no default: the \
              existing `{strukt}` values need one to be migrated; give it a default (`{field}: {shown_type} = ...`) \
@@ -90,8 +99,10 @@ pub(crate) fn field_without_default(registry: &Registry, modules: &[ModuleUpdate
     None
 }
 
-/// Whether values of a type (as written) are references the collector traces.
+/// Whether values of a type (as written; a payload field's `TYPE|KIND`) are references the
+/// collector traces.
 fn is_reference_type(ty: &str) -> bool {
+    let ty = lang_abi::enums::type_key_of_field_type(ty);
     !matches!(ty, "int" | "float" | "bool") && !ty.starts_with("fn(")
 }
 
@@ -131,7 +142,8 @@ pub(super) fn migrate_structs(ctx: &mut Context, ready: &mut Ready, registry: &R
             if old.is_null() || unsafe { (*old).layout_hash } == *hash {
                 continue;
             }
-            let desc = new_descriptor(ctx, *hash, name, fields);
+            // SAFETY: descriptors live forever.
+            let desc = new_descriptor(ctx, *hash, name, fields, unsafe { &*old });
             // SAFETY: descriptors live forever.
             let sources = field_sources(unsafe { &*old }, module, name, fields);
             ctx.heap.pause += 1;
@@ -164,8 +176,34 @@ pub(super) fn migrate_structs(ctx: &mut Context, ready: &mut Ready, registry: &R
     true
 }
 
-/// The descriptor of the new layout.
-fn new_descriptor(ctx: &mut Context, hash: u64, name: &str, fields: &[lang_abi::FieldRecord]) -> *const TypeDesc {
+/// The descriptor of the new layout (of a payload variant's hidden struct, a variant
+/// descriptor with the same enum and variant number as the `old` one).
+fn new_descriptor(
+    ctx: &mut Context,
+    hash: u64,
+    name: &str,
+    fields: &[lang_abi::FieldRecord],
+    old: &TypeDesc,
+) -> *const TypeDesc {
+    use lang_abi::enums::{PayloadField, VariantDescriptor, payload_kind_of_field_type, type_key_of_field_type};
+    if lang_abi::enums::is_hot_variant_struct_name(name) {
+        let descriptor = VariantDescriptor {
+            enum_index: old.enum_index,
+            variant_number: old.variant_number,
+            name: old.name.clone(),
+            hot_layout_hash: Some(hash),
+            fields: fields
+                .iter()
+                .map(|field| PayloadField {
+                    name: field.name.clone(),
+                    is_reference: is_reference_type(&field.ty),
+                    kind: payload_kind_of_field_type(&field.ty),
+                    type_key: type_key_of_field_type(&field.ty).to_string(),
+                })
+                .collect(),
+        };
+        return lang_runtime_core::abi::variant_descriptor_from_text(&descriptor.render());
+    }
     let descriptor = lang_abi::layout::Descriptor {
         name: name.to_string(),
         hot_layout_hash: Some(hash),

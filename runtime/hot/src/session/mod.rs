@@ -21,5 +21,8 @@ pub(crate) use embedded::{StartFailure, poll_embedded, registry, start_embedded}
 pub(crate) use migration::field_without_default;
 pub use producer::Producer;
 pub use script::{run, symbols};
+pub(crate) use state::say;
+#[cfg(feature = "jit")]
+pub(crate) use state::say_back_to_running;
 #[cfg(feature = "jit")]
 pub(crate) use state::take_messages;

@@ -8,7 +8,7 @@ use lang_runtime_core::Context;
 use lang_runtime_core::context::flush_output;
 
 use super::migration::prepare_migration_memory;
-use super::state::{interrupt_flag, lock, say, session};
+use super::state::{interrupt_flag, lock, say_back_to_running, say_rejected, session};
 use crate::code::Ready;
 use crate::registry::Registry;
 
@@ -104,12 +104,13 @@ impl Producer {
     /// A new version was refused (compile errors, or something a reload cannot do): the
     /// rendered explanation, printed or kept for the embedding host.
     pub fn reject(&self, text: String) {
-        say(text);
+        say_rejected(text);
     }
 
     /// A message that is not a rejection: a rejection reported before is over, with no new
     /// version to swap in (a failed build undone). Printed or kept for the embedding host.
     pub fn inform(&self, text: String) {
-        say(text);
+        // The rejection is over: its box goes, as when an edit is undone.
+        say_back_to_running(text);
     }
 }

@@ -7,7 +7,7 @@
 //! back-edges; the poll calls `lang_hot_poll`, which applies the swap on the script thread,
 //! in the order of LANGUAGE.md section 7 item 5.
 
-use std::sync::atomic::Ordering;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use lang_runtime_core::Context;
@@ -46,12 +46,17 @@ pub fn run(args: Vec<String>, producer: impl FnOnce(Producer) + Send + 'static) 
         }
     };
     let _ = install(false);
+    if let Err(message) = crate::feedback::install() {
+        eprintln!("error: {message}");
+        return 2;
+    }
+    lang_runtime_core::terminal::install_panic_restore();
     lang_runtime_core::context::set_line_buffered(true);
     let _ = lang_runtime_core::signals::INTERRUPT_HOOK.set(Box::new(on_interrupt));
     lang_runtime_core::signals::install_interrupt_handler();
     // The first version must exist; without one, exit 1.
     if let Err(text) = start_producer(producer) {
-        eprint!("{text}");
+        crate::feedback::message(&text);
         return 1;
     }
     let thread = std::thread::Builder::new()
@@ -68,7 +73,14 @@ pub fn run(args: Vec<String>, producer: impl FnOnce(Producer) + Send + 'static) 
     }
 }
 
+/// The script thread waits for a fix (LANGUAGE.md section 7 item 7): nothing runs, so one
+/// Ctrl-C quits (item 10).
+static WAITING: AtomicBool = AtomicBool::new(false);
+
 fn on_interrupt() -> bool {
+    if WAITING.load(Ordering::SeqCst) {
+        return false;
+    }
     let session = session();
     let now = Instant::now();
     let mut last = lock(&session.last_interrupt);
@@ -141,6 +153,8 @@ fn script_thread(args: Vec<String>, heap_limit: usize) -> i32 {
 
 /// Blocks until a new version is ready, then applies it.
 fn wait_for_reload(ctx: *mut Context) {
+    WAITING.store(true, Ordering::SeqCst);
+    crate::feedback::waiting();
     loop {
         let ready = {
             let mut ready = lock(&session().ready);
@@ -158,12 +172,17 @@ fn wait_for_reload(ctx: *mut Context) {
         lang_runtime_core::signals::INTERRUPT_PENDING.store(false, Ordering::SeqCst);
         interrupt_flag(ctx).store(0, Ordering::SeqCst);
         if let Some(ready) = ready {
+            // Code runs again (initializers, `on_reload`): Ctrl-C interrupts it as usual.
+            WAITING.store(false, Ordering::SeqCst);
             // SAFETY: `ctx` is this thread's live context.
             let outcome = apply(unsafe { &mut *ctx }, ready, false);
             // Only a successful reload ends the wait (an abandoned one swapped nothing).
             if !outcome.error_reported && !outcome.abandoned {
+                crate::feedback::resumed();
                 return;
             }
+            WAITING.store(true, Ordering::SeqCst);
+            crate::feedback::waiting();
         }
     }
 }
@@ -172,6 +191,10 @@ fn wait_for_reload(ctx: *mut Context) {
 pub fn symbols() -> Vec<(&'static str, *const u8)> {
     let mut symbols = lang_runtime_core::symbols();
     symbols.push(("lang_hot_poll", lang_hot_poll as *const u8));
+    symbols.push((
+        "lang_hot_describe_closure",
+        crate::registry::lang_hot_describe_closure as *const u8,
+    ));
     symbols
 }
 

@@ -1,8 +1,8 @@
 //! The state of a hot-reload session that the script thread shares with the producer and
-//! Ctrl-C threads (one per process), and how the session's messages reach the user: printed on
-//! stderr, or kept for an embedding host.
+//! Ctrl-C threads (one per process), and how the session's messages reach the user: through
+//! `feedback` (stderr, or the overlay of a full-screen program), or kept for an embedding
+//! host.
 
-use std::io::Write;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize};
 use std::sync::{Condvar, Mutex, OnceLock};
 use std::time::Instant;
@@ -11,6 +11,7 @@ use lang_runtime_core::Context;
 use lang_runtime_core::context::flush_output;
 
 use crate::code::Ready;
+use crate::feedback;
 use crate::registry::Registry;
 
 /// What the script thread shares with the compiler and Ctrl-C threads.
@@ -37,13 +38,37 @@ pub struct Session {
     pub(super) messages: Mutex<Vec<String>>,
 }
 
-/// Prints a message of the session on stderr, or keeps it for the embedding host.
-pub(crate) fn say(text: String) {
+/// Keeps a message for the embedding host; false when there is none (then it is reported).
+fn kept_for_host(text: &str) -> bool {
     match SESSION.get() {
-        Some(session) if session.embedded => lock(&session.messages).push(text),
-        _ => {
-            let _ = std::io::stderr().write_all(text.as_bytes());
+        Some(session) if session.embedded => {
+            lock(&session.messages).push(text.to_string());
+            true
         }
+        _ => false,
+    }
+}
+
+/// Reports a message of the session (a reload line, a warning), or keeps it for the
+/// embedding host.
+pub(crate) fn say(text: String) {
+    if !kept_for_host(&text) {
+        feedback::message(&text);
+    }
+}
+
+/// Reports a rejected reload, or keeps it for the embedding host.
+pub(crate) fn say_rejected(text: String) {
+    if !kept_for_host(&text) {
+        feedback::rejected(&text);
+    }
+}
+
+/// Reports that the files are back to the running version (a rejected edit undone).
+#[cfg_attr(not(feature = "jit"), allow(dead_code))] // (said by the JIT's compiler thread)
+pub(crate) fn say_back_to_running(text: String) {
+    if !kept_for_host(&text) {
+        feedback::back_to_running(&text);
     }
 }
 
@@ -67,12 +92,18 @@ pub(super) fn interrupt_flag(ctx: *mut Context) -> &'static AtomicU64 {
 /// Prints a runtime error in HMR mode and clears it, so the program can go on later.
 pub(super) fn report_and_clear(ctx: &mut Context) {
     flush_output();
-    // A game in raw mode must not swallow the report, nor leave the shell unusable.
-    lang_runtime_core::system::restore_terminal();
+    // A full-screen program keeps its terminal as it set it (the report goes to the overlay,
+    // LANGUAGE.md section 7 item 12); otherwise the terminal is put back so that the report
+    // is readable.
+    if !lang_runtime_core::terminal::screen_mode() {
+        lang_runtime_core::system::restore_terminal();
+    }
     if let Some(error) = ctx.error.take() {
         // SAFETY: every module version that a frame could name is still loaded.
         let report = unsafe { error.report() };
-        say(report);
+        if !kept_for_host(&report) {
+            feedback::runtime_error(&report);
+        }
     }
     ctx.error_flag = 0;
 }

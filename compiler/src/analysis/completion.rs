@@ -1,0 +1,473 @@
+//! Completion. The text before the cursor says what is wanted: `m.` members of an imported
+//! module (its `pub` items), `x.` fields and methods of a value, `.` variants of the enum the
+//! context expects, or a plain name. Half-typed code does not parse (`x.` has no field name),
+//! so the caller first checks a copy of the text with a placeholder name at the cursor
+//! ([`prepare`]): the checker then records the object's type and the expected enum as for any
+//! other program, and [`completions`] reads them.
+
+use super::Analysis;
+use crate::sema::builtins::{Builtin, PUBLIC_BUILTINS};
+use crate::sema::types::{EnumId, ModuleId, Type};
+use crate::source::{FileId, Span};
+use crate::syntax::ast;
+
+/// The name put at the cursor when nothing of the name is typed yet.
+pub const PLACEHOLDER: &str = "__lang_completion";
+
+const KEYWORDS: &[&str] = &[
+    "fn", "let", "var", "struct", "enum", "match", "import", "pub", "if", "else", "while", "for", "in", "break",
+    "continue", "return", "true", "false", "nil", "and", "or", "not",
+];
+
+/// Array methods of LANGUAGE.md sections 5 and 10, with a short signature.
+const ARRAY_METHODS: &[(&str, &str)] = &[
+    ("len", "fn len() -> int"),
+    ("push", "fn push(v: T)"),
+    ("pop", "fn pop() -> T"),
+    ("map", "fn map(f: fn(T) -> U) -> [U]"),
+    ("filter", "fn filter(f: fn(T) -> bool) -> [T]"),
+    ("find", "fn find(f: fn(T) -> bool) -> ?T"),
+    ("position", "fn position(f: fn(T) -> bool) -> ?int"),
+    ("any", "fn any(f: fn(T) -> bool) -> bool"),
+    ("all", "fn all(f: fn(T) -> bool) -> bool"),
+    ("reduce", "fn reduce(init: U, f: fn(U, T) -> U) -> U"),
+    ("sort_by", "fn sort_by(less: fn(T, T) -> bool)"),
+    ("contains", "fn contains(x: T) -> bool"),
+    ("index_of", "fn index_of(x: T) -> ?int"),
+    ("insert_at", "fn insert_at(i: int, x: T)"),
+    ("remove_at", "fn remove_at(i: int) -> T"),
+    ("slice", "fn slice(a: int, b: int) -> [T]"),
+    ("extend", "fn extend(ys: [T])"),
+    ("reverse", "fn reverse()"),
+    ("clear", "fn clear()"),
+    ("copy", "fn copy() -> [T]"),
+];
+
+/// Map methods of LANGUAGE.md sections 5 and 10.
+const MAP_METHODS: &[(&str, &str)] = &[
+    ("len", "fn len() -> int"),
+    ("insert", "fn insert(k: K, v: V)"),
+    ("has", "fn has(k: K) -> bool"),
+    ("remove", "fn remove(k: K)"),
+    ("keys", "fn keys() -> [K]"),
+    ("values", "fn values() -> [V]"),
+    ("get", "fn get(k: K, default: V) -> V"),
+];
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CompletionKind {
+    Local,
+    Function,
+    Variable,
+    Struct,
+    Enum,
+    Field,
+    Variant,
+    Module,
+    Keyword,
+    Method,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Completion {
+    pub label: String,
+    pub kind: CompletionKind,
+    pub detail: Option<String>,
+}
+
+/// What the text before the cursor asks for.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Site {
+    /// `object.` then the name: `dot` is the offset of the `.`.
+    Member { dot: u32 },
+    /// `.` then the name where no object precedes the dot.
+    ImplicitMember,
+    /// A plain name.
+    Name,
+}
+
+/// Where to complete, in the text [`prepare`] returns.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Request {
+    pub site: Site,
+    /// The span of the name being completed (the placeholder when nothing was typed).
+    pub name: Span,
+    /// The part of the name typed so far, which every completion must start with.
+    pub prefix: String,
+}
+
+/// The text to check for completing at `offset` in `text`, and where to complete in it.
+pub fn prepare(text: &str, offset: usize) -> (String, Request) {
+    let offset = floor_boundary(text, offset.min(text.len()));
+    let before = &text[..offset];
+    let prefix_start = before
+        .char_indices()
+        .rev()
+        .take_while(|(_, c)| c.is_ascii_alphanumeric() || *c == '_')
+        .last()
+        .map_or(offset, |(index, _)| index);
+    let prefix = text[prefix_start..offset].to_string();
+    let name_end = offset
+        + text[offset..]
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+            .unwrap_or(text.len() - offset);
+    let site = if before[..prefix_start].ends_with('.') && !before[..prefix_start].ends_with("..") {
+        let dot = prefix_start - 1;
+        let object_end = text[..dot].trim_end_matches([' ', '\t']);
+        let after_object = object_end.chars().last();
+        if after_object
+            .is_some_and(|c| c.is_ascii_alphanumeric() || c == '_' || c == ')' || c == ']' || c == '!' || c == '"')
+        {
+            Site::Member { dot: dot as u32 }
+        } else {
+            Site::ImplicitMember
+        }
+    } else {
+        Site::Name
+    };
+    if prefix_start == name_end {
+        let mut patched = String::with_capacity(text.len() + PLACEHOLDER.len());
+        patched.push_str(&text[..offset]);
+        patched.push_str(PLACEHOLDER);
+        patched.push_str(&text[offset..]);
+        let name = Span::new(offset, offset + PLACEHOLDER.len());
+        (patched, Request { site, name, prefix })
+    } else {
+        let name = Span::new(prefix_start, name_end);
+        (text.to_string(), Request { site, name, prefix })
+    }
+}
+
+fn floor_boundary(text: &str, mut offset: usize) -> usize {
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    offset
+}
+
+/// The completions of `request` in `file` of a program checked with [`prepare`]'s text.
+pub fn completions(analysis: &Analysis, file: FileId, request: &Request) -> Vec<Completion> {
+    let Some(module) = analysis.module_of_file(file) else {
+        return Vec::new();
+    };
+    let mut found = match &request.site {
+        Site::Member { dot } => member_completions(analysis, file, module, *dot),
+        Site::ImplicitMember => match analysis.checked.results.implicit_member_enum(file, request.name) {
+            Some(id) => variants(analysis, id),
+            None => Vec::new(),
+        },
+        Site::Name => name_completions(analysis, file, module, request.name.start),
+    };
+    found.retain(|completion| completion.label.starts_with(&request.prefix) && completion.label != PLACEHOLDER);
+    let mut seen = std::collections::HashSet::new();
+    found.retain(|completion| seen.insert(completion.label.clone()));
+    found
+}
+
+fn variants(analysis: &Analysis, id: EnumId) -> Vec<Completion> {
+    let items = &analysis.checked.items;
+    let info = items.enum_info(id);
+    info.variants
+        .iter()
+        .map(|variant| Completion {
+            label: variant.name.clone(),
+            kind: CompletionKind::Variant,
+            detail: Some(format!("{}.{}", info.name, variant.name)),
+        })
+        .collect()
+}
+
+fn import_named(analysis: &Analysis, module: ModuleId, name: &str) -> Option<ModuleId> {
+    analysis
+        .checked
+        .program
+        .module(module)
+        .imports
+        .iter()
+        .find(|(import, _)| import.text == name)
+        .and_then(|(_, target)| *target)
+}
+
+/// The identifier that ends at `end` in `text`, if any.
+fn identifier_before(text: &str, end: usize) -> Option<(usize, &str)> {
+    let before = &text[..end];
+    let start = before
+        .char_indices()
+        .rev()
+        .take_while(|(_, c)| c.is_ascii_alphanumeric() || *c == '_')
+        .last()
+        .map(|(index, _)| index)?;
+    Some((start, &before[start..]))
+}
+
+fn member_completions(analysis: &Analysis, file: FileId, module: ModuleId, dot: u32) -> Vec<Completion> {
+    let checked = &analysis.checked;
+    let text = &checked.sources.get(file).text;
+    let object_end = text[..dot as usize].trim_end_matches([' ', '\t']).len();
+    // `m.` of an import (not shadowed by a local), and `E.` / `m.E.` of an enum.
+    if let Some((start, name)) = identifier_before(text, object_end) {
+        let shadowed = checked.results.name(file, Span::new(start, object_end)).is_some();
+        let qualified = text[..start].ends_with('.');
+        if !shadowed
+            && !qualified
+            && let Some(target) = import_named(analysis, module, name)
+        {
+            return module_members(analysis, target);
+        }
+        let enum_module = if qualified {
+            identifier_before(text, start - 1).and_then(|(_, module_name)| import_named(analysis, module, module_name))
+        } else if !shadowed {
+            Some(module)
+        } else {
+            None
+        };
+        if let Some(enum_module) = enum_module
+            && let Some(position) = checked
+                .items
+                .enums
+                .iter()
+                .position(|info| info.module == enum_module && info.name == name)
+        {
+            return variants(analysis, EnumId(position as u32));
+        }
+    }
+    // A value: the narrowest checked expression that ends where the object ends.
+    let object_type = checked
+        .results
+        .tables_of_file(file)
+        .flat_map(|tables| tables.expr_types.iter())
+        .filter(|(key, _)| key.file == file && key.end as usize == object_end)
+        .min_by_key(|(key, _)| key.end - key.start)
+        .map(|(_, ty)| ty.clone());
+    match object_type {
+        Some(ty) => value_members(analysis, module, &ty),
+        None => Vec::new(),
+    }
+}
+
+fn module_members(analysis: &Analysis, target: ModuleId) -> Vec<Completion> {
+    let items = &analysis.checked.items;
+    let mut found = Vec::new();
+    for info in items
+        .functions
+        .iter()
+        .filter(|info| info.module == target && info.is_pub)
+    {
+        found.push(Completion {
+            label: info.name.clone(),
+            kind: CompletionKind::Function,
+            detail: Some(items.display(&info.ty())),
+        });
+    }
+    for info in items
+        .variables
+        .iter()
+        .filter(|info| info.module == target && info.is_pub)
+    {
+        found.push(Completion {
+            label: info.name.clone(),
+            kind: CompletionKind::Variable,
+            detail: info.ty.as_ref().map(|ty| items.display(ty)),
+        });
+    }
+    for info in items.structs.iter().filter(|info| info.module == target && info.is_pub) {
+        found.push(Completion {
+            label: info.name.clone(),
+            kind: CompletionKind::Struct,
+            detail: Some(format!("struct {}", info.name)),
+        });
+    }
+    for info in items.enums.iter().filter(|info| info.module == target && info.is_pub) {
+        found.push(Completion {
+            label: info.name.clone(),
+            kind: CompletionKind::Enum,
+            detail: Some(format!("enum {}", info.name)),
+        });
+    }
+    let module_name = &analysis.checked.program.module(target).name;
+    if module_name == "sort" {
+        for name in ["sort", "sort_by"] {
+            found.push(Completion {
+                label: name.to_string(),
+                kind: CompletionKind::Function,
+                detail: Some(format!("sort.{name}")),
+            });
+        }
+    }
+    found
+}
+
+fn value_members(analysis: &Analysis, module: ModuleId, ty: &Type) -> Vec<Completion> {
+    let items = &analysis.checked.items;
+    let mut found = Vec::new();
+    let object = match ty {
+        Type::Optional(inner) => inner.as_ref(),
+        other => other,
+    };
+    if let Type::Struct(id) = object {
+        for field in &items.struct_info(*id).fields {
+            found.push(Completion {
+                label: field.name.clone(),
+                kind: CompletionKind::Field,
+                detail: Some(items.display(&field.ty)),
+            });
+        }
+    }
+    let methods: &[(&str, &str)] = match object {
+        Type::Array(_) => ARRAY_METHODS,
+        Type::Map(..) => MAP_METHODS,
+        Type::Str => &[
+            ("len", "fn len() -> int"),
+            ("int", "fn int() -> int"),
+            ("float", "fn float() -> float"),
+        ],
+        Type::Int | Type::Float => &[("abs", "fn abs()"), ("min", "fn min(b)"), ("max", "fn max(b)")],
+        _ => &[],
+    };
+    for (name, signature) in methods {
+        found.push(Completion {
+            label: name.to_string(),
+            kind: CompletionKind::Method,
+            detail: Some(signature.to_string()),
+        });
+    }
+    if items.is_printable(object) {
+        found.push(Completion {
+            label: "str".to_string(),
+            kind: CompletionKind::Method,
+            detail: Some("fn str() -> str".to_string()),
+        });
+    }
+    for (name, builtin) in PUBLIC_BUILTINS {
+        if let Some((params, result)) = builtin.signature()
+            && params.first().is_some_and(|first| ty.is_assignable_to(first))
+            && *builtin != Builtin::Assert
+        {
+            let function = Type::Function(params, result.map(Box::new));
+            found.push(Completion {
+                label: name.to_string(),
+                kind: CompletionKind::Method,
+                detail: Some(items.display(&function)),
+            });
+        }
+    }
+    // Functions of this module and `pub` functions of imported ones whose first parameter
+    // accepts the value: method syntax calls them.
+    let imports: Vec<ModuleId> = analysis
+        .checked
+        .program
+        .module(module)
+        .imports
+        .iter()
+        .filter_map(|(_, target)| *target)
+        .collect();
+    for info in &items.functions {
+        let reachable = info.module == module || (info.is_pub && imports.contains(&info.module));
+        if reachable
+            && info.params.first().is_some_and(|first| ty.is_assignable_to(first))
+            && !matches!(ty, Type::Error)
+        {
+            found.push(Completion {
+                label: info.name.clone(),
+                kind: CompletionKind::Function,
+                detail: Some(items.display(&info.ty())),
+            });
+        }
+    }
+    found
+}
+
+fn name_completions(analysis: &Analysis, file: FileId, module: ModuleId, offset: u32) -> Vec<Completion> {
+    let checked = &analysis.checked;
+    let items = &checked.items;
+    let text = &checked.sources.get(file).text;
+    let mut found = Vec::new();
+    // Locals bound earlier in the function around the cursor, the nearest first.
+    let function = checked
+        .program
+        .module(module)
+        .ast
+        .items
+        .iter()
+        .find_map(|item| match item {
+            ast::Item::Function(function) if function.span.start <= offset && offset <= function.span.end => {
+                Some(function.span)
+            }
+            _ => None,
+        });
+    if let Some(function) = function {
+        let mut locals: Vec<(Span, &Type)> = checked
+            .results
+            .tables_of_file(file)
+            .flat_map(|tables| tables.locals.iter())
+            .filter(|(key, _)| key.file == file && key.start >= function.start && key.end <= offset)
+            .map(|(key, ty)| {
+                (
+                    Span {
+                        start: key.start,
+                        end: key.end,
+                    },
+                    ty,
+                )
+            })
+            .collect();
+        locals.sort_by_key(|(span, _)| std::cmp::Reverse(span.start));
+        for (span, ty) in locals {
+            found.push(Completion {
+                label: text.get(span.range()).unwrap_or("").to_string(),
+                kind: CompletionKind::Local,
+                detail: Some(items.display(ty)),
+            });
+        }
+    }
+    for info in items.functions.iter().filter(|info| info.module == module) {
+        found.push(Completion {
+            label: info.name.clone(),
+            kind: CompletionKind::Function,
+            detail: Some(items.display(&info.ty())),
+        });
+    }
+    for info in items.variables.iter().filter(|info| info.module == module) {
+        found.push(Completion {
+            label: info.name.clone(),
+            kind: CompletionKind::Variable,
+            detail: info.ty.as_ref().map(|ty| items.display(ty)),
+        });
+    }
+    for info in items.structs.iter().filter(|info| info.module == module) {
+        found.push(Completion {
+            label: info.name.clone(),
+            kind: CompletionKind::Struct,
+            detail: None,
+        });
+    }
+    for info in items.enums.iter().filter(|info| info.module == module) {
+        found.push(Completion {
+            label: info.name.clone(),
+            kind: CompletionKind::Enum,
+            detail: None,
+        });
+    }
+    for (import, _) in &checked.program.module(module).imports {
+        found.push(Completion {
+            label: import.text.clone(),
+            kind: CompletionKind::Module,
+            detail: None,
+        });
+    }
+    for (name, _) in PUBLIC_BUILTINS {
+        found.push(Completion {
+            label: name.to_string(),
+            kind: CompletionKind::Function,
+            detail: Some("built-in".to_string()),
+        });
+    }
+    for keyword in KEYWORDS {
+        found.push(Completion {
+            label: keyword.to_string(),
+            kind: CompletionKind::Keyword,
+            detail: None,
+        });
+    }
+    found
+}

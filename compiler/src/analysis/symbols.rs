@@ -1,0 +1,112 @@
+//! The outline of a file: its items, with the fields of each struct and the variants of each
+//! enum nested inside. Read from the syntax tree alone, so it works on a file with type errors.
+
+use crate::source::Span;
+use crate::syntax::ast;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SymbolKind {
+    Module,
+    Function,
+    Struct,
+    Enum,
+    Field,
+    Variant,
+    Constant,
+    Variable,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DocumentSymbol {
+    pub name: String,
+    pub kind: SymbolKind,
+    /// A short description: a function's parameter list, a field's type.
+    pub detail: Option<String>,
+    /// The whole declaration.
+    pub span: Span,
+    /// The name.
+    pub selection: Span,
+    pub children: Vec<DocumentSymbol>,
+}
+
+/// The symbols of a parsed file, in source order. `text` is the file's text, for details.
+pub fn document_symbols(module: &ast::Module, text: &str) -> Vec<DocumentSymbol> {
+    let source = |span: Span| text.get(span.range()).unwrap_or("").to_string();
+    let field = |field: &ast::FieldDecl| DocumentSymbol {
+        name: field.name.text.clone(),
+        kind: SymbolKind::Field,
+        detail: Some(source(field.ty.span)),
+        span: field.span,
+        selection: field.name.span,
+        children: Vec::new(),
+    };
+    module
+        .items
+        .iter()
+        .map(|item| match item {
+            ast::Item::Import(import) => DocumentSymbol {
+                name: import.module.text.clone(),
+                kind: SymbolKind::Module,
+                detail: None,
+                span: import.span,
+                selection: import.module.span,
+                children: Vec::new(),
+            },
+            ast::Item::Function(function) => {
+                let params: Vec<String> = function.params.iter().map(|param| source(param.span)).collect();
+                let result = function
+                    .result
+                    .as_ref()
+                    .map(|result| format!(" -> {}", source(result.span)))
+                    .unwrap_or_default();
+                DocumentSymbol {
+                    name: function.name.text.clone(),
+                    kind: SymbolKind::Function,
+                    detail: Some(format!("fn({}){result}", params.join(", "))),
+                    span: function.span,
+                    selection: function.name.span,
+                    children: Vec::new(),
+                }
+            }
+            ast::Item::Struct(declaration) => DocumentSymbol {
+                name: declaration.name.text.clone(),
+                kind: SymbolKind::Struct,
+                detail: None,
+                span: declaration.span,
+                selection: declaration.name.span,
+                children: declaration.fields.iter().map(field).collect(),
+            },
+            ast::Item::Enum(declaration) => DocumentSymbol {
+                name: declaration.name.text.clone(),
+                kind: SymbolKind::Enum,
+                detail: None,
+                span: declaration.span,
+                selection: declaration.name.span,
+                children: declaration
+                    .variants
+                    .iter()
+                    .map(|variant| DocumentSymbol {
+                        name: variant.name.text.clone(),
+                        kind: SymbolKind::Variant,
+                        detail: None,
+                        span: variant.span,
+                        selection: variant.name.span,
+                        children: variant.payload.iter().flatten().map(field).collect(),
+                    })
+                    .collect(),
+            },
+            ast::Item::Variable(declaration) => DocumentSymbol {
+                name: declaration.name.text.clone(),
+                kind: if declaration.mutable {
+                    SymbolKind::Variable
+                } else {
+                    SymbolKind::Constant
+                },
+                detail: declaration.ty.as_ref().map(|ty| source(ty.span)),
+                span: declaration.span,
+                selection: declaration.name.span,
+                children: Vec::new(),
+            },
+        })
+        .collect()
+}

@@ -1,0 +1,226 @@
+//! Unit tests of the editor queries over small in-memory programs.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use super::*;
+use crate::source::{LoadError, SourceLoader};
+
+struct Files(HashMap<&'static str, String>);
+
+impl SourceLoader for Files {
+    fn load(&mut self, path: &Path) -> Result<String, LoadError> {
+        self.0
+            .get(path.to_string_lossy().as_ref())
+            .cloned()
+            .ok_or(LoadError::NotFound)
+    }
+}
+
+const MAIN: &str = "import geo\n\
+// The answer.\n\
+fn answer(x: int) -> int {\n\
+    let doubled = x * 2\n\
+    return doubled + 1\n\
+}\n\
+fn main() {\n\
+    let p = geo.Point { x: 1.0, y: 2.0 }\n\
+    print(p.x)\n\
+    print(geo.norm(p))\n\
+    let s: geo.Shape = .Circle(1.0)\n\
+    print(answer(3))\n\
+}\n";
+
+const GEO: &str = "pub struct Point {\n\
+    x: float,\n\
+    y: float,\n\
+}\n\
+pub enum Shape { Circle(r: float), Empty }\n\
+/// unused\n\
+// Length of a point.\n\
+pub fn norm(p: Point) -> float {\n\
+    return sqrt(p.x * p.x + p.y * p.y)\n\
+}\n\
+fn hidden() {}\n";
+
+fn analyse(main: &str, geo: &str) -> Analysis {
+    let mut files = Files(HashMap::from([
+        ("main.ln", main.to_string()),
+        ("geo.ln", geo.to_string()),
+    ]));
+    let checked = crate::check_program(Path::new("main.ln"), &mut files).unwrap();
+    Analysis::new(checked)
+}
+
+fn offset_of(text: &str, needle: &str) -> u32 {
+    text.find(needle)
+        .unwrap_or_else(|| panic!("`{needle}` not in the text")) as u32
+}
+
+fn main_file(analysis: &Analysis) -> FileId {
+    analysis.file_of_path(Path::new("main.ln")).unwrap()
+}
+
+fn geo_file(analysis: &Analysis) -> FileId {
+    analysis.file_of_path(Path::new("geo.ln")).unwrap()
+}
+
+#[test]
+fn the_program_checks() {
+    let analysis = analyse(MAIN, GEO);
+    assert!(!analysis.checked.has_errors(), "{:?}", analysis.checked.diagnostics);
+}
+
+#[test]
+fn definition_of_a_local_is_its_let() {
+    let analysis = analyse(MAIN, GEO);
+    let file = main_file(&analysis);
+    let found = analysis.definition(file, offset_of(MAIN, "doubled + 1")).unwrap();
+    assert_eq!(found.file, file);
+    assert_eq!(found.span.start, offset_of(MAIN, "doubled = x"));
+}
+
+#[test]
+fn definition_across_files_reaches_functions_fields_and_variants() {
+    let analysis = analyse(MAIN, GEO);
+    let (file, geo) = (main_file(&analysis), geo_file(&analysis));
+    let function = analysis.definition(file, offset_of(MAIN, "norm(p)")).unwrap();
+    assert_eq!(
+        (function.file, function.span.start),
+        (geo, offset_of(GEO, "norm(p: Point)"))
+    );
+    let field = analysis.definition(file, offset_of(MAIN, "x)\n")).unwrap();
+    assert_eq!((field.file, field.span.start), (geo, offset_of(GEO, "x: float")));
+    let variant = analysis.definition(file, offset_of(MAIN, "Circle(1.0)")).unwrap();
+    assert_eq!((variant.file, variant.span.start), (geo, offset_of(GEO, "Circle(r")));
+    let structure = analysis.definition(file, offset_of(MAIN, "Point {")).unwrap();
+    assert_eq!((structure.file, structure.span.start), (geo, offset_of(GEO, "Point {")));
+    let module = analysis.definition(file, offset_of(MAIN, "geo.norm")).unwrap();
+    assert_eq!(module.file, geo);
+}
+
+#[test]
+fn references_and_rename_cover_every_file() {
+    let analysis = analyse(MAIN, GEO);
+    let geo = geo_file(&analysis);
+    let references = analysis.references(geo, offset_of(GEO, "norm(p: Point)"), true);
+    assert_eq!(references.len(), 2, "{references:?}");
+    let edits = analysis.rename(geo, offset_of(GEO, "x: float"), "horizontal").unwrap();
+    // The declaration, the literal's field, `p.x` in main and the two in `norm`.
+    assert_eq!(edits.len(), 5, "{edits:?}");
+    assert_eq!(
+        analysis.rename(geo, offset_of(GEO, "x: float"), "while"),
+        Err(RenameError::InvalidName("while".into()))
+    );
+    assert!(matches!(
+        analysis.rename(geo, offset_of(GEO, "x: float"), "a b"),
+        Err(RenameError::InvalidName(_))
+    ));
+    assert!(matches!(
+        analysis.rename(geo, offset_of(GEO, "sqrt"), "root"),
+        Err(RenameError::NothingToRename)
+    ));
+}
+
+#[test]
+fn hover_shows_types_signatures_docs_and_fields() {
+    let analysis = analyse(MAIN, GEO);
+    let file = main_file(&analysis);
+    let (_, local) = analysis.hover(file, offset_of(MAIN, "doubled + 1")).unwrap();
+    assert!(local.contains("doubled: int"), "{local}");
+    let (_, function) = analysis.hover(file, offset_of(MAIN, "norm(p)")).unwrap();
+    assert!(function.contains("pub fn norm(p: Point) -> float"), "{function}");
+    assert!(function.ends_with("Length of a point."), "{function}");
+    let (_, answer) = analysis.hover(file, offset_of(MAIN, "answer(3)")).unwrap();
+    assert!(answer.ends_with("The answer."), "{answer}");
+    let (_, expression) = analysis.hover(file, offset_of(MAIN, "* 2")).unwrap();
+    assert_eq!(expression, "```ln\nint\n```");
+    let (_, structure) = analysis.hover(file, offset_of(MAIN, "Point {")).unwrap();
+    assert!(structure.contains("    x: float,\n    y: float,"), "{structure}");
+}
+
+#[test]
+fn document_symbols_nest_fields_and_variants() {
+    let analysis = analyse(MAIN, GEO);
+    let geo = analysis.module_of_file(geo_file(&analysis)).unwrap();
+    let symbols = document_symbols(&analysis.checked.program.module(geo).ast, GEO);
+    let names: Vec<&str> = symbols.iter().map(|symbol| symbol.name.as_str()).collect();
+    assert_eq!(names, ["Point", "Shape", "norm", "hidden"]);
+    assert_eq!(symbols[0].children.len(), 2);
+    assert_eq!(symbols[1].children[0].name, "Circle");
+    assert_eq!(symbols[1].children[0].kind, SymbolKind::Variant);
+}
+
+fn complete(main: &str, at: &str) -> Vec<String> {
+    let offset = main.find(at).unwrap() + at.len();
+    let (patched, request) = prepare(main, offset);
+    let analysis = analyse(&patched, GEO);
+    let file = main_file(&analysis);
+    completions(&analysis, file, &request)
+        .into_iter()
+        .map(|completion| completion.label)
+        .collect()
+}
+
+#[test]
+fn completion_after_a_module_offers_its_pub_items() {
+    let labels = complete("import geo\nfn main() {\n    geo.\n}\n", "geo.");
+    assert!(labels.contains(&"norm".to_string()), "{labels:?}");
+    assert!(labels.contains(&"Point".to_string()), "{labels:?}");
+    assert!(!labels.contains(&"hidden".to_string()), "{labels:?}");
+}
+
+#[test]
+fn completion_after_a_value_offers_fields_methods_and_functions_accepting_it() {
+    let source = "import geo\nfn main() {\n    let p = geo.Point { x: 1.0, y: 2.0 }\n    let xs = [1, 2]\n    p.\n}\n";
+    let labels = complete(source, "    p.");
+    assert!(
+        labels.contains(&"x".to_string()) && labels.contains(&"norm".to_string()),
+        "{labels:?}"
+    );
+    let source = "import geo\nfn main() {\n    let p = geo.Point { x: 1.0, y: 2.0 }\n    let xs = [1, 2]\n    xs.\n}\n";
+    let labels = complete(source, "xs.");
+    assert!(
+        labels.contains(&"push".to_string()) && labels.contains(&"map".to_string()),
+        "{labels:?}"
+    );
+    assert!(!labels.contains(&"x".to_string()), "{labels:?}");
+}
+
+#[test]
+fn completion_after_a_dot_offers_the_expected_enums_variants() {
+    let labels = complete("import geo\nfn main() {\n    let s: geo.Shape = .\n}\n", "= .");
+    assert_eq!(labels, ["Circle", "Empty"]);
+    let labels = complete("import geo\nfn main() {\n    let s: geo.Shape = .E\n}\n", "= .E");
+    assert_eq!(labels, ["Empty"]);
+}
+
+#[test]
+fn completion_of_a_name_offers_locals_items_and_built_ins() {
+    let labels = complete("fn helper() {}\nfn main() {\n    let count = 1\n    co\n}\n", "    co");
+    assert!(
+        labels.contains(&"count".to_string()) && labels.contains(&"continue".to_string()),
+        "{labels:?}"
+    );
+    let labels = complete("fn helper() {}\nfn main() {\n    let count = 1\n    he\n}\n", "    he");
+    assert_eq!(labels, ["helper"]);
+}
+
+#[test]
+fn identifiers_are_checked_with_the_lexer() {
+    assert!(is_identifier("total"));
+    assert!(is_identifier("_x1"));
+    for bad in ["", "_", "fn", "1x", "a-b", "a b", "match"] {
+        assert!(!is_identifier(bad), "{bad}");
+    }
+}
+
+#[test]
+fn doc_comments_are_the_comment_lines_directly_above() {
+    let text = "// one\n// two\nfn f() {}\n\n// apart\n\nfn g() {}\n";
+    assert_eq!(
+        doc_comment(text, text.find("fn f").unwrap()).as_deref(),
+        Some("one\ntwo")
+    );
+    assert_eq!(doc_comment(text, text.find("fn g").unwrap()), None);
+}

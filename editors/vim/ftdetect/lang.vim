@@ -1,0 +1,2 @@
+" lang: .ln files
+autocmd BufRead,BufNewFile *.ln setfiletype lang

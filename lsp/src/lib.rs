@@ -1,0 +1,15 @@
+//! `lang lsp`: the language server of LANGUAGE.md section 12, over stdin and stdout.
+//!
+//! A protocol layer over the compiler's own analysis (`lang_compiler::analysis`): `server`
+//! runs the main loop, `worker` checks programs and answers requests on its own thread,
+//! `requests` converts between the protocol and the analysis, `positions` converts
+//! positions, and `transport` reads and writes the framed messages.
+
+mod format;
+mod positions;
+mod requests;
+mod server;
+mod transport;
+mod worker;
+
+pub use server::run;

@@ -1,0 +1,164 @@
+//! Messages over stdin and stdout, framed by `Content-Length` headers. `lsp-server`'s own
+//! stdio transport ends at the first malformed message; this one answers it with a JSON-RPC
+//! error and reads on, as LANGUAGE.md section 12 asks. Only this file writes to stdout.
+
+use std::io::{BufRead, Write};
+
+use crossbeam_channel::{Receiver, Sender};
+use lsp_server::Message;
+
+/// What the reader thread hands to the main loop.
+#[derive(Debug)]
+pub enum Incoming {
+    Message(Message),
+    /// A message that could not be read: the JSON-RPC error code and a description.
+    Malformed {
+        code: i32,
+        message: String,
+    },
+    /// The input ended (or failed).
+    Closed,
+}
+
+/// What the main loop and the worker send to the writer thread.
+#[derive(Debug)]
+pub enum Outgoing {
+    Message(Message),
+    /// An error response to a request whose id could not be read (`"id": null`).
+    ErrorWithoutId {
+        code: i32,
+        message: String,
+    },
+}
+
+pub const PARSE_ERROR: i32 = -32700;
+pub const INVALID_REQUEST: i32 = -32600;
+
+pub fn spawn_reader() -> Receiver<Incoming> {
+    let (sender, receiver) = crossbeam_channel::unbounded();
+    std::thread::Builder::new()
+        .name("lsp-reader".into())
+        .spawn(move || read_loop(&mut std::io::stdin().lock(), &sender))
+        .expect("the reader thread starts");
+    receiver
+}
+
+fn read_loop(input: &mut impl BufRead, sender: &Sender<Incoming>) {
+    loop {
+        let incoming = match read_one(input) {
+            Ok(Some(incoming)) => incoming,
+            Ok(None) | Err(_) => {
+                let _ = sender.send(Incoming::Closed);
+                return;
+            }
+        };
+        let is_exit = matches!(&incoming, Incoming::Message(Message::Notification(notification)) if notification.method == "exit");
+        if sender.send(incoming).is_err() || is_exit {
+            return;
+        }
+    }
+}
+
+/// Reads one message: `None` at the end of the input.
+fn read_one(input: &mut impl BufRead) -> std::io::Result<Option<Incoming>> {
+    let mut length = None;
+    let mut saw_header = false;
+    loop {
+        let mut line = String::new();
+        if input.read_line(&mut line)? == 0 {
+            return Ok(None);
+        }
+        let line = line.trim_end_matches(['\r', '\n']);
+        if line.is_empty() {
+            if saw_header {
+                break;
+            }
+            continue;
+        }
+        saw_header = true;
+        if let Some((name, value)) = line.split_once(':')
+            && name.trim().eq_ignore_ascii_case("content-length")
+        {
+            length = value.trim().parse::<usize>().ok();
+        }
+    }
+    let Some(length) = length.filter(|length| *length <= 1 << 30) else {
+        return Ok(Some(Incoming::Malformed {
+            code: INVALID_REQUEST,
+            message: "a message without a valid Content-Length header".into(),
+        }));
+    };
+    let mut body = vec![0; length];
+    input.read_exact(&mut body)?;
+    Ok(Some(match serde_json::from_slice::<Message>(&body) {
+        Ok(message) => Incoming::Message(message),
+        Err(error) => Incoming::Malformed {
+            code: PARSE_ERROR,
+            message: format!("malformed message: {error}"),
+        },
+    }))
+}
+
+pub fn spawn_writer() -> (Sender<Outgoing>, std::thread::JoinHandle<()>) {
+    let (sender, receiver) = crossbeam_channel::unbounded::<Outgoing>();
+    let handle = std::thread::Builder::new()
+        .name("lsp-writer".into())
+        .spawn(move || {
+            let stdout = std::io::stdout();
+            let mut stdout = stdout.lock();
+            for outgoing in receiver {
+                let written = match outgoing {
+                    Outgoing::Message(message) => message.write(&mut stdout),
+                    Outgoing::ErrorWithoutId { code, message } => {
+                        let body = serde_json::json!({
+                            "jsonrpc": "2.0",
+                            "id": null,
+                            "error": { "code": code, "message": message },
+                        })
+                        .to_string();
+                        write!(stdout, "Content-Length: {}\r\n\r\n{body}", body.len()).and_then(|()| stdout.flush())
+                    }
+                };
+                if written.is_err() {
+                    return;
+                }
+            }
+        })
+        .expect("the writer thread starts");
+    (sender, handle)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn framed(body: &str) -> String {
+        format!("Content-Length: {}\r\n\r\n{body}", body.len())
+    }
+
+    #[test]
+    fn malformed_messages_are_reported_and_reading_goes_on() {
+        let input = format!(
+            "{}{}garbage\r\n\r\n{}",
+            framed("{not json"),
+            framed(r#"{"jsonrpc":"2.0","method":"initialized","params":{}}"#),
+            framed(r#"{"jsonrpc":"2.0","method":"exit"}"#)
+        );
+        let mut input = std::io::Cursor::new(input.into_bytes());
+        let first = read_one(&mut input).unwrap().unwrap();
+        assert!(
+            matches!(first, Incoming::Malformed { code: PARSE_ERROR, .. }),
+            "{first:?}"
+        );
+        assert!(matches!(read_one(&mut input).unwrap().unwrap(), Incoming::Message(_)));
+        assert!(matches!(
+            read_one(&mut input).unwrap().unwrap(),
+            Incoming::Malformed {
+                code: INVALID_REQUEST,
+                ..
+            }
+        ));
+        assert!(matches!(read_one(&mut input).unwrap().unwrap(), Incoming::Message(_)));
+        assert!(read_one(&mut input).unwrap().is_none());
+    }
+}
