@@ -156,13 +156,10 @@ pub fn completions(analysis: &Analysis, file: FileId, request: &Request) -> Vec<
     };
     let mut found = match &request.site {
         Site::Member { dot } => member_completions(analysis, file, module, *dot),
-        Site::ImplicitMember => {
-            let key = crate::sema::results::NodeKey::new(file, request.name);
-            match analysis.checked.results.implicit_member_enums.get(&key) {
-                Some(id) => variants(analysis, *id),
-                None => Vec::new(),
-            }
-        }
+        Site::ImplicitMember => match analysis.checked.results.implicit_member_enum(file, request.name) {
+            Some(id) => variants(analysis, id),
+            None => Vec::new(),
+        },
         Site::Name => name_completions(analysis, file, module, request.name.start),
     };
     found.retain(|completion| completion.label.starts_with(&request.prefix) && completion.label != PLACEHOLDER);
@@ -241,8 +238,8 @@ fn member_completions(analysis: &Analysis, file: FileId, module: ModuleId, dot: 
     // A value: the narrowest checked expression that ends where the object ends.
     let object_type = checked
         .results
-        .expr_types
-        .iter()
+        .tables_of_file(file)
+        .flat_map(|tables| tables.expr_types.iter())
         .filter(|(key, _)| key.file == file && key.end as usize == object_end)
         .min_by_key(|(key, _)| key.end - key.start)
         .map(|(_, ty)| ty.clone());
@@ -405,8 +402,8 @@ fn name_completions(analysis: &Analysis, file: FileId, module: ModuleId, offset:
     if let Some(function) = function {
         let mut locals: Vec<(Span, &Type)> = checked
             .results
-            .locals
-            .iter()
+            .tables_of_file(file)
+            .flat_map(|tables| tables.locals.iter())
             .filter(|(key, _)| key.file == file && key.start >= function.start && key.end <= offset)
             .map(|(key, ty)| {
                 (
