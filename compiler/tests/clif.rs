@@ -334,3 +334,184 @@ fn closure_call_under_hot_reload_goes_through_the_slot() {
         "{handed_out:?}"
     );
 }
+
+/// Bounds-check elimination (`codegen/bounds.rs`): in `for i in 0..len(xs)` whose body can
+/// change no array's length, `xs[i]` has no bounds check; a body that pushes to the array or
+/// calls a script function keeps it, and so does hot reload (a swap may run script code).
+const BOUNDS_PROGRAM: &str = "\
+fn total(xs: [int]) -> int {
+    var sum = 0
+    for i in 0..len(xs) {
+        sum += xs[i]
+        xs[i] = 0
+    }
+    return sum
+}
+
+fn grows(xs: [int]) -> int {
+    var sum = 0
+    for i in 0..len(xs) {
+        sum += xs[i]
+        if sum < 0 {
+            xs.push(1)
+        }
+    }
+    return sum
+}
+
+fn size(xs: [int]) -> int {
+    return len(xs)
+}
+
+fn calls(xs: [int]) -> int {
+    var sum = 0
+    for i in 0..len(xs) {
+        sum += xs[i] + size(xs)
+    }
+    return sum
+}
+
+fn prefix(xs: [int], n: int) -> int {
+    var sum = 0
+    for i in 0..n {
+        sum += xs[i]
+    }
+    return sum
+}
+
+fn main() {
+    let xs = [1, 2, 3]
+    print(total(xs) + grows(xs) + calls(xs) + prefix(xs, 2))
+}
+";
+
+struct BoundsFile;
+
+impl SourceLoader for BoundsFile {
+    fn load(&mut self, path: &Path) -> Result<String, LoadError> {
+        match path.to_str() {
+            Some("main.ln") => Ok(BOUNDS_PROGRAM.to_string()),
+            _ => Err(LoadError::NotFound),
+        }
+    }
+}
+
+/// The functions of `ir` whose names start with `prefix`.
+fn functions_named(ir: &str, prefix: &str) -> String {
+    ir.split("\n; ")
+        .map(|function| function.trim_start_matches("; "))
+        .filter(|function| function.starts_with(prefix))
+        .collect::<Vec<_>>()
+        .join("\n; ")
+}
+
+#[test]
+fn proven_index_has_no_bounds_check_in_run_mode() {
+    let checked = lang_compiler::check_program(Path::new("main.ln"), &mut BoundsFile).expect("the program loads");
+    assert!(!checked.has_errors(), "the program has errors");
+    let ir = translate_program(&checked, &mut jit_module(), options()).unwrap().ir;
+    // The bounds check is the one unsigned `>=` of the index and the length.
+    let total = functions_named(&ir, "main.total");
+    assert_eq!(total.matches("icmp uge").count(), 0, "{total}");
+    let grows = functions_named(&ir, "main.grows");
+    assert_eq!(grows.matches("icmp uge").count(), 1, "{grows}");
+    let calls = functions_named(&ir, "main.calls");
+    assert_eq!(calls.matches("icmp uge").count(), 1, "{calls}");
+    // Loop versioning: `0 <= 0` and `n <= len(xs)` choose the copy without the check.
+    let prefix = functions_named(&ir, "main.prefix");
+    assert_eq!(prefix.matches("icmp uge").count(), 1, "{prefix}");
+    assert_eq!(prefix.matches("icmp.i64 sle").count(), 1, "{prefix}");
+    insta::assert_snapshot!(
+        "bounds_run",
+        format!("{BOUNDS_PROGRAM}\n---\n; {total}\n; {grows}\n; {calls}\n; {prefix}")
+    );
+}
+
+#[test]
+fn proven_index_keeps_its_bounds_check_under_hot_reload() {
+    let checked = lang_compiler::check_program(Path::new("main.ln"), &mut BoundsFile).expect("the program loads");
+    let linker = FakeLinker::new(false);
+    let target = HotTarget {
+        module: ModuleId(0),
+        linker: &linker,
+        functions: None,
+    };
+    let ir = translate_hot_module(&checked, &mut jit_module(), options(), target)
+        .unwrap()
+        .ir;
+    let total = functions_named(&ir, "main.total");
+    // (Cranelift merges the read's and the write's identical compare into one.)
+    assert!(total.contains("icmp uge"), "{total}");
+}
+
+const COUNTER_PROGRAM: &str = "\
+fn reverse(xs: [int], from: int, to: int) {
+    var lo = from
+    var hi = to
+    while lo < hi {
+        let t = xs[lo]
+        xs[lo] = xs[hi]
+        xs[hi] = t
+        lo += 1
+        hi -= 1
+    }
+}
+
+fn strides(flags: [bool], start: int, step: int, n: int) {
+    var j = start
+    while j <= n {
+        flags[j] = false
+        j += step
+    }
+}
+
+fn main() {
+    let xs = [1, 2, 3]
+    reverse(xs, 0, 2)
+    strides([true, true, true], 0, 1, 2)
+}
+";
+
+struct CounterFile;
+
+impl SourceLoader for CounterFile {
+    fn load(&mut self, path: &Path) -> Result<String, LoadError> {
+        match path.to_str() {
+            Some("main.ln") => Ok(COUNTER_PROGRAM.to_string()),
+            _ => Err(LoadError::NotFound),
+        }
+    }
+}
+
+/// A counter loop (`codegen/counter_loops.rs`) is emitted twice, chosen at entry: the copy
+/// for entry values that fit has no bounds check, the other keeps one per access.
+#[test]
+fn counter_loop_has_a_copy_without_bounds_checks_in_release_mode() {
+    let checked = lang_compiler::check_program(Path::new("main.ln"), &mut CounterFile).expect("the program loads");
+    assert!(!checked.has_errors(), "the program has errors");
+    let ir = translate_program(&checked, &mut object_module(), options()).unwrap().ir;
+    // Four accesses in the checked copy of `reverse` (Cranelift merges none: the stores
+    // between them may change memory), none in the proven copy.
+    let reverse = functions_named(&ir, "main.reverse");
+    assert_eq!(reverse.matches(" uge ").count(), 4, "{reverse}");
+    let strides = functions_named(&ir, "main.strides");
+    assert_eq!(strides.matches(" uge ").count(), 1, "{strides}");
+    // The entry test of `strides`: `j >= 0`, `n < len(flags)` and `step <= 2^32` unsigned.
+    assert_eq!(strides.matches(" ule ").count(), 1, "{strides}");
+    insta::assert_snapshot!(
+        "bounds_counter_loops",
+        format!("{COUNTER_PROGRAM}\n---\n; {reverse}\n; {strides}")
+    );
+    let linker = FakeLinker::new(false);
+    let target = HotTarget {
+        module: ModuleId(0),
+        linker: &linker,
+        functions: None,
+    };
+    let hot = translate_hot_module(&checked, &mut jit_module(), options(), target)
+        .unwrap()
+        .ir;
+    let hot_reverse = functions_named(&hot, "main.reverse");
+    assert_eq!(hot_reverse.matches(" sge ").count(), 0, "{hot_reverse}");
+    assert_eq!(hot_reverse.matches(" uge ").count(), 4, "{hot_reverse}");
+}

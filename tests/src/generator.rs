@@ -6,6 +6,8 @@
 //!
 //! The same seed always gives the same program.
 
+mod loops;
+
 /// SplitMix64: small, fast, and the same on every machine.
 struct Random(u64);
 
@@ -293,6 +295,9 @@ impl Generator {
                     out.push_str(&format!(
                         "{pad}if len(history) > 3 {{\n{pad}    counter += history.pop()\n{pad}}}\n"
                     ));
+                }
+                if self.random.chance(25) {
+                    self.loop_over_history(scope, out, &pad);
                 }
             }
             8 => {

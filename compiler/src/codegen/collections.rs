@@ -1,8 +1,10 @@
-//! Arrays and maps: literals, bounds-checked element access and `push`.
+//! Arrays and maps: literals, bounds-checked element access (unless proven in range, see
+//! `bounds.rs`) and `push`.
 
 use cranelift_codegen::ir::condcodes::IntCC;
 use cranelift_codegen::ir::{InstBuilder, StackSlotData, StackSlotKind, Value, types};
 
+use crate::codegen::bounds::BoundsCheck;
 use crate::codegen::function::Translator;
 use crate::codegen::layout::{element_kind, element_size, is_reference};
 use crate::codegen::memory::trusted;
@@ -107,8 +109,17 @@ impl Translator<'_, '_, '_> {
         self.builder.ins().iadd(data, offset)
     }
 
-    pub(crate) fn array_get(&mut self, array: Value, index: Value, element: &Type, span: Span) -> Value {
-        self.bounds_check(array, index, span);
+    pub(crate) fn array_get(
+        &mut self,
+        array: Value,
+        index: Value,
+        element: &Type,
+        bounds: BoundsCheck,
+        span: Span,
+    ) -> Value {
+        if bounds == BoundsCheck::Checked {
+            self.bounds_check(array, index, span);
+        }
         self.load_element(array, index, element)
     }
 
@@ -123,8 +134,18 @@ impl Translator<'_, '_, '_> {
         }
     }
 
-    pub(crate) fn array_set(&mut self, array: Value, index: Value, value: Value, element: &Type, span: Span) {
-        self.bounds_check(array, index, span);
+    pub(crate) fn array_set(
+        &mut self,
+        array: Value,
+        index: Value,
+        value: Value,
+        element: &Type,
+        bounds: BoundsCheck,
+        span: Span,
+    ) {
+        if bounds == BoundsCheck::Checked {
+            self.bounds_check(array, index, span);
+        }
         let address = self.element_address(array, index, element);
         self.store_element_at(address, 0, value, element);
     }

@@ -61,6 +61,7 @@ pub(crate) fn translate_function(
             calls_emitted: 0,
             program_main: false,
             cell_variables: HashSet::new(),
+            proven_indices: Vec::new(),
             enclosing_function: None,
         };
         body(&mut translator);
@@ -118,6 +119,9 @@ pub(crate) struct Translator<'s, 'a, 'b> {
     /// The locals that live in a cell (captured and assigned, see `closures.rs`): their
     /// variable holds the cell's address, and `place.rs` reads and writes through it.
     pub(crate) cell_variables: HashSet<usize>,
+    /// The (array, index) locals of the enclosing `for` loops whose `array[index]` is proven
+    /// in range (`bounds.rs`).
+    pub(crate) proven_indices: Vec<(Variable, Variable)>,
     /// In a closure's body: the name of the function it is written in, which names nested
     /// closures too (`closure in main (line 9)`).
     pub(crate) enclosing_function: Option<String>,

@@ -19,12 +19,14 @@
 //! `inline` (compiling bodies), `memory` (alias regions), `config` (ISA flags), `target`
 //! (the mode seam) and `hot/` (everything emitted only under hot reload).
 
+mod bounds;
 mod builtins;
 mod calls;
 mod closures;
 mod collections;
 mod compile;
 pub mod config;
+mod counter_loops;
 mod entry;
 mod enums;
 mod errors;

@@ -5,6 +5,7 @@
 use cranelift_codegen::ir::{InstBuilder, Value, types};
 use cranelift_frontend::Variable;
 
+use crate::codegen::bounds::BoundsCheck;
 use crate::codegen::function::Translator;
 use crate::codegen::memory::Region;
 use crate::codegen::runtime_abi::*;
@@ -27,8 +28,13 @@ pub(crate) enum Place {
         field: String,
         ty: Type,
     },
-    /// An element of an array (bounds-checked at each access).
-    Element { array: Value, index: Value, element: Type },
+    /// An element of an array (bounds-checked at each access unless proven in range).
+    Element {
+        array: Value,
+        index: Value,
+        element: Type,
+        bounds: BoundsCheck,
+    },
     /// The entry of a map at a key (as a word).
     MapEntry { map: Value, key_word: Value, value: Type },
     /// Not a place (a bug, reported when found); reads give this value.
@@ -88,8 +94,9 @@ impl Translator<'_, '_, '_> {
             }
             ExprKind::Index { object, index } => {
                 let object_type = self.ty(object);
+                let bounds = self.bounds_check_for(object, index);
                 let collection = self.expr_value(object);
-                self.element_place(object_type, collection, index)
+                self.element_place(object_type, collection, index, bounds)
             }
             _ => return None,
         };
@@ -120,7 +127,7 @@ impl Translator<'_, '_, '_> {
 
     /// The element or map entry of `collection` (of type `object_type`) at `index`, which is
     /// evaluated here.
-    fn element_place(&mut self, object_type: Type, collection: Value, index: &Expr) -> Place {
+    fn element_place(&mut self, object_type: Type, collection: Value, index: &Expr, bounds: BoundsCheck) -> Place {
         match object_type {
             Type::Array(element) => {
                 let index = self.expr_value(index);
@@ -128,6 +135,7 @@ impl Translator<'_, '_, '_> {
                     array: collection,
                     index,
                     element: *element,
+                    bounds,
                 }
             }
             Type::Map(key, value) => {
@@ -174,7 +182,12 @@ impl Translator<'_, '_, '_> {
                 let word = self.builder.ins().load(types::I64, fields, base, offset);
                 self.value_of_word(word, ty)
             }
-            Place::Element { array, index, element } => self.array_get(*array, *index, element, span),
+            Place::Element {
+                array,
+                index,
+                element,
+                bounds,
+            } => self.array_get(*array, *index, element, *bounds, span),
             Place::MapEntry { map, key_word, value } => {
                 let ctx = self.ctx;
                 let word = self
@@ -210,7 +223,12 @@ impl Translator<'_, '_, '_> {
                 let fields = self.flags(Region::Fields);
                 self.builder.ins().store(fields, word, base, offset);
             }
-            Place::Element { array, index, element } => self.array_set(*array, *index, value, element, span),
+            Place::Element {
+                array,
+                index,
+                element,
+                bounds,
+            } => self.array_set(*array, *index, value, element, *bounds, span),
             Place::MapEntry {
                 map,
                 key_word,
@@ -287,8 +305,22 @@ impl Translator<'_, '_, '_> {
 
     pub(crate) fn index(&mut self, object: &Expr, index: &Expr, span: Span) -> Value {
         let object_type = self.ty(object);
+        let bounds = self.bounds_check_for(object, index);
         let collection = self.expr_value(object);
-        let place = self.element_place(object_type, collection, index);
+        let place = self.element_place(object_type, collection, index, bounds);
         self.read_place(&place, span)
+    }
+
+    /// Whether `object[index]` is proven in range by an enclosing loop (`bounds.rs`): both
+    /// are names of the very locals of one of its facts.
+    fn bounds_check_for(&self, object: &Expr, index: &Expr) -> BoundsCheck {
+        let local = |expr: &Expr| match &expr.kind {
+            ExprKind::Name(name) => self.lookup_local(&name.text).map(|(variable, _)| variable),
+            _ => None,
+        };
+        match (local(object), local(index)) {
+            (Some(array), Some(index)) if self.proven_indices.contains(&(array, index)) => BoundsCheck::Proven,
+            _ => BoundsCheck::Checked,
+        }
     }
 }

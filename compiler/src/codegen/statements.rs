@@ -1,11 +1,15 @@
 //! Statements: `let`, `if`, `if let`, loops, `break`, `continue` and `return`.
 
 use cranelift_codegen::ir::condcodes::IntCC;
-use cranelift_codegen::ir::{self, InstBuilder, StackSlotData, StackSlotKind, types};
+use cranelift_codegen::ir::{self, InstBuilder, StackSlotData, StackSlotKind, Value, types};
+use cranelift_frontend::Variable;
 
+use crate::codegen::bounds;
+use crate::codegen::counter_loops;
 use crate::codegen::function::Translator;
 use crate::codegen::memory::trusted;
 use crate::codegen::runtime_abi::*;
+use crate::codegen::target::IndexProofs;
 use crate::sema::types::Type;
 use crate::source::Span;
 use crate::syntax::ast::{self, Expr, StatementKind};
@@ -107,23 +111,13 @@ impl Translator<'_, '_, '_> {
                 self.builder.seal_block(merge);
             }
             StatementKind::While { condition, body } => {
-                let header = self.builder.create_block();
-                let body_label = self.builder.create_block();
-                let exit = self.builder.create_block();
-                self.builder.ins().jump(header, &[]);
-                self.builder.switch_to_block(header);
-                self.poll(statement.span, None);
-                let condition = self.expr_value(condition);
-                self.builder.ins().brif(condition, body_label, &[], exit, &[]);
-                self.builder.switch_to_block(body_label);
-                self.builder.seal_block(body_label);
-                self.loops.push((header, exit));
-                self.block(body);
-                self.loops.pop();
-                self.jump_if_open(header);
-                self.builder.seal_block(header);
-                self.builder.switch_to_block(exit);
-                self.builder.seal_block(exit);
+                let proven = self.state.target.index_proofs() == IndexProofs::Used
+                    && counter_loops::counter_loop(self.state.checked, self.file, condition, body).is_some_and(
+                        |counter_loop| self.versioned_counter_loop(&counter_loop, condition, body, statement.span),
+                    );
+                if !proven {
+                    self.while_loop(condition, body, &[], 0, statement.span);
+                }
             }
             StatementKind::ForRange {
                 variable,
@@ -198,8 +192,74 @@ impl Translator<'_, '_, '_> {
         body: &ast::Block,
         span: Span,
     ) {
+        let proofs = self.state.target.index_proofs() == IndexProofs::Used;
+        let bounded_array = if proofs {
+            bounds::length_bounded_array(self.state.checked, self.file, variable, start, end, inclusive, body)
+        } else {
+            None
+        };
+        let indexed_arrays = if proofs && bounded_array.is_none() {
+            bounds::indexed_arrays(self.state.checked, self.file, variable, inclusive, body)
+        } else {
+            Vec::new()
+        };
         let start = self.expr_value(start);
         let end = self.expr_value(end);
+        if let Some(array) = bounded_array.and_then(|array| self.plain_array_local(array)) {
+            return self.range_loop(variable, start, end, inclusive, body, span, &[array]);
+        }
+        let arrays: Vec<Variable> = indexed_arrays
+            .into_iter()
+            .filter_map(|array| self.plain_array_local(array))
+            .collect();
+        if arrays.is_empty() {
+            return self.range_loop(variable, start, end, inclusive, body, span, &[]);
+        }
+        // Loop versioning (`bounds::indexed_arrays`): the loop without those checks when
+        // every `xs[i]` is in range for every `i` of the range, the checked loop otherwise.
+        let mut in_range = self.builder.ins().icmp_imm_s(IntCC::SignedGreaterThanOrEqual, start, 0);
+        for array in &arrays {
+            let array = self.builder.use_var(*array);
+            let len = self.builder.ins().load(types::I64, trusted(), array, ARRAY_LEN_OFFSET);
+            let fits = self.builder.ins().icmp(IntCC::SignedLessThanOrEqual, end, len);
+            in_range = self.builder.ins().band(in_range, fits);
+        }
+        let proven = self.builder.create_block();
+        let checked = self.builder.create_block();
+        let done = self.builder.create_block();
+        self.builder.ins().brif(in_range, proven, &[], checked, &[]);
+        self.builder.switch_to_block(proven);
+        self.builder.seal_block(proven);
+        self.range_loop(variable, start, end, inclusive, body, span, &arrays);
+        self.jump_if_open(done);
+        self.builder.switch_to_block(checked);
+        self.builder.seal_block(checked);
+        self.range_loop(variable, start, end, inclusive, body, span, &[]);
+        self.jump_if_open(done);
+        self.builder.switch_to_block(done);
+        self.builder.seal_block(done);
+    }
+
+    /// The local `array` names at this point when it is a plain local (not a cell) of an
+    /// array type: only those take part in bounds proofs.
+    fn plain_array_local(&self, array: &ast::Name) -> Option<Variable> {
+        let (local, ty) = self.lookup_local(&array.text)?;
+        (matches!(ty, Type::Array(_)) && !self.is_cell_variable(local)).then_some(local)
+    }
+
+    /// The loop of `for variable in start..end` (values already evaluated), where
+    /// `array[variable]` is proven in range for each of `proven_arrays`.
+    #[allow(clippy::too_many_arguments)]
+    fn range_loop(
+        &mut self,
+        variable: &ast::Name,
+        start: Value,
+        end: Value,
+        inclusive: bool,
+        body: &ast::Block,
+        span: Span,
+        proven_arrays: &[Variable],
+    ) {
         let counter = self.builder.declare_var(types::I64);
         self.builder.def_var(counter, start);
         let header = self.builder.create_block();
@@ -217,9 +277,13 @@ impl Translator<'_, '_, '_> {
         self.builder.switch_to_block(body_label);
         let current = self.builder.use_var(counter);
         self.scopes.push(Vec::new());
-        self.declare_local(&variable.text, Type::Int, current);
+        let index_local = self.declare_local(&variable.text, Type::Int, current);
         self.loops.push((next, exit));
+        let known = self.proven_indices.len();
+        self.proven_indices
+            .extend(proven_arrays.iter().map(|array| (*array, index_local)));
         self.block(body);
+        self.proven_indices.truncate(known);
         self.loops.pop();
         self.scopes.pop();
         self.jump_if_open(next);

@@ -171,6 +171,17 @@ pub(crate) enum VariantNumbering {
     NameHash,
 }
 
+/// Whether element accesses proven in range (`codegen/bounds.rs`) skip their bounds check.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum IndexProofs {
+    /// Whole programs: nothing outside a loop body can run while it runs.
+    Used,
+    /// Hot reload: a swap at a loop's poll runs new initializers and `on_reload`, script
+    /// code that may shrink an array the loop indexes (through an alias), so every access
+    /// is checked.
+    Ignored,
+}
+
 /// How a runtime function is called.
 #[derive(Clone, Copy)]
 pub(crate) enum RuntimeFunction {
@@ -224,6 +235,15 @@ impl<'a> Target<'a> {
     /// statements (a changed `main` is entered again at its next statement boundary).
     pub(crate) fn polls_after_statements(&self, module: ModuleId, name: &str) -> bool {
         self.hot.is_some() && module == ModuleId(0) && name == "main"
+    }
+
+    /// Whether bounds proofs are used (see [`IndexProofs`]).
+    pub(crate) fn index_proofs(&self) -> IndexProofs {
+        if self.hot.is_some() {
+            IndexProofs::Ignored
+        } else {
+            IndexProofs::Used
+        }
     }
 
     /// Whether a read of a `let` initialized by a literal may use the literal. Not under hot
