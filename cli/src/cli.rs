@@ -83,6 +83,20 @@ pub enum Command {
     /// Run the language server on stdin and stdout, for editors (LANGUAGE.md section 12).
     /// Exit code 0 after `shutdown` and `exit`, 1 on `exit` without `shutdown`.
     Lsp,
+    /// Manage the compile cache (`$XDG_CACHE_HOME/lang`, else `~/.cache/lang`), where
+    /// `lang run` keeps compiled code between starts. LANG_CACHE=0 turns it off.
+    Cache {
+        #[command(subcommand)]
+        action: CacheAction,
+    },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Subcommand)]
+pub enum CacheAction {
+    /// Remove everything in the compile cache.
+    Clean,
+    /// Print the compile cache's folder.
+    Dir,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]

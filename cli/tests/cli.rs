@@ -11,6 +11,10 @@ fn lang(arguments: &[&str], folder: &Path) -> Output {
         .args(arguments)
         .current_dir(folder)
         .env_remove("NO_COLOR")
+        .env(
+            "XDG_CACHE_HOME",
+            lang_tests::test_cache_home(Path::new(env!("CARGO_BIN_EXE_lang"))),
+        )
         .output()
         .expect("the lang binary runs")
 }

@@ -105,7 +105,10 @@ fn run(mut command: Command) -> Finished {
 
 fn lang(arguments: &[&str]) -> Finished {
     let mut command = Command::new(env!("CARGO_BIN_EXE_lang"));
-    command.args(arguments).current_dir(examples());
+    command.args(arguments).current_dir(examples()).env(
+        "XDG_CACHE_HOME",
+        lang_tests::test_cache_home(std::path::Path::new(env!("CARGO_BIN_EXE_lang"))),
+    );
     run(command)
 }
 
@@ -293,6 +296,10 @@ fn demo_edits_the_running_game_in_tmux() {
     command
         .arg(examples().join("demo.sh"))
         .env("LANG_BIN", env!("CARGO_BIN_EXE_lang"))
+        .env(
+            "XDG_CACHE_HOME",
+            lang_tests::test_cache_home(std::path::Path::new(env!("CARGO_BIN_EXE_lang"))),
+        )
         .current_dir(examples());
     let output = run(command);
     assert_eq!(output.code(), Some(0), "{}", output.describe());

@@ -53,8 +53,9 @@ impl Pane {
         // The shell survives the Ctrl-C sent to the program (a trap, not an ignored signal,
         // which the program would inherit) to report its exit code.
         let script = format!(
-            "trap true INT; cd '{}' && NO_COLOR=1 {}; echo EXIT=$?; stty -a; sleep 600",
+            "trap true INT; cd '{}' && NO_COLOR=1 XDG_CACHE_HOME='{}' {}; echo EXIT=$?; stty -a; sleep 600",
             project.folder().display(),
+            lang_tests::test_cache_home(Path::new(env!("CARGO_BIN_EXE_lang"))).display(),
             command(project.folder()),
         );
         let pane = Pane { socket, project };

@@ -7,7 +7,7 @@ mod support;
 use std::process::Command;
 use std::time::Duration;
 
-use support::{HotRun, counter, last_count};
+use support::{HotRun, counter, last_count, resident_kib};
 
 #[test]
 fn a_body_change_runs_the_new_code_and_keeps_state() {
@@ -421,15 +421,6 @@ fn interrupt(pid: u32) {
 
 unsafe extern "C" {
     fn kill(pid: i32, signal: i32) -> i32;
-}
-
-fn resident_kib(pid: u32) -> u64 {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
-    status
-        .lines()
-        .find_map(|line| line.strip_prefix("VmRSS:"))
-        .and_then(|value| value.split_whitespace().next()?.parse().ok())
-        .unwrap_or(0)
 }
 
 #[test]

@@ -5,7 +5,7 @@
 
 mod support;
 
-use support::HotRun;
+use support::{HotRun, resident_kib};
 
 /// A handler closure made once at start, capturing a counter of the function that made it,
 /// and one capturing nothing, both kept in module variables and called in a loop. The edits
@@ -75,15 +75,6 @@ fn a_closure_whose_identity_is_gone_is_an_error_at_its_call() {
     );
     session.write_in_place("main.ln", &changed);
     session.wait_for_error_output("error: called the closure in make_plain (line 14), whose function expression");
-}
-
-fn resident_kib(pid: u32) -> u64 {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
-    status
-        .lines()
-        .find_map(|line| line.strip_prefix("VmRSS:"))
-        .and_then(|value| value.split_whitespace().next()?.parse().ok())
-        .unwrap_or(0)
 }
 
 #[test]

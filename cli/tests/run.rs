@@ -14,7 +14,11 @@ fn command(arguments: &[&str], folder: &Path) -> Command {
         .current_dir(folder)
         .env("NO_COLOR", "1")
         .env_remove("LANG_HMR")
-        .env_remove("LANG_MAX_HEAP");
+        .env_remove("LANG_MAX_HEAP")
+        .env(
+            "XDG_CACHE_HOME",
+            lang_tests::test_cache_home(Path::new(env!("CARGO_BIN_EXE_lang"))),
+        );
     command
 }
 

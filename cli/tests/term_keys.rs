@@ -42,6 +42,10 @@ fn read_key_decodes_escape_sequences_and_utf8_as_single_keys() {
         .current_dir(folder.path())
         .env("NO_COLOR", "1")
         .env_remove("LANG_HMR")
+        .env(
+            "XDG_CACHE_HOME",
+            lang_tests::test_cache_home(std::path::Path::new(env!("CARGO_BIN_EXE_lang"))),
+        )
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())

@@ -7,6 +7,7 @@
 //! of the runtime.
 
 pub mod analysis;
+pub mod cache;
 pub mod codegen;
 pub mod diagnostics;
 pub mod format;

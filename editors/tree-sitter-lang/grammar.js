@@ -1,11 +1,18 @@
 /**
  * @file tree-sitter grammar for lang (LANGUAGE.md version 0.2).
  *
- * Statements end at a newline or `;` (section 1). Newlines are extras here and statements
- * need no terminator: tree-sitter's GLR parsing takes the longest statement, which is what
- * the Go-style newline rule gives for every program that `lang` accepts. Highlighting only
- * needs the shape of each construct, not `lang`'s exact error reporting.
+ * Statements end at a newline or `;` (section 1), Go's rule: a newline ends a statement only
+ * where a statement could end. The grammar says so the way tree-sitter-go does: `\n` is both
+ * whitespace (an extra) and a token, `_terminator`, and tree-sitter's lexer only produces the
+ * token in a state where it is valid, that is after something that can end a statement and
+ * outside `(...)` and `[...]`. Elsewhere (after `+`, `,`, `{`, `.`, inside an argument list) the
+ * newline is skipped as whitespace, so a line ending with an operator continues.
+ *
+ * Raw strings (`r"..."`, `r#"..."#`, with any number of `#`) are scanned by `src/scanner.c`.
  */
+
+/// <reference types="tree-sitter-cli/dsl" />
+// @ts-check
 
 const PREC = {
   or: 1,
@@ -17,13 +24,13 @@ const PREC = {
   bit_xor: 7,
   bit_and: 8,
   shift: 9,
-  range: 10,
-  add: 11,
-  multiply: 12,
-  unary: 13,
-  postfix: 14,
+  add: 10,
+  multiply: 11,
+  unary: 12,
+  postfix: 13,
 };
 
+/** Zero or more `rule`s separated by commas, with an optional trailing comma. */
 const commaSeparated = (rule) => optional(seq(rule, repeat(seq(',', rule)), optional(',')));
 
 module.exports = grammar({
@@ -31,15 +38,22 @@ module.exports = grammar({
 
   extras: ($) => [/\s/, $.comment],
 
+  externals: ($) => [$.raw_string],
+
   word: ($) => $.identifier,
 
+  supertypes: ($) => [$._expression, $._statement, $._type, $._pattern, $._item],
+
   conflicts: ($) => [
-    [$.struct_literal, $._expression],
-    [$.block, $.map_literal],
+    // `Name {` in the head of `if`, `while`, `for` and `match` opens the body, not a struct
+    // literal (section 4); GLR tries both and keeps the one that parses.
+    [$._expression, $.type_identifier],
   ],
 
   rules: {
-    source_file: ($) => repeat(seq($._item, optional(';'))),
+    source_file: ($) => seq(repeat(seq($._item, $._terminator)), optional($._item)),
+
+    _terminator: (_) => repeat1(choice('\n', ';')),
 
     _item: ($) =>
       choice(
@@ -54,11 +68,9 @@ module.exports = grammar({
 
     import_declaration: ($) => seq('import', field('module', $.identifier)),
 
-    visibility: (_) => 'pub',
-
     function_declaration: ($) =>
       seq(
-        optional($.visibility),
+        optional(field('visibility', 'pub')),
         'fn',
         field('name', $.identifier),
         field('parameters', $.parameters),
@@ -70,41 +82,63 @@ module.exports = grammar({
     parameter: ($) => seq(field('name', $.identifier), optional(seq(':', field('type', $._type)))),
 
     struct_declaration: ($) =>
-      seq(optional($.visibility), 'struct', field('name', $.identifier), '{', commaSeparated($.field_declaration), '}'),
-    field_declaration: ($) => seq(field('name', $.identifier), ':', field('type', $._type)),
+      seq(
+        optional(field('visibility', 'pub')),
+        'struct',
+        field('name', $.identifier),
+        '{',
+        commaSeparated($.field_declaration),
+        '}',
+      ),
+    field_declaration: ($) =>
+      seq(
+        field('name', $.identifier),
+        ':',
+        field('type', $._type),
+        optional(seq('=', field('default', $._expression))),
+      ),
 
     enum_declaration: ($) =>
-      seq(optional($.visibility), 'enum', field('name', $.identifier), '{', commaSeparated($.variant_declaration), '}'),
+      seq(
+        optional(field('visibility', 'pub')),
+        'enum',
+        field('name', $.identifier),
+        '{',
+        commaSeparated($.variant_declaration),
+        '}',
+      ),
     variant_declaration: ($) =>
       seq(field('name', $.identifier), optional(seq('(', commaSeparated($.field_declaration), ')'))),
 
     variable_declaration: ($) =>
-      prec.right(
-        seq(
-          optional($.visibility),
-          choice('let', 'var'),
-          field('pattern', $._pattern),
-          optional(seq(':', field('type', $._type))),
-          '=',
-          field('value', $._expression),
-          optional(seq('else', field('else', $.block))),
-        ),
+      seq(
+        optional(field('visibility', 'pub')),
+        choice('let', 'var'),
+        field('pattern', $._pattern),
+        optional(seq(':', field('type', $._type))),
+        '=',
+        field('value', $._expression),
+        optional(seq('else', field('else', $.block))),
       ),
 
+    // Types (section 2).
     _type: ($) => choice($.type_identifier, $.array_type, $.map_type, $.optional_type, $.function_type),
     type_identifier: ($) => seq($.identifier, optional(seq('.', $.identifier))),
     array_type: ($) => seq('[', $._type, ']'),
     map_type: ($) => seq('{', $._type, ':', $._type, '}'),
-    optional_type: ($) => seq('?', $._type),
-    function_type: ($) => prec.right(seq('fn', '(', commaSeparated($._type), ')', optional(seq('->', $._type)))),
+    optional_type: ($) => seq(choice('?', '??'), $._type),
+    function_type: ($) =>
+      prec.right(seq('fn', '(', commaSeparated($._type), ')', optional(seq('->', $._type)))),
 
-    block: ($) => seq('{', repeat(seq($._statement, optional(';'))), '}'),
+    // Statements (section 4). A block's `{}` wins over an empty map literal where both fit
+    // (a `match` arm's body).
+    block: ($) => prec(1, seq('{', optional($._statements), '}')),
+    _statements: ($) => seq($._statement, repeat(seq($._terminator, $._statement)), optional($._terminator)),
 
     _statement: ($) =>
       choice(
         $.variable_declaration,
         $.assignment,
-        $.if_statement,
         $.while_statement,
         $.for_statement,
         $.return_statement,
@@ -114,15 +148,12 @@ module.exports = grammar({
       ),
 
     assignment: ($) =>
-      prec.right(
-        seq(
-          field('target', $._expression),
-          field('operator', choice('=', '+=', '-=', '*=', '/=', '%=')),
-          field('value', $._expression),
-        ),
+      seq(
+        field('target', $._expression),
+        field('operator', choice('=', '+=', '-=', '*=', '/=', '%=')),
+        field('value', $._expression),
       ),
 
-    if_statement: ($) => $.if_expression,
     while_statement: ($) => seq('while', field('condition', $._expression), field('body', $.block)),
     for_statement: ($) =>
       seq(
@@ -131,6 +162,7 @@ module.exports = grammar({
         optional(seq(',', field('value', $.identifier))),
         'in',
         field('iterable', $._expression),
+        optional(seq(field('range', choice('..', '..=')), field('end', $._expression))),
         field('body', $.block),
       ),
     return_statement: ($) => prec.right(seq('return', optional($._expression))),
@@ -138,6 +170,7 @@ module.exports = grammar({
     continue_statement: (_) => 'continue',
     expression_statement: ($) => $._expression,
 
+    // Expressions.
     _expression: ($) =>
       choice(
         $.identifier,
@@ -159,7 +192,6 @@ module.exports = grammar({
         $.unwrap,
         $.unary_expression,
         $.binary_expression,
-        $.range,
         $.if_expression,
         $.match_expression,
         $.function_expression,
@@ -167,33 +199,40 @@ module.exports = grammar({
 
     identifier: (_) => /[A-Za-z_][A-Za-z0-9_]*/,
     integer: (_) => token(choice(/0[xX][0-9A-Fa-f_]+/, /0[bB][01_]+/, /[0-9][0-9_]*/)),
-    float: (_) => token(choice(/[0-9][0-9_]*\.[0-9][0-9_]*([eE][+-]?[0-9_]+)?/, /[0-9][0-9_]*[eE][+-]?[0-9_]+/)),
+    float: (_) =>
+      token(choice(/[0-9][0-9_]*\.[0-9][0-9_]*([eE][+-]?[0-9_]+)?/, /[0-9][0-9_]*[eE][+-]?[0-9_]+/)),
     boolean: (_) => choice('true', 'false'),
     nil: (_) => 'nil',
 
     string: ($) =>
       seq('"', repeat(choice($.string_content, $.escape_sequence, $.interpolation)), token.immediate('"')),
     string_content: (_) => token.immediate(prec(1, /[^"\\{]+/)),
-    escape_sequence: (_) => token.immediate(/\\[ntr\\"{}]/),
+    escape_sequence: (_) => token.immediate(/\\[^\n]/),
     interpolation: ($) =>
-      seq(token.immediate('{'), $._expression, optional(seq(':', optional($.format_specification))), '}'),
-    format_specification: (_) => /[^}]+/,
-    raw_string: (_) => token(choice(seq('r"', /[^"]*/, '"'), seq('r#"', /([^"]|"[^#])*/, '"#'))),
-    char: (_) => token(seq("'", choice(/\\[ntr\\"'{}]/, /[^'\\]/), "'")),
+      seq(
+        alias(token.immediate('{'), $.interpolation_start),
+        $._expression,
+        optional(seq(':', optional($.format_specification))),
+        alias('}', $.interpolation_end),
+      ),
+    format_specification: (_) => token.immediate(/[^}]+/),
+    char: (_) => token(seq("'", choice(/\\[^\n]/, /[^'\\\n]/), "'")),
 
     array_literal: ($) => seq('[', commaSeparated($._expression), ']'),
     map_literal: ($) => seq('{', commaSeparated($.map_entry), '}'),
     map_entry: ($) => seq(field('key', $._expression), ':', field('value', $._expression)),
     struct_literal: ($) =>
       seq(field('type', $.type_identifier), '{', commaSeparated($.field_initializer), '}'),
-    field_initializer: ($) => seq(field('name', $.identifier), optional(seq(':', field('value', $._expression)))),
-    variant: ($) => prec.right(seq(optional($.identifier), '.', field('name', $.identifier))),
+    field_initializer: ($) => seq(field('name', $.identifier), ':', field('value', $._expression)),
+    // `.Name`: a variant of the enum the context expects (section 9).
+    variant: ($) => seq('.', field('name', $.identifier)),
     parenthesized_expression: ($) => seq('(', $._expression, ')'),
 
     call: ($) => prec(PREC.postfix, seq(field('function', $._expression), field('arguments', $.arguments))),
     arguments: ($) => seq('(', commaSeparated($._expression), ')'),
     member: ($) => prec(PREC.postfix, seq(field('object', $._expression), '.', field('name', $.identifier))),
-    index: ($) => prec(PREC.postfix, seq(field('object', $._expression), '[', field('index', $._expression), ']')),
+    index: ($) =>
+      prec(PREC.postfix, seq(field('object', $._expression), '[', field('index', $._expression), ']')),
     unwrap: ($) => prec(PREC.postfix, seq($._expression, '!')),
 
     unary_expression: ($) =>
@@ -225,8 +264,6 @@ module.exports = grammar({
       );
     },
 
-    range: ($) => prec.left(PREC.range, seq($._expression, choice('..', '..='), $._expression)),
-
     if_expression: ($) =>
       prec.right(
         seq(
@@ -236,25 +273,33 @@ module.exports = grammar({
           optional(seq('else', field('alternative', choice($.block, $.if_expression)))),
         ),
       ),
-    let_condition: ($) => seq('let', $._pattern, '=', $._expression),
+    let_condition: ($) => seq('let', field('pattern', $._pattern), '=', field('value', $._expression)),
 
     match_expression: ($) =>
-      seq('match', field('value', $._expression), '{', repeat(seq($.match_arm, optional(','))), '}'),
+      seq(
+        'match',
+        field('value', $._expression),
+        '{',
+        repeat(seq($.match_arm, choice(',', $._terminator))),
+        optional($.match_arm),
+        '}',
+      ),
     match_arm: ($) =>
-      prec.right(
-        seq(
-          field('pattern', $._pattern),
-          optional(seq('if', field('guard', $._expression))),
-          '=>',
-          field('body', choice($.block, $._statement)),
-        ),
+      seq(
+        field('pattern', $._pattern),
+        optional(seq('if', field('guard', $._expression))),
+        '=>',
+        field('body', choice($.block, $._expression)),
       ),
 
+    // Patterns (section 9).
     _pattern: ($) =>
       choice(
         $.identifier,
         $.integer,
+        $.negative_integer,
         $.string,
+        $.raw_string,
         $.char,
         $.boolean,
         $.nil,
@@ -264,17 +309,34 @@ module.exports = grammar({
         $.or_pattern,
       ),
     wildcard: (_) => '_',
+    negative_integer: ($) => seq('-', $.integer),
     variant_pattern: ($) =>
-      prec.right(seq(optional($.identifier), '.', field('name', $.identifier), optional(seq('(', commaSeparated($._pattern), ')')))),
-    range_pattern: ($) => prec(1, seq(choice($.integer, $.char), choice('..', '..='), choice($.integer, $.char))),
+      seq(
+        choice(
+          seq('.', field('name', $.identifier)),
+          seq(field('enum', $.identifier), '.', field('name', $.identifier)),
+          seq(field('module', $.identifier), '.', field('enum', $.identifier), '.', field('name', $.identifier)),
+        ),
+        optional(seq('(', commaSeparated($._pattern), ')')),
+      ),
+    range_pattern: ($) =>
+      seq(
+        choice($.integer, $.negative_integer, $.char),
+        choice('..', '..='),
+        choice($.integer, $.negative_integer, $.char),
+      ),
     or_pattern: ($) => prec.left(seq($._pattern, '|', $._pattern)),
 
+    // Closures (section 10).
     function_expression: ($) =>
       prec.right(
         seq(
           'fn',
           field('parameters', $.parameters),
-          choice(seq('=>', field('body', $._expression)), seq(optional(seq('->', field('result', $._type))), field('body', $.block))),
+          choice(
+            seq('=>', field('body', $._expression)),
+            seq(optional(seq('->', field('result', $._type))), field('body', $.block)),
+          ),
         ),
       ),
   },

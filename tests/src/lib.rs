@@ -132,6 +132,12 @@ impl Directives {
     }
 }
 
+/// The compile cache of the tests: beside the `lang` binary in the target folder (removed by
+/// `cargo clean`, bounded like any cache), never the user's own.
+pub fn test_cache_home(lang: &Path) -> PathBuf {
+    lang.parent().unwrap_or(Path::new(".")).join("lang-test-cache")
+}
+
 /// Runs `lang ARGS` in `folder` with a deadline, the way a user would in a terminal without
 /// colour.
 pub fn run_lang(lang: &Path, folder: &Path, args: &[&str], deadline: std::time::Duration) -> RunOutcome {
@@ -154,6 +160,8 @@ pub fn run_lang_until(
         .current_dir(folder)
         .env("NO_COLOR", "1")
         .env_remove("LANG_HMR")
+        .env("XDG_CACHE_HOME", test_cache_home(lang))
+        .env_remove("LANG_CACHE")
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())

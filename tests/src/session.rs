@@ -61,11 +61,13 @@ impl Project {
     /// `program` to be run in the folder without colour, with `LANG_HMR` unset so the
     /// tester's environment does not turn hot reload on.
     pub fn command(&self, program: impl AsRef<OsStr>) -> Command {
+        let cache_home = crate::test_cache_home(Path::new(program.as_ref()));
         let mut command = Command::new(program);
         command
             .current_dir(self.folder())
             .env("NO_COLOR", "1")
-            .env_remove("LANG_HMR");
+            .env_remove("LANG_HMR")
+            .env("XDG_CACHE_HOME", cache_home);
         command
     }
 }

@@ -221,6 +221,10 @@ fn run_main(folder: &Path, deadline: Duration) -> Outcome {
         .env("NO_COLOR", "1")
         .env("LANG_MAX_HEAP", HEAP_LIMIT)
         .env_remove("LANG_HMR")
+        .env(
+            "XDG_CACHE_HOME",
+            lang_tests::test_cache_home(Path::new(env!("CARGO_BIN_EXE_lang-for-tests"))),
+        )
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())

@@ -1,6 +1,7 @@
 //! The editor grammars under `editors/` and the book's highlight.js language stay in step
 //! with the lexer: the TextMate grammar is valid JSON, and each grammar's keywords are
-//! exactly the lexer's (LANGUAGE.md section 1).
+//! exactly the lexer's (LANGUAGE.md section 1); and the tree-sitter grammar passes the
+//! tree-sitter CLI's own tests (`editors/tree-sitter-lang/test.sh`).
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -101,6 +102,40 @@ fn the_tree_sitter_grammar_has_the_lexers_keywords() {
         assert!(highlighted, "highlights.scm does not highlight `{keyword}`");
     }
     assert!(repository().join("editors/tree-sitter-lang/test/corpus").is_dir());
+}
+
+/// `editors/tree-sitter-lang/test.sh` with the tree-sitter CLI: the committed parser is what
+/// `grammar.js` generates, the corpus and highlight tests pass, and every program of the
+/// repository parses without an error node. Without the CLI (which `.ci/run` installs) the
+/// test is skipped with a printed reason, unless `LANG_REQUIRE_EDITOR_TOOLS=1`, where that is
+/// a failure.
+#[test]
+fn the_tree_sitter_grammar_passes_the_tree_sitter_cli_tests() {
+    /// The script's exit code when the CLI is not installed and `--no-install` was given.
+    const NOT_INSTALLED: i32 = 77;
+    let script = repository().join("editors/tree-sitter-lang/test.sh");
+    let output = std::process::Command::new("bash")
+        .arg(&script)
+        .arg("--no-install")
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("bash runs the script");
+    let printed = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    match output.status.code() {
+        Some(0) => {}
+        Some(NOT_INSTALLED) => {
+            assert!(
+                std::env::var("LANG_REQUIRE_EDITOR_TOOLS").as_deref() != Ok("1"),
+                "LANG_REQUIRE_EDITOR_TOOLS=1 requires the tree-sitter CLI: {printed}"
+            );
+            eprintln!("skipped: {printed}");
+        }
+        code => panic!("editors/tree-sitter-lang/test.sh failed ({code:?}):\n{printed}"),
+    }
 }
 
 /// A small JSON validator: enough to tell that a grammar file is well-formed JSON.

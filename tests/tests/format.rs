@@ -249,3 +249,60 @@ fn fmt_dash_formats_stdin_to_stdout() {
     );
     assert!(stderr.contains("error"), "{stderr}");
 }
+
+/// The ```ln blocks of a Markdown page, each with the line its fence is on, without the
+/// indentation of their fence (a block inside a list item is indented with it).
+fn ln_blocks(markdown: &str) -> Vec<(usize, String)> {
+    let mut blocks = Vec::new();
+    let mut current: Option<(usize, usize, String)> = None;
+    for (index, line) in markdown.lines().enumerate() {
+        let trimmed = line.trim_start();
+        match &mut current {
+            None if trimmed.starts_with("```ln") => {
+                current = Some((index + 1, line.len() - trimmed.len(), String::new()));
+            }
+            Some(_) if trimmed.starts_with("```") => {
+                blocks.extend(current.take().map(|(line, _, text)| (line, text)));
+            }
+            Some((_, indent, text)) => {
+                text.push_str(line.get(*indent..).unwrap_or(trimmed));
+                text.push('\n');
+            }
+            None => {}
+        }
+    }
+    blocks
+}
+
+/// The book teaches the canonical style: every ```ln block that parses is already what
+/// `lang fmt` makes of it (the book test checks that every block also compiles).
+#[test]
+fn the_books_code_blocks_are_formatted() {
+    let mut pages: Vec<PathBuf> = std::fs::read_dir(repository().join("book/src"))
+        .expect("book/src exists")
+        .filter_map(|entry| entry.ok().map(|entry| entry.path()))
+        .filter(|path| path.extension().is_some_and(|extension| extension == "md"))
+        .collect();
+    pages.sort();
+    let mut checked = 0;
+    let mut unformatted = Vec::new();
+    for page in pages {
+        let markdown = std::fs::read_to_string(&page).expect("book pages are UTF-8");
+        for (line, code) in ln_blocks(&markdown) {
+            let Ok(formatted) = format_source(&code) else {
+                continue;
+            };
+            checked += 1;
+            if formatted != code {
+                let name = page.file_name().expect("a name").to_string_lossy();
+                unformatted.push(format!("{name}:{line}:\n{formatted}"));
+            }
+        }
+    }
+    assert!(checked >= 50, "only {checked} book blocks were found");
+    assert!(
+        unformatted.is_empty(),
+        "book blocks not in `lang fmt`'s style (formatted, they read):\n{}",
+        unformatted.join("\n")
+    );
+}

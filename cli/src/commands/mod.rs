@@ -3,6 +3,7 @@
 mod build;
 mod build_hmr;
 mod build_state;
+mod cache;
 mod check;
 mod fmt;
 mod lsp;
@@ -45,6 +46,7 @@ pub fn dispatch(arguments: Arguments) -> ExitCode {
             emit,
             opt_level,
         } => on_compiler_thread(move || build::run(&file, output, emit, opt_level)),
+        Command::Cache { action } => ExitCode::from(cache::run(action)),
         Command::Lsp => ExitCode::from(lsp::run()),
         Command::Run {
             hmr,

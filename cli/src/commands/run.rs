@@ -30,6 +30,16 @@ fn environment_flag(name: &str) -> bool {
     std::env::var_os(name).is_some_and(|value| value != "0" && !value.is_empty())
 }
 
+/// `LANG_COMPILE_THREADS`: how many threads compile (unset or 0: chosen by the machine).
+fn compile_threads_from_environment() -> Result<usize, String> {
+    match std::env::var("LANG_COMPILE_THREADS") {
+        Err(_) => Ok(0),
+        Ok(value) => value
+            .parse::<usize>()
+            .map_err(|_| format!("LANG_COMPILE_THREADS must be a number of threads, not `{value}`")),
+    }
+}
+
 pub fn run(file: &Path, hmr_flag: bool, hmr_log: Option<PathBuf>, args: Vec<OsString>) -> u8 {
     let hmr = match hmr_from_environment() {
         Ok(from_environment) => hmr_flag || hmr_log.is_some() || from_environment,
@@ -62,6 +72,14 @@ pub fn run(file: &Path, hmr_flag: bool, hmr_log: Option<PathBuf>, args: Vec<OsSt
     let options = CodegenOptions {
         disassemble: environment_flag("LANG_DUMP_ASM"),
         inline: !environment_flag("LANG_NO_INLINE"),
+        code_cache: super::cache::open_for_process(),
+        compile_threads: match compile_threads_from_environment() {
+            Ok(threads) => threads,
+            Err(message) => {
+                output::print_error(&message);
+                return EXIT_USAGE;
+            }
+        },
         ..CodegenOptions::default()
     };
     let program = match JitProgram::compile(&checked, &lang_runtime_core::symbols(), options) {
@@ -72,6 +90,13 @@ pub fn run(file: &Path, hmr_flag: bool, hmr_log: Option<PathBuf>, args: Vec<OsSt
         }
     };
     drop(checked);
+    if let Some(cache) = options.code_cache {
+        cache.evict_if_needed();
+        if environment_flag("LANG_CACHE_STATS") {
+            let (loaded, compiled) = cache.statistics();
+            eprintln!("lang: compile cache: {loaded} functions loaded, {compiled} compiled");
+        }
+    }
     if options.disassemble {
         eprint!("{}", program.disassembly);
     }

@@ -74,3 +74,14 @@ pub fn last_count(stdout: &str, tag: &str) -> Option<i64> {
             .and_then(|count| count.parse().ok())
     })
 }
+
+/// The resident memory of process `pid` in KiB, from `/proc/PID/status` (0 when unreadable),
+/// for the tests that check memory stays bounded over many reloads.
+pub fn resident_kib(pid: u32) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    status
+        .lines()
+        .find_map(|line| line.strip_prefix("VmRSS:"))
+        .and_then(|value| value.split_whitespace().next()?.parse().ok())
+        .unwrap_or(0)
+}

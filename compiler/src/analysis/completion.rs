@@ -115,8 +115,12 @@ pub fn prepare(text: &str, offset: usize) -> (String, Request) {
         let dot = prefix_start - 1;
         let object_end = text[..dot].trim_end_matches([' ', '\t']);
         let after_object = object_end.chars().last();
-        if after_object
-            .is_some_and(|c| c.is_ascii_alphanumeric() || c == '_' || c == ')' || c == ']' || c == '!' || c == '"')
+        // `return .`, `x == .`: a keyword before the dot is no object, so the dot starts a variant.
+        let after_keyword = identifier_before(object_end, object_end.len())
+            .is_some_and(|(_, word)| KEYWORDS.contains(&word) && !matches!(word, "true" | "false" | "nil"));
+        if !after_keyword
+            && after_object
+                .is_some_and(|c| c.is_ascii_alphanumeric() || c == '_' || c == ')' || c == ']' || c == '!' || c == '"')
         {
             Site::Member { dot: dot as u32 }
         } else {
@@ -152,13 +156,10 @@ pub fn completions(analysis: &Analysis, file: FileId, request: &Request) -> Vec<
     };
     let mut found = match &request.site {
         Site::Member { dot } => member_completions(analysis, file, module, *dot),
-        Site::ImplicitMember => {
-            let key = crate::sema::results::NodeKey::new(file, request.name);
-            match analysis.checked.results.implicit_member_enums.get(&key) {
-                Some(id) => variants(analysis, *id),
-                None => Vec::new(),
-            }
-        }
+        Site::ImplicitMember => match analysis.checked.results.implicit_member_enum(file, request.name) {
+            Some(id) => variants(analysis, id),
+            None => Vec::new(),
+        },
         Site::Name => name_completions(analysis, file, module, request.name.start),
     };
     found.retain(|completion| completion.label.starts_with(&request.prefix) && completion.label != PLACEHOLDER);
@@ -237,8 +238,8 @@ fn member_completions(analysis: &Analysis, file: FileId, module: ModuleId, dot: 
     // A value: the narrowest checked expression that ends where the object ends.
     let object_type = checked
         .results
-        .expr_types
-        .iter()
+        .tables_of_file(file)
+        .flat_map(|tables| tables.expr_types.iter())
         .filter(|(key, _)| key.file == file && key.end as usize == object_end)
         .min_by_key(|(key, _)| key.end - key.start)
         .map(|(_, ty)| ty.clone());
@@ -401,8 +402,8 @@ fn name_completions(analysis: &Analysis, file: FileId, module: ModuleId, offset:
     if let Some(function) = function {
         let mut locals: Vec<(Span, &Type)> = checked
             .results
-            .locals
-            .iter()
+            .tables_of_file(file)
+            .flat_map(|tables| tables.locals.iter())
             .filter(|(key, _)| key.file == file && key.start >= function.start && key.end <= offset)
             .map(|(key, ty)| {
                 (

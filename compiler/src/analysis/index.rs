@@ -31,48 +31,62 @@ pub struct SymbolIndex {
 }
 
 impl SymbolIndex {
+    /// The index of the whole program at once.
     pub fn build(checked: &CheckedProgram) -> SymbolIndex {
-        let mut walker = Walker {
-            checked,
-            module: ModuleId(0),
-            file: FileId(0),
-            found: Vec::new(),
-            index: SymbolIndex::default(),
-        };
-        for (index, module) in checked.program.modules.iter().enumerate() {
-            walker.module = ModuleId(index as u32);
-            walker.file = module.file;
-            for item in &module.ast.items {
-                walker.item(item);
-            }
-            let mut found = std::mem::take(&mut walker.found);
-            found.sort_by_key(|occurrence| (occurrence.span.start, occurrence.span.end));
-            found.dedup_by_key(|occurrence| occurrence.span);
-            for occurrence in &found {
-                walker
-                    .index
-                    .by_symbol
-                    .entry(occurrence.symbol)
-                    .or_default()
-                    .push((module.file, occurrence.span));
-            }
-            walker.index.by_file.insert(module.file, found);
+        let mut index = SymbolIndex::default();
+        for (position, module) in checked.program.modules.iter().enumerate() {
+            let found = module_occurrences(checked, ModuleId(position as u32));
+            index.add_file(module.file, &found);
+            index.by_file.insert(module.file, found);
         }
-        walker.index
+        index
+    }
+
+    /// Adds a file's occurrences to `by_symbol`.
+    pub fn add_file(&mut self, file: FileId, occurrences: &[Occurrence]) {
+        for occurrence in occurrences {
+            self.by_symbol
+                .entry(occurrence.symbol)
+                .or_default()
+                .push((file, occurrence.span));
+        }
     }
 
     /// The occurrence whose name contains `offset` (its end included, where editors put the
     /// cursor after typing a name).
     pub fn at(&self, file: FileId, offset: u32) -> Option<Occurrence> {
-        let occurrences = self.by_file.get(&file)?;
-        let after = occurrences.partition_point(|occurrence| occurrence.span.start <= offset);
-        occurrences[..after]
-            .iter()
-            .rev()
-            .take(2)
-            .find(|occurrence| occurrence.span.end >= offset)
-            .copied()
+        occurrence_at(self.by_file.get(&file)?, offset)
     }
+}
+
+/// The occurrence among `occurrences` (of one file, sorted) whose name contains `offset`.
+pub fn occurrence_at(occurrences: &[Occurrence], offset: u32) -> Option<Occurrence> {
+    let after = occurrences.partition_point(|occurrence| occurrence.span.start <= offset);
+    occurrences[..after]
+        .iter()
+        .rev()
+        .take(2)
+        .find(|occurrence| occurrence.span.end >= offset)
+        .copied()
+}
+
+/// Every occurrence in the file of `module`, sorted by start offset: one walk over that
+/// module's tree only, so that an editor's request about one file costs that file.
+pub fn module_occurrences(checked: &CheckedProgram, module: ModuleId) -> Vec<Occurrence> {
+    let data = checked.program.module(module);
+    let mut walker = Walker {
+        checked,
+        module,
+        file: data.file,
+        found: Vec::new(),
+    };
+    for item in &data.ast.items {
+        walker.item(item);
+    }
+    let mut found = walker.found;
+    found.sort_by_key(|occurrence| (occurrence.span.start, occurrence.span.end));
+    found.dedup_by_key(|occurrence| occurrence.span);
+    found
 }
 
 struct Walker<'a> {
@@ -80,7 +94,6 @@ struct Walker<'a> {
     module: ModuleId,
     file: FileId,
     found: Vec<Occurrence>,
-    index: SymbolIndex,
 }
 
 impl Walker<'_> {

@@ -73,17 +73,53 @@ impl std::fmt::Display for RenameError {
     }
 }
 
-/// A checked program with its symbol index, ready for queries.
+/// A checked program, ready for queries. Its symbol index is built as requests need it: a
+/// file's occurrences on the first request about that file, every file's on the first request
+/// for references, so that a request after an edit does not walk the whole program.
 #[derive(Debug)]
 pub struct Analysis {
     pub checked: CheckedProgram,
-    pub index: SymbolIndex,
+    occurrences: std::sync::Mutex<std::collections::HashMap<FileId, std::sync::Arc<Vec<Occurrence>>>>,
+    index: std::sync::OnceLock<SymbolIndex>,
 }
 
 impl Analysis {
     pub fn new(checked: CheckedProgram) -> Analysis {
-        let index = SymbolIndex::build(&checked);
-        Analysis { checked, index }
+        Analysis {
+            checked,
+            occurrences: Default::default(),
+            index: std::sync::OnceLock::new(),
+        }
+    }
+
+    /// The occurrences in `file`, sorted by start offset.
+    fn occurrences_of(&self, file: FileId) -> std::sync::Arc<Vec<Occurrence>> {
+        if let Some(index) = self.index.get() {
+            return std::sync::Arc::new(index.by_file.get(&file).cloned().unwrap_or_default());
+        }
+        let mut occurrences = self.occurrences.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        if let Some(found) = occurrences.get(&file) {
+            return found.clone();
+        }
+        let found = std::sync::Arc::new(match self.module_of_file(file) {
+            Some(module) => index::module_occurrences(&self.checked, module),
+            None => Vec::new(),
+        });
+        occurrences.insert(file, found.clone());
+        found
+    }
+
+    /// The index of every file (built on first use).
+    pub fn index(&self) -> &SymbolIndex {
+        self.index.get_or_init(|| {
+            let mut index = SymbolIndex::default();
+            for module in &self.checked.program.modules {
+                let found = self.occurrences_of(module.file);
+                index.add_file(module.file, &found);
+                index.by_file.insert(module.file, found.as_ref().clone());
+            }
+            index
+        })
     }
 
     /// The file loaded from `path`, if it is part of the program.
@@ -108,7 +144,7 @@ impl Analysis {
 
     /// The symbol named at `offset`, with the span of that name.
     pub fn symbol_at(&self, file: FileId, offset: u32) -> Option<Occurrence> {
-        self.index.at(file, offset)
+        index::occurrence_at(&self.occurrences_of(file), offset)
     }
 
     /// Where `symbol` is declared (a module: the start of its file).
@@ -168,7 +204,7 @@ impl Analysis {
         if include_declaration && !matches!(symbol, Symbol::Module(_)) {
             locations.push(declaration);
         }
-        for (file, span) in self.index.by_symbol.get(&symbol).into_iter().flatten() {
+        for (file, span) in self.index().by_symbol.get(&symbol).into_iter().flatten() {
             let location = Location {
                 file: *file,
                 span: *span,
@@ -221,8 +257,8 @@ impl Analysis {
         let (key, ty) = self
             .checked
             .results
-            .expr_types
-            .iter()
+            .tables_of_file(file)
+            .flat_map(|tables| tables.expr_types.iter())
             .filter(|(key, _)| key.file == file && key.start <= offset && offset < key.end)
             .min_by_key(|(key, _)| key.end - key.start)?;
         let span = Span {

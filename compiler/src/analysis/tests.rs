@@ -193,6 +193,16 @@ fn completion_after_a_dot_offers_the_expected_enums_variants() {
     assert_eq!(labels, ["Circle", "Empty"]);
     let labels = complete("import geo\nfn main() {\n    let s: geo.Shape = .E\n}\n", "= .E");
     assert_eq!(labels, ["Empty"]);
+    // After a keyword, in a pattern, and on the other side of `==`.
+    let labels = complete("import geo\nfn f() -> geo.Shape {\n    return .\n}\n", "return .");
+    assert_eq!(labels, ["Circle", "Empty"]);
+    let source =
+        "import geo\nfn f(s: geo.Shape) {\n    match s {\n        . => print(1)\n        _ => print(2)\n    }\n}\n";
+    let labels = complete(source, "        .");
+    assert_eq!(labels, ["Circle", "Empty"]);
+    let source = "import geo\nfn f(s: geo.Shape) {\n    if s == . {\n    }\n}\n";
+    let labels = complete(source, "== .");
+    assert_eq!(labels, ["Circle", "Empty"]);
 }
 
 #[test]

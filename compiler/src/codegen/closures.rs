@@ -74,7 +74,7 @@ pub(crate) fn closure_records(state: &ProgramState<'_>) -> Vec<lang_abi::Functio
         .closure_functions
         .iter()
         .filter_map(|(key, function)| {
-            let info = state.checked.results.closures.get(key)?;
+            let info = state.checked.results.closure_at(*key)?;
             let (name, signature) = state.checked.closure_identity(info);
             Some(lang_abi::FunctionRecord {
                 name,

@@ -1,12 +1,12 @@
-//! Compiling translated bodies into the module, with Cranelift's inliner for small script
-//! functions.
+//! Cranelift's inliner for small script functions: which bodies are candidates, and the
+//! callback that inlines them.
 
 use std::collections::HashMap;
 
 use cranelift_codegen::ir::{self, FuncRef, Value};
-use cranelift_module::{FuncId, Module};
+use cranelift_module::FuncId;
 
-use crate::codegen::{CodegenError, ProgramState};
+use crate::codegen::ProgramState;
 
 /// A function is small enough to inline when it has at most this many instructions.
 pub(crate) const INLINE_LIMIT: usize = 60;
@@ -14,7 +14,7 @@ pub(crate) const INLINE_LIMIT: usize = 60;
 /// Tells Cranelift which direct calls to inline: calls to small script functions, one level
 /// deep (a recursive function is inlined into itself once).
 pub(crate) struct Inliner<'a> {
-    candidates: &'a HashMap<u32, ir::Function>,
+    pub(crate) candidates: &'a HashMap<u32, ir::Function>,
 }
 
 impl cranelift_codegen::inline::Inline for Inliner<'_> {
@@ -84,52 +84,28 @@ pub(crate) fn with_caller_symbol_names(caller: &ir::Function, callee: &ir::Funct
     body
 }
 
-/// Compiles every translated body into the module, inlining small callees when enabled.
-pub(crate) fn compile_bodies(state: &mut ProgramState<'_>) -> Result<(), CodegenError> {
-    let bodies = std::mem::take(&mut state.bodies);
-    let script_functions: std::collections::HashSet<FuncId> = state.functions.iter().copied().collect();
-    let candidates: HashMap<u32, ir::Function> = if state.options.inline {
-        bodies
-            .iter()
-            .filter(|(id, _, function)| {
-                // Cold blocks (hot reload's safe-point polls) are not counted.
-                script_functions.contains(id)
-                    && function
-                        .layout
-                        .blocks()
-                        .filter(|block| !function.layout.is_cold(*block))
-                        .flat_map(|block| function.layout.block_insts(block))
-                        .count()
-                        <= INLINE_LIMIT
-            })
-            .map(|(id, _, function)| (id.as_u32(), function.clone()))
-            .collect()
-    } else {
-        HashMap::new()
-    };
-    for (id, symbol, function) in bodies {
-        if state.options.keep_ir {
-            state.ir.push_str(&format!("; {symbol}\n{}\n", function.display()));
-        }
-        let mut context = state.module.make_context();
-        context.func = function;
-        if !candidates.is_empty() {
-            context
-                .inline(Inliner {
-                    candidates: &candidates,
-                })
-                .map_err(|error| CodegenError(format!("cannot inline into `{symbol}`: {error:?}")))?;
-        }
-        context.set_disasm(state.options.disassemble);
-        state
-            .module
-            .define_function(id, &mut context)
-            .map_err(|error| CodegenError(format!("cannot compile `{symbol}`: {error:?}")))?;
-        let size = context.compiled_code().map_or(0, |code| code.code_info().total_size);
-        if let Some(text) = context.compiled_code().and_then(|code| code.vcode.clone()) {
-            state.disassembly.push_str(&format!("; {symbol}\n{text}\n"));
-        }
-        state.translated.push((id, symbol, size));
+/// The bodies small enough to inline, by function index (none when inlining is off).
+pub(crate) fn inline_candidates(
+    state: &ProgramState<'_>,
+    bodies: &[(FuncId, String, ir::Function)],
+) -> HashMap<u32, ir::Function> {
+    if !state.options.inline {
+        return HashMap::new();
     }
-    Ok(())
+    let script_functions: std::collections::HashSet<FuncId> = state.functions.iter().copied().collect();
+    bodies
+        .iter()
+        .filter(|(id, _, function)| {
+            // Cold blocks (hot reload's safe-point polls) are not counted.
+            script_functions.contains(id)
+                && function
+                    .layout
+                    .blocks()
+                    .filter(|block| !function.layout.is_cold(*block))
+                    .flat_map(|block| function.layout.block_insts(block))
+                    .count()
+                    <= INLINE_LIMIT
+        })
+        .map(|(id, _, function)| (id.as_u32(), function.clone()))
+        .collect()
 }

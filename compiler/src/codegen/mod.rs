@@ -24,6 +24,7 @@ mod builtins;
 mod calls;
 mod closures;
 mod collections;
+mod compile;
 pub mod config;
 mod counter_loops;
 mod entry;
@@ -87,6 +88,20 @@ pub struct CodegenOptions {
     /// Keep each function's Cranelift IR as text, as translated (before inlining and
     /// optimization), in [`TranslatedProgram::ir`]; for tests of the generated code.
     pub keep_ir: bool,
+    /// Where compiled functions are looked up before compiling and stored after
+    /// (`lang run`); `None` compiles everything.
+    pub code_cache: Option<&'static crate::cache::CodeCache>,
+    /// How many threads compile function bodies; 0 chooses by the machine and the program.
+    /// 1 with no cache compiles inside the Cranelift module, as release builds do.
+    pub compile_threads: usize,
+}
+
+impl CodegenOptions {
+    /// Whether bodies are compiled to machine code apart from the module (on worker threads,
+    /// or through the cache) and then defined in it as bytes.
+    pub(crate) fn compiles_outside_the_module(&self) -> bool {
+        self.code_cache.is_some() || self.compile_threads != 1
+    }
 }
 
 impl Default for CodegenOptions {
@@ -96,6 +111,8 @@ impl Default for CodegenOptions {
             disassemble: false,
             inline: true,
             keep_ir: false,
+            code_cache: None,
+            compile_threads: 1,
         }
     }
 }

@@ -7,13 +7,13 @@ use cranelift_module::{DataDescription, FuncId, Linkage, Module};
 
 use crate::codegen::builtins::translate_builtin_wrapper;
 use crate::codegen::closures::{closure_records, translate_closure};
+use crate::codegen::compile::compile_bodies;
 use crate::codegen::entry::translate_entry;
 use crate::codegen::function::translate_function;
 use crate::codegen::hot::not_compiled_here;
 use crate::codegen::hot::poll::translate_poll_trampoline;
 use crate::codegen::hot::program::translate_hot_module_parts;
 use crate::codegen::hot::setup::translate_hot_setup;
-use crate::codegen::inline::compile_bodies;
 use crate::codegen::structs::translate_default_helper;
 use crate::codegen::target::{ProgramShape, Target};
 use crate::codegen::{CodegenError, CodegenOptions, ProgramState, TranslatedProgram};

@@ -68,7 +68,7 @@ pub(super) fn classify(opener: Token<'_>, context: &Context<'_>) -> GroupKind {
             _ => GroupKind::Parens,
         },
         Token::LBracket => match context.previous {
-            Some(previous) if ends_operand(previous) => GroupKind::IndexBrackets,
+            Some(previous) if previous.ends_operand() => GroupKind::IndexBrackets,
             _ => GroupKind::ArrayBrackets,
         },
         _ => classify_brace(context),
@@ -81,7 +81,7 @@ fn classify_brace(context: &Context<'_>) -> GroupKind {
         _ if context.match_pending => GroupKind::Match,
         // In a head, `{` after an operand opens the body; after `in`, `==`, `->`... it opens
         // a map literal (or a map type) and the head goes on.
-        Some(previous) if (context.header_pending || context.function_pending) && !ends_operand(previous) => {
+        Some(previous) if (context.header_pending || context.function_pending) && !previous.ends_operand() => {
             GroupKind::MapBraces
         }
         _ if context.header_pending || context.function_pending => GroupKind::Block,
@@ -94,28 +94,6 @@ fn classify_brace(context: &Context<'_>) -> GroupKind {
         // A map literal or type: after `=`, `(`, `,`, `:`, `->`, `return`, an operator...
         Some(_) => GroupKind::MapBraces,
     }
-}
-
-/// Whether `token` can end an operand, so that a following `-` is binary, `(` a call, `[` an
-/// index and `.` a member access.
-pub(super) fn ends_operand(token: Token<'_>) -> bool {
-    matches!(
-        token,
-        Token::Ident(_)
-            | Token::Int(_)
-            | Token::Float(_)
-            | Token::Str(_)
-            | Token::RawStr(_)
-            | Token::Char(_)
-            | Token::StrEnd
-            | Token::True
-            | Token::False
-            | Token::Nil
-            | Token::RParen
-            | Token::RBracket
-            | Token::RBrace
-            | Token::Bang
-    )
 }
 
 pub(super) fn is_opener(token: Token<'_>) -> bool {

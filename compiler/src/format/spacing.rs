@@ -2,7 +2,6 @@
 //! operators, `=`, `=>` and `->`; none after a unary operator, around `..`, `..=` and `.`,
 //! before `!` (unwrap), `:`, `,` and `;`; one after `:`, `,` and `;`.
 
-use super::groups::ends_operand;
 use crate::syntax::token::Token;
 
 /// Whether a `-`, `~` or `?` written after `previous` (the token before it in the statement,
@@ -11,7 +10,7 @@ pub(super) fn is_prefix_operator(token: Token<'_>, previous: Option<Token<'_>>) 
     // `?` only starts an optional type (`?int`); `??` is one too in a type (`??int`).
     token == Token::Question
         || (matches!(token, Token::Minus | Token::Tilde | Token::QuestionQuestion)
-            && !previous.is_some_and(ends_operand))
+            && !previous.is_some_and(|token| token.ends_operand()))
 }
 
 /// Whether one space separates `left` and `right` on a line. `left_is_prefix` says `left` is
@@ -38,14 +37,14 @@ pub(super) fn space_between(left: Token<'_>, left_is_prefix: bool, right: Token<
     }
     match right {
         // A member access; `.Variant` after an operator or a keyword keeps its space.
-        Token::Dot => !ends_operand(left),
+        Token::Dot => !left.ends_operand(),
         // A call (also of a function expression, `fn() { ... }()`), or a function
         // expression's or type's parameters.
         Token::LParen => !matches!(
             left,
             Token::Ident(_) | Token::RParen | Token::RBracket | Token::RBrace | Token::Fn | Token::Bang
         ),
-        Token::LBracket => !ends_operand(left),
+        Token::LBracket => !left.ends_operand(),
         Token::RBrace => left != Token::LBrace,
         _ => true,
     }

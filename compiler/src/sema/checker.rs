@@ -2,13 +2,14 @@
 //! diagnostics and the side tables for code generation), the order of its passes, and the
 //! small helpers every pass uses. The passes are `impl Checker` blocks in the other files.
 
+use super::incremental::{BodyCache, Fingerprints};
 use super::patterns::EnumTable;
 use super::program::Program;
 use super::results::{NameRef, NodeKey, TypeckResults};
 use super::scope::{Context, ModuleItem, ModuleScope};
 use super::types::*;
 use crate::diagnostics::Diagnostic;
-use crate::source::{FileId, Span};
+use crate::source::{FileId, SourceMap, Span};
 
 pub struct Checker<'p> {
     pub(super) program: &'p Program,
@@ -37,16 +38,75 @@ impl<'p> Checker<'p> {
         }
     }
 
-    pub fn check_all(&mut self) {
+    /// Checks the whole program; with a cache (hot reload), the bodies of a module whose
+    /// check is known from an earlier one are not checked again (`sema::incremental`).
+    pub fn check_all(&mut self, cache: Option<(&mut BodyCache, &SourceMap)>) {
         self.collect_items();
         self.resolve_signatures();
         self.check_struct_cycles();
         self.build_enum_table();
-        for index in 0..self.program.modules.len() {
-            self.check_module(ModuleId(index as u32));
+        match cache {
+            None => {
+                for index in 0..self.program.modules.len() {
+                    self.check_module(ModuleId(index as u32));
+                }
+            }
+            Some((cache, sources)) => self.check_modules_incrementally(cache, sources),
         }
         self.check_main();
         self.finish_closures();
+    }
+
+    fn check_modules_incrementally(&mut self, cache: &mut BodyCache, sources: &SourceMap) {
+        let program = self.program;
+        cache.start(program);
+        let fingerprints = Fingerprints::new(program, &self.items, sources);
+        // What the passes over the whole program recorded is a part of its own.
+        self.finish_closures();
+        self.results.finish_part();
+        for index in 0..program.modules.len() {
+            let module = ModuleId(index as u32);
+            if let Some(reused) = cache.reuse(program, module, &self.items, &fingerprints, sources) {
+                self.results.add_part(reused.tables);
+                for (id, ty) in reused.variables {
+                    let variable = &mut self.items.variables[id.0 as usize];
+                    if variable.state == VariableState::Pending {
+                        variable.state = VariableState::Done;
+                        variable.ty = ty;
+                    }
+                }
+                continue;
+            }
+            let diagnostics_before = self.diagnostics.len();
+            let pending: Vec<bool> = self
+                .items
+                .variables
+                .iter()
+                .map(|variable| variable.state == VariableState::Pending)
+                .collect();
+            self.check_module(module);
+            // Closures are numbered and their cells chosen per item, inside one module: the
+            // module's part is finished on its own.
+            self.finish_closures();
+            let tables = self.results.finish_part();
+            let typed = pending
+                .iter()
+                .enumerate()
+                .filter(|(id, was_pending)| **was_pending && self.items.variables[*id].state == VariableState::Done)
+                .map(|(id, _)| (VariableId(id as u32), self.items.variables[id].ty.clone()))
+                .collect();
+            let reported = self.diagnostics.len() != diagnostics_before;
+            cache.record(
+                program,
+                module,
+                &self.items,
+                &fingerprints,
+                sources,
+                tables,
+                typed,
+                reported,
+            );
+        }
     }
 
     pub(super) fn context(&self, module: ModuleId, result: Option<Option<Type>>) -> Context {

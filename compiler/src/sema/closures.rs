@@ -212,7 +212,8 @@ impl Checker<'_> {
     /// the function expressions of each item in source order (the order of their `fn`
     /// keywords, outer before inner), which is part of their hot-reload identity.
     pub(super) fn finish_closures(&mut self) {
-        let results = &mut self.results;
+        // The tables being filled: under incremental checking, one module's.
+        let results: &mut super::results::ResultTables = &mut self.results;
         let mut by_owner: std::collections::HashMap<(crate::source::FileId, String), Vec<NodeKey>> =
             std::collections::HashMap::new();
         for (key, closure) in &results.closures {

@@ -19,6 +19,9 @@ mod errors;
 mod expressions;
 mod flow;
 mod generic_builtins;
+mod incremental;
+#[cfg(test)]
+mod incremental_tests;
 pub mod interface;
 mod items;
 mod literals;
@@ -77,15 +80,29 @@ fn check(
     })?;
     let mut sources = SourceMap::default();
     let mut diagnostics = Vec::new();
-    let program = module_loading::load_modules(root, text, loader, parse_cache, &mut sources, &mut diagnostics);
+    let mut parse_cache = parse_cache;
+    if let Some(cache) = parse_cache.as_deref_mut() {
+        cache.select_root(root);
+    }
+    let program = module_loading::load_modules(
+        root,
+        text,
+        loader,
+        parse_cache.as_deref_mut(),
+        &mut sources,
+        &mut diagnostics,
+    );
     let has_syntax_errors = diagnostics.iter().any(Diagnostic::is_error);
     let (items, interfaces, results) = if has_syntax_errors {
         // Name resolution and type checking on a tree with holes in it would mostly report
         // consequences of the syntax errors; like rustc, stop here.
+        if let Some(parse_cache) = parse_cache {
+            parse_cache.bodies.checked_none();
+        }
         (types::Items::default(), Vec::new(), results::TypeckResults::default())
     } else {
         let mut checker = Checker::new(&program);
-        checker.check_all();
+        checker.check_all(parse_cache.map(|cache| (&mut cache.bodies, &sources)));
         diagnostics.extend(checker.diagnostics);
         let interfaces = (0..program.modules.len())
             .map(|index| ModuleInterface::of(&checker.items, &checker.scopes[index], ModuleId(index as u32)))

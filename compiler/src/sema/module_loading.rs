@@ -94,7 +94,10 @@ fn push_module(
     let source = sources.get(file);
     let (ast, parse_diagnostics) = match parse_cache {
         Some(parse_cache) => parse_cache.parse(&source.origin, &source.text, file),
-        None => syntax::parse_file(&source.text, file),
+        None => {
+            let (tree, diagnostics) = syntax::parse_file(&source.text, file);
+            (std::sync::Arc::new(tree), diagnostics)
+        }
     };
     diagnostics.extend(parse_diagnostics);
     program.modules.push(ModuleData {

@@ -2,7 +2,9 @@
 //! the caller that checks again (the compiler thread), not by the process.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
+use super::incremental::BodyCache;
 use crate::diagnostics::Diagnostic;
 use crate::source::{FileId, SourceOrigin};
 use crate::syntax::{self, ast};
@@ -17,18 +19,52 @@ use crate::syntax::{self, ast};
 /// time and memory.
 #[derive(Debug, Default)]
 pub struct ParseCache {
-    trees: HashMap<String, (String, ast::Module)>,
+    trees: HashMap<String, (String, Arc<ast::Module>)>,
+    /// The checks of module bodies, reused while what they read is unchanged: those of the
+    /// program checked last.
+    pub(super) bodies: BodyCache,
+    /// The root of the program checked last, and the body caches of the other programs
+    /// checked with this cache (an editor checks each open file as the root of its own
+    /// program; one cache for all would be reset by every switch between them).
+    bodies_root: Option<std::path::PathBuf>,
+    other_bodies: HashMap<std::path::PathBuf, BodyCache>,
 }
 
 impl ParseCache {
+    /// The display names of the modules whose bodies the last check checked again (the
+    /// others' checks were reused): hot reload's `LANG_HMR_DEBUG` shows them.
+    pub fn last_checked(&self) -> &[String] {
+        self.bodies.last_checked()
+    }
+}
+
+impl ParseCache {
+    /// Makes `bodies` the body cache of the program whose main file is `root`.
+    pub(super) fn select_root(&mut self, root: &std::path::Path) {
+        if self.bodies_root.as_deref() == Some(root) {
+            return;
+        }
+        let selected = self.other_bodies.remove(root).unwrap_or_default();
+        let previous = std::mem::replace(&mut self.bodies, selected);
+        if let Some(previous_root) = self.bodies_root.replace(root.to_path_buf()) {
+            self.other_bodies.insert(previous_root, previous);
+        }
+    }
+
     /// The tree of `text`, the file `origin`: the kept one when the file was parsed from the
     /// same text before, else parsed now (and kept when it parsed without diagnostics).
-    pub(super) fn parse(&mut self, origin: &SourceOrigin, text: &str, file: FileId) -> (ast::Module, Vec<Diagnostic>) {
+    pub(super) fn parse(
+        &mut self,
+        origin: &SourceOrigin,
+        text: &str,
+        file: FileId,
+    ) -> (Arc<ast::Module>, Vec<Diagnostic>) {
         let key = format!("{origin:?}");
         if let Some((_, tree)) = self.trees.get(&key).filter(|(parsed_text, _)| parsed_text == text) {
             return (tree.clone(), Vec::new());
         }
         let (tree, diagnostics) = syntax::parse_file(text, file);
+        let tree = Arc::new(tree);
         if diagnostics.is_empty() {
             self.trees.insert(key, (text.to_string(), tree.clone()));
         }

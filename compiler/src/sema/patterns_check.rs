@@ -177,6 +177,12 @@ impl Checker<'_> {
                 return self.bind_unchecked(context, pattern, bindings);
             }
         }
+        if enum_name.is_none() {
+            // Completion after a lone `.` in a pattern reads the enum here, as for a value.
+            self.results
+                .implicit_member_enums
+                .insert(NodeKey::new(context.file, name.span), id);
+        }
         let Some(index) = self.items.enum_info(id).variant_index(&name.text) else {
             self.unknown_variant(context.file, id, name);
             return self.bind_unchecked(context, pattern, bindings);

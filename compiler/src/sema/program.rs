@@ -17,7 +17,8 @@ pub struct ModuleData {
     pub name: String,
     pub file: FileId,
     pub is_stdlib: bool,
-    pub ast: ast::Module,
+    /// Shared with the hot-reload session's parse cache: an unchanged file costs no copy.
+    pub ast: std::sync::Arc<ast::Module>,
     /// Each `import` of the module: the name written, and the module it refers to (`None`
     /// when it could not be found; that has been reported).
     pub imports: Vec<(ast::Name, Option<ModuleId>)>,
@@ -117,8 +118,8 @@ impl CheckedProgram {
         let file = self.program.module(module).file;
         let mut identities: Vec<(String, String)> = self
             .results
-            .closures
-            .iter()
+            .tables_of_file(file)
+            .flat_map(|tables| tables.closures.iter())
             .filter(|(key, _)| key.file == file)
             .map(|(_, info)| self.closure_identity(info))
             .collect();

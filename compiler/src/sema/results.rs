@@ -6,6 +6,7 @@
 //! expression, what each name refers to, and what each call calls.
 
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 use super::builtins::Builtin;
 use super::types::{EnumId, FunctionId, Type, VariableId};
@@ -90,8 +91,10 @@ pub struct CaptureInfo {
     pub in_cell: bool,
 }
 
-#[derive(Clone, Debug, Default)]
-pub struct TypeckResults {
+/// The side tables filled by one part of a check (a module's bodies, or what the passes over
+/// the whole program record).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ResultTables {
     /// The type of every checked expression, keyed by the expression's span.
     pub expr_types: HashMap<NodeKey, Type>,
     /// What each name refers to, keyed by the name's own span.
@@ -126,40 +129,168 @@ pub struct TypeckResults {
     pub implicit_member_enums: HashMap<NodeKey, EnumId>,
 }
 
+/// Every side table of a check: the tables being filled (reached through `Deref`), and the
+/// finished parts, each shared with the incremental check's cache (`sema::incremental`), so
+/// a module whose check is reused costs one reference count, not a copy of its tables.
+#[derive(Clone, Debug, Default)]
+pub struct TypeckResults {
+    current: ResultTables,
+    finished: Vec<Arc<ResultTables>>,
+    /// For each file, the finished parts that hold nodes of it (usually one).
+    parts_of_file: HashMap<FileId, Vec<usize>>,
+}
+
+impl std::ops::Deref for TypeckResults {
+    type Target = ResultTables;
+    fn deref(&self) -> &ResultTables {
+        &self.current
+    }
+}
+
+impl std::ops::DerefMut for TypeckResults {
+    fn deref_mut(&mut self) -> &mut ResultTables {
+        &mut self.current
+    }
+}
+
+impl ResultTables {
+    /// The files whose nodes these tables hold.
+    pub(super) fn files(&self) -> std::collections::HashSet<FileId> {
+        let mut files = std::collections::HashSet::new();
+        files.extend(self.expr_types.keys().map(|key| key.file));
+        files.extend(self.names.keys().map(|key| key.file));
+        files.extend(self.calls.keys().map(|key| key.file));
+        files.extend(self.locals.keys().map(|key| key.file));
+        files.extend(self.variants.keys().map(|key| key.file));
+        files.extend(self.pattern_types.keys().map(|key| key.file));
+        files.extend(self.closures.keys().map(|key| key.file));
+        files.extend(self.cells.iter().map(|key| key.file));
+        files.extend(self.captured_locals.iter().map(|key| key.file));
+        files.extend(self.assigned_locals.iter().map(|key| key.file));
+        files.extend(self.local_definitions.keys().map(|key| key.file));
+        files.extend(self.implicit_member_enums.keys().map(|key| key.file));
+        files
+    }
+
+    fn extend_from(&mut self, other: &ResultTables) {
+        self.expr_types
+            .extend(other.expr_types.iter().map(|(key, ty)| (*key, ty.clone())));
+        self.names.extend(other.names.iter().map(|(key, name)| (*key, *name)));
+        self.calls.extend(other.calls.iter().map(|(key, call)| (*key, *call)));
+        self.locals
+            .extend(other.locals.iter().map(|(key, ty)| (*key, ty.clone())));
+        self.variants
+            .extend(other.variants.iter().map(|(key, variant)| (*key, *variant)));
+        self.pattern_types
+            .extend(other.pattern_types.iter().map(|(key, ty)| (*key, ty.clone())));
+        self.closures
+            .extend(other.closures.iter().map(|(key, closure)| (*key, closure.clone())));
+        self.cells.extend(other.cells.iter().copied());
+        self.captured_locals.extend(other.captured_locals.iter().copied());
+        self.assigned_locals.extend(other.assigned_locals.iter().copied());
+        self.local_definitions
+            .extend(other.local_definitions.iter().map(|(key, span)| (*key, *span)));
+        self.implicit_member_enums
+            .extend(other.implicit_member_enums.iter().map(|(key, id)| (*key, *id)));
+    }
+}
+
 impl TypeckResults {
+    /// Ends the part being filled: its tables join the finished ones, and are returned to be
+    /// kept for a later check.
+    pub(super) fn finish_part(&mut self) -> Arc<ResultTables> {
+        let tables = Arc::new(std::mem::take(&mut self.current));
+        self.add_part(tables.clone());
+        tables
+    }
+
+    /// Adds tables recorded by an earlier check (a module's, reused unchanged).
+    pub(super) fn add_part(&mut self, tables: Arc<ResultTables>) {
+        let index = self.finished.len();
+        for file in tables.files() {
+            self.parts_of_file.entry(file).or_default().push(index);
+        }
+        self.finished.push(tables);
+    }
+
+    /// Every table merged into one (to compare two checks in tests).
+    pub fn merged(&self) -> ResultTables {
+        let mut merged = ResultTables::default();
+        for part in &self.finished {
+            merged.extend_from(part);
+        }
+        merged.extend_from(&self.current);
+        merged
+    }
+
+    /// The tables that may hold nodes of `file`: the ones being filled and the finished parts
+    /// holding it. An editor's request walks these, not the whole program's.
+    pub fn tables_of_file(&self, file: FileId) -> impl Iterator<Item = &ResultTables> {
+        let parts = self.parts_of_file.get(&file).map(Vec::as_slice).unwrap_or(&[]);
+        std::iter::once(&self.current).chain(parts.iter().map(|&index| self.finished[index].as_ref()))
+    }
+
+    /// Looks a node up in the tables being filled, then in the finished parts holding its file.
+    fn find<'a, T>(&'a self, file: FileId, table: impl Fn(&'a ResultTables) -> Option<&'a T>) -> Option<&'a T> {
+        if let Some(found) = table(&self.current) {
+            return Some(found);
+        }
+        let parts = self.parts_of_file.get(&file)?;
+        parts.iter().find_map(|&index| table(self.finished[index].as_ref()))
+    }
+
     pub fn expr_type(&self, file: FileId, span: Span) -> Option<&Type> {
-        self.expr_types.get(&NodeKey::new(file, span))
+        let key = NodeKey::new(file, span);
+        self.find(file, |tables| tables.expr_types.get(&key))
     }
 
     pub fn name(&self, file: FileId, span: Span) -> Option<NameRef> {
-        self.names.get(&NodeKey::new(file, span)).copied()
+        let key = NodeKey::new(file, span);
+        self.find(file, |tables| tables.names.get(&key)).copied()
     }
 
     pub fn call(&self, file: FileId, span: Span) -> Option<CallInfo> {
-        self.calls.get(&NodeKey::new(file, span)).copied()
+        let key = NodeKey::new(file, span);
+        self.find(file, |tables| tables.calls.get(&key)).copied()
     }
 
     pub fn local(&self, file: FileId, span: Span) -> Option<&Type> {
-        self.locals.get(&NodeKey::new(file, span))
+        let key = NodeKey::new(file, span);
+        self.find(file, |tables| tables.locals.get(&key))
     }
 
     pub fn variant(&self, file: FileId, span: Span) -> Option<VariantRef> {
-        self.variants.get(&NodeKey::new(file, span)).copied()
+        let key = NodeKey::new(file, span);
+        self.find(file, |tables| tables.variants.get(&key)).copied()
     }
 
     pub fn closure(&self, file: FileId, span: Span) -> Option<&ClosureInfo> {
-        self.closures.get(&NodeKey::new(file, span))
+        self.closure_at(NodeKey::new(file, span))
+    }
+
+    pub fn closure_at(&self, key: NodeKey) -> Option<&ClosureInfo> {
+        self.find(key.file, |tables| tables.closures.get(&key))
     }
 
     pub fn is_cell(&self, file: FileId, name: Span) -> bool {
-        self.cells.contains(&NodeKey::new(file, name))
+        let key = NodeKey::new(file, name);
+        self.find(file, |tables| tables.cells.get(&key)).is_some()
     }
 
     pub fn local_definition(&self, file: FileId, span: Span) -> Option<Span> {
-        self.local_definitions.get(&NodeKey::new(file, span)).copied()
+        let key = NodeKey::new(file, span);
+        self.find(file, |tables| tables.local_definitions.get(&key)).copied()
+    }
+
+    /// The enum expected where the implicit member `.Name` is written (keyed by `Name`).
+    pub fn implicit_member_enum(&self, file: FileId, span: Span) -> Option<EnumId> {
+        let key = NodeKey::new(file, span);
+        self.find(file, |tables| tables.implicit_member_enums.get(&key))
+            .copied()
     }
 
     pub fn pattern_type(&self, file: FileId, span: Span) -> Option<&Type> {
-        self.pattern_types.get(&NodeKey::new(file, span))
+        let key = NodeKey::new(file, span);
+        self.find(file, |tables| tables.pattern_types.get(&key))
     }
 }

@@ -59,7 +59,7 @@ impl<'src> Pass<'_, 'src> {
         let next = input.get(index + 1).copied();
         let previous = self.output.last().map(|(token, _)| *token);
         match token {
-            Token::Bang if !previous.is_some_and(ends_operand) => {
+            Token::Bang if !previous.is_some_and(|token| token.ends_operand()) => {
                 self.report(
                     Code::BangHabit,
                     span,
@@ -165,7 +165,7 @@ impl<'src> Pass<'_, 'src> {
         let Some(&(second, second_span)) = input.get(index + 1) else {
             return false;
         };
-        if second != token || second_span.start != span.end || !previous.is_some_and(ends_operand) {
+        if second != token || second_span.start != span.end || !previous.is_some_and(|token| token.ends_operand()) {
             return false;
         }
         match input.get(index + 2) {
@@ -326,24 +326,4 @@ impl<'src> Pass<'_, 'src> {
             end
         }
     }
-}
-
-/// Whether `token` can end an operand, so that a `!` after it unwraps (`x!`) and a `++`
-/// after it is an increment.
-fn ends_operand(token: Token<'_>) -> bool {
-    matches!(
-        token,
-        Token::Ident(_)
-            | Token::Int(_)
-            | Token::Float(_)
-            | Token::Str(_)
-            | Token::StrEnd
-            | Token::True
-            | Token::False
-            | Token::Nil
-            | Token::RParen
-            | Token::RBracket
-            | Token::RBrace
-            | Token::Bang
-    )
 }

@@ -105,8 +105,10 @@ pub enum Token<'src> {
 }
 
 impl Token<'_> {
-    /// Whether a newline after this token ends a statement (LANGUAGE.md section 1).
-    pub fn can_end_statement(&self) -> bool {
+    /// Whether this token can end an operand, so that a following `-` is binary, `(` a call,
+    /// `[` an index, `.` a member access, `!` an unwrap (`x!`) and `++` an increment. The lexer's
+    /// habits pass and the formatter both ask this one question.
+    pub fn ends_operand(&self) -> bool {
         matches!(
             self,
             Token::Ident(_)
@@ -123,10 +125,13 @@ impl Token<'_> {
                 | Token::RBracket
                 | Token::RBrace
                 | Token::Bang
-                | Token::Return
-                | Token::Break
-                | Token::Continue
         )
+    }
+
+    /// Whether a newline after this token ends a statement (LANGUAGE.md section 1): after an
+    /// operand, or after a bare `return`, `break` or `continue`.
+    pub fn can_end_statement(&self) -> bool {
+        self.ends_operand() || matches!(self, Token::Return | Token::Break | Token::Continue)
     }
 }
 

@@ -1,4 +1,9 @@
 ; Highlighting for lang. Keywords: LANGUAGE.md section 1.
+; When several patterns capture a node, the later one wins (as in the tree-sitter CLI and
+; Neovim), so the general rules come first.
+
+; Any name not captured more precisely below.
+(identifier) @variable
 
 (comment) @comment
 
@@ -42,12 +47,12 @@
 (raw_string) @string
 (char) @character
 (escape_sequence) @string.escape
-(interpolation
-  "{" @punctuation.special
-  "}" @punctuation.special)
+(interpolation_start) @punctuation.special
+(interpolation_end) @punctuation.special
 (format_specification) @string.special
 
-(type_identifier) @type
+(type_identifier (identifier) @type)
+(type_identifier (identifier) @module "." (identifier))
 (struct_declaration name: (identifier) @type)
 (enum_declaration name: (identifier) @type)
 (variant_declaration name: (identifier) @constant)

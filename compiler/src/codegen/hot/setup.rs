@@ -60,7 +60,7 @@ pub(crate) fn translate_hot_setup(state: &mut ProgramState<'_>, target: HotTarge
     // message of a call after a reload removed it.
     let mut closures: Vec<(u64, String)> = Vec::new();
     for (key, function) in &state.closure_functions {
-        if let Some(info) = checked.results.closures.get(key)
+        if let Some(info) = checked.results.closure_at(*key)
             && let ClosureCode::Slot(slot) = state.target.closure_code(checked, info)
         {
             closures.push((slot, function.description.clone()));

@@ -99,7 +99,7 @@ impl Checker<'_> {
             span,
             format!("`{name}` cannot print a value of type `{shown}`"),
         )
-        .with_label("only `int`, `float`, `bool` and `str` can be printed");
+        .with_label("only `int`, `float`, `bool`, `str` and enums of printable payloads can be printed");
     }
 }
 

@@ -83,7 +83,7 @@ impl Checker<'_> {
             span,
             format!("cannot interpolate a value of type `{shown}`"),
         )
-        .with_label("only `int`, `float`, `bool` and `str` can be interpolated");
+        .with_label("only `int`, `float`, `bool`, `str` and enums of printable payloads can be interpolated");
     }
 
     /// A map key type (written, or inferred from a literal) that is not `int` or `str`.

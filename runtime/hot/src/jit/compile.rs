@@ -75,6 +75,12 @@ fn shown_field_type(checked: &CheckedProgram, module: &str, strukt: &str, field:
     Some(checked.items.display(&field.ty))
 }
 
+/// `LANG_HMR_DEBUG=1` prints which modules each version checked again (`[hmr] checked:
+/// NAME`) and how long its stages took: what a reload costs is meant to follow what changed.
+fn debug_enabled() -> bool {
+    std::env::var_os("LANG_HMR_DEBUG").is_some_and(|value| !value.is_empty() && value != "0")
+}
+
 fn color() -> bool {
     use std::io::IsTerminal;
     let no_color = std::env::var_os("NO_COLOR").is_some_and(|value| !value.is_empty());
@@ -92,13 +98,21 @@ pub fn compile(
     previous: Option<&Snapshot>,
     started: Instant,
     missing: &mut Vec<PathBuf>,
-    parse_cache: Option<&mut ParseCache>,
+    mut parse_cache: Option<&mut ParseCache>,
 ) -> Result<(Ready, Snapshot), Rejected> {
+    let debug = debug_enabled();
+    let check_started = Instant::now();
     let mut loader = Loader::default();
-    let checked = match parse_cache {
+    let checked = match parse_cache.as_deref_mut() {
         Some(parse_cache) => check_program_with_cache(root, &mut loader, parse_cache),
         None => check_program(root, &mut loader),
     };
+    let check_time = check_started.elapsed();
+    if debug && let Some(parse_cache) = &parse_cache {
+        for name in parse_cache.last_checked() {
+            eprintln!("[hmr] checked: {name}");
+        }
+    }
     *missing = loader.missing;
     let checked = match checked {
         Ok(checked) => checked,
@@ -111,7 +125,10 @@ pub fn compile(
         }
         eprint!("{text}");
     }
+    let snapshot_started = Instant::now();
     let next = snapshot(&checked);
+    let snapshot_time = snapshot_started.elapsed();
+    let compile_started = Instant::now();
     let names: Vec<String> = checked
         .program
         .modules
@@ -202,6 +219,15 @@ pub fn compile(
         return Err(Rejected::Unsupported(message));
     }
     registry.register_enums(enums());
+    if debug {
+        eprintln!(
+            "[hmr] timing: check {:.1} ms, snapshot {:.1} ms, plan and compile {:.1} ms ({} modules)",
+            check_time.as_secs_f64() * 1000.0,
+            snapshot_time.as_secs_f64() * 1000.0,
+            compile_started.elapsed().as_secs_f64() * 1000.0,
+            modules.len()
+        );
+    }
     let main_module = names.first().cloned().unwrap_or_default();
     let main_key = (main_module.clone(), "main".to_string());
     let main_changed =

@@ -56,6 +56,58 @@ pub(super) fn file_hashes(files: &[PathBuf]) -> Option<Vec<u64>> {
         .collect()
 }
 
+/// The hashes of one module that depend on its text alone, kept between snapshots of a
+/// session (`MODULE_HASHES`): lexing every function of every module again on each save would
+/// make a reload cost grow with the program (LANGUAGE.md section 7 item 14).
+#[derive(Clone)]
+struct ModuleHashes {
+    source_tokens: u64,
+    /// Each function declaration's name and token hash, in source order.
+    functions: Vec<(String, u64)>,
+    /// The tokens of every item but functions (imports, structs, enums, variables).
+    other_items: u64,
+    struct_declarations: u64,
+}
+
+std::thread_local! {
+    /// `ModuleHashes` by module name and text hash, for the modules of the last snapshot made
+    /// on this thread (a compiler thread makes one per version).
+    static MODULE_HASHES: std::cell::RefCell<HashMap<(String, u64), ModuleHashes>> =
+        std::cell::RefCell::new(HashMap::new());
+}
+
+fn module_hashes(module: &lang_compiler::sema::ModuleData, text: &str) -> ModuleHashes {
+    use lang_compiler::syntax::ast::Item;
+    let mut functions = Vec::new();
+    let mut other_items = std::collections::hash_map::DefaultHasher::new();
+    let mut struct_declarations = std::collections::hash_map::DefaultHasher::new();
+    for item in &module.ast.items {
+        let span = match item {
+            Item::Function(declaration) => {
+                functions.push((
+                    declaration.name.text.clone(),
+                    token_hash(&text[declaration.span.range()]),
+                ));
+                continue;
+            }
+            Item::Import(import) => import.span,
+            Item::Struct(declaration) => {
+                token_hash(&text[declaration.span.range()]).hash(&mut struct_declarations);
+                declaration.span
+            }
+            Item::Enum(declaration) => declaration.span,
+            Item::Variable(declaration) => declaration.span,
+        };
+        token_hash(&text[span.range()]).hash(&mut other_items);
+    }
+    ModuleHashes {
+        source_tokens: token_hash(text),
+        functions,
+        other_items: other_items.finish(),
+        struct_declarations: struct_declarations.finish(),
+    }
+}
+
 /// The snapshot of a checked program.
 pub fn snapshot(checked: &CheckedProgram) -> Snapshot {
     let mut sources = HashMap::new();
@@ -63,74 +115,51 @@ pub fn snapshot(checked: &CheckedProgram) -> Snapshot {
     let mut interfaces = HashMap::new();
     let mut files = Vec::new();
     let mut compiled_hashes = Vec::new();
-    for (index, module) in checked.program.modules.iter().enumerate() {
-        let file = checked.sources.get(module.file);
-        sources.insert(module.name.clone(), hash_text(&file.text));
-        source_tokens.insert(module.name.clone(), token_hash(&file.text));
-        if let Some(interface) = checked.interfaces.get(index) {
-            interfaces.insert(module.name.clone(), interface.hash_value());
-        }
-        if let SourceOrigin::File(path) = &file.origin
-            && virtual_module(path).is_none()
-        {
-            files.push(path.clone());
-            compiled_hashes.push(hash_text(&file.text));
-        }
-    }
     let mut functions = HashMap::new();
-    let declarations = checked.function_declarations();
-    for (info, declaration) in checked.items.functions.iter().zip(declarations) {
-        let module = checked.program.module(info.module);
-        let text = &checked.sources.get(module.file).text;
-        if let Some(declaration) = declaration {
-            functions.insert(
-                (module.name.clone(), info.name.clone()),
-                token_hash(&text[declaration.span.range()]),
-            );
+    let mut struct_declarations = HashMap::new();
+    let mut other_items = Vec::new();
+    let mut kept = HashMap::new();
+    MODULE_HASHES.with(|memo| {
+        let memo = memo.borrow();
+        for (index, module) in checked.program.modules.iter().enumerate() {
+            let file = checked.sources.get(module.file);
+            let text_hash = hash_text(&file.text);
+            let key = (module.name.clone(), text_hash);
+            let hashes = match memo.get(&key) {
+                Some(hashes) => hashes.clone(),
+                None => module_hashes(module, &file.text),
+            };
+            sources.insert(module.name.clone(), text_hash);
+            source_tokens.insert(module.name.clone(), hashes.source_tokens);
+            if let Some(interface) = checked.interfaces.get(index) {
+                interfaces.insert(module.name.clone(), interface.hash_value());
+            }
+            if let SourceOrigin::File(path) = &file.origin
+                && virtual_module(path).is_none()
+            {
+                files.push(path.clone());
+                compiled_hashes.push(text_hash);
+            }
+            for (function, hash) in &hashes.functions {
+                functions.insert((module.name.clone(), function.clone()), *hash);
+            }
+            struct_declarations.insert(module.name.clone(), hashes.struct_declarations);
+            other_items.push(hashes.other_items);
+            kept.insert(key, hashes);
         }
+    });
+    MODULE_HASHES.with(|memo| *memo.borrow_mut() = kept);
+    let mut signatures: Vec<Vec<String>> = checked.program.modules.iter().map(|_| Vec::new()).collect();
+    for info in &checked.items.functions {
+        signatures[info.module.0 as usize].push(format!("{}:{}", info.name, checked.type_key(&info.ty())));
     }
     let mut shapes = HashMap::new();
     for (index, module) in checked.program.modules.iter().enumerate() {
-        let text = &checked.sources.get(module.file).text;
         let mut hasher = std::collections::hash_map::DefaultHasher::new();
-        for item in &module.ast.items {
-            match item {
-                lang_compiler::syntax::ast::Item::Function(_) => {}
-                lang_compiler::syntax::ast::Item::Import(import) => {
-                    token_hash(&text[import.span.range()]).hash(&mut hasher)
-                }
-                lang_compiler::syntax::ast::Item::Struct(declaration) => {
-                    token_hash(&text[declaration.span.range()]).hash(&mut hasher)
-                }
-                lang_compiler::syntax::ast::Item::Enum(declaration) => {
-                    token_hash(&text[declaration.span.range()]).hash(&mut hasher)
-                }
-                lang_compiler::syntax::ast::Item::Variable(declaration) => {
-                    token_hash(&text[declaration.span.range()]).hash(&mut hasher)
-                }
-            }
-        }
-        let mut signatures: Vec<String> = checked
-            .items
-            .functions
-            .iter()
-            .filter(|info| info.module.0 as usize == index)
-            .map(|info| format!("{}:{}", info.name, checked.type_key(&info.ty())))
-            .collect();
-        signatures.sort();
-        signatures.hash(&mut hasher);
+        other_items[index].hash(&mut hasher);
+        signatures[index].sort();
+        signatures[index].hash(&mut hasher);
         shapes.insert(module.name.clone(), hasher.finish());
-    }
-    let mut struct_declarations = HashMap::new();
-    for module in &checked.program.modules {
-        let text = &checked.sources.get(module.file).text;
-        let mut hasher = std::collections::hash_map::DefaultHasher::new();
-        for item in &module.ast.items {
-            if let lang_compiler::syntax::ast::Item::Struct(declaration) = item {
-                token_hash(&text[declaration.span.range()]).hash(&mut hasher);
-            }
-        }
-        struct_declarations.insert(module.name.clone(), hasher.finish());
     }
     Snapshot {
         sources,

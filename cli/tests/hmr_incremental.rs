@@ -1,0 +1,63 @@
+//! Hot reload end to end, incremental checking (LANGUAGE.md section 7 item 14): a body edit
+//! checks only the edited module again, an interface edit also the modules that import it.
+//! Observed through the `[hmr] checked: FILE` lines of `LANG_HMR_DEBUG=1`, never timing.
+
+mod support;
+
+use support::HotRun;
+
+/// `show` is called afresh at each step: after an interface edit its new code (compiled
+/// against the new signature) runs, while the running loop of `main` would still hold a call
+/// compiled for the old one.
+const MAIN: &str = "import lib\nimport util\n\nfn show() {\n    print(\"v {lib.value()} {util.other()}\")\n}\n\nfn main() {\n    while true {\n        show()\n        sleep(5)\n    }\n}\n";
+const LIB: &str = "pub fn value() -> int {\n    return 1\n}\n";
+const UTIL: &str = "pub fn other() -> int {\n    return 7\n}\n";
+
+/// The files that the reload after `from` (a length of stderr) checked again, sorted.
+fn checked_since(session: &HotRun, from: usize) -> Vec<String> {
+    let stderr = session.stderr();
+    let mut checked: Vec<String> = stderr[from..]
+        .lines()
+        .filter_map(|line| line.strip_prefix("[hmr] checked: "))
+        .map(|path| {
+            std::path::Path::new(path)
+                .file_name()
+                .map(|name| name.to_string_lossy().into_owned())
+                .unwrap_or_default()
+        })
+        .collect();
+    checked.sort();
+    checked
+}
+
+#[test]
+fn a_body_edit_checks_its_module_and_an_interface_edit_its_importers_too() {
+    let session = HotRun::start_with(
+        "incremental",
+        &[("main.ln", MAIN), ("lib.ln", LIB), ("util.ln", UTIL)],
+        |command| {
+            command.arg("--hmr").env("LANG_HMR_DEBUG", "1");
+        },
+    );
+    session.wait_for_output("v 1 7\n");
+    assert_eq!(checked_since(&session, 0), ["lib.ln", "main.ln", "util.ln"]);
+
+    let before = session.stderr().len();
+    session.write_in_place("lib.ln", &LIB.replace("return 1", "return 2"));
+    session.wait_for_output("v 2 7\n");
+    assert_eq!(checked_since(&session, before), ["lib.ln"], "{}", session.stderr());
+
+    let before = session.stderr().len();
+    session.write_in_place(
+        "lib.ln",
+        &LIB.replace("-> int", "-> float").replace("return 1", "return 3.5"),
+    );
+    session.wait_for_output("v 3.5 7\n");
+    assert_eq!(
+        checked_since(&session, before),
+        ["lib.ln", "main.ln"],
+        "{}",
+        session.stderr()
+    );
+    session.assert_alive();
+}

@@ -1,0 +1,200 @@
+//! Compiling translated bodies to machine code: inside the Cranelift module one by one (release
+//! builds, hot reload), or apart from it — on several threads, each function looked up in the
+//! compile cache first — and then defined in the module as bytes (`lang run`).
+//!
+//! A `JITModule` is not `Sync`, but compiling a function needs only the ISA: each worker thread
+//! has its own Cranelift `Context` and turns a share of the bodies into code, bytes and
+//! relocations; the module then defines them on this thread in the original order, so the
+//! program's code is laid out the same whatever the number of threads.
+
+use std::collections::HashMap;
+
+use cranelift_codegen::control::ControlPlane;
+use cranelift_codegen::ir;
+use cranelift_codegen::isa::TargetIsa;
+use cranelift_module::{FuncId, Module, ModuleReloc};
+
+use crate::cache::{CodeCache, CraneliftStore};
+use crate::codegen::inline::{Inliner, inline_candidates};
+use crate::codegen::{CodegenError, CodegenOptions, ProgramState};
+
+/// Compiles every translated body into the module, inlining small callees when enabled.
+pub(crate) fn compile_bodies(state: &mut ProgramState<'_>) -> Result<(), CodegenError> {
+    let bodies = std::mem::take(&mut state.bodies);
+    let candidates = inline_candidates(state, &bodies);
+    if state.options.keep_ir {
+        for (_, symbol, function) in &bodies {
+            state.ir.push_str(&format!("; {symbol}\n{}\n", function.display()));
+        }
+    }
+    if state.options.compiles_outside_the_module() {
+        let compiled = compile_apart(state.module.isa(), bodies, &candidates, state.options);
+        for body in compiled {
+            let body = body?;
+            state
+                .module
+                .define_function_bytes(body.id, body.alignment, &body.code, &body.relocations)
+                .map_err(|error| CodegenError(format!("cannot define `{}`: {error:?}", body.symbol)))?;
+            record(state, body.id, body.symbol, body.size, body.disassembly);
+        }
+        return Ok(());
+    }
+    for (id, symbol, function) in bodies {
+        let mut context = state.module.make_context();
+        context.func = function;
+        inline_into(&mut context, &candidates, &symbol)?;
+        context.set_disasm(state.options.disassemble);
+        state
+            .module
+            .define_function(id, &mut context)
+            .map_err(|error| CodegenError(format!("cannot compile `{symbol}`: {error:?}")))?;
+        let size = context.compiled_code().map_or(0, |code| code.code_info().total_size);
+        let disassembly = context.compiled_code().and_then(|code| code.vcode.clone());
+        record(state, id, symbol, size, disassembly);
+    }
+    Ok(())
+}
+
+fn record(state: &mut ProgramState<'_>, id: FuncId, symbol: String, size: u32, disassembly: Option<String>) {
+    if let Some(text) = disassembly {
+        state.disassembly.push_str(&format!("; {symbol}\n{text}\n"));
+    }
+    state.translated.push((id, symbol, size));
+}
+
+fn inline_into(
+    context: &mut cranelift_codegen::Context,
+    candidates: &HashMap<u32, ir::Function>,
+    symbol: &str,
+) -> Result<(), CodegenError> {
+    if !candidates.is_empty() {
+        context
+            .inline(Inliner { candidates })
+            .map_err(|error| CodegenError(format!("cannot inline into `{symbol}`: {error:?}")))?;
+    }
+    Ok(())
+}
+
+/// One function's machine code, ready to be defined in the module.
+struct CompiledBody {
+    id: FuncId,
+    symbol: String,
+    alignment: u64,
+    code: Vec<u8>,
+    relocations: Vec<ModuleReloc>,
+    size: u32,
+    disassembly: Option<String>,
+}
+
+/// Below this many bodies one thread compiles them all: starting threads would cost more than
+/// it saves (a hot reload of one module, a small script).
+const BODIES_PER_THREAD: usize = 64;
+/// More threads than this gain little: the module defines the results on one thread.
+const MAXIMUM_THREADS: usize = 8;
+/// Cranelift's passes need little stack, but a deeply nested body makes deep IR; the memory is
+/// only reserved.
+const WORKER_STACK_SIZE: usize = 256 << 20;
+
+/// Compiles `bodies` on worker threads; the results come back in the order of `bodies`.
+fn compile_apart(
+    isa: &dyn TargetIsa,
+    bodies: Vec<(FuncId, String, ir::Function)>,
+    candidates: &HashMap<u32, ir::Function>,
+    options: CodegenOptions,
+) -> Vec<Result<CompiledBody, CodegenError>> {
+    let threads = thread_count(options.compile_threads, bodies.len());
+    if threads <= 1 {
+        return bodies
+            .into_iter()
+            .map(|(id, symbol, function)| compile_one(isa, id, symbol, function, candidates, options))
+            .collect();
+    }
+    let count = bodies.len();
+    // Dealt round-robin: neighbouring functions are often alike in size, so each thread gets
+    // a similar share of the work.
+    let mut shares: Vec<Vec<(usize, (FuncId, String, ir::Function))>> = (0..threads).map(|_| Vec::new()).collect();
+    for (index, body) in bodies.into_iter().enumerate() {
+        shares[index % threads].push((index, body));
+    }
+    let mut results: Vec<Option<Result<CompiledBody, CodegenError>>> = (0..count).map(|_| None).collect();
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = shares
+            .into_iter()
+            .map(|share| {
+                std::thread::Builder::new()
+                    .name("lang-compile".into())
+                    .stack_size(WORKER_STACK_SIZE)
+                    .spawn_scoped(scope, move || {
+                        share
+                            .into_iter()
+                            .map(|(index, (id, symbol, function))| {
+                                (index, compile_one(isa, id, symbol, function, candidates, options))
+                            })
+                            .collect::<Vec<_>>()
+                    })
+            })
+            .collect();
+        for worker in workers {
+            let compiled = match worker {
+                Ok(handle) => handle.join().unwrap_or_else(|_| Vec::new()),
+                Err(_) => Vec::new(),
+            };
+            for (index, result) in compiled {
+                results[index] = Some(result);
+            }
+        }
+    });
+    results
+        .into_iter()
+        .map(|result| result.unwrap_or_else(|| Err(CodegenError("a compiling thread failed".into()))))
+        .collect()
+}
+
+fn thread_count(asked: usize, bodies: usize) -> usize {
+    if asked != 0 {
+        return asked;
+    }
+    let available = std::thread::available_parallelism().map_or(1, |count| count.get());
+    available.min(MAXIMUM_THREADS).min(bodies / BODIES_PER_THREAD).max(1)
+}
+
+fn compile_one(
+    isa: &dyn TargetIsa,
+    id: FuncId,
+    symbol: String,
+    function: ir::Function,
+    candidates: &HashMap<u32, ir::Function>,
+    options: CodegenOptions,
+) -> Result<CompiledBody, CodegenError> {
+    let mut context = cranelift_codegen::Context::for_function(function);
+    inline_into(&mut context, candidates, &symbol)?;
+    context.set_disasm(options.disassemble);
+    let mut control_plane = ControlPlane::default();
+    // Disassembly is only made by a real compile, so `LANG_DUMP_ASM` bypasses the cache.
+    let cache: Option<&CodeCache> = options.code_cache.filter(|_| !options.disassemble);
+    let compiled = match cache {
+        Some(cache) => context
+            .compile_with_cache(isa, &mut CraneliftStore(cache), &mut control_plane)
+            .map(|_| ()),
+        None => context.compile(isa, &mut control_plane).map(|_| ()),
+    };
+    compiled.map_err(|error| CodegenError(format!("cannot compile `{symbol}`: {:?}", error.inner)))?;
+    let Some(code) = context.compiled_code() else {
+        return Err(CodegenError(format!("no code for `{symbol}`")));
+    };
+    let relocations = code
+        .buffer
+        .relocs()
+        .iter()
+        .map(|relocation| ModuleReloc::from_mach_reloc(relocation, &context.func, id))
+        .collect();
+    Ok(CompiledBody {
+        id,
+        alignment: code.buffer.alignment as u64,
+        code: code.code_buffer().to_vec(),
+        relocations,
+        size: code.code_info().total_size,
+        disassembly: code.vcode.clone(),
+        symbol,
+    })
+}

@@ -1,0 +1,283 @@
+//! Incremental checking for hot reload (LANGUAGE.md section 7 item 14): the bodies of a module
+//! are checked again only when something they can see changed; otherwise the side tables its
+//! last check recorded are reused as they are.
+//!
+//! A module's check reads its own text, the signatures of the items of the modules it imports
+//! (directly or not: a field of an imported struct may have a type of a third module), the
+//! initializers of their untyped variables (whose types are inferred), and the ids the items
+//! of the whole program got. Its *fingerprint* hashes exactly those, so an equal fingerprint
+//! means the same check: the cached tables, and the variable types it inferred, are the
+//! result. Spans of other modules' items are not part of it (a body edit above them shifts
+//! them), so only checks that reported no diagnostic (whose labels may point at such spans)
+//! are cached. A check that typed another module's variable recorded nodes of that file: the
+//! cached entry then also needs that file's text unchanged.
+
+use std::collections::hash_map::DefaultHasher;
+use std::collections::{HashMap, HashSet};
+use std::hash::{Hash, Hasher};
+use std::sync::Arc;
+
+use super::program::Program;
+use super::results::ResultTables;
+use super::types::{Items, ModuleId, Type, VariableId};
+use crate::source::{FileId, SourceMap, Span};
+use crate::syntax::ast;
+
+/// What the last checks of a program's modules found, kept by a hot-reload session between
+/// checks (inside its `ParseCache`).
+#[derive(Debug, Default)]
+pub struct BodyCache {
+    modules: HashMap<String, CachedModule>,
+    /// The modules whose bodies the last check checked (not reused), in program order.
+    checked: Vec<String>,
+}
+
+#[derive(Debug)]
+struct CachedModule {
+    fingerprint: u64,
+    tables: Arc<ResultTables>,
+    /// The variables (of any module) whose initializers this check typed, with their types.
+    variables: Vec<(VariableId, Option<Type>)>,
+    /// The variables of other modules that this check typed (their initializers are the only
+    /// nodes of other files that `tables` holds), with where their initializers were and a
+    /// hash of their text: the entry is right while both are the same.
+    foreign_initializers: Vec<(VariableId, Span, u64)>,
+}
+
+impl BodyCache {
+    /// The display names of the modules whose bodies the last check checked.
+    pub fn last_checked(&self) -> &[String] {
+        &self.checked
+    }
+}
+
+fn hash_of(value: impl Hash) -> u64 {
+    let mut hasher = DefaultHasher::new();
+    value.hash(&mut hasher);
+    hasher.finish()
+}
+
+/// The key of a module in the cache: user files and standard library modules may share a name.
+pub(super) fn module_key(program: &Program, module: ModuleId) -> String {
+    let data = program.module(module);
+    let kind = if data.is_stdlib { "std" } else { "file" };
+    format!("{kind}:{}", data.name)
+}
+
+/// The fingerprints of every module of one check (see the file comment).
+pub(super) struct Fingerprints {
+    pub(super) of_module: Vec<u64>,
+}
+
+impl Fingerprints {
+    pub(super) fn new(program: &Program, items: &Items, sources: &SourceMap) -> Fingerprints {
+        let layout = layout_hash(program, items);
+        let signatures = signature_hashes(program, items, sources);
+        let of_module = (0..program.modules.len())
+            .map(|index| {
+                let mut hasher = DefaultHasher::new();
+                layout.hash(&mut hasher);
+                sources.get(program.modules[index].file).text.hash(&mut hasher);
+                for module in import_closure(program, ModuleId(index as u32)) {
+                    signatures[module].hash(&mut hasher);
+                }
+                hasher.finish()
+            })
+            .collect();
+        Fingerprints { of_module }
+    }
+}
+
+/// Which module, file and id every item of the program has: ids index tables shared by all
+/// modules, so cached tables are only right while no item was added, removed or moved.
+fn layout_hash(program: &Program, items: &Items) -> u64 {
+    let mut hasher = DefaultHasher::new();
+    for module in &program.modules {
+        (&module.name, module.is_stdlib, module.file.0).hash(&mut hasher);
+        for (_, target) in &module.imports {
+            target.map(|target| target.0).hash(&mut hasher);
+        }
+    }
+    for info in &items.structs {
+        (info.module.0, &info.name).hash(&mut hasher);
+    }
+    for info in &items.enums {
+        (info.module.0, &info.name).hash(&mut hasher);
+    }
+    for info in &items.functions {
+        (info.module.0, &info.name).hash(&mut hasher);
+    }
+    for info in &items.variables {
+        (info.module.0, &info.name).hash(&mut hasher);
+    }
+    hasher.finish()
+}
+
+/// Per module: a hash of what importers can see of its items (their resolved types, without
+/// positions), and the initializers of its untyped variables, whose types are inferred.
+fn signature_hashes(program: &Program, items: &Items, sources: &SourceMap) -> Vec<u64> {
+    let mut hashers: Vec<DefaultHasher> = program.modules.iter().map(|_| DefaultHasher::new()).collect();
+    for info in &items.structs {
+        let hasher = &mut hashers[info.module.0 as usize];
+        (&info.name, info.is_pub).hash(hasher);
+        for field in &info.fields {
+            (&field.name, &field.ty, field.has_default).hash(hasher);
+        }
+    }
+    for info in &items.enums {
+        let hasher = &mut hashers[info.module.0 as usize];
+        (&info.name, info.is_pub).hash(hasher);
+        for variant in &info.variants {
+            (&variant.name, variant.has_payload).hash(hasher);
+            for field in &variant.fields {
+                (&field.name, &field.ty, field.has_default).hash(hasher);
+            }
+        }
+    }
+    for info in &items.functions {
+        (&info.name, info.is_pub, &info.params, &info.result).hash(&mut hashers[info.module.0 as usize]);
+    }
+    for info in &items.variables {
+        let module = program.module(info.module);
+        let hasher = &mut hashers[info.module.0 as usize];
+        (&info.name, info.is_pub, info.mutable, &info.ty).hash(hasher);
+        if info.ty.is_none()
+            && let Some(ast::Item::Variable(declaration)) = module.ast.items.get(info.item_index)
+        {
+            let text = &sources.get(module.file).text;
+            text.get(declaration.init.span.range()).hash(hasher);
+        }
+    }
+    hashers.into_iter().map(|hasher| hasher.finish()).collect()
+}
+
+/// The module and every module it imports, directly or not, in a fixed order.
+fn import_closure(program: &Program, module: ModuleId) -> Vec<usize> {
+    let mut seen = vec![false; program.modules.len()];
+    let mut stack = vec![module.0 as usize];
+    seen[module.0 as usize] = true;
+    let mut closure = Vec::new();
+    while let Some(index) = stack.pop() {
+        closure.push(index);
+        for (_, target) in &program.modules[index].imports {
+            if let Some(target) = target
+                && !seen[target.0 as usize]
+            {
+                seen[target.0 as usize] = true;
+                stack.push(target.0 as usize);
+            }
+        }
+    }
+    closure.sort_unstable();
+    closure
+}
+
+/// The file, span and a hash of the text of a module variable's initializer.
+fn initializer(program: &Program, items: &Items, sources: &SourceMap, id: VariableId) -> Option<(FileId, Span, u64)> {
+    let info = items.variables.get(id.0 as usize)?;
+    let module = program.module(info.module);
+    let ast::Item::Variable(declaration) = module.ast.items.get(info.item_index)? else {
+        return None;
+    };
+    let span = declaration.init.span;
+    let text = sources.get(module.file).text.get(span.range())?;
+    Some((module.file, span, hash_of(text)))
+}
+
+/// A cached check of a module that is still right, if there is one.
+pub(super) struct Reused {
+    pub(super) tables: Arc<ResultTables>,
+    pub(super) variables: Vec<(VariableId, Option<Type>)>,
+}
+
+impl BodyCache {
+    /// Starts a check: forgets which modules the last one checked, and the modules no longer
+    /// in the program.
+    pub(super) fn start(&mut self, program: &Program) {
+        self.checked.clear();
+        let present: HashSet<String> = (0..program.modules.len())
+            .map(|index| module_key(program, ModuleId(index as u32)))
+            .collect();
+        self.modules.retain(|key, _| present.contains(key));
+    }
+
+    /// A check that stopped before the bodies (syntax errors) checked none.
+    pub(super) fn checked_none(&mut self) {
+        self.checked.clear();
+    }
+
+    pub(super) fn reuse(
+        &self,
+        program: &Program,
+        module: ModuleId,
+        items: &Items,
+        fingerprints: &Fingerprints,
+        sources: &SourceMap,
+    ) -> Option<Reused> {
+        let cached = self.modules.get(&module_key(program, module))?;
+        if cached.fingerprint != fingerprints.of_module[module.0 as usize] {
+            return None;
+        }
+        for (id, span, hash) in &cached.foreign_initializers {
+            // The layout is in the fingerprint: the same ids are the same variables.
+            let (_, now_span, now_hash) = initializer(program, items, sources, *id)?;
+            if now_span != *span || now_hash != *hash {
+                return None;
+            }
+        }
+        Some(Reused {
+            tables: cached.tables.clone(),
+            variables: cached.variables.clone(),
+        })
+    }
+
+    /// Records the check of `module` just made: kept for the next check when it reported no
+    /// diagnostic.
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn record(
+        &mut self,
+        program: &Program,
+        module: ModuleId,
+        items: &Items,
+        fingerprints: &Fingerprints,
+        sources: &SourceMap,
+        tables: Arc<ResultTables>,
+        variables: Vec<(VariableId, Option<Type>)>,
+        reported: bool,
+    ) {
+        let key = module_key(program, module);
+        self.checked
+            .push(sources.get(program.module(module).file).display_name.clone());
+        if reported {
+            self.modules.remove(&key);
+            return;
+        }
+        let own_file = program.module(module).file;
+        let mut foreign_initializers = Vec::new();
+        let mut covered = HashSet::from([own_file]);
+        for (id, _) in &variables {
+            let Some((file, span, hash)) = initializer(program, items, sources, *id) else {
+                continue;
+            };
+            if file != own_file {
+                covered.insert(file);
+                foreign_initializers.push((*id, span, hash));
+            }
+        }
+        if !tables.files().is_subset(&covered) {
+            // Nodes of another file that no typed initializer explains: not known to be
+            // reusable, so checked again next time.
+            self.modules.remove(&key);
+            return;
+        }
+        self.modules.insert(
+            key,
+            CachedModule {
+                fingerprint: fingerprints.of_module[module.0 as usize],
+                tables,
+                variables,
+                foreign_initializers,
+            },
+        );
+    }
+}

@@ -1,0 +1,311 @@
+//! Tests of incremental checking (`incremental.rs`): which modules a check after an edit
+//! checks again, and that its results are always those of a full check.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use crate::sema::{CheckedProgram, ParseCache, check_program, check_program_with_cache};
+use crate::source::{LoadError, SourceLoader};
+
+struct Files(HashMap<&'static str, String>);
+
+impl SourceLoader for Files {
+    fn load(&mut self, path: &Path) -> Result<String, LoadError> {
+        self.0
+            .get(path.to_string_lossy().as_ref())
+            .cloned()
+            .ok_or(LoadError::NotFound)
+    }
+}
+
+fn variable_types(checked: &CheckedProgram) -> Vec<String> {
+    checked
+        .items
+        .variables
+        .iter()
+        .map(|variable| format!("{} {:?} {:?}", variable.name, variable.ty, variable.state))
+        .collect()
+}
+
+/// Checks the program with the cache and from scratch, asserts both give the same
+/// results, and returns the modules the cached check checked again.
+fn check_both(cache: &mut ParseCache, files: &[(&'static str, &str)]) -> Vec<String> {
+    let files = || Files(files.iter().map(|(name, text)| (*name, text.to_string())).collect());
+    let incremental = check_program_with_cache(Path::new("main.ln"), &mut files(), cache).unwrap();
+    let full = check_program(Path::new("main.ln"), &mut files()).unwrap();
+    assert_eq!(incremental.diagnostics, full.diagnostics);
+    assert!(
+        incremental.results.merged() == full.results.merged(),
+        "side tables differ"
+    );
+    assert_eq!(variable_types(&incremental), variable_types(&full));
+    let interfaces = |checked: &CheckedProgram| -> Vec<u64> {
+        checked
+            .interfaces
+            .iter()
+            .map(|interface| interface.hash_value())
+            .collect()
+    };
+    assert_eq!(interfaces(&incremental), interfaces(&full));
+    cache.last_checked().to_vec()
+}
+
+const MAIN: &str =
+    "import lib\nimport util\nfn main() {\n    print(lib.f(1))\n    print(util.g())\n    print(lib.LIMIT)\n}\n";
+const LIB: &str = "pub let LIMIT = 10\npub fn f(x: int) -> int { return x + LIMIT }\n";
+const UTIL: &str = "pub fn g() -> int { return 2 }\n";
+
+#[test]
+fn a_body_edit_checks_only_its_module_and_an_interface_edit_its_importers() {
+    let mut cache = ParseCache::default();
+    let all = ["main.ln", "lib.ln", "util.ln"];
+    assert_eq!(
+        check_both(&mut cache, &[("main.ln", MAIN), ("lib.ln", LIB), ("util.ln", UTIL)]),
+        all
+    );
+    // Nothing changed: nothing is checked again.
+    assert!(check_both(&mut cache, &[("main.ln", MAIN), ("lib.ln", LIB), ("util.ln", UTIL)]).is_empty());
+    // A body edit.
+    let lib_body = LIB.replace("x + LIMIT", "x * 2 + LIMIT");
+    assert_eq!(
+        check_both(
+            &mut cache,
+            &[("main.ln", MAIN), ("lib.ln", &lib_body), ("util.ln", UTIL)]
+        ),
+        ["lib.ln"]
+    );
+    // A comment above a function shifts every span after it: still only that module.
+    let lib_comment = lib_body.replace("pub fn f", "// a comment\npub fn f");
+    assert_eq!(
+        check_both(
+            &mut cache,
+            &[("main.ln", MAIN), ("lib.ln", &lib_comment), ("util.ln", UTIL)]
+        ),
+        ["lib.ln"]
+    );
+    // Above the variable that `main` typed (`LIMIT`, untyped), it moves nodes that main's
+    // check recorded: main is checked again.
+    let lib_moved = format!("// a comment\n{lib_comment}");
+    assert_eq!(
+        check_both(
+            &mut cache,
+            &[("main.ln", MAIN), ("lib.ln", &lib_moved), ("util.ln", UTIL)]
+        ),
+        ["main.ln", "lib.ln"]
+    );
+    let lib_comment = lib_moved;
+    // A signature edit: the importer is checked again, the unrelated module is not.
+    let lib_signature = lib_comment.replace("-> int { return x * 2 + LIMIT }", "-> float { return 1.5 }");
+    assert_ne!(lib_signature, lib_comment);
+    assert_eq!(
+        check_both(
+            &mut cache,
+            &[("main.ln", MAIN), ("lib.ln", &lib_signature), ("util.ln", UTIL)]
+        ),
+        ["main.ln", "lib.ln"]
+    );
+    // A function added: the ids of every item after it move, so every module is checked.
+    let util_more = format!("{UTIL}fn helper() {{}}\n");
+    assert_eq!(
+        check_both(
+            &mut cache,
+            &[("main.ln", MAIN), ("lib.ln", &lib_signature), ("util.ln", &util_more)]
+        ),
+        all
+    );
+}
+
+#[test]
+fn results_stay_those_of_a_full_check_over_a_sequence_of_edits() {
+    let mut cache = ParseCache::default();
+    let steps: Vec<[(&'static str, String); 3]> = vec![
+        [
+            ("main.ln", MAIN.into()),
+            ("lib.ln", LIB.into()),
+            ("util.ln", UTIL.into()),
+        ],
+        // The inferred type of an imported variable changes.
+        [
+            ("main.ln", MAIN.into()),
+            ("lib.ln", LIB.replace("LIMIT = 10", "LIMIT = 10.5")),
+            ("util.ln", UTIL.into()),
+        ],
+        [
+            ("main.ln", MAIN.into()),
+            ("lib.ln", LIB.into()),
+            ("util.ln", UTIL.into()),
+        ],
+        // A type error in a body, then fixed.
+        [
+            ("main.ln", MAIN.into()),
+            ("lib.ln", LIB.into()),
+            ("util.ln", UTIL.replace("return 2", "return \"2\"")),
+        ],
+        [
+            ("main.ln", MAIN.into()),
+            ("lib.ln", LIB.into()),
+            ("util.ln", UTIL.into()),
+        ],
+        // A function added to one module moves the ids of the others.
+        [
+            ("main.ln", MAIN.into()),
+            ("lib.ln", format!("fn first() {{}}\n{LIB}")),
+            ("util.ln", UTIL.into()),
+        ],
+        // The importer's variable is typed by the imported module's use of it.
+        [
+            ("main.ln", format!("{MAIN}pub let SHARED = [1, 2]\n")),
+            (
+                "lib.ln",
+                format!("import main\n{LIB}fn k() -> int {{ return main.SHARED[0] }}\n"),
+            ),
+            ("util.ln", UTIL.into()),
+        ],
+        [
+            ("main.ln", format!("{MAIN}pub let SHARED = [1, 2]\n")),
+            (
+                "lib.ln",
+                format!("import main\n{LIB}fn k() -> int {{ return main.SHARED[1] }}\n"),
+            ),
+            ("util.ln", UTIL.into()),
+        ],
+        [
+            ("main.ln", MAIN.into()),
+            ("lib.ln", LIB.into()),
+            ("util.ln", UTIL.into()),
+        ],
+    ];
+    for step in &steps {
+        let files: Vec<(&'static str, &str)> = step.iter().map(|(name, text)| (*name, text.as_str())).collect();
+        check_both(&mut cache, &files);
+    }
+}
+
+const SHAPES_MAIN: &str = "import shapes
+import counter
+fn main() {
+    let all = [shapes.Shape.Circle(1.0), .Square(2.0), .Dot]
+    let areas = all.map(fn(s) => shapes.area(s))
+    print(areas.filter(fn(a) => a > 1.0).len())
+    let next = counter.make()
+    print(next())
+    print(next())
+    var seen = {\"a\": 1}
+    seen[\"b\"] = 2
+    print(seen.keys().len())
+}
+";
+const SHAPES: &str = "pub enum Shape {
+    Circle(radius: float),
+    Square(side: float),
+    Dot,
+}
+pub fn area(s: Shape) -> float {
+    return match s {
+        .Circle(r) => 3.14 * r * r,
+        .Square(side) => side * side,
+        .Dot => 0.0,
+    }
+}
+";
+const COUNTER: &str = "pub fn make() -> fn() -> int {
+    var count = 0
+    let step = 1
+    return fn() -> int {
+        count += step
+        return count
+    }
+}
+pub let handlers = [fn(x: int) => x + 1, fn(x: int) => x * 2]
+";
+
+#[test]
+fn results_with_closures_enums_and_methods_stay_those_of_a_full_check() {
+    let mut cache = ParseCache::default();
+    let steps: Vec<[(&'static str, String); 3]> = vec![
+        [
+            ("main.ln", SHAPES_MAIN.into()),
+            ("shapes.ln", SHAPES.into()),
+            ("counter.ln", COUNTER.into()),
+        ],
+        // A body edit inside a closure: only its module.
+        [
+            ("main.ln", SHAPES_MAIN.into()),
+            ("shapes.ln", SHAPES.into()),
+            ("counter.ln", COUNTER.replace("count += step", "count += step * 2")),
+        ],
+        // A new closure before the others renumbers them; a captured local no longer assigned
+        // leaves its cell.
+        [
+            ("main.ln", SHAPES_MAIN.into()),
+            ("shapes.ln", SHAPES.into()),
+            (
+                "counter.ln",
+                COUNTER
+                    .replace("    var count = 0\n", "    var count = 0\n    let unused = fn() => 0\n")
+                    .replace("count += step\n", "print(count)\n"),
+            ),
+        ],
+        // A variant added: the importer that builds and matches them is checked again.
+        [
+            ("main.ln", SHAPES_MAIN.into()),
+            (
+                "shapes.ln",
+                SHAPES
+                    .replace("    Dot,\n", "    Dot,\n    Line(length: float),\n")
+                    .replace(".Dot => 0.0,", ".Dot => 0.0,\n        .Line(l) => l,"),
+            ),
+            ("counter.ln", COUNTER.into()),
+        ],
+        // A non-exhaustive match is reported, then fixed.
+        [
+            ("main.ln", SHAPES_MAIN.into()),
+            ("shapes.ln", SHAPES.replace("        .Dot => 0.0,\n", "")),
+            ("counter.ln", COUNTER.into()),
+        ],
+        [
+            ("main.ln", SHAPES_MAIN.into()),
+            ("shapes.ln", SHAPES.into()),
+            ("counter.ln", COUNTER.into()),
+        ],
+        // A body edit of main moves nothing elsewhere.
+        [
+            ("main.ln", SHAPES_MAIN.replace("a > 1.0", "a >= 1.0")),
+            ("shapes.ln", SHAPES.into()),
+            ("counter.ln", COUNTER.into()),
+        ],
+    ];
+    let mut rechecked = Vec::new();
+    for (index, step) in steps.iter().enumerate() {
+        if index != 4 {
+            let mut files = Files(step.iter().map(|(name, text)| (*name, text.clone())).collect());
+            let full = check_program(Path::new("main.ln"), &mut files).unwrap();
+            assert!(full.diagnostics.is_empty(), "step {index}: {:?}", full.diagnostics);
+        }
+        let files: Vec<(&'static str, &str)> = step.iter().map(|(name, text)| (*name, text.as_str())).collect();
+        rechecked.push(check_both(&mut cache, &files));
+    }
+    assert_eq!(rechecked[1], ["counter.ln"]);
+    assert_eq!(rechecked[6], ["main.ln"]);
+}
+
+#[test]
+fn checks_of_programs_with_other_roots_keep_each_its_own_cache() {
+    // An editor checks each open file as the root of its own program, with one cache.
+    let mut cache = ParseCache::default();
+    let files = || {
+        Files(
+            [("main.ln", MAIN), ("lib.ln", LIB), ("util.ln", UTIL)]
+                .iter()
+                .map(|(name, text)| (*name, text.to_string()))
+                .collect(),
+        )
+    };
+    for _ in 0..2 {
+        check_program_with_cache(Path::new("main.ln"), &mut files(), &mut cache).unwrap();
+        check_program_with_cache(Path::new("lib.ln"), &mut files(), &mut cache).unwrap();
+    }
+    assert!(cache.last_checked().is_empty(), "{:?}", cache.last_checked());
+    check_program_with_cache(Path::new("main.ln"), &mut files(), &mut cache).unwrap();
+    assert!(cache.last_checked().is_empty(), "{:?}", cache.last_checked());
+}
