@@ -14,6 +14,9 @@
 //! reload, where a swap at a loop's poll runs new initializers and `on_reload`, script code
 //! that may shrink an aliased array (`Target::index_proofs`).
 
+use cranelift_codegen::ir::Value;
+use cranelift_frontend::Variable;
+
 use crate::sema::CheckedProgram;
 use crate::sema::builtins::Builtin;
 use crate::sema::results::{CallTarget, NameRef};
@@ -25,8 +28,20 @@ use crate::syntax::ast::{self, Expr, ExprKind, StatementKind};
 pub(crate) enum BoundsCheck {
     /// The index is compared (unsigned) with the length; outside is a runtime error.
     Checked,
-    /// The index is proven in range (see the module documentation): no comparison.
-    Proven,
+    /// The index is proven in range (see the module documentation): no comparison, and the
+    /// element is addressed from the array's data pointer loaded before the loop.
+    Proven { data: Value },
+}
+
+/// A fact of an enclosing loop: `array[index]` is in range in its body. The array's data
+/// pointer, loaded once before the loop, stays valid through the body: only a change of
+/// length (push, insert, extend) moves an array's elements, and a proven body makes none
+/// (the heap never moves objects).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct ProvenIndex {
+    pub(crate) array: Variable,
+    pub(crate) index: Variable,
+    pub(crate) data: Value,
 }
 
 /// For `for VARIABLE in START..END { BODY }`: the name of the local array `xs` when `END` is

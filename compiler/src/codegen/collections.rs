@@ -4,7 +4,9 @@
 use cranelift_codegen::ir::condcodes::IntCC;
 use cranelift_codegen::ir::{InstBuilder, StackSlotData, StackSlotKind, Value, types};
 
-use crate::codegen::bounds::BoundsCheck;
+use cranelift_frontend::Variable;
+
+use crate::codegen::bounds::{BoundsCheck, ProvenIndex};
 use crate::codegen::function::Translator;
 use crate::codegen::layout::{element_kind, element_size, is_reference};
 use crate::codegen::memory::trusted;
@@ -101,6 +103,22 @@ impl Translator<'_, '_, '_> {
 
     pub(crate) fn element_address(&mut self, array: Value, index: Value, element: &Type) -> Value {
         let data = self.builder.ins().load(types::I64, trusted(), array, ARRAY_DATA_OFFSET);
+        self.element_address_in(data, index, element)
+    }
+
+    /// The fact `array[index]` in range of a loop's body, with the array's data pointer
+    /// loaded here, before the loop (`bounds::ProvenIndex`).
+    pub(crate) fn proven_index(&mut self, array: Variable, index: Variable) -> ProvenIndex {
+        let object = self.builder.use_var(array);
+        let data = self
+            .builder
+            .ins()
+            .load(types::I64, trusted(), object, ARRAY_DATA_OFFSET);
+        ProvenIndex { array, index, data }
+    }
+
+    /// The address of element `index` of the elements at `data`.
+    fn element_address_in(&mut self, data: Value, index: Value, element: &Type) -> Value {
         let offset = if element_size(element) == 1 {
             index
         } else {
@@ -117,15 +135,25 @@ impl Translator<'_, '_, '_> {
         bounds: BoundsCheck,
         span: Span,
     ) -> Value {
-        if bounds == BoundsCheck::Checked {
-            self.bounds_check(array, index, span);
+        match bounds {
+            BoundsCheck::Checked => {
+                self.bounds_check(array, index, span);
+                self.load_element(array, index, element)
+            }
+            BoundsCheck::Proven { data } => {
+                let address = self.element_address_in(data, index, element);
+                self.load_element_from(address, element)
+            }
         }
-        self.load_element(array, index, element)
     }
 
     /// Loads element `index` (already known to be in bounds).
     pub(crate) fn load_element(&mut self, array: Value, index: Value, element: &Type) -> Value {
         let address = self.element_address(array, index, element);
+        self.load_element_from(address, element)
+    }
+
+    fn load_element_from(&mut self, address: Value, element: &Type) -> Value {
         if element_size(element) == 1 {
             self.builder.ins().load(types::I8, trusted(), address, 0)
         } else {
@@ -143,10 +171,13 @@ impl Translator<'_, '_, '_> {
         bounds: BoundsCheck,
         span: Span,
     ) {
-        if bounds == BoundsCheck::Checked {
-            self.bounds_check(array, index, span);
-        }
-        let address = self.element_address(array, index, element);
+        let address = match bounds {
+            BoundsCheck::Checked => {
+                self.bounds_check(array, index, span);
+                self.element_address(array, index, element)
+            }
+            BoundsCheck::Proven { data } => self.element_address_in(data, index, element),
+        };
         self.store_element_at(address, 0, value, element);
     }
 

@@ -19,7 +19,7 @@ use cranelift_codegen::ir::condcodes::IntCC;
 use cranelift_codegen::ir::{InstBuilder, Value, types};
 use cranelift_frontend::Variable;
 
-use crate::codegen::bounds::{IndexedBy, LengthKeeping, strip_parens};
+use crate::codegen::bounds::{IndexedBy, LengthKeeping, ProvenIndex, strip_parens};
 use crate::codegen::function::Translator;
 use crate::codegen::memory::trusted;
 use crate::codegen::runtime_abi::ARRAY_LEN_OFFSET;
@@ -284,6 +284,15 @@ impl Translator<'_, '_, '_> {
         let header = self.builder.create_block();
         let body_label = self.builder.create_block();
         let exit = self.builder.create_block();
+        let mut facts: Vec<ProvenIndex> = Vec::new();
+        for &(array, index) in proven {
+            // An array indexed by both counters has one data pointer.
+            let fact = match facts.iter().find(|fact| fact.array == array) {
+                Some(known) => ProvenIndex { index, ..*known },
+                None => self.proven_index(array, index),
+            };
+            facts.push(fact);
+        }
         self.builder.ins().jump(header, &[]);
         self.builder.switch_to_block(header);
         self.poll(span, None);
@@ -293,7 +302,7 @@ impl Translator<'_, '_, '_> {
         self.builder.seal_block(body_label);
         self.loops.push((header, exit));
         let known = self.proven_indices.len();
-        self.proven_indices.extend_from_slice(proven);
+        self.proven_indices.extend(facts);
         self.scopes.push(Vec::new());
         for (position, statement) in body.statements.iter().enumerate() {
             if position == proven_statements {

@@ -121,7 +121,7 @@ pub(crate) struct Translator<'s, 'a, 'b> {
     pub(crate) cell_variables: HashSet<usize>,
     /// The (array, index) locals of the enclosing `for` loops whose `array[index]` is proven
     /// in range (`bounds.rs`).
-    pub(crate) proven_indices: Vec<(Variable, Variable)>,
+    pub(crate) proven_indices: Vec<crate::codegen::bounds::ProvenIndex>,
     /// In a closure's body: the name of the function it is written in, which names nested
     /// closures too (`closure in main (line 9)`).
     pub(crate) enclosing_function: Option<String>,

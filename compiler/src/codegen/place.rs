@@ -318,9 +318,17 @@ impl Translator<'_, '_, '_> {
             ExprKind::Name(name) => self.lookup_local(&name.text).map(|(variable, _)| variable),
             _ => None,
         };
-        match (local(object), local(index)) {
-            (Some(array), Some(index)) if self.proven_indices.contains(&(array, index)) => BoundsCheck::Proven,
-            _ => BoundsCheck::Checked,
+        let (Some(array), Some(index)) = (local(object), local(index)) else {
+            return BoundsCheck::Checked;
+        };
+        match self
+            .proven_indices
+            .iter()
+            .rev()
+            .find(|fact| fact.array == array && fact.index == index)
+        {
+            Some(fact) => BoundsCheck::Proven { data: fact.data },
+            None => BoundsCheck::Checked,
         }
     }
 }

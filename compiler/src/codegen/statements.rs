@@ -262,6 +262,12 @@ impl Translator<'_, '_, '_> {
     ) {
         let counter = self.builder.declare_var(types::I64);
         self.builder.def_var(counter, start);
+        // The index local is declared in the body, the data pointers are loaded here, before
+        // the loop (`bounds::ProvenIndex`): the counter stands for the index until then.
+        let mut facts: Vec<_> = proven_arrays
+            .iter()
+            .map(|array| self.proven_index(*array, counter))
+            .collect();
         let header = self.builder.create_block();
         let body_label = self.builder.create_block();
         let next = self.builder.create_block();
@@ -278,10 +284,10 @@ impl Translator<'_, '_, '_> {
         let current = self.builder.use_var(counter);
         self.scopes.push(Vec::new());
         let index_local = self.declare_local(&variable.text, Type::Int, current);
+        facts.iter_mut().for_each(|fact| fact.index = index_local);
         self.loops.push((next, exit));
         let known = self.proven_indices.len();
-        self.proven_indices
-            .extend(proven_arrays.iter().map(|array| (*array, index_local)));
+        self.proven_indices.extend(facts);
         self.block(body);
         self.proven_indices.truncate(known);
         self.loops.pop();
