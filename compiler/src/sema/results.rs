@@ -223,6 +223,16 @@ impl TypeckResults {
         merged
     }
 
+    /// The one finished part that holds every node of `file`, when there is exactly one (the
+    /// part of the module's last check, shared while that check is reused): what a later
+    /// pass may key its own per-module memo on.
+    pub fn only_part_of_file(&self, file: FileId) -> Option<&Arc<ResultTables>> {
+        match self.parts_of_file.get(&file).map(Vec::as_slice) {
+            Some([index]) if !self.current.files().contains(&file) => Some(&self.finished[*index]),
+            _ => None,
+        }
+    }
+
     /// The tables that may hold nodes of `file`: the ones being filled and the finished parts
     /// holding it. An editor's request walks these, not the whole program's.
     pub fn tables_of_file(&self, file: FileId) -> impl Iterator<Item = &ResultTables> {
