@@ -212,7 +212,7 @@ pub fn statement_may_run_script_code(checked: &CheckedProgram, file: FileId, sta
 /// For each function (indexed by `FunctionId`): whether it may run during initialization.
 /// What the bodies of one module's functions refer to, by function, kept between the checks
 /// of a hot-reload session (`REFERENCES`): a module whose check was reused has the same tree
-/// and the same side-table part (and the item ids did not move, or its check would not have
+/// and the same side-table part of its bodies (and the item ids did not move, or its check would not have
 /// been reused), so its functions refer to the same things, and walking every body of the
 /// program again on each save would make a reload cost grow with the program.
 type ModuleReferences = Vec<(FunctionId, std::rc::Rc<References>)>;
@@ -242,7 +242,7 @@ pub fn reachable_from_initializers(checked: &CheckedProgram) -> Vec<bool> {
     for (position, module) in checked.program.modules.iter().enumerate() {
         let key: Option<MemoKey> = checked
             .results
-            .only_part_of_file(module.file)
+            .module_part(module.file)
             .map(|part| (module.ast.clone(), part.clone()));
         let remembered = key.as_ref().and_then(|key| {
             previous

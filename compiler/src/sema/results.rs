@@ -138,6 +138,8 @@ pub struct TypeckResults {
     finished: Vec<Arc<ResultTables>>,
     /// For each file, the finished parts that hold nodes of it (usually one).
     parts_of_file: HashMap<FileId, Vec<usize>>,
+    /// For each module's file, its part (`module_part`).
+    module_parts: HashMap<FileId, usize>,
 }
 
 impl std::ops::Deref for TypeckResults {
@@ -223,14 +225,18 @@ impl TypeckResults {
         merged
     }
 
-    /// The one finished part that holds every node of `file`, when there is exactly one (the
-    /// part of the module's last check, shared while that check is reused): what a later
-    /// pass may key its own per-module memo on.
-    pub fn only_part_of_file(&self, file: FileId) -> Option<&Arc<ResultTables>> {
-        match self.parts_of_file.get(&file).map(Vec::as_slice) {
-            Some([index]) if !self.current.files().contains(&file) => Some(&self.finished[*index]),
-            _ => None,
+    /// Marks the part finished last as the check of the bodies of the module in `file`.
+    pub(super) fn mark_module_part(&mut self, file: FileId) {
+        if let Some(index) = self.finished.len().checked_sub(1) {
+            self.module_parts.insert(file, index);
         }
+    }
+
+    /// The part holding the check of the bodies of the module in `file` (under incremental
+    /// checking; shared with the cache while that check is reused): what a later pass over
+    /// function bodies may key its own per-module memo on.
+    pub fn module_part(&self, file: FileId) -> Option<&Arc<ResultTables>> {
+        self.module_parts.get(&file).map(|index| &self.finished[*index])
     }
 
     /// The tables that may hold nodes of `file`: the ones being filled and the finished parts
