@@ -44,7 +44,7 @@ else
 fi
 
 exec python3 - "$HERE" "$TMP" $SIZES <<'PYTHON'
-import os, re, shutil, statistics, subprocess, sys, time
+import os, queue, re, shutil, statistics, subprocess, sys, threading, time
 
 here, tmp, sizes = sys.argv[1], sys.argv[2], sys.argv[3:]
 lang = os.environ["LANG_BIN"]
@@ -126,15 +126,25 @@ def reloads(folder, middle):
     path = os.path.join(folder, middle + ".ln")
     original = open(path).read()
     base = original[: original.index("\npub fn probe()")]
+    lines = queue.Queue()
+    def read():
+        for line in process.stdout:
+            lines.put((time.monotonic(), line))
+        lines.put((time.monotonic(), None))
+    threading.Thread(target=read, daemon=True).start()
     def wait_for(pattern, deadline=30):
+        # A program that stops printing (a reload refused, a runtime error) must not hang
+        # the benchmark: lines are read on a thread, and the wait has a deadline.
         limit = time.monotonic() + deadline
-        while time.monotonic() < limit:
-            line = process.stdout.readline()
-            if not line:
-                break
+        while True:
+            try:
+                seen, line = lines.get(timeout=max(0.0, limit - time.monotonic()))
+            except queue.Empty:
+                return None
+            if line is None:
+                return None
             if re.match(pattern, line):
-                return time.monotonic()
-        return None
+                return seen
     def save(text):
         with open(path, "w") as f:
             f.write(text)

@@ -2,10 +2,11 @@
 //! requests, off the main loop (which stays free to take edits). It runs on a thread with a
 //! large stack, like `lang check`, because the compiler recurses over the syntax tree.
 //!
-//! What is incremental: files whose text did not change are not parsed again (`ParseCache`),
-//! and a check of a generation already checked is reused by every request of it. Name
-//! resolution and type checking run again over the whole program on each change (the checker
-//! does about 100,000 lines in 0.6 s).
+//! What is incremental: files whose text did not change are not parsed again (`ParseCache`);
+//! the bodies of a module are checked again only when the module or an interface it reads
+//! changed (`sema::incremental`, the machinery of hot reload, with one body cache per program
+//! root); a check of a generation already checked is reused by every request of it; and the
+//! symbol index is built per file as requests ask about it (`analysis::Analysis`).
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};

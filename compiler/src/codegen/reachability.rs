@@ -210,22 +210,75 @@ pub fn statement_may_run_script_code(checked: &CheckedProgram, file: FileId, sta
 }
 
 /// For each function (indexed by `FunctionId`): whether it may run during initialization.
+/// What the bodies of one module's functions refer to, by function, kept between the checks
+/// of a hot-reload session (`REFERENCES`): a module whose check was reused has the same tree
+/// and the same side-table part of its bodies (and the item ids did not move, or its check would not have
+/// been reused), so its functions refer to the same things, and walking every body of the
+/// program again on each save would make a reload cost grow with the program.
+type ModuleReferences = Vec<(FunctionId, std::rc::Rc<References>)>;
+
+/// The memo's key holds the tree and the part themselves, so that neither address is reused
+/// by another while the entry lives.
+type MemoKey = (
+    std::sync::Arc<ast::Module>,
+    std::sync::Arc<crate::sema::results::ResultTables>,
+);
+
+std::thread_local! {
+    static REFERENCES: std::cell::RefCell<Vec<(MemoKey, ModuleReferences)>> =
+        const { std::cell::RefCell::new(Vec::new()) };
+}
+
 pub fn reachable_from_initializers(checked: &CheckedProgram) -> Vec<bool> {
     let functions = &checked.items.functions;
     let declarations = checked.function_declarations();
-    let mut per_function: Vec<References> = Vec::with_capacity(functions.len());
-    for (info, declaration) in functions.iter().zip(&declarations) {
-        let module = checked.program.module(info.module);
-        let mut walker = Walker {
-            checked,
-            file: module.file,
-            found: References::default(),
-        };
-        if let Some(declaration) = declaration {
-            walker.block(&declaration.body);
-        }
-        per_function.push(walker.found);
+    let mut per_function: Vec<Option<std::rc::Rc<References>>> = vec![None; functions.len()];
+    let mut by_module: Vec<Vec<FunctionId>> = vec![Vec::new(); checked.program.modules.len()];
+    for (index, info) in functions.iter().enumerate() {
+        by_module[info.module.0 as usize].push(FunctionId(index as u32));
     }
+    let previous = REFERENCES.with(|memo| std::mem::take(&mut *memo.borrow_mut()));
+    let mut kept = Vec::new();
+    for (position, module) in checked.program.modules.iter().enumerate() {
+        let key: Option<MemoKey> = checked
+            .results
+            .module_part(module.file)
+            .map(|part| (module.ast.clone(), part.clone()));
+        let remembered = key.as_ref().and_then(|key| {
+            previous
+                .iter()
+                .find(|(known, _)| std::sync::Arc::ptr_eq(&known.0, &key.0) && std::sync::Arc::ptr_eq(&known.1, &key.1))
+                .map(|(_, references)| references.clone())
+        });
+        let references = remembered.unwrap_or_else(|| {
+            by_module[position]
+                .iter()
+                .map(|id| {
+                    let mut walker = Walker {
+                        checked,
+                        file: module.file,
+                        found: References::default(),
+                    };
+                    if let Some(declaration) = &declarations[id.0 as usize] {
+                        walker.block(&declaration.body);
+                    }
+                    (*id, std::rc::Rc::new(walker.found))
+                })
+                .collect()
+        });
+        for (id, found) in &references {
+            per_function[id.0 as usize] = Some(found.clone());
+        }
+        if let Some(key) = key {
+            kept.push((key, references));
+        }
+    }
+    REFERENCES.with(|memo| *memo.borrow_mut() = kept);
+    let empty = std::rc::Rc::new(References::default());
+    let per_function: Vec<std::rc::Rc<References>> = per_function
+        .into_iter()
+        .map(|found| found.unwrap_or_else(|| empty.clone()))
+        .collect();
     // Roots: every module-level initializer and every struct field default.
     let mut roots = References::default();
     for module in &checked.program.modules {

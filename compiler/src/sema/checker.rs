@@ -68,6 +68,7 @@ impl<'p> Checker<'p> {
             let module = ModuleId(index as u32);
             if let Some(reused) = cache.reuse(program, module, &self.items, &fingerprints, sources) {
                 self.results.add_part(reused.tables);
+                self.results.mark_module_part(program.module(module).file);
                 for (id, ty) in reused.variables {
                     let variable = &mut self.items.variables[id.0 as usize];
                     if variable.state == VariableState::Pending {
@@ -89,6 +90,7 @@ impl<'p> Checker<'p> {
             // module's part is finished on its own.
             self.finish_closures();
             let tables = self.results.finish_part();
+            self.results.mark_module_part(program.module(module).file);
             let typed = pending
                 .iter()
                 .enumerate()

@@ -138,6 +138,8 @@ pub struct TypeckResults {
     finished: Vec<Arc<ResultTables>>,
     /// For each file, the finished parts that hold nodes of it (usually one).
     parts_of_file: HashMap<FileId, Vec<usize>>,
+    /// For each module's file, its part (`module_part`).
+    module_parts: HashMap<FileId, usize>,
 }
 
 impl std::ops::Deref for TypeckResults {
@@ -221,6 +223,20 @@ impl TypeckResults {
         }
         merged.extend_from(&self.current);
         merged
+    }
+
+    /// Marks the part finished last as the check of the bodies of the module in `file`.
+    pub(super) fn mark_module_part(&mut self, file: FileId) {
+        if let Some(index) = self.finished.len().checked_sub(1) {
+            self.module_parts.insert(file, index);
+        }
+    }
+
+    /// The part holding the check of the bodies of the module in `file` (under incremental
+    /// checking; shared with the cache while that check is reused): what a later pass over
+    /// function bodies may key its own per-module memo on.
+    pub fn module_part(&self, file: FileId) -> Option<&Arc<ResultTables>> {
+        self.module_parts.get(&file).map(|index| &self.finished[*index])
     }
 
     /// The tables that may hold nodes of `file`: the ones being filled and the finished parts
