@@ -135,9 +135,12 @@ pub fn wait_for_save_to_end(events: &Receiver<bool>, started: Instant, mut compl
 #[cfg(feature = "jit")]
 const MID_SAVE_WAIT: Duration = Duration::from_millis(1000);
 
-/// A save that comes this soon after the previous compile ended belongs to a burst...
+/// A save that comes this soon after the previous compile ended belongs to a burst... Short,
+/// because a person who saves, looks at the new output and saves again is not a burst: each of
+/// those saves must reload at once (LANGUAGE.md section 7 item 14). A script or an editor
+/// saving on every keystroke (30 saves a second and more) saves again within it.
 #[cfg(feature = "jit")]
-const BURST_WINDOW: Duration = Duration::from_millis(250);
+const BURST_WINDOW: Duration = Duration::from_millis(45);
 /// ...which is compiled once no save came for this long...
 #[cfg(feature = "jit")]
 const BURST_QUIET: Duration = Duration::from_millis(100);
