@@ -102,7 +102,7 @@ std::thread_local! {
 }
 
 /// The hash of a file's text as it is on disk now (`None` when it cannot be read).
-fn file_hash(path: &PathBuf) -> Option<u64> {
+fn file_hash(path: &std::path::Path) -> Option<u64> {
     let Ok(metadata) = std::fs::metadata(path) else {
         SETTLED_HASHES.with(|kept| kept.borrow_mut().remove(path));
         return None;
@@ -127,7 +127,7 @@ fn file_hash(path: &PathBuf) -> Option<u64> {
     SETTLED_HASHES.with(|kept| {
         let mut kept = kept.borrow_mut();
         if settled && unchanged {
-            kept.insert(path.clone(), (stamp, hash));
+            kept.insert(path.to_path_buf(), (stamp, hash));
         } else {
             kept.remove(path);
         }
