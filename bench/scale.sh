@@ -13,7 +13,7 @@
 #   release      `lang build --release` wall time
 #   body p50/p99 save-to-new-output latency over $EDITS body edits of the middle module
 #   iface        save-to-new-output latency of an interface edit (a `pub fn` whose result type
-#                changes, used by 3 modules), median over 3 edits
+#                changes between int and float, used by 3 modules), median over 3 edits
 #   rss          peak RSS of `lang run` (/usr/bin/time -v), and of `--hmr`
 #   lua          Lua 5.4 loading and running a program of the same size (when `lua5.4` exists)
 #
@@ -75,10 +75,16 @@ def prepare(folder, lines, modules):
     main = open(os.path.join(folder, "main.ln")).read()
     main = main.replace("fn main() {", "fn original_main() {", 1)
     imports = "".join("import %s\n" % name for name in [middle] + users)
+    # The loop calls `show` each time round, as a game calls its frame function: a reload that
+    # changes `iface_probe`'s signature recompiles `show` (main.ln imports the middle module),
+    # and the next call runs the new code. Calling the probes from `main`'s own body instead
+    # would measure nothing: `main`'s tokens do not change, so its running frame keeps its old
+    # body (LANGUAGE.md 7.2 and 7.6), and its call to the re-signed function is a runtime error.
     main = imports + main + (
-        "\nfn main() {\n    while true {\n"
-        '        print("probe {%s.probe()} {%s.iface_probe()} {%s.uses_iface()}")\n'
-        "        sleep(1)\n    }\n}\n") % (middle, middle, users[0])
+        "\nfn show() {\n"
+        '    print("probe {%s.probe()} {%s.iface_probe()} {%s.uses_iface()}")\n'
+        "}\n"
+        "\nfn main() {\n    while true {\n        show()\n        sleep(1)\n    }\n}\n") % (middle, middle, users[0])
     open(os.path.join(folder, "main.ln"), "w").write(main)
     return middle
 

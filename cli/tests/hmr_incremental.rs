@@ -11,7 +11,9 @@ use support::HotRun;
 /// compiled for the old one.
 const MAIN: &str = "import lib\nimport util\n\nfn show() {\n    print(\"v {lib.value()} {util.other()}\")\n}\n\nfn main() {\n    while true {\n        show()\n        sleep(5)\n    }\n}\n";
 const LIB: &str = "pub fn value() -> int {\n    return 1\n}\n";
-const UTIL: &str = "pub fn other() -> int {\n    return 7\n}\n";
+/// `util` imports `lib` and formats its value: after an interface edit of `lib` it is checked
+/// and compiled again though its own text did not change, and its next call prints the new value.
+const UTIL: &str = "import lib\n\npub fn other() -> str {\n    return \"<{lib.value()}>\"\n}\n";
 
 /// The files that the reload after `from` (a length of stderr) checked again, sorted.
 fn checked_since(session: &HotRun, from: usize) -> Vec<String> {
@@ -39,12 +41,12 @@ fn a_body_edit_checks_its_module_and_an_interface_edit_its_importers_too() {
             command.arg("--hmr").env("LANG_HMR_DEBUG", "1");
         },
     );
-    session.wait_for_output("v 1 7\n");
+    session.wait_for_output("v 1 <1>\n");
     assert_eq!(checked_since(&session, 0), ["lib.ln", "main.ln", "util.ln"]);
 
     let before = session.stderr().len();
     session.write_in_place("lib.ln", &LIB.replace("return 1", "return 2"));
-    session.wait_for_output("v 2 7\n");
+    session.wait_for_output("v 2 <2>\n");
     assert_eq!(checked_since(&session, before), ["lib.ln"], "{}", session.stderr());
 
     let before = session.stderr().len();
@@ -52,10 +54,10 @@ fn a_body_edit_checks_its_module_and_an_interface_edit_its_importers_too() {
         "lib.ln",
         &LIB.replace("-> int", "-> float").replace("return 1", "return 3.5"),
     );
-    session.wait_for_output("v 3.5 7\n");
+    session.wait_for_output("v 3.5 <3.5>\n");
     assert_eq!(
         checked_since(&session, before),
-        ["lib.ln", "main.ln"],
+        ["lib.ln", "main.ln", "util.ln"],
         "{}",
         session.stderr()
     );

@@ -67,7 +67,7 @@ impl<'p> Checker<'p> {
         for index in 0..program.modules.len() {
             let module = ModuleId(index as u32);
             if let Some(reused) = cache.reuse(program, module, &self.items, &fingerprints, sources) {
-                self.results.add_part(reused.tables);
+                self.results.add_part_of_files(reused.tables, &reused.files);
                 self.results.mark_module_part(program.module(module).file);
                 for (id, ty) in reused.variables {
                     let variable = &mut self.items.variables[id.0 as usize];

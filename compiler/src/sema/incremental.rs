@@ -36,6 +36,8 @@ pub struct BodyCache {
 struct CachedModule {
     fingerprint: u64,
     tables: Arc<ResultTables>,
+    /// The files `tables` holds nodes of (`ResultTables::files`), found once when recorded.
+    files: Vec<FileId>,
     /// The variables (of any module) whose initializers this check typed, with their types.
     variables: Vec<(VariableId, Option<Type>)>,
     /// The variables of other modules that this check typed (their initializers are the only
@@ -187,6 +189,7 @@ fn initializer(program: &Program, items: &Items, sources: &SourceMap, id: Variab
 /// A cached check of a module that is still right, if there is one.
 pub(super) struct Reused {
     pub(super) tables: Arc<ResultTables>,
+    pub(super) files: Vec<FileId>,
     pub(super) variables: Vec<(VariableId, Option<Type>)>,
 }
 
@@ -227,6 +230,7 @@ impl BodyCache {
         }
         Some(Reused {
             tables: cached.tables.clone(),
+            files: cached.files.clone(),
             variables: cached.variables.clone(),
         })
     }
@@ -264,7 +268,8 @@ impl BodyCache {
                 foreign_initializers.push((*id, span, hash));
             }
         }
-        if !tables.files().is_subset(&covered) {
+        let files = tables.files();
+        if !files.is_subset(&covered) {
             // Nodes of another file that no typed initializer explains: not known to be
             // reusable, so checked again next time.
             self.modules.remove(&key);
@@ -275,6 +280,7 @@ impl BodyCache {
             CachedModule {
                 fingerprint: fingerprints.of_module[module.0 as usize],
                 tables,
+                files: files.into_iter().collect(),
                 variables,
                 foreign_initializers,
             },

@@ -46,20 +46,98 @@ pub(super) fn hash_text(text: &str) -> u64 {
 
 /// Hashes of the program's files as they are on disk now (`None` when one is missing).
 pub(super) fn file_hashes(files: &[PathBuf]) -> Option<Vec<u64>> {
-    files
-        .iter()
-        .map(|path| {
-            std::fs::read(path)
-                .ok()
-                .map(|bytes| hash_text(&String::from_utf8_lossy(&bytes)))
-        })
-        .collect()
+    files.iter().map(|path| file_hash(path)).collect()
+}
+
+/// What identifies one state of a file without reading it: its size, inode, modification and
+/// status-change times.
+#[derive(Clone, Copy, PartialEq, Eq)]
+struct FileStamp {
+    len: u64,
+    inode: u64,
+    modified: Option<std::time::SystemTime>,
+    changed: (i64, i64),
+}
+
+impl FileStamp {
+    fn of(metadata: &std::fs::Metadata) -> FileStamp {
+        #[cfg(unix)]
+        let (inode, changed) = {
+            use std::os::unix::fs::MetadataExt;
+            (metadata.ino(), (metadata.ctime(), metadata.ctime_nsec()))
+        };
+        #[cfg(not(unix))]
+        let (inode, changed) = (0, (0, 0));
+        FileStamp {
+            len: metadata.len(),
+            inode,
+            modified: metadata.modified().ok(),
+            changed,
+        }
+    }
+
+    /// The latest time the stamp says the file was touched.
+    fn latest(&self) -> Option<std::time::SystemTime> {
+        let changed = u64::try_from(self.changed.0).ok().map(|seconds| {
+            std::time::UNIX_EPOCH + std::time::Duration::new(seconds, self.changed.1.clamp(0, 999_999_999) as u32)
+        });
+        match (self.modified, changed) {
+            (Some(modified), Some(changed)) => Some(modified.max(changed)),
+            (modified, changed) => modified.or(changed),
+        }
+    }
+}
+
+/// A file touched less than this long before it was read may be written again with the same
+/// stamp (file systems keep times at a coarse granularity): its hash is not kept.
+const SETTLED: std::time::Duration = std::time::Duration::from_secs(3);
+
+std::thread_local! {
+    /// Per file: its stamp and hash when it was read, for files that had settled by then.
+    /// Each save hashes every file of the program to notice what changed; reading and hashing
+    /// the unchanged ones again would make a reload cost grow with the program (LANGUAGE.md
+    /// section 7 item 14). As git's index does, a file whose stamp is too recent is read again.
+    static SETTLED_HASHES: std::cell::RefCell<HashMap<PathBuf, (FileStamp, u64)>> =
+        std::cell::RefCell::new(HashMap::new());
+}
+
+/// The hash of a file's text as it is on disk now (`None` when it cannot be read).
+fn file_hash(path: &std::path::Path) -> Option<u64> {
+    let Ok(metadata) = std::fs::metadata(path) else {
+        SETTLED_HASHES.with(|kept| kept.borrow_mut().remove(path));
+        return None;
+    };
+    let stamp = FileStamp::of(&metadata);
+    let kept = SETTLED_HASHES.with(|kept| kept.borrow().get(path).copied());
+    if let Some((kept_stamp, hash)) = kept
+        && kept_stamp == stamp
+    {
+        return Some(hash);
+    }
+    let read_at = std::time::SystemTime::now();
+    let bytes = std::fs::read(path).ok()?;
+    let hash = hash_text(&String::from_utf8_lossy(&bytes));
+    // Kept only when the file is the one stamped (not replaced between the two calls) and had
+    // settled: a write after `read_at` then gets a later stamp.
+    let settled = stamp
+        .latest()
+        .and_then(|latest| read_at.duration_since(latest).ok())
+        .is_some_and(|age| age >= SETTLED);
+    let unchanged = std::fs::metadata(path).is_ok_and(|after| FileStamp::of(&after) == stamp);
+    SETTLED_HASHES.with(|kept| {
+        let mut kept = kept.borrow_mut();
+        if settled && unchanged {
+            kept.insert(path.to_path_buf(), (stamp, hash));
+        } else {
+            kept.remove(path);
+        }
+    });
+    Some(hash)
 }
 
 /// The hashes of one module that depend on its text alone, kept between snapshots of a
-/// session (`MODULE_HASHES`): lexing every function of every module again on each save would
-/// make a reload cost grow with the program (LANGUAGE.md section 7 item 14).
-#[derive(Clone)]
+/// session (`MODULE_HASHES`, shared, not copied): lexing every function of every module again on
+/// each save would make a reload cost grow with the program (LANGUAGE.md section 7 item 14).
 struct ModuleHashes {
     source_tokens: u64,
     /// Each function declaration's name and token hash, in source order.
@@ -72,7 +150,7 @@ struct ModuleHashes {
 std::thread_local! {
     /// `ModuleHashes` by module name and text hash, for the modules of the last snapshot made
     /// on this thread (a compiler thread makes one per version).
-    static MODULE_HASHES: std::cell::RefCell<HashMap<(String, u64), ModuleHashes>> =
+    static MODULE_HASHES: std::cell::RefCell<HashMap<(String, u64), std::rc::Rc<ModuleHashes>>> =
         std::cell::RefCell::new(HashMap::new());
 }
 
@@ -127,7 +205,7 @@ pub fn snapshot(checked: &CheckedProgram) -> Snapshot {
             let key = (module.name.clone(), text_hash);
             let hashes = match memo.get(&key) {
                 Some(hashes) => hashes.clone(),
-                None => module_hashes(module, &file.text),
+                None => std::rc::Rc::new(module_hashes(module, &file.text)),
             };
             sources.insert(module.name.clone(), text_hash);
             source_tokens.insert(module.name.clone(), hashes.source_tokens);
@@ -170,5 +248,25 @@ pub fn snapshot(checked: &CheckedProgram) -> Snapshot {
         shapes,
         files,
         compiled_hashes,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_file_rewritten_at_once_with_the_same_size_gets_its_new_hash() {
+        let folder = tempfile::tempdir().expect("a temporary folder");
+        let path = folder.path().join("lib.ln");
+        std::fs::write(&path, "pub fn f() -> int {\n    return 1\n}\n").expect("written");
+        let first = file_hashes(std::slice::from_ref(&path)).expect("hashed");
+        // Same size, same second: a file touched just now is read again, never taken on trust.
+        std::fs::write(&path, "pub fn f() -> int {\n    return 2\n}\n").expect("written");
+        let second = file_hashes(std::slice::from_ref(&path)).expect("hashed");
+        assert_ne!(first, second);
+        assert_eq!(second, vec![hash_text("pub fn f() -> int {\n    return 2\n}\n")]);
+        std::fs::remove_file(&path).expect("removed");
+        assert_eq!(file_hashes(std::slice::from_ref(&path)), None);
     }
 }
