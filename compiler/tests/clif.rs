@@ -634,3 +634,51 @@ fn calls_of_functions_that_cannot_fail_have_no_status_test_in_release_mode() {
         assert_eq!(stack_checks(&hot, name), 1, "{}", functions_named(&hot, name));
     }
 }
+
+/// `m[k] op= v` with a literal or a local on the right: one runtime call for the entry's
+/// address (one probe), then a load and a store, instead of a read and a write call; with a
+/// call on the right (which may change the map) it stays a read and a write.
+const MAP_BUMP_PROGRAM: &str = "\
+fn bump(counts: {str: int}, word: str) {
+    counts[word] += 1
+}
+
+fn bump_by_call(counts: {str: int}, word: str) {
+    counts[word] += len(counts)
+}
+
+fn main() {
+    let counts = {\"a\": 1}
+    bump(counts, \"a\")
+    bump_by_call(counts, \"a\")
+}
+";
+
+struct MapBumpFile;
+
+impl SourceLoader for MapBumpFile {
+    fn load(&mut self, path: &Path) -> Result<String, LoadError> {
+        match path.to_str() {
+            Some("main.ln") => Ok(MAP_BUMP_PROGRAM.to_string()),
+            _ => Err(LoadError::NotFound),
+        }
+    }
+}
+
+#[test]
+fn map_compound_assignment_probes_once() {
+    let checked = lang_compiler::check_program(Path::new("main.ln"), &mut MapBumpFile).expect("the program loads");
+    assert!(!checked.has_errors(), "the program has errors");
+    let ir = translate_program(&checked, &mut object_module(), options()).unwrap().ir;
+    let bump = functions_named(&ir, "main.bump\n");
+    let bump_by_call = functions_named(&ir, "main.bump_by_call");
+    // The stack-overflow raise, the entry's address, the trace on the error path.
+    assert_eq!(bump.matches("call ").count(), 3, "{bump}");
+    assert!(bump.contains("store notrap aligned"), "{bump}");
+    // The raise, the read, `len`, the write, the trace.
+    assert_eq!(bump_by_call.matches("call ").count(), 5, "{bump_by_call}");
+    insta::assert_snapshot!(
+        "map_compound_assignment",
+        format!("{MAP_BUMP_PROGRAM}\n---\n; {bump}\n; {bump_by_call}")
+    );
+}
