@@ -4,11 +4,12 @@
 use chumsky::input::ValueInput;
 use chumsky::prelude::*;
 
+use super::error::SyntaxError;
 use crate::source::Span;
 use crate::syntax::ast::{BinaryOp, Expr, ExprKind, Name};
 use crate::syntax::token::Token;
 
-pub(super) type Extra<'tokens, 'src> = extra::Err<Rich<'tokens, Token<'src>, SimpleSpan>>;
+pub(super) type Extra<'tokens, 'src> = extra::Err<SyntaxError<'src>>;
 
 /// A parser of `O` behind a box: the sub-parsers built in separate functions are handed around
 /// as these, which keeps their types (and the compile time) small.

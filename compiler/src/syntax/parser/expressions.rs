@@ -5,6 +5,7 @@ use chumsky::input::ValueInput;
 use chumsky::prelude::*;
 
 use super::common::{Extra, ParserOf, ident, left_associative, span_of};
+use super::error::SyntaxError;
 use super::patterns::match_arms;
 use crate::syntax::ast::*;
 use crate::syntax::lexer::unescape;
@@ -405,7 +406,7 @@ where
             .then(just(Token::Else).ignore_then(else_if.or(branch)).or_not())
             .validate(|((condition, then_value), else_value), extra, emitter| {
                 let else_value = else_value.unwrap_or_else(|| {
-                    emitter.emit(Rich::custom(
+                    emitter.emit(SyntaxError::custom(
                         extra.span(),
                         "an `if` used as a value needs an `else` branch",
                     ));

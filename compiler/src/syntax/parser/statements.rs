@@ -6,6 +6,7 @@ use chumsky::input::ValueInput;
 use chumsky::prelude::*;
 
 use super::common::{Extra, ParserOf, ident, separator, skip_balanced, span_of};
+use super::error::SyntaxError;
 use super::patterns::{block_of_one, match_arms};
 use crate::syntax::ast::*;
 use crate::syntax::token::Token;
@@ -107,13 +108,13 @@ where
                 };
             };
             if mutable {
-                emitter.emit(Rich::custom(
+                emitter.emit(SyntaxError::custom(
                     extra.span(),
                     "`let ... else` binds with `let`; a `var` cannot have an `else`",
                 ));
             }
             if let Some(ty) = &ty {
-                emitter.emit(Rich::custom(
+                emitter.emit(SyntaxError::custom(
                     SimpleSpan::from(ty.span.range()),
                     "`let ... else` takes no type annotation",
                 ));
@@ -161,7 +162,7 @@ where
             |((((first, second), iterable), range), body), extra, emitter| match range {
                 Some((inclusive, end)) => {
                     if let Some(second) = &second {
-                        emitter.emit(Rich::custom(
+                        emitter.emit(SyntaxError::custom(
                             SimpleSpan::from(second.span.range()),
                             "a `for` over a range binds one variable",
                         ));
