@@ -337,7 +337,8 @@ where
                 span: span_of(extra.span()),
             })
         });
-    let variable = choice((just(Token::Let).to(false), just(Token::Var).to(true)))
+    let variable = one_of([Token::Let, Token::Var])
+        .map(|token| token == Token::Var)
         .then(ident.clone())
         .then(just(Token::Colon).ignore_then(ty).or_not())
         .then_ignore(just(Token::Assign))

@@ -5,7 +5,7 @@
 use chumsky::input::ValueInput;
 use chumsky::prelude::*;
 
-use super::common::{Extra, ParserOf, ident, separator, skip_balanced, span_of};
+use super::common::{Extra, ParserOf, ident, separator, shrunk, skip_balanced, span_of};
 use super::error::SyntaxError;
 use super::patterns::{block_of_one, match_arms};
 use crate::syntax::ast::*;
@@ -92,7 +92,8 @@ where
     // start with as short as it was.
     .labelled("an expression");
     let else_block = just(Token::Else).ignore_then(block.clone()).or_not();
-    let name_let = choice((just(Token::Let).to(false), just(Token::Var).to(true)))
+    let name_let = one_of([Token::Let, Token::Var])
+        .map(|token| token == Token::Var)
         .then(ident.clone())
         .then(just(Token::Colon).ignore_then(ty.clone()).or_not())
         .then_ignore(just(Token::Assign))
@@ -187,14 +188,23 @@ where
     let return_statement = just(Token::Return)
         .ignore_then(expr.clone().or_not())
         .map(StatementKind::Return);
-    let assign_operator = choice((
-        just(Token::Assign).to(None),
-        just(Token::PlusAssign).to(Some(BinaryOp::Add)),
-        just(Token::MinusAssign).to(Some(BinaryOp::Subtract)),
-        just(Token::StarAssign).to(Some(BinaryOp::Multiply)),
-        just(Token::SlashAssign).to(Some(BinaryOp::Divide)),
-        just(Token::PercentAssign).to(Some(BinaryOp::Remainder)),
-    ));
+    // One `one_of` (the same expected tokens as a `just` per operator, in one step).
+    let assign_operator = one_of([
+        Token::Assign,
+        Token::PlusAssign,
+        Token::MinusAssign,
+        Token::StarAssign,
+        Token::SlashAssign,
+        Token::PercentAssign,
+    ])
+    .map(|token| match token {
+        Token::PlusAssign => Some(BinaryOp::Add),
+        Token::MinusAssign => Some(BinaryOp::Subtract),
+        Token::StarAssign => Some(BinaryOp::Multiply),
+        Token::SlashAssign => Some(BinaryOp::Divide),
+        Token::PercentAssign => Some(BinaryOp::Remainder),
+        _ => None,
+    });
     let expression_statement =
         expr.clone()
             .then(assign_operator.then(expr.clone()).or_not())
@@ -229,7 +239,7 @@ where
         ))
         .labelled("a statement");
     separators
-        .ignore_then(statement.repeated().collect::<Vec<_>>())
+        .ignore_then(statement.repeated().collect::<Vec<_>>().map(shrunk))
         .delimited_by(just(Token::LBrace), just(Token::RBrace))
         .map_with(|statements, extra| Block {
             statements,
