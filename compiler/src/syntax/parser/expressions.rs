@@ -104,17 +104,29 @@ where
         .collect::<Vec<_>>()
         .map(shrunk)
         .delimited_by(just(Token::LBrace), just(Token::RBrace));
-    let struct_literal = ident
+    // `Name { ... }`, `module.Name { ... }` or a plain name, reading the first name once: a
+    // plain name (the most common atom) is not read twice, as a failed struct literal and
+    // then as a name. The tokens tried, and so the expected ones, are the same.
+    let struct_literal_or_name = ident
         .clone()
-        .then(just(Token::Dot).ignore_then(ident.clone()).or_not())
-        .then(field_inits)
-        .map(|((first, second), fields)| match second {
-            Some(name) => ExprKind::StructLiteral {
+        .then(
+            choice((
+                field_inits.clone().map(|fields| (None, fields)),
+                just(Token::Dot)
+                    .ignore_then(ident.clone())
+                    .then(field_inits)
+                    .map(|(name, fields)| (Some(name), fields)),
+            ))
+            .or_not(),
+        )
+        .map(|(first, rest)| match rest {
+            None => ExprKind::Name(first),
+            Some((Some(name), fields)) => ExprKind::StructLiteral {
                 module: Some(first),
                 name,
                 fields,
             },
-            None => ExprKind::StructLiteral {
+            Some((None, fields)) => ExprKind::StructLiteral {
                 module: None,
                 name: first,
                 fields,
@@ -148,8 +160,7 @@ where
             literal,
             interpolated,
             function_value.clone(),
-            struct_literal,
-            name,
+            struct_literal_or_name,
             parenthesized,
             array,
             map,
