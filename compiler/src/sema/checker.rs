@@ -50,8 +50,16 @@ impl<'p> Checker<'p> {
         });
         measure(Stage::Bodies, || match cache {
             None => {
+                // Each module's side tables are a part of their own, as under incremental
+                // checking: one table of every expression of a large program grew by
+                // doubling (its peak was old and new table together) and its inserts missed
+                // the cache; a module's tables stay small.
+                self.finish_closures();
+                self.results.finish_part();
                 for index in 0..self.program.modules.len() {
                     self.check_module(ModuleId(index as u32));
+                    self.finish_closures();
+                    self.results.finish_part();
                 }
             }
             Some((cache, sources)) => self.check_modules_incrementally(cache, sources),

@@ -209,18 +209,28 @@ impl ResultTables {
     /// The files whose nodes these tables hold.
     pub(super) fn files(&self) -> std::collections::HashSet<FileId> {
         let mut files = std::collections::HashSet::new();
-        files.extend(self.expr_types.keys().map(|key| key.file));
-        files.extend(self.names.keys().map(|key| key.file));
-        files.extend(self.calls.keys().map(|key| key.file));
-        files.extend(self.locals.keys().map(|key| key.file));
-        files.extend(self.variants.keys().map(|key| key.file));
-        files.extend(self.pattern_types.keys().map(|key| key.file));
-        files.extend(self.closures.keys().map(|key| key.file));
-        files.extend(self.cells.iter().map(|key| key.file));
-        files.extend(self.captured_locals.iter().map(|key| key.file));
-        files.extend(self.assigned_locals.iter().map(|key| key.file));
-        files.extend(self.local_definitions.keys().map(|key| key.file));
-        files.extend(self.implicit_member_enums.keys().map(|key| key.file));
+        // Nearly every key of a part is of one file: a set insert only when the file changes.
+        let mut add = |keys: &mut dyn Iterator<Item = &NodeKey>| {
+            let mut last = None;
+            for key in keys {
+                if last != Some(key.file) {
+                    last = Some(key.file);
+                    files.insert(key.file);
+                }
+            }
+        };
+        add(&mut self.expr_types.keys());
+        add(&mut self.names.keys());
+        add(&mut self.calls.keys());
+        add(&mut self.locals.keys());
+        add(&mut self.variants.keys());
+        add(&mut self.pattern_types.keys());
+        add(&mut self.closures.keys());
+        add(&mut self.cells.iter());
+        add(&mut self.captured_locals.iter());
+        add(&mut self.assigned_locals.iter());
+        add(&mut self.local_definitions.keys());
+        add(&mut self.implicit_member_enums.keys());
         files
     }
 
