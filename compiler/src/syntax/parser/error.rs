@@ -99,6 +99,7 @@ const LABELS: [&str; 8] = [
 ];
 
 /// The bit of a token without data; tokens that carry data have none.
+#[inline]
 fn token_bit(token: &Token<'_>) -> Option<u32> {
     Some(match token {
         Token::StrStart => 0,
@@ -180,6 +181,7 @@ fn token_bit(token: &Token<'_>) -> Option<u32> {
     })
 }
 
+#[inline]
 fn label_bit(label: &str) -> Option<u32> {
     LABELS
         .iter()
@@ -207,6 +209,7 @@ impl<'src> Expected<'src> {
         self.end_of_input = false;
     }
 
+    #[inline]
     fn add_token(&mut self, token: Token<'src>) {
         match token_bit(&token) {
             Some(bit) => self.tokens |= 1 << bit,
@@ -218,6 +221,7 @@ impl<'src> Expected<'src> {
         }
     }
 
+    #[inline]
     fn add_label(&mut self, label: &'static str) {
         match label_bit(label) {
             Some(bit) => self.labels |= 1 << bit,
@@ -229,6 +233,7 @@ impl<'src> Expected<'src> {
         }
     }
 
+    #[inline]
     fn add(&mut self, pattern: Pattern<'src>) {
         match pattern {
             Pattern::Token(token) => self.add_token(token),
@@ -287,6 +292,7 @@ pub(super) trait IntoPattern<'src> {
 }
 
 impl<'src> IntoPattern<'src> for DefaultExpected<'_, Token<'src>> {
+    #[inline]
     fn into_pattern(self) -> Pattern<'src> {
         match self {
             DefaultExpected::Token(token) => Pattern::Token(token.into_inner()),
@@ -298,6 +304,7 @@ impl<'src> IntoPattern<'src> for DefaultExpected<'_, Token<'src>> {
 }
 
 impl<'src> IntoPattern<'src> for &'static str {
+    #[inline]
     fn into_pattern(self) -> Pattern<'src> {
         Pattern::Label(self)
     }
@@ -360,6 +367,7 @@ impl<'src> SyntaxError<'src> {
     }
 }
 
+#[inline]
 fn expected_from<'src, L: IntoPattern<'src>>(patterns: impl IntoIterator<Item = L>) -> Expected<'src> {
     let mut expected = Expected::default();
     for pattern in patterns {
@@ -368,6 +376,7 @@ fn expected_from<'src, L: IntoPattern<'src>>(patterns: impl IntoIterator<Item = 
     expected
 }
 
+#[inline]
 fn found_token<'src>(found: Option<MaybeRef<'_, Token<'src>>>) -> Option<Token<'src>> {
     found.map(MaybeRef::into_inner)
 }
@@ -423,7 +432,7 @@ where
             for pattern in new_expected {
                 expected.add(pattern.into_pattern());
             }
-            *found = found.take().or(found_token(new_found));
+            *found = found.take().or_else(|| found_token(new_found));
         }
         self
     }
