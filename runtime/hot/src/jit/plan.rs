@@ -108,7 +108,13 @@ fn functions_to_compile(
             let key = (name.clone(), info.name.clone());
             let compiled_before = previous.is_some_and(|previous| previous.compiled.contains(&key));
             let changed = previous.is_none_or(|previous| previous.functions.get(&key) != next.functions.get(&key));
-            (can_run[*index] && !compiled_before) || ((whole || changed) && (can_run[*index] || compiled_before))
+            // Compiled before: again when its module is compiled whole or it changed (whether it
+            // can still run or not). Never compiled: now if it can run.
+            if compiled_before {
+                whole || changed
+            } else {
+                can_run[*index]
+            }
         })
         .map(|(_, info)| info.name.clone())
         .collect()
