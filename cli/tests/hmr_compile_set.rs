@@ -95,3 +95,26 @@ fn a_module_edit_that_calls_its_own_never_compiled_function_runs_it() {
     );
     session.assert_alive();
 }
+
+/// A function value taken before its function was removed still names its slot: when the
+/// function comes back, its new code runs through that value, though no code names it.
+#[test]
+fn a_removed_function_that_comes_back_runs_through_an_old_function_value() {
+    let main = "import lib\n\nvar held: fn() -> str = lib.kept\n\nfn show() {\n    print(\"step {held()}\")\n}\n\nfn main() {\n    while true {\n        show()\n        sleep(5)\n    }\n}\n";
+    let lib = "pub fn kept() -> str {\n    return \"kept\"\n}\n\npub fn other() -> str {\n    return \"other\"\n}\n";
+    let session = HotRun::start_with("compile_set_back", &[("main.ln", main), ("lib.ln", lib)], |command| {
+        command.arg("--hmr");
+    });
+    session.wait_for_output("step kept\n");
+    // The `var` keeps its value; now no code names `lib.kept`.
+    session.write_in_place("main.ln", &main.replace("= lib.kept", "= lib.other"));
+    session.wait_for_error_output("main.ln v2");
+    session.write_in_place(
+        "lib.ln",
+        &lib.replace("pub fn kept() -> str {\n    return \"kept\"\n}\n\n", ""),
+    );
+    session.wait_for_error_output("lib.ln v2");
+    session.write_in_place("lib.ln", &lib.replace("return \"kept\"", "return \"back\""));
+    session.wait_for_output("step back\n");
+    session.assert_alive();
+}

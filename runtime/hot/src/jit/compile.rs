@@ -160,7 +160,7 @@ pub fn compile(
         functions_that_can_run(&checked)
     };
     let planned_modules = plan(&checked, previous, &next, &can_run);
-    next.compiled = compiled_after(&checked, previous, &next, &planned_modules);
+    next.compiled = compiled_after(&checked, previous, &planned_modules);
     let compiled_count: usize = planned_modules.iter().map(|planned| planned.compile.len()).sum();
     for planned in planned_modules {
         let PlannedModule {

@@ -191,24 +191,17 @@ pub(super) fn plan(
         .collect()
 }
 
-/// The functions whose code the session holds once `planned` is swapped in after
-/// `previous`: those compiled before and still in the program, and those compiled now.
+/// The functions whose code the session has held once `planned` is swapped in after
+/// `previous`: those compiled before, and those compiled now. A removed function stays in
+/// the set: a function value taken before its removal still names its slot, so if it comes
+/// back it is compiled again whether or not code names it (`functions_to_compile`).
 pub(super) fn compiled_after(
     checked: &CheckedProgram,
     previous: Option<&Snapshot>,
-    next: &Snapshot,
     planned: &[PlannedModule],
 ) -> HashSet<(String, String)> {
-    let mut compiled: HashSet<(String, String)> = previous
-        .map(|previous| {
-            previous
-                .compiled
-                .iter()
-                .filter(|key| next.functions.contains_key(*key))
-                .cloned()
-                .collect()
-        })
-        .unwrap_or_default();
+    let mut compiled: HashSet<(String, String)> =
+        previous.map(|previous| previous.compiled.clone()).unwrap_or_default();
     for module in planned {
         let name = &checked.program.modules[module.index].name;
         compiled.extend(module.compile.iter().map(|function| (name.clone(), function.clone())));
