@@ -44,6 +44,10 @@ fn code_module(mut hot: HotModule) -> CodeModule {
     }
 }
 
+/// Set by an embedded engine's producer: its host calls functions by name (`Engine::call`),
+/// so every function is a root and all are compiled. One engine per process.
+pub(super) static HOST_CALLS_ANY_FUNCTION: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
 /// Why a new version was not produced.
 pub enum Rejected {
     /// Compile errors (already rendered).
@@ -152,8 +156,10 @@ pub fn compile(
     };
     let mut modules = Vec::new();
     // Only functions that can run are compiled, as in `lang run` (`plan::functions_to_compile`);
-    // `LANG_COMPILE_ALL=1` compiles every function, as it does there.
-    let compile_all = std::env::var_os("LANG_COMPILE_ALL").is_some_and(|value| !value.is_empty() && value != "0");
+    // `LANG_COMPILE_ALL=1` compiles every function, as it does there, and so does an embedded
+    // engine, whose host may call any function by name.
+    let compile_all = std::env::var_os("LANG_COMPILE_ALL").is_some_and(|value| !value.is_empty() && value != "0")
+        || HOST_CALLS_ANY_FUNCTION.load(std::sync::atomic::Ordering::Relaxed);
     let can_run = if compile_all {
         vec![true; checked.items.functions.len()]
     } else {
