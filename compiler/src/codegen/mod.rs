@@ -22,6 +22,7 @@
 mod bounds;
 mod builtins;
 mod calls;
+mod calls_infallible;
 mod closures;
 mod collections;
 mod compile;
@@ -206,6 +207,9 @@ pub(crate) struct ProgramState<'a> {
     /// Per function: whether it is compiled as far as the compile set goes (see
     /// `compile_set`; the target may still leave it to another hot module).
     pub can_run: Vec<bool>,
+    /// Per function: whether it provably cannot fail (see `calls_infallible`); all false in
+    /// hot mode, which does not use it.
+    pub cannot_fail: Vec<bool>,
     /// Translated function bodies waiting to be compiled.
     pub bodies: Vec<(FuncId, String, cranelift_codegen::ir::Function)>,
     /// What kind of code is generated: every decision that differs between modes is asked

@@ -100,6 +100,7 @@ fn new_program_state<'a>(
     } else {
         None
     };
+    let runs_during_initialization = reachable_from_initializers(&references, &module_level);
     Ok(ProgramState {
         checked,
         module,
@@ -126,8 +127,14 @@ fn new_program_state<'a>(
         names: HashMap::new(),
         disassembly: String::new(),
         ir: String::new(),
-        runs_during_initialization: reachable_from_initializers(&references, &module_level),
         can_run,
+        cannot_fail: match target.shape() {
+            ProgramShape::WholeProgram => {
+                crate::codegen::calls_infallible::functions_that_cannot_fail(checked, &runs_during_initialization)
+            }
+            ProgramShape::HotModule(_) => vec![false; checked.items.functions.len()],
+        },
+        runs_during_initialization,
         bodies: Vec::new(),
         target,
         slot_patches: Vec::new(),
