@@ -27,7 +27,12 @@ pub fn run(file: &Path, output: Option<PathBuf>, emit: Emit, opt_level: OptLevel
         Ok(checked) => checked,
         Err(code) => return code,
     };
-    let object = match compile_object(&checked, opt_level.into(), CodegenOptions::default()) {
+    // `LANG_COMPILE_ALL=1` compiles also the functions that can never run, as `lang run`.
+    let options = CodegenOptions {
+        compile_unreachable: super::run::environment_flag("LANG_COMPILE_ALL"),
+        ..CodegenOptions::default()
+    };
+    let object = match compile_object(&checked, opt_level.into(), options) {
         Ok(object) => object,
         Err(error) => {
             output::print_internal_error(&error.to_string());

@@ -71,6 +71,8 @@ pub(super) fn load(folder: &Path, stamp: u64) -> Option<Previous> {
         shapes: HashMap::new(),
         files: Vec::new(),
         compiled_hashes: Vec::new(),
+        // `lang build --hmr` libraries compile every function.
+        compiled: Default::default(),
     };
     let (mut same_lang, mut same_manifest) = (false, false);
     for line in lines {

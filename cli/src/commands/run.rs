@@ -26,7 +26,7 @@ pub fn hmr_from_environment() -> Result<bool, String> {
 }
 
 /// A developer switch from the environment: set and not `0`.
-fn environment_flag(name: &str) -> bool {
+pub(super) fn environment_flag(name: &str) -> bool {
     std::env::var_os(name).is_some_and(|value| value != "0" && !value.is_empty())
 }
 
@@ -82,6 +82,8 @@ pub fn run(file: &Path, hmr_flag: bool, hmr_log: Option<PathBuf>, args: Vec<OsSt
         inline: !environment_flag("LANG_NO_INLINE"),
         code_cache: super::cache::open_for_process(),
         compile_threads,
+        // Only functions that can run are compiled, unless this is set (`compile_set`).
+        compile_unreachable: environment_flag("LANG_COMPILE_ALL"),
         ..CodegenOptions::default()
     };
     let program = match JitProgram::compile(&checked, &lang_runtime_core::symbols(), options) {

@@ -126,8 +126,23 @@ impl Translator<'_, '_, '_> {
         if let Callee::Slot(slot) = self.state.target.callee(self.state.checked, id) {
             return self.call_hot_slot(id, slot, call_args, guarded);
         }
-        let reference = self.func_ref(self.state.functions[id.0 as usize]);
+        let function = self.state.functions[id.0 as usize];
+        if function == crate::codegen::hot::not_compiled_here() {
+            self.bug(not_compiled_message(self.state.checked, id));
+        }
+        let reference = self.func_ref(function);
         let call = self.builder.ins().call(reference, call_args);
         self.builder.inst_results(call).to_vec()
     }
+}
+
+/// The internal error of code that calls or names a function that was not compiled: the
+/// compile set (`compile_set`) missed a way to reach it.
+pub(crate) fn not_compiled_message(checked: &crate::sema::CheckedProgram, id: FunctionId) -> String {
+    let info = &checked.items.functions[id.0 as usize];
+    format!(
+        "`{}.{}` is used but was not compiled (set LANG_COMPILE_ALL=1 to work around this bug)",
+        checked.program.module(info.module).name,
+        info.name
+    )
 }

@@ -124,6 +124,9 @@ impl Translator<'_, '_, '_> {
         if let Callee::Slot(slot) = self.state.target.callee(self.state.checked, id) {
             return self.hot_reference(slot as i64);
         }
+        if self.state.functions[id.0 as usize] == crate::codegen::hot::not_compiled_here() {
+            self.bug(crate::codegen::calls::not_compiled_message(self.state.checked, id));
+        }
         let slot = match self.state.function_slots.get(&id) {
             Some(&slot) => slot,
             None => match self.define_function_slot(self.state.functions[id.0 as usize]) {

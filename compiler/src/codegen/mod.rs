@@ -26,6 +26,7 @@ mod calls_infallible;
 mod closures;
 mod collections;
 mod compile;
+mod compile_set;
 pub mod config;
 mod counter_loops;
 mod entry;
@@ -64,6 +65,7 @@ use cranelift_module::{DataDescription, DataId, FuncId, Linkage, Module, ModuleE
 
 use crate::sema::CheckedProgram;
 use crate::sema::types::{FunctionId, StructId, Type};
+pub use compile_set::functions_that_can_run;
 pub use layout::clif_type;
 use target::Target;
 pub use target::{HotLinker, HotTarget};
@@ -95,6 +97,9 @@ pub struct CodegenOptions {
     /// How many threads compile function bodies; 0 chooses by the machine and the program.
     /// 1 with no cache compiles inside the Cranelift module, as release builds do.
     pub compile_threads: usize,
+    /// Compile every function, also those that can never run (`LANG_COMPILE_ALL=1`; see
+    /// `compile_set`). By default `lang run` and release builds compile only those that can.
+    pub compile_unreachable: bool,
 }
 
 impl CodegenOptions {
@@ -114,6 +119,7 @@ impl Default for CodegenOptions {
             keep_ir: false,
             code_cache: None,
             compile_threads: 1,
+            compile_unreachable: false,
         }
     }
 }
@@ -198,6 +204,9 @@ pub(crate) struct ProgramState<'a> {
     pub ir: String,
     /// Per function: whether it may run while module initializers run (see `reachability`).
     pub runs_during_initialization: Vec<bool>,
+    /// Per function: whether it is compiled as far as the compile set goes (see
+    /// `compile_set`; the target may still leave it to another hot module).
+    pub can_run: Vec<bool>,
     /// Per function: whether it provably cannot fail (see `calls_infallible`); all false in
     /// hot mode, which does not use it.
     pub cannot_fail: Vec<bool>,
@@ -230,6 +239,13 @@ impl ProgramState<'_> {
         }
         signature.returns.push(abi_param(types::I8));
         signature
+    }
+
+    /// Whether function `index` is compiled into this module: the target's module, and a
+    /// function that can run (`can_run`).
+    pub fn compiles_function(&self, index: usize) -> bool {
+        let info = &self.checked.items.functions[index];
+        self.can_run[index] && self.target.compiles_function(info.module, &info.name)
     }
 
     /// A symbol name not used before, based on `base`.

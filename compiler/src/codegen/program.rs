@@ -8,14 +8,16 @@ use cranelift_module::{DataDescription, FuncId, Linkage, Module};
 use crate::codegen::builtins::translate_builtin_wrapper;
 use crate::codegen::closures::{closure_records, translate_closure};
 use crate::codegen::compile::compile_bodies;
+use crate::codegen::compile_set::functions_that_can_run_from;
 use crate::codegen::entry::translate_entry;
 use crate::codegen::function::translate_function;
 use crate::codegen::hot::not_compiled_here;
 use crate::codegen::hot::poll::translate_poll_trampoline;
 use crate::codegen::hot::program::translate_hot_module_parts;
 use crate::codegen::hot::setup::translate_hot_setup;
+use crate::codegen::reachability::{function_references, initializer_references, reachable_from_initializers};
 use crate::codegen::structs::translate_default_helper;
-use crate::codegen::target::{ProgramShape, Target};
+use crate::codegen::target::{FunctionSelection, ProgramShape, Target};
 use crate::codegen::{CodegenError, CodegenOptions, ProgramState, TranslatedProgram};
 use crate::sema::CheckedProgram;
 use crate::sema::types::{FunctionId, ModuleId};
@@ -83,6 +85,12 @@ fn new_program_state<'a>(
     target: Target<'a>,
 ) -> Result<ProgramState<'a>, CodegenError> {
     let call_conv = module.isa().default_call_conv();
+    let references = function_references(checked);
+    let module_level = initializer_references(checked);
+    let can_run = match target.function_selection(options) {
+        FunctionSelection::ThoseThatCanRun => functions_that_can_run_from(checked, &references, &module_level),
+        FunctionSelection::Every | FunctionSelection::Listed => vec![true; checked.items.functions.len()],
+    };
     let literal_table = module.declare_data("lang.literals", Linkage::Local, true, false)?;
     let struct_descs = module.declare_data("lang.struct_descs", Linkage::Local, true, false)?;
     // A shared library's import table: declared now, defined by the library driver once the
@@ -92,7 +100,7 @@ fn new_program_state<'a>(
     } else {
         None
     };
-    let runs_during_initialization = crate::codegen::reachability::reachable_from_initializers(checked);
+    let runs_during_initialization = reachable_from_initializers(&references, &module_level);
     Ok(ProgramState {
         checked,
         module,
@@ -119,6 +127,7 @@ fn new_program_state<'a>(
         names: HashMap::new(),
         disassembly: String::new(),
         ir: String::new(),
+        can_run,
         cannot_fail: match target.shape() {
             ProgramShape::WholeProgram => {
                 crate::codegen::calls_infallible::functions_that_cannot_fail(checked, &runs_during_initialization)
@@ -142,8 +151,9 @@ fn declare_script_functions(state: &mut ProgramState<'_>) -> Result<Vec<(Functio
     let checked = state.checked;
     let mut compiled = Vec::new();
     for (index, info) in checked.items.functions.iter().enumerate() {
-        if !state.target.compiles_function(info.module, &info.name) {
-            // Never called directly: other modules are reached through slots.
+        if !state.compiles_function(index) {
+            // Never called directly: other modules are reached through slots; a function
+            // that cannot run is never called (see `compile_set`).
             state.functions.push(not_compiled_here());
             continue;
         }
@@ -188,7 +198,7 @@ fn translate_function_bodies(state: &mut ProgramState<'_>) -> Result<(), Codegen
     let checked = state.checked;
     let declarations = checked.function_declarations();
     for (index, info) in checked.items.functions.iter().enumerate() {
-        if !state.target.compiles_function(info.module, &info.name) {
+        if !state.compiles_function(index) {
             continue;
         }
         let module_data = checked.program.module(info.module);

@@ -15,10 +15,13 @@ use crate::syntax::ast::{self, Expr, ExprKind, StatementKind};
 
 /// What one body refers to.
 #[derive(Default)]
-struct References {
-    calls: Vec<FunctionId>,
-    address_taken: Vec<FunctionId>,
-    calls_values: bool,
+pub(crate) struct References {
+    /// Functions it calls directly (method syntax included).
+    pub(crate) calls: Vec<FunctionId>,
+    /// Functions it takes as values (`f`, `m.f`), which can then be called from anywhere.
+    pub(crate) address_taken: Vec<FunctionId>,
+    /// It calls a function value, or a built-in that calls one (`xs.map(f)`).
+    pub(crate) calls_values: bool,
     /// A struct literal: its omitted fields' defaults are script code.
     builds_structs: bool,
 }
@@ -209,7 +212,6 @@ pub fn statement_may_run_script_code(checked: &CheckedProgram, file: FileId, sta
     !walker.found.calls.is_empty() || walker.found.calls_values || walker.found.builds_structs
 }
 
-/// For each function (indexed by `FunctionId`): whether it may run during initialization.
 /// What the bodies of one module's functions refer to, by function, kept between the checks
 /// of a hot-reload session (`REFERENCES`): a module whose check was reused has the same tree
 /// and the same side-table part of its bodies (and the item ids did not move, or its check would not have
@@ -229,7 +231,10 @@ std::thread_local! {
         const { std::cell::RefCell::new(Vec::new()) };
 }
 
-pub fn reachable_from_initializers(checked: &CheckedProgram) -> Vec<bool> {
+/// What each function's body refers to (indexed by `FunctionId`), closures' bodies counted
+/// as their enclosing function's. Memoized per module between the checks of a hot-reload
+/// session (see `REFERENCES`).
+pub(crate) fn function_references(checked: &CheckedProgram) -> Vec<std::rc::Rc<References>> {
     let functions = &checked.items.functions;
     let declarations = checked.function_declarations();
     let mut per_function: Vec<Option<std::rc::Rc<References>>> = vec![None; functions.len()];
@@ -275,11 +280,15 @@ pub fn reachable_from_initializers(checked: &CheckedProgram) -> Vec<bool> {
     }
     REFERENCES.with(|memo| *memo.borrow_mut() = kept);
     let empty = std::rc::Rc::new(References::default());
-    let per_function: Vec<std::rc::Rc<References>> = per_function
+    per_function
         .into_iter()
         .map(|found| found.unwrap_or_else(|| empty.clone()))
-        .collect();
-    // Roots: every module-level initializer and every struct field default.
+        .collect()
+}
+
+/// What module-level code refers to: every module variable's initializer, and every field
+/// default of a struct or of an enum's payload variant.
+pub(crate) fn initializer_references(checked: &CheckedProgram) -> References {
     let mut roots = References::default();
     for module in &checked.program.modules {
         let mut walker = Walker {
@@ -297,6 +306,17 @@ pub fn reachable_from_initializers(checked: &CheckedProgram) -> Vec<bool> {
                         }
                     }
                 }
+                ast::Item::Enum(declaration) => {
+                    let payload_fields = declaration
+                        .variants
+                        .iter()
+                        .flat_map(|variant| variant.payload.iter().flatten());
+                    for field in payload_fields {
+                        if let Some(default) = &field.default {
+                            walker.expr(default);
+                        }
+                    }
+                }
                 _ => {}
             }
         }
@@ -304,7 +324,14 @@ pub fn reachable_from_initializers(checked: &CheckedProgram) -> Vec<bool> {
         roots.address_taken.append(&mut walker.found.address_taken);
         roots.calls_values |= walker.found.calls_values;
     }
-    let mut reachable = vec![false; functions.len()];
+    roots
+}
+
+/// For each function (indexed by `FunctionId`): whether it may run during initialization,
+/// given what each body refers to (`function_references`) and what module-level code refers
+/// to (`initializer_references`), the roots.
+pub(crate) fn reachable_from_initializers(per_function: &[std::rc::Rc<References>], roots: &References) -> Vec<bool> {
+    let mut reachable = vec![false; per_function.len()];
     let mut work: Vec<FunctionId> = roots.calls.clone();
     let mut calls_values = roots.calls_values;
     let all_address_taken: Vec<FunctionId> = roots

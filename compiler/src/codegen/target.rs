@@ -76,6 +76,17 @@ pub(crate) enum ProgramShape<'a> {
     HotModule(HotTarget<'a>),
 }
 
+/// Which of a program's functions are compiled (see `Target::function_selection`).
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum FunctionSelection {
+    /// Every function.
+    Every,
+    /// Only those reachable from `main` and module-level code (`compile_set`).
+    ThoseThatCanRun,
+    /// Those the hot-reload driver lists in `HotTarget::functions` (all when it lists none).
+    Listed,
+}
+
 /// How a script function is called or taken as a value.
 #[derive(Clone, Copy)]
 pub(crate) enum Callee {
@@ -224,6 +235,17 @@ impl<'a> Target<'a> {
         self.hot.is_none_or(|target| {
             target.module == module && target.functions.is_none_or(|functions| functions.contains(name))
         })
+    }
+
+    /// Which functions are compiled: of a whole program, those that can run (`compile_set`);
+    /// of a hot module, those its driver lists (it asks `compile_set` itself, since what was
+    /// compiled before matters across reloads) or all of them.
+    pub(crate) fn function_selection(&self, options: crate::codegen::CodegenOptions) -> FunctionSelection {
+        match self.hot {
+            _ if options.compile_unreachable => FunctionSelection::Every,
+            None => FunctionSelection::ThoseThatCanRun,
+            Some(_) => FunctionSelection::Listed,
+        }
     }
 
     /// The linkage of a script function: local in a whole program; a hot module exposes its

@@ -62,6 +62,10 @@ pub struct ModuleUpdate {
     /// then, not when the module was only compiled again because a module it imports changed
     /// (LANGUAGE.md section 7 item 5).
     pub source_changed: bool,
+    /// Compiled only because functions of it that had never been compiled can now run (a
+    /// new call or function value reaches them): nothing of it changed, so no reload line
+    /// reports it and its version number stays (`jit/plan.rs`).
+    pub adds_code_only: bool,
     /// The shared library the code came from, for the reload line (`lang build --hmr`).
     pub library: Option<String>,
 }

@@ -1,16 +1,15 @@
 //! Compiling one version: check the whole program, plan which modules to compile, compile
 //! each into its own JIT module (`HotModule::compile`), and refuse what cannot be swapped.
 
-use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use lang_compiler::codegen::jit::HotModule;
-use lang_compiler::codegen::{CodegenOptions, HotTarget};
+use lang_compiler::codegen::{CodegenOptions, HotTarget, functions_that_can_run};
 use lang_compiler::sema::ModuleId;
 use lang_compiler::{CheckedProgram, ParseCache, check_program, check_program_with_cache, diagnostics};
 
-use super::plan::{PlannedModule, plan};
+use super::plan::{PlannedModule, compiled_after, plan};
 use super::snapshot::{Snapshot, snapshot};
 use super::sources::Loader;
 use crate::code::{CodeModule, CodeOwner, ModuleUpdate, Ready};
@@ -44,6 +43,10 @@ fn code_module(mut hot: HotModule) -> CodeModule {
         owner: Box::new(JitCode(hot)),
     }
 }
+
+/// Set by an embedded engine's producer: its host calls functions by name (`Engine::call`),
+/// so every function is a root and all are compiled. One engine per process.
+pub(super) static HOST_CALLS_ANY_FUNCTION: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
 
 /// Why a new version was not produced.
 pub enum Rejected {
@@ -126,7 +129,7 @@ pub fn compile(
         eprint!("{text}");
     }
     let snapshot_started = Instant::now();
-    let next = snapshot(&checked);
+    let mut next = snapshot(&checked);
     let snapshot_time = snapshot_started.elapsed();
     let compile_started = Instant::now();
     let names: Vec<String> = checked
@@ -152,23 +155,36 @@ pub fn compile(
         Some(_) => 1,
     };
     let mut modules = Vec::new();
-    for planned in plan(&checked, previous, &next) {
+    // Only functions that can run are compiled, as in `lang run` (`plan::functions_to_compile`);
+    // `LANG_COMPILE_ALL=1` compiles every function, as it does there, and so does an embedded
+    // engine, whose host may call any function by name.
+    let compile_all = std::env::var_os("LANG_COMPILE_ALL").is_some_and(|value| !value.is_empty() && value != "0")
+        || HOST_CALLS_ANY_FUNCTION.load(std::sync::atomic::Ordering::Relaxed);
+    let can_run = if compile_all {
+        vec![true; checked.items.functions.len()]
+    } else {
+        functions_that_can_run(&checked)
+    };
+    let planned_modules = plan(&checked, previous, &next, &can_run);
+    next.compiled = compiled_after(&checked, previous, &planned_modules);
+    let compiled_count: usize = planned_modules.iter().map(|planned| planned.compile.len()).sum();
+    for planned in planned_modules {
         let PlannedModule {
             index,
-            whole: whole_module,
+            compile,
             changed_functions,
             removed_functions,
             source_changed,
+            adds_code_only,
         } = planned;
         let module = ModuleId(index as u32);
         let name = names[index].clone();
-        let partial: HashSet<String> = changed_functions.iter().cloned().collect();
         let hot = HotModule::compile(
             &checked,
             HotTarget {
                 module,
                 linker: registry,
-                functions: if whole_module { None } else { Some(&partial) },
+                functions: Some(&compile),
             },
             symbols,
             CodegenOptions {
@@ -204,6 +220,7 @@ pub fn compile(
             removed_functions,
             all_functions,
             source_changed,
+            adds_code_only,
             library: None,
         });
     }
@@ -235,11 +252,12 @@ pub fn compile(
     registry.register_enums(enums());
     if debug {
         eprintln!(
-            "[hmr] timing: check {:.1} ms, snapshot {:.1} ms, plan and compile {:.1} ms ({} modules)",
+            "[hmr] timing: check {:.1} ms, snapshot {:.1} ms, plan and compile {:.1} ms ({} modules, {} functions)",
             check_time.as_secs_f64() * 1000.0,
             snapshot_time.as_secs_f64() * 1000.0,
             compile_started.elapsed().as_secs_f64() * 1000.0,
-            modules.len()
+            modules.len(),
+            compiled_count
         );
     }
     let main_module = names.first().cloned().unwrap_or_default();

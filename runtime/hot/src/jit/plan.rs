@@ -1,6 +1,7 @@
 //! Planning a version: which modules to compile (those whose source changed, plus every
-//! module that imports one whose interface changed, transitively), whether whole or only
-//! their changed functions, and which functions changed or were removed.
+//! module that imports one whose interface changed, transitively, plus those with functions
+//! that can run now and were never compiled), which of their functions (only those that can
+//! run, or that old code may still call), and which functions changed or were removed.
 
 use std::collections::HashSet;
 
@@ -68,19 +69,66 @@ fn modules_to_recompile(
 pub(super) struct PlannedModule {
     /// The module's index in the program.
     pub(super) index: usize,
-    /// Compiled whole (new, changed shape, or importing a changed interface), or only its
-    /// changed functions (the others' code is still right).
-    pub(super) whole: bool,
+    /// The functions to compile (see `functions_to_compile`); the others keep their running
+    /// code, or have never been compiled because no code can call them.
+    pub(super) compile: HashSet<String>,
     /// Functions whose tokens changed, or that are new.
     pub(super) changed_functions: Vec<String>,
     /// Functions of the running version that the new one no longer has, sorted.
     pub(super) removed_functions: Vec<String>,
     /// The tokens of the module's own file changed (not only an interface it imports).
     pub(super) source_changed: bool,
+    /// Compiled only because functions of it that were never compiled can now run: nothing
+    /// of it changed, so its reload is not reported (`ModuleUpdate::adds_code_only`).
+    pub(super) adds_code_only: bool,
 }
 
-/// The modules to compile, in program order: all of them without a previous snapshot.
-pub(super) fn plan(checked: &CheckedProgram, previous: Option<&Snapshot>, next: &Snapshot) -> Vec<PlannedModule> {
+/// Which functions of a module to compile: those that can run now and were never compiled
+/// (a new call or function value reaches them), and — when the module is compiled whole or
+/// the function changed — those that can run or were compiled before. A function compiled
+/// once stays compiled in later versions, as old code and old function values may still
+/// call it through its slot; one that cannot run and never could is never compiled, so its
+/// slot is never called (`lang_compiler::codegen::functions_that_can_run`).
+fn functions_to_compile(
+    checked: &CheckedProgram,
+    module: ModuleId,
+    previous: Option<&Snapshot>,
+    next: &Snapshot,
+    whole: bool,
+    can_run: &[bool],
+) -> HashSet<String> {
+    let name = &checked.program.module(module).name;
+    checked
+        .items
+        .functions
+        .iter()
+        .enumerate()
+        .filter(|(_, info)| info.module == module)
+        .filter(|(index, info)| {
+            let key = (name.clone(), info.name.clone());
+            let compiled_before = previous.is_some_and(|previous| previous.compiled.contains(&key));
+            let changed = previous.is_none_or(|previous| previous.functions.get(&key) != next.functions.get(&key));
+            // Compiled before: again when its module is compiled whole or it changed (whether it
+            // can still run or not). Never compiled: now if it can run.
+            if compiled_before {
+                whole || changed
+            } else {
+                can_run[*index]
+            }
+        })
+        .map(|(_, info)| info.name.clone())
+        .collect()
+}
+
+/// The modules to compile, in program order: all of them without a previous snapshot (only
+/// their functions that can run: `can_run`, by `FunctionId`), and after one the changed
+/// modules, and the modules with functions that can run now and never were compiled.
+pub(super) fn plan(
+    checked: &CheckedProgram,
+    previous: Option<&Snapshot>,
+    next: &Snapshot,
+    can_run: &[bool],
+) -> Vec<PlannedModule> {
     let names: Vec<String> = checked
         .program
         .modules
@@ -88,16 +136,24 @@ pub(super) fn plan(checked: &CheckedProgram, previous: Option<&Snapshot>, next: 
         .map(|module| module.name.clone())
         .collect();
     let (recompile, whole) = match previous {
-        None => ((0..names.len()).collect(), HashSet::new()),
+        None => ((0..names.len()).collect(), (0..names.len()).collect()),
         Some(previous) => modules_to_recompile(checked, previous, next),
     };
-    let mut indices: Vec<usize> = recompile.into_iter().collect();
-    indices.sort_unstable();
-    indices
-        .into_iter()
-        .map(|index| {
+    (0..names.len())
+        .filter_map(|index| {
             let module = ModuleId(index as u32);
             let name = &names[index];
+            let compile = functions_to_compile(checked, module, previous, next, whole.contains(&index), can_run);
+            if !recompile.contains(&index) {
+                return (!compile.is_empty()).then(|| PlannedModule {
+                    index,
+                    compile,
+                    changed_functions: Vec::new(),
+                    removed_functions: Vec::new(),
+                    source_changed: false,
+                    adds_code_only: true,
+                });
+            }
             let changed_functions: Vec<String> = checked
                 .items
                 .functions
@@ -122,14 +178,33 @@ pub(super) fn plan(checked: &CheckedProgram, previous: Option<&Snapshot>, next: 
                 })
                 .unwrap_or_default();
             removed_functions.sort();
-            PlannedModule {
+            Some(PlannedModule {
                 index,
-                whole: previous.is_none() || whole.contains(&index),
+                compile,
                 changed_functions,
                 removed_functions,
                 source_changed: previous
                     .is_some_and(|previous| previous.source_tokens.get(name) != next.source_tokens.get(name)),
-            }
+                adds_code_only: false,
+            })
         })
         .collect()
+}
+
+/// The functions whose code the session has held once `planned` is swapped in after
+/// `previous`: those compiled before, and those compiled now. A removed function stays in
+/// the set: a function value taken before its removal still names its slot, so if it comes
+/// back it is compiled again whether or not code names it (`functions_to_compile`).
+pub(super) fn compiled_after(
+    checked: &CheckedProgram,
+    previous: Option<&Snapshot>,
+    planned: &[PlannedModule],
+) -> HashSet<(String, String)> {
+    let mut compiled: HashSet<(String, String)> =
+        previous.map(|previous| previous.compiled.clone()).unwrap_or_default();
+    for module in planned {
+        let name = &checked.program.modules[module.index].name;
+        compiled.extend(module.compile.iter().map(|function| (name.clone(), function.clone())));
+    }
+    compiled
 }

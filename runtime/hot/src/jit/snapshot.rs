@@ -35,6 +35,10 @@ pub struct Snapshot {
     /// `file_hashes` computes it: a save that lands during a compile differs from these and
     /// gets its own reload.
     pub compiled_hashes: Vec<u64>,
+    /// Every (module, function) whose code the session has held: compiled by this version or
+    /// an earlier one, removed since or not (set by `plan::compiled_after`; functions that
+    /// cannot run are not compiled).
+    pub compiled: std::collections::HashSet<(String, String)>,
 }
 
 /// A hash of a text, to notice that it changed (within this process only).
@@ -248,6 +252,7 @@ pub fn snapshot(checked: &CheckedProgram) -> Snapshot {
         shapes,
         files,
         compiled_hashes,
+        compiled: Default::default(),
     }
 }
 

@@ -218,6 +218,7 @@ fn describe_versions(snapshot: &Snapshot, versions: &HashMap<String, u32>) -> St
 /// The producer of an embedded engine: the first version, then (with `hmr`) a new version
 /// for each save, which the host applies when it polls.
 pub fn embedded_producer(root: PathBuf, producer: Producer, hmr: bool) {
+    super::compile::HOST_CALLS_ANY_FUNCTION.store(true, std::sync::atomic::Ordering::Relaxed);
     if hmr {
         return compiler_thread(root, producer);
     }

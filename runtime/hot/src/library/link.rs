@@ -154,6 +154,7 @@ pub(super) fn load_library(
                 .map(|(function, (signature, _))| (function.clone(), signature.clone()))
                 .collect(),
             source_changed: false,
+            adds_code_only: false,
             library: None,
         },
         hashes,

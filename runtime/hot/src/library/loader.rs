@@ -267,6 +267,7 @@ fn load_build(
             removed_functions: removed,
             library: Some(file.clone()),
             source_changed,
+            adds_code_only: false,
             ..update
         });
     }

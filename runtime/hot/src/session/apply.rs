@@ -130,7 +130,9 @@ fn apply_version(ctx: &mut Context, mut ready: Ready, first: bool) -> Outcome {
             // What the program printed before the swap comes before the lines.
             lang_runtime_core::context::flush_output();
             let elapsed = ready.started.elapsed();
-            for module in &ready.modules {
+            // A module compiled only to add code that can now run changed in nothing the
+            // program sees (`ModuleUpdate::adds_code_only`).
+            for module in ready.modules.iter().filter(|module| !module.adds_code_only) {
                 let version = state.loaded.get(&module.name).map_or(1, |old| old.version + 1);
                 // The pause is the swap's, so only the first reload line reports it.
                 let pause = if migrated > 0 && reloaded.is_empty() {
@@ -157,7 +159,8 @@ fn apply_version(ctx: &mut Context, mut ready: Ready, first: bool) -> Outcome {
         // 6. Keep the new versions.
         let mut fresh = Vec::new();
         for module in ready.modules {
-            let version = state.loaded.get(&module.name).map_or(1, |old| old.version + 1);
+            let step = u32::from(!module.adds_code_only);
+            let version = state.loaded.get(&module.name).map_or(1, |old| old.version + step);
             state.loaded.insert(
                 module.name.clone(),
                 Loaded {

@@ -1,0 +1,168 @@
+//! Which functions can run, and so are compiled: start-up follows what a program can do,
+//! not how much code it holds (issue 20: a game calls a small part of its code at first).
+//!
+//! A function can run if it is reachable from a root — `main`, a module variable's
+//! initializer, a struct or enum payload field default, or a module's `on_reload` (which a
+//! hot-reload session calls) — through the bodies of functions that can run: their direct
+//! calls (method syntax included), the functions whose address they take (a function value
+//! can only come from code that ran and named the function), and the bodies of the function
+//! expressions written in them (a closure can only be made by its enclosing code). Built-ins
+//! are not script functions and never call one except through a function value, which was
+//! taken in code that can run. So a function outside the set can never be called, and not
+//! compiling it is invisible to the program.
+
+use std::rc::Rc;
+
+use crate::codegen::reachability::References;
+use crate::sema::CheckedProgram;
+use crate::sema::types::{FunctionId, ModuleId};
+
+/// Functions a running program may call without any code naming them: the program's
+/// `main`, and each module's `on_reload` under hot reload (LANGUAGE.md section 7 item 5).
+fn is_called_by_the_runtime(checked: &CheckedProgram, id: FunctionId) -> bool {
+    let info = &checked.items.functions[id.0 as usize];
+    (info.module == ModuleId(0) && info.name == "main") || (info.name == "on_reload" && info.params.is_empty())
+}
+
+/// For each function (indexed by `FunctionId`): whether it can run (see the file's comment),
+/// given what each body refers to and what module-level code refers to.
+pub(crate) fn functions_that_can_run_from(
+    checked: &CheckedProgram,
+    per_function: &[Rc<References>],
+    module_level: &References,
+) -> Vec<bool> {
+    let mut can_run = vec![false; per_function.len()];
+    let mut work: Vec<FunctionId> = (0..per_function.len() as u32)
+        .map(FunctionId)
+        .filter(|id| is_called_by_the_runtime(checked, *id))
+        .chain(module_level.calls.iter().copied())
+        .chain(module_level.address_taken.iter().copied())
+        .collect();
+    while let Some(id) = work.pop() {
+        if std::mem::replace(&mut can_run[id.0 as usize], true) {
+            continue;
+        }
+        let found = &per_function[id.0 as usize];
+        work.extend(found.calls.iter().copied());
+        work.extend(found.address_taken.iter().copied());
+    }
+    can_run
+}
+
+/// For each function of `checked` (indexed by `FunctionId`): whether it can run. `lang run`
+/// and release builds compile only these; a hot-reload session compiles these and keeps them
+/// compiled (see `runtime/hot/src/jit/plan.rs`).
+pub fn functions_that_can_run(checked: &CheckedProgram) -> Vec<bool> {
+    let per_function = crate::codegen::reachability::function_references(checked);
+    let module_level = crate::codegen::reachability::initializer_references(checked);
+    functions_that_can_run_from(checked, &per_function, &module_level)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+    use std::path::Path;
+
+    use super::functions_that_can_run;
+    use crate::sema::check_program;
+    use crate::source::{LoadError, SourceLoader};
+
+    struct Files(HashMap<&'static str, &'static str>);
+
+    impl SourceLoader for Files {
+        fn load(&mut self, path: &Path) -> Result<String, LoadError> {
+            let name = path.to_string_lossy();
+            self.0
+                .get(name.as_ref())
+                .map(|text| text.to_string())
+                .ok_or(LoadError::NotFound)
+        }
+    }
+
+    /// The functions (`module.function`) that can run in a program of these files, sorted.
+    fn can_run(files: &[(&'static str, &'static str)]) -> Vec<String> {
+        let mut loader = Files(files.iter().copied().collect());
+        let checked = check_program(Path::new("main.ln"), &mut loader).expect("the program loads");
+        assert!(!checked.has_errors(), "{:?}", checked.diagnostics);
+        let flags = functions_that_can_run(&checked);
+        let mut names: Vec<String> = checked
+            .items
+            .functions
+            .iter()
+            .zip(flags)
+            .filter(|(_, can_run)| *can_run)
+            .map(|(info, _)| format!("{}.{}", checked.program.module(info.module).name, info.name))
+            .collect();
+        names.sort();
+        names
+    }
+
+    #[test]
+    fn only_what_main_calls_transitively() {
+        let main = "import shapes\n\
+                    fn unused() { print(1) }\n\
+                    fn helper() -> int { return shapes.area(2) }\n\
+                    fn main() { print(helper()) }\n";
+        let shapes = "pub fn area(x: int) -> int { return square(x) }\n\
+                      fn square(x: int) -> int { return x * x }\n\
+                      pub fn perimeter(x: int) -> int { return 4 * x }\n";
+        assert_eq!(
+            can_run(&[("main.ln", main), ("shapes.ln", shapes)]),
+            ["main.helper", "main.main", "shapes.area", "shapes.square"]
+        );
+    }
+
+    #[test]
+    fn method_syntax_is_a_call() {
+        let main = "struct Rect { w: int, h: int }\n\
+                    fn area(r: Rect) -> int { return r.w * r.h }\n\
+                    fn unused(r: Rect) -> int { return r.w }\n\
+                    fn main() { let r = Rect { w: 2, h: 3 }\n print(r.area()) }\n";
+        assert_eq!(can_run(&[("main.ln", main)]), ["main.area", "main.main"]);
+    }
+
+    #[test]
+    fn a_function_value_taken_in_code_that_can_run() {
+        let main = "fn twice(x: int) -> int { return 2 * x }\n\
+                    fn thrice(x: int) -> int { return 3 * x }\n\
+                    fn never() { let f = thrice\n print(f(1)) }\n\
+                    fn main() { let f = twice\n print([1, 2].map(f)[0]) }\n";
+        assert_eq!(can_run(&[("main.ln", main)]), ["main.main", "main.twice"]);
+    }
+
+    #[test]
+    fn closure_bodies_count_as_their_enclosing_function() {
+        let main = "fn inc(x: int) -> int { return x + 1 }\n\
+                    fn make() -> fn() -> int { return fn() => inc(1) }\n\
+                    fn unused() -> fn() -> int { return fn() => inc(2) }\n\
+                    fn main() { let f = make()\n print(f()) }\n";
+        assert_eq!(can_run(&[("main.ln", main)]), ["main.inc", "main.main", "main.make"]);
+    }
+
+    #[test]
+    fn module_level_code_and_on_reload_are_roots() {
+        let main = "import a\n\
+                    fn main() { print(a.total) }\n";
+        let a = "pub let total = start()\n\
+                 let picked = choose\n\
+                 struct S { x: int = defaulted() }\n\
+                 enum E { One(y: int = payload()), Two }\n\
+                 fn start() -> int { return 1 }\n\
+                 fn choose() -> int { return 2 }\n\
+                 fn defaulted() -> int { return 3 }\n\
+                 fn payload() -> int { return 4 }\n\
+                 fn on_reload() { print(0) }\n\
+                 fn unused() -> int { return 5 }\n";
+        assert_eq!(
+            can_run(&[("main.ln", main), ("a.ln", a)]),
+            [
+                "a.choose",
+                "a.defaulted",
+                "a.on_reload",
+                "a.payload",
+                "a.start",
+                "main.main"
+            ]
+        );
+    }
+}
