@@ -256,9 +256,8 @@ pub fn compile(
         );
     }
     let main_module = names.first().cloned().unwrap_or_default();
-    let main_key = (main_module.clone(), "main".to_string());
     let main_changed =
-        previous.is_some_and(|previous| previous.functions.get(&main_key) != next.functions.get(&main_key));
+        previous.is_some_and(|previous| previous.function(&main_module, "main") != next.function(&main_module, "main"));
     let order = checked
         .program
         .initialization_order()

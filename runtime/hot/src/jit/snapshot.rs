@@ -24,8 +24,10 @@ pub struct Snapshot {
     pub source_tokens: HashMap<String, u64>,
     /// Per module name: its interface hash.
     pub interfaces: HashMap<String, u64>,
-    /// Per (module, function): a hash of the function's tokens.
-    pub functions: HashMap<(String, String), u64>,
+    /// Per module, per function: a hash of the function's tokens. A module's table is shared
+    /// with the next snapshots while its text is unchanged: copying every function's entry
+    /// on each save would make a reload cost grow with the program.
+    pub functions: HashMap<String, Arc<HashMap<String, u64>>>,
     /// Per module: a hash of its struct declarations' tokens. Importers build that module's
     /// structs with its field defaults, so a changed default recompiles them.
     pub struct_declarations: HashMap<String, u64>,
@@ -39,6 +41,13 @@ pub struct Snapshot {
     /// `file_hashes` computes it: a save that lands during a compile differs from these and
     /// gets its own reload.
     pub compiled_hashes: Vec<u64>,
+}
+
+impl Snapshot {
+    /// The hash of the tokens of `function` of `module`, if the version has it.
+    pub fn function(&self, module: &str, function: &str) -> Option<u64> {
+        self.functions.get(module)?.get(function).copied()
+    }
 }
 
 /// A hash of a text, to notice that it changed (within this process only).
@@ -106,8 +115,8 @@ struct ModuleHashes {
     tree: Arc<Module>,
     text: u64,
     source_tokens: u64,
-    /// Each function declaration's name and token hash, in source order.
-    functions: Vec<(String, u64)>,
+    /// Each function declaration's token hash, by name.
+    functions: Arc<HashMap<String, u64>>,
     /// The tokens of every item but functions (imports, structs, enums, variables).
     other_items: u64,
     struct_declarations: u64,
@@ -137,16 +146,16 @@ pub(super) fn last_signatures_recomputed() -> usize {
 
 fn module_hashes(module: &lang_compiler::sema::ModuleData, text: &str, text_hash: u64) -> ModuleHashes {
     use lang_compiler::syntax::ast::Item;
-    let mut functions = Vec::new();
+    let mut functions = HashMap::new();
     let mut other_items = std::collections::hash_map::DefaultHasher::new();
     let mut struct_declarations = std::collections::hash_map::DefaultHasher::new();
     for item in &module.ast.items {
         let span = match item {
             Item::Function(declaration) => {
-                functions.push((
+                functions.insert(
                     declaration.name.text.clone(),
                     token_hash(&text[declaration.span.range()]),
-                ));
+                );
                 continue;
             }
             Item::Import(import) => import.span,
@@ -163,7 +172,7 @@ fn module_hashes(module: &lang_compiler::sema::ModuleData, text: &str, text_hash
         tree: module.ast.clone(),
         text: text_hash,
         source_tokens: token_hash(text),
-        functions,
+        functions: Arc::new(functions),
         other_items: other_items.finish(),
         struct_declarations: struct_declarations.finish(),
         signatures: std::cell::RefCell::new(None),
@@ -257,9 +266,7 @@ pub fn snapshot(checked: &CheckedProgram) -> Snapshot {
                 files.push(path.clone());
                 compiled_hashes.push(hashes.text);
             }
-            for (function, hash) in &hashes.functions {
-                functions.insert((module.name.clone(), function.clone()), *hash);
-            }
+            functions.insert(module.name.clone(), hashes.functions.clone());
             struct_declarations.insert(module.name.clone(), hashes.struct_declarations);
             let signatures = signatures_of(checked, index, &hashes, &interfaces, &mut recomputed);
             let mut shape = std::collections::hash_map::DefaultHasher::new();
