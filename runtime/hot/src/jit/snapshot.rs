@@ -8,7 +8,6 @@ use std::rc::Rc;
 use std::sync::Arc;
 
 use lang_compiler::CheckedProgram;
-use lang_compiler::codegen::token_hash;
 use lang_compiler::source::SourceOrigin;
 use lang_compiler::syntax::ast::Module;
 
@@ -144,34 +143,72 @@ pub(super) fn last_signatures_recomputed() -> usize {
     SIGNATURES_RECOMPUTED.with(std::cell::Cell::get)
 }
 
+/// The module's tokens, lexed once: the hash of those within a span is `token_hash` of the
+/// span's text (a test checks it), without lexing each item again.
+struct Tokens {
+    /// Each token's start, end and its hash's bytes (`codegen::token_hash`: the token as its
+    /// `Debug` shows it; newlines do not count).
+    tokens: Vec<(usize, usize, String)>,
+}
+
+impl Tokens {
+    fn of(text: &str) -> Tokens {
+        use std::fmt::Write;
+        let lexed = lang_compiler::syntax::lexer::lex(text, lang_compiler::FileId(0));
+        let mut tokens = Vec::with_capacity(lexed.tokens.len());
+        for (token, span) in &lexed.tokens {
+            let mut shown = String::new();
+            let _ = write!(shown, "{token:?}");
+            if shown != "Newline" {
+                let range = span.range();
+                tokens.push((range.start, range.end, shown));
+            }
+        }
+        Tokens { tokens }
+    }
+
+    /// `token_hash` of the text in `range`.
+    fn hash(&self, range: std::ops::Range<usize>) -> u64 {
+        use std::hash::Hasher;
+        let first = self.tokens.partition_point(|(start, _, _)| *start < range.start);
+        let mut hasher = lang_abi::StableHasher::new();
+        for (_, end, shown) in &self.tokens[first..] {
+            if *end > range.end {
+                break;
+            }
+            hasher.write(shown.as_bytes());
+            hasher.write_u8(0xff);
+        }
+        hasher.finish()
+    }
+}
+
 fn module_hashes(module: &lang_compiler::sema::ModuleData, text: &str, text_hash: u64) -> ModuleHashes {
     use lang_compiler::syntax::ast::Item;
+    let tokens = Tokens::of(text);
     let mut functions = HashMap::new();
     let mut other_items = std::collections::hash_map::DefaultHasher::new();
     let mut struct_declarations = std::collections::hash_map::DefaultHasher::new();
     for item in &module.ast.items {
         let span = match item {
             Item::Function(declaration) => {
-                functions.insert(
-                    declaration.name.text.clone(),
-                    token_hash(&text[declaration.span.range()]),
-                );
+                functions.insert(declaration.name.text.clone(), tokens.hash(declaration.span.range()));
                 continue;
             }
             Item::Import(import) => import.span,
             Item::Struct(declaration) => {
-                token_hash(&text[declaration.span.range()]).hash(&mut struct_declarations);
+                tokens.hash(declaration.span.range()).hash(&mut struct_declarations);
                 declaration.span
             }
             Item::Enum(declaration) => declaration.span,
             Item::Variable(declaration) => declaration.span,
         };
-        token_hash(&text[span.range()]).hash(&mut other_items);
+        tokens.hash(span.range()).hash(&mut other_items);
     }
     ModuleHashes {
         tree: module.ast.clone(),
         text: text_hash,
-        source_tokens: token_hash(text),
+        source_tokens: tokens.hash(0..text.len()),
         functions: Arc::new(functions),
         other_items: other_items.finish(),
         struct_declarations: struct_declarations.finish(),
@@ -293,6 +330,32 @@ pub fn snapshot(checked: &CheckedProgram) -> Snapshot {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use lang_compiler::codegen::token_hash;
+
+    #[test]
+    fn hashes_of_spans_of_one_lexing_are_token_hashes_of_their_texts() {
+        let text = "import lib\n\n// a comment\npub struct Point {\n    x: int = 1,\n    label: str = \"p {1 + 2}\",\n}\n\nvar count = 0\n\npub fn show(point: Point) -> str {\n    let list = [1, 2, 3]\n    for value in list {\n        count += value // counted\n    }\n    return \"{point.label}: {count} {lib.value()}\"\n}\n\nfn main() {\n    print(show(Point()))\n}\n";
+        let tokens = Tokens::of(text);
+        assert_eq!(tokens.hash(0..text.len()), token_hash(text));
+        let tree = lang_compiler::syntax::parse_file(text, lang_compiler::FileId(0)).0;
+        assert_eq!(tree.items.len(), 5);
+        for item in &tree.items {
+            use lang_compiler::syntax::ast::Item;
+            let span = match item {
+                Item::Function(declaration) => declaration.span,
+                Item::Import(import) => import.span,
+                Item::Struct(declaration) => declaration.span,
+                Item::Enum(declaration) => declaration.span,
+                Item::Variable(declaration) => declaration.span,
+            };
+            assert_eq!(
+                tokens.hash(span.range()),
+                token_hash(&text[span.range()]),
+                "{}",
+                &text[span.range()]
+            );
+        }
+    }
 
     #[test]
     fn a_file_rewritten_at_once_with_the_same_size_gets_its_new_hash() {
