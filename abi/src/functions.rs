@@ -97,6 +97,7 @@ pub const RUNTIME_FUNCTIONS: &[RuntimeFunction] = &[
         false,
     ),
     function("lang_rt_map_set", &[Word, Word, Word, Word], None, true),
+    function("lang_rt_map_value_slot", &[Word, Word, Word], Some(Word), true),
     function("lang_rt_map_set_many", &[Word, Word, Word, Word], None, true),
     function("lang_rt_map_has", &[Word, Word, Word], Some(Byte), false),
     function("lang_rt_map_remove", &[Word, Word, Word], None, false),

@@ -515,3 +515,170 @@ fn counter_loop_has_a_copy_without_bounds_checks_in_release_mode() {
     assert_eq!(hot_reverse.matches(" sge ").count(), 0, "{hot_reverse}");
     assert_eq!(hot_reverse.matches(" uge ").count(), 4, "{hot_reverse}");
 }
+
+/// Calls of functions that cannot fail (`codegen/calls_infallible.rs`): in whole programs such
+/// a function has no stack-depth check (`get_stack_pointer`) and its callers do not test the
+/// status it returns; a function that divides by a variable or recurses keeps both, and hot
+/// reload keeps both everywhere (a reload may replace a callee by one that fails).
+const CANNOT_FAIL_PROGRAM: &str = "\
+fn square(x: int) -> int {
+    return x * x
+}
+
+fn halve(x: int) -> int {
+    return x / 2
+}
+
+fn divide(x: int, y: int) -> int {
+    return x / y
+}
+
+fn fact(n: int) -> int {
+    if n < 2 {
+        return 1
+    }
+    return n * fact(n - 1)
+}
+
+fn sum_squares(n: int) -> int {
+    var total = 0
+    for i in 0..n {
+        total += square(i) + halve(i)
+    }
+    return total
+}
+
+var seed = 42
+
+fn rnd() -> int {
+    seed = seed * 16807 % 2147483647
+    return seed
+}
+
+fn eval_a(i: int, j: int) -> float {
+    return 1.0 / float((i + j) * (i + j + 1) / 2 + i + 1)
+}
+
+fn main() {
+    print(sum_squares(3) + divide(4, 2) + fact(5) + rnd())
+    print(eval_a(1, 2))
+}
+";
+
+struct CannotFailFile;
+
+impl SourceLoader for CannotFailFile {
+    fn load(&mut self, path: &Path) -> Result<String, LoadError> {
+        match path.to_str() {
+            Some("main.ln") => Ok(CANNOT_FAIL_PROGRAM.to_string()),
+            _ => Err(LoadError::NotFound),
+        }
+    }
+}
+
+#[test]
+fn calls_of_functions_that_cannot_fail_have_no_status_test_in_release_mode() {
+    let checked = lang_compiler::check_program(Path::new("main.ln"), &mut CannotFailFile).expect("the program loads");
+    assert!(!checked.has_errors(), "the program has errors");
+    let ir = translate_program(&checked, &mut object_module(), options()).unwrap().ir;
+    let stack_checks = |ir: &str, name: &str| functions_named(ir, name).matches("get_stack_pointer").count();
+    for name in [
+        "main.square",
+        "main.halve",
+        "main.sum_squares",
+        "main.rnd",
+        "main.eval_a",
+    ] {
+        assert_eq!(stack_checks(&ir, name), 0, "{}", functions_named(&ir, name));
+    }
+    for name in ["main.divide", "main.fact", "main.main"] {
+        assert_eq!(stack_checks(&ir, name), 1, "{}", functions_named(&ir, name));
+    }
+    // `sum_squares` branches only for its loop (at entry and at the back edge): its two
+    // calls' statuses are not tested.
+    let sum_squares = functions_named(&ir, "main.sum_squares");
+    assert_eq!(sum_squares.matches("brif").count(), 2, "{sum_squares}");
+    let functions: Vec<String> = [
+        "main.square",
+        "main.halve",
+        "main.divide",
+        "main.fact",
+        "main.sum_squares",
+        "main.rnd",
+        "main.eval_a",
+    ]
+    .iter()
+    .map(|name| functions_named(&ir, name))
+    .collect();
+    insta::assert_snapshot!(
+        "cannot_fail_release",
+        format!("{CANNOT_FAIL_PROGRAM}\n---\n; {}", functions.join("\n; "))
+    );
+    let linker = FakeLinker::new(false);
+    let target = HotTarget {
+        module: ModuleId(0),
+        linker: &linker,
+        functions: None,
+    };
+    let hot = translate_hot_module(&checked, &mut jit_module(), options(), target)
+        .unwrap()
+        .ir;
+    for name in [
+        "main.square",
+        "main.halve",
+        "main.sum_squares",
+        "main.divide",
+        "main.fact",
+        "main.rnd",
+    ] {
+        assert_eq!(stack_checks(&hot, name), 1, "{}", functions_named(&hot, name));
+    }
+}
+
+/// `m[k] op= v` with a literal or a local on the right: one runtime call for the entry's
+/// address (one probe), then a load and a store, instead of a read and a write call; with a
+/// call on the right (which may change the map) it stays a read and a write.
+const MAP_BUMP_PROGRAM: &str = "\
+fn bump(counts: {str: int}, word: str) {
+    counts[word] += 1
+}
+
+fn bump_by_call(counts: {str: int}, word: str) {
+    counts[word] += len(counts)
+}
+
+fn main() {
+    let counts = {\"a\": 1}
+    bump(counts, \"a\")
+    bump_by_call(counts, \"a\")
+}
+";
+
+struct MapBumpFile;
+
+impl SourceLoader for MapBumpFile {
+    fn load(&mut self, path: &Path) -> Result<String, LoadError> {
+        match path.to_str() {
+            Some("main.ln") => Ok(MAP_BUMP_PROGRAM.to_string()),
+            _ => Err(LoadError::NotFound),
+        }
+    }
+}
+
+#[test]
+fn map_compound_assignment_probes_once() {
+    let checked = lang_compiler::check_program(Path::new("main.ln"), &mut MapBumpFile).expect("the program loads");
+    assert!(!checked.has_errors(), "the program has errors");
+    let ir = translate_program(&checked, &mut object_module(), options()).unwrap().ir;
+    let bump = functions_named(&ir, "main.bump\n");
+    let bump_by_call = functions_named(&ir, "main.bump_by_call");
+    // The stack-overflow raise, the entry's address, the trace on the error path.
+    assert_eq!(bump.matches("call ").count(), 3, "{bump}");
+    assert!(bump.contains("store notrap aligned"), "{bump}");
+    // The raise, the read, `len`, the write, the trace.
+    assert_eq!(bump_by_call.matches("call ").count(), 5, "{bump_by_call}");
+    insta::assert_snapshot!(
+        "map_compound_assignment",
+        format!("{MAP_BUMP_PROGRAM}\n---\n; {bump}\n; {bump_by_call}")
+    );
+}

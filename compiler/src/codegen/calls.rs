@@ -5,7 +5,7 @@ use cranelift_codegen::ir::{self, BlockArg, InstBuilder, Value, types};
 use crate::codegen::function::Translator;
 use crate::codegen::memory::trusted;
 use crate::codegen::runtime_abi::FUNCTION_CODE_OFFSET;
-use crate::codegen::target::{Callee, FunctionValueCode};
+use crate::codegen::target::{CallProtocol, Callee, FunctionValueCode};
 use crate::sema::results::CallTarget;
 use crate::sema::types::{FunctionId, Type};
 use crate::syntax::ast::{Expr, ExprKind};
@@ -35,7 +35,11 @@ impl Translator<'_, '_, '_> {
                 let mut call_args = vec![self.ctx];
                 call_args.extend(values);
                 let results = self.call_function(id, &call_args);
-                self.finish_call(results, expr.span)
+                match self.call_protocol(id) {
+                    CallProtocol::Checked => self.finish_call(results, expr.span),
+                    // The status is always 0: no test (`calls_infallible`).
+                    CallProtocol::CannotFail => (results.len() == 2).then(|| results[0]),
+                }
             }
             CallTarget::Value => {
                 let callee_type = self.ty(callee);
@@ -98,6 +102,12 @@ impl Translator<'_, '_, '_> {
     /// Calls a script function: directly, or in hot mode through its slot.
     pub(crate) fn call_function(&mut self, id: FunctionId, call_args: &[Value]) -> Vec<Value> {
         self.call_function_with(id, call_args, true)
+    }
+
+    /// How calls of script function `id` report failure (see `CallProtocol`).
+    pub(crate) fn call_protocol(&self, id: FunctionId) -> CallProtocol {
+        let cannot_fail = self.state.cannot_fail.get(id.0 as usize).copied().unwrap_or(false);
+        self.state.target.call_protocol(cannot_fail)
     }
 
     /// Jumps to `block`, passing the results of `call` as its arguments.

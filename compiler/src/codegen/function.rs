@@ -11,7 +11,7 @@ use cranelift_module::{DataId, FuncId, Module};
 use crate::codegen::hot::known_checks::KnownChecks;
 use crate::codegen::layout::{clif_type, is_boxed_optional};
 use crate::codegen::memory::{Region, trusted};
-use crate::codegen::target::RuntimeFunction;
+use crate::codegen::target::{CallProtocol, RuntimeFunction};
 use crate::codegen::{CodegenError, ProgramState};
 use crate::sema::types::{FunctionId, Type};
 use crate::source::{FileId, Span};
@@ -266,7 +266,9 @@ impl Translator<'_, '_, '_> {
     pub(crate) fn function_body(&mut self, id: FunctionId, declaration: &ast::FunctionDecl) {
         let info = self.state.checked.items.function(id).clone();
         self.result = info.result.clone();
-        self.stack_check(declaration.name.span);
+        if self.call_protocol(id) == CallProtocol::Checked {
+            self.stack_check(declaration.name.span);
+        }
         self.poll(declaration.name.span, Some(id));
         let params = self.params.clone();
         for ((param, ty), value) in declaration.params.iter().zip(&info.params).zip(params) {

@@ -22,6 +22,7 @@
 mod bounds;
 mod builtins;
 mod calls;
+mod calls_infallible;
 mod closures;
 mod collections;
 mod compile;
@@ -197,6 +198,9 @@ pub(crate) struct ProgramState<'a> {
     pub ir: String,
     /// Per function: whether it may run while module initializers run (see `reachability`).
     pub runs_during_initialization: Vec<bool>,
+    /// Per function: whether it provably cannot fail (see `calls_infallible`); all false in
+    /// hot mode, which does not use it.
+    pub cannot_fail: Vec<bool>,
     /// Translated function bodies waiting to be compiled.
     pub bodies: Vec<(FuncId, String, cranelift_codegen::ir::Function)>,
     /// What kind of code is generated: every decision that differs between modes is asked

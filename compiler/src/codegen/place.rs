@@ -7,7 +7,7 @@ use cranelift_frontend::Variable;
 
 use crate::codegen::bounds::BoundsCheck;
 use crate::codegen::function::Translator;
-use crate::codegen::memory::Region;
+use crate::codegen::memory::{Region, trusted};
 use crate::codegen::runtime_abi::*;
 use crate::codegen::target::FieldAccess;
 use crate::sema::results::NameRef;
@@ -64,9 +64,45 @@ impl Translator<'_, '_, '_> {
             self.bug("assignment to an expression that is not a place");
             return;
         };
+        if let (
+            Some(op),
+            Place::MapEntry {
+                map,
+                key_word,
+                value: ty,
+            },
+        ) = (op, &place)
+            && matches!(ty, Type::Int | Type::Float | Type::Bool)
+            && self.runs_no_code(value)
+        {
+            // One probe instead of a read and a write: nothing between them can change the map.
+            let ctx = self.ctx;
+            let slot = self
+                .call_runtime_at("lang_rt_map_value_slot", &[ctx, *map, *key_word], target.span)
+                .unwrap_or(*key_word);
+            let word = self.builder.ins().load(types::I64, trusted(), slot, 0);
+            let current = self.value_of_word(word, ty);
+            let new_value = self.assigned_value(Some(current), ty, Some(op), value, target.span);
+            let word = self.word_of(new_value, ty);
+            self.builder.ins().store(trusted(), word, slot, 0);
+            return;
+        }
         let current = op.map(|_| self.read_place(&place, target.span));
         let new_value = self.assigned_value(current, place.ty(), op, value, target.span);
         self.write_place(&place, new_value, target.span);
+    }
+
+    /// Whether evaluating `expr` runs no code that could change a map: a literal or a local.
+    fn runs_no_code(&self, expr: &Expr) -> bool {
+        match &expr.kind {
+            ExprKind::Int(_) | ExprKind::Float(_) | ExprKind::Bool(_) => true,
+            ExprKind::Paren(inner) => self.runs_no_code(inner),
+            ExprKind::Name(name) => matches!(
+                self.state.checked.results.name(self.file, name.span),
+                Some(NameRef::Local) | None
+            ),
+            _ => false,
+        }
     }
 
     /// The place an assignable expression names, evaluating its object and index (left to

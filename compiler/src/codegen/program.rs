@@ -92,6 +92,7 @@ fn new_program_state<'a>(
     } else {
         None
     };
+    let runs_during_initialization = crate::codegen::reachability::reachable_from_initializers(checked);
     Ok(ProgramState {
         checked,
         module,
@@ -118,7 +119,13 @@ fn new_program_state<'a>(
         names: HashMap::new(),
         disassembly: String::new(),
         ir: String::new(),
-        runs_during_initialization: crate::codegen::reachability::reachable_from_initializers(checked),
+        cannot_fail: match target.shape() {
+            ProgramShape::WholeProgram => {
+                crate::codegen::calls_infallible::functions_that_cannot_fail(checked, &runs_during_initialization)
+            }
+            ProgramShape::HotModule(_) => vec![false; checked.items.functions.len()],
+        },
+        runs_during_initialization,
         bodies: Vec::new(),
         target,
         slot_patches: Vec::new(),

@@ -182,6 +182,16 @@ pub(crate) enum IndexProofs {
     Ignored,
 }
 
+/// How a direct call of a script function reports failure (`codegen/calls_infallible.rs`).
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum CallProtocol {
+    /// The callee checks the stack depth at entry and returns a status the caller tests.
+    Checked,
+    /// The callee provably cannot fail: it has no stack-depth check, and the caller ignores
+    /// the status it returns (always 0; kept so that its function value has the common ABI).
+    CannotFail,
+}
+
 /// How a runtime function is called.
 #[derive(Clone, Copy)]
 pub(crate) enum RuntimeFunction {
@@ -376,6 +386,16 @@ impl<'a> Target<'a> {
         match self.hot {
             None => StructAllocation::Plain,
             Some(_) => StructAllocation::Hot,
+        }
+    }
+
+    /// The protocol of calls to a function of which `cannot_fail` says whether it provably
+    /// cannot fail. Under hot reload every call is checked: a reload may replace the callee
+    /// by a version that fails, and the calls already compiled would not see its errors.
+    pub(crate) fn call_protocol(&self, cannot_fail: bool) -> CallProtocol {
+        match self.hot {
+            None if cannot_fail => CallProtocol::CannotFail,
+            _ => CallProtocol::Checked,
         }
     }
 

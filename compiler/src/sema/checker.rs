@@ -10,6 +10,7 @@ use super::scope::{Context, ModuleItem, ModuleScope};
 use super::types::*;
 use crate::diagnostics::Diagnostic;
 use crate::source::{FileId, SourceMap, Span};
+use crate::syntax::stage_times::{Stage, measure};
 
 pub struct Checker<'p> {
     pub(super) program: &'p Program,
@@ -41,20 +42,32 @@ impl<'p> Checker<'p> {
     /// Checks the whole program; with a cache (hot reload), the bodies of a module whose
     /// check is known from an earlier one are not checked again (`sema::incremental`).
     pub fn check_all(&mut self, cache: Option<(&mut BodyCache, &SourceMap)>) {
-        self.collect_items();
-        self.resolve_signatures();
-        self.check_struct_cycles();
-        self.build_enum_table();
-        match cache {
+        measure(Stage::CollectItems, || self.collect_items());
+        measure(Stage::ResolveSignatures, || self.resolve_signatures());
+        measure(Stage::Tables, || {
+            self.check_struct_cycles();
+            self.build_enum_table();
+        });
+        measure(Stage::Bodies, || match cache {
             None => {
+                // Each module's side tables are a part of their own, as under incremental
+                // checking: one table of every expression of a large program grew by
+                // doubling (its peak was old and new table together) and its inserts missed
+                // the cache; a module's tables stay small.
+                self.finish_closures();
+                self.results.finish_part();
                 for index in 0..self.program.modules.len() {
                     self.check_module(ModuleId(index as u32));
+                    self.finish_closures();
+                    self.results.finish_part();
                 }
             }
             Some((cache, sources)) => self.check_modules_incrementally(cache, sources),
-        }
-        self.check_main();
-        self.finish_closures();
+        });
+        measure(Stage::Finish, || {
+            self.check_main();
+            self.finish_closures();
+        });
     }
 
     fn check_modules_incrementally(&mut self, cache: &mut BodyCache, sources: &SourceMap) {

@@ -47,6 +47,7 @@ use std::path::Path;
 
 use crate::diagnostics::Diagnostic;
 use crate::source::{SourceLoader, SourceMap};
+use crate::syntax::stage_times::{self, Stage, measure};
 use checker::Checker;
 use interface::ModuleInterface;
 pub use parse_cache::ParseCache;
@@ -84,14 +85,16 @@ fn check(
     if let Some(cache) = parse_cache.as_deref_mut() {
         cache.select_root(root);
     }
-    let program = module_loading::load_modules(
-        root,
-        text,
-        loader,
-        parse_cache.as_deref_mut(),
-        &mut sources,
-        &mut diagnostics,
-    );
+    let program = measure(Stage::Load, || {
+        module_loading::load_modules(
+            root,
+            text,
+            loader,
+            parse_cache.as_deref_mut(),
+            &mut sources,
+            &mut diagnostics,
+        )
+    });
     let has_syntax_errors = diagnostics.iter().any(Diagnostic::is_error);
     let (items, interfaces, results) = if has_syntax_errors {
         // Name resolution and type checking on a tree with holes in it would mostly report
@@ -105,17 +108,19 @@ fn check(
         let mut parse_cache = parse_cache;
         checker.check_all(parse_cache.as_deref_mut().map(|cache| (&mut cache.bodies, &sources)));
         diagnostics.extend(checker.diagnostics);
-        let interfaces = (0..program.modules.len())
-            .map(|index| {
-                let module = ModuleId(index as u32);
-                let compute = || ModuleInterface::of(&checker.items, &checker.scopes[index], module);
-                match parse_cache.as_deref_mut() {
-                    // Under hot reload, an unchanged module's interface is the one it had.
-                    Some(cache) => cache.bodies.interface(&program, module, &sources, compute),
-                    None => compute(),
-                }
-            })
-            .collect();
+        let interfaces = measure(Stage::Interfaces, || {
+            (0..program.modules.len())
+                .map(|index| {
+                    let module = ModuleId(index as u32);
+                    let compute = || ModuleInterface::of(&checker.items, &checker.scopes[index], module);
+                    match parse_cache.as_deref_mut() {
+                        // Under hot reload, an unchanged module's interface is the one it had.
+                        Some(cache) => cache.bodies.interface(&program, module, &sources, compute),
+                        None => compute(),
+                    }
+                })
+                .collect()
+        });
         if let Some(cache) = parse_cache
             && diagnostics.iter().any(Diagnostic::is_error)
         {
@@ -124,6 +129,7 @@ fn check(
         (checker.items, interfaces, checker.results)
     };
     diagnostics.sort_by_key(|diagnostic| (diagnostic.primary.file, diagnostic.primary.span.start));
+    stage_times::report();
     Ok(CheckedProgram {
         sources,
         program,

@@ -442,7 +442,12 @@ impl<'src> Lexer<'src> {
             );
             return Token::Int(0);
         }
-        let cleaned: String = digits.chars().filter(|&c| c != '_').collect();
+        // Most literals have no `_`: they are read in place, without a copy.
+        let cleaned: std::borrow::Cow<'_, str> = if digits.contains('_') {
+            digits.chars().filter(|&c| c != '_').collect::<String>().into()
+        } else {
+            digits.into()
+        };
         if let Some(bad) = cleaned.chars().find(|c| !c.is_digit(radix)) {
             let base = match radix {
                 16 => "hexadecimal",
@@ -495,7 +500,11 @@ impl<'src> Lexer<'src> {
             );
             return Token::Float(0.0);
         }
-        let cleaned: String = text.chars().filter(|&c| c != '_').collect();
+        let cleaned: std::borrow::Cow<'_, str> = if text.contains('_') {
+            text.chars().filter(|&c| c != '_').collect::<String>().into()
+        } else {
+            text.into()
+        };
         match cleaned.parse::<f64>() {
             Ok(value) if value.is_finite() => Token::Float(value),
             _ => {

@@ -4,15 +4,17 @@ pub mod ast;
 mod habits;
 pub mod lexer;
 pub mod parser;
+pub mod stage_times;
 pub mod token;
 
 use crate::diagnostics::Diagnostic;
 use crate::source::FileId;
+use stage_times::{Stage, measure};
 
 /// Lexes and parses one file. Always returns a module (with error nodes where the source
 /// could not be read) together with every lexical and syntax diagnostic.
 pub fn parse_file(source: &str, file: FileId) -> (ast::Module, Vec<Diagnostic>) {
-    let lexed = lexer::lex(source, file);
+    let lexed = measure(Stage::Lex, || lexer::lex(source, file));
     let mut diagnostics = lexed.diagnostics;
     if lexed.fatal {
         return (ast::Module::default(), diagnostics);
@@ -20,8 +22,8 @@ pub fn parse_file(source: &str, file: FileId) -> (ast::Module, Vec<Diagnostic>) 
     // Habits from other languages get their own errors; the parser then reads the repaired
     // tokens, and its errors that a habit explains are dropped.
     let mut tokens = lexed.tokens;
-    let habits = habits::find_and_repair(source, &mut tokens, file);
-    let (module, syntax_diagnostics) = parser::parse(&tokens, source.len(), file);
+    let habits = measure(Stage::Habits, || habits::find_and_repair(source, &mut tokens, file));
+    let (module, syntax_diagnostics) = measure(Stage::Parse, || parser::parse(&tokens, source.len(), file));
     let mut syntax_errors: Vec<Diagnostic> = syntax_diagnostics
         .into_iter()
         .filter(|diagnostic| !habits.explains(diagnostic.primary.span))

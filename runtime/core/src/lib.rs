@@ -85,6 +85,7 @@ pub fn symbols() -> Vec<(&'static str, *const u8)> {
         ("lang_rt_map_set", abi::lang_rt_map_set as *const u8),
         ("lang_rt_map_set_many", abi::lang_rt_map_set_many as *const u8),
         ("lang_rt_map_has", abi::lang_rt_map_has as *const u8),
+        ("lang_rt_map_value_slot", abi::lang_rt_map_value_slot as *const u8),
         ("lang_rt_map_remove", abi::lang_rt_map_remove as *const u8),
         ("lang_rt_map_len", abi::lang_rt_map_len as *const u8),
         ("lang_rt_map_keys", abi::lang_rt_map_keys as *const u8),

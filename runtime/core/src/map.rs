@@ -147,6 +147,14 @@ impl Table {
         self.find(key).map(|entry| self.entries[entry].value)
     }
 
+    /// The address of `key`'s value word, valid until the table next changes shape (an
+    /// insertion of a new key, a removal, a compaction): `m[k] op= v` reads and writes through
+    /// it with one probe.
+    pub fn value_slot(&mut self, key: u64) -> Option<*mut u64> {
+        let entry = self.find(key)?;
+        Some(&mut self.entries[entry].value as *mut u64)
+    }
+
     /// Insertions of new keys so far (see [`Table::get_inserted_before`]).
     pub fn insertions(&self) -> u64 {
         self.insertions

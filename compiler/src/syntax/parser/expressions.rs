@@ -4,7 +4,8 @@
 use chumsky::input::ValueInput;
 use chumsky::prelude::*;
 
-use super::common::{Extra, ParserOf, ident, left_associative, span_of};
+use super::common::{Extra, ParserOf, binary, ident, left_associative, shrunk, span_of};
+use super::error::SyntaxError;
 use super::patterns::match_arms;
 use crate::syntax::ast::*;
 use crate::syntax::lexer::unescape;
@@ -74,7 +75,8 @@ where
         .clone()
         .separated_by(just(Token::Comma))
         .allow_trailing()
-        .collect::<Vec<_>>();
+        .collect::<Vec<_>>()
+        .map(shrunk);
     let array = items
         .clone()
         .delimited_by(just(Token::LBracket), just(Token::RBracket))
@@ -100,18 +102,31 @@ where
         .separated_by(just(Token::Comma))
         .allow_trailing()
         .collect::<Vec<_>>()
+        .map(shrunk)
         .delimited_by(just(Token::LBrace), just(Token::RBrace));
-    let struct_literal = ident
+    // `Name { ... }`, `module.Name { ... }` or a plain name, reading the first name once: a
+    // plain name (the most common atom) is not read twice, as a failed struct literal and
+    // then as a name. The tokens tried, and so the expected ones, are the same.
+    let struct_literal_or_name = ident
         .clone()
-        .then(just(Token::Dot).ignore_then(ident.clone()).or_not())
-        .then(field_inits)
-        .map(|((first, second), fields)| match second {
-            Some(name) => ExprKind::StructLiteral {
+        .then(
+            choice((
+                field_inits.clone().map(|fields| (None, fields)),
+                just(Token::Dot)
+                    .ignore_then(ident.clone())
+                    .then(field_inits)
+                    .map(|(name, fields)| (Some(name), fields)),
+            ))
+            .or_not(),
+        )
+        .map(|(first, rest)| match rest {
+            None => ExprKind::Name(first),
+            Some((Some(name), fields)) => ExprKind::StructLiteral {
                 module: Some(first),
                 name,
                 fields,
             },
-            None => ExprKind::StructLiteral {
+            Some((None, fields)) => ExprKind::StructLiteral {
                 module: None,
                 name: first,
                 fields,
@@ -145,8 +160,7 @@ where
             literal,
             interpolated,
             function_value.clone(),
-            struct_literal,
-            name,
+            struct_literal_or_name,
             parenthesized,
             array,
             map,
@@ -217,87 +231,80 @@ where
         })
         .boxed();
 
-    let unary = choice((
-        just(Token::Minus).to(UnaryOp::Negate),
-        just(Token::Tilde).to(UnaryOp::BitNot),
-    ))
-    .map_with(|op, extra| (op, span_of(extra.span())))
-    .repeated()
-    .foldr(postfix, |(op, span), operand| Expr {
-        span: span.to(operand.span),
-        kind: ExprKind::Unary {
-            op,
-            operand: Box::new(operand),
-        },
-    })
-    .boxed();
-
-    let multiplicative = left_associative(
-        unary,
-        choice((
-            just(Token::Star).to(BinaryOp::Multiply),
-            just(Token::Slash).to(BinaryOp::Divide),
-            just(Token::Percent).to(BinaryOp::Remainder),
-        )),
-    )
-    .boxed();
-    let additive = left_associative(
-        multiplicative,
-        choice((
-            just(Token::Plus).to(BinaryOp::Add),
-            just(Token::Minus).to(BinaryOp::Subtract),
-        )),
-    )
-    .boxed();
-    let shift = left_associative(
-        additive,
-        choice((
-            just(Token::Shl).to(BinaryOp::ShiftLeft),
-            just(Token::Shr).to(BinaryOp::ShiftRight),
-        )),
-    )
-    .boxed();
-    let bit_and = left_associative(shift, just(Token::Amp).to(BinaryOp::BitAnd)).boxed();
-    let bit_xor = left_associative(bit_and, just(Token::Caret).to(BinaryOp::BitXor)).boxed();
-    let bit_or = left_associative(bit_xor, just(Token::Pipe).to(BinaryOp::BitOr)).boxed();
-    // Comparisons parse left-associatively; the type checker rejects a chain with E0101,
-    // which explains the problem better than a bare syntax error would.
-    // `??` binds tighter than comparisons and looser than `|` (LANGUAGE.md section 4), and
-    // groups to the right: `a ?? b ?? c` is `a ?? (b ?? c)`.
-    let coalesce = bit_or
-        .clone()
-        .then(
-            just(Token::QuestionQuestion)
-                .ignore_then(bit_or)
-                .repeated()
-                .collect::<Vec<_>>(),
-        )
-        .map(|(first, rest)| {
-            let mut operands = std::iter::once(first).chain(rest).collect::<Vec<_>>();
-            let mut result = operands.pop().expect("at least one operand");
-            while let Some(lhs) = operands.pop() {
-                result = Expr {
-                    span: lhs.span.to(result.span),
-                    kind: ExprKind::Binary {
-                        op: BinaryOp::Coalesce,
-                        lhs: Box::new(lhs),
-                        rhs: Box::new(result),
-                    },
-                };
-            }
-            result
+    // Each level of operators is one `one_of` over its tokens rather than a `choice` of one
+    // `just` per token: the same expected tokens when it fails, in one step instead of one
+    // per token (after every operand, every level fails once on the token that follows).
+    let unary = one_of([Token::Minus, Token::Tilde])
+        .map_with(|token, extra| {
+            let op = if token == Token::Minus {
+                UnaryOp::Negate
+            } else {
+                UnaryOp::BitNot
+            };
+            (op, span_of(extra.span()))
         })
+        .repeated()
+        .foldr(postfix, |(op, span), operand| Expr {
+            span: span.to(operand.span),
+            kind: ExprKind::Unary {
+                op,
+                operand: Box::new(operand),
+            },
+        })
+        .boxed();
+
+    // The operators that bind tighter than comparisons (`*` down to `??`) are read as one flat
+    // chain of operands and operators, then grouped by precedence (`group_by_precedence`):
+    // the trees and the expected tokens are those of one parser level per precedence.
+    let arithmetic_operator = one_of([
+        Token::Star,
+        Token::Slash,
+        Token::Percent,
+        Token::Plus,
+        Token::Minus,
+        Token::Shl,
+        Token::Shr,
+        Token::Amp,
+        Token::Caret,
+        Token::Pipe,
+        Token::QuestionQuestion,
+    ])
+    .map(|token| match token {
+        Token::Star => BinaryOp::Multiply,
+        Token::Slash => BinaryOp::Divide,
+        Token::Percent => BinaryOp::Remainder,
+        Token::Plus => BinaryOp::Add,
+        Token::Minus => BinaryOp::Subtract,
+        Token::Shl => BinaryOp::ShiftLeft,
+        Token::Shr => BinaryOp::ShiftRight,
+        Token::Amp => BinaryOp::BitAnd,
+        Token::Caret => BinaryOp::BitXor,
+        Token::Pipe => BinaryOp::BitOr,
+        _ => BinaryOp::Coalesce,
+    });
+    let coalesce = unary
+        .clone()
+        .then(arithmetic_operator.then(unary).repeated().collect::<Vec<_>>())
+        .map(|(first, rest)| group_by_precedence(first, rest))
         .boxed();
     let comparison = left_associative(
         coalesce,
-        choice((
-            just(Token::EqEq).to(BinaryOp::Equal),
-            just(Token::NotEq).to(BinaryOp::NotEqual),
-            just(Token::LessEq).to(BinaryOp::LessEqual),
-            just(Token::Less).to(BinaryOp::Less),
-            just(Token::GreaterEq).to(BinaryOp::GreaterEqual),
-            just(Token::Greater).to(BinaryOp::Greater),
-        )),
+        one_of([
+            Token::EqEq,
+            Token::NotEq,
+            Token::LessEq,
+            Token::Less,
+            Token::GreaterEq,
+            Token::Greater,
+        ])
+        .map(|token| match token {
+            Token::EqEq => BinaryOp::Equal,
+            Token::NotEq => BinaryOp::NotEqual,
+            Token::LessEq => BinaryOp::LessEqual,
+            Token::Less => BinaryOp::Less,
+            Token::GreaterEq => BinaryOp::GreaterEqual,
+            _ => BinaryOp::Greater,
+        }),
     )
     .boxed();
     let not = just(Token::Not)
@@ -315,6 +322,56 @@ where
     left_associative(and, just(Token::Or).to(BinaryOp::Or))
         .labelled("an expression")
         .boxed()
+}
+
+/// How tightly an operator of the flat chain binds (higher is tighter), and whether it groups
+/// to the right: `*` `/` `%`, then `+` `-`, `<<` `>>`, `&`, `^`, `|`, and loosest `??`, which
+/// groups to the right (LANGUAGE.md section 4).
+fn precedence(op: BinaryOp) -> (u8, bool) {
+    match op {
+        BinaryOp::Multiply | BinaryOp::Divide | BinaryOp::Remainder => (7, false),
+        BinaryOp::Add | BinaryOp::Subtract => (6, false),
+        BinaryOp::ShiftLeft | BinaryOp::ShiftRight => (5, false),
+        BinaryOp::BitAnd => (4, false),
+        BinaryOp::BitXor => (3, false),
+        BinaryOp::BitOr => (2, false),
+        _ => (1, true),
+    }
+}
+
+/// Groups a chain `first op rest...` by precedence (operator-precedence parsing with two
+/// stacks): `a + b * c` is `a + (b * c)`, `a - b - c` is `(a - b) - c`, `a ?? b ?? c` is
+/// `a ?? (b ?? c)`. Each node spans from its left operand to its right one.
+fn group_by_precedence(first: Expr, rest: Vec<(BinaryOp, Expr)>) -> Expr {
+    if rest.is_empty() {
+        return first;
+    }
+    let mut operands = Vec::with_capacity(rest.len() + 1);
+    let mut operators: Vec<BinaryOp> = Vec::with_capacity(rest.len());
+    operands.push(first);
+    let reduce = |operands: &mut Vec<Expr>, op: BinaryOp| {
+        let rhs = operands.pop().expect("an operator has a right operand");
+        let lhs = operands.pop().expect("an operator has a left operand");
+        operands.push(binary(op, lhs, rhs));
+    };
+    for (op, operand) in rest {
+        let (level, groups_right) = precedence(op);
+        while let Some(&top) = operators.last() {
+            let (top_level, _) = precedence(top);
+            if top_level > level || (top_level == level && !groups_right) {
+                operators.pop();
+                reduce(&mut operands, top);
+            } else {
+                break;
+            }
+        }
+        operators.push(op);
+        operands.push(operand);
+    }
+    while let Some(op) = operators.pop() {
+        reduce(&mut operands, op);
+    }
+    operands.pop().expect("the chain has an operand")
 }
 
 /// A function expression (LANGUAGE.md section 10): `fn(a, b: T) -> R { ... }` or
@@ -405,7 +462,7 @@ where
             .then(just(Token::Else).ignore_then(else_if.or(branch)).or_not())
             .validate(|((condition, then_value), else_value), extra, emitter| {
                 let else_value = else_value.unwrap_or_else(|| {
-                    emitter.emit(Rich::custom(
+                    emitter.emit(SyntaxError::custom(
                         extra.span(),
                         "an `if` used as a value needs an `else` branch",
                     ));

@@ -32,11 +32,13 @@ use crate::diagnostics::{Code, Diagnostic};
 use crate::source::{FileId, Span};
 
 mod common;
+mod error;
 mod expressions;
 mod patterns;
 mod statements;
 
 use common::{Extra, ident, separator, skip_balanced, span_of};
+use error::SyntaxError;
 
 /// Parses the tokens of one file. Returns the module (with error nodes where parsing failed)
 /// and the syntax diagnostics.
@@ -60,25 +62,16 @@ pub fn parse(tokens: &[(Token<'_>, Span)], source_len: usize, file: FileId) -> (
     (module.unwrap_or_default(), diagnostics)
 }
 
-fn syntax_diagnostic(error: Rich<'_, Token<'_>, SimpleSpan>, file: FileId) -> Diagnostic {
+fn syntax_diagnostic(error: SyntaxError<'_>, file: FileId) -> Diagnostic {
     let span = span_of(*error.span());
-    if let chumsky::error::RichReason::Custom(message) = error.reason() {
-        return Diagnostic::error(Code::Syntax, file, span, message.clone());
+    if let Some(message) = error.custom_message() {
+        return Diagnostic::error(Code::Syntax, file, span, message.to_string());
     }
     let found = match error.found() {
         Some(token) => token.to_string(),
         None => "end of file".to_string(),
     };
-    let mut expected: Vec<String> = error
-        .expected()
-        .filter_map(|pattern| match pattern {
-            chumsky::error::RichPattern::Token(token) => Some(token.to_string()),
-            chumsky::error::RichPattern::Label(label) => Some(label.to_string()),
-            chumsky::error::RichPattern::Identifier(name) => Some(format!("`{name}`")),
-            chumsky::error::RichPattern::EndOfInput => Some("end of file".to_string()),
-            _ => None,
-        })
-        .collect();
+    let mut expected: Vec<String> = error.expected();
     expected.sort();
     expected.dedup();
     simplify_expected(&mut expected);
@@ -344,7 +337,8 @@ where
                 span: span_of(extra.span()),
             })
         });
-    let variable = choice((just(Token::Let).to(false), just(Token::Var).to(true)))
+    let variable = one_of([Token::Let, Token::Var])
+        .map(|token| token == Token::Var)
         .then(ident.clone())
         .then(just(Token::Colon).ignore_then(ty).or_not())
         .then_ignore(just(Token::Assign))

@@ -14,6 +14,7 @@ use chumsky::input::ValueInput;
 use chumsky::prelude::*;
 
 use super::common::{Extra, ParserOf, ident, skip_balanced, span_of};
+use super::error::SyntaxError;
 use crate::syntax::ast::{ArmBody, Block, Expr, MatchArm, Pattern, PatternKind};
 use crate::syntax::lexer::unescape;
 use crate::syntax::token::Token;
@@ -36,7 +37,10 @@ where
                     return value.wrapping_neg();
                 }
                 if value == i64::MIN {
-                    emitter.emit(Rich::custom(extra.span(), "integer literal is too large for `int`"));
+                    emitter.emit(SyntaxError::custom(
+                        extra.span(),
+                        "integer literal is too large for `int`",
+                    ));
                 }
                 value
             });
@@ -52,7 +56,7 @@ where
                 None => PatternKind::Int(start),
             });
         let float = select! { Token::Float(_) => () }.validate(|(), extra, emitter| {
-            emitter.emit(Rich::custom(
+            emitter.emit(SyntaxError::custom(
                 extra.span(),
                 "a float literal cannot be a pattern: compare with `==` in a guard (`v if v == 1.5 =>`)",
             ));
@@ -94,7 +98,7 @@ where
                 0 if fields.is_none() => PatternKind::Binding(first),
                 // `Name(...)`: Rust's and Swift's habits; the variant needs its `.` or its enum.
                 0 => {
-                    emitter.emit(Rich::custom(
+                    emitter.emit(SyntaxError::custom(
                         extra.span(),
                         format!(
                             "a variant pattern starts with `.` or its enum's name: write `.{}(...)`",

@@ -5,7 +5,8 @@
 use chumsky::input::ValueInput;
 use chumsky::prelude::*;
 
-use super::common::{Extra, ParserOf, ident, separator, skip_balanced, span_of};
+use super::common::{Extra, ParserOf, ident, separator, shrunk, skip_balanced, span_of};
+use super::error::SyntaxError;
 use super::patterns::{block_of_one, match_arms};
 use crate::syntax::ast::*;
 use crate::syntax::token::Token;
@@ -91,7 +92,8 @@ where
     // start with as short as it was.
     .labelled("an expression");
     let else_block = just(Token::Else).ignore_then(block.clone()).or_not();
-    let name_let = choice((just(Token::Let).to(false), just(Token::Var).to(true)))
+    let name_let = one_of([Token::Let, Token::Var])
+        .map(|token| token == Token::Var)
         .then(ident.clone())
         .then(just(Token::Colon).ignore_then(ty.clone()).or_not())
         .then_ignore(just(Token::Assign))
@@ -107,13 +109,13 @@ where
                 };
             };
             if mutable {
-                emitter.emit(Rich::custom(
+                emitter.emit(SyntaxError::custom(
                     extra.span(),
                     "`let ... else` binds with `let`; a `var` cannot have an `else`",
                 ));
             }
             if let Some(ty) = &ty {
-                emitter.emit(Rich::custom(
+                emitter.emit(SyntaxError::custom(
                     SimpleSpan::from(ty.span.range()),
                     "`let ... else` takes no type annotation",
                 ));
@@ -161,7 +163,7 @@ where
             |((((first, second), iterable), range), body), extra, emitter| match range {
                 Some((inclusive, end)) => {
                     if let Some(second) = &second {
-                        emitter.emit(Rich::custom(
+                        emitter.emit(SyntaxError::custom(
                             SimpleSpan::from(second.span.range()),
                             "a `for` over a range binds one variable",
                         ));
@@ -186,14 +188,23 @@ where
     let return_statement = just(Token::Return)
         .ignore_then(expr.clone().or_not())
         .map(StatementKind::Return);
-    let assign_operator = choice((
-        just(Token::Assign).to(None),
-        just(Token::PlusAssign).to(Some(BinaryOp::Add)),
-        just(Token::MinusAssign).to(Some(BinaryOp::Subtract)),
-        just(Token::StarAssign).to(Some(BinaryOp::Multiply)),
-        just(Token::SlashAssign).to(Some(BinaryOp::Divide)),
-        just(Token::PercentAssign).to(Some(BinaryOp::Remainder)),
-    ));
+    // One `one_of` (the same expected tokens as a `just` per operator, in one step).
+    let assign_operator = one_of([
+        Token::Assign,
+        Token::PlusAssign,
+        Token::MinusAssign,
+        Token::StarAssign,
+        Token::SlashAssign,
+        Token::PercentAssign,
+    ])
+    .map(|token| match token {
+        Token::PlusAssign => Some(BinaryOp::Add),
+        Token::MinusAssign => Some(BinaryOp::Subtract),
+        Token::StarAssign => Some(BinaryOp::Multiply),
+        Token::SlashAssign => Some(BinaryOp::Divide),
+        Token::PercentAssign => Some(BinaryOp::Remainder),
+        _ => None,
+    });
     let expression_statement =
         expr.clone()
             .then(assign_operator.then(expr.clone()).or_not())
@@ -228,7 +239,7 @@ where
         ))
         .labelled("a statement");
     separators
-        .ignore_then(statement.repeated().collect::<Vec<_>>())
+        .ignore_then(statement.repeated().collect::<Vec<_>>().map(shrunk))
         .delimited_by(just(Token::LBrace), just(Token::RBrace))
         .map_with(|statements, extra| Block {
             statements,

@@ -226,6 +226,47 @@ fn coalescing_groups_right_between_comparison_and_bit_or() {
     }
 }
 
+/// The operator tree with each binary node's span, as `(lhs op rhs)@start..end`.
+fn shape_with_spans(expr: &Expr) -> String {
+    match &expr.kind {
+        ExprKind::Binary { op, lhs, rhs } => format!(
+            "({} {} {})@{}..{}",
+            shape_with_spans(lhs),
+            op.symbol(),
+            shape_with_spans(rhs),
+            expr.span.start,
+            expr.span.end
+        ),
+        _ => shape(expr),
+    }
+}
+
+#[test]
+fn operators_group_by_precedence_and_to_the_left() {
+    for (source, expected) in [
+        ("a * b + c * d", "((a * b) + (c * d))"),
+        ("a - b - c", "((a - b) - c)"),
+        ("a + b << c & d ^ e | f", "(((((a + b) << c) & d) ^ e) | f)"),
+        ("a | b ^ c & d << e + f * g", "(a | (b ^ (c & (d << (e + (f * g))))))"),
+        ("a / b % c * d", "(((a / b) % c) * d)"),
+        ("a ?? b * c ?? d", "(a ?? ((b * c) ?? d))"),
+        ("a == b + c and not d < e or f", "(((a == (b + c)) and ?) or f)"),
+    ] {
+        let statements = body(&format!("let v = {source}"));
+        let Some(StatementKind::Let { init, .. }) = statements.first().map(|statement| &statement.kind) else {
+            panic!("not a let");
+        };
+        assert_eq!(shape(init), expected, "{source}");
+    }
+    // Each node spans from its left operand's start to its right operand's end (the source
+    // starts at offset 20, after `fn main() {\nlet v = `).
+    let statements = body("let v = a - b * c - d");
+    let Some(StatementKind::Let { init, .. }) = statements.first().map(|statement| &statement.kind) else {
+        panic!("not a let");
+    };
+    assert_eq!(shape_with_spans(init), "((a - (b * c)@24..29)@20..29 - d)@20..33");
+}
+
 #[test]
 fn raw_strings_and_character_literals_are_literals_and_patterns() {
     let statements =

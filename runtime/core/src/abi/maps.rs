@@ -44,6 +44,20 @@ pub extern "C" fn lang_rt_map_get(ctx: Ctx<'_>, map: *mut MapObject, key: u64) -
     }
 }
 
+/// The address of `key`'s value word, for a compound assignment `m[k] op= v` whose `v`
+/// cannot run code (so nothing changes the map between the read and the write); 0 and an
+/// error when the key is missing, as `lang_rt_map_get`.
+#[unsafe(no_mangle)]
+pub extern "C" fn lang_rt_map_value_slot(ctx: Ctx<'_>, map: *mut MapObject, key: u64) -> *mut u64 {
+    match table(map).value_slot(key) {
+        Some(slot) => slot,
+        None => {
+            ctx.fail(format!("map has no key {}", describe_key(map, key)));
+            std::ptr::null_mut()
+        }
+    }
+}
+
 /// Looks up `key`; writes the value to `out` and returns 1 when present.
 #[unsafe(no_mangle)]
 pub extern "C" fn lang_rt_map_lookup(_ctx: Ctx<'_>, map: *mut MapObject, key: u64, out: *mut u64) -> u8 {
