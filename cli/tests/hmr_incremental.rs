@@ -1,6 +1,9 @@
 //! Hot reload end to end, incremental checking (LANGUAGE.md section 7 item 14): a body edit
 //! checks only the edited module again, an interface edit also the modules that import it.
-//! Observed through the `[hmr] checked: FILE` lines of `LANG_HMR_DEBUG=1`, never timing.
+//! Observed through the `[hmr] checked: FILE` lines of `LANG_HMR_DEBUG=1`, never timing; and
+//! so are the other parts of a reload that must not grow with the program: the interfaces
+//! computed again (`[hmr] interface computed: FILE`) and the modules whose signatures the
+//! snapshot made again (`[hmr] signatures recomputed: N of M modules`).
 
 mod support;
 
@@ -17,10 +20,15 @@ const UTIL: &str = "import lib\n\npub fn other() -> str {\n    return \"<{lib.va
 
 /// The files that the reload after `from` (a length of stderr) checked again, sorted.
 fn checked_since(session: &HotRun, from: usize) -> Vec<String> {
+    files_since(session, from, "[hmr] checked: ")
+}
+
+/// The files named by the debug lines starting with `prefix` after `from`, sorted.
+fn files_since(session: &HotRun, from: usize, prefix: &str) -> Vec<String> {
     let stderr = session.stderr();
     let mut checked: Vec<String> = stderr[from..]
         .lines()
-        .filter_map(|line| line.strip_prefix("[hmr] checked: "))
+        .filter_map(|line| line.strip_prefix(prefix))
         .map(|path| {
             std::path::Path::new(path)
                 .file_name()
@@ -30,6 +38,15 @@ fn checked_since(session: &HotRun, from: usize) -> Vec<String> {
         .collect();
     checked.sort();
     checked
+}
+
+/// How many modules' signatures the snapshot of the reload after `from` made again.
+fn signatures_recomputed_since(session: &HotRun, from: usize) -> Option<usize> {
+    let stderr = session.stderr();
+    let line = stderr[from..]
+        .lines()
+        .find_map(|line| line.strip_prefix("[hmr] signatures recomputed: "))?;
+    line.split(' ').next()?.parse().ok()
 }
 
 #[test]
@@ -48,6 +65,19 @@ fn a_body_edit_checks_its_module_and_an_interface_edit_its_importers_too() {
     session.write_in_place("lib.ln", &LIB.replace("return 1", "return 2"));
     session.wait_for_output("v 2 <2>\n");
     assert_eq!(checked_since(&session, before), ["lib.ln"], "{}", session.stderr());
+    // Only the edited module's interface and signatures are made again; the others' are kept.
+    assert_eq!(
+        files_since(&session, before, "[hmr] interface computed: "),
+        ["lib.ln"],
+        "{}",
+        session.stderr()
+    );
+    assert_eq!(
+        signatures_recomputed_since(&session, before),
+        Some(1),
+        "{}",
+        session.stderr()
+    );
 
     let before = session.stderr().len();
     session.write_in_place(
@@ -58,6 +88,20 @@ fn a_body_edit_checks_its_module_and_an_interface_edit_its_importers_too() {
     assert_eq!(
         checked_since(&session, before),
         ["lib.ln", "main.ln", "util.ln"],
+        "{}",
+        session.stderr()
+    );
+    // The importers' fingerprints changed with `lib`'s signatures: their interfaces and
+    // signatures are made again too.
+    assert_eq!(
+        files_since(&session, before, "[hmr] interface computed: "),
+        ["lib.ln", "main.ln", "util.ln"],
+        "{}",
+        session.stderr()
+    );
+    assert_eq!(
+        signatures_recomputed_since(&session, before),
+        Some(3),
         "{}",
         session.stderr()
     );

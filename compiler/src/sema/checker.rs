@@ -73,7 +73,9 @@ impl<'p> Checker<'p> {
     fn check_modules_incrementally(&mut self, cache: &mut BodyCache, sources: &SourceMap) {
         let program = self.program;
         cache.start(program);
-        let fingerprints = Fingerprints::new(program, &self.items, sources);
+        let text_hashes = cache.text_hashes(program, sources);
+        let fingerprints = Fingerprints::new(program, &self.items, sources, &text_hashes);
+        cache.set_fingerprints(&fingerprints);
         // What the passes over the whole program recorded is a part of its own.
         self.finish_closures();
         self.results.finish_part();

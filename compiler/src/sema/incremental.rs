@@ -17,6 +17,7 @@ use std::collections::{HashMap, HashSet};
 use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
+use super::interface::ModuleInterface;
 use super::program::Program;
 use super::results::ResultTables;
 use super::types::{Items, ModuleId, Type, VariableId};
@@ -30,6 +31,18 @@ pub struct BodyCache {
     modules: HashMap<String, CachedModule>,
     /// The modules whose bodies the last check checked (not reused), in program order.
     checked: Vec<String>,
+    /// Per module key: the tree its text hash was computed from (shared with the parse cache,
+    /// which hands out the same tree for the same text), and that hash. Hashing the text of
+    /// every module on each save would make a reload cost grow with the program.
+    text_hashes: HashMap<String, (Arc<ast::Module>, u64)>,
+    /// Per module key: the fingerprint its interface was computed with, and that interface.
+    /// An equal fingerprint means the same items seen the same way: the same interface.
+    interfaces: HashMap<String, (u64, ModuleInterface)>,
+    /// The fingerprints of the modules of the last check, in program order (empty after a
+    /// check that stopped before the bodies).
+    last_fingerprints: Vec<u64>,
+    /// The modules whose interfaces the last check computed (not reused), in program order.
+    interfaces_computed: Vec<String>,
 }
 
 #[derive(Debug)]
@@ -50,6 +63,67 @@ impl BodyCache {
     /// The display names of the modules whose bodies the last check checked.
     pub fn last_checked(&self) -> &[String] {
         &self.checked
+    }
+
+    /// The display names of the modules whose interfaces the last check computed again.
+    pub fn last_interfaces_computed(&self) -> &[String] {
+        &self.interfaces_computed
+    }
+
+    /// The hash of each module's text, in program order: a module whose tree is the one kept
+    /// for its key (the parse cache gave it back: same text) keeps its hash.
+    pub(super) fn text_hashes(&mut self, program: &Program, sources: &SourceMap) -> Vec<u64> {
+        (0..program.modules.len())
+            .map(|index| {
+                let module = &program.modules[index];
+                let key = module_key(program, ModuleId(index as u32));
+                if let Some((tree, hash)) = self.text_hashes.get(&key)
+                    && Arc::ptr_eq(tree, &module.ast)
+                {
+                    return *hash;
+                }
+                let hash = hash_of(&sources.get(module.file).text);
+                self.text_hashes.insert(key, (module.ast.clone(), hash));
+                hash
+            })
+            .collect()
+    }
+
+    /// The interface of `module`: the one computed by an earlier check with the same
+    /// fingerprint, else `compute()` (kept for the next check).
+    pub(super) fn interface(
+        &mut self,
+        program: &Program,
+        module: ModuleId,
+        sources: &SourceMap,
+        compute: impl FnOnce() -> ModuleInterface,
+    ) -> ModuleInterface {
+        let key = module_key(program, module);
+        let fingerprint = self.last_fingerprints.get(module.0 as usize).copied();
+        if let Some(fingerprint) = fingerprint
+            && let Some((cached, interface)) = self.interfaces.get(&key)
+            && *cached == fingerprint
+        {
+            return interface.clone();
+        }
+        let interface = compute();
+        self.interfaces_computed
+            .push(sources.get(program.module(module).file).display_name.clone());
+        match fingerprint {
+            Some(fingerprint) => {
+                self.interfaces.insert(key, (fingerprint, interface.clone()));
+            }
+            None => {
+                self.interfaces.remove(&key);
+            }
+        }
+        interface
+    }
+
+    /// After a check that reported errors: its interfaces are not kept (an erroneous check
+    /// is never the base of a reload).
+    pub(super) fn forget_interfaces(&mut self) {
+        self.interfaces.clear();
     }
 }
 
@@ -72,14 +146,15 @@ pub(super) struct Fingerprints {
 }
 
 impl Fingerprints {
-    pub(super) fn new(program: &Program, items: &Items, sources: &SourceMap) -> Fingerprints {
+    /// `text_hashes`: the hash of each module's text (`BodyCache::text_hashes`).
+    pub(super) fn new(program: &Program, items: &Items, sources: &SourceMap, text_hashes: &[u64]) -> Fingerprints {
         let layout = layout_hash(program, items);
         let signatures = signature_hashes(program, items, sources);
         let of_module = (0..program.modules.len())
             .map(|index| {
                 let mut hasher = DefaultHasher::new();
                 layout.hash(&mut hasher);
-                sources.get(program.modules[index].file).text.hash(&mut hasher);
+                text_hashes[index].hash(&mut hasher);
                 for module in import_closure(program, ModuleId(index as u32)) {
                     signatures[module].hash(&mut hasher);
                 }
@@ -198,15 +273,26 @@ impl BodyCache {
     /// in the program.
     pub(super) fn start(&mut self, program: &Program) {
         self.checked.clear();
+        self.interfaces_computed.clear();
+        self.last_fingerprints.clear();
         let present: HashSet<String> = (0..program.modules.len())
             .map(|index| module_key(program, ModuleId(index as u32)))
             .collect();
         self.modules.retain(|key, _| present.contains(key));
+        self.text_hashes.retain(|key, _| present.contains(key));
+        self.interfaces.retain(|key, _| present.contains(key));
+    }
+
+    /// The fingerprints of this check's modules, kept to find their interfaces.
+    pub(super) fn set_fingerprints(&mut self, fingerprints: &Fingerprints) {
+        self.last_fingerprints = fingerprints.of_module.clone();
     }
 
     /// A check that stopped before the bodies (syntax errors) checked none.
     pub(super) fn checked_none(&mut self) {
         self.checked.clear();
+        self.interfaces_computed.clear();
+        self.last_fingerprints.clear();
     }
 
     pub(super) fn reuse(

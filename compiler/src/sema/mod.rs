@@ -105,13 +105,27 @@ fn check(
         (types::Items::default(), Vec::new(), results::TypeckResults::default())
     } else {
         let mut checker = Checker::new(&program);
-        checker.check_all(parse_cache.map(|cache| (&mut cache.bodies, &sources)));
+        let mut parse_cache = parse_cache;
+        checker.check_all(parse_cache.as_deref_mut().map(|cache| (&mut cache.bodies, &sources)));
         diagnostics.extend(checker.diagnostics);
         let interfaces = measure(Stage::Interfaces, || {
             (0..program.modules.len())
-                .map(|index| ModuleInterface::of(&checker.items, &checker.scopes[index], ModuleId(index as u32)))
+                .map(|index| {
+                    let module = ModuleId(index as u32);
+                    let compute = || ModuleInterface::of(&checker.items, &checker.scopes[index], module);
+                    match parse_cache.as_deref_mut() {
+                        // Under hot reload, an unchanged module's interface is the one it had.
+                        Some(cache) => cache.bodies.interface(&program, module, &sources, compute),
+                        None => compute(),
+                    }
+                })
                 .collect()
         });
+        if let Some(cache) = parse_cache
+            && diagnostics.iter().any(Diagnostic::is_error)
+        {
+            cache.bodies.forget_interfaces();
+        }
         (checker.items, interfaces, checker.results)
     };
     diagnostics.sort_by_key(|diagnostic| (diagnostic.primary.file, diagnostic.primary.span.start));

@@ -36,6 +36,12 @@ impl ParseCache {
     pub fn last_checked(&self) -> &[String] {
         self.bodies.last_checked()
     }
+
+    /// The display names of the modules whose interfaces the last check computed again (the
+    /// others' were reused): hot reload's `LANG_HMR_DEBUG` shows them.
+    pub fn last_interfaces_computed(&self) -> &[String] {
+        self.bodies.last_interfaces_computed()
+    }
 }
 
 impl ParseCache {

@@ -93,7 +93,9 @@ fn color() -> bool {
 /// Checks and compiles the program at `root`. With a previous snapshot, only modules that
 /// changed (and dependents of changed interfaces) are compiled.
 /// The module files looked for and not found are left in `missing`. A parse cache (kept by a
-/// compiler thread between checks) spares parsing files again that did not change.
+/// compiler thread between checks) spares parsing files again that did not change. The
+/// checked program is left in `retired`, for the caller to drop once the version is handed
+/// over.
 pub fn compile(
     root: &Path,
     registry: &Registry,
@@ -102,6 +104,7 @@ pub fn compile(
     started: Instant,
     missing: &mut Vec<PathBuf>,
     mut parse_cache: Option<&mut ParseCache>,
+    retired: &mut Vec<CheckedProgram>,
 ) -> Result<(Ready, Snapshot), Rejected> {
     let debug = debug_enabled();
     let check_started = Instant::now();
@@ -114,6 +117,9 @@ pub fn compile(
     if debug && let Some(parse_cache) = &parse_cache {
         for name in parse_cache.last_checked() {
             eprintln!("[hmr] checked: {name}");
+        }
+        for name in parse_cache.last_interfaces_computed() {
+            eprintln!("[hmr] interface computed: {name}");
         }
     }
     *missing = loader.missing;
@@ -131,6 +137,13 @@ pub fn compile(
     let snapshot_started = Instant::now();
     let mut next = snapshot(&checked);
     let snapshot_time = snapshot_started.elapsed();
+    if debug && parse_cache.is_some() {
+        eprintln!(
+            "[hmr] signatures recomputed: {} of {} modules",
+            super::snapshot::last_signatures_recomputed(),
+            checked.program.modules.len()
+        );
+    }
     let compile_started = Instant::now();
     let names: Vec<String> = checked
         .program
@@ -261,15 +274,17 @@ pub fn compile(
         );
     }
     let main_module = names.first().cloned().unwrap_or_default();
-    let main_key = (main_module.clone(), "main".to_string());
     let main_changed =
-        previous.is_some_and(|previous| previous.functions.get(&main_key) != next.functions.get(&main_key));
+        previous.is_some_and(|previous| previous.function(&main_module, "main") != next.function(&main_module, "main"));
     let order = checked
         .program
         .initialization_order()
         .into_iter()
         .map(|module| names[module.0 as usize].clone())
         .collect();
+    // Dropping the program's tables is left to the caller, after the new version is handed
+    // over: freeing them is not on the way from a save to its output.
+    retired.push(checked);
     Ok((
         Ready {
             modules,

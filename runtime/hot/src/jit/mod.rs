@@ -1,5 +1,6 @@
 //! The JIT producer of `lang run --hmr` and of embedded engines (feature `jit`): one file per
-//! concern: `sources` (what the checker reads), `snapshot` (the running version's hashes),
+//! concern: `sources` (what the checker reads), `stamps` (files known unchanged without
+//! reading them), `snapshot` (the running version's hashes),
 //! `plan` (which modules to compile), `compile` (one version, module by module) and `thread`
 //! (the compiler thread: watching, coalescing saves, publishing or rejecting versions).
 
@@ -7,6 +8,7 @@ mod compile;
 mod plan;
 mod snapshot;
 mod sources;
+mod stamps;
 mod thread;
 
 pub use plan::modules_to_rebuild;

@@ -160,8 +160,8 @@ pub(super) fn plan(
                 .iter()
                 .filter(|info| info.module == module)
                 .filter(|info| {
-                    let key = (name.clone(), info.name.clone());
-                    previous.is_none_or(|previous| previous.functions.get(&key) != next.functions.get(&key))
+                    previous
+                        .is_none_or(|previous| previous.function(name, &info.name) != next.function(name, &info.name))
                 })
                 .map(|info| info.name.clone())
                 .collect();
@@ -169,11 +169,11 @@ pub(super) fn plan(
                 .map(|previous| {
                     previous
                         .functions
-                        .keys()
-                        .filter(|(module, function)| {
-                            *module == *name && !next.functions.contains_key(&(module.clone(), function.clone()))
-                        })
-                        .map(|(_, function)| function.clone())
+                        .get(name)
+                        .into_iter()
+                        .flat_map(|functions| functions.keys())
+                        .filter(|function| next.function(name, function).is_none())
+                        .cloned()
                         .collect()
                 })
                 .unwrap_or_default();

@@ -4,12 +4,15 @@
 use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
 use std::path::PathBuf;
+use std::rc::Rc;
+use std::sync::Arc;
 
 use lang_compiler::CheckedProgram;
-use lang_compiler::codegen::token_hash;
 use lang_compiler::source::SourceOrigin;
+use lang_compiler::syntax::ast::Module;
 
 use super::sources::virtual_module;
+use super::stamps::{FileStamp, SETTLED};
 
 /// What is known about the version of the program that runs (or is about to).
 pub struct Snapshot {
@@ -20,8 +23,10 @@ pub struct Snapshot {
     pub source_tokens: HashMap<String, u64>,
     /// Per module name: its interface hash.
     pub interfaces: HashMap<String, u64>,
-    /// Per (module, function): a hash of the function's tokens.
-    pub functions: HashMap<(String, String), u64>,
+    /// Per module, per function: a hash of the function's tokens. A module's table is shared
+    /// with the next snapshots while its text is unchanged: copying every function's entry
+    /// on each save would make a reload cost grow with the program.
+    pub functions: HashMap<String, Arc<HashMap<String, u64>>>,
     /// Per module: a hash of its struct declarations' tokens. Importers build that module's
     /// structs with its field defaults, so a changed default recompiles them.
     pub struct_declarations: HashMap<String, u64>,
@@ -41,6 +46,13 @@ pub struct Snapshot {
     pub compiled: std::collections::HashSet<(String, String)>,
 }
 
+impl Snapshot {
+    /// The hash of the tokens of `function` of `module`, if the version has it.
+    pub fn function(&self, module: &str, function: &str) -> Option<u64> {
+        self.functions.get(module)?.get(function).copied()
+    }
+}
+
 /// A hash of a text, to notice that it changed (within this process only).
 pub(super) fn hash_text(text: &str) -> u64 {
     let mut hasher = std::collections::hash_map::DefaultHasher::new();
@@ -52,49 +64,6 @@ pub(super) fn hash_text(text: &str) -> u64 {
 pub(super) fn file_hashes(files: &[PathBuf]) -> Option<Vec<u64>> {
     files.iter().map(|path| file_hash(path)).collect()
 }
-
-/// What identifies one state of a file without reading it: its size, inode, modification and
-/// status-change times.
-#[derive(Clone, Copy, PartialEq, Eq)]
-struct FileStamp {
-    len: u64,
-    inode: u64,
-    modified: Option<std::time::SystemTime>,
-    changed: (i64, i64),
-}
-
-impl FileStamp {
-    fn of(metadata: &std::fs::Metadata) -> FileStamp {
-        #[cfg(unix)]
-        let (inode, changed) = {
-            use std::os::unix::fs::MetadataExt;
-            (metadata.ino(), (metadata.ctime(), metadata.ctime_nsec()))
-        };
-        #[cfg(not(unix))]
-        let (inode, changed) = (0, (0, 0));
-        FileStamp {
-            len: metadata.len(),
-            inode,
-            modified: metadata.modified().ok(),
-            changed,
-        }
-    }
-
-    /// The latest time the stamp says the file was touched.
-    fn latest(&self) -> Option<std::time::SystemTime> {
-        let changed = u64::try_from(self.changed.0).ok().map(|seconds| {
-            std::time::UNIX_EPOCH + std::time::Duration::new(seconds, self.changed.1.clamp(0, 999_999_999) as u32)
-        });
-        match (self.modified, changed) {
-            (Some(modified), Some(changed)) => Some(modified.max(changed)),
-            (modified, changed) => modified.or(changed),
-        }
-    }
-}
-
-/// A file touched less than this long before it was read may be written again with the same
-/// stamp (file systems keep times at a coarse granularity): its hash is not kept.
-const SETTLED: std::time::Duration = std::time::Duration::from_secs(3);
 
 std::thread_local! {
     /// Per file: its stamp and hash when it was read, for files that had settled by then.
@@ -143,51 +112,169 @@ fn file_hash(path: &std::path::Path) -> Option<u64> {
 /// session (`MODULE_HASHES`, shared, not copied): lexing every function of every module again on
 /// each save would make a reload cost grow with the program (LANGUAGE.md section 7 item 14).
 struct ModuleHashes {
+    /// The tree the hashes were made from: the parse cache gives the same tree back for the
+    /// same text, so a module whose tree is this one needs neither its text hashed nor its
+    /// tokens lexed again.
+    tree: Arc<Module>,
+    text: u64,
     source_tokens: u64,
-    /// Each function declaration's name and token hash, in source order.
-    functions: Vec<(String, u64)>,
+    /// Each function declaration's token hash, by name.
+    functions: Arc<HashMap<String, u64>>,
     /// The tokens of every item but functions (imports, structs, enums, variables).
     other_items: u64,
     struct_declarations: u64,
+    /// The sorted signatures (`name:type key`) of the module's functions, with the hash of the
+    /// interfaces of the modules it imports that they were made with: a signature names types
+    /// by module and name, so it follows from the module's text and what it imports.
+    signatures: std::cell::RefCell<Option<(u64, Rc<Vec<String>>)>>,
 }
 
 std::thread_local! {
-    /// `ModuleHashes` by module name and text hash, for the modules of the last snapshot made
-    /// on this thread (a compiler thread makes one per version).
-    static MODULE_HASHES: std::cell::RefCell<HashMap<(String, u64), std::rc::Rc<ModuleHashes>>> =
+    /// `ModuleHashes` by module name, for the modules of the last snapshot made on this
+    /// thread (a compiler thread makes one per version).
+    static MODULE_HASHES: std::cell::RefCell<HashMap<String, Rc<ModuleHashes>>> =
         std::cell::RefCell::new(HashMap::new());
 }
 
-fn module_hashes(module: &lang_compiler::sema::ModuleData, text: &str) -> ModuleHashes {
+std::thread_local! {
+    /// How many modules' function signatures the last snapshot made on this thread made
+    /// again (the others' were kept): `LANG_HMR_DEBUG` shows it.
+    static SIGNATURES_RECOMPUTED: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+/// See `SIGNATURES_RECOMPUTED`.
+pub(super) fn last_signatures_recomputed() -> usize {
+    SIGNATURES_RECOMPUTED.with(std::cell::Cell::get)
+}
+
+/// The module's tokens, lexed once: the hash of those within a span is `token_hash` of the
+/// span's text (a test checks it), without lexing each item again.
+struct Tokens {
+    /// Each token's start, end and its hash's bytes (`codegen::token_hash`: the token as its
+    /// `Debug` shows it; newlines do not count).
+    tokens: Vec<(usize, usize, String)>,
+}
+
+impl Tokens {
+    fn of(text: &str) -> Tokens {
+        use std::fmt::Write;
+        let lexed = lang_compiler::syntax::lexer::lex(text, lang_compiler::FileId(0));
+        let mut tokens = Vec::with_capacity(lexed.tokens.len());
+        for (token, span) in &lexed.tokens {
+            let mut shown = String::new();
+            let _ = write!(shown, "{token:?}");
+            if shown != "Newline" {
+                let range = span.range();
+                tokens.push((range.start, range.end, shown));
+            }
+        }
+        Tokens { tokens }
+    }
+
+    /// `token_hash` of the text in `range`.
+    fn hash(&self, range: std::ops::Range<usize>) -> u64 {
+        use std::hash::Hasher;
+        let first = self.tokens.partition_point(|(start, _, _)| *start < range.start);
+        let mut hasher = lang_abi::StableHasher::new();
+        for (_, end, shown) in &self.tokens[first..] {
+            if *end > range.end {
+                break;
+            }
+            hasher.write(shown.as_bytes());
+            hasher.write_u8(0xff);
+        }
+        hasher.finish()
+    }
+}
+
+fn module_hashes(module: &lang_compiler::sema::ModuleData, text: &str, text_hash: u64) -> ModuleHashes {
     use lang_compiler::syntax::ast::Item;
-    let mut functions = Vec::new();
+    let tokens = Tokens::of(text);
+    let mut functions = HashMap::new();
     let mut other_items = std::collections::hash_map::DefaultHasher::new();
     let mut struct_declarations = std::collections::hash_map::DefaultHasher::new();
     for item in &module.ast.items {
         let span = match item {
             Item::Function(declaration) => {
-                functions.push((
-                    declaration.name.text.clone(),
-                    token_hash(&text[declaration.span.range()]),
-                ));
+                functions.insert(declaration.name.text.clone(), tokens.hash(declaration.span.range()));
                 continue;
             }
             Item::Import(import) => import.span,
             Item::Struct(declaration) => {
-                token_hash(&text[declaration.span.range()]).hash(&mut struct_declarations);
+                tokens.hash(declaration.span.range()).hash(&mut struct_declarations);
                 declaration.span
             }
             Item::Enum(declaration) => declaration.span,
             Item::Variable(declaration) => declaration.span,
         };
-        token_hash(&text[span.range()]).hash(&mut other_items);
+        tokens.hash(span.range()).hash(&mut other_items);
     }
     ModuleHashes {
-        source_tokens: token_hash(text),
-        functions,
+        tree: module.ast.clone(),
+        text: text_hash,
+        source_tokens: tokens.hash(0..text.len()),
+        functions: Arc::new(functions),
         other_items: other_items.finish(),
         struct_declarations: struct_declarations.finish(),
+        signatures: std::cell::RefCell::new(None),
     }
+}
+
+/// The hashes of `module` (whose text is `text`): the kept ones when its tree, or else its
+/// text, is the one they were made from.
+fn hashes_of(
+    memo: &HashMap<String, Rc<ModuleHashes>>,
+    module: &lang_compiler::sema::ModuleData,
+    text: &str,
+) -> Rc<ModuleHashes> {
+    let kept = memo.get(&module.name);
+    if let Some(kept) = kept
+        && Arc::ptr_eq(&kept.tree, &module.ast)
+    {
+        return kept.clone();
+    }
+    let text_hash = hash_text(text);
+    match kept {
+        Some(kept) if kept.text == text_hash => kept.clone(),
+        _ => Rc::new(module_hashes(module, text, text_hash)),
+    }
+}
+
+/// The sorted signatures of the functions of module `index`, made again only when the
+/// module's text or the interfaces of the modules it imports changed.
+fn signatures_of(
+    checked: &CheckedProgram,
+    index: usize,
+    hashes: &ModuleHashes,
+    interfaces: &HashMap<String, u64>,
+    recomputed: &mut usize,
+) -> Rc<Vec<String>> {
+    let module = &checked.program.modules[index];
+    let mut imports = std::collections::hash_map::DefaultHasher::new();
+    for (_, target) in &module.imports {
+        target
+            .map(|target| interfaces.get(&checked.program.module(target).name))
+            .hash(&mut imports);
+    }
+    let imports = imports.finish();
+    if let Some((key, signatures)) = &*hashes.signatures.borrow()
+        && *key == imports
+    {
+        return signatures.clone();
+    }
+    *recomputed += 1;
+    let id = lang_compiler::sema::ModuleId(index as u32);
+    let mut signatures: Vec<String> = checked
+        .items
+        .functions
+        .iter()
+        .filter(|info| info.module == id)
+        .map(|info| format!("{}:{}", info.name, checked.type_key(&info.ty())))
+        .collect();
+    signatures.sort();
+    let signatures = Rc::new(signatures);
+    *hashes.signatures.borrow_mut() = Some((imports, signatures.clone()));
+    signatures
 }
 
 /// The snapshot of a checked program.
@@ -199,50 +286,39 @@ pub fn snapshot(checked: &CheckedProgram) -> Snapshot {
     let mut compiled_hashes = Vec::new();
     let mut functions = HashMap::new();
     let mut struct_declarations = HashMap::new();
-    let mut other_items = Vec::new();
+    let mut shapes = HashMap::new();
     let mut kept = HashMap::new();
+    for (index, module) in checked.program.modules.iter().enumerate() {
+        if let Some(interface) = checked.interfaces.get(index) {
+            interfaces.insert(module.name.clone(), interface.hash_value());
+        }
+    }
+    let mut recomputed = 0;
     MODULE_HASHES.with(|memo| {
         let memo = memo.borrow();
         for (index, module) in checked.program.modules.iter().enumerate() {
             let file = checked.sources.get(module.file);
-            let text_hash = hash_text(&file.text);
-            let key = (module.name.clone(), text_hash);
-            let hashes = match memo.get(&key) {
-                Some(hashes) => hashes.clone(),
-                None => std::rc::Rc::new(module_hashes(module, &file.text)),
-            };
-            sources.insert(module.name.clone(), text_hash);
+            let hashes = hashes_of(&memo, module, &file.text);
+            sources.insert(module.name.clone(), hashes.text);
             source_tokens.insert(module.name.clone(), hashes.source_tokens);
-            if let Some(interface) = checked.interfaces.get(index) {
-                interfaces.insert(module.name.clone(), interface.hash_value());
-            }
             if let SourceOrigin::File(path) = &file.origin
                 && virtual_module(path).is_none()
             {
                 files.push(path.clone());
-                compiled_hashes.push(text_hash);
+                compiled_hashes.push(hashes.text);
             }
-            for (function, hash) in &hashes.functions {
-                functions.insert((module.name.clone(), function.clone()), *hash);
-            }
+            functions.insert(module.name.clone(), hashes.functions.clone());
             struct_declarations.insert(module.name.clone(), hashes.struct_declarations);
-            other_items.push(hashes.other_items);
-            kept.insert(key, hashes);
+            let signatures = signatures_of(checked, index, &hashes, &interfaces, &mut recomputed);
+            let mut shape = std::collections::hash_map::DefaultHasher::new();
+            hashes.other_items.hash(&mut shape);
+            signatures.hash(&mut shape);
+            shapes.insert(module.name.clone(), shape.finish());
+            kept.insert(module.name.clone(), hashes);
         }
     });
     MODULE_HASHES.with(|memo| *memo.borrow_mut() = kept);
-    let mut signatures: Vec<Vec<String>> = checked.program.modules.iter().map(|_| Vec::new()).collect();
-    for info in &checked.items.functions {
-        signatures[info.module.0 as usize].push(format!("{}:{}", info.name, checked.type_key(&info.ty())));
-    }
-    let mut shapes = HashMap::new();
-    for (index, module) in checked.program.modules.iter().enumerate() {
-        let mut hasher = std::collections::hash_map::DefaultHasher::new();
-        other_items[index].hash(&mut hasher);
-        signatures[index].sort();
-        signatures[index].hash(&mut hasher);
-        shapes.insert(module.name.clone(), hasher.finish());
-    }
+    SIGNATURES_RECOMPUTED.with(|count| count.set(recomputed));
     Snapshot {
         sources,
         source_tokens,
@@ -259,6 +335,32 @@ pub fn snapshot(checked: &CheckedProgram) -> Snapshot {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use lang_compiler::codegen::token_hash;
+
+    #[test]
+    fn hashes_of_spans_of_one_lexing_are_token_hashes_of_their_texts() {
+        let text = "import lib\n\n// a comment\npub struct Point {\n    x: int = 1,\n    label: str = \"p {1 + 2}\",\n}\n\nvar count = 0\n\npub fn show(point: Point) -> str {\n    let list = [1, 2, 3]\n    for value in list {\n        count += value // counted\n    }\n    return \"{point.label}: {count} {lib.value()}\"\n}\n\nfn main() {\n    print(show(Point()))\n}\n";
+        let tokens = Tokens::of(text);
+        assert_eq!(tokens.hash(0..text.len()), token_hash(text));
+        let tree = lang_compiler::syntax::parse_file(text, lang_compiler::FileId(0)).0;
+        assert_eq!(tree.items.len(), 5);
+        for item in &tree.items {
+            use lang_compiler::syntax::ast::Item;
+            let span = match item {
+                Item::Function(declaration) => declaration.span,
+                Item::Import(import) => import.span,
+                Item::Struct(declaration) => declaration.span,
+                Item::Enum(declaration) => declaration.span,
+                Item::Variable(declaration) => declaration.span,
+            };
+            assert_eq!(
+                tokens.hash(span.range()),
+                token_hash(&text[span.range()]),
+                "{}",
+                &text[span.range()]
+            );
+        }
+    }
 
     #[test]
     fn a_file_rewritten_at_once_with_the_same_size_gets_its_new_hash() {

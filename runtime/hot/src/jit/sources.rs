@@ -42,7 +42,7 @@ impl lang_compiler::SourceLoader for Loader {
         if let Some(source) = virtual_module(path) {
             return Ok(source);
         }
-        let result = FileSystemLoader.load(path);
+        let result = super::stamps::load_text(path, || FileSystemLoader.load(path));
         if matches!(result, Err(lang_compiler::LoadError::NotFound)) {
             self.missing.push(path.to_path_buf());
         }

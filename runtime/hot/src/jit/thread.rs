@@ -42,6 +42,7 @@ pub fn compiler_thread(root: PathBuf, producer: Producer) {
         Instant::now(),
         &mut missing,
         Some(&mut parse_cache),
+        &mut Vec::new(),
     ) {
         Ok(result) => result,
         Err(Rejected::Errors(text)) => {
@@ -126,6 +127,7 @@ pub fn compiler_thread(root: PathBuf, producer: Producer) {
             running_hashes = None;
         }
         let looked_for = missing.len();
+        let mut retired = Vec::new();
         let result = compile(
             &root,
             registry,
@@ -134,6 +136,7 @@ pub fn compiler_thread(root: PathBuf, producer: Producer) {
             started,
             &mut missing,
             Some(&mut parse_cache),
+            &mut retired,
         );
         watcher.watch_files(&missing);
         last_compiled = Some(Instant::now());
@@ -148,11 +151,14 @@ pub fn compiler_thread(root: PathBuf, producer: Producer) {
                 for module in &ready.modules {
                     *versions.entry(module.name.clone()).or_insert(1) += 1;
                 }
-                previous_snapshot = Some(std::mem::replace(&mut snapshot, next));
+                // Handed over first: what follows (dropping the last version's tables and
+                // snapshot) is not on the way from the save to its output.
+                producer.publish(ready);
+                drop(retired);
+                drop(previous_snapshot.replace(std::mem::replace(&mut snapshot, next)));
                 watcher.watch_files(&snapshot.files);
                 last_hashes = Some(with_missing(snapshot.compiled_hashes.clone(), &missing));
                 running_hashes = last_hashes.clone();
-                producer.publish(ready);
             }
             Err(rejected) => {
                 // Compare the next save with what was just compiled: the same files, and the
@@ -232,6 +238,7 @@ pub fn embedded_producer(root: PathBuf, producer: Producer, hmr: bool) {
         &mut Vec::new(),
         // One check: no trees to keep for a next one.
         None,
+        &mut Vec::new(),
     ) {
         Ok((first, _)) => producer.start(Ok(first)),
         Err(Rejected::Errors(text) | Rejected::Unsupported(text)) => producer.start(Err(text)),
