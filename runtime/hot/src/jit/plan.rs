@@ -107,7 +107,8 @@ fn functions_to_compile(
         .filter(|(index, info)| {
             let key = (name.clone(), info.name.clone());
             let compiled_before = previous.is_some_and(|previous| previous.compiled.contains(&key));
-            let changed = previous.is_none_or(|previous| previous.functions.get(&key) != next.functions.get(&key));
+            let changed =
+                previous.is_none_or(|previous| previous.function(name, &info.name) != next.function(name, &info.name));
             // Compiled before: again when its module is compiled whole or it changed (whether it
             // can still run or not). Never compiled: now if it can run.
             if compiled_before {
