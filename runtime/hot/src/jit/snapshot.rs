@@ -150,9 +150,12 @@ pub(super) fn last_signatures_recomputed() -> usize {
 /// The module's tokens, lexed once: the hash of those within a span is `token_hash` of the
 /// span's text (a test checks it), without lexing each item again.
 struct Tokens {
-    /// Each token's start, end and its hash's bytes (`codegen::token_hash`: the token as its
-    /// `Debug` shows it; newlines do not count).
-    tokens: Vec<(usize, usize, String)>,
+    /// Each token's start and end in the text, and where its hash's bytes
+    /// (`codegen::token_hash`: the token as its `Debug` shows it; newlines do not count) are
+    /// in `shown`. One buffer for all tokens: a module has tens of thousands of them, and a
+    /// `String` each made the first snapshot of a large program cost one allocation per token.
+    tokens: Vec<(usize, usize, std::ops::Range<usize>)>,
+    shown: String,
 }
 
 impl Tokens {
@@ -160,15 +163,18 @@ impl Tokens {
         use std::fmt::Write;
         let lexed = lang_compiler::syntax::lexer::lex(text, lang_compiler::FileId(0));
         let mut tokens = Vec::with_capacity(lexed.tokens.len());
+        let mut shown = String::with_capacity(text.len() * 2);
         for (token, span) in &lexed.tokens {
-            let mut shown = String::new();
+            let start = shown.len();
             let _ = write!(shown, "{token:?}");
-            if shown != "Newline" {
+            if &shown[start..] == "Newline" {
+                shown.truncate(start);
+            } else {
                 let range = span.range();
-                tokens.push((range.start, range.end, shown));
+                tokens.push((range.start, range.end, start..shown.len()));
             }
         }
-        Tokens { tokens }
+        Tokens { tokens, shown }
     }
 
     /// `token_hash` of the text in `range`.
@@ -180,7 +186,7 @@ impl Tokens {
             if *end > range.end {
                 break;
             }
-            hasher.write(shown.as_bytes());
+            hasher.write(self.shown[shown.clone()].as_bytes());
             hasher.write_u8(0xff);
         }
         hasher.finish()
