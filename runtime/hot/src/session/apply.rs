@@ -106,10 +106,11 @@ fn apply_version(ctx: &mut Context, mut ready: Ready, first: bool) -> Outcome {
         // built (and every default evaluated, with the new code) first; only if all succeed
         // is any instance changed. Otherwise the slots are restored and nothing was swapped.
         // At the first start there is no value to migrate, but a descriptor may still be
-        // replaced: every module's setup creates the descriptors of all the program's structs
-        // (the first one wins), and a `lang build --hmr` folder can hold a library compiled
-        // before a struct of another module changed (a module that does not import it is not
-        // built again). The declaring module's layout is the one that counts.
+        // replaced: a module's setup creates the descriptors of the structs it declares, and a
+        // `lang build --hmr` folder can hold a library compiled before a struct of another
+        // module changed (a module that does not import it is not built again), whose code
+        // was compiled against the old layout. The declaring module's layout is the one that
+        // counts.
         let pause_started = Instant::now();
         let mut migrated = 0usize;
         if !migrate_structs(ctx, &mut ready, registry, &mut migrated) {
