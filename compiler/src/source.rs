@@ -132,6 +132,20 @@ pub trait SourceLoader {
     fn load(&mut self, path: &Path) -> Result<String, LoadError>;
 }
 
+/// Tests' loader: module files by path, in memory (`"main.ln"` to its text).
+#[cfg(test)]
+pub(crate) struct InMemoryFiles<Text>(pub(crate) std::collections::HashMap<&'static str, Text>);
+
+#[cfg(test)]
+impl<Text: AsRef<str>> SourceLoader for InMemoryFiles<Text> {
+    fn load(&mut self, path: &Path) -> Result<String, LoadError> {
+        self.0
+            .get(path.to_string_lossy().as_ref())
+            .map(|text| text.as_ref().to_string())
+            .ok_or(LoadError::NotFound)
+    }
+}
+
 /// A loader over the real file system.
 #[derive(Debug, Default)]
 pub struct FileSystemLoader;

@@ -4,18 +4,7 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use super::*;
-use crate::source::{LoadError, SourceLoader};
-
-struct Files(HashMap<&'static str, String>);
-
-impl SourceLoader for Files {
-    fn load(&mut self, path: &Path) -> Result<String, LoadError> {
-        self.0
-            .get(path.to_string_lossy().as_ref())
-            .cloned()
-            .ok_or(LoadError::NotFound)
-    }
-}
+use crate::source::InMemoryFiles as Files;
 
 const MAIN: &str = "import geo\n\
 // The answer.\n\

@@ -60,24 +60,11 @@ pub fn functions_that_can_run(checked: &CheckedProgram) -> Vec<bool> {
 
 #[cfg(test)]
 mod tests {
-    use std::collections::HashMap;
     use std::path::Path;
 
     use super::functions_that_can_run;
     use crate::sema::check_program;
-    use crate::source::{LoadError, SourceLoader};
-
-    struct Files(HashMap<&'static str, &'static str>);
-
-    impl SourceLoader for Files {
-        fn load(&mut self, path: &Path) -> Result<String, LoadError> {
-            let name = path.to_string_lossy();
-            self.0
-                .get(name.as_ref())
-                .map(|text| text.to_string())
-                .ok_or(LoadError::NotFound)
-        }
-    }
+    use crate::source::InMemoryFiles as Files;
 
     /// The functions (`module.function`) that can run in a program of these files, sorted.
     fn can_run(files: &[(&'static str, &'static str)]) -> Vec<String> {

@@ -1,22 +1,10 @@
 //! Tests of incremental checking (`incremental.rs`): which modules a check after an edit
 //! checks again, and that its results are always those of a full check.
 
-use std::collections::HashMap;
 use std::path::Path;
 
 use crate::sema::{CheckedProgram, ParseCache, check_program, check_program_with_cache};
-use crate::source::{LoadError, SourceLoader};
-
-struct Files(HashMap<&'static str, String>);
-
-impl SourceLoader for Files {
-    fn load(&mut self, path: &Path) -> Result<String, LoadError> {
-        self.0
-            .get(path.to_string_lossy().as_ref())
-            .cloned()
-            .ok_or(LoadError::NotFound)
-    }
-}
+use crate::source::InMemoryFiles as Files;
 
 fn variable_types(checked: &CheckedProgram) -> Vec<String> {
     checked

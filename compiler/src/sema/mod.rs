@@ -146,19 +146,7 @@ mod tests {
     use std::path::Path;
 
     use super::*;
-    use crate::source::LoadError;
-
-    struct Files(HashMap<&'static str, &'static str>);
-
-    impl SourceLoader for Files {
-        fn load(&mut self, path: &Path) -> Result<String, LoadError> {
-            let name = path.to_string_lossy();
-            self.0
-                .get(name.as_ref())
-                .map(|text| text.to_string())
-                .ok_or(LoadError::NotFound)
-        }
-    }
+    use crate::source::InMemoryFiles as Files;
 
     fn module_names(checked: &CheckedProgram, order: &[ModuleId]) -> Vec<String> {
         order
