@@ -1,7 +1,9 @@
 //! The compile cache of `lang run`, end to end: a warm start loads what a cold one stored, a
 //! corrupt or truncated entry is ignored and rewritten, two processes can fill an empty cache
 //! at once, `LANG_CACHE=0` leaves no trace, `lang cache clean` empties it — and the cache never
-//! changes what a program does (every run case, without the cache, cold and warm). The first
+//! changes what a program does (every run case, without the cache, cold and warm — warm
+//! replays the program's image). A program's image is used only while every source file it
+//! read is unchanged. The first
 //! compile of `lang run --hmr` uses threads but not the cache.
 
 use std::path::{Path, PathBuf};
@@ -40,19 +42,30 @@ fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
 
-/// (functions loaded, functions compiled) from the `LANG_CACHE_STATS` line.
+/// (functions loaded, functions compiled) from the `LANG_CACHE_STATS` line of a start that
+/// checked and compiled the program.
 fn statistics(output: &Output) -> (usize, usize) {
     let stderr = text(&output.stderr);
     let line = stderr
         .lines()
         .find_map(|line| line.strip_prefix("lang: compile cache: "))
-        .unwrap_or_else(|| panic!("no cache statistics in:\n{stderr}"));
+        .filter(|line| !line.starts_with("program image"))
+        .unwrap_or_else(|| panic!("no per-function cache statistics in:\n{stderr}"));
     let numbers: Vec<usize> = line
         .split(|character: char| !character.is_ascii_digit())
         .filter(|part| !part.is_empty())
         .map(|part| part.parse().unwrap())
         .collect();
     (numbers[0], numbers[1])
+}
+
+/// How many functions a start replayed from the program's image (`None`: it compiled).
+fn image_loaded(output: &Output) -> Option<usize> {
+    let stderr = text(&output.stderr);
+    let line = stderr
+        .lines()
+        .find_map(|line| line.strip_prefix("lang: compile cache: program image loaded ("))?;
+    line.split(' ').next()?.parse().ok()
 }
 
 /// stderr without the statistics line.
@@ -102,7 +115,7 @@ fn project() -> (TempDir, TempDir) {
     (folder, cache)
 }
 
-/// Every entry file of the cache under `home`.
+/// Every entry file of the cache under `home`: functions' code and program images.
 fn entries(home: &Path) -> Vec<PathBuf> {
     let mut found = Vec::new();
     let Ok(folders) = std::fs::read_dir(home.join("lang").join("code")) else {
@@ -128,7 +141,63 @@ fn a_second_start_loads_every_function_from_the_cache() {
     assert!(!entries(cache.path()).is_empty());
     let warm = lang(&["run", "main.ln"], folder.path(), Some(cache.path()));
     assert_eq!(text(&warm.stdout), EXPECTED);
-    assert_eq!(statistics(&warm), (compiled, 0), "everything comes from the cache");
+    assert_eq!(
+        image_loaded(&warm),
+        Some(compiled),
+        "the whole program comes from its image"
+    );
+    // Without the program's image (a different working folder names another program), each
+    // function still comes from the cache.
+    let elsewhere = tempfile::Builder::new()
+        .prefix("lang-cache-elsewhere-")
+        .tempdir()
+        .unwrap();
+    std::fs::write(elsewhere.path().join("main.ln"), PROGRAM).unwrap();
+    let other = lang(&["run", "main.ln"], elsewhere.path(), Some(cache.path()));
+    assert_eq!(text(&other.stdout), EXPECTED);
+    assert_eq!(statistics(&other), (compiled, 0), "every function comes from the cache");
+}
+
+#[test]
+fn a_program_image_is_used_only_while_every_source_file_is_unchanged() {
+    let (folder, cache) = project();
+    let main = PROGRAM.replace(
+        "fn main() {",
+        "import helper\n\nfn main() {\n    print(helper.greeting())",
+    );
+    std::fs::write(folder.path().join("main.ln"), &main).unwrap();
+    let helper = "pub fn greeting() -> str {\n    return \"hello\"\n}\n";
+    std::fs::write(folder.path().join("helper.ln"), helper).unwrap();
+    let expected = format!("hello\n{EXPECTED}");
+    let cold = lang(&["run", "main.ln"], folder.path(), Some(cache.path()));
+    assert_eq!(text(&cold.stdout), expected, "{}", text(&cold.stderr));
+    assert_eq!(image_loaded(&cold), None);
+    let warm = lang(&["run", "main.ln"], folder.path(), Some(cache.path()));
+    assert_eq!(text(&warm.stdout), expected);
+    assert!(image_loaded(&warm).is_some(), "{}", text(&warm.stderr));
+    // An imported file edited: the image is stale, the program is checked and compiled again.
+    std::fs::write(folder.path().join("helper.ln"), helper.replace("hello", "bonjour")).unwrap();
+    let edited = lang(&["run", "main.ln"], folder.path(), Some(cache.path()));
+    assert_eq!(text(&edited.stdout), format!("bonjour\n{EXPECTED}"));
+    assert_eq!(image_loaded(&edited), None);
+    let again = lang(&["run", "main.ln"], folder.path(), Some(cache.path()));
+    assert_eq!(text(&again.stdout), format!("bonjour\n{EXPECTED}"));
+    assert!(image_loaded(&again).is_some(), "the new image was stored");
+    // An imported file removed: a compile error, never the old image.
+    std::fs::remove_file(folder.path().join("helper.ln")).unwrap();
+    let removed = lang(&["run", "main.ln"], folder.path(), Some(cache.path()));
+    assert_eq!(text(&removed.stdout), "");
+    assert_ne!(removed.status.code(), Some(0));
+    assert!(text(&removed.stderr).contains("helper"), "{}", text(&removed.stderr));
+    // Asking for the machine code or the checker's times asks for a real compile.
+    std::fs::write(folder.path().join("helper.ln"), helper).unwrap();
+    lang(&["run", "main.ln"], folder.path(), Some(cache.path()));
+    let dumped = command(&["run", "main.ln"], folder.path(), Some(cache.path()))
+        .env("LANG_DUMP_ASM", "1")
+        .output()
+        .unwrap();
+    assert_eq!(text(&dumped.stdout), expected);
+    assert_eq!(image_loaded(&dumped), None);
 }
 
 #[test]
@@ -154,7 +223,7 @@ fn corrupt_and_truncated_entries_are_ignored_and_rewritten() {
     let cold = lang(&["run", "main.ln"], folder.path(), Some(cache.path()));
     let (_, all) = statistics(&cold);
     let stored = entries(cache.path());
-    assert_eq!(stored.len(), all);
+    assert_eq!(stored.len(), all + 1, "each function and the program's image");
     // Garble every entry in a different way: truncated, a flipped byte in the middle, a
     // flipped last byte, emptied.
     for (index, path) in stored.iter().enumerate() {
@@ -176,7 +245,15 @@ fn corrupt_and_truncated_entries_are_ignored_and_rewritten() {
     assert_eq!(statistics(&after), (0, all), "no garbled entry is used");
     let again = lang(&["run", "main.ln"], folder.path(), Some(cache.path()));
     assert_eq!(text(&again.stdout), EXPECTED);
-    assert_eq!(statistics(&again), (all, 0), "the entries were rewritten");
+    assert_eq!(image_loaded(&again), Some(all), "the program's image was rewritten");
+    std::fs::remove_dir_all(cache.path().join("lang").join("code").join("programs")).unwrap();
+    let without_image = lang(&["run", "main.ln"], folder.path(), Some(cache.path()));
+    assert_eq!(text(&without_image.stdout), EXPECTED);
+    assert_eq!(
+        statistics(&without_image),
+        (all, 0),
+        "the functions' entries were rewritten"
+    );
 }
 
 #[test]
@@ -192,18 +269,26 @@ fn two_processes_fill_an_empty_cache_at_once() {
         })
         .collect();
     // Each process meets every function once, loaded (another process stored it first) or
-    // compiled: how the work split between them depends on timing, the sum does not.
+    // compiled, or replays the whole image: how the work split between them depends on
+    // timing, the sum does not.
     let mut functions = 0;
     for child in children {
         let output = child.wait_with_output().expect("lang finishes");
         assert_eq!(text(&output.stdout), EXPECTED, "{}", text(&output.stderr));
         assert_eq!(output.status.code(), Some(0));
-        let (loaded, compiled) = statistics(&output);
-        functions = functions.max(loaded + compiled);
+        // A process that started after another stored the program's image replays it.
+        let met = match image_loaded(&output) {
+            Some(replayed) => replayed,
+            None => {
+                let (loaded, compiled) = statistics(&output);
+                loaded + compiled
+            }
+        };
+        functions = functions.max(met);
     }
     let warm = lang(&["run", "main.ln"], folder.path(), Some(cache.path()));
     assert_eq!(text(&warm.stdout), EXPECTED);
-    assert_eq!(statistics(&warm), (functions, 0));
+    assert_eq!(image_loaded(&warm), Some(functions));
     let leftovers: Vec<_> = entries(cache.path())
         .into_iter()
         .filter(|path| path.file_name().unwrap().to_string_lossy().starts_with(".tmp"))
@@ -311,6 +396,10 @@ fn the_cache_never_changes_what_a_run_case_does() {
         let without = lang(&args, &folder, None);
         for pass in ["cold", "warm"] {
             let with = lang(&args, &folder, Some(cache.path()));
+            // A program that compiled without a word is replayed from its image when warm.
+            if pass == "warm" && diagnostics(&without).is_empty() && image_loaded(&with).is_none() {
+                differences.push(format!("{entry} (warm): its image was not replayed"));
+            }
             let same = with.stdout == without.stdout
                 && diagnostics(&with) == diagnostics(&without)
                 && with.status.code() == without.status.code();

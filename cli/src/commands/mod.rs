@@ -83,7 +83,15 @@ fn refuse_to_overwrite_source(file: &std::path::Path, target: &std::path::Path) 
 /// Loads and checks the program at `file`, printing its diagnostics (warnings included).
 /// A program with errors, or a main file that cannot be read, gives the exit code to return.
 fn checked_program(file: &std::path::Path) -> Result<lang_compiler::CheckedProgram, u8> {
-    let checked = match lang_compiler::check_program(file, &mut lang_compiler::FileSystemLoader) {
+    checked_program_with(file, &mut lang_compiler::FileSystemLoader)
+}
+
+/// [`checked_program`] reading the files through `loader`.
+fn checked_program_with(
+    file: &std::path::Path,
+    loader: &mut dyn lang_compiler::SourceLoader,
+) -> Result<lang_compiler::CheckedProgram, u8> {
+    let checked = match lang_compiler::check_program(file, loader) {
         Ok(checked) => checked,
         Err(error) => {
             crate::output::print_error(&error.to_string());

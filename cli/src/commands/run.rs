@@ -1,9 +1,13 @@
-//! `lang run FILE.ln [ARGS...]`: check the program, compile it with the JIT, run `main`.
+//! `lang run FILE.ln [ARGS...]`: check the program, compile it with the JIT (or replay its
+//! image from the compile cache when no source changed), run `main`.
 
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 
+use lang_compiler::FileSystemLoader;
+use lang_compiler::cache::{ProgramIdentity, RecordingLoader};
 use lang_compiler::codegen::CodegenOptions;
+use lang_compiler::codegen::image::ProgramImage;
 use lang_compiler::codegen::jit::JitProgram;
 
 use super::{EXIT_INTERNAL_ERROR, EXIT_USAGE};
@@ -73,10 +77,6 @@ pub fn run(file: &Path, hmr_flag: bool, hmr_log: Option<PathBuf>, args: Vec<OsSt
             .collect();
         return lang_runtime_hot::run(file, args).clamp(0, 255) as u8;
     }
-    let checked = match super::checked_program(file) {
-        Ok(checked) => checked,
-        Err(code) => return code,
-    };
     let options = CodegenOptions {
         disassemble: environment_flag("LANG_DUMP_ASM"),
         inline: !environment_flag("LANG_NO_INLINE"),
@@ -86,21 +86,10 @@ pub fn run(file: &Path, hmr_flag: bool, hmr_log: Option<PathBuf>, args: Vec<OsSt
         compile_unreachable: environment_flag("LANG_COMPILE_ALL"),
         ..CodegenOptions::default()
     };
-    let program = match JitProgram::compile(&checked, &lang_runtime_core::symbols(), options) {
+    let program = match compiled_or_cached(file, options) {
         Ok(program) => program,
-        Err(error) => {
-            output::print_internal_error(&error.to_string());
-            return EXIT_INTERNAL_ERROR;
-        }
+        Err(code) => return code,
     };
-    drop(checked);
-    if let Some(cache) = options.code_cache {
-        cache.evict_if_needed();
-        if environment_flag("LANG_CACHE_STATS") {
-            let (loaded, compiled) = cache.statistics();
-            eprintln!("lang: compile cache: {loaded} functions loaded, {compiled} compiled");
-        }
-    }
     if options.disassemble {
         eprint!("{}", program.disassembly);
     }
@@ -119,4 +108,65 @@ pub fn run(file: &Path, hmr_flag: bool, hmr_log: Option<PathBuf>, args: Vec<OsSt
     let code = lang_runtime_core::run_program(entry, args);
     drop(program);
     code.clamp(0, 255) as u8
+}
+
+/// The program of `file`, ready to run: replayed from its image in the compile cache when no
+/// source file changed since it was stored (no checking, no compiling), else checked and
+/// compiled, its image stored for the next start.
+fn compiled_or_cached(file: &Path, options: CodegenOptions) -> Result<JitProgram, u8> {
+    let statistics = environment_flag("LANG_CACHE_STATS");
+    // Asking for the machine code or the checker's stage times asks for a real compile.
+    let image_cache = options
+        .code_cache
+        .filter(|_| !options.disassemble && !environment_flag("LANG_CHECK_TIMES"));
+    let identity = image_cache.and_then(|_| {
+        let settings = format!("inline={} all={}", options.inline, options.compile_unreachable);
+        ProgramIdentity::new(file, &settings)
+    });
+    if let (Some(cache), Some(identity)) = (image_cache, &identity)
+        && let Some(bytes) = cache.program_image(identity, &mut FileSystemLoader)
+        && let Some(image) = ProgramImage::from_bytes(&bytes)
+    {
+        // An image that cannot be linked here is only a miss.
+        if let Ok(program) = JitProgram::from_image(&image, &lang_runtime_core::symbols()) {
+            if statistics {
+                eprintln!(
+                    "lang: compile cache: program image loaded ({} functions)",
+                    image.function_count()
+                );
+            }
+            return Ok(program);
+        }
+    }
+    let mut files = FileSystemLoader;
+    let mut loader = RecordingLoader::new(&mut files);
+    let checked = super::checked_program_with(file, &mut loader)?;
+    let compiled = match (image_cache, &identity) {
+        (Some(_), Some(_)) if checked.diagnostics.is_empty() => {
+            JitProgram::compile_recording(&checked, &lang_runtime_core::symbols(), options)
+                .map(|(program, image)| (program, Some(image)))
+        }
+        _ => JitProgram::compile(&checked, &lang_runtime_core::symbols(), options).map(|program| (program, None)),
+    };
+    let (program, image) = match compiled {
+        Ok(compiled) => compiled,
+        Err(error) => {
+            output::print_internal_error(&error.to_string());
+            return Err(EXIT_INTERNAL_ERROR);
+        }
+    };
+    drop(checked);
+    if let (Some(cache), Some(identity), Some(image)) = (image_cache, &identity, image)
+        && let Some(bytes) = image.to_bytes()
+    {
+        cache.insert_program_image(identity, loader, bytes);
+    }
+    if let Some(cache) = options.code_cache {
+        cache.evict_if_needed();
+        if statistics {
+            let (loaded, compiled) = cache.statistics();
+            eprintln!("lang: compile cache: {loaded} functions loaded, {compiled} compiled");
+        }
+    }
+    Ok(program)
 }

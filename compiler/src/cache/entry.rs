@@ -15,7 +15,7 @@ use lang_abi::hash::fnv1a;
 const MAGIC: &[u8; 8] = b"LANGCODE";
 const FORMAT: u32 = 1;
 /// No entry is larger: a bigger file is not read into memory.
-const MAXIMUM_ENTRY_SIZE: u64 = 64 << 20;
+pub(super) const MAXIMUM_ENTRY_SIZE: u64 = 64 << 20;
 
 /// The verified value stored at `path` for `build` and `key`.
 pub(super) fn read(path: &Path, build: u64, key: &[u8]) -> Option<Vec<u8>> {

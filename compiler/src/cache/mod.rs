@@ -13,6 +13,9 @@
 
 mod entry;
 mod eviction;
+mod programs;
+
+pub use programs::{ProgramIdentity, RecordingLoader};
 
 use std::borrow::Cow;
 use std::path::{Path, PathBuf};

@@ -7,6 +7,7 @@
 use cranelift_jit::{ArenaMemoryProvider, JITBuilder, JITModule};
 
 pub use super::config::{flags, flags_with};
+use super::image::{ProgramImage, RecordingModule};
 use super::{CodegenError, CodegenOptions, translate_program};
 use crate::sema::CheckedProgram;
 
@@ -71,6 +72,63 @@ impl JitProgram {
             entry,
             functions,
             disassembly: translated.disassembly,
+        })
+    }
+
+    /// Like [`JitProgram::compile`], and also returns the program's image: what a later start
+    /// of the same program can replay instead of checking and compiling it.
+    pub fn compile_recording(
+        checked: &CheckedProgram,
+        symbols: &[(&str, *const u8)],
+        options: CodegenOptions,
+    ) -> Result<(JitProgram, ProgramImage), CodegenError> {
+        let mut module = new_jit_module(symbols)?;
+        let mut recording = RecordingModule {
+            inner: &mut module,
+            image: ProgramImage::default(),
+        };
+        let mut translated = translate_program(checked, &mut recording, options)?;
+        let mut image = recording.image;
+        image.entry = translated.entry.as_u32();
+        image.functions = translated
+            .functions
+            .iter()
+            .map(|(id, name, size)| (id.as_u32(), name.clone(), *size))
+            .collect();
+        module.finalize_definitions()?;
+        let entry = module.get_finalized_function(translated.entry);
+        let functions = std::mem::take(&mut translated.functions)
+            .into_iter()
+            .map(|(id, name, size)| (module.get_finalized_function(id) as usize, size, name))
+            .collect();
+        let program = JitProgram {
+            module: Some(module),
+            entry,
+            functions,
+            disassembly: translated.disassembly,
+        };
+        Ok((program, image))
+    }
+
+    /// The program an image describes, linked against `symbols` in this process.
+    pub fn from_image(image: &ProgramImage, symbols: &[(&str, *const u8)]) -> Result<JitProgram, CodegenError> {
+        let mut module = new_jit_module(symbols)?;
+        let entry = image.replay(&mut module)?;
+        module.finalize_definitions()?;
+        let entry = module.get_finalized_function(entry);
+        let functions = image
+            .functions
+            .iter()
+            .map(|(id, name, size)| {
+                let address = module.get_finalized_function(cranelift_module::FuncId::from_u32(*id)) as usize;
+                (address, *size, name.clone())
+            })
+            .collect();
+        Ok(JitProgram {
+            module: Some(module),
+            entry,
+            functions,
+            disassembly: String::new(),
         })
     }
 

@@ -35,6 +35,7 @@ mod errors;
 mod expressions;
 mod function;
 mod hot;
+pub mod image;
 mod inline;
 mod intrinsics;
 pub mod jit;
