@@ -682,3 +682,148 @@ fn map_compound_assignment_probes_once() {
         format!("{MAP_BUMP_PROGRAM}\n---\n; {bump}\n; {bump_by_call}")
     );
 }
+
+/// Type-based alias analysis of struct fields (`codegen/memory.rs`): in `lang run` and
+/// release builds each field of a struct type is its own alias region and a float field is
+/// loaded and stored as a float, so Cranelift can forward `p.vy` from its store to its
+/// next load across the stores to `p.x` and `p.y`; under hot reload the fields keep the one
+/// region of all fields (their offsets are cells a migration changes).
+const FIELDS_PROGRAM: &str = "\
+struct Particle {
+    x: float,
+    y: float,
+    vx: float,
+    vy: float,
+}
+
+fn step(p: Particle) {
+    p.vy -= 0.1
+    p.x += p.vx
+    p.y += p.vy
+}
+
+fn main() {
+    let p = Particle { x: 0.0, y: 0.0, vx: 1.0, vy: 2.0 }
+    step(p)
+    print(p.y)
+}
+";
+
+struct FieldsFile;
+
+impl SourceLoader for FieldsFile {
+    fn load(&mut self, path: &Path) -> Result<String, LoadError> {
+        match path.to_str() {
+            Some("main.ln") => Ok(FIELDS_PROGRAM.to_string()),
+            _ => Err(LoadError::NotFound),
+        }
+    }
+}
+
+#[test]
+fn struct_fields_are_alias_regions_of_their_own_in_release_builds() {
+    let checked = lang_compiler::check_program(Path::new("main.ln"), &mut FieldsFile).expect("the program loads");
+    assert!(!checked.has_errors(), "the program has errors");
+    let ir = translate_program(&checked, &mut object_module(), options()).unwrap().ir;
+    let step = functions_named(&ir, "main.step");
+    // Three reads of `vy`, `vx`... each load of a field names the field's region, as a float.
+    assert_eq!(step.matches("load.f64").count(), 5, "{step}");
+    assert_eq!(step.matches("bitcast").count(), 0, "{step}");
+    for region in ["region0", "region1", "region2", "region3"] {
+        assert!(step.contains(region), "{step}");
+    }
+    insta::assert_snapshot!("struct_fields_release", format!("{FIELDS_PROGRAM}\n---\n; {step}"));
+    // The effect: the machine code of `step` stores `vy` (at offset 40) and reads it once,
+    // forwarding the stored value to `p.y += p.vy` instead of loading it again.
+    if cfg!(target_arch = "x86_64") {
+        let compiled = translate_program(
+            &checked,
+            &mut object_module(),
+            CodegenOptions {
+                disassemble: true,
+                ..options()
+            },
+        )
+        .unwrap()
+        .disassembly;
+        let step_code = functions_named(&compiled, "main.step");
+        assert_eq!(step_code.matches("0x28(").count(), 2, "{step_code}");
+    }
+    let linker = FakeLinker::new(false);
+    let target = HotTarget {
+        module: ModuleId(0),
+        linker: &linker,
+        functions: None,
+    };
+    let hot = translate_hot_module(&checked, &mut jit_module(), options(), target)
+        .unwrap()
+        .ir;
+    let hot_step = functions_named(&hot, "main.step");
+    assert!(!hot_step.contains("region3"), "{hot_step}");
+}
+
+/// Loop idioms (`codegen/loop_idioms.rs`): a `for` loop whose body only pushes a literal or
+/// a local becomes one call of `lang_rt_array_push_repeated` in `lang run` and release
+/// builds; under hot reload it stays a loop. An inclusive range holding an inner loop has
+/// its `xs[i]` proven in range (loop versioning, `codegen/bounds.rs`).
+const LOOP_IDIOMS_PROGRAM: &str = "\
+fn sieve(n: int) -> int {
+    var flags: [bool] = []
+    for i in 0..=n {
+        flags.push(true)
+    }
+    var count = 0
+    for i in 2..=n {
+        if flags[i] {
+            count += 1
+            var j = i * i
+            while j <= n {
+                flags[j] = false
+                j += i
+            }
+        }
+    }
+    return count
+}
+
+fn main() {
+    print(sieve(100))
+}
+";
+
+struct LoopIdiomsFile;
+
+impl SourceLoader for LoopIdiomsFile {
+    fn load(&mut self, path: &Path) -> Result<String, LoadError> {
+        match path.to_str() {
+            Some("main.ln") => Ok(LOOP_IDIOMS_PROGRAM.to_string()),
+            _ => Err(LoadError::NotFound),
+        }
+    }
+}
+
+#[test]
+fn push_loop_is_one_call_and_inclusive_ranges_are_proven_in_release_builds() {
+    let checked = lang_compiler::check_program(Path::new("main.ln"), &mut LoopIdiomsFile).expect("the program loads");
+    assert!(!checked.has_errors(), "the program has errors");
+    let ir = translate_program(&checked, &mut object_module(), options()).unwrap().ir;
+    let sieve = functions_named(&ir, "main.sieve");
+    // `lang_rt_array_push_repeated(ctx, array, value, first, last)` is the one runtime
+    // function of five words; `lang_rt_array_push(ctx, array, value)` is not called.
+    let push_repeated = "(i64, i64, i64, i64, i64) system_v";
+    let push = "(i64, i64, i64) system_v";
+    assert!(sieve.contains(push_repeated), "{sieve}");
+    assert!(!sieve.contains(push), "{sieve}");
+    insta::assert_snapshot!("loop_idioms_release", format!("{LOOP_IDIOMS_PROGRAM}\n---\n; {sieve}"));
+    let linker = FakeLinker::new(false);
+    let target = HotTarget {
+        module: ModuleId(0),
+        linker: &linker,
+        functions: None,
+    };
+    let hot = translate_hot_module(&checked, &mut jit_module(), options(), target)
+        .unwrap()
+        .ir;
+    let hot_sieve = functions_named(&hot, "main.sieve");
+    assert!(!hot_sieve.contains(push_repeated), "{hot_sieve}");
+}
