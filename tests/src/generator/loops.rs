@@ -163,7 +163,7 @@ mod tests {
         let inclusive = holding(&|program| {
             program
                 .lines()
-                .any(|line| line.trim_start().starts_with("for v") && line.contains("..=len(v"))
+                .any(|line| line.trim_start().starts_with("for v") && line.contains("..="))
         });
         let push_loop = holding(&|program| program.lines().any(|line| line.contains(".push(")));
         let closure = holding(&|program| program.contains("] % 1000 + v"));
