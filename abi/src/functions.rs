@@ -74,6 +74,12 @@ pub const RUNTIME_FUNCTIONS: &[RuntimeFunction] = &[
     function("lang_rt_print_bool", &[Word, Byte, Byte], None, false),
     function("lang_rt_array_new", &[Word, Word32, Word], Some(Word), true),
     function("lang_rt_array_push", &[Word, Word, Word], None, true),
+    function(
+        "lang_rt_array_push_repeated",
+        &[Word, Word, Word, Word, Word],
+        None,
+        true,
+    ),
     function("lang_rt_array_pop", &[Word, Word], Some(Word), true),
     function("lang_rt_fill", &[Word, Word32, Word, Word], Some(Word), true),
     function("lang_rt_array_insert_at", &[Word, Word, Word, Word], None, true),

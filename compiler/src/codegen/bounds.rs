@@ -84,22 +84,19 @@ pub(crate) fn length_bounded_array<'e>(
     walker.block(body).then_some(array)
 }
 
-/// For `for VARIABLE in START..END { BODY }` whose end is not a `len`: the names of the
-/// arrays `xs` the body indexes as `xs[VARIABLE]`, when the body changes no array's length
-/// (as for [`length_bounded_array`]) and holds no loop of its own. The translator then emits
-/// the loop twice, choosing at entry: without the checks of those accesses when
-/// `START >= 0` and `END <= len(xs)` for each, with them otherwise (loop versioning; only
-/// innermost loops, so code grows at most twofold).
+/// For `for VARIABLE in START..END { BODY }` (or `..=`) whose end is not a `len`: the names
+/// of the arrays `xs` the body indexes as `xs[VARIABLE]`, when the body changes no array's
+/// length (as for [`length_bounded_array`]) and holds no loop but innermost ones. The
+/// translator then emits the loop twice, choosing at entry: without the checks of those
+/// accesses when `START >= 0` and `END <= len(xs)` (`END < len(xs)` for `..=`) for each,
+/// with them otherwise (loop versioning; an inner loop may be versioned again, so code
+/// grows at most fourfold).
 pub(crate) fn indexed_arrays<'e>(
     checked: &CheckedProgram,
     file: FileId,
     variable: &ast::Name,
-    inclusive: bool,
     body: &'e ast::Block,
 ) -> Vec<&'e ast::Name> {
-    if inclusive {
-        return Vec::new();
-    }
     let mut indexed = IndexedBy {
         index: &variable.text,
         arrays: Vec::new(),
@@ -110,7 +107,9 @@ pub(crate) fn indexed_arrays<'e>(
     }
     let mut walker = LengthKeeping::new(checked, file, &variable.text);
     walker.arrays = indexed.arrays.iter().map(|name| name.text.as_str()).collect();
-    walker.forbid_loops = true;
+    // The loop is emitted twice and an inner loop may be too (it is versioned on its own):
+    // one level of inner loops keeps that at four copies of the innermost body.
+    walker.inner_loops = InnerLoops::Innermost;
     if walker.block(body) { indexed.arrays } else { Vec::new() }
 }
 
@@ -264,15 +263,25 @@ fn keeps_lengths(builtin: Builtin) -> bool {
     )
 }
 
+/// Which loops a body checked by [`LengthKeeping`] may hold.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum InnerLoops {
+    Any,
+    /// Only loops that hold no loop.
+    Innermost,
+    None,
+}
+
 /// Whether a loop body keeps every array's length and the bindings of `arrays` and `index`
-/// (and, when `forbid_loops`, holds no loop).
+/// (and holds only the loops `inner_loops` allows).
+#[derive(Clone)]
 pub(crate) struct LengthKeeping<'c, 'n> {
     checked: &'c CheckedProgram,
     file: FileId,
     /// Names no statement may assign (the arrays, the index, a counter loop's steps).
     pub(crate) arrays: Vec<&'n str>,
     index: &'n str,
-    pub(crate) forbid_loops: bool,
+    pub(crate) inner_loops: InnerLoops,
 }
 
 impl<'c, 'n> LengthKeeping<'c, 'n> {
@@ -282,7 +291,7 @@ impl<'c, 'n> LengthKeeping<'c, 'n> {
             file,
             arrays: Vec::new(),
             index,
-            forbid_loops: false,
+            inner_loops: InnerLoops::Any,
         }
     }
 
@@ -316,17 +325,27 @@ impl<'c, 'n> LengthKeeping<'c, 'n> {
                 self.expr(value) && else_block.as_ref().is_none_or(|block| self.block(block))
             }
             StatementKind::Match(match_statement) => self.match_arms(match_statement),
-            StatementKind::While { .. } | StatementKind::ForRange { .. } | StatementKind::ForEach { .. }
-                if self.forbid_loops =>
-            {
-                false
+            StatementKind::While { condition, body } => self.expr(condition) && self.loop_body(body),
+            StatementKind::ForRange { start, end, body, .. } => {
+                self.expr(start) && self.expr(end) && self.loop_body(body)
             }
-            StatementKind::While { condition, body } => self.expr(condition) && self.block(body),
-            StatementKind::ForRange { start, end, body, .. } => self.expr(start) && self.expr(end) && self.block(body),
-            StatementKind::ForEach { iterable, body, .. } => self.expr(iterable) && self.block(body),
+            StatementKind::ForEach { iterable, body, .. } => self.expr(iterable) && self.loop_body(body),
             StatementKind::Return(Some(value)) => self.expr(value),
             StatementKind::Return(None) | StatementKind::Break | StatementKind::Continue => true,
             StatementKind::Error => false,
+        }
+    }
+
+    /// The body of an inner loop, when `inner_loops` allows one here.
+    fn loop_body(&self, body: &ast::Block) -> bool {
+        match self.inner_loops {
+            InnerLoops::Any => self.block(body),
+            InnerLoops::Innermost => {
+                let mut inner = self.clone();
+                inner.inner_loops = InnerLoops::None;
+                inner.block(body)
+            }
+            InnerLoops::None => false,
         }
     }
 

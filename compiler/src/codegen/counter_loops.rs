@@ -19,7 +19,7 @@ use cranelift_codegen::ir::condcodes::IntCC;
 use cranelift_codegen::ir::{InstBuilder, Value, types};
 use cranelift_frontend::Variable;
 
-use crate::codegen::bounds::{IndexedBy, LengthKeeping, ProvenIndex, strip_parens};
+use crate::codegen::bounds::{IndexedBy, InnerLoops, LengthKeeping, ProvenIndex, strip_parens};
 use crate::codegen::function::Translator;
 use crate::codegen::memory::trusted;
 use crate::codegen::runtime_abi::ARRAY_LEN_OFFSET;
@@ -118,7 +118,7 @@ pub(crate) fn counter_loop<'e>(
     fixed.extend(high_indexed.arrays.iter().map(|array| array.text.as_str()));
     let mut walker = LengthKeeping::new(checked, file, &low.text);
     walker.arrays = fixed.clone();
-    walker.forbid_loops = true;
+    walker.inner_loops = InnerLoops::None;
     let body_keeps = body.statements.iter().all(|statement| {
         let binds_fixed = match &statement.kind {
             StatementKind::Let { name, .. } => fixed.contains(&name.text.as_str()),

@@ -193,14 +193,9 @@ impl Translator<'_, '_, '_> {
 
     /// Flags for a trusted access to memory of `region`.
     pub(crate) fn flags(&mut self, region: Region) -> MemFlagsData {
-        let description = match region {
-            Region::Cells => "cells",
-            Region::Fields => "fields",
-            Region::Handles => "handles",
-        };
         let region = self.builder.func.dfg.alias_regions.insert(ir::AliasRegionData {
-            user_id: region as u32,
-            description: std::borrow::Cow::Borrowed(description),
+            user_id: region.user_id(),
+            description: std::borrow::Cow::Borrowed(region.description()),
         });
         trusted().with_alias_region(Some(region))
     }

@@ -42,6 +42,7 @@ pub mod jit;
 mod layout;
 pub mod library;
 mod literals;
+mod loop_idioms;
 mod matching;
 mod memory;
 mod methods;

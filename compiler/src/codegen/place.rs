@@ -213,8 +213,12 @@ impl Translator<'_, '_, '_> {
                 field,
                 ty,
             } => {
-                let (base, offset) = self.field_address(object_type, *object, field, span);
-                let fields = self.flags(Region::Fields);
+                let (base, offset, region) = self.field_address(object_type, *object, field, span);
+                let fields = self.flags(region);
+                if matches!((ty, region), (Type::Float, Region::StructField { .. })) {
+                    // Straight into a float register, not through an integer one.
+                    return self.builder.ins().load(types::F64, fields, base, offset);
+                }
                 let word = self.builder.ins().load(types::I64, fields, base, offset);
                 self.value_of_word(word, ty)
             }
@@ -252,11 +256,15 @@ impl Translator<'_, '_, '_> {
                 field,
                 ty,
             } => {
-                let word = self.word_of(value, ty);
                 // The address is taken after the value is computed: a reload during that
                 // computation may have migrated the object.
-                let (base, offset) = self.field_address(object_type, *object, field, span);
-                let fields = self.flags(Region::Fields);
+                let (base, offset, region) = self.field_address(object_type, *object, field, span);
+                // A float is stored from its own register, not moved to an integer one.
+                let word = match (ty, region) {
+                    (Type::Float, Region::StructField { .. }) => value,
+                    _ => self.word_of(value, ty),
+                };
+                let fields = self.flags(region);
                 self.builder.ins().store(fields, word, base, offset);
             }
             Place::Element {
@@ -328,15 +336,33 @@ impl Translator<'_, '_, '_> {
         self.read_place(&place, span)
     }
 
-    /// Where a field lives: the object and a fixed offset, or under hot reload the payload
-    /// plus the offset its cell holds now (a removed field is a runtime error at `span`).
-    pub(crate) fn field_address(&mut self, object_type: &Type, object: Value, field: &str, span: Span) -> (Value, i32) {
-        if let Type::Struct(id) = object_type
-            && let FieldAccess::OffsetCell(cell) = self.state.target.field(self.state.checked, *id, field)
-        {
-            return self.hot_field_address(object, field, cell, span);
+    /// Where a field lives and the alias region of its accesses: the object, a fixed offset
+    /// and the field's own region, or under hot reload the payload plus the offset its cell
+    /// holds now, in the region of all fields (a removed field is a runtime error at `span`).
+    pub(crate) fn field_address(
+        &mut self,
+        object_type: &Type,
+        object: Value,
+        field: &str,
+        span: Span,
+    ) -> (Value, i32, Region) {
+        let Type::Struct(id) = object_type else {
+            return (object, self.field_offset(object_type, field), Region::Fields);
+        };
+        match self.state.target.field(self.state.checked, *id, field) {
+            FieldAccess::OffsetCell(cell) => {
+                let (base, offset) = self.hot_field_address(object, field, cell, span);
+                (base, offset, Region::Fields)
+            }
+            FieldAccess::FixedOffset => {
+                let info = self.state.checked.items.struct_info(*id);
+                let region = match info.fields.iter().position(|known| known.name == field) {
+                    Some(position) => Region::StructField { strukt: *id, position },
+                    None => Region::Fields,
+                };
+                (object, self.field_offset(object_type, field), region)
+            }
         }
-        (object, self.field_offset(object_type, field))
     }
 
     pub(crate) fn index(&mut self, object: &Expr, index: &Expr, span: Span) -> Value {

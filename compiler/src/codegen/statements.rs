@@ -7,9 +7,10 @@ use cranelift_frontend::Variable;
 use crate::codegen::bounds;
 use crate::codegen::counter_loops;
 use crate::codegen::function::Translator;
+use crate::codegen::loop_idioms;
 use crate::codegen::memory::trusted;
 use crate::codegen::runtime_abi::*;
-use crate::codegen::target::IndexProofs;
+use crate::codegen::target::{IndexProofs, LoopIdioms};
 use crate::sema::types::Type;
 use crate::source::Span;
 use crate::syntax::ast::{self, Expr, StatementKind};
@@ -199,12 +200,20 @@ impl Translator<'_, '_, '_> {
             None
         };
         let indexed_arrays = if proofs && bounded_array.is_none() {
-            bounds::indexed_arrays(self.state.checked, self.file, variable, inclusive, body)
+            bounds::indexed_arrays(self.state.checked, self.file, variable, body)
         } else {
             Vec::new()
         };
+        let push_loop = match self.state.target.loop_idioms() {
+            LoopIdioms::Replaced => loop_idioms::push_loop(self.state.checked, self.file, variable, body)
+                .and_then(|push| Some((self.push_loop_array(&push)?, push))),
+            LoopIdioms::AsWritten => None,
+        };
         let start = self.expr_value(start);
         let end = self.expr_value(end);
+        if let Some((array, push)) = push_loop {
+            return self.push_repeated(&push, array, start, end, inclusive);
+        }
         if let Some(array) = bounded_array.and_then(|array| self.plain_array_local(array)) {
             return self.range_loop(variable, start, end, inclusive, body, span, &[array]);
         }
@@ -221,7 +230,12 @@ impl Translator<'_, '_, '_> {
         for array in &arrays {
             let array = self.builder.use_var(*array);
             let len = self.builder.ins().load(types::I64, trusted(), array, ARRAY_LEN_OFFSET);
-            let fits = self.builder.ins().icmp(IntCC::SignedLessThanOrEqual, end, len);
+            // The last index is `end` itself in an inclusive range.
+            let fits = if inclusive {
+                self.builder.ins().icmp(IntCC::SignedLessThan, end, len)
+            } else {
+                self.builder.ins().icmp(IntCC::SignedLessThanOrEqual, end, len)
+            };
             in_range = self.builder.ins().band(in_range, fits);
         }
         let proven = self.builder.create_block();

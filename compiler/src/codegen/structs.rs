@@ -1,6 +1,6 @@
 //! Struct literals, field defaults (inline or through helper functions) and layouts.
 
-use cranelift_codegen::ir::{InstBuilder, Value, types};
+use cranelift_codegen::ir::{InstBuilder, MemFlagsData, Value, types};
 use cranelift_module::Linkage;
 
 use crate::codegen::function::{Translator, translate_function};
@@ -126,9 +126,15 @@ impl Translator<'_, '_, '_> {
         let object = self
             .call_runtime_at("lang_rt_alloc_struct", &[ctx, desc], expr.span)
             .unwrap_or(desc);
-        let fields = self.flags(Region::Fields);
         for (position, value) in values.into_iter().enumerate() {
             if let Some(value) = value {
+                // The region every access to this field uses (`Place::Field`), and a float
+                // stored as a float, as the accesses do.
+                let fields = self.flags(Region::StructField { strukt: id, position });
+                let value = match info.fields[position].ty {
+                    Type::Float => self.builder.ins().bitcast(types::F64, MemFlagsData::new(), value),
+                    _ => value,
+                };
                 self.builder
                     .ins()
                     .store(fields, value, object, STRUCT_FIELDS_OFFSET + position as i32 * 8);

@@ -193,6 +193,16 @@ pub(crate) enum IndexProofs {
     Ignored,
 }
 
+/// Whether loops of a known shape become one runtime call (`codegen/loop_idioms.rs`).
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum LoopIdioms {
+    /// Whole programs: nothing outside the loop can run while it runs.
+    Replaced,
+    /// Hot reload: a swap at the loop's poll may run `on_reload`, which must see the array
+    /// as the loop left it, so every loop runs as written.
+    AsWritten,
+}
+
 /// How a direct call of a script function reports failure (`codegen/calls_infallible.rs`).
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub(crate) enum CallProtocol {
@@ -275,6 +285,15 @@ impl<'a> Target<'a> {
             IndexProofs::Ignored
         } else {
             IndexProofs::Used
+        }
+    }
+
+    /// Whether loops of a known shape become one runtime call (see [`LoopIdioms`]).
+    pub(crate) fn loop_idioms(&self) -> LoopIdioms {
+        if self.hot.is_some() {
+            LoopIdioms::AsWritten
+        } else {
+            LoopIdioms::Replaced
         }
     }
 

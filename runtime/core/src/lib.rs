@@ -70,6 +70,10 @@ pub fn symbols() -> Vec<(&'static str, *const u8)> {
         ("lang_rt_print_bool", abi::lang_rt_print_bool as *const u8),
         ("lang_rt_array_new", abi::lang_rt_array_new as *const u8),
         ("lang_rt_array_push", abi::lang_rt_array_push as *const u8),
+        (
+            "lang_rt_array_push_repeated",
+            abi::lang_rt_array_push_repeated as *const u8,
+        ),
         ("lang_rt_array_pop", abi::lang_rt_array_pop as *const u8),
         ("lang_rt_fill", abi::lang_rt_fill as *const u8),
         ("lang_rt_array_insert_at", abi::lang_rt_array_insert_at as *const u8),

@@ -27,18 +27,37 @@ impl Generator {
             }
             // Another end: versioned at entry, proven when the range fits (an end past the
             // length runs the checked copy, which reports the access past the end).
+            // Also inclusive (`..=`, proven when the end is below the length), holding an
+            // innermost loop, and after a loop that only pushes onto the array (one runtime
+            // call in `lang run` and release builds, `codegen/loop_idioms.rs`).
             2 => {
+                if self.random.chance(30) {
+                    let filler = scope.fresh();
+                    let (start, end) = (self.random.below(3) as i64 - 1, self.random.below(4));
+                    let range = if self.random.chance(50) { "..=" } else { ".." };
+                    out.push_str(&format!(
+                        "{pad}for {filler} in {start}{range}{end} {{\n{pad}    {view}.push({})\n{pad}}}\n",
+                        self.random.below(50)
+                    ));
+                }
                 let start = self.random.below(2);
                 let end = if self.random.chance(70) {
                     format!("len({view}) - {}", self.random.below(3))
                 } else {
                     format!("{}", self.random.below(6))
                 };
-                out.push_str(&format!("{pad}for {index} in {start}..{end} {{\n"));
+                let range = if self.random.chance(40) { "..=" } else { ".." };
+                out.push_str(&format!("{pad}for {index} in {start}{range}{end} {{\n"));
                 if self.random.chance(50) {
                     out.push_str(&format!("{pad}    {view}[{index}] = {view}[{index}] / 2 + {index}\n"));
                 }
                 out.push_str(&format!("{pad}    counter += {view}[{index}] % 1000\n"));
+                if self.random.chance(30) {
+                    let inner = scope.fresh();
+                    out.push_str(&format!(
+                        "{pad}    for {inner} in 0..2 {{\n{pad}        counter += {view}[{index}] % 7 + {inner}\n{pad}    }}\n"
+                    ));
+                }
                 self.maybe_int_statement(scope, out, pad);
             }
             // A closure that pops `history` called in the body: never proven.
@@ -141,6 +160,12 @@ mod tests {
                 .lines()
                 .any(|line| line.trim_start().starts_with("for v") && line.contains(") - "))
         });
+        let inclusive = holding(&|program| {
+            program
+                .lines()
+                .any(|line| line.trim_start().starts_with("for v") && line.contains("..="))
+        });
+        let push_loop = holding(&|program| program.lines().any(|line| line.contains(".push(")));
         let closure = holding(&|program| program.contains("] % 1000 + v"));
         let callback = holding(&|program| program.contains("if [1, 2].any(v"));
         let counters = holding(&|program| {
@@ -156,6 +181,8 @@ mod tests {
         for (shape, count) in [
             ("up to the length", up_to_length),
             ("versioned", versioned),
+            ("inclusive", inclusive),
+            ("push loop", push_loop),
             ("closure call", closure),
             ("method callback", callback),
             ("counters toward each other", counters),

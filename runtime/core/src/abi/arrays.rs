@@ -28,6 +28,48 @@ pub extern "C" fn lang_rt_array_push(ctx: Ctx<'_>, array: *mut ArrayObject, valu
     ctx.check_heap();
 }
 
+/// How many elements [`lang_rt_array_push_repeated`] adds between two checks of the heap's
+/// limit: a loop of pushes would find the heap over its limit at about the same length.
+const PUSHES_BETWEEN_HEAP_CHECKS: u128 = 1 << 20;
+
+/// `for i in first..=last { array.push(value) }` in one call (`codegen/loop_idioms.rs`):
+/// pushes `value` once for every int from `first` to `last` (none when `first > last`),
+/// growing the buffer as the pushes would and checking the heap's limit as they would.
+#[unsafe(no_mangle)]
+pub extern "C" fn lang_rt_array_push_repeated(
+    ctx: Ctx<'_>,
+    array: *mut ArrayObject,
+    value: u64,
+    first: i64,
+    last: i64,
+) {
+    let mut remaining = (last as i128 - first as i128 + 1).max(0) as u128;
+    // SAFETY: compiled code passes a live array.
+    let array = unsafe { &mut *array };
+    let size = element_size_of(array);
+    while remaining > 0 {
+        let count = remaining.min(PUSHES_BETWEEN_HEAP_CHECKS) as usize;
+        let len = array.len as usize;
+        // SAFETY: `reserve` makes room for `count` more elements.
+        unsafe {
+            let grown = array::reserve(array, size, len + count);
+            ctx.heap.account(grown);
+            if size == 1 {
+                std::ptr::write_bytes(array.data.add(len), value as u8, count);
+            } else {
+                let words = std::slice::from_raw_parts_mut((array.data as *mut u64).add(len), count);
+                words.fill(value);
+            }
+        }
+        array.len += count as i64;
+        remaining -= count as u128;
+        ctx.check_heap();
+        if ctx.error_flag != 0 {
+            return;
+        }
+    }
+}
+
 #[unsafe(no_mangle)]
 pub extern "C" fn lang_rt_array_pop(ctx: Ctx<'_>, array: *mut ArrayObject) -> u64 {
     // SAFETY: compiled code passes a live array.

@@ -1,0 +1,216 @@
+//! Snapshot tests of the generated code of the speed optimizations of `lang run` and release
+//! builds (struct fields as alias regions of their own, loops that are one runtime call,
+//! inclusive ranges proven in range), each beside its absence under hot reload. Review a
+//! changed snapshot as carefully as a change of generated code. (`clif.rs` has the others.)
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::path::Path;
+
+use cranelift_jit::{JITBuilder, JITModule};
+use cranelift_object::{ObjectBuilder, ObjectModule};
+use lang_compiler::codegen::{CodegenOptions, HotLinker, HotTarget, config, translate_hot_module, translate_program};
+use lang_compiler::sema::ModuleId;
+use lang_compiler::{CheckedProgram, LoadError, SourceLoader};
+
+/// A program of one file, `main.ln`.
+struct OneFile(&'static str);
+
+impl SourceLoader for OneFile {
+    fn load(&mut self, path: &Path) -> Result<String, LoadError> {
+        match path.to_str() {
+            Some("main.ln") => Ok(self.0.to_string()),
+            _ => Err(LoadError::NotFound),
+        }
+    }
+}
+
+fn checked(program: &'static str) -> CheckedProgram {
+    let checked = lang_compiler::check_program(Path::new("main.ln"), &mut OneFile(program)).expect("the program loads");
+    assert!(!checked.has_errors(), "the program has errors");
+    checked
+}
+
+fn options() -> CodegenOptions {
+    CodegenOptions {
+        keep_ir: true,
+        ..CodegenOptions::default()
+    }
+}
+
+fn jit_module() -> JITModule {
+    let isa = cranelift_native::builder()
+        .unwrap()
+        .finish(config::flags(false).unwrap())
+        .unwrap();
+    JITModule::new(JITBuilder::with_isa(isa, cranelift_module::default_libcall_names()))
+}
+
+fn object_module() -> ObjectModule {
+    let isa = cranelift_native::builder()
+        .unwrap()
+        .finish(config::flags(true).unwrap())
+        .unwrap();
+    ObjectModule::new(ObjectBuilder::new(isa, "clif_test", cranelift_module::default_libcall_names()).unwrap())
+}
+
+/// A linker that hands out fixed fake addresses in the order things are asked for, so the
+/// test needs no runtime.
+struct FakeLinker {
+    handed_out: RefCell<HashMap<String, u64>>,
+}
+
+impl FakeLinker {
+    fn hand_out(&self, key: String) -> u64 {
+        let mut handed_out = self.handed_out.borrow_mut();
+        let next = handed_out.len() as u64;
+        *handed_out.entry(key).or_insert(0x10_0000 + next * 0x10)
+    }
+}
+
+impl HotLinker for FakeLinker {
+    fn function_slot(&self, module: &str, name: &str, signature: &str) -> u64 {
+        self.hand_out(format!("slot {module} {name} {signature}"))
+    }
+
+    fn variable_cell(&self, module: &str, name: &str, ty: &str) -> u64 {
+        self.hand_out(format!("variable {module} {name} {ty}"))
+    }
+
+    fn struct_desc_cell(&self, module: &str, name: &str, _layout: &str) -> u64 {
+        self.hand_out(format!("desc {module} {name}"))
+    }
+
+    fn field_cell(&self, module: &str, strukt: &str, field: &str, ty: &str, _initial: i64) -> u64 {
+        self.hand_out(format!("field {module} {strukt} {field} {ty}"))
+    }
+}
+
+/// The IR of the program translated as one hot module (the JIT's).
+fn hot_ir(checked: &CheckedProgram) -> String {
+    let linker = FakeLinker {
+        handed_out: RefCell::new(HashMap::new()),
+    };
+    let target = HotTarget {
+        module: ModuleId(0),
+        linker: &linker,
+        functions: None,
+    };
+    translate_hot_module(checked, &mut jit_module(), options(), target)
+        .unwrap()
+        .ir
+}
+
+/// The functions of `ir` whose names start with `prefix`.
+fn functions_named(ir: &str, prefix: &str) -> String {
+    ir.split("\n; ")
+        .map(|function| function.trim_start_matches("; "))
+        .filter(|function| function.starts_with(prefix))
+        .collect::<Vec<_>>()
+        .join("\n; ")
+}
+
+/// Type-based alias analysis of struct fields (`codegen/memory.rs`): in `lang run` and
+/// release builds each field of a struct type is its own alias region and a float field is
+/// loaded and stored as a float, so Cranelift can forward `p.vy` from its store to its
+/// next load across the stores to `p.x` and `p.y`; under hot reload the fields keep the one
+/// region of all fields (their offsets are cells a migration changes).
+const FIELDS_PROGRAM: &str = "\
+struct Particle {
+    x: float,
+    y: float,
+    vx: float,
+    vy: float,
+}
+
+fn step(p: Particle) {
+    p.vy -= 0.1
+    p.x += p.vx
+    p.y += p.vy
+}
+
+fn main() {
+    let p = Particle { x: 0.0, y: 0.0, vx: 1.0, vy: 2.0 }
+    step(p)
+    print(p.y)
+}
+";
+
+#[test]
+fn struct_fields_are_alias_regions_of_their_own_in_release_builds() {
+    let checked = checked(FIELDS_PROGRAM);
+    let ir = translate_program(&checked, &mut object_module(), options()).unwrap().ir;
+    let step = functions_named(&ir, "main.step");
+    // Three reads of `vy`, `vx`... each load of a field names the field's region, as a float.
+    assert_eq!(step.matches("load.f64").count(), 5, "{step}");
+    assert_eq!(step.matches("bitcast").count(), 0, "{step}");
+    for region in ["region0", "region1", "region2", "region3"] {
+        assert!(step.contains(region), "{step}");
+    }
+    insta::assert_snapshot!("struct_fields_release", format!("{FIELDS_PROGRAM}\n---\n; {step}"));
+    // The effect: the machine code of `step` stores `vy` (at offset 40) and reads it once,
+    // forwarding the stored value to `p.y += p.vy` instead of loading it again.
+    if cfg!(target_arch = "x86_64") {
+        let compiled = translate_program(
+            &checked,
+            &mut object_module(),
+            CodegenOptions {
+                disassemble: true,
+                ..options()
+            },
+        )
+        .unwrap()
+        .disassembly;
+        let step_code = functions_named(&compiled, "main.step");
+        assert_eq!(step_code.matches("0x28(").count(), 2, "{step_code}");
+    }
+    let hot = hot_ir(&checked);
+    let hot_step = functions_named(&hot, "main.step");
+    assert!(!hot_step.contains("region3"), "{hot_step}");
+}
+
+/// Loop idioms (`codegen/loop_idioms.rs`): a `for` loop whose body only pushes a literal or
+/// a local becomes one call of `lang_rt_array_push_repeated` in `lang run` and release
+/// builds; under hot reload it stays a loop. An inclusive range holding an inner loop has
+/// its `xs[i]` proven in range (loop versioning, `codegen/bounds.rs`).
+const LOOP_IDIOMS_PROGRAM: &str = "\
+fn sieve(n: int) -> int {
+    var flags: [bool] = []
+    for i in 0..=n {
+        flags.push(true)
+    }
+    var count = 0
+    for i in 2..=n {
+        if flags[i] {
+            count += 1
+            var j = i * i
+            while j <= n {
+                flags[j] = false
+                j += i
+            }
+        }
+    }
+    return count
+}
+
+fn main() {
+    print(sieve(100))
+}
+";
+
+#[test]
+fn push_loop_is_one_call_and_inclusive_ranges_are_proven_in_release_builds() {
+    let checked = checked(LOOP_IDIOMS_PROGRAM);
+    let ir = translate_program(&checked, &mut object_module(), options()).unwrap().ir;
+    let sieve = functions_named(&ir, "main.sieve");
+    // `lang_rt_array_push_repeated(ctx, array, value, first, last)` is the one runtime
+    // function of five words; `lang_rt_array_push(ctx, array, value)` is not called.
+    let push_repeated = "(i64, i64, i64, i64, i64) system_v";
+    let push = "(i64, i64, i64) system_v";
+    assert!(sieve.contains(push_repeated), "{sieve}");
+    assert!(!sieve.contains(push), "{sieve}");
+    insta::assert_snapshot!("loop_idioms_release", format!("{LOOP_IDIOMS_PROGRAM}\n---\n; {sieve}"));
+    let hot = hot_ir(&checked);
+    let hot_sieve = functions_named(&hot, "main.sieve");
+    assert!(!hot_sieve.contains(push_repeated), "{hot_sieve}");
+}
