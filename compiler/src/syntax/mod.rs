@@ -56,7 +56,7 @@ fn parse_tokens(tokens: &[(Token<'_>, Span)], source_len: usize, file: FileId) -
 /// False when `LANG_PARSER=chumsky` asks for the chumsky parser alone (to compare, or debug).
 fn fast_parser_enabled() -> bool {
     static ENABLED: OnceLock<bool> = OnceLock::new();
-    *ENABLED.get_or_init(|| std::env::var("LANG_PARSER").map_or(true, |value| value != "chumsky"))
+    *ENABLED.get_or_init(|| std::env::var("LANG_PARSER").as_deref() != Ok("chumsky"))
 }
 
 /// The tokens the parsers read for `source` (after the lexer and the habits pass), and whether
