@@ -45,7 +45,7 @@ pub(super) fn shrunk<T>(mut items: Vec<T>) -> Vec<T> {
     items
 }
 
-pub(super) fn binary(op: BinaryOp, lhs: Expr, rhs: Expr) -> Expr {
+pub(in crate::syntax) fn binary(op: BinaryOp, lhs: Expr, rhs: Expr) -> Expr {
     let span = lhs.span.to(rhs.span);
     Expr {
         kind: ExprKind::Binary {

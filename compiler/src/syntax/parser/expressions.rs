@@ -342,7 +342,7 @@ fn precedence(op: BinaryOp) -> (u8, bool) {
 /// Groups a chain `first op rest...` by precedence (operator-precedence parsing with two
 /// stacks): `a + b * c` is `a + (b * c)`, `a - b - c` is `(a - b) - c`, `a ?? b ?? c` is
 /// `a ?? (b ?? c)`. Each node spans from its left operand to its right one.
-fn group_by_precedence(first: Expr, rest: Vec<(BinaryOp, Expr)>) -> Expr {
+pub(in crate::syntax) fn group_by_precedence(first: Expr, rest: Vec<(BinaryOp, Expr)>) -> Expr {
     if rest.is_empty() {
         return first;
     }

@@ -38,7 +38,10 @@ mod patterns;
 mod statements;
 
 use common::{Extra, ident, separator, skip_balanced, span_of};
+// The fast parser builds its operator trees as this one does.
+pub(super) use common::binary;
 use error::SyntaxError;
+pub(super) use expressions::group_by_precedence;
 
 /// Parses the tokens of one file. Returns the module (with error nodes where parsing failed)
 /// and the syntax diagnostics.
