@@ -13,7 +13,6 @@ use cranelift_codegen::ir;
 
 use crate::codegen::function::translate_function;
 use crate::codegen::inline::is_small_enough_to_inline;
-use crate::codegen::program::function_display_name;
 use crate::codegen::{CodegenError, ProgramState};
 use crate::sema::types::FunctionId;
 
@@ -48,7 +47,12 @@ pub(crate) fn translate_inline_variants(state: &mut ProgramState<'_>) -> Result<
         if state.target.polls_after_statements(info.module, &info.name) {
             continue; // `main` is never called by script code
         }
-        let display = function_display_name(checked, info.module, &info.name);
+        // As `program::function_display_name` (the traces of the copy name the function).
+        let display = if info.module.0 == 0 {
+            info.name.clone()
+        } else {
+            format!("{}.{}", checked.program.module(info.module).name, info.name)
+        };
         let early = state.runs_during_initialization[index];
         let file = checked.program.module(info.module).file;
         translate_function(state, id, display, file, |translator| {
