@@ -518,8 +518,10 @@ fn counter_loop_has_a_copy_without_bounds_checks_in_release_mode() {
 
 /// Calls of functions that cannot fail (`codegen/calls_infallible.rs`): in whole programs such
 /// a function has no stack-depth check (`get_stack_pointer`) and its callers do not test the
-/// status it returns; a function that divides by a variable or recurses keeps both, and hot
-/// reload keeps both everywhere (a reload may replace a callee by one that fails).
+/// status it returns; a function that divides by a variable or recurses keeps both. Hot
+/// reload drops the check only in leaves (no calls, no module variables: a reload may replace
+/// a callee by one that fails, or remove a variable), and tests every status but that of a
+/// guarded direct call of such a leaf (`hot/calls.rs`).
 const CANNOT_FAIL_PROGRAM: &str = "\
 fn square(x: int) -> int {
     return x * x
@@ -623,14 +625,10 @@ fn calls_of_functions_that_cannot_fail_have_no_status_test_in_release_mode() {
     let hot = translate_hot_module(&checked, &mut jit_module(), options(), target)
         .unwrap()
         .ir;
-    for name in [
-        "main.square",
-        "main.halve",
-        "main.sum_squares",
-        "main.divide",
-        "main.fact",
-        "main.rnd",
-    ] {
+    for name in ["main.square", "main.halve", "main.eval_a"] {
+        assert_eq!(stack_checks(&hot, name), 0, "{}", functions_named(&hot, name));
+    }
+    for name in ["main.sum_squares", "main.divide", "main.fact", "main.rnd"] {
         assert_eq!(stack_checks(&hot, name), 1, "{}", functions_named(&hot, name));
     }
 }
@@ -680,5 +678,64 @@ fn map_compound_assignment_probes_once() {
     insta::assert_snapshot!(
         "map_compound_assignment",
         format!("{MAP_BUMP_PROGRAM}\n---\n; {bump}\n; {bump_by_call}")
+    );
+}
+
+/// Hot mode, a guarded call of a small leaf that cannot fail (spectralnorm's `eval_a`): the
+/// leaf has no stack-depth check; the caller compares the slot with the leaf's code, calls it
+/// directly (Cranelift inlines the copy without poll and stack-depth check) and tests no status
+/// on that path; the other path calls the slot through a `preserve_all` trampoline, whose
+/// status it tests, so the loop's registers survive it.
+const LEAF_PROGRAM: &str = "\
+fn eval_a(i: int, j: int) -> float {
+    return 1.0 / float((i + j) * (i + j + 1) / 2 + i + 1)
+}
+
+fn row(i: int, n: int) -> float {
+    var sum = 0.0
+    for j in 0..n {
+        sum += eval_a(i, j)
+    }
+    return sum
+}
+
+fn main() {
+    print(row(1, 10))
+}
+";
+
+struct LeafFile;
+
+impl SourceLoader for LeafFile {
+    fn load(&mut self, path: &Path) -> Result<String, LoadError> {
+        match path.to_str() {
+            Some("main.ln") => Ok(LEAF_PROGRAM.to_string()),
+            _ => Err(LoadError::NotFound),
+        }
+    }
+}
+
+#[test]
+fn hot_guarded_call_of_a_leaf_that_cannot_fail_tests_its_status_only_through_the_slot() {
+    let checked = lang_compiler::check_program(Path::new("main.ln"), &mut LeafFile).expect("the program loads");
+    assert!(!checked.has_errors(), "the program has errors");
+    let linker = FakeLinker::new(false);
+    let target = HotTarget {
+        module: ModuleId(0),
+        linker: &linker,
+        functions: None,
+    };
+    let ir = translate_hot_module(&checked, &mut jit_module(), options(), target)
+        .unwrap()
+        .ir;
+    let leaf = functions_named(&ir, "main.eval_a");
+    assert!(!leaf.contains("get_stack_pointer"), "{leaf}");
+    let row = functions_named(&ir, "main.row");
+    assert!(row.contains("get_stack_pointer"), "{row}");
+    let trampoline = functions_named(&ir, "lang.through_slot.eval_a");
+    assert!(trampoline.contains("preserve_all"), "{trampoline}");
+    insta::assert_snapshot!(
+        "hotgap_guarded_leaf_call",
+        format!("{LEAF_PROGRAM}\n---\n; {leaf}\n; {row}\n; {trampoline}")
     );
 }

@@ -1,6 +1,6 @@
 //! Calls of script functions and of function values.
 
-use cranelift_codegen::ir::{self, BlockArg, InstBuilder, Value, types};
+use cranelift_codegen::ir::{self, InstBuilder, Value, types};
 
 use crate::codegen::function::Translator;
 use crate::codegen::memory::trusted;
@@ -34,11 +34,12 @@ impl Translator<'_, '_, '_> {
                     .collect();
                 let mut call_args = vec![self.ctx];
                 call_args.extend(values);
-                let results = self.call_function(id, &call_args);
+                let (results, status_tested) = self.call_function_with(id, &call_args, Some(expr.span));
                 match self.call_protocol(id) {
-                    CallProtocol::Checked => self.finish_call(results, expr.span),
-                    // The status is always 0: no test (`calls_infallible`).
-                    CallProtocol::CannotFail => (results.len() == 2).then(|| results[0]),
+                    CallProtocol::Checked if !status_tested => self.finish_call(results, expr.span),
+                    // The status is always 0 (`calls_infallible`), or was tested on the one
+                    // path where it may not be (a guarded hot call, `hot/calls.rs`).
+                    _ => (results.len() == 2).then(|| results[0]),
                 }
             }
             CallTarget::Value => {
@@ -99,32 +100,24 @@ impl Translator<'_, '_, '_> {
         self.builder.inst_results(call).to_vec()
     }
 
-    /// Calls a script function: directly, or in hot mode through its slot.
-    pub(crate) fn call_function(&mut self, id: FunctionId, call_args: &[Value]) -> Vec<Value> {
-        self.call_function_with(id, call_args, true)
-    }
-
     /// How calls of script function `id` report failure (see `CallProtocol`).
     pub(crate) fn call_protocol(&self, id: FunctionId) -> CallProtocol {
         let cannot_fail = self.state.cannot_fail.get(id.0 as usize).copied().unwrap_or(false);
         self.state.target.call_protocol(cannot_fail)
     }
 
-    /// Jumps to `block`, passing the results of `call` as its arguments.
-    pub(crate) fn jump_with_results(&mut self, call: ir::Inst, block: ir::Block) {
-        let values: Vec<BlockArg> = self
-            .builder
-            .inst_results(call)
-            .iter()
-            .map(|value| BlockArg::Value(*value))
-            .collect();
-        self.builder.ins().jump(block, &values);
-    }
-
-    pub(crate) fn call_function_with(&mut self, id: FunctionId, call_args: &[Value], guarded: bool) -> Vec<Value> {
+    /// Calls a script function: directly, or in hot mode through its slot (guarded when the
+    /// call's site is given, see `hot/calls.rs`). Returns the results (value if any, then
+    /// status) and whether the status was already tested.
+    pub(crate) fn call_function_with(
+        &mut self,
+        id: FunctionId,
+        call_args: &[Value],
+        guarded_at: Option<crate::source::Span>,
+    ) -> (Vec<Value>, bool) {
         self.forget_checks();
         if let Callee::Slot(slot) = self.state.target.callee(self.state.checked, id) {
-            return self.call_hot_slot(id, slot, call_args, guarded);
+            return self.call_hot_slot(id, slot, call_args, guarded_at);
         }
         let function = self.state.functions[id.0 as usize];
         if function == crate::codegen::hot::not_compiled_here() {
@@ -132,7 +125,7 @@ impl Translator<'_, '_, '_> {
         }
         let reference = self.func_ref(function);
         let call = self.builder.ins().call(reference, call_args);
-        self.builder.inst_results(call).to_vec()
+        (self.builder.inst_results(call).to_vec(), false)
     }
 }
 

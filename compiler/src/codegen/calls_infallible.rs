@@ -28,8 +28,11 @@
 //! stays well inside the reserve the runtime keeps below the stack limit
 //! (`STACK_RESERVE`, 1 MiB).
 //!
-//! Hot-reload code never uses this (`Target::call_protocol`): a reload may replace any
-//! callee by one that fails.
+//! Hot-reload code never skips a status test by this (`Target::call_protocol`): a reload may
+//! replace any callee by one that fails. It asks only about *leaves* (`leaves_that_cannot_fail`:
+//! no calls of script functions, no module variables, whose cells a reload may remove): such a
+//! body has no stack-depth check, and a guarded direct call of it (`hot/calls.rs`), which runs
+//! exactly the version analysed, does not test its status.
 
 use crate::sema::CheckedProgram;
 use crate::sema::builtins::Builtin;
@@ -53,27 +56,56 @@ pub fn functions_that_cannot_fail(checked: &CheckedProgram, runs_during_initiali
     // Per function: its direct callees, or `None` when its own body may fail.
     let callees: Vec<Option<Vec<FunctionId>>> = (0..count)
         .map(|index| {
-            let info = checked.items.function(FunctionId(index as u32));
-            let declaration = declarations[index]?;
-            let simple_signature = info.params.iter().all(is_plain) && info.result.as_ref().is_none_or(is_plain);
-            if !simple_signature {
-                return None;
-            }
-            let mut walker = Walker {
-                checked,
-                file: info.file,
-                result: info.result.as_ref(),
-                callees: Vec::new(),
-                nodes: 0,
-                reads_variables: !runs_during_initialization.get(index).copied().unwrap_or(true),
-            };
-            (walker.block(&declaration.body) && walker.nodes <= MAX_NODES).then_some(walker.callees)
+            let reads_variables = !runs_during_initialization.get(index).copied().unwrap_or(true);
+            direct_callees_if_body_cannot_fail(checked, index, declarations[index]?, reads_variables)
         })
         .collect();
     let mut height: Vec<Height> = vec![Height::Unknown; count];
     (0..count)
         .map(|index| matches!(height_of(index, &callees, &mut height), Height::Known(_)))
         .collect()
+}
+
+/// For each function `wanted` accepts (others are false): whether it provably cannot fail,
+/// calls no script function and names no module variable, so that what it does depends on
+/// its own body alone (hot mode: `declarations` is `CheckedProgram::function_declarations`).
+pub(crate) fn leaves_that_cannot_fail(
+    checked: &CheckedProgram,
+    declarations: &[Option<&ast::FunctionDecl>],
+    wanted: impl Fn(usize) -> bool,
+) -> Vec<bool> {
+    (0..checked.items.functions.len())
+        .map(|index| {
+            wanted(index)
+                && declarations[index]
+                    .and_then(|declaration| direct_callees_if_body_cannot_fail(checked, index, declaration, false))
+                    .is_some_and(|callees| callees.is_empty())
+        })
+        .collect()
+}
+
+/// The script functions function `index` calls directly, when its own body cannot fail
+/// (`reads_variables`: whether module variables are plain storage there).
+fn direct_callees_if_body_cannot_fail(
+    checked: &CheckedProgram,
+    index: usize,
+    declaration: &ast::FunctionDecl,
+    reads_variables: bool,
+) -> Option<Vec<FunctionId>> {
+    let info = checked.items.function(FunctionId(index as u32));
+    let simple_signature = info.params.iter().all(is_plain) && info.result.as_ref().is_none_or(is_plain);
+    if !simple_signature {
+        return None;
+    }
+    let mut walker = Walker {
+        checked,
+        file: info.file,
+        result: info.result.as_ref(),
+        callees: Vec::new(),
+        nodes: 0,
+        reads_variables,
+    };
+    (walker.block(&declaration.body) && walker.nodes <= MAX_NODES).then_some(walker.callees)
 }
 
 /// The state of one function in the depth-first walk of `height_of`.

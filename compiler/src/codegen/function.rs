@@ -11,7 +11,7 @@ use cranelift_module::{DataId, FuncId, Module};
 use crate::codegen::hot::known_checks::KnownChecks;
 use crate::codegen::layout::{clif_type, is_boxed_optional};
 use crate::codegen::memory::{Region, trusted};
-use crate::codegen::target::{CallProtocol, RuntimeFunction};
+use crate::codegen::target::RuntimeFunction;
 use crate::codegen::{CodegenError, ProgramState};
 use crate::sema::types::{FunctionId, Type};
 use crate::source::{FileId, Span};
@@ -63,6 +63,7 @@ pub(crate) fn translate_function(
             cell_variables: HashSet::new(),
             proven_indices: Vec::new(),
             enclosing_function: None,
+            inline_variant: false,
         };
         body(&mut translator);
         translator.finish();
@@ -106,6 +107,9 @@ pub(crate) struct Translator<'s, 'a, 'b> {
     pub(crate) func_refs: HashMap<FuncId, FuncRef>,
     pub(crate) data_refs: HashMap<DataId, GlobalValue>,
     pub(crate) errors: Vec<String>,
+    /// Hot mode: this is the copy of a small function made to be inlined into guarded direct
+    /// calls (`hot/inlining.rs`), with no entry poll and no stack-depth check.
+    pub(crate) inline_variant: bool,
     /// Whether this code may run before every module variable is initialized; only then do
     /// reads of module variables check that the variable was initialized.
     pub(crate) may_run_during_initialization: bool,
@@ -261,10 +265,16 @@ impl Translator<'_, '_, '_> {
     pub(crate) fn function_body(&mut self, id: FunctionId, declaration: &ast::FunctionDecl) {
         let info = self.state.checked.items.function(id).clone();
         self.result = info.result.clone();
-        if self.call_protocol(id) == CallProtocol::Checked {
+        // A body that cannot fail has no stack-depth check (`calls_infallible`); nor has a
+        // copy made to be inlined (`hot/inlining.rs`): its frame is its caller's, which was
+        // checked, and the poll its caller made before the guarded call is its safe point.
+        let cannot_fail = self.state.cannot_fail.get(id.0 as usize).copied().unwrap_or(false);
+        if !cannot_fail && !self.inline_variant {
             self.stack_check(declaration.name.span);
         }
-        self.poll(declaration.name.span, Some(id));
+        if !self.inline_variant {
+            self.poll(declaration.name.span, Some(id));
+        }
         let params = self.params.clone();
         for ((param, ty), value) in declaration.params.iter().zip(&info.params).zip(params) {
             self.declare_binding(&param.name, ty.clone(), value);

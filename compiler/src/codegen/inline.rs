@@ -95,17 +95,23 @@ pub(crate) fn inline_candidates(
     let script_functions: std::collections::HashSet<FuncId> = state.functions.iter().copied().collect();
     bodies
         .iter()
-        .filter(|(id, _, function)| {
-            // Cold blocks (hot reload's safe-point polls) are not counted.
-            script_functions.contains(id)
-                && function
-                    .layout
-                    .blocks()
-                    .filter(|block| !function.layout.is_cold(*block))
-                    .flat_map(|block| function.layout.block_insts(block))
-                    .count()
-                    <= INLINE_LIMIT
+        .filter(|(id, _, function)| script_functions.contains(id) && is_small_enough_to_inline(function))
+        .map(|(id, _, function)| {
+            // Hot mode inlines the copy made for it (`hot/inlining.rs`), when there is one.
+            let body = state.inline_variants.get(&id.as_u32()).unwrap_or(function);
+            (id.as_u32(), body.clone())
         })
-        .map(|(id, _, function)| (id.as_u32(), function.clone()))
         .collect()
+}
+
+/// Whether a translated body is small enough to inline (cold blocks, such as hot reload's
+/// safe-point polls, are not counted).
+pub(crate) fn is_small_enough_to_inline(function: &ir::Function) -> bool {
+    function
+        .layout
+        .blocks()
+        .filter(|block| !function.layout.is_cold(*block))
+        .flat_map(|block| function.layout.block_insts(block))
+        .count()
+        <= INLINE_LIMIT
 }

@@ -209,9 +209,16 @@ pub(crate) struct ProgramState<'a> {
     /// Per function: whether it is compiled as far as the compile set goes (see
     /// `compile_set`; the target may still leave it to another hot module).
     pub can_run: Vec<bool>,
-    /// Per function: whether it provably cannot fail (see `calls_infallible`); all false in
-    /// hot mode, which does not use it.
+    /// Per function: whether it provably cannot fail (see `calls_infallible`); in hot mode,
+    /// whether it is a leaf of this module version that cannot fail (`leaves_that_cannot_fail`).
     pub cannot_fail: Vec<bool>,
+    /// Hot mode: per small function of this version, its body for inlining into a guarded
+    /// direct call, without the entry poll and stack-depth check (`hot/inlining.rs`).
+    pub inline_variants: HashMap<u32, cranelift_codegen::ir::Function>,
+    /// Hot mode: per callee, the `preserve_all` trampoline that calls it through its slot on
+    /// the cold path of a guarded call (`hot/calls.rs`), and those still to be translated.
+    pub slot_call_trampolines: HashMap<FunctionId, FuncId>,
+    pub pending_slot_call_trampolines: Vec<(FunctionId, FuncId, u64)>,
     /// Translated function bodies waiting to be compiled.
     pub bodies: Vec<(FuncId, String, cranelift_codegen::ir::Function)>,
     /// What kind of code is generated: every decision that differs between modes is asked

@@ -6,11 +6,14 @@ use std::collections::HashMap;
 use cranelift_module::{DataDescription, FuncId, Linkage, Module};
 
 use crate::codegen::builtins::translate_builtin_wrapper;
+use crate::codegen::calls_infallible::leaves_that_cannot_fail;
 use crate::codegen::closures::{closure_records, translate_closure};
 use crate::codegen::compile::compile_bodies;
 use crate::codegen::compile_set::functions_that_can_run_from;
 use crate::codegen::entry::translate_entry;
 use crate::codegen::function::translate_function;
+use crate::codegen::hot::calls::translate_slot_call_trampolines;
+use crate::codegen::hot::inlining::translate_inline_variants;
 use crate::codegen::hot::not_compiled_here;
 use crate::codegen::hot::poll::translate_poll_trampoline;
 use crate::codegen::hot::program::translate_hot_module_parts;
@@ -46,6 +49,9 @@ pub(crate) fn translate_program(
         ProgramShape::HotModule(target) => {
             let mut parts = translate_hot_module_parts(&mut state, target, &compiled_functions)?;
             translate_pending_helpers(&mut state)?;
+            translate_inline_variants(&mut state)?;
+            translate_pending_helpers(&mut state)?;
+            translate_slot_call_trampolines(&mut state)?;
             parts.hot_functions.extend(closure_records(&state));
             let entry = translate_hot_setup(&mut state, target)?;
             TranslatedProgram { entry, ..parts }
@@ -140,6 +146,9 @@ fn new_program_state<'a>(
         slot_patches: Vec::new(),
         imports,
         poll_trampoline: None,
+        inline_variants: HashMap::new(),
+        slot_call_trampolines: HashMap::new(),
+        pending_slot_call_trampolines: Vec::new(),
     })
 }
 
@@ -197,6 +206,13 @@ fn define_module_variable_blocks(state: &mut ProgramState<'_>) -> Result<(), Cod
 fn translate_function_bodies(state: &mut ProgramState<'_>) -> Result<(), CodegenError> {
     let checked = state.checked;
     let declarations = checked.function_declarations();
+    if let ProgramShape::HotModule(_) = state.target.shape() {
+        // Only about the functions compiled here, whose bodies this version fixes.
+        let compiled: Vec<bool> = (0..checked.items.functions.len())
+            .map(|index| state.compiles_function(index))
+            .collect();
+        state.cannot_fail = leaves_that_cannot_fail(checked, &declarations, |index| compiled[index]);
+    }
     for (index, info) in checked.items.functions.iter().enumerate() {
         if !state.compiles_function(index) {
             continue;

@@ -7,6 +7,7 @@ pub(crate) mod calls;
 pub(crate) mod checks;
 pub(crate) mod closures;
 pub(crate) mod enums;
+pub(crate) mod inlining;
 pub(crate) mod known_checks;
 pub(crate) mod poll;
 pub(crate) mod program;

@@ -1,0 +1,67 @@
+//! Hot mode: the copies of small functions that guarded direct calls inline.
+//!
+//! A guarded direct call (`hot/calls.rs`) runs its callee's code of this module version only
+//! while the callee's slot still holds that code, so an inlined copy is exactly the version
+//! the slot names: a reload that changes the callee patches the slot, and the next call takes
+//! the slot's new code, with no recompile of the caller. The copy needs neither the entry
+//! poll (a swap there would only call the new version, which the guard already does at the
+//! next call; the caller's own polls remain its safe points) nor the stack-depth check (its
+//! frame is the caller's, which was checked). Without them a small leaf like spectralnorm's
+//! `eval_a` inlines to the arithmetic alone, as in release builds.
+
+use cranelift_codegen::ir;
+
+use crate::codegen::function::translate_function;
+use crate::codegen::inline::is_small_enough_to_inline;
+use crate::codegen::{CodegenError, ProgramState};
+use crate::sema::types::FunctionId;
+
+/// Translates the inline copy of every small script function translated so far, into
+/// `ProgramState::inline_variants`.
+pub(crate) fn translate_inline_variants(state: &mut ProgramState<'_>) -> Result<(), CodegenError> {
+    if !state.options.inline {
+        return Ok(());
+    }
+    let checked = state.checked;
+    let small: Vec<(usize, cranelift_module::FuncId)> = state
+        .functions
+        .iter()
+        .enumerate()
+        .filter(|(_, id)| {
+            state
+                .bodies
+                .iter()
+                .any(|(body_id, _, function)| body_id == *id && is_small_enough_to_inline(function))
+        })
+        .map(|(index, id)| (index, *id))
+        .collect();
+    if small.is_empty() {
+        return Ok(());
+    }
+    let declarations = checked.function_declarations();
+    for (index, id) in small {
+        let info = &checked.items.functions[index];
+        let Some(declaration) = declarations[index] else {
+            continue;
+        };
+        if state.target.polls_after_statements(info.module, &info.name) {
+            continue; // `main` is never called by script code
+        }
+        // As `program::function_display_name` (the traces of the copy name the function).
+        let display = if info.module.0 == 0 {
+            info.name.clone()
+        } else {
+            format!("{}.{}", checked.program.module(info.module).name, info.name)
+        };
+        let early = state.runs_during_initialization[index];
+        let file = checked.program.module(info.module).file;
+        translate_function(state, id, display, file, |translator| {
+            translator.may_run_during_initialization = early;
+            translator.inline_variant = true;
+            translator.function_body(FunctionId(index as u32), declaration)
+        })?;
+        let (_, _, variant): (_, _, ir::Function) = state.bodies.pop().expect("the copy was just translated");
+        state.inline_variants.insert(id.as_u32(), variant);
+    }
+    Ok(())
+}
