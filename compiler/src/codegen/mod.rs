@@ -65,7 +65,7 @@ use cranelift_module::{DataDescription, DataId, FuncId, Linkage, Module, ModuleE
 
 use crate::sema::CheckedProgram;
 use crate::sema::types::{FunctionId, StructId, Type};
-pub use compile_set::functions_that_can_run;
+pub use compile_set::{ProgramAnalysis, functions_that_can_run};
 pub use layout::clif_type;
 use target::Target;
 pub use target::{HotLinker, HotTarget};
@@ -355,7 +355,7 @@ pub fn translate_program(
     if checked.has_errors() {
         return Err(CodegenError("cannot generate code for a program with errors".into()));
     }
-    program::translate_program(checked, module, options, Target::new(None))
+    program::translate_program(checked, module, options, Target::new(None), None)
 }
 
 /// Translates one module of a checked program for hot reload.
@@ -365,10 +365,22 @@ pub fn translate_hot_module(
     options: CodegenOptions,
     target: HotTarget<'_>,
 ) -> Result<TranslatedProgram, CodegenError> {
+    translate_hot_module_with(checked, module, options, target, None)
+}
+
+/// `translate_hot_module` with the program's analysis made by the caller, who shares it
+/// among the modules of one version (`ProgramAnalysis`); `None` makes it here.
+pub fn translate_hot_module_with(
+    checked: &CheckedProgram,
+    module: &mut dyn Module,
+    options: CodegenOptions,
+    target: HotTarget<'_>,
+    analysis: Option<&ProgramAnalysis>,
+) -> Result<TranslatedProgram, CodegenError> {
     if checked.has_errors() {
         return Err(CodegenError("cannot generate code for a program with errors".into()));
     }
-    program::translate_program(checked, module, options, Target::new(Some(target)))
+    program::translate_program(checked, module, options, Target::new(Some(target)), analysis)
 }
 
 /// A hash of the tokens of `text`, ignoring comments, spacing and line breaks: two
