@@ -100,6 +100,12 @@ pub struct CodegenOptions {
     /// Compile every function, also those that can never run (`LANG_COMPILE_ALL=1`; see
     /// `compile_set`). By default `lang run` and release builds compile only those that can.
     pub compile_unreachable: bool,
+    /// Hot modules: compile a function per field default of the module's structs and enum
+    /// payloads. The runtime calls one only when code compiled for an older layout builds a
+    /// struct whose declaring module a later version changed, and each version brings its
+    /// own defaults; so the first version of a session, which no code older than it exists
+    /// for, leaves them out (`false`): they were about two thirds of its functions.
+    pub hot_field_defaults: bool,
 }
 
 impl CodegenOptions {
@@ -120,6 +126,7 @@ impl Default for CodegenOptions {
             code_cache: None,
             compile_threads: 1,
             compile_unreachable: false,
+            hot_field_defaults: true,
         }
     }
 }

@@ -241,6 +241,8 @@ pub fn compile(
                 disassemble: dump_assembly,
                 // One thread per module: the modules are the unit of parallel work.
                 compile_threads: 1,
+                // No code older than the first version exists to need its field defaults.
+                hot_field_defaults: previous.is_some(),
                 ..CodegenOptions::default()
             },
             Some(&analysis),
