@@ -107,3 +107,54 @@ fn a_body_edit_checks_its_module_and_an_interface_edit_its_importers_too() {
     );
     session.assert_alive();
 }
+
+/// The first version's snapshot (what reloads are diffed against) is made after that version
+/// was handed over, off the way to the first output (issue 20): it is made once, for every
+/// module, and the first reload is diffed against it like any other.
+#[test]
+fn the_first_snapshot_is_made_after_the_start_and_the_first_reload_uses_it() {
+    let session = HotRun::start_with(
+        "first_snapshot",
+        &[("main.ln", MAIN), ("lib.ln", LIB), ("util.ln", UTIL)],
+        |command| {
+            command.arg("--hmr").env("LANG_HMR_DEBUG", "1");
+        },
+    );
+    session.wait_for_output("v 1 <1>\n");
+    session.wait_for_error_output("[hmr] first snapshot (made after the start)");
+    let first: Vec<String> = session
+        .stderr()
+        .lines()
+        .filter(|line| line.starts_with("[hmr] first snapshot"))
+        .map(|line| line.rsplit_once(", ").map_or("", |(_, end)| end).to_string())
+        .collect();
+    assert_eq!(first, ["signatures of 3 of 3 modules"], "{}", session.stderr());
+    // The first version plans without a snapshot: none is made before it.
+    assert_eq!(signatures_recomputed_since(&session, 0), None, "{}", session.stderr());
+
+    let before = session.stderr().len();
+    session.write_in_place("lib.ln", &LIB.replace("return 1", "return 2"));
+    session.wait_for_output("v 2 <2>\n");
+    assert_eq!(checked_since(&session, before), ["lib.ln"], "{}", session.stderr());
+    assert_eq!(
+        signatures_recomputed_since(&session, before),
+        Some(1),
+        "{}",
+        session.stderr()
+    );
+    // Only the edited function was compiled again: its module's other parts and the other
+    // modules kept their code, as they do after any version.
+    let stderr = session.stderr();
+    let timings: Vec<&str> = stderr
+        .lines()
+        .filter(|line| line.starts_with("[hmr] timing:"))
+        .filter_map(|line| line.rsplit_once('(').map(|(_, counts)| counts))
+        .collect();
+    assert_eq!(
+        timings,
+        ["3 modules, 4 functions)", "1 modules, 1 functions)"],
+        "{}",
+        session.stderr()
+    );
+    session.assert_alive();
+}

@@ -11,9 +11,11 @@
 //! taken in code that can run. So a function outside the set can never be called, and not
 //! compiling it is invisible to the program.
 
-use std::rc::Rc;
+use std::sync::Arc;
 
-use crate::codegen::reachability::References;
+use crate::codegen::reachability::{
+    References, function_references, initializer_references, reachable_from_initializers,
+};
 use crate::sema::CheckedProgram;
 use crate::sema::types::{FunctionId, ModuleId};
 
@@ -28,7 +30,7 @@ fn is_called_by_the_runtime(checked: &CheckedProgram, id: FunctionId) -> bool {
 /// given what each body refers to and what module-level code refers to.
 pub(crate) fn functions_that_can_run_from(
     checked: &CheckedProgram,
-    per_function: &[Rc<References>],
+    per_function: &[Arc<References>],
     module_level: &References,
 ) -> Vec<bool> {
     let mut can_run = vec![false; per_function.len()];
@@ -53,9 +55,40 @@ pub(crate) fn functions_that_can_run_from(
 /// and release builds compile only these; a hot-reload session compiles these and keeps them
 /// compiled (see `runtime/hot/src/jit/plan.rs`).
 pub fn functions_that_can_run(checked: &CheckedProgram) -> Vec<bool> {
-    let per_function = crate::codegen::reachability::function_references(checked);
-    let module_level = crate::codegen::reachability::initializer_references(checked);
-    functions_that_can_run_from(checked, &per_function, &module_level)
+    ProgramAnalysis::of(checked).functions_that_can_run(checked)
+}
+
+/// What code generation derives from the whole program's bodies: what each function refers
+/// to, what module-level code refers to, and which functions may run during initialization.
+/// A hot-reload version makes it once and shares it among the compiles of its modules
+/// (`jit::HotModule::compile_with`): each module's compile making it again made the first
+/// start of a program of N modules walk the program N times (issue 20).
+pub struct ProgramAnalysis {
+    /// What each function's body refers to (by `FunctionId`), see `function_references`.
+    pub(crate) references: Vec<Arc<References>>,
+    /// What module variable initializers and field defaults refer to.
+    pub(crate) module_level: References,
+    /// Per function: whether it may run while module initializers run.
+    pub(crate) runs_during_initialization: Vec<bool>,
+}
+
+impl ProgramAnalysis {
+    /// The analysis of `checked`.
+    pub fn of(checked: &CheckedProgram) -> ProgramAnalysis {
+        let references = function_references(checked);
+        let module_level = initializer_references(checked);
+        let runs_during_initialization = reachable_from_initializers(&references, &module_level);
+        ProgramAnalysis {
+            references,
+            module_level,
+            runs_during_initialization,
+        }
+    }
+
+    /// For each function (by `FunctionId`): whether it can run (see the file's comment).
+    pub fn functions_that_can_run(&self, checked: &CheckedProgram) -> Vec<bool> {
+        functions_that_can_run_from(checked, &self.references, &self.module_level)
+    }
 }
 
 #[cfg(test)]

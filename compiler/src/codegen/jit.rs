@@ -200,8 +200,20 @@ impl HotModule {
         symbols: &[(&str, *const u8)],
         options: CodegenOptions,
     ) -> Result<HotModule, CodegenError> {
+        Self::compile_with(checked, target, symbols, options, None)
+    }
+
+    /// `compile`, with the program's analysis shared among the modules of one version
+    /// (`codegen::ProgramAnalysis`; `None` makes it here).
+    pub fn compile_with(
+        checked: &CheckedProgram,
+        target: super::HotTarget<'_>,
+        symbols: &[(&str, *const u8)],
+        options: CodegenOptions,
+        analysis: Option<&super::ProgramAnalysis>,
+    ) -> Result<HotModule, CodegenError> {
         let mut module = new_jit_module(symbols)?;
-        let translated = super::translate_hot_module(checked, &mut module, options, target)?;
+        let translated = super::translate_hot_module_with(checked, &mut module, options, target, analysis)?;
         module.finalize_definitions()?;
         let address = |id| module.get_finalized_function(id) as usize;
         let functions = translated

@@ -67,7 +67,7 @@ use cranelift_module::{DataDescription, DataId, FuncId, Linkage, Module, ModuleE
 
 use crate::sema::CheckedProgram;
 use crate::sema::types::{FunctionId, StructId, Type};
-pub use compile_set::functions_that_can_run;
+pub use compile_set::{ProgramAnalysis, functions_that_can_run};
 pub use layout::clif_type;
 use target::Target;
 pub use target::{HotLinker, HotTarget};
@@ -102,6 +102,12 @@ pub struct CodegenOptions {
     /// Compile every function, also those that can never run (`LANG_COMPILE_ALL=1`; see
     /// `compile_set`). By default `lang run` and release builds compile only those that can.
     pub compile_unreachable: bool,
+    /// Hot modules: compile a function per field default of the module's structs and enum
+    /// payloads. The runtime calls one only when code compiled for an older layout builds a
+    /// struct whose declaring module a later version changed, and each version brings its
+    /// own defaults; so the first version of a session, which no code older than it exists
+    /// for, leaves them out (`false`): they were about two thirds of its functions.
+    pub hot_field_defaults: bool,
 }
 
 impl CodegenOptions {
@@ -122,6 +128,7 @@ impl Default for CodegenOptions {
             code_cache: None,
             compile_threads: 1,
             compile_unreachable: false,
+            hot_field_defaults: true,
         }
     }
 }
@@ -364,7 +371,7 @@ pub fn translate_program(
     if checked.has_errors() {
         return Err(CodegenError("cannot generate code for a program with errors".into()));
     }
-    program::translate_program(checked, module, options, Target::new(None))
+    program::translate_program(checked, module, options, Target::new(None), None)
 }
 
 /// Translates one module of a checked program for hot reload.
@@ -374,10 +381,22 @@ pub fn translate_hot_module(
     options: CodegenOptions,
     target: HotTarget<'_>,
 ) -> Result<TranslatedProgram, CodegenError> {
+    translate_hot_module_with(checked, module, options, target, None)
+}
+
+/// `translate_hot_module` with the program's analysis made by the caller, who shares it
+/// among the modules of one version (`ProgramAnalysis`); `None` makes it here.
+pub fn translate_hot_module_with(
+    checked: &CheckedProgram,
+    module: &mut dyn Module,
+    options: CodegenOptions,
+    target: HotTarget<'_>,
+    analysis: Option<&ProgramAnalysis>,
+) -> Result<TranslatedProgram, CodegenError> {
     if checked.has_errors() {
         return Err(CodegenError("cannot generate code for a program with errors".into()));
     }
-    program::translate_program(checked, module, options, Target::new(Some(target)))
+    program::translate_program(checked, module, options, Target::new(Some(target)), analysis)
 }
 
 /// A hash of the tokens of `text`, ignoring comments, spacing and line breaks: two

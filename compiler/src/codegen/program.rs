@@ -9,7 +9,7 @@ use crate::codegen::builtins::translate_builtin_wrapper;
 use crate::codegen::calls_infallible::leaves_that_cannot_fail;
 use crate::codegen::closures::{closure_records, translate_closure};
 use crate::codegen::compile::compile_bodies;
-use crate::codegen::compile_set::functions_that_can_run_from;
+use crate::codegen::compile_set::ProgramAnalysis;
 use crate::codegen::entry::translate_entry;
 use crate::codegen::function::translate_function;
 use crate::codegen::hot::calls::translate_slot_call_trampolines;
@@ -18,21 +18,31 @@ use crate::codegen::hot::not_compiled_here;
 use crate::codegen::hot::poll::translate_poll_trampoline;
 use crate::codegen::hot::program::translate_hot_module_parts;
 use crate::codegen::hot::setup::translate_hot_setup;
-use crate::codegen::reachability::{function_references, initializer_references, reachable_from_initializers};
 use crate::codegen::structs::translate_default_helper;
 use crate::codegen::target::{FunctionSelection, ProgramShape, Target};
 use crate::codegen::{CodegenError, CodegenOptions, ProgramState, TranslatedProgram};
 use crate::sema::CheckedProgram;
 use crate::sema::types::{FunctionId, ModuleId};
 
-/// Translates a whole program, or one module of it for hot reload, pass by pass.
+/// Translates a whole program, or one module of it for hot reload, pass by pass. `analysis`
+/// is the program's (`ProgramAnalysis::of`), when the caller made it to share among the
+/// modules of a version; without it, it is made here.
 pub(crate) fn translate_program(
     checked: &CheckedProgram,
     module: &mut dyn Module,
     options: CodegenOptions,
     target: Target<'_>,
+    analysis: Option<&ProgramAnalysis>,
 ) -> Result<TranslatedProgram, CodegenError> {
-    let mut state = new_program_state(checked, module, options, target)?;
+    let made_here;
+    let analysis = match analysis {
+        Some(analysis) => analysis,
+        None => {
+            made_here = ProgramAnalysis::of(checked);
+            &made_here
+        }
+    };
+    let mut state = new_program_state(checked, module, options, target, analysis)?;
     if state.target.emits_polls() {
         translate_poll_trampoline(&mut state)?;
     }
@@ -89,12 +99,11 @@ fn new_program_state<'a>(
     module: &'a mut dyn Module,
     options: CodegenOptions,
     target: Target<'a>,
+    analysis: &ProgramAnalysis,
 ) -> Result<ProgramState<'a>, CodegenError> {
     let call_conv = module.isa().default_call_conv();
-    let references = function_references(checked);
-    let module_level = initializer_references(checked);
     let can_run = match target.function_selection(options) {
-        FunctionSelection::ThoseThatCanRun => functions_that_can_run_from(checked, &references, &module_level),
+        FunctionSelection::ThoseThatCanRun => analysis.functions_that_can_run(checked),
         FunctionSelection::Every | FunctionSelection::Listed => vec![true; checked.items.functions.len()],
     };
     let literal_table = module.declare_data("lang.literals", Linkage::Local, true, false)?;
@@ -106,7 +115,7 @@ fn new_program_state<'a>(
     } else {
         None
     };
-    let runs_during_initialization = reachable_from_initializers(&references, &module_level);
+    let runs_during_initialization = analysis.runs_during_initialization.clone();
     Ok(ProgramState {
         checked,
         module,
@@ -205,20 +214,22 @@ fn define_module_variable_blocks(state: &mut ProgramState<'_>) -> Result<(), Cod
 
 fn translate_function_bodies(state: &mut ProgramState<'_>) -> Result<(), CodegenError> {
     let checked = state.checked;
-    let declarations = checked.function_declarations();
+    let compiled: Vec<usize> = (0..checked.items.functions.len())
+        .filter(|index| state.compiles_function(*index))
+        .collect();
+    let declarations = checked.function_declarations_of(&compiled);
     if let ProgramShape::HotModule(_) = state.target.shape() {
         // Only about the functions compiled here, whose bodies this version fixes.
-        let compiled: Vec<bool> = (0..checked.items.functions.len())
-            .map(|index| state.compiles_function(index))
-            .collect();
-        state.cannot_fail = leaves_that_cannot_fail(checked, &declarations, |index| compiled[index]);
-    }
-    for (index, info) in checked.items.functions.iter().enumerate() {
-        if !state.compiles_function(index) {
-            continue;
+        let mut by_index = vec![None; checked.items.functions.len()];
+        for (index, declaration) in &declarations {
+            by_index[*index] = Some(*declaration);
         }
+        state.cannot_fail = leaves_that_cannot_fail(checked, &by_index, |index| by_index[index].is_some());
+    }
+    for index in compiled {
+        let info = &checked.items.functions[index];
         let module_data = checked.program.module(info.module);
-        let Some(declaration) = declarations[index] else {
+        let Some(declaration) = declarations.get(&index).copied() else {
             return Err(CodegenError(format!("no declaration for function `{}`", info.name)));
         };
         let id = state.functions[index];

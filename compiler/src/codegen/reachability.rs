@@ -217,7 +217,7 @@ pub fn statement_may_run_script_code(checked: &CheckedProgram, file: FileId, sta
 /// and the same side-table part of its bodies (and the item ids did not move, or its check would not have
 /// been reused), so its functions refer to the same things, and walking every body of the
 /// program again on each save would make a reload cost grow with the program.
-type ModuleReferences = Vec<(FunctionId, std::rc::Rc<References>)>;
+type ModuleReferences = Vec<(FunctionId, std::sync::Arc<References>)>;
 
 /// The memo's key holds the tree and the part themselves, so that neither address is reused
 /// by another while the entry lives.
@@ -234,12 +234,12 @@ std::thread_local! {
 /// What each function's body refers to (indexed by `FunctionId`), closures' bodies counted
 /// as their enclosing function's. Memoized per module between the checks of a hot-reload
 /// session (see `REFERENCES`).
-pub(crate) fn function_references(checked: &CheckedProgram) -> Vec<std::rc::Rc<References>> {
+pub(crate) fn function_references(checked: &CheckedProgram) -> Vec<std::sync::Arc<References>> {
     let functions = &checked.items.functions;
     // Built only when some module is not remembered: a reload at 100,000 lines remembers all
     // but one module, and this map of every declaration of the program cost ~2 ms per call.
     let mut declarations = None;
-    let mut per_function: Vec<Option<std::rc::Rc<References>>> = vec![None; functions.len()];
+    let mut per_function: Vec<Option<std::sync::Arc<References>>> = vec![None; functions.len()];
     let mut by_module: Vec<Vec<FunctionId>> = vec![Vec::new(); checked.program.modules.len()];
     for (index, info) in functions.iter().enumerate() {
         by_module[info.module.0 as usize].push(FunctionId(index as u32));
@@ -270,7 +270,7 @@ pub(crate) fn function_references(checked: &CheckedProgram) -> Vec<std::rc::Rc<R
                     if let Some(declaration) = &declarations[id.0 as usize] {
                         walker.block(&declaration.body);
                     }
-                    (*id, std::rc::Rc::new(walker.found))
+                    (*id, std::sync::Arc::new(walker.found))
                 })
                 .collect()
         });
@@ -282,7 +282,7 @@ pub(crate) fn function_references(checked: &CheckedProgram) -> Vec<std::rc::Rc<R
         }
     }
     REFERENCES.with(|memo| *memo.borrow_mut() = kept);
-    let empty = std::rc::Rc::new(References::default());
+    let empty = std::sync::Arc::new(References::default());
     per_function
         .into_iter()
         .map(|found| found.unwrap_or_else(|| empty.clone()))
@@ -333,7 +333,10 @@ pub(crate) fn initializer_references(checked: &CheckedProgram) -> References {
 /// For each function (indexed by `FunctionId`): whether it may run during initialization,
 /// given what each body refers to (`function_references`) and what module-level code refers
 /// to (`initializer_references`), the roots.
-pub(crate) fn reachable_from_initializers(per_function: &[std::rc::Rc<References>], roots: &References) -> Vec<bool> {
+pub(crate) fn reachable_from_initializers(
+    per_function: &[std::sync::Arc<References>],
+    roots: &References,
+) -> Vec<bool> {
     let mut reachable = vec![false; per_function.len()];
     let mut work: Vec<FunctionId> = roots.calls.clone();
     let mut calls_values = roots.calls_values;

@@ -152,6 +152,33 @@ impl CheckedProgram {
         }
     }
 
+    /// The declarations of the functions `indices`, found by walking only their modules (a hot
+    /// module's compile must not cost a walk of the whole program).
+    pub fn function_declarations_of(
+        &self,
+        indices: &[usize],
+    ) -> std::collections::HashMap<usize, &crate::syntax::ast::FunctionDecl> {
+        let mut modules: Vec<u32> = indices.iter().map(|index| self.items.functions[*index].module.0).collect();
+        modules.sort_unstable();
+        modules.dedup();
+        let mut by_span = std::collections::HashMap::new();
+        for module in modules {
+            for item in &self.program.modules[module as usize].ast.items {
+                if let crate::syntax::ast::Item::Function(declaration) = item {
+                    by_span.insert((module, declaration.name.span), declaration);
+                }
+            }
+        }
+        indices
+            .iter()
+            .filter_map(|index| {
+                let info = &self.items.functions[*index];
+                let declaration = by_span.get(&(info.module.0, info.span))?;
+                Some((*index, *declaration))
+            })
+            .collect()
+    }
+
     /// The declaration of every function, indexed by `FunctionId`, found in one pass over
     /// the modules (a search per function would be quadratic in large programs).
     pub fn function_declarations(&self) -> Vec<Option<&crate::syntax::ast::FunctionDecl>> {

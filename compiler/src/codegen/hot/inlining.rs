@@ -38,10 +38,11 @@ pub(crate) fn translate_inline_variants(state: &mut ProgramState<'_>) -> Result<
     if small.is_empty() {
         return Ok(());
     }
-    let declarations = checked.function_declarations();
+    let indices: Vec<usize> = small.iter().map(|(index, _)| *index).collect();
+    let declarations = checked.function_declarations_of(&indices);
     for (index, id) in small {
         let info = &checked.items.functions[index];
-        let Some(declaration) = declarations[index] else {
+        let Some(declaration) = declarations.get(&index).copied() else {
             continue;
         };
         if state.target.polls_after_statements(info.module, &info.name) {

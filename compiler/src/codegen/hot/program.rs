@@ -119,6 +119,9 @@ fn translate_struct_defaults(
             fields,
         });
         for (position, field) in info.fields.iter().enumerate() {
+            if !state.options.hot_field_defaults {
+                break;
+            }
             let Some(default) = struct_field_default(checked, id, position) else {
                 continue;
             };
@@ -173,6 +176,9 @@ fn translate_payload_defaults(
                 fields: hot_payload_fields(checked, enum_id, variant),
             });
             for (position, field) in variant_info.fields.iter().enumerate() {
+                if !state.options.hot_field_defaults {
+                    break;
+                }
                 let Some(default) = payload_default(checked, enum_id, variant, position) else {
                     continue;
                 };

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use lang_compiler::codegen::jit::HotModule;
-use lang_compiler::codegen::{CodegenOptions, HotTarget, functions_that_can_run};
+use lang_compiler::codegen::{CodegenOptions, HotTarget, ProgramAnalysis};
 use lang_compiler::sema::ModuleId;
 use lang_compiler::{CheckedProgram, ParseCache, check_program, check_program_with_cache, diagnostics};
 
@@ -47,6 +47,52 @@ fn code_module(mut hot: HotModule) -> CodeModule {
 /// Set by an embedded engine's producer: its host calls functions by name (`Engine::call`),
 /// so every function is a root and all are compiled. One engine per process.
 pub(super) static HOST_CALLS_ANY_FUNCTION: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// The snapshot of a compiled version. A reload diffs the new version against the running
+/// one's snapshot, so it makes its own before planning; the first version needs none to be
+/// planned, and its snapshot (72 ms at 100,000 lines) is made after the version was handed
+/// over (`into_snapshot`), off the way from `lang run --hmr` to the program's first output.
+pub enum NextSnapshot {
+    /// Made before planning.
+    Made(Snapshot),
+    /// To make from this checked program, with the functions the version compiled.
+    Deferred {
+        checked: Box<CheckedProgram>,
+        compiled: std::collections::HashSet<(String, String)>,
+    },
+}
+
+impl NextSnapshot {
+    /// The snapshot, made now if it was deferred (then dropping the checked program).
+    pub fn into_snapshot(self) -> Snapshot {
+        match self {
+            NextSnapshot::Made(snapshot) => snapshot,
+            NextSnapshot::Deferred { checked, compiled } => {
+                let started = Instant::now();
+                let mut snapshot = snapshot(&checked);
+                snapshot.compiled = compiled;
+                if debug_enabled() {
+                    eprintln!(
+                        "[hmr] first snapshot (made after the start): {:.1} ms, signatures of {} of {} modules",
+                        started.elapsed().as_secs_f64() * 1000.0,
+                        super::snapshot::last_signatures_recomputed(),
+                        checked.program.modules.len()
+                    );
+                }
+                snapshot
+            }
+        }
+    }
+}
+
+/// The files of the program, as `Snapshot::files` lists them (for the watcher, before the
+/// snapshot is made).
+pub fn program_files(next: &NextSnapshot) -> Vec<PathBuf> {
+    match next {
+        NextSnapshot::Made(snapshot) => snapshot.files.clone(),
+        NextSnapshot::Deferred { checked, .. } => super::snapshot::files_of(checked),
+    }
+}
 
 /// Why a new version was not produced.
 pub enum Rejected {
@@ -105,7 +151,7 @@ pub fn compile(
     missing: &mut Vec<PathBuf>,
     mut parse_cache: Option<&mut ParseCache>,
     retired: &mut Vec<CheckedProgram>,
-) -> Result<(Ready, Snapshot), Rejected> {
+) -> Result<(Ready, NextSnapshot), Rejected> {
     let debug = debug_enabled();
     let check_started = Instant::now();
     let mut loader = Loader::default();
@@ -135,9 +181,10 @@ pub fn compile(
         eprint!("{text}");
     }
     let snapshot_started = Instant::now();
-    let mut next = snapshot(&checked);
+    // The first version is planned without a snapshot (see `NextSnapshot`).
+    let next = previous.map(|_| snapshot(&checked));
     let snapshot_time = snapshot_started.elapsed();
-    if debug && parse_cache.is_some() {
+    if debug && parse_cache.is_some() && next.is_some() {
         eprintln!(
             "[hmr] signatures recomputed: {} of {} modules",
             super::snapshot::last_signatures_recomputed(),
@@ -154,17 +201,13 @@ pub fn compile(
 
     // `LANG_DUMP_ASM=1` prints the machine code of every compiled function, as in `lang run`.
     let dump_assembly = std::env::var_os("LANG_DUMP_ASM").is_some_and(|value| !value.is_empty() && value != "0");
-    // The first compile of a session compiles every module: its bodies are compiled on worker
-    // threads, as in `lang run` (a reload compiles a few functions, where threads cost more
-    // than they save). Not through the compile cache: hot code holds the addresses of this
-    // process's slots and cells as constants, so its entries would never be found again and
-    // would only push `lang run`'s out of the cache.
-    // `LANG_COMPILE_THREADS` chooses their number, as in `lang run` (`lang run` has checked it).
-    let compile_threads = match previous {
-        None => std::env::var("LANG_COMPILE_THREADS")
-            .ok()
-            .and_then(|value| value.parse::<usize>().ok())
-            .unwrap_or(0),
+    // The first compile of a session compiles every module: its modules are compiled on
+    // several threads, a module to a thread at a time (`parallel`); a reload compiles a few
+    // functions, where threads cost more than they save. Not through the compile cache: hot
+    // code holds the addresses of this process's slots and cells as constants, so its entries
+    // would never be found again and would only push `lang run`'s out of the cache.
+    let module_threads = match previous {
+        None => super::parallel::module_threads(),
         Some(_) => 1,
     };
     let mut modules = Vec::new();
@@ -173,18 +216,43 @@ pub fn compile(
     // engine, whose host may call any function by name.
     let compile_all = std::env::var_os("LANG_COMPILE_ALL").is_some_and(|value| !value.is_empty() && value != "0")
         || HOST_CALLS_ANY_FUNCTION.load(std::sync::atomic::Ordering::Relaxed);
+    // What the bodies refer to, made once and shared by the compiles of the version's modules.
+    let analysis = ProgramAnalysis::of(&checked);
     let can_run = if compile_all {
         vec![true; checked.items.functions.len()]
     } else {
-        functions_that_can_run(&checked)
+        analysis.functions_that_can_run(&checked)
     };
-    let planned_modules = plan(&checked, previous, &next, &can_run);
-    next.compiled = compiled_after(&checked, previous, &planned_modules);
+    let planned_modules = plan(&checked, previous, next.as_ref(), &can_run);
+    let compiled = compiled_after(&checked, previous, &planned_modules);
     let compiled_count: usize = planned_modules.iter().map(|planned| planned.compile.len()).sum();
-    for planned in planned_modules {
+    let symbols = super::parallel::SharedSymbols(symbols);
+    let compiled_modules = super::parallel::compile_modules(planned_modules.len(), module_threads, |position| {
+        let planned = &planned_modules[position];
+        HotModule::compile_with(
+            &checked,
+            HotTarget {
+                module: ModuleId(planned.index as u32),
+                linker: registry,
+                functions: Some(&planned.compile),
+            },
+            symbols.get(),
+            CodegenOptions {
+                disassemble: dump_assembly,
+                // One thread per module: the modules are the unit of parallel work.
+                compile_threads: 1,
+                // No code older than the first version exists to need its field defaults.
+                hot_field_defaults: previous.is_some(),
+                ..CodegenOptions::default()
+            },
+            Some(&analysis),
+        )
+    })
+    .map_err(|error| Rejected::Errors(format!("error: internal compiler error: {error}\n")))?;
+    for (planned, hot) in planned_modules.into_iter().zip(compiled_modules) {
         let PlannedModule {
             index,
-            compile,
+            compile: _,
             changed_functions,
             removed_functions,
             source_changed,
@@ -192,21 +260,6 @@ pub fn compile(
         } = planned;
         let module = ModuleId(index as u32);
         let name = names[index].clone();
-        let hot = HotModule::compile(
-            &checked,
-            HotTarget {
-                module,
-                linker: registry,
-                functions: Some(&compile),
-            },
-            symbols,
-            CodegenOptions {
-                disassemble: dump_assembly,
-                compile_threads,
-                ..CodegenOptions::default()
-            },
-        )
-        .map_err(|error| Rejected::Errors(format!("error: internal compiler error: {error}\n")))?;
         if dump_assembly {
             eprint!("{}", hot.disassembly);
         }
@@ -274,8 +327,10 @@ pub fn compile(
         );
     }
     let main_module = names.first().cloned().unwrap_or_default();
-    let main_changed =
-        previous.is_some_and(|previous| previous.function(&main_module, "main") != next.function(&main_module, "main"));
+    let main_changed = previous.is_some_and(|previous| {
+        next.as_ref()
+            .is_some_and(|next| previous.function(&main_module, "main") != next.function(&main_module, "main"))
+    });
     let order = checked
         .program
         .initialization_order()
@@ -284,7 +339,17 @@ pub fn compile(
         .collect();
     // Dropping the program's tables is left to the caller, after the new version is handed
     // over: freeing them is not on the way from a save to its output.
-    retired.push(checked);
+    let next = match next {
+        Some(mut next) => {
+            next.compiled = compiled;
+            retired.push(checked);
+            NextSnapshot::Made(next)
+        }
+        None => NextSnapshot::Deferred {
+            checked: Box::new(checked),
+            compiled,
+        },
+    };
     Ok((
         Ready {
             modules,

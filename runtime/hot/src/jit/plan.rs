@@ -124,12 +124,18 @@ fn functions_to_compile(
 /// The modules to compile, in program order: all of them without a previous snapshot (only
 /// their functions that can run: `can_run`, by `FunctionId`), and after one the changed
 /// modules, and the modules with functions that can run now and never were compiled.
+/// `next` is the new version's snapshot, which the first version (without `previous`) is
+/// planned without (`compile::NextSnapshot`).
 pub(super) fn plan(
     checked: &CheckedProgram,
     previous: Option<&Snapshot>,
-    next: &Snapshot,
+    next: Option<&Snapshot>,
     can_run: &[bool],
 ) -> Vec<PlannedModule> {
+    let (Some(previous), Some(next)) = (previous, next) else {
+        return plan_first_version(checked, can_run);
+    };
+    let previous = Some(previous);
     let names: Vec<String> = checked
         .program
         .modules
@@ -190,6 +196,29 @@ pub(super) fn plan(
             })
         })
         .collect()
+}
+
+/// The first version: every module, with its functions that can run.
+fn plan_first_version(checked: &CheckedProgram, can_run: &[bool]) -> Vec<PlannedModule> {
+    let mut planned: Vec<PlannedModule> = (0..checked.program.modules.len())
+        .map(|index| PlannedModule {
+            index,
+            compile: HashSet::new(),
+            changed_functions: Vec::new(),
+            removed_functions: Vec::new(),
+            source_changed: false,
+            adds_code_only: false,
+        })
+        .collect();
+    // Every function is new.
+    for (index, info) in checked.items.functions.iter().enumerate() {
+        let module = &mut planned[info.module.0 as usize];
+        if can_run[index] {
+            module.compile.insert(info.name.clone());
+        }
+        module.changed_functions.push(info.name.clone());
+    }
+    planned
 }
 
 /// The functions whose code the session has held once `planned` is swapped in after

@@ -283,6 +283,20 @@ fn signatures_of(
     signatures
 }
 
+/// The program's files as a snapshot lists them (`Snapshot::files`): module files read from
+/// disk, in module order.
+pub(super) fn files_of(checked: &CheckedProgram) -> Vec<PathBuf> {
+    checked
+        .program
+        .modules
+        .iter()
+        .filter_map(|module| match &checked.sources.get(module.file).origin {
+            SourceOrigin::File(path) if virtual_module(path).is_none() => Some(path.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
 /// The snapshot of a checked program.
 pub fn snapshot(checked: &CheckedProgram) -> Snapshot {
     let mut sources = HashMap::new();

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use super::compile::{Rejected, compile};
+use super::compile::{Rejected, compile, program_files};
 use super::snapshot::{Snapshot, file_hashes, hash_text};
 use crate::session::{Producer, say, say_back_to_running};
 use crate::watcher::{is_burst, wait_for_save_to_end};
@@ -34,7 +34,7 @@ pub fn compiler_thread(root: PathBuf, producer: Producer) {
         watcher.watch_files(std::slice::from_ref(&root));
     }
     let mut missing = Vec::new();
-    let (first, mut snapshot) = match compile(
+    let (first, next) = match compile(
         &root,
         registry,
         &symbols,
@@ -59,9 +59,12 @@ pub fn compiler_thread(root: PathBuf, producer: Producer) {
         producer.start(Ok(first));
         return;
     };
-    watcher.watch_files(&snapshot.files);
+    watcher.watch_files(&program_files(&next));
     watcher.watch_files(&missing);
     producer.start(Ok(first));
+    // Made now, while the program starts: no reload can need it before (a save's events
+    // wait in the channel meanwhile).
+    let mut snapshot = next.into_snapshot();
 
     // Hashes of the texts that were compiled, not of the files now: a save that landed during
     // a compile differs from them and gets its own reload. The module files the compile did
@@ -147,6 +150,7 @@ pub fn compiler_thread(root: PathBuf, producer: Producer) {
         }
         match result {
             Ok((ready, next)) => {
+                let next = next.into_snapshot();
                 last_rejected = false;
                 for module in &ready.modules {
                     *versions.entry(module.name.clone()).or_insert(1) += 1;
