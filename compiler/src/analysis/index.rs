@@ -513,7 +513,8 @@ impl Walker<'_> {
                     self.expr(value);
                 }
             }
-            ExprKind::StructLiteral { module, name, fields } => {
+            ExprKind::StructLiteral(literal) => {
+                let (module, name, fields) = (&literal.module, &literal.name, &literal.fields);
                 self.type_name(module.as_ref(), name);
                 let target = match module {
                     Some(module) => self.import_named(&module.text),

@@ -373,7 +373,7 @@ impl<'c, 'n> LengthKeeping<'c, 'n> {
             ExprKind::Array(items) => items.iter().all(|item| self.expr(item)),
             ExprKind::Map(entries) => entries.iter().all(|(key, value)| self.expr(key) && self.expr(value)),
             // Field defaults are script code.
-            ExprKind::StructLiteral { .. } => false,
+            ExprKind::StructLiteral(_) => false,
             ExprKind::Unary { operand, .. } => self.expr(operand),
             ExprKind::Binary { lhs, rhs, .. } => self.expr(lhs) && self.expr(rhs),
             ExprKind::Call { callee, args } => {

@@ -29,7 +29,7 @@ impl Translator<'_, '_, '_> {
             ExprKind::Name(name) => self.name(name, expr.span),
             ExprKind::Array(elements) => self.array_literal(expr, elements),
             ExprKind::Map(entries) => self.map_literal(expr, entries),
-            ExprKind::StructLiteral { fields, .. } => self.struct_literal(expr, fields),
+            ExprKind::StructLiteral(literal) => self.struct_literal(expr, &literal.fields),
             ExprKind::Unary { op, operand } => self.unary(*op, operand),
             ExprKind::Binary {
                 op: ast::BinaryOp::Coalesce,

@@ -124,9 +124,9 @@ impl Walker<'_> {
                     self.expr(value);
                 }
             }
-            ExprKind::StructLiteral { fields, .. } => {
+            ExprKind::StructLiteral(literal) => {
                 self.found.builds_structs = true;
-                fields.iter().for_each(|field| self.expr(&field.value));
+                literal.fields.iter().for_each(|field| self.expr(&field.value));
             }
             ExprKind::Unary { operand, .. } => self.expr(operand),
             ExprKind::Binary { lhs, rhs, .. } => {

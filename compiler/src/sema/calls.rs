@@ -102,7 +102,7 @@ impl Checker<'_> {
                             let ty = self.variable_type(id);
                             self.results
                                 .expr_types
-                                .insert(NodeKey::new(context.file, callee.span), ty.clone());
+                                .insert(NodeKey::new(context.file, callee.span), &ty);
                             Callee::Value(ty)
                         }
                         Some(ModuleItem::Struct(_)) => {
@@ -149,7 +149,7 @@ impl Checker<'_> {
             let ty = info.ty.clone();
             self.results
                 .expr_types
-                .insert(NodeKey::new(context.file, callee.span), ty.clone());
+                .insert(NodeKey::new(context.file, callee.span), &ty);
             return self.call_function(context, Callee::Value(ty), &field.text, args, span, expected);
         }
         // Method syntax, resolved in the order of LANGUAGE.md section 10: a function of this

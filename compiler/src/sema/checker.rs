@@ -154,7 +154,7 @@ impl<'p> Checker<'p> {
     }
 
     pub(super) fn record_local(&mut self, file: FileId, span: Span, ty: &Type) {
-        self.results.locals.insert(NodeKey::new(file, span), ty.clone());
+        self.results.locals.insert(NodeKey::new(file, span), ty);
     }
 
     pub(super) fn display(&self, ty: &Type) -> String {

@@ -34,7 +34,7 @@ impl Checker<'_> {
         let ty = self.check_expr_kind(context, expr, expected);
         self.results
             .expr_types
-            .insert(NodeKey::new(context.file, expr.span), ty.clone());
+            .insert(NodeKey::new(context.file, expr.span), &ty);
         ty
     }
 
@@ -132,9 +132,13 @@ impl Checker<'_> {
                 }
                 Type::Map(Box::new(key), Box::new(value))
             }
-            ExprKind::StructLiteral { module, name, fields } => {
-                self.check_struct_literal(context, module.as_ref(), name, fields, expr.span)
-            }
+            ExprKind::StructLiteral(literal) => self.check_struct_literal(
+                context,
+                literal.module.as_ref(),
+                &literal.name,
+                &literal.fields,
+                expr.span,
+            ),
             ExprKind::Unary { op, operand } => self.check_unary(context, *op, operand, expr.span),
             ExprKind::Binary {
                 op: BinaryOp::Coalesce,

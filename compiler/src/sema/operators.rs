@@ -13,7 +13,7 @@ impl Checker<'_> {
             // `-9223372036854775808` is the one place a literal of magnitude 2^63 is valid.
             self.results
                 .expr_types
-                .insert(NodeKey::new(context.file, operand.span), Type::Int);
+                .insert(NodeKey::new(context.file, operand.span), &Type::Int);
             return Type::Int;
         }
         let ty = self.value(context, operand, None);

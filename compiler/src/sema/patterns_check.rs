@@ -26,7 +26,7 @@ impl Checker<'_> {
     ) -> Option<Pattern> {
         self.results
             .pattern_types
-            .insert(NodeKey::new(context.file, pattern.span), ty.clone());
+            .insert(NodeKey::new(context.file, pattern.span), ty);
         // On a `?T` value every pattern but `nil` and `_` is a pattern of the `T` inside that
         // matches only a non-nil value; the match checker wraps it in `Some` itself.
         let value_type = match (ty, &pattern.kind) {

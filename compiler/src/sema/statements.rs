@@ -281,7 +281,7 @@ impl Checker<'_> {
             loop {
                 self.results
                     .expr_types
-                    .insert(NodeKey::new(context.file, place.span), ty.clone());
+                    .insert(NodeKey::new(context.file, place.span), ty);
                 match &place.kind {
                     ExprKind::Paren(inner) => place = inner,
                     _ => break,

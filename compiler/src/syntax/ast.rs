@@ -148,7 +148,8 @@ pub enum StatementKind {
     /// `if let PATTERN = value { ... }`. Version 0.1 only had a name here (`if let v = opt`),
     /// which is now `PatternKind::Binding`.
     IfLet {
-        pattern: Pattern,
+        /// Boxed: a pattern is large, and a statement is as large as its largest variant.
+        pattern: Box<Pattern>,
         value: Expr,
         then_block: Block,
         else_branch: Option<ElseBranch>,
@@ -157,7 +158,7 @@ pub enum StatementKind {
     /// plain name (which the checker rejects unless the pattern cannot fail). `let NAME = value`
     /// without `else` stays a `Let`.
     LetElse {
-        pattern: Pattern,
+        pattern: Box<Pattern>,
         value: Expr,
         else_block: Option<Block>,
     },
@@ -215,11 +216,9 @@ pub enum ExprKind {
     Name(Name),
     Array(Vec<Expr>),
     Map(Vec<(Expr, Expr)>),
-    StructLiteral {
-        module: Option<Name>,
-        name: Name,
-        fields: Vec<FieldInit>,
-    },
+    /// Boxed, as the rare large variants are: an `Expr` is as large as its largest variant, and
+    /// a tree holds hundreds of thousands of them at 100,000 lines (issue 20).
+    StructLiteral(Box<StructLiteral>),
     Unary {
         op: UnaryOp,
         operand: Box<Expr>,
@@ -433,6 +432,14 @@ pub enum FormatAlign {
     Left,
     Right,
     Center,
+}
+
+/// `Name { field: value, ... }` or `module.Name { ... }`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct StructLiteral {
+    pub module: Option<Name>,
+    pub name: Name,
+    pub fields: Vec<FieldInit>,
 }
 
 #[derive(Clone, Debug, PartialEq)]

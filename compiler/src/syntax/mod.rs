@@ -6,6 +6,7 @@
 //! the fast one.
 
 pub mod ast;
+mod ast_shrink;
 pub mod fast_parser;
 mod habits;
 pub mod lexer;
@@ -31,7 +32,14 @@ pub fn parse_file(source: &str, file: FileId) -> (ast::Module, Vec<Diagnostic>) 
     // tokens, and its errors that a habit explains are dropped.
     let mut tokens = lexed.tokens;
     let habits = measure(Stage::Habits, || habits::find_and_repair(source, &mut tokens, file));
-    let (module, syntax_diagnostics) = measure(Stage::Parse, || parse_tokens(&tokens, source.len(), file));
+    let (module, syntax_diagnostics) = measure(Stage::Parse, || {
+        let (mut module, diagnostics) = parse_tokens(&tokens, source.len(), file);
+        // The tree is kept for as long as the program is checked, compiled or reloaded: its
+        // spare capacity goes back at once.
+        ast_shrink::shrink_module(&mut module);
+        (module, diagnostics)
+    });
+    drop(tokens);
     let mut syntax_errors: Vec<Diagnostic> = syntax_diagnostics
         .into_iter()
         .filter(|diagnostic| !habits.explains(diagnostic.primary.span))

@@ -121,16 +121,16 @@ where
         )
         .map(|(first, rest)| match rest {
             None => ExprKind::Name(first),
-            Some((Some(name), fields)) => ExprKind::StructLiteral {
+            Some((Some(name), fields)) => ExprKind::StructLiteral(Box::new(StructLiteral {
                 module: Some(first),
                 name,
                 fields,
-            },
-            Some((None, fields)) => ExprKind::StructLiteral {
+            })),
+            Some((None, fields)) => ExprKind::StructLiteral(Box::new(StructLiteral {
                 module: None,
                 name: first,
                 fields,
-            },
+            })),
         });
     let name = ident.clone().map(ExprKind::Name);
     let implicit_member = just(Token::Dot)

@@ -48,7 +48,7 @@ where
             .then(block.clone())
             .then(else_branch(if_statement.clone()))
             .map(|(((pattern, value), then_block), else_branch)| StatementKind::IfLet {
-                pattern,
+                pattern: Box::new(pattern),
                 value,
                 then_block,
                 else_branch,
@@ -126,7 +126,7 @@ where
                 PatternKind::Binding(name.clone())
             };
             StatementKind::LetElse {
-                pattern: Pattern { kind, span: name.span },
+                pattern: Box::new(Pattern { kind, span: name.span }),
                 value: init,
                 else_block: Some(else_block),
             }
@@ -139,7 +139,7 @@ where
         .then(expr.clone())
         .then(else_block)
         .map(|((pattern, value), else_block)| StatementKind::LetElse {
-            pattern,
+            pattern: Box::new(pattern),
             value,
             else_block,
         });

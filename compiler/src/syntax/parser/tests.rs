@@ -161,33 +161,18 @@ fn if_values_let_else_and_if_let_patterns() {
     assert!(matches!(
         &statements[1].kind,
         StatementKind::LetElse {
-            pattern: Pattern {
-                kind: PatternKind::Binding(_),
-                ..
-            },
+            pattern,
             else_block: Some(_),
             ..
-        }
+        } if matches!(pattern.kind, PatternKind::Binding(_))
     ));
     assert!(matches!(
         &statements[2].kind,
-        StatementKind::LetElse {
-            pattern: Pattern {
-                kind: PatternKind::Variant { .. },
-                ..
-            },
-            ..
-        }
+        StatementKind::LetElse { pattern, .. } if matches!(pattern.kind, PatternKind::Variant { .. })
     ));
     assert!(matches!(
         &statements[3].kind,
-        StatementKind::IfLet {
-            pattern: Pattern {
-                kind: PatternKind::Variant { .. },
-                ..
-            },
-            ..
-        }
+        StatementKind::IfLet { pattern, .. } if matches!(pattern.kind, PatternKind::Variant { .. })
     ));
 }
 
