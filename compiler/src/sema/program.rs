@@ -158,7 +158,10 @@ impl CheckedProgram {
         &self,
         indices: &[usize],
     ) -> std::collections::HashMap<usize, &crate::syntax::ast::FunctionDecl> {
-        let mut modules: Vec<u32> = indices.iter().map(|index| self.items.functions[*index].module.0).collect();
+        let mut modules: Vec<u32> = indices
+            .iter()
+            .map(|index| self.items.functions[*index].module.0)
+            .collect();
         modules.sort_unstable();
         modules.dedup();
         let mut by_span = std::collections::HashMap::new();

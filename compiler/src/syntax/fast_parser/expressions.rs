@@ -324,11 +324,11 @@ impl FastParser<'_, '_> {
     fn struct_literal_or_name(&mut self) -> Parsed<ExprKind> {
         let first = self.name()?;
         if let Some(fields) = self.attempt(Self::field_inits)? {
-            return Ok(ExprKind::StructLiteral {
+            return Ok(ExprKind::StructLiteral(Box::new(StructLiteral {
                 module: None,
                 name: first,
                 fields,
-            });
+            })));
         }
         let qualified = self.attempt(|parser| {
             parser.expect(Token::Dot)?;
@@ -337,11 +337,11 @@ impl FastParser<'_, '_> {
             Ok((name, fields))
         })?;
         Ok(match qualified {
-            Some((name, fields)) => ExprKind::StructLiteral {
+            Some((name, fields)) => ExprKind::StructLiteral(Box::new(StructLiteral {
                 module: Some(first),
                 name,
                 fields,
-            },
+            })),
             None => ExprKind::Name(first),
         })
     }

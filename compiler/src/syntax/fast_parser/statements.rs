@@ -75,7 +75,7 @@ impl FastParser<'_, '_> {
         let then_block = self.block()?;
         let else_branch = self.else_branch()?;
         Ok(StatementKind::IfLet {
-            pattern,
+            pattern: Box::new(pattern),
             value,
             then_block,
             else_branch,
@@ -210,7 +210,7 @@ impl FastParser<'_, '_> {
                 let value = self.expression(true)?;
                 let else_block = self.else_block()?;
                 Ok(StatementKind::LetElse {
-                    pattern,
+                    pattern: Box::new(pattern),
                     value,
                     else_block,
                 })
@@ -254,7 +254,7 @@ impl FastParser<'_, '_> {
             PatternKind::Binding(name.clone())
         };
         Ok(StatementKind::LetElse {
-            pattern: Pattern { kind, span: name.span },
+            pattern: Box::new(Pattern { kind, span: name.span }),
             value: init,
             else_block: Some(else_block),
         })
