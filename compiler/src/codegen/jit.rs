@@ -8,7 +8,7 @@ use cranelift_jit::{ArenaMemoryProvider, JITBuilder, JITModule};
 
 pub use super::config::{flags, flags_with};
 use super::image::{ProgramImage, RecordingModule};
-use super::{CodegenError, CodegenOptions, translate_program};
+use super::{CodegenError, CodegenOptions, TranslatedProgram, translate_program};
 use crate::sema::CheckedProgram;
 
 /// A compiled program living in JIT memory. Dropping it would free the code, so it is kept
@@ -60,19 +60,8 @@ impl JitProgram {
         options: CodegenOptions,
     ) -> Result<JitProgram, CodegenError> {
         let mut module = new_jit_module(symbols)?;
-        let mut translated = translate_program(checked, &mut module, options)?;
-        module.finalize_definitions()?;
-        let entry = module.get_finalized_function(translated.entry);
-        let functions = std::mem::take(&mut translated.functions)
-            .into_iter()
-            .map(|(id, name, size)| (module.get_finalized_function(id) as usize, size, name))
-            .collect();
-        Ok(JitProgram {
-            module: Some(module),
-            entry,
-            functions,
-            disassembly: translated.disassembly,
-        })
+        let translated = translate_program(checked, &mut module, options)?;
+        JitProgram::finish(module, translated)
     }
 
     /// Like [`JitProgram::compile`], and also returns the program's image: what a later start
@@ -87,7 +76,7 @@ impl JitProgram {
             inner: &mut module,
             image: ProgramImage::default(),
         };
-        let mut translated = translate_program(checked, &mut recording, options)?;
+        let translated = translate_program(checked, &mut recording, options)?;
         let mut image = recording.image;
         image.entry = translated.entry.as_u32();
         image.functions = translated
@@ -95,19 +84,23 @@ impl JitProgram {
             .iter()
             .map(|(id, name, size)| (id.as_u32(), name.clone(), *size))
             .collect();
+        Ok((JitProgram::finish(module, translated)?, image))
+    }
+
+    /// Finalizes `module`, into which `translated` was compiled.
+    fn finish(mut module: JITModule, mut translated: TranslatedProgram) -> Result<JitProgram, CodegenError> {
         module.finalize_definitions()?;
         let entry = module.get_finalized_function(translated.entry);
         let functions = std::mem::take(&mut translated.functions)
             .into_iter()
             .map(|(id, name, size)| (module.get_finalized_function(id) as usize, size, name))
             .collect();
-        let program = JitProgram {
+        Ok(JitProgram {
             module: Some(module),
             entry,
             functions,
             disassembly: translated.disassembly,
-        };
-        Ok((program, image))
+        })
     }
 
     /// The program an image describes, linked against `symbols` in this process.
