@@ -3,7 +3,8 @@
 //! Observed through the `[hmr] checked: FILE` lines of `LANG_HMR_DEBUG=1`, never timing; and
 //! so are the other parts of a reload that must not grow with the program: the interfaces
 //! computed again (`[hmr] interface computed: FILE`) and the modules whose signatures the
-//! snapshot made again (`[hmr] signatures recomputed: N of M modules`).
+//! snapshot made again (`[hmr] signatures recomputed: N of M modules`), and the modules whose
+//! items were collected again (`[hmr] items collected: N of M modules`).
 
 mod support;
 
@@ -42,10 +43,13 @@ fn files_since(session: &HotRun, from: usize, prefix: &str) -> Vec<String> {
 
 /// How many modules' signatures the snapshot of the reload after `from` made again.
 fn signatures_recomputed_since(session: &HotRun, from: usize) -> Option<usize> {
+    count_since(session, from, "[hmr] signatures recomputed: ")
+}
+
+/// The count `N` of the first debug line `PREFIX N of M modules` after `from`.
+fn count_since(session: &HotRun, from: usize, prefix: &str) -> Option<usize> {
     let stderr = session.stderr();
-    let line = stderr[from..]
-        .lines()
-        .find_map(|line| line.strip_prefix("[hmr] signatures recomputed: "))?;
+    let line = stderr[from..].lines().find_map(|line| line.strip_prefix(prefix))?;
     line.split(' ').next()?.parse().ok()
 }
 
@@ -78,6 +82,13 @@ fn a_body_edit_checks_its_module_and_an_interface_edit_its_importers_too() {
         "{}",
         session.stderr()
     );
+    // The other modules' items and signatures are the last check's.
+    assert_eq!(
+        count_since(&session, before, "[hmr] items collected: "),
+        Some(1),
+        "{}",
+        session.stderr()
+    );
 
     let before = session.stderr().len();
     session.write_in_place(
@@ -102,6 +113,13 @@ fn a_body_edit_checks_its_module_and_an_interface_edit_its_importers_too() {
     assert_eq!(
         signatures_recomputed_since(&session, before),
         Some(3),
+        "{}",
+        session.stderr()
+    );
+    // Still the same declarations: only `lib`'s items are taken again from its new text.
+    assert_eq!(
+        count_since(&session, before, "[hmr] items collected: "),
+        Some(1),
         "{}",
         session.stderr()
     );

@@ -15,7 +15,7 @@ use crate::syntax::stage_times::{Stage, measure};
 pub struct Checker<'p> {
     pub(super) program: &'p Program,
     pub(super) items: Items,
-    pub(super) scopes: Vec<ModuleScope>,
+    pub(super) scopes: Vec<std::sync::Arc<ModuleScope>>,
     pub(super) diagnostics: Vec<Diagnostic>,
     pub(super) results: TypeckResults,
     /// Every enum, described for the match checker once their variants are resolved.
@@ -42,8 +42,8 @@ impl<'p> Checker<'p> {
     /// Checks the whole program; with a cache (hot reload), the bodies of a module whose
     /// check is known from an earlier one are not checked again (`sema::incremental`).
     pub fn check_all(&mut self, cache: Option<(&mut BodyCache, &SourceMap)>) {
-        measure(Stage::CollectItems, || self.collect_items());
-        measure(Stage::ResolveSignatures, || self.resolve_signatures());
+        let mut cache = cache;
+        self.collect_and_resolve(cache.as_mut().map(|(bodies, _)| &mut bodies.items));
         measure(Stage::Tables, || {
             self.check_struct_cycles();
             self.build_enum_table();

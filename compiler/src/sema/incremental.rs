@@ -43,6 +43,8 @@ pub struct BodyCache {
     last_fingerprints: Vec<u64>,
     /// The modules whose interfaces the last check computed (not reused), in program order.
     interfaces_computed: Vec<String>,
+    /// The item tables of the last check (`item_reuse`).
+    pub(super) items: super::item_reuse::ItemCache,
 }
 
 #[derive(Debug)]

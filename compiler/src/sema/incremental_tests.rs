@@ -35,6 +35,7 @@ fn check_both(cache: &mut ParseCache, files: &[(&'static str, &str)]) -> Vec<Str
             .collect()
     };
     assert_eq!(interfaces(&incremental), interfaces(&full));
+    assert_eq!(format!("{:?}", incremental.items), format!("{:?}", full.items));
     cache.last_checked().to_vec()
 }
 
@@ -296,4 +297,52 @@ fn checks_of_programs_with_other_roots_keep_each_its_own_cache() {
     assert!(cache.last_checked().is_empty(), "{:?}", cache.last_checked());
     check_program_with_cache(Path::new("main.ln"), &mut files(), &mut cache).unwrap();
     assert!(cache.last_checked().is_empty(), "{:?}", cache.last_checked());
+}
+
+const GEOMETRY: &str = "pub struct Point {\n    x: int = 0,\n    y: int = 0,\n}\n\
+pub enum Shape { Dot(at: Point), Empty }\n\
+pub let ORIGIN = Point {}\n\
+pub fn area(s: Shape) -> int {\n    return 0\n}\n";
+const GEOMETRY_MAIN: &str = "import shapes\nfn main() {\n    print(shapes.area(.Dot(shapes.ORIGIN)))\n}\n";
+
+#[test]
+fn a_save_that_keeps_every_declaration_collects_only_the_edited_module() {
+    let mut cache = ParseCache::default();
+    let check = |cache: &mut ParseCache, shapes: &str| {
+        check_both(cache, &[("main.ln", GEOMETRY_MAIN), ("shapes.ln", shapes)]);
+        cache.last_items_collected()
+    };
+    assert_eq!(check(&mut cache, GEOMETRY), None, "the first check collects everything");
+    assert_eq!(check(&mut cache, GEOMETRY), Some(0), "nothing edited");
+    let edits = [
+        GEOMETRY.replace("return 0", "return 1"),
+        GEOMETRY.replace("pub struct", "// moved down\npub struct"),
+        GEOMETRY.replace("y: int = 0", "y: float = 0.0"),
+        GEOMETRY.replace("Dot(at: Point)", "Dot(at: Point, size: int = 1)"),
+        GEOMETRY.replace("pub let ORIGIN =", "pub let ORIGIN: Point ="),
+        GEOMETRY.replace("pub let ORIGIN", "pub var ORIGIN"),
+        GEOMETRY.replace("-> int {\n    return 0", "-> float {\n    return 0.5"),
+    ];
+    for edit in &edits {
+        assert_ne!(edit, GEOMETRY);
+        assert_eq!(check(&mut cache, edit), Some(1), "{edit}");
+        assert_eq!(check(&mut cache, GEOMETRY), Some(1), "back from {edit}");
+    }
+    // A declaration added, removed, renamed or made private moves ids or changes what other
+    // modules can name: everything is collected again.
+    let reshaped = [
+        format!("{GEOMETRY}fn helper() {{}}\n"),
+        GEOMETRY.replace("pub fn area", "pub fn size"),
+        GEOMETRY.replace("pub enum", "enum"),
+    ];
+    for edit in &reshaped {
+        assert_eq!(check(&mut cache, edit), None, "{edit}");
+        assert_eq!(check(&mut cache, GEOMETRY), None, "back from {edit}");
+    }
+    // A signature naming an unknown type is reported (as a full check does), and its tables
+    // are not kept.
+    let unknown = GEOMETRY.replace("s: Shape", "s: Shap");
+    assert_eq!(check(&mut cache, &unknown), Some(1));
+    assert_eq!(check(&mut cache, GEOMETRY), None);
+    assert_eq!(check(&mut cache, GEOMETRY), Some(0));
 }

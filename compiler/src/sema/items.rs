@@ -105,72 +105,77 @@ impl Checker<'_> {
                 scope.order.push(name.text.clone());
                 scope.items.insert(name.text.clone(), entry);
             }
-            self.scopes.push(scope);
+            self.scopes.push(std::sync::Arc::new(scope));
         }
     }
 
     /// Second pass: resolve struct fields, function signatures and declared variable types.
     pub(super) fn resolve_signatures(&mut self) {
-        for (index, module) in self.program.modules.iter().enumerate() {
-            let module_id = ModuleId(index as u32);
-            for item in &module.ast.items {
-                match item {
-                    ast::Item::Struct(declaration) => {
-                        let Some(ModuleItem::Struct(id)) = self.scope_item(module_id, &declaration.name.text) else {
-                            continue;
-                        };
-                        if self.items.struct_info(id).span != declaration.name.span {
-                            continue;
-                        }
-                        let mut fields: Vec<FieldInfo> = Vec::new();
-                        for field in &declaration.fields {
-                            let ty = self.resolve_type(module_id, &field.ty);
-                            if let Some(previous) = fields.iter().find(|known| known.name == field.name.text) {
-                                self.field_declared_twice(module.file, &field.name, previous.span);
-                                continue;
-                            }
-                            fields.push(FieldInfo {
-                                name: field.name.text.clone(),
-                                ty,
-                                type_span: field.ty.span,
-                                has_default: field.default.is_some(),
-                                span: field.name.span,
-                            });
-                        }
-                        self.items.structs[id.0 as usize].fields = fields;
+        for index in 0..self.program.modules.len() {
+            self.resolve_module_signatures(ModuleId(index as u32));
+        }
+    }
+
+    /// The second pass over one module.
+    pub(super) fn resolve_module_signatures(&mut self, module_id: ModuleId) {
+        let module = self.program.module(module_id);
+        for item in &module.ast.items {
+            match item {
+                ast::Item::Struct(declaration) => {
+                    let Some(ModuleItem::Struct(id)) = self.scope_item(module_id, &declaration.name.text) else {
+                        continue;
+                    };
+                    if self.items.struct_info(id).span != declaration.name.span {
+                        continue;
                     }
-                    ast::Item::Function(declaration) => {
-                        let Some(ModuleItem::Function(id)) = self.scope_item(module_id, &declaration.name.text) else {
-                            continue;
-                        };
-                        if self.items.function(id).span != declaration.name.span {
+                    let mut fields: Vec<FieldInfo> = Vec::new();
+                    for field in &declaration.fields {
+                        let ty = self.resolve_type(module_id, &field.ty);
+                        if let Some(previous) = fields.iter().find(|known| known.name == field.name.text) {
+                            self.field_declared_twice(module.file, &field.name, previous.span);
                             continue;
                         }
-                        let params = declaration
-                            .params
-                            .iter()
-                            .map(|param| self.resolve_type(module_id, &param.ty))
-                            .collect();
-                        let result = declaration.result.as_ref().map(|ty| self.resolve_type(module_id, ty));
-                        let info = &mut self.items.functions[id.0 as usize];
-                        info.params = params;
-                        info.result = result;
+                        fields.push(FieldInfo {
+                            name: field.name.text.clone(),
+                            ty,
+                            type_span: field.ty.span,
+                            has_default: field.default.is_some(),
+                            span: field.name.span,
+                        });
                     }
-                    ast::Item::Variable(declaration) => {
-                        let Some(ModuleItem::Variable(id)) = self.scope_item(module_id, &declaration.name.text) else {
-                            continue;
-                        };
-                        if self.items.variable(id).span != declaration.name.span {
-                            continue;
-                        }
-                        if let Some(ty) = &declaration.ty {
-                            let ty = self.resolve_type(module_id, ty);
-                            self.items.variables[id.0 as usize].ty = Some(ty);
-                        }
-                    }
-                    ast::Item::Enum(declaration) => self.resolve_enum(module_id, declaration),
-                    ast::Item::Import(_) => {}
+                    self.items.structs[id.0 as usize].fields = fields;
                 }
+                ast::Item::Function(declaration) => {
+                    let Some(ModuleItem::Function(id)) = self.scope_item(module_id, &declaration.name.text) else {
+                        continue;
+                    };
+                    if self.items.function(id).span != declaration.name.span {
+                        continue;
+                    }
+                    let params = declaration
+                        .params
+                        .iter()
+                        .map(|param| self.resolve_type(module_id, &param.ty))
+                        .collect();
+                    let result = declaration.result.as_ref().map(|ty| self.resolve_type(module_id, ty));
+                    let info = &mut self.items.functions[id.0 as usize];
+                    info.params = params;
+                    info.result = result;
+                }
+                ast::Item::Variable(declaration) => {
+                    let Some(ModuleItem::Variable(id)) = self.scope_item(module_id, &declaration.name.text) else {
+                        continue;
+                    };
+                    if self.items.variable(id).span != declaration.name.span {
+                        continue;
+                    }
+                    if let Some(ty) = &declaration.ty {
+                        let ty = self.resolve_type(module_id, ty);
+                        self.items.variables[id.0 as usize].ty = Some(ty);
+                    }
+                }
+                ast::Item::Enum(declaration) => self.resolve_enum(module_id, declaration),
+                ast::Item::Import(_) => {}
             }
         }
     }

@@ -23,6 +23,7 @@ mod incremental;
 #[cfg(test)]
 mod incremental_tests;
 pub mod interface;
+mod item_reuse;
 mod items;
 mod literals;
 mod match_check;

@@ -42,6 +42,12 @@ impl ParseCache {
     pub fn last_interfaces_computed(&self) -> &[String] {
         self.bodies.last_interfaces_computed()
     }
+
+    /// How many modules' items the last check collected again (the others' were the last
+    /// check's): `None` when it collected every module's.
+    pub fn last_items_collected(&self) -> Option<usize> {
+        self.bodies.items.last_collected()
+    }
 }
 
 impl ParseCache {

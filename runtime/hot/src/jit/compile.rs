@@ -167,6 +167,10 @@ pub fn compile(
         for name in parse_cache.last_interfaces_computed() {
             eprintln!("[hmr] interface computed: {name}");
         }
+        if let (Some(collected), Ok(checked)) = (parse_cache.last_items_collected(), &checked) {
+            let modules = checked.program.modules.len();
+            eprintln!("[hmr] items collected: {collected} of {modules} modules");
+        }
     }
     *missing = loader.missing;
     let checked = match checked {
