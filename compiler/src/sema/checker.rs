@@ -2,7 +2,7 @@
 //! diagnostics and the side tables for code generation), the order of its passes, and the
 //! small helpers every pass uses. The passes are `impl Checker` blocks in the other files.
 
-use super::incremental::{BodyCache, Fingerprints};
+use super::incremental::{BodyCache, Fingerprints, ItemHashes};
 use super::patterns::EnumTable;
 use super::program::Program;
 use super::results::{NameRef, NodeKey, TypeckResults};
@@ -74,7 +74,14 @@ impl<'p> Checker<'p> {
         let program = self.program;
         cache.start(program);
         let text_hashes = cache.text_hashes(program, sources);
-        let fingerprints = Fingerprints::new(program, &self.items, sources, &text_hashes);
+        let last_hashes = cache.item_hashes.take();
+        let reusing = match (&last_hashes, cache.items.last_edited()) {
+            (Some(last), Some(edited)) => Some((last, edited)),
+            _ => None,
+        };
+        let item_hashes = ItemHashes::new(program, &self.items, sources, reusing);
+        let fingerprints = Fingerprints::new(program, &item_hashes, &text_hashes);
+        cache.item_hashes = Some(item_hashes);
         cache.set_fingerprints(&fingerprints);
         // What the passes over the whole program recorded is a part of its own.
         self.finish_closures();

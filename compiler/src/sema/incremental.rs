@@ -45,6 +45,8 @@ pub struct BodyCache {
     interfaces_computed: Vec<String>,
     /// The item tables of the last check (`item_reuse`).
     pub(super) items: super::item_reuse::ItemCache,
+    /// The item hashes of the last check, when it checked bodies.
+    pub(super) item_hashes: Option<ItemHashes>,
 }
 
 #[derive(Debug)]
@@ -147,11 +149,58 @@ pub(super) struct Fingerprints {
     pub(super) of_module: Vec<u64>,
 }
 
+/// The parts of the fingerprints that hash the item tables: the layout of every item, and each
+/// module's signatures. Kept between checks: when the item tables were the last check's with
+/// a few modules taken again (`item_reuse`), the layout is the same and so are the signatures
+/// of every other module (types name items by id), and hashing them all again would make a
+/// reload cost grow with the program.
+#[derive(Debug, Clone)]
+pub(super) struct ItemHashes {
+    layout: u64,
+    signatures: Vec<u64>,
+}
+
+impl ItemHashes {
+    /// `reusing`: the hashes of the last check and the modules whose items were taken again,
+    /// when the other modules' items are the last check's.
+    pub(super) fn new(
+        program: &Program,
+        items: &Items,
+        sources: &SourceMap,
+        reusing: Option<(&ItemHashes, &[ModuleId])>,
+    ) -> ItemHashes {
+        match reusing {
+            Some((last, edited)) if last.signatures.len() == program.modules.len() => {
+                let mut wanted = vec![false; program.modules.len()];
+                for module in edited {
+                    wanted[module.0 as usize] = true;
+                }
+                let fresh = signature_hashes(program, items, sources, &wanted);
+                let signatures = last
+                    .signatures
+                    .iter()
+                    .zip(fresh)
+                    .zip(&wanted)
+                    .map(|((last, fresh), wanted)| if *wanted { fresh } else { *last })
+                    .collect();
+                ItemHashes {
+                    layout: last.layout,
+                    signatures,
+                }
+            }
+            _ => ItemHashes {
+                layout: layout_hash(program, items),
+                signatures: signature_hashes(program, items, sources, &vec![true; program.modules.len()]),
+            },
+        }
+    }
+}
+
 impl Fingerprints {
     /// `text_hashes`: the hash of each module's text (`BodyCache::text_hashes`).
-    pub(super) fn new(program: &Program, items: &Items, sources: &SourceMap, text_hashes: &[u64]) -> Fingerprints {
-        let layout = layout_hash(program, items);
-        let signatures = signature_hashes(program, items, sources);
+    pub(super) fn new(program: &Program, hashes: &ItemHashes, text_hashes: &[u64]) -> Fingerprints {
+        let layout = hashes.layout;
+        let signatures = &hashes.signatures;
         let of_module = (0..program.modules.len())
             .map(|index| {
                 let mut hasher = DefaultHasher::new();
@@ -193,17 +242,19 @@ fn layout_hash(program: &Program, items: &Items) -> u64 {
 }
 
 /// Per module: a hash of what importers can see of its items (their resolved types, without
-/// positions), and the initializers of its untyped variables, whose types are inferred.
-fn signature_hashes(program: &Program, items: &Items, sources: &SourceMap) -> Vec<u64> {
+/// positions), and the initializers of its untyped variables, whose types are inferred. Only
+/// the modules `wanted` are hashed (the others' entries are meaningless).
+fn signature_hashes(program: &Program, items: &Items, sources: &SourceMap, wanted: &[bool]) -> Vec<u64> {
     let mut hashers: Vec<DefaultHasher> = program.modules.iter().map(|_| DefaultHasher::new()).collect();
-    for info in &items.structs {
+    let wanted = |module: ModuleId| wanted[module.0 as usize];
+    for info in items.structs.iter().filter(|info| wanted(info.module)) {
         let hasher = &mut hashers[info.module.0 as usize];
         (&info.name, info.is_pub).hash(hasher);
         for field in &info.fields {
             (&field.name, &field.ty, field.has_default).hash(hasher);
         }
     }
-    for info in &items.enums {
+    for info in items.enums.iter().filter(|info| wanted(info.module)) {
         let hasher = &mut hashers[info.module.0 as usize];
         (&info.name, info.is_pub).hash(hasher);
         for variant in &info.variants {
@@ -213,10 +264,10 @@ fn signature_hashes(program: &Program, items: &Items, sources: &SourceMap) -> Ve
             }
         }
     }
-    for info in &items.functions {
+    for info in items.functions.iter().filter(|info| wanted(info.module)) {
         (&info.name, info.is_pub, &info.params, &info.result).hash(&mut hashers[info.module.0 as usize]);
     }
-    for info in &items.variables {
+    for info in items.variables.iter().filter(|info| wanted(info.module)) {
         let module = program.module(info.module);
         let hasher = &mut hashers[info.module.0 as usize];
         (&info.name, info.is_pub, info.mutable, &info.ty).hash(hasher);

@@ -26,8 +26,8 @@ use crate::syntax::stage_times::{Stage, measure};
 #[derive(Debug, Default)]
 pub struct ItemCache {
     last: Option<CollectedItems>,
-    /// How many modules the last check collected again: `None` when it collected them all.
-    last_collected: Option<usize>,
+    /// The modules the last check collected again: `None` when it collected them all.
+    last_edited: Option<Vec<ModuleId>>,
 }
 
 #[derive(Debug)]
@@ -92,7 +92,13 @@ struct Reusable {
 impl ItemCache {
     /// How many modules the last check collected items of: `None` when all of them.
     pub fn last_collected(&self) -> Option<usize> {
-        self.last_collected
+        self.last_edited.as_ref().map(Vec::len)
+    }
+
+    /// The modules the last check collected items of, when it took the others' from the check
+    /// before: every other module's items and signatures are that check's.
+    pub(super) fn last_edited(&self) -> Option<&[ModuleId]> {
+        self.last_edited.as_deref()
     }
 
     /// The last tables, when `program` declares the same items as the program they are of.
@@ -142,7 +148,7 @@ impl Checker<'_> {
                         self.resolve_module_signatures(*module);
                     }
                 });
-                cache.last_collected = Some(reusable.edited.len());
+                cache.last_edited = Some(reusable.edited);
                 skeletons = Some(reusable.skeletons);
             } else {
                 self.items = Items::default();
@@ -154,7 +160,7 @@ impl Checker<'_> {
             None => {
                 measure(Stage::CollectItems, || self.collect_items());
                 measure(Stage::ResolveSignatures, || self.resolve_signatures());
-                cache.last_collected = None;
+                cache.last_edited = None;
                 self.program
                     .modules
                     .iter()
