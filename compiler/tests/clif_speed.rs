@@ -1,6 +1,6 @@
 //! Snapshot tests of the generated code of the speed optimizations of `lang run` and release
 //! builds (struct fields as alias regions of their own, loops that are one runtime call,
-//! inclusive ranges proven in range), each beside its absence under hot reload. Review a
+//! inclusive ranges proven in range), each beside its form under hot reload. Review a
 //! changed snapshot as carefully as a change of generated code. (`clif.rs` has the others.)
 
 use std::cell::RefCell;
@@ -113,8 +113,8 @@ fn functions_named(ir: &str, prefix: &str) -> String {
 /// Type-based alias analysis of struct fields (`codegen/memory.rs`): in `lang run` and
 /// release builds each field of a struct type is its own alias region and a float field is
 /// loaded and stored as a float, so Cranelift can forward `p.vy` from its store to its
-/// next load across the stores to `p.x` and `p.y`; under hot reload the fields keep the one
-/// region of all fields (their offsets are cells a migration changes).
+/// next load across the stores to `p.x` and `p.y`; under hot reload too, where the offsets
+/// are cells that only a swap (inside a call) changes.
 const FIELDS_PROGRAM: &str = "\
 struct Particle {
     x: float,
@@ -164,14 +164,17 @@ fn struct_fields_are_alias_regions_of_their_own_in_release_builds() {
         let step_code = functions_named(&compiled, "main.step");
         assert_eq!(step_code.matches("0x28(").count(), 2, "{step_code}");
     }
+    // Hot code too: a field's offset is read from its cell, but it changes only at a swap,
+    // inside a call, so between calls each field is still a region of its own.
     let hot = hot_ir(&checked);
     let hot_step = functions_named(&hot, "main.step");
-    assert!(!hot_step.contains("region3"), "{hot_step}");
+    assert!(hot_step.contains("region3"), "{hot_step}");
+    assert_eq!(hot_step.matches("load.f64").count(), 5, "{hot_step}");
+    insta::assert_snapshot!("hot_struct_fields", format!("{FIELDS_PROGRAM}\n---\n; {hot_step}"));
 }
 
 /// Loop idioms (`codegen/loop_idioms.rs`): a `for` loop whose body only pushes a literal or
-/// a local becomes one call of `lang_rt_array_push_repeated` in `lang run` and release
-/// builds; under hot reload it stays a loop. An inclusive range holding an inner loop has
+/// a local becomes one call of `lang_rt_array_push_repeated` in every mode. An inclusive range holding an inner loop has
 /// its `xs[i]` proven in range (loop versioning, `codegen/bounds.rs`).
 const LOOP_IDIOMS_PROGRAM: &str = "\
 fn sieve(n: int) -> int {
@@ -210,7 +213,41 @@ fn push_loop_is_one_call_and_inclusive_ranges_are_proven_in_release_builds() {
     assert!(sieve.contains(push_repeated), "{sieve}");
     assert!(!sieve.contains(push), "{sieve}");
     insta::assert_snapshot!("loop_idioms_release", format!("{LOOP_IDIOMS_PROGRAM}\n---\n; {sieve}"));
+    // Hot code makes the same call (it runs no script code and has no safe point), and
+    // proves the stride loop, which holds no loop, but not the outer loop, which does.
     let hot = hot_ir(&checked);
     let hot_sieve = functions_named(&hot, "main.sieve");
-    assert!(!hot_sieve.contains(push_repeated), "{hot_sieve}");
+    assert!(hot_sieve.contains(push_repeated), "{hot_sieve}");
+    assert!(!hot_sieve.contains(push), "{hot_sieve}");
+    insta::assert_snapshot!("hot_loop_idioms", format!("{LOOP_IDIOMS_PROGRAM}\n---\n; {hot_sieve}"));
+}
+
+/// Bounds proofs under hot reload (`codegen/bounds.rs`, `Target::index_proofs`): an
+/// innermost loop is versioned, its proven copy reads `xs[i]` unchecked from the data
+/// pointer loaded before the loop, and its poll's slow path goes on in the checked copy's
+/// header (a swap may have run `on_reload`, which may have shrunk `xs`).
+const HOT_PROOFS_PROGRAM: &str = "\
+fn total(xs: [int]) -> int {
+    var sum = 0
+    for i in 0..len(xs) {
+        sum += xs[i]
+    }
+    return sum
+}
+
+fn main() {
+    print(total([1, 2, 3]))
+}
+";
+
+#[test]
+fn hot_proven_loops_leave_for_the_checked_copy_at_a_safe_point() {
+    let checked = checked(HOT_PROOFS_PROGRAM);
+    let hot = hot_ir(&checked);
+    let total = functions_named(&hot, "main.total");
+    // Two copies of the loop, so two polls of the interrupt flag at loop headers (plus the
+    // entry's), and one bounds check: the checked copy's.
+    let polls = total.matches("call fn").count();
+    assert!(polls >= 3, "{total}");
+    insta::assert_snapshot!("hot_proven_loop", format!("{HOT_PROOFS_PROGRAM}\n---\n; {total}"));
 }

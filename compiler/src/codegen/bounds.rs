@@ -10,17 +10,19 @@
 //! variable, a closure's capture), so the rule is that the body calls no script function, no
 //! function value, no built-in outside a short list of pure ones (`len`, math, `str`,
 //! `print`, ...), builds no struct (defaults are script code) and makes no closure. The
-//! proof is local to one function body, never crosses a call, and is not used under hot
-//! reload, where a swap at a loop's poll runs new initializers and `on_reload`, script code
-//! that may shrink an aliased array (`Target::index_proofs`).
+//! proof is local to one function body and never crosses a call. Under hot reload a swap at
+//! a loop's poll runs new initializers and `on_reload`, script code that may shrink an
+//! aliased array (`Target::index_proofs`): there only innermost loops are proven, always by
+//! versioning, and the proven copy goes on in the checked copy after its poll's slow path
+//! ran, so a proof holds only between two safe points (`LoopCopy::leave_to`).
 
-use cranelift_codegen::ir::Value;
+use cranelift_codegen::ir::{self, Value};
 use cranelift_frontend::Variable;
 
 use crate::sema::CheckedProgram;
 use crate::sema::builtins::Builtin;
 use crate::sema::results::{CallTarget, NameRef};
-use crate::source::FileId;
+use crate::source::{FileId, Span};
 use crate::syntax::ast::{self, Expr, ExprKind, StatementKind};
 
 /// Whether an element access compares its index with the array's length.
@@ -42,6 +44,22 @@ pub(crate) struct ProvenIndex {
     pub(crate) array: Variable,
     pub(crate) index: Variable,
     pub(crate) data: Value,
+}
+
+/// One emitted copy of a loop (a versioned loop has two): its span, its header block, and
+/// for the proven copy under hot reload the header of the checked copy to go on in after a
+/// safe point.
+#[derive(Clone, Copy)]
+pub(crate) struct LoopCopy {
+    pub(crate) span: Span,
+    pub(crate) header: ir::Block,
+    pub(crate) leave_to: Option<ir::Block>,
+}
+
+impl LoopCopy {
+    pub(crate) fn at(span: Span, header: ir::Block, leave_to: Option<ir::Block>) -> Self {
+        LoopCopy { span, header, leave_to }
+    }
 }
 
 /// For `for VARIABLE in START..END { BODY }`: the name of the local array `xs` when `END` is
@@ -90,12 +108,14 @@ pub(crate) fn length_bounded_array<'e>(
 /// translator then emits the loop twice, choosing at entry: without the checks of those
 /// accesses when `START >= 0` and `END <= len(xs)` (`END < len(xs)` for `..=`) for each,
 /// with them otherwise (loop versioning; an inner loop may be versioned again, so code
-/// grows at most fourfold).
+/// grows at most fourfold). `inner_loops` is `Innermost` in whole programs and `None` under
+/// hot reload, where the proven copy's header must be its only safe point.
 pub(crate) fn indexed_arrays<'e>(
     checked: &CheckedProgram,
     file: FileId,
     variable: &ast::Name,
     body: &'e ast::Block,
+    inner_loops: InnerLoops,
 ) -> Vec<&'e ast::Name> {
     let mut indexed = IndexedBy {
         index: &variable.text,
@@ -109,7 +129,7 @@ pub(crate) fn indexed_arrays<'e>(
     walker.arrays = indexed.arrays.iter().map(|name| name.text.as_str()).collect();
     // The loop is emitted twice and an inner loop may be too (it is versioned on its own):
     // one level of inner loops keeps that at four copies of the innermost body.
-    walker.inner_loops = InnerLoops::Innermost;
+    walker.inner_loops = inner_loops;
     if walker.block(body) { indexed.arrays } else { Vec::new() }
 }
 

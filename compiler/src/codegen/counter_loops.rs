@@ -19,10 +19,11 @@ use cranelift_codegen::ir::condcodes::IntCC;
 use cranelift_codegen::ir::{InstBuilder, Value, types};
 use cranelift_frontend::Variable;
 
-use crate::codegen::bounds::{IndexedBy, InnerLoops, LengthKeeping, ProvenIndex, strip_parens};
+use crate::codegen::bounds::{IndexedBy, InnerLoops, LengthKeeping, LoopCopy, ProvenIndex, strip_parens};
 use crate::codegen::function::Translator;
 use crate::codegen::memory::trusted;
 use crate::codegen::runtime_abi::ARRAY_LEN_OFFSET;
+use crate::codegen::target::IndexProofs;
 use crate::sema::CheckedProgram;
 use crate::sema::types::Type;
 use crate::source::{FileId, Span};
@@ -251,11 +252,18 @@ impl Translator<'_, '_, '_> {
         self.builder.ins().brif(in_range, proven, &[], checked, &[]);
         self.builder.switch_to_block(proven);
         self.builder.seal_block(proven);
-        self.while_loop(condition, body, &arrays, counter_loop.proven_statements, span);
+        // Under hot reload the proven copy goes on in the checked one after a safe point (the
+        // counters are locals, so the checked header tests the condition on their values).
+        let proven_header = self.builder.create_block();
+        let hot = self.state.target.index_proofs() == IndexProofs::BetweenSafePoints;
+        let leave_to = hot.then(|| self.builder.create_block());
+        let copy = LoopCopy::at(span, proven_header, leave_to);
+        self.while_loop(condition, body, &arrays, counter_loop.proven_statements, copy);
         self.jump_if_open(done);
         self.builder.switch_to_block(checked);
         self.builder.seal_block(checked);
-        self.while_loop(condition, body, &[], 0, span);
+        let checked_header = leave_to.unwrap_or_else(|| self.builder.create_block());
+        self.while_loop(condition, body, &[], 0, LoopCopy::at(span, checked_header, None));
         self.jump_if_open(done);
         self.builder.switch_to_block(done);
         self.builder.seal_block(done);
@@ -279,9 +287,9 @@ impl Translator<'_, '_, '_> {
         body: &ast::Block,
         proven: &[(Variable, Variable)],
         proven_statements: usize,
-        span: Span,
+        copy: LoopCopy,
     ) {
-        let header = self.builder.create_block();
+        let header = copy.header;
         let body_label = self.builder.create_block();
         let exit = self.builder.create_block();
         let mut facts: Vec<ProvenIndex> = Vec::new();
@@ -295,7 +303,7 @@ impl Translator<'_, '_, '_> {
         }
         self.builder.ins().jump(header, &[]);
         self.builder.switch_to_block(header);
-        self.poll(span, None);
+        self.loop_header_poll(copy);
         let condition = self.expr_value(condition);
         self.builder.ins().brif(condition, body_label, &[], exit, &[]);
         self.builder.switch_to_block(body_label);

@@ -8,8 +8,10 @@
 //! same value every time (nothing in the loop can assign a local), so one call that pushes
 //! the value `END - START` times (none when the range is empty) leaves the same array. The
 //! runtime checks the heap's limit between chunks of pushes as the pushes themselves would,
-//! and reports the same error at the push. Not under hot reload (`Target::loop_idioms`): a
-//! swap at the loop's poll may run `on_reload`, which could see the array half filled.
+//! and reports the same error at the push. Also under hot reload (`Target::loop_idioms`):
+//! the call runs no script code and has no safe point, so the whole loop is one step between
+//! two safe points; no swap, `on_reload` or Ctrl-C can come in the middle and see the array
+//! half filled (book/src/decisions.md, "Push loops under hot reload").
 
 use cranelift_codegen::ir::condcodes::IntCC;
 use cranelift_codegen::ir::{InstBuilder, Value};

@@ -336,9 +336,9 @@ impl Translator<'_, '_, '_> {
         self.read_place(&place, span)
     }
 
-    /// Where a field lives and the alias region of its accesses: the object, a fixed offset
-    /// and the field's own region, or under hot reload the payload plus the offset its cell
-    /// holds now, in the region of all fields (a removed field is a runtime error at `span`).
+    /// Where a field lives and the alias region of its accesses (the field's own): the object
+    /// and a fixed offset, or under hot reload the payload plus the offset its cell holds now
+    /// (a removed field is a runtime error at `span`).
     pub(crate) fn field_address(
         &mut self,
         object_type: &Type,
@@ -349,19 +349,20 @@ impl Translator<'_, '_, '_> {
         let Type::Struct(id) = object_type else {
             return (object, self.field_offset(object_type, field), Region::Fields);
         };
+        // Type-based alias regions in every mode: under hot reload a field's offset changes
+        // only at a swap, inside a call, which is a fence for Cranelift's alias analysis, so
+        // between two calls two fields of a struct type have different offsets there too.
+        let info = self.state.checked.items.struct_info(*id);
+        let region = match info.fields.iter().position(|known| known.name == field) {
+            Some(position) => Region::StructField { strukt: *id, position },
+            None => Region::Fields,
+        };
         match self.state.target.field(self.state.checked, *id, field) {
             FieldAccess::OffsetCell(cell) => {
                 let (base, offset) = self.hot_field_address(object, field, cell, span);
-                (base, offset, Region::Fields)
+                (base, offset, region)
             }
-            FieldAccess::FixedOffset => {
-                let info = self.state.checked.items.struct_info(*id);
-                let region = match info.fields.iter().position(|known| known.name == field) {
-                    Some(position) => Region::StructField { strukt: *id, position },
-                    None => Region::Fields,
-                };
-                (object, self.field_offset(object_type, field), region)
-            }
+            FieldAccess::FixedOffset => (object, self.field_offset(object_type, field), region),
         }
     }
 

@@ -4,7 +4,7 @@ use cranelift_codegen::ir::condcodes::IntCC;
 use cranelift_codegen::ir::{self, InstBuilder, StackSlotData, StackSlotKind, Value, types};
 use cranelift_frontend::Variable;
 
-use crate::codegen::bounds;
+use crate::codegen::bounds::{self, LoopCopy};
 use crate::codegen::counter_loops;
 use crate::codegen::function::Translator;
 use crate::codegen::loop_idioms;
@@ -112,12 +112,13 @@ impl Translator<'_, '_, '_> {
                 self.builder.seal_block(merge);
             }
             StatementKind::While { condition, body } => {
-                let proven = self.state.target.index_proofs() == IndexProofs::Used
-                    && counter_loops::counter_loop(self.state.checked, self.file, condition, body).is_some_and(
-                        |counter_loop| self.versioned_counter_loop(&counter_loop, condition, body, statement.span),
-                    );
+                // Counter loops hold no loop, so a hot proven copy has one safe point, its header.
+                let proven = counter_loops::counter_loop(self.state.checked, self.file, condition, body).is_some_and(
+                    |counter_loop| self.versioned_counter_loop(&counter_loop, condition, body, statement.span),
+                );
                 if !proven {
-                    self.while_loop(condition, body, &[], 0, statement.span);
+                    let header = self.builder.create_block();
+                    self.while_loop(condition, body, &[], 0, LoopCopy::at(statement.span, header, None));
                 }
             }
             StatementKind::ForRange {
@@ -193,36 +194,47 @@ impl Translator<'_, '_, '_> {
         body: &ast::Block,
         span: Span,
     ) {
-        let proofs = self.state.target.index_proofs() == IndexProofs::Used;
-        let bounded_array = if proofs {
-            bounds::length_bounded_array(self.state.checked, self.file, variable, start, end, inclusive, body)
-        } else {
-            None
+        let proofs = self.state.target.index_proofs();
+        // Under hot reload every proven loop is versioned, so that its poll has a checked
+        // copy to go on in, and holds no loop, so that its header is its only safe point.
+        let bounded_array = match proofs {
+            IndexProofs::Used => {
+                bounds::length_bounded_array(self.state.checked, self.file, variable, start, end, inclusive, body)
+            }
+            IndexProofs::BetweenSafePoints => None,
         };
-        let indexed_arrays = if proofs && bounded_array.is_none() {
-            bounds::indexed_arrays(self.state.checked, self.file, variable, body)
+        let inner_loops = match proofs {
+            IndexProofs::Used => bounds::InnerLoops::Innermost,
+            IndexProofs::BetweenSafePoints => bounds::InnerLoops::None,
+        };
+        let indexed_arrays = if bounded_array.is_none() {
+            bounds::indexed_arrays(self.state.checked, self.file, variable, body, inner_loops)
         } else {
             Vec::new()
         };
         let push_loop = match self.state.target.loop_idioms() {
             LoopIdioms::Replaced => loop_idioms::push_loop(self.state.checked, self.file, variable, body)
                 .and_then(|push| Some((self.push_loop_array(&push)?, push))),
-            LoopIdioms::AsWritten => None,
         };
         let start = self.expr_value(start);
         let end = self.expr_value(end);
         if let Some((array, push)) = push_loop {
             return self.push_repeated(&push, array, start, end, inclusive);
         }
+        let counter = self.builder.declare_var(types::I64);
         if let Some(array) = bounded_array.and_then(|array| self.plain_array_local(array)) {
-            return self.range_loop(variable, start, end, inclusive, body, span, &[array]);
+            let header = self.builder.create_block();
+            let copy = LoopCopy::at(span, header, None);
+            return self.range_loop(variable, start, end, inclusive, body, copy, counter, &[array]);
         }
         let arrays: Vec<Variable> = indexed_arrays
             .into_iter()
             .filter_map(|array| self.plain_array_local(array))
             .collect();
         if arrays.is_empty() {
-            return self.range_loop(variable, start, end, inclusive, body, span, &[]);
+            let header = self.builder.create_block();
+            let copy = LoopCopy::at(span, header, None);
+            return self.range_loop(variable, start, end, inclusive, body, copy, counter, &[]);
         }
         // Loop versioning (`bounds::indexed_arrays`): the loop without those checks when
         // every `xs[i]` is in range for every `i` of the range, the checked loop otherwise.
@@ -244,14 +256,30 @@ impl Translator<'_, '_, '_> {
         self.builder.ins().brif(in_range, proven, &[], checked, &[]);
         self.builder.switch_to_block(proven);
         self.builder.seal_block(proven);
-        self.range_loop(variable, start, end, inclusive, body, span, &arrays);
+        // Both copies count with `counter`, so the proven copy's poll can go on in the checked
+        // copy's header (`LoopCopy::leave_to`) with the iteration it reached.
+        let proven_header = self.builder.create_block();
+        let leave_to = (proofs == IndexProofs::BetweenSafePoints).then(|| self.builder.create_block());
+        let copy = LoopCopy::at(span, proven_header, leave_to);
+        self.range_loop(variable, start, end, inclusive, body, copy, counter, &arrays);
         self.jump_if_open(done);
         self.builder.switch_to_block(checked);
         self.builder.seal_block(checked);
-        self.range_loop(variable, start, end, inclusive, body, span, &[]);
+        let checked_header = leave_to.unwrap_or_else(|| self.builder.create_block());
+        let copy = LoopCopy::at(span, checked_header, None);
+        self.range_loop(variable, start, end, inclusive, body, copy, counter, &[]);
         self.jump_if_open(done);
         self.builder.switch_to_block(done);
         self.builder.seal_block(done);
+    }
+
+    /// The safe point at the header of a loop copy: a proven copy under hot reload goes on
+    /// in its checked copy after the poll's slow path (`Translator::poll_leaving_proof`).
+    pub(crate) fn loop_header_poll(&mut self, copy: LoopCopy) {
+        match copy.leave_to {
+            Some(checked_header) => self.poll_leaving_proof(copy.span, checked_header),
+            None => self.poll(copy.span, None),
+        }
     }
 
     /// The local `array` names at this point when it is a plain local (not a cell) of an
@@ -271,10 +299,10 @@ impl Translator<'_, '_, '_> {
         end: Value,
         inclusive: bool,
         body: &ast::Block,
-        span: Span,
+        copy: LoopCopy,
+        counter: Variable,
         proven_arrays: &[Variable],
     ) {
-        let counter = self.builder.declare_var(types::I64);
         self.builder.def_var(counter, start);
         // The index local is declared in the body, the data pointers are loaded here, before
         // the loop (`bounds::ProvenIndex`): the counter stands for the index until then.
@@ -282,7 +310,7 @@ impl Translator<'_, '_, '_> {
             .iter()
             .map(|array| self.proven_index(*array, counter))
             .collect();
-        let header = self.builder.create_block();
+        let header = copy.header;
         let body_label = self.builder.create_block();
         let next = self.builder.create_block();
         let exit = self.builder.create_block();
@@ -321,7 +349,7 @@ impl Translator<'_, '_, '_> {
             self.builder.ins().jump(header, &[]);
         }
         self.builder.switch_to_block(header);
-        self.poll(span, None);
+        self.loop_header_poll(copy);
         let current = self.builder.use_var(counter);
         let more = self.builder.ins().icmp(condition, current, end);
         self.builder.ins().brif(more, body_label, &[], exit, &[]);

@@ -188,19 +188,19 @@ pub(crate) enum IndexProofs {
     /// Whole programs: nothing outside a loop body can run while it runs.
     Used,
     /// Hot reload: a swap at a loop's poll runs new initializers and `on_reload`, script
-    /// code that may shrink an array the loop indexes (through an alias), so every access
-    /// is checked.
-    Ignored,
+    /// code that may shrink an array the loop indexes (through an alias). So only innermost
+    /// loops are proven, always versioned, and the proven copy's poll continues in the
+    /// checked copy whenever it ran its slow path: a proof holds between two safe points.
+    BetweenSafePoints,
 }
 
 /// Whether loops of a known shape become one runtime call (`codegen/loop_idioms.rs`).
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub(crate) enum LoopIdioms {
-    /// Whole programs: nothing outside the loop can run while it runs.
+    /// In every mode: the runtime call runs no script code and has no safe point, so under
+    /// hot reload the loop is one step between two safe points (book/src/decisions.md,
+    /// "Push loops under hot reload").
     Replaced,
-    /// Hot reload: a swap at the loop's poll may run `on_reload`, which must see the array
-    /// as the loop left it, so every loop runs as written.
-    AsWritten,
 }
 
 /// How a direct call of a script function reports failure (`codegen/calls_infallible.rs`).
@@ -282,7 +282,7 @@ impl<'a> Target<'a> {
     /// Whether bounds proofs are used (see [`IndexProofs`]).
     pub(crate) fn index_proofs(&self) -> IndexProofs {
         if self.hot.is_some() {
-            IndexProofs::Ignored
+            IndexProofs::BetweenSafePoints
         } else {
             IndexProofs::Used
         }
@@ -290,11 +290,7 @@ impl<'a> Target<'a> {
 
     /// Whether loops of a known shape become one runtime call (see [`LoopIdioms`]).
     pub(crate) fn loop_idioms(&self) -> LoopIdioms {
-        if self.hot.is_some() {
-            LoopIdioms::AsWritten
-        } else {
-            LoopIdioms::Replaced
-        }
+        LoopIdioms::Replaced
     }
 
     /// Whether a read of a `let` initialized by a literal may use the literal. Not under hot

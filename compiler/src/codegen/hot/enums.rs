@@ -52,6 +52,7 @@ impl Translator<'_, '_, '_> {
                 (
                     Some(word),
                     self.state.target.payload_field(&hidden_struct, field, position),
+                    Region::Fields,
                 )
             })
             .collect();

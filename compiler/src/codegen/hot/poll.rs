@@ -2,7 +2,7 @@
 //! statements, and the per-module trampoline it calls.
 
 use cranelift_codegen::ir::condcodes::IntCC;
-use cranelift_codegen::ir::{AbiParam, InstBuilder, Signature, types};
+use cranelift_codegen::ir::{self, AbiParam, InstBuilder, Signature, types};
 use cranelift_module::Linkage;
 
 use crate::codegen::function::{Translator, translate_function};
@@ -48,6 +48,19 @@ impl Translator<'_, '_, '_> {
     /// function entry (`redispatch`), a swap calls the function again through its slot, so
     /// the caller gets the new body.
     pub(crate) fn poll(&mut self, span: Span, redispatch: Option<FunctionId>) {
+        self.poll_then(span, redispatch, None);
+    }
+
+    /// The poll at the header of the proven copy of a versioned loop (`bounds.rs`) under hot
+    /// reload: whenever its slow path ran (a swap may have run `on_reload`, which may shrink
+    /// or grow an array the copy indexes unchecked through its hoisted data pointer), the
+    /// iteration goes on in the checked copy, at its header `checked_header`. So a proof
+    /// holds only between two safe points, and never survives a swap.
+    pub(crate) fn poll_leaving_proof(&mut self, span: Span, checked_header: ir::Block) {
+        self.poll_then(span, None, Some(checked_header));
+    }
+
+    fn poll_then(&mut self, span: Span, redispatch: Option<FunctionId>, leave: Option<ir::Block>) {
         if !self.state.target.emits_polls() {
             return;
         }
@@ -107,7 +120,7 @@ impl Translator<'_, '_, '_> {
             self.builder.switch_to_block(body);
             self.builder.seal_block(body);
         }
-        self.builder.ins().jump(continue_block, &[]);
+        self.builder.ins().jump(leave.unwrap_or(continue_block), &[]);
         self.builder.switch_to_block(continue_block);
         self.builder.seal_block(continue_block);
         // A marker that counts as a fence for alias analysis and emits no code. Cranelift's

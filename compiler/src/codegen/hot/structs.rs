@@ -30,7 +30,10 @@ impl Translator<'_, '_, '_> {
         let fields = values
             .into_iter()
             .enumerate()
-            .map(|(position, value)| (value, self.state.target.field(checked, id, &info.fields[position].name)))
+            .map(|(position, value)| {
+                let access = self.state.target.field(checked, id, &info.fields[position].name);
+                (value, access, Region::StructField { strukt: id, position })
+            })
             .collect();
         self.store_hot_fields(object, fields);
         object
@@ -46,15 +49,16 @@ impl Translator<'_, '_, '_> {
     }
 
     /// Stores field words into a new hot object at the offsets their cells hold now (old
-    /// code building an object whose layout changed skips the fields that are gone).
-    pub(crate) fn store_hot_fields(&mut self, object: Value, values: Vec<(Option<Value>, FieldAccess)>) {
+    /// code building an object whose layout changed skips the fields that are gone), each in
+    /// the alias region its loads and stores use elsewhere.
+    pub(crate) fn store_hot_fields(&mut self, object: Value, values: Vec<(Option<Value>, FieldAccess, Region)>) {
         let payload = self.hot_payload_of(object);
         let cells = self.flags(Region::Cells);
-        let fields = self.flags(Region::Fields);
-        for (value, access) in values {
+        for (value, access, region) in values {
             let (Some(value), FieldAccess::OffsetCell(cell)) = (value, access) else {
                 continue;
             };
+            let fields = self.flags(region);
             let cell = self.hot_reference(cell as i64);
             let offset = self.builder.ins().load(types::I64, cells, cell, 0);
             let present = self

@@ -1,0 +1,80 @@
+//! Hot reload end to end, loops that hot code optimizes (`codegen/bounds.rs`,
+//! `counter_loops.rs`, `loop_idioms.rs`, field alias regions): a bounds proof holds only
+//! between two safe points, so an `on_reload` that shrinks the array a proven loop indexes
+//! is a clean index-out-of-bounds error at the next access; push loops are one call; struct
+//! fields migrated under a running loop keep their values. Each drives a real
+//! `lang run --hmr` process.
+
+mod support;
+
+use support::HotRun;
+
+/// `spin`'s `while j < n` is a counter loop whose `xs[j]` is proven in range at entry
+/// (`0 <= j`, `n <= len(xs)`, a step named by a local in `0..=2^32`); with a step of 0 it
+/// never ends. `xs` aliases the module variable `data`, which `on_reload` empties.
+const SHRINKING: &str = "var data: [int] = []\n\nfn on_reload() {\n    data.clear()\n}\n\nfn spin(xs: [int], step: int) -> int {\n    var total = 0\n    var j = 1\n    let n = len(xs)\n    while j < n {\n        total += xs[j]\n        j += step\n    }\n    return total\n}\n\nfn main() {\n    for i in 0..100 {\n        data.push(i)\n    }\n    print(\"spinning over {len(data)}\")\n    print(spin(data, 0))\n}\n";
+
+#[test]
+fn a_proven_loop_whose_array_on_reload_empties_reports_index_out_of_bounds() {
+    let session = HotRun::start("loops_shrink", &[("main.ln", SHRINKING)]);
+    session.wait_for_output("spinning over 100\n");
+    // The edit changes only `on_reload` (so `main` and `spin` keep running): it runs after
+    // the swap, at the poll of `spin`'s loop, which then goes on in the checked copy.
+    let edited = SHRINKING.replace("    data.clear()\n", "    data.clear()\n    print(\"cleared\")\n");
+    session.write_in_place("main.ln", &edited);
+    session.wait_for_output("cleared\n");
+    session.wait_for_error_output("error: index out of bounds");
+    let stderr = session.stderr();
+    // At the access in `spin` (line 12), through `main`'s call (line 23).
+    assert!(stderr.contains("main.ln:12:"), "{stderr}");
+    assert!(stderr.contains("main.ln:23:"), "{stderr}");
+    session.assert_alive();
+}
+
+/// The same with a `for` loop over a range (versioned: `0 <= 0` and `END <= len(xs)` at
+/// entry), kept running by an outer `while` whose end depends on nothing the loop changes.
+const SHRINKING_RANGE: &str = "var data: [int] = []\n\nfn on_reload() {\n    data.clear()\n}\n\nfn sweep(xs: [int], n: int) -> int {\n    var total = 0\n    while true {\n        for i in 0..n {\n            total += xs[i]\n        }\n    }\n    return total\n}\n\nfn main() {\n    for i in 0..100000 {\n        data.push(i)\n    }\n    print(\"sweeping over {len(data)}\")\n    print(sweep(data, len(data)))\n}\n";
+
+#[test]
+fn a_proven_range_loop_whose_array_on_reload_empties_reports_index_out_of_bounds() {
+    let session = HotRun::start("loops_shrink_range", &[("main.ln", SHRINKING_RANGE)]);
+    session.wait_for_output("sweeping over 100000\n");
+    let edited = SHRINKING_RANGE.replace("    data.clear()\n", "    data.clear()\n    print(\"cleared\")\n");
+    session.write_in_place("main.ln", &edited);
+    session.wait_for_output("cleared\n");
+    session.wait_for_error_output("error: index out of bounds");
+    let stderr = session.stderr();
+    assert!(stderr.contains("main.ln:11:"), "{stderr}");
+    session.assert_alive();
+}
+
+/// A loop over particles' fields (each field its own alias region, the offsets read from
+/// cells) in a function that never returns; a reload adds a field in front of the others,
+/// so every offset changes under the running loop.
+const FIELDS: &str = "struct P {\n    x: float,\n    vx: float,\n}\n\nfn run(ps: [P]) {\n    var step = 0\n    while true {\n        for p in ps {\n            p.x += p.vx\n        }\n        step += 1\n        if step % 100 == 0 {\n            print(\"x {ps[0].x} {ps[1].x}\")\n            sleep(5)\n        }\n    }\n}\n\nfn main() {\n    var ps: [P] = []\n    ps.push(P { x: 0.0, vx: 1.0 })\n    ps.push(P { x: 0.0, vx: 2.0 })\n    run(ps)\n}\n";
+
+/// The two numbers of the last complete `x A B` line of `stdout`.
+fn last_positions(stdout: &str) -> Option<(f64, f64)> {
+    let line = stdout.lines().rev().nth(1)?;
+    let mut numbers = line.strip_prefix("x ")?.split(' ').map(|number| number.parse::<f64>());
+    Some((numbers.next()?.ok()?, numbers.next()?.ok()?))
+}
+
+#[test]
+fn fields_updated_by_a_running_loop_keep_their_values_when_every_offset_moves() {
+    let session = HotRun::start("loops_fields", &[("main.ln", FIELDS)]);
+    session.wait_for_output("x 200.0 400.0\n");
+    let edited = FIELDS.replace("struct P {\n", "struct P {\n    mass: float = 3.0,\n");
+    session.write_in_place("main.ln", &edited);
+    session.wait_for_error_output("[hmr]");
+    let lines_at_reload = session.stdout().lines().count();
+    session.wait_for("three more lines after the reload", |stdout, _| {
+        stdout.lines().count() >= lines_at_reload + 3
+    });
+    let stdout = session.stdout();
+    let (first, second) = last_positions(&stdout).unwrap_or_else(|| panic!("{stdout}"));
+    // Kept fields kept their values, and the loop went on adding `vx` at the new offsets.
+    assert!(first > 200.0 && second == 2.0 * first, "{stdout}");
+    assert_eq!(first % 100.0, 0.0, "{stdout}");
+    session.assert_alive();
+}
