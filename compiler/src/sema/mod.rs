@@ -30,6 +30,7 @@ mod match_check;
 mod methods;
 mod module_loading;
 mod module_members;
+mod module_parsing;
 mod operators;
 mod parse_cache;
 // Used by the checker of enums and match (issue 16), next.

@@ -6,8 +6,8 @@ use std::sync::Arc;
 
 use super::incremental::BodyCache;
 use crate::diagnostics::Diagnostic;
-use crate::source::{FileId, SourceOrigin};
-use crate::syntax::{self, ast};
+use crate::source::SourceOrigin;
+use crate::syntax::ast;
 
 /// The last syntax tree parsed without diagnostics for each file (by where it came from),
 /// with the text it was parsed from. A hot-reload session checks the whole program again on
@@ -65,28 +65,49 @@ impl ParseCache {
 
     /// The tree of `text`, the file `origin`: the kept one when the file was parsed from the
     /// same text before, else parsed now (and kept when it parsed without diagnostics).
+    #[cfg(test)]
     pub(super) fn parse(
         &mut self,
         origin: &SourceOrigin,
         text: &str,
-        file: FileId,
+        file: crate::source::FileId,
     ) -> (Arc<ast::Module>, Vec<Diagnostic>) {
-        let key = format!("{origin:?}");
-        if let Some((_, tree)) = self.trees.get(&key).filter(|(parsed_text, _)| parsed_text == text) {
-            return (tree.clone(), Vec::new());
+        if let Some(tree) = self.lookup(origin, text) {
+            return (tree, Vec::new());
         }
-        let (tree, diagnostics) = syntax::parse_file(text, file);
+        let (tree, diagnostics) = crate::syntax::parse_file(text, file);
         let tree = Arc::new(tree);
-        if diagnostics.is_empty() {
-            self.trees.insert(key, (text.to_string(), tree.clone()));
-        }
+        self.keep(origin, text, &tree, &diagnostics);
         (tree, diagnostics)
+    }
+
+    /// The kept tree of the file `origin` when it was parsed from the same `text` before.
+    pub(super) fn lookup(&self, origin: &SourceOrigin, text: &str) -> Option<Arc<ast::Module>> {
+        self.trees
+            .get(&format!("{origin:?}"))
+            .filter(|(parsed_text, _)| parsed_text == text)
+            .map(|(_, tree)| tree.clone())
+    }
+
+    /// Keeps `tree`, parsed from `text`, as the file's tree when it parsed without diagnostics.
+    pub(super) fn keep(
+        &mut self,
+        origin: &SourceOrigin,
+        text: &str,
+        tree: &Arc<ast::Module>,
+        diagnostics: &[Diagnostic],
+    ) {
+        if diagnostics.is_empty() {
+            self.trees
+                .insert(format!("{origin:?}"), (text.to_string(), tree.clone()));
+        }
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::source::FileId;
 
     #[test]
     fn keeps_one_tree_per_file_and_only_trees_without_diagnostics() {

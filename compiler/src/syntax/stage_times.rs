@@ -38,8 +38,11 @@ const STAGES: [(Stage, &str); 10] = [
     (Stage::Interfaces, "interfaces"),
 ];
 
+/// The time of each stage, in the order of [`Stage`].
+pub type Totals = [Duration; STAGES.len()];
+
 thread_local! {
-    static TOTALS: Cell<[Duration; STAGES.len()]> = const { Cell::new([Duration::ZERO; STAGES.len()]) };
+    static TOTALS: Cell<Totals> = const { Cell::new([Duration::ZERO; STAGES.len()]) };
 }
 
 /// Whether `LANG_CHECK_TIMES` asks for the times (read once per process).
@@ -68,14 +71,38 @@ pub fn add(stage: Stage, elapsed: Duration) {
     });
 }
 
+/// The times gathered on this thread so far, which start over: a thread that parsed modules
+/// for the loader hands them back this way.
+pub fn take_totals() -> Totals {
+    TOTALS.with(|totals| totals.replace([Duration::ZERO; STAGES.len()]))
+}
+
+/// Adds `more` to this thread's times.
+pub fn add_totals(more: Totals) {
+    TOTALS.with(|totals| {
+        let mut values = totals.get();
+        add_to(&mut values, more);
+        totals.set(values);
+    });
+}
+
+/// Adds `more` to `totals`, stage by stage.
+pub fn add_to(totals: &mut Totals, more: Totals) {
+    for (total, extra) in totals.iter_mut().zip(more) {
+        *total += extra;
+    }
+}
+
 /// Prints the times gathered on this thread since the last report to stderr, and starts
 /// over. `Load` is given as a total including lexing and parsing; the other stages are
-/// subtracted from it.
+/// subtracted from it. When several threads parsed, lexing, habits and parsing are their
+/// times summed over the threads (CPU time), and `Load` is what remains of its wall time, if
+/// anything.
 pub fn report() {
     if !enabled() {
         return;
     }
-    let mut values = TOTALS.with(|totals| totals.replace([Duration::ZERO; STAGES.len()]));
+    let mut values = take_totals();
     let inner = values[Stage::Lex as usize] + values[Stage::Habits as usize] + values[Stage::Parse as usize];
     values[Stage::Load as usize] = values[Stage::Load as usize].saturating_sub(inner);
     let total: Duration = values.iter().sum();
