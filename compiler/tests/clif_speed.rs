@@ -214,3 +214,52 @@ fn push_loop_is_one_call_and_inclusive_ranges_are_proven_in_release_builds() {
     let hot_sieve = functions_named(&hot, "main.sieve");
     assert!(!hot_sieve.contains(push_repeated), "{hot_sieve}");
 }
+
+/// Doubly recursive functions (`codegen/tail_accumulation.rs`): in `lang run` and release
+/// builds `return fib(n - 1) + fib(n - 2)` makes one call per iteration of a loop that
+/// accumulates its results and steps `n` by 2; under hot reload both calls stay (each through
+/// the slot, since a reload may change the function while it recurses).
+const FIB_PROGRAM: &str = "\
+fn fib(n: int) -> int {
+    if n < 2 {
+        return n
+    }
+    return fib(n - 1) + fib(n - 2)
+}
+
+fn main() {
+    print(fib(30))
+}
+";
+
+#[test]
+fn release_doubly_recursive_function_becomes_a_loop_with_an_accumulator() {
+    let checked = checked(FIB_PROGRAM);
+    let unoptimized = CodegenOptions {
+        inline: false,
+        ..options()
+    };
+    let ir = translate_program(&checked, &mut object_module(), unoptimized)
+        .unwrap()
+        .ir;
+    let fib = functions_named(&ir, "main.fib");
+    // One call of `fib` (a script function returns its result and a status; the runtime
+    // functions called on the error paths return nothing), and the back edge that steps the
+    // parameter by 2.
+    assert_eq!(script_calls(&fib), 1, "{fib}");
+    assert!(fib.contains("iconst.i64 2"), "{fib}");
+    insta::assert_snapshot!("release_tail_accumulation", format!("{FIB_PROGRAM}\n---\n; {fib}"));
+    let hot = hot_ir(&checked);
+    let hot_fib = functions_named(&hot, "main.fib");
+    assert!(script_calls(&hot_fib) >= 2, "{hot_fib}");
+}
+
+/// The direct calls in `ir` that return a result and a status (calls of script functions).
+fn script_calls(ir: &str) -> usize {
+    ir.lines()
+        .filter(|line| {
+            line.split_once(" = call fn")
+                .is_some_and(|(results, _)| results.contains(','))
+        })
+        .count()
+}
