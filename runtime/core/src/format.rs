@@ -10,6 +10,30 @@ pub fn float_to_text(value: f64) -> String {
     format!("{value:?}")
 }
 
+/// The longest decimal text of an `i64`: 19 digits and a sign.
+pub const INT_TEXT_MAX: usize = 20;
+
+/// `value` in decimal, as `str(n)` prints it, written at the end of `buffer` (without the
+/// formatting machinery of `core::fmt`, which costs more than the digits on short numbers).
+pub fn int_text(value: i64, buffer: &mut [u8; INT_TEXT_MAX]) -> &str {
+    let mut rest = value.unsigned_abs();
+    let mut start = INT_TEXT_MAX;
+    loop {
+        start -= 1;
+        buffer[start] = b'0' + (rest % 10) as u8;
+        rest /= 10;
+        if rest == 0 {
+            break;
+        }
+    }
+    if value < 0 {
+        start -= 1;
+        buffer[start] = b'-';
+    }
+    // SAFETY: only ASCII digits and a sign were written from `start` on.
+    unsafe { std::str::from_utf8_unchecked(&buffer[start..]) }
+}
+
 /// `fixed(x, digits)`: exactly `digits` decimals, rounded like C's `printf("%.*f")` (the
 /// exact binary value, ties to even). Non-finite values print as `str` prints them.
 pub fn fixed(value: f64, digits: usize) -> String {
@@ -120,6 +144,39 @@ mod tests {
         ];
         for (value, text) in cases {
             assert_eq!(float_to_text(value), text);
+        }
+    }
+
+    #[test]
+    fn int_text_is_rust_display() {
+        let mut buffer = [0u8; INT_TEXT_MAX];
+        let mut values = vec![
+            0,
+            1,
+            -1,
+            9,
+            10,
+            -10,
+            99,
+            100,
+            i64::MAX,
+            i64::MIN,
+            i64::MIN + 1,
+            i64::MAX - 1,
+        ];
+        let mut seed: i64 = 42;
+        for shift in 0..64 {
+            values.push(1i64.wrapping_shl(shift));
+            values.push(1i64.wrapping_shl(shift).wrapping_neg());
+            values.push(10i64.wrapping_pow(shift % 19) - 1);
+        }
+        for _ in 0..10_000 {
+            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            values.push(seed);
+            values.push(seed >> (seed as u64 % 64));
+        }
+        for value in values {
+            assert_eq!(int_text(value, &mut buffer), value.to_string());
         }
     }
 
