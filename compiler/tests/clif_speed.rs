@@ -263,3 +263,40 @@ fn script_calls(ir: &str) -> usize {
         })
         .count()
 }
+
+/// Bounds proofs across calls that cannot fail (`codegen/bounds.rs`, `calls_infallible.rs`):
+/// spectralnorm's inner loop calls `eval_a`, which computes with numbers only and so can reach
+/// no array; in `lang run` and release builds `v[j]` in `for j in 0..len(v)` is proven in
+/// range anyway (no bounds check, the data pointer loaded once before the loop); hot code
+/// checks every access.
+const PROVEN_CALLS_PROGRAM: &str = "\
+fn eval_a(i: int, j: int) -> float {
+    return 1.0 / float((i + j) * (i + j + 1) / 2 + i + 1)
+}
+
+fn row(i: int, v: [float]) -> float {
+    var sum = 0.0
+    for j in 0..len(v) {
+        sum += eval_a(i, j) * v[j]
+    }
+    return sum
+}
+
+fn main() {
+    print(row(1, [1.0, 2.0]))
+}
+";
+
+#[test]
+fn release_bounds_proofs_hold_across_calls_that_cannot_fail() {
+    let checked = checked(PROVEN_CALLS_PROGRAM);
+    let ir = translate_program(&checked, &mut object_module(), options()).unwrap().ir;
+    let row = functions_named(&ir, "main.row");
+    // A bounds check compares the index with the length (`icmp uge`, unsigned) and raises on the cold
+    // path; the proven loop has neither.
+    assert_eq!(row.matches(" uge ").count(), 0, "{row}");
+    insta::assert_snapshot!("release_proven_calls", format!("{PROVEN_CALLS_PROGRAM}\n---\n; {row}"));
+    let hot = hot_ir(&checked);
+    let hot_row = functions_named(&hot, "main.row");
+    assert!(hot_row.matches(" uge ").count() >= 1, "{hot_row}");
+}

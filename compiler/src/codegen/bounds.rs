@@ -48,6 +48,7 @@ pub(crate) struct ProvenIndex {
 /// `len(xs)` and every `xs[VARIABLE]` of the body is proven in range (module documentation).
 pub(crate) fn length_bounded_array<'e>(
     checked: &CheckedProgram,
+    cannot_fail: &[bool],
     file: FileId,
     variable: &ast::Name,
     start: &Expr,
@@ -79,7 +80,7 @@ pub(crate) fn length_bounded_array<'e>(
     if !matches!(checked.results.name(file, array.span), Some(NameRef::Local) | None) {
         return None;
     }
-    let mut walker = LengthKeeping::new(checked, file, &variable.text);
+    let mut walker = LengthKeeping::new(checked, cannot_fail, file, &variable.text);
     walker.arrays.push(&array.text);
     walker.block(body).then_some(array)
 }
@@ -93,6 +94,7 @@ pub(crate) fn length_bounded_array<'e>(
 /// grows at most fourfold).
 pub(crate) fn indexed_arrays<'e>(
     checked: &CheckedProgram,
+    cannot_fail: &[bool],
     file: FileId,
     variable: &ast::Name,
     body: &'e ast::Block,
@@ -105,7 +107,7 @@ pub(crate) fn indexed_arrays<'e>(
     if indexed.arrays.is_empty() {
         return indexed.arrays;
     }
-    let mut walker = LengthKeeping::new(checked, file, &variable.text);
+    let mut walker = LengthKeeping::new(checked, cannot_fail, file, &variable.text);
     walker.arrays = indexed.arrays.iter().map(|name| name.text.as_str()).collect();
     // The loop is emitted twice and an inner loop may be too (it is versioned on its own):
     // one level of inner loops keeps that at four copies of the innermost body.
@@ -277,6 +279,9 @@ pub(crate) enum InnerLoops {
 #[derive(Clone)]
 pub(crate) struct LengthKeeping<'c, 'n> {
     checked: &'c CheckedProgram,
+    /// Per function: whether it provably cannot fail (`calls_infallible`). Such a function
+    /// computes with numbers only, so a call of it can reach no array.
+    cannot_fail: &'c [bool],
     file: FileId,
     /// Names no statement may assign (the arrays, the index, a counter loop's steps).
     pub(crate) arrays: Vec<&'n str>,
@@ -285,9 +290,10 @@ pub(crate) struct LengthKeeping<'c, 'n> {
 }
 
 impl<'c, 'n> LengthKeeping<'c, 'n> {
-    pub(crate) fn new(checked: &'c CheckedProgram, file: FileId, index: &'n str) -> Self {
+    pub(crate) fn new(checked: &'c CheckedProgram, cannot_fail: &'c [bool], file: FileId, index: &'n str) -> Self {
         LengthKeeping {
             checked,
+            cannot_fail,
             file,
             arrays: Vec::new(),
             index,
@@ -379,6 +385,7 @@ impl<'c, 'n> LengthKeeping<'c, 'n> {
             ExprKind::Call { callee, args } => {
                 let pure = match self.checked.results.call(self.file, expr.span).map(|call| call.target) {
                     Some(CallTarget::Builtin(builtin)) => keeps_lengths(builtin),
+                    Some(CallTarget::Function(id)) => self.cannot_fail.get(id.0 as usize).copied().unwrap_or(false),
                     _ => false,
                 };
                 let receiver = match &callee.kind {

@@ -113,9 +113,16 @@ impl Translator<'_, '_, '_> {
             }
             StatementKind::While { condition, body } => {
                 let proven = self.state.target.index_proofs() == IndexProofs::Used
-                    && counter_loops::counter_loop(self.state.checked, self.file, condition, body).is_some_and(
-                        |counter_loop| self.versioned_counter_loop(&counter_loop, condition, body, statement.span),
-                    );
+                    && counter_loops::counter_loop(
+                        self.state.checked,
+                        &self.state.cannot_fail,
+                        self.file,
+                        condition,
+                        body,
+                    )
+                    .is_some_and(|counter_loop| {
+                        self.versioned_counter_loop(&counter_loop, condition, body, statement.span)
+                    });
                 if !proven {
                     self.while_loop(condition, body, &[], 0, statement.span);
                 }
@@ -195,12 +202,21 @@ impl Translator<'_, '_, '_> {
     ) {
         let proofs = self.state.target.index_proofs() == IndexProofs::Used;
         let bounded_array = if proofs {
-            bounds::length_bounded_array(self.state.checked, self.file, variable, start, end, inclusive, body)
+            bounds::length_bounded_array(
+                self.state.checked,
+                &self.state.cannot_fail,
+                self.file,
+                variable,
+                start,
+                end,
+                inclusive,
+                body,
+            )
         } else {
             None
         };
         let indexed_arrays = if proofs && bounded_array.is_none() {
-            bounds::indexed_arrays(self.state.checked, self.file, variable, body)
+            bounds::indexed_arrays(self.state.checked, &self.state.cannot_fail, self.file, variable, body)
         } else {
             Vec::new()
         };
