@@ -251,3 +251,89 @@ fn hot_proven_loops_leave_for_the_checked_copy_at_a_safe_point() {
     assert!(polls >= 3, "{total}");
     insta::assert_snapshot!("hot_proven_loop", format!("{HOT_PROOFS_PROGRAM}\n---\n; {total}"));
 }
+
+/// Doubly recursive functions (`codegen/tail_accumulation.rs`): in `lang run` and release
+/// builds `return fib(n - 1) + fib(n - 2)` makes one call per iteration of a loop that
+/// accumulates its results and steps `n` by 2; under hot reload both calls stay (each through
+/// the slot, since a reload may change the function while it recurses).
+const FIB_PROGRAM: &str = "\
+fn fib(n: int) -> int {
+    if n < 2 {
+        return n
+    }
+    return fib(n - 1) + fib(n - 2)
+}
+
+fn main() {
+    print(fib(30))
+}
+";
+
+#[test]
+fn release_doubly_recursive_function_becomes_a_loop_with_an_accumulator() {
+    let checked = checked(FIB_PROGRAM);
+    let unoptimized = CodegenOptions {
+        inline: false,
+        ..options()
+    };
+    let ir = translate_program(&checked, &mut object_module(), unoptimized)
+        .unwrap()
+        .ir;
+    let fib = functions_named(&ir, "main.fib");
+    // One call of `fib` (a script function returns its result and a status; the runtime
+    // functions called on the error paths return nothing), and the back edge that steps the
+    // parameter by 2.
+    assert_eq!(script_calls(&fib), 1, "{fib}");
+    assert!(fib.contains("iconst.i64 2"), "{fib}");
+    insta::assert_snapshot!("release_tail_accumulation", format!("{FIB_PROGRAM}\n---\n; {fib}"));
+    let hot = hot_ir(&checked);
+    let hot_fib = functions_named(&hot, "main.fib");
+    assert!(script_calls(&hot_fib) >= 2, "{hot_fib}");
+}
+
+/// The direct calls in `ir` that return a result and a status (calls of script functions).
+fn script_calls(ir: &str) -> usize {
+    ir.lines()
+        .filter(|line| {
+            line.split_once(" = call fn")
+                .is_some_and(|(results, _)| results.contains(','))
+        })
+        .count()
+}
+
+/// Bounds proofs across calls that cannot fail (`codegen/bounds.rs`, `calls_infallible.rs`):
+/// spectralnorm's inner loop calls `eval_a`, which computes with numbers only and so can reach
+/// no array; in `lang run` and release builds `v[j]` in `for j in 0..len(v)` is proven in
+/// range anyway (no bounds check, the data pointer loaded once before the loop); hot code
+/// checks every access.
+const PROVEN_CALLS_PROGRAM: &str = "\
+fn eval_a(i: int, j: int) -> float {
+    return 1.0 / float((i + j) * (i + j + 1) / 2 + i + 1)
+}
+
+fn row(i: int, v: [float]) -> float {
+    var sum = 0.0
+    for j in 0..len(v) {
+        sum += eval_a(i, j) * v[j]
+    }
+    return sum
+}
+
+fn main() {
+    print(row(1, [1.0, 2.0]))
+}
+";
+
+#[test]
+fn release_bounds_proofs_hold_across_calls_that_cannot_fail() {
+    let checked = checked(PROVEN_CALLS_PROGRAM);
+    let ir = translate_program(&checked, &mut object_module(), options()).unwrap().ir;
+    let row = functions_named(&ir, "main.row");
+    // A bounds check compares the index with the length (`icmp uge`, unsigned) and raises on the cold
+    // path; the proven loop has neither.
+    assert_eq!(row.matches(" uge ").count(), 0, "{row}");
+    insta::assert_snapshot!("release_proven_calls", format!("{PROVEN_CALLS_PROGRAM}\n---\n; {row}"));
+    let hot = hot_ir(&checked);
+    let hot_row = functions_named(&hot, "main.row");
+    assert!(hot_row.matches(" uge ").count() >= 1, "{hot_row}");
+}

@@ -7,9 +7,10 @@
 //! the same length. The body must therefore not assign `xs` or `i` (a shadowing `let` is a
 //! new local, which the translator tells apart) and must not call anything that could reach
 //! an array's length: the array object may be aliased (another local, a field, a module
-//! variable, a closure's capture), so the rule is that the body calls no script function, no
-//! function value, no built-in outside a short list of pure ones (`len`, math, `str`,
-//! `print`, ...), builds no struct (defaults are script code) and makes no closure. The
+//! variable, a closure's capture), so the rule is that the body calls no script function but
+//! those that cannot fail (numbers only, in `lang run` and release builds), no function
+//! value, no built-in outside a short list of pure ones (`len`, math, `str`, `print`, ...),
+//! builds no struct (defaults are script code) and makes no closure. The
 //! proof is local to one function body and never crosses a call. Under hot reload a swap at
 //! a loop's poll runs new initializers and `on_reload`, script code that may shrink an
 //! aliased array (`Target::index_proofs`): there only innermost loops are proven, always by
@@ -66,6 +67,7 @@ impl LoopCopy {
 /// `len(xs)` and every `xs[VARIABLE]` of the body is proven in range (module documentation).
 pub(crate) fn length_bounded_array<'e>(
     checked: &CheckedProgram,
+    cannot_fail: &[bool],
     file: FileId,
     variable: &ast::Name,
     start: &Expr,
@@ -97,7 +99,7 @@ pub(crate) fn length_bounded_array<'e>(
     if !matches!(checked.results.name(file, array.span), Some(NameRef::Local) | None) {
         return None;
     }
-    let mut walker = LengthKeeping::new(checked, file, &variable.text);
+    let mut walker = LengthKeeping::new(checked, cannot_fail, file, &variable.text);
     walker.arrays.push(&array.text);
     walker.block(body).then_some(array)
 }
@@ -112,6 +114,7 @@ pub(crate) fn length_bounded_array<'e>(
 /// hot reload, where the proven copy's header must be its only safe point.
 pub(crate) fn indexed_arrays<'e>(
     checked: &CheckedProgram,
+    cannot_fail: &[bool],
     file: FileId,
     variable: &ast::Name,
     body: &'e ast::Block,
@@ -125,7 +128,7 @@ pub(crate) fn indexed_arrays<'e>(
     if indexed.arrays.is_empty() {
         return indexed.arrays;
     }
-    let mut walker = LengthKeeping::new(checked, file, &variable.text);
+    let mut walker = LengthKeeping::new(checked, cannot_fail, file, &variable.text);
     walker.arrays = indexed.arrays.iter().map(|name| name.text.as_str()).collect();
     // The loop is emitted twice and an inner loop may be too (it is versioned on its own):
     // one level of inner loops keeps that at four copies of the innermost body.
@@ -297,6 +300,9 @@ pub(crate) enum InnerLoops {
 #[derive(Clone)]
 pub(crate) struct LengthKeeping<'c, 'n> {
     checked: &'c CheckedProgram,
+    /// Per function: whether it provably cannot fail (`calls_infallible`). Such a function
+    /// computes with numbers only, so a call of it can reach no array.
+    cannot_fail: &'c [bool],
     file: FileId,
     /// Names no statement may assign (the arrays, the index, a counter loop's steps).
     pub(crate) arrays: Vec<&'n str>,
@@ -305,9 +311,10 @@ pub(crate) struct LengthKeeping<'c, 'n> {
 }
 
 impl<'c, 'n> LengthKeeping<'c, 'n> {
-    pub(crate) fn new(checked: &'c CheckedProgram, file: FileId, index: &'n str) -> Self {
+    pub(crate) fn new(checked: &'c CheckedProgram, cannot_fail: &'c [bool], file: FileId, index: &'n str) -> Self {
         LengthKeeping {
             checked,
+            cannot_fail,
             file,
             arrays: Vec::new(),
             index,
@@ -399,6 +406,7 @@ impl<'c, 'n> LengthKeeping<'c, 'n> {
             ExprKind::Call { callee, args } => {
                 let pure = match self.checked.results.call(self.file, expr.span).map(|call| call.target) {
                     Some(CallTarget::Builtin(builtin)) => keeps_lengths(builtin),
+                    Some(CallTarget::Function(id)) => self.cannot_fail.get(id.0 as usize).copied().unwrap_or(false),
                     _ => false,
                 };
                 let receiver = match &callee.kind {

@@ -84,6 +84,20 @@ pub(crate) fn leaves_that_cannot_fail(
         .collect()
 }
 
+/// Whether `expr`, in a body of `file`, is arithmetic on locals and literals that cannot fail
+/// and calls nothing (`tail_accumulation`: it may move to another frame).
+pub(crate) fn expression_is_plain_arithmetic(checked: &CheckedProgram, file: FileId, expr: &Expr) -> bool {
+    let mut walker = Walker {
+        checked,
+        file,
+        result: None,
+        callees: Vec::new(),
+        nodes: 0,
+        reads_variables: false,
+    };
+    walker.expr(expr) && walker.callees.is_empty() && walker.nodes <= MAX_NODES
+}
+
 /// The script functions function `index` calls directly, when its own body cannot fail
 /// (`reads_variables`: whether module variables are plain storage there).
 fn direct_callees_if_body_cannot_fail(

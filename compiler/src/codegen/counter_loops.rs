@@ -59,6 +59,7 @@ pub(crate) struct CounterLoop<'e> {
 /// prove.
 pub(crate) fn counter_loop<'e>(
     checked: &CheckedProgram,
+    cannot_fail: &[bool],
     file: FileId,
     condition: &'e Expr,
     body: &'e ast::Block,
@@ -117,7 +118,7 @@ pub(crate) fn counter_loop<'e>(
     fixed.extend(named_steps.iter().map(|step| step.text.as_str()));
     fixed.extend(low_indexed.arrays.iter().map(|array| array.text.as_str()));
     fixed.extend(high_indexed.arrays.iter().map(|array| array.text.as_str()));
-    let mut walker = LengthKeeping::new(checked, file, &low.text);
+    let mut walker = LengthKeeping::new(checked, cannot_fail, file, &low.text);
     walker.arrays = fixed.clone();
     walker.inner_loops = InnerLoops::None;
     let body_keeps = body.statements.iter().all(|statement| {

@@ -279,7 +279,9 @@ impl Translator<'_, '_, '_> {
         for ((param, ty), value) in declaration.params.iter().zip(&info.params).zip(params) {
             self.declare_binding(&param.name, ty.clone(), value);
         }
-        self.block(&declaration.body);
+        if !self.accumulated_body(id, declaration) {
+            self.block(&declaration.body);
+        }
     }
 
     pub(crate) fn declare_local(&mut self, name: &str, ty: Type, value: Value) -> Variable {

@@ -56,6 +56,7 @@ mod reachability;
 pub mod runtime_abi;
 mod statements;
 mod structs;
+mod tail_accumulation;
 mod target;
 mod variables;
 

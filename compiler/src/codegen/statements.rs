@@ -113,9 +113,16 @@ impl Translator<'_, '_, '_> {
             }
             StatementKind::While { condition, body } => {
                 // Counter loops hold no loop, so a hot proven copy has one safe point, its header.
-                let proven = counter_loops::counter_loop(self.state.checked, self.file, condition, body).is_some_and(
-                    |counter_loop| self.versioned_counter_loop(&counter_loop, condition, body, statement.span),
-                );
+                let proven = counter_loops::counter_loop(
+                    self.state.checked,
+                    self.proof_cannot_fail(),
+                    self.file,
+                    condition,
+                    body,
+                )
+                .is_some_and(|counter_loop| {
+                    self.versioned_counter_loop(&counter_loop, condition, body, statement.span)
+                });
                 if !proven {
                     let header = self.builder.create_block();
                     self.while_loop(condition, body, &[], 0, LoopCopy::at(statement.span, header, None));
@@ -198,9 +205,16 @@ impl Translator<'_, '_, '_> {
         // Under hot reload every proven loop is versioned, so that its poll has a checked
         // copy to go on in, and holds no loop, so that its header is its only safe point.
         let bounded_array = match proofs {
-            IndexProofs::Used => {
-                bounds::length_bounded_array(self.state.checked, self.file, variable, start, end, inclusive, body)
-            }
+            IndexProofs::Used => bounds::length_bounded_array(
+                self.state.checked,
+                self.proof_cannot_fail(),
+                self.file,
+                variable,
+                start,
+                end,
+                inclusive,
+                body,
+            ),
             IndexProofs::BetweenSafePoints => None,
         };
         let inner_loops = match proofs {
@@ -208,7 +222,14 @@ impl Translator<'_, '_, '_> {
             IndexProofs::BetweenSafePoints => bounds::InnerLoops::None,
         };
         let indexed_arrays = if bounded_array.is_none() {
-            bounds::indexed_arrays(self.state.checked, self.file, variable, body, inner_loops)
+            bounds::indexed_arrays(
+                self.state.checked,
+                self.proof_cannot_fail(),
+                self.file,
+                variable,
+                body,
+                inner_loops,
+            )
         } else {
             Vec::new()
         };
@@ -466,5 +487,16 @@ impl Translator<'_, '_, '_> {
             .create_sized_stack_slot(StackSlotData::new(StackSlotKind::ExplicitSlot, 8, 3));
         self.lookup_slot = Some(slot);
         slot
+    }
+
+    /// The functions whose calls a bounds proof may keep in a proven body (`bounds.rs`): in
+    /// `lang run` and release builds those that cannot fail (numbers only: they reach no
+    /// array); under hot reload none, so that a proven body holds no call at all and its
+    /// header's poll stays its only safe point.
+    fn proof_cannot_fail(&self) -> &[bool] {
+        match self.state.target.index_proofs() {
+            IndexProofs::Used => &self.state.cannot_fail,
+            IndexProofs::BetweenSafePoints => &[],
+        }
     }
 }

@@ -203,6 +203,17 @@ pub(crate) enum LoopIdioms {
     Replaced,
 }
 
+/// Whether a doubly recursive function of a known shape (`return f(n - 1) + f(n - 2)`) runs
+/// its second call as a loop with an accumulator (`codegen/tail_accumulation.rs`).
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum TailAccumulation {
+    /// Whole programs: the body compiled is the one that runs until the program ends.
+    Loop,
+    /// Hot reload: every call runs the body its slot holds at that moment, and a reload
+    /// while the recursion runs changes it for the calls still to come.
+    AsWritten,
+}
+
 /// How a direct call of a script function reports failure (`codegen/calls_infallible.rs`).
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub(crate) enum CallProtocol {
@@ -291,6 +302,15 @@ impl<'a> Target<'a> {
     /// Whether loops of a known shape become one runtime call (see [`LoopIdioms`]).
     pub(crate) fn loop_idioms(&self) -> LoopIdioms {
         LoopIdioms::Replaced
+    }
+
+    /// Whether doubly recursive functions become loops (see [`TailAccumulation`]).
+    pub(crate) fn tail_accumulation(&self) -> TailAccumulation {
+        if self.hot.is_some() {
+            TailAccumulation::AsWritten
+        } else {
+            TailAccumulation::Loop
+        }
     }
 
     /// Whether a read of a `let` initialized by a literal may use the literal. Not under hot

@@ -28,6 +28,9 @@ struct Entry {
     key: u64,
     value: u64,
     hash: u64,
+    /// The key packed by `short_key`: a short string key is compared without reading its
+    /// object, which is elsewhere in the heap (a cache miss per probe otherwise).
+    short: u64,
     live: bool,
     /// The number of insertions of new keys before this one, so that a loop over the map
     /// can tell the keys inserted since it started (even a key removed and inserted again).
@@ -59,6 +62,23 @@ fn hash_bytes(bytes: &[u8]) -> u64 {
     }
     hash = (hash.rotate_left(5) ^ tail).wrapping_mul(SEED);
     finish(hash)
+}
+
+/// `short_key` of a key that does not fit in a word: an `int` key or a string of more than 7
+/// bytes (no packed string has 0xff as its top byte, which holds its length).
+const NOT_SHORT: u64 = u64::MAX;
+
+/// A string of at most 7 bytes as one word: its bytes from the lowest byte up, and its
+/// length in the top byte, so two strings have equal words exactly when they are equal.
+fn short_key(bytes: &[u8]) -> u64 {
+    if bytes.len() > 7 {
+        return NOT_SHORT;
+    }
+    let mut word = (bytes.len() as u64) << 56;
+    for (shift, &byte) in bytes.iter().enumerate() {
+        word |= (byte as u64) << (shift * 8);
+    }
+    word
 }
 
 fn finish(hash: u64) -> u64 {
@@ -94,12 +114,14 @@ impl Table {
         self.entries.capacity() * std::mem::size_of::<Entry>() + self.index.capacity() * 8
     }
 
-    fn hash(&self, key: u64) -> u64 {
+    /// The key's hash, and its packed form (`short_key`).
+    fn hash(&self, key: u64) -> (u64, u64) {
         if self.string_keys {
             // SAFETY: string-keyed tables only ever receive live string objects.
-            hash_bytes(unsafe { str_bytes(key as *const StrObject) })
+            let bytes = unsafe { str_bytes(key as *const StrObject) };
+            (hash_bytes(bytes), short_key(bytes))
         } else {
-            finish(key.wrapping_mul(0x9e37_79b9_7f4a_7c15))
+            (finish(key.wrapping_mul(0x9e37_79b9_7f4a_7c15)), NOT_SHORT)
         }
     }
 
@@ -116,7 +138,7 @@ impl Table {
     }
 
     /// The position in `index` holding `key`'s entry, or the empty position where it would go.
-    fn probe(&self, key: u64, hash: u64) -> (usize, Option<usize>) {
+    fn probe(&self, key: u64, (hash, short): (u64, u64)) -> (usize, Option<usize>) {
         let mask = self.index.len() - 1;
         let mut position = hash as usize & mask;
         loop {
@@ -127,7 +149,16 @@ impl Table {
             if (slot ^ hash) >> 32 == 0 {
                 let number = (slot & 0xffff_ffff) as usize;
                 let entry = &self.entries[number];
-                if entry.live && entry.hash == hash && self.keys_equal(entry.key, key) {
+                // Two packed keys are equal exactly when the strings are; a packed key never
+                // equals a longer one; only two long string keys are compared byte by byte.
+                if entry.live
+                    && entry.hash == hash
+                    && (entry.key == key
+                        || match (short, entry.short) {
+                            (NOT_SHORT, NOT_SHORT) => self.keys_equal(entry.key, key),
+                            (short, entry_short) => short == entry_short,
+                        })
+                {
                     return (position, Some(number));
                 }
             }
@@ -180,8 +211,8 @@ impl Table {
         if (self.entries.len() + 1) * 2 > self.index.len() {
             self.grow();
         }
-        let hash = self.hash(key);
-        let (position, found) = self.probe(key, hash);
+        let (hash, short) = self.hash(key);
+        let (position, found) = self.probe(key, (hash, short));
         if let Some(entry) = found {
             self.entries[entry].value = value;
             return false;
@@ -191,6 +222,7 @@ impl Table {
             key,
             value,
             hash,
+            short,
             live: true,
             sequence: self.insertions,
         });
@@ -246,5 +278,33 @@ impl Table {
                 visit(entry.value);
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn short_keys_are_equal_exactly_when_the_strings_are() {
+        let texts: [&[u8]; 9] = [
+            b"",
+            b"a",
+            b"a\0",
+            b"\0",
+            b"ab",
+            b"ba",
+            b"abcdefg",
+            b"abcdefh",
+            b"\xff\xff",
+        ];
+        for a in texts {
+            for b in texts {
+                assert_eq!(short_key(a) == short_key(b), a == b, "{a:?} {b:?}");
+            }
+            assert_ne!(short_key(a), NOT_SHORT);
+        }
+        assert_eq!(short_key(b"abcdefgh"), NOT_SHORT);
+        assert_eq!(short_key(&[0xff; 7]) >> 56, 7);
     }
 }

@@ -3,8 +3,6 @@
 //! constant word (`lang_abi::PackedFormat`), so each call only writes the value and its
 //! padding, straight into one new string object.
 
-use std::io::Write;
-
 use lang_abi::PackedFormat;
 use lang_abi::format::FORMAT_NO_PRECISION;
 
@@ -15,13 +13,8 @@ use crate::object::*;
 
 #[unsafe(no_mangle)]
 pub extern "C" fn lang_rt_format_int(ctx: Ctx<'_>, value: i64, spec: i64) -> *mut StrObject {
-    // An `i64` has at most 20 characters, its sign included.
-    let mut digits = [0u8; 20];
-    let mut cursor = std::io::Cursor::new(&mut digits[..]);
-    let _ = write!(cursor, "{value}");
-    let length = cursor.position() as usize;
-    // SAFETY: the formatting wrote ASCII digits and a sign.
-    let written = unsafe { std::str::from_utf8_unchecked(&digits[..length]) };
+    let mut digits = [0u8; format::INT_TEXT_MAX];
+    let written = format::int_text(value, &mut digits);
     padded(ctx, written, PackedFormat::unpack(spec), true)
 }
 

@@ -59,15 +59,8 @@ pub extern "C" fn lang_rt_str_cmp(a: *const StrObject, b: *const StrObject) -> i
 
 #[unsafe(no_mangle)]
 pub extern "C" fn lang_rt_int_to_str(ctx: Ctx<'_>, value: i64) -> *mut StrObject {
-    let mut buffer = itoa_buffer(value);
-    let text = buffer.as_str();
-    let object = new_string(ctx, text.as_bytes());
-    buffer.clear();
-    object
-}
-
-fn itoa_buffer(value: i64) -> String {
-    value.to_string()
+    let mut digits = [0u8; format::INT_TEXT_MAX];
+    new_string(ctx, format::int_text(value, &mut digits).as_bytes())
 }
 
 #[unsafe(no_mangle)]
