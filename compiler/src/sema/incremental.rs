@@ -18,7 +18,7 @@ use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
 use super::interface::ModuleInterface;
-use super::program::Program;
+use super::program::{Program, module_key};
 use super::results::ResultTables;
 use super::types::{Items, ModuleId, Type, VariableId};
 use crate::source::{FileId, SourceMap, Span};
@@ -135,13 +135,6 @@ fn hash_of(value: impl Hash) -> u64 {
     let mut hasher = DefaultHasher::new();
     value.hash(&mut hasher);
     hasher.finish()
-}
-
-/// The key of a module in the cache: user files and standard library modules may share a name.
-pub(super) fn module_key(program: &Program, module: ModuleId) -> String {
-    let data = program.module(module);
-    let kind = if data.is_stdlib { "std" } else { "file" };
-    format!("{kind}:{}", data.name)
 }
 
 /// The fingerprints of every module of one check (see the file comment).

@@ -13,13 +13,10 @@ use std::collections::hash_map::DefaultHasher;
 use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
-use super::checker::Checker;
-use super::incremental::module_key;
-use super::program::Program;
-use super::scope::{ModuleItem, ModuleScope};
-use super::types::{Items, ModuleId, VariableState};
+use super::program::{Program, module_key};
+use super::scope::ModuleScope;
+use super::types::{Items, ModuleId};
 use crate::syntax::ast;
-use crate::syntax::stage_times::{Stage, measure};
 
 /// The item tables right after the last error-free collection and signature resolution of a
 /// program, kept by a hot-reload session between checks (inside its `BodyCache`).
@@ -66,7 +63,7 @@ fn layout_of(program: &Program) -> Vec<ModuleLayout> {
 
 /// What other modules can see of a module's declarations when their names are resolved:
 /// each item's kind, name and visibility, in order (the order gives the ids).
-fn skeleton_hash(tree: &ast::Module) -> u64 {
+pub(super) fn skeleton_hash(tree: &ast::Module) -> u64 {
     let mut hasher = DefaultHasher::new();
     for item in &tree.items {
         match item {
@@ -82,11 +79,11 @@ fn skeleton_hash(tree: &ast::Module) -> u64 {
 }
 
 /// The tables of the last check to start from, and the modules to take again from their trees.
-struct Reusable {
-    items: Items,
-    scopes: Vec<Arc<ModuleScope>>,
-    skeletons: Vec<u64>,
-    edited: Vec<ModuleId>,
+pub(super) struct Reusable {
+    pub(super) items: Items,
+    pub(super) scopes: Vec<Arc<ModuleScope>>,
+    pub(super) skeletons: Vec<u64>,
+    pub(super) edited: Vec<ModuleId>,
 }
 
 impl ItemCache {
@@ -102,7 +99,7 @@ impl ItemCache {
     }
 
     /// The last tables, when `program` declares the same items as the program they are of.
-    fn reusable(&mut self, program: &Program) -> Option<Reusable> {
+    pub(super) fn reusable(&mut self, program: &Program) -> Option<Reusable> {
         let last = self.last.take()?;
         if last.layout != layout_of(program) {
             return None;
@@ -126,111 +123,27 @@ impl ItemCache {
     }
 }
 
-impl Checker<'_> {
-    /// The first two passes (`collect_items`, `resolve_signatures`); with a cache (hot reload),
-    /// only over the edited modules when the last check's tables still fit.
-    pub(super) fn collect_and_resolve(&mut self, cache: Option<&mut ItemCache>) {
-        let Some(cache) = cache else {
-            measure(Stage::CollectItems, || self.collect_items());
-            measure(Stage::ResolveSignatures, || self.resolve_signatures());
-            return;
-        };
-        let mut skeletons = None;
-        if let Some(reusable) = cache.reusable(self.program) {
-            self.items = reusable.items;
-            self.scopes = reusable.scopes;
-            let refreshed = measure(Stage::CollectItems, || {
-                reusable.edited.iter().all(|module| self.refresh_module_items(*module))
-            });
-            if refreshed {
-                measure(Stage::ResolveSignatures, || {
-                    for module in &reusable.edited {
-                        self.resolve_module_signatures(*module);
-                    }
-                });
-                cache.last_edited = Some(reusable.edited);
-                skeletons = Some(reusable.skeletons);
-            } else {
-                self.items = Items::default();
-                self.scopes.clear();
-            }
-        }
-        let skeletons = match skeletons {
-            Some(skeletons) => skeletons,
-            None => {
-                measure(Stage::CollectItems, || self.collect_items());
-                measure(Stage::ResolveSignatures, || self.resolve_signatures());
-                cache.last_edited = None;
-                self.program
-                    .modules
-                    .iter()
-                    .map(|module| skeleton_hash(&module.ast))
-                    .collect()
-            }
-        };
-        if !self.diagnostics.is_empty() {
-            return;
-        }
-        cache.last = Some(CollectedItems {
-            layout: layout_of(self.program),
-            trees: self.program.modules.iter().map(|module| module.ast.clone()).collect(),
+impl ItemCache {
+    /// Notes which modules the check collected items of (`None`: all of them).
+    pub(super) fn set_last_edited(&mut self, edited: Option<Vec<ModuleId>>) {
+        self.last_edited = edited;
+    }
+
+    /// Keeps the tables of an error-free collection and resolution of `program`, whose
+    /// modules' declarations hash to `skeletons`, as the base of the next check.
+    pub(super) fn record(
+        &mut self,
+        program: &Program,
+        items: &Items,
+        scopes: &[Arc<ModuleScope>],
+        skeletons: Vec<u64>,
+    ) {
+        self.last = Some(CollectedItems {
+            layout: layout_of(program),
+            trees: program.modules.iter().map(|module| module.ast.clone()).collect(),
             skeletons,
-            items: self.items.clone(),
-            scopes: self.scopes.clone(),
+            items: items.clone(),
+            scopes: scopes.to_vec(),
         });
-    }
-
-    /// Takes an edited module's declarations again into the tables its items already have ids
-    /// in (its skeleton is unchanged: the same names in the same order): their positions and
-    /// flags, with their types to be resolved again. `false` when an item is not where it
-    /// should be, and the tables cannot be used.
-    fn refresh_module_items(&mut self, module: ModuleId) -> bool {
-        let program = self.program;
-        let scope = self.scopes[module.0 as usize].clone();
-        for (item_index, item) in program.module(module).ast.items.iter().enumerate() {
-            match (item, scope.items.get(&item_name(item).text).copied()) {
-                (ast::Item::Import(_), _) => {}
-                (ast::Item::Struct(declaration), Some(ModuleItem::Struct(id))) => {
-                    let info = &mut self.items.structs[id.0 as usize];
-                    info.span = declaration.name.span;
-                    info.is_pub = declaration.is_pub;
-                    info.fields = Vec::new();
-                }
-                (ast::Item::Function(declaration), Some(ModuleItem::Function(id))) => {
-                    let info = &mut self.items.functions[id.0 as usize];
-                    info.span = declaration.name.span;
-                    info.is_pub = declaration.is_pub;
-                    info.params = Vec::new();
-                    info.result = None;
-                }
-                (ast::Item::Variable(declaration), Some(ModuleItem::Variable(id))) => {
-                    let info = &mut self.items.variables[id.0 as usize];
-                    info.span = declaration.name.span;
-                    info.is_pub = declaration.is_pub;
-                    info.mutable = declaration.mutable;
-                    info.ty = None;
-                    info.state = VariableState::Pending;
-                    info.item_index = item_index;
-                }
-                (ast::Item::Enum(declaration), Some(ModuleItem::Enum(id))) => {
-                    let info = &mut self.items.enums[id.0 as usize];
-                    info.span = declaration.name.span;
-                    info.is_pub = declaration.is_pub;
-                    info.variants = Vec::new();
-                }
-                _ => return false,
-            }
-        }
-        true
-    }
-}
-
-fn item_name(item: &ast::Item) -> &ast::Name {
-    match item {
-        ast::Item::Import(import) => &import.module,
-        ast::Item::Struct(declaration) => &declaration.name,
-        ast::Item::Function(declaration) => &declaration.name,
-        ast::Item::Variable(declaration) => &declaration.name,
-        ast::Item::Enum(declaration) => &declaration.name,
     }
 }

@@ -1,14 +1,17 @@
 //! Collecting each module's items into its scope (first pass), resolving struct fields and
 //! signatures once every struct name is known (second pass), and finding structs that
-//! contain themselves.
+//! contain themselves; under hot reload both passes start from the last check's tables when
+//! they still fit (`item_reuse.rs`) and redo only the edited modules.
 
 use std::collections::HashMap;
 
 use super::builtins::{BUILTIN_TYPES, Builtin};
 use super::checker::Checker;
+use super::item_reuse::{ItemCache, skeleton_hash};
 use super::scope::{ModuleItem, ModuleScope};
 use super::types::*;
 use crate::syntax::ast;
+use crate::syntax::stage_times::{Stage, measure};
 
 impl Checker<'_> {
     /// First pass over every module: enter every item's name into its module's scope and
@@ -232,5 +235,108 @@ impl Checker<'_> {
                 break;
             }
         }
+    }
+}
+
+impl Checker<'_> {
+    /// The first two passes (`collect_items`, `resolve_signatures`); with a cache (hot reload),
+    /// only over the edited modules when the last check's tables still fit.
+    pub(super) fn collect_and_resolve(&mut self, cache: Option<&mut ItemCache>) {
+        let Some(cache) = cache else {
+            measure(Stage::CollectItems, || self.collect_items());
+            measure(Stage::ResolveSignatures, || self.resolve_signatures());
+            return;
+        };
+        let mut skeletons = None;
+        if let Some(reusable) = cache.reusable(self.program) {
+            self.items = reusable.items;
+            self.scopes = reusable.scopes;
+            let refreshed = measure(Stage::CollectItems, || {
+                reusable.edited.iter().all(|module| self.refresh_module_items(*module))
+            });
+            if refreshed {
+                measure(Stage::ResolveSignatures, || {
+                    for module in &reusable.edited {
+                        self.resolve_module_signatures(*module);
+                    }
+                });
+                cache.set_last_edited(Some(reusable.edited));
+                skeletons = Some(reusable.skeletons);
+            } else {
+                self.items = Items::default();
+                self.scopes.clear();
+            }
+        }
+        let skeletons = match skeletons {
+            Some(skeletons) => skeletons,
+            None => {
+                measure(Stage::CollectItems, || self.collect_items());
+                measure(Stage::ResolveSignatures, || self.resolve_signatures());
+                cache.set_last_edited(None);
+                self.program
+                    .modules
+                    .iter()
+                    .map(|module| skeleton_hash(&module.ast))
+                    .collect()
+            }
+        };
+        if !self.diagnostics.is_empty() {
+            return;
+        }
+        cache.record(self.program, &self.items, &self.scopes, skeletons);
+    }
+
+    /// Takes an edited module's declarations again into the tables its items already have ids
+    /// in (its skeleton is unchanged: the same names in the same order): their positions and
+    /// flags, with their types to be resolved again. `false` when an item is not where it
+    /// should be, and the tables cannot be used.
+    fn refresh_module_items(&mut self, module: ModuleId) -> bool {
+        let program = self.program;
+        let scope = self.scopes[module.0 as usize].clone();
+        for (item_index, item) in program.module(module).ast.items.iter().enumerate() {
+            match (item, scope.items.get(&item_name(item).text).copied()) {
+                (ast::Item::Import(_), _) => {}
+                (ast::Item::Struct(declaration), Some(ModuleItem::Struct(id))) => {
+                    let info = &mut self.items.structs[id.0 as usize];
+                    info.span = declaration.name.span;
+                    info.is_pub = declaration.is_pub;
+                    info.fields = Vec::new();
+                }
+                (ast::Item::Function(declaration), Some(ModuleItem::Function(id))) => {
+                    let info = &mut self.items.functions[id.0 as usize];
+                    info.span = declaration.name.span;
+                    info.is_pub = declaration.is_pub;
+                    info.params = Vec::new();
+                    info.result = None;
+                }
+                (ast::Item::Variable(declaration), Some(ModuleItem::Variable(id))) => {
+                    let info = &mut self.items.variables[id.0 as usize];
+                    info.span = declaration.name.span;
+                    info.is_pub = declaration.is_pub;
+                    info.mutable = declaration.mutable;
+                    info.ty = None;
+                    info.state = VariableState::Pending;
+                    info.item_index = item_index;
+                }
+                (ast::Item::Enum(declaration), Some(ModuleItem::Enum(id))) => {
+                    let info = &mut self.items.enums[id.0 as usize];
+                    info.span = declaration.name.span;
+                    info.is_pub = declaration.is_pub;
+                    info.variants = Vec::new();
+                }
+                _ => return false,
+            }
+        }
+        true
+    }
+}
+
+fn item_name(item: &ast::Item) -> &ast::Name {
+    match item {
+        ast::Item::Import(import) => &import.module,
+        ast::Item::Struct(declaration) => &declaration.name,
+        ast::Item::Function(declaration) => &declaration.name,
+        ast::Item::Variable(declaration) => &declaration.name,
+        ast::Item::Enum(declaration) => &declaration.name,
     }
 }

@@ -213,3 +213,10 @@ impl std::fmt::Display for RootLoadError {
         write!(f, "cannot read `{}`: {}", self.path.display(), self.error)
     }
 }
+
+/// The key of a module in the cache: user files and standard library modules may share a name.
+pub(super) fn module_key(program: &Program, module: ModuleId) -> String {
+    let data = program.module(module);
+    let kind = if data.is_stdlib { "std" } else { "file" };
+    format!("{kind}:{}", data.name)
+}
