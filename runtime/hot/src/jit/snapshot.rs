@@ -43,7 +43,7 @@ pub struct Snapshot {
     /// Every (module, function) whose code the session has held: compiled by this version or
     /// an earlier one, removed since or not (set by `plan::compiled_after`; functions that
     /// cannot run are not compiled).
-    pub compiled: std::collections::HashSet<(String, String)>,
+    pub compiled: super::plan::CompiledFunctions,
 }
 
 impl Snapshot {
