@@ -7,7 +7,7 @@ use std::collections::HashSet;
 
 use lang_compiler::CheckedProgram;
 
-use super::snapshot::Snapshot;
+use super::snapshot::{CompiledFunctions, Snapshot};
 
 /// The modules (by index, in program order) that a `lang build --hmr --watch` rebuild
 /// compiles after the build of `previous`: those whose source changed, and those that import,
@@ -263,6 +263,3 @@ pub(super) fn compiled_after(
     }
     compiled
 }
-
-/// The functions whose code a session has held, by module name (`Snapshot::compiled`).
-pub type CompiledFunctions = std::collections::HashMap<String, HashSet<String>>;
