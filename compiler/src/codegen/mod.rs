@@ -70,6 +70,7 @@ use crate::sema::CheckedProgram;
 use crate::sema::types::{FunctionId, StructId, Type};
 pub use compile_set::{ProgramAnalysis, functions_that_can_run};
 pub use layout::clif_type;
+pub use reachability::drop_retired_references;
 use target::Target;
 pub use target::{HotLinker, HotTarget};
 

@@ -58,7 +58,7 @@ pub enum NextSnapshot {
     /// To make from this checked program, with the functions the version compiled.
     Deferred {
         checked: Box<CheckedProgram>,
-        compiled: std::collections::HashSet<(String, String)>,
+        compiled: super::snapshot::CompiledFunctions,
     },
 }
 

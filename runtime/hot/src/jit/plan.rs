@@ -6,9 +6,8 @@
 use std::collections::HashSet;
 
 use lang_compiler::CheckedProgram;
-use lang_compiler::sema::ModuleId;
 
-use super::snapshot::Snapshot;
+use super::snapshot::{CompiledFunctions, Snapshot};
 
 /// The modules (by index, in program order) that a `lang build --hmr --watch` rebuild
 /// compiles after the build of `previous`: those whose source changed, and those that import,
@@ -88,37 +87,44 @@ pub(super) struct PlannedModule {
 /// the function changed — those that can run or were compiled before. A function compiled
 /// once stays compiled in later versions, as old code and old function values may still
 /// call it through its slot; one that cannot run and never could is never compiled, so its
-/// slot is never called (`lang_compiler::codegen::functions_that_can_run`).
+/// slot is never called (`lang_compiler::codegen::functions_that_can_run`). `functions` are
+/// the module's (by `FunctionId`): a plan looks at each function of the program once, not
+/// once per module.
 fn functions_to_compile(
     checked: &CheckedProgram,
-    module: ModuleId,
+    name: &str,
+    functions: &[usize],
     previous: Option<&Snapshot>,
     next: &Snapshot,
     whole: bool,
     can_run: &[bool],
 ) -> HashSet<String> {
-    let name = &checked.program.module(module).name;
-    checked
-        .items
-        .functions
+    let compiled_before = previous.and_then(|previous| previous.compiled.get(name));
+    functions
         .iter()
-        .enumerate()
-        .filter(|(_, info)| info.module == module)
+        .map(|index| (*index, &checked.items.functions[*index]))
         .filter(|(index, info)| {
-            let key = (name.clone(), info.name.clone());
-            let compiled_before = previous.is_some_and(|previous| previous.compiled.contains(&key));
-            let changed =
-                previous.is_none_or(|previous| previous.function(name, &info.name) != next.function(name, &info.name));
             // Compiled before: again when its module is compiled whole or it changed (whether it
             // can still run or not). Never compiled: now if it can run.
-            if compiled_before {
-                whole || changed
+            if compiled_before.is_some_and(|compiled| compiled.contains(&info.name)) {
+                whole
+                    || previous
+                        .is_none_or(|previous| previous.function(name, &info.name) != next.function(name, &info.name))
             } else {
                 can_run[*index]
             }
         })
         .map(|(_, info)| info.name.clone())
         .collect()
+}
+
+/// The program's functions (by `FunctionId`) grouped by module.
+fn functions_by_module(checked: &CheckedProgram) -> Vec<Vec<usize>> {
+    let mut by_module = vec![Vec::new(); checked.program.modules.len()];
+    for (index, info) in checked.items.functions.iter().enumerate() {
+        by_module[info.module.0 as usize].push(index);
+    }
+    by_module
 }
 
 /// The modules to compile, in program order: all of them without a previous snapshot (only
@@ -146,12 +152,22 @@ pub(super) fn plan(
         None => ((0..names.len()).collect(), (0..names.len()).collect()),
         Some(previous) => modules_to_recompile(checked, previous, next),
     };
+    let by_module = functions_by_module(checked);
     (0..names.len())
         .filter_map(|index| {
-            let module = ModuleId(index as u32);
             let name = &names[index];
-            let compile = functions_to_compile(checked, module, previous, next, whole.contains(&index), can_run);
+            let functions = &by_module[index];
             if !recompile.contains(&index) {
+                // The module's source did not change, so neither did its functions: only those
+                // that can run now and never were compiled are compiled.
+                let compiled_before = previous.and_then(|previous| previous.compiled.get(name));
+                let compile: HashSet<String> = functions
+                    .iter()
+                    .filter(|function| can_run[**function])
+                    .map(|function| &checked.items.functions[*function].name)
+                    .filter(|function| !compiled_before.is_some_and(|compiled| compiled.contains(*function)))
+                    .cloned()
+                    .collect();
                 return (!compile.is_empty()).then(|| PlannedModule {
                     index,
                     compile,
@@ -161,11 +177,18 @@ pub(super) fn plan(
                     adds_code_only: true,
                 });
             }
-            let changed_functions: Vec<String> = checked
-                .items
-                .functions
+            let compile = functions_to_compile(
+                checked,
+                name,
+                functions,
+                previous,
+                next,
+                whole.contains(&index),
+                can_run,
+            );
+            let changed_functions: Vec<String> = functions
                 .iter()
-                .filter(|info| info.module == module)
+                .map(|function| &checked.items.functions[*function])
                 .filter(|info| {
                     previous
                         .is_none_or(|previous| previous.function(name, &info.name) != next.function(name, &info.name))
@@ -229,12 +252,14 @@ pub(super) fn compiled_after(
     checked: &CheckedProgram,
     previous: Option<&Snapshot>,
     planned: &[PlannedModule],
-) -> HashSet<(String, String)> {
-    let mut compiled: HashSet<(String, String)> =
-        previous.map(|previous| previous.compiled.clone()).unwrap_or_default();
-    for module in planned {
+) -> CompiledFunctions {
+    let mut compiled: CompiledFunctions = previous.map(|previous| previous.compiled.clone()).unwrap_or_default();
+    for module in planned.iter().filter(|module| !module.compile.is_empty()) {
         let name = &checked.program.modules[module.index].name;
-        compiled.extend(module.compile.iter().map(|function| (name.clone(), function.clone())));
+        compiled
+            .entry(name.clone())
+            .or_default()
+            .extend(module.compile.iter().cloned());
     }
     compiled
 }

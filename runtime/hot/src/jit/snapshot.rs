@@ -43,8 +43,12 @@ pub struct Snapshot {
     /// Every (module, function) whose code the session has held: compiled by this version or
     /// an earlier one, removed since or not (set by `plan::compiled_after`; functions that
     /// cannot run are not compiled).
-    pub compiled: std::collections::HashSet<(String, String)>,
+    pub compiled: CompiledFunctions,
 }
+
+/// The functions whose code a session has held, by module name (`Snapshot::compiled`): a
+/// plan looks a function up by `&str`, without making a key.
+pub type CompiledFunctions = HashMap<String, std::collections::HashSet<String>>;
 
 impl Snapshot {
     /// The hash of the tokens of `function` of `module`, if the version has it.

@@ -159,6 +159,7 @@ pub fn compiler_thread(root: PathBuf, producer: Producer) {
                 // snapshot) is not on the way from the save to its output.
                 producer.publish(ready);
                 drop(retired);
+                lang_compiler::codegen::drop_retired_references();
                 drop(previous_snapshot.replace(std::mem::replace(&mut snapshot, next)));
                 watcher.watch_files(&snapshot.files);
                 last_hashes = Some(with_missing(snapshot.compiled_hashes.clone(), &missing));
