@@ -52,6 +52,7 @@ use crate::source::{SourceLoader, SourceMap};
 use crate::syntax::stage_times::{self, Stage, measure};
 use checker::Checker;
 use interface::ModuleInterface;
+pub use module_parsing::compile_threads;
 pub use parse_cache::ParseCache;
 pub use program::{CheckedProgram, ModuleData, Program, RootLoadError};
 pub use types::{ModuleId, Type};

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use std::path::Path;
 use std::sync::Arc;
 
-use super::module_parsing::{ParseQueue, Shared, front_end_threads};
+use super::module_parsing::{ParseQueue, Shared, compile_threads};
 use super::parse_cache::ParseCache;
 use super::program::{ModuleData, Program};
 use super::types::ModuleId;
@@ -32,7 +32,7 @@ pub(super) fn load_modules(
 ) -> Program {
     let shared = Shared::default();
     let program = std::thread::scope(|scope| {
-        let mut queue = ParseQueue::new(scope, &shared, front_end_threads());
+        let mut queue = ParseQueue::new(scope, &shared, compile_threads());
         load_with_queue(root, root_text, loader, parse_cache, &mut queue, sources, diagnostics)
         // The queue is closed when dropped here, and the scope joins its workers.
     });

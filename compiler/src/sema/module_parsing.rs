@@ -68,9 +68,10 @@ pub(super) struct ParseQueue<'scope, 'env> {
 /// as deeply as the file nests (up to the lexer's limit); the space is only reserved.
 const PARSER_STACK_SIZE: usize = 1 << 30;
 
-/// How many threads lex and parse a program's modules: `LANG_COMPILE_THREADS` (the knob of
-/// `lang run`'s code generation) when it is a positive number, else one per core, at most four.
-pub(super) fn front_end_threads() -> usize {
+/// How many threads lex and parse a program's modules, and compile the first version's
+/// modules under hot reload: `LANG_COMPILE_THREADS` (the knob of `lang run`'s code
+/// generation) when it is a positive number, else one per core, at most four.
+pub fn compile_threads() -> usize {
     std::env::var("LANG_COMPILE_THREADS")
         .ok()
         .and_then(|value| value.parse::<usize>().ok())

@@ -211,7 +211,7 @@ pub fn compile(
     // code holds the addresses of this process's slots and cells as constants, so its entries
     // would never be found again and would only push `lang run`'s out of the cache.
     let module_threads = match previous {
-        None => super::parallel::module_threads(),
+        None => lang_compiler::sema::compile_threads(),
         Some(_) => 1,
     };
     let mut modules = Vec::new();

@@ -31,20 +31,6 @@ impl<'a> SharedSymbols<'a> {
     }
 }
 
-/// How many threads compile the first version's modules: `LANG_COMPILE_THREADS` as for
-/// `lang run`'s bodies (`lang run` has checked it), else one per core, at most four.
-pub(super) fn module_threads() -> usize {
-    std::env::var("LANG_COMPILE_THREADS")
-        .ok()
-        .and_then(|value| value.parse::<usize>().ok())
-        .filter(|threads| *threads > 0)
-        .unwrap_or_else(|| {
-            std::thread::available_parallelism()
-                .map_or(1, |count| count.get())
-                .min(4)
-        })
-}
-
 /// `compile(position)` for each position below `count`, on up to `threads` threads (this one
 /// among them), each taking the next module when done with one; the results in order. The
 /// first error (by position) is returned.
