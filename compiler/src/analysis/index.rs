@@ -11,7 +11,8 @@ use crate::sema::CheckedProgram;
 use crate::sema::results::{CallTarget, NameRef};
 use crate::sema::types::{EnumId, ModuleId, StructId, Type};
 use crate::source::{FileId, Span};
-use crate::syntax::ast::{self, ArmBody, ElseBranch, Expr, ExprKind, IfCondition, PatternKind, StatementKind};
+use crate::syntax::ast::{self, Expr, ExprKind, PatternKind};
+use crate::syntax::visit::{Visitor, walk_expr, walk_pattern, walk_type_expr};
 
 /// One name in the source and the symbol it names.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -156,9 +157,9 @@ impl Walker<'_> {
                     }
                 }
                 for field in &declaration.fields {
-                    self.type_expr(&field.ty);
+                    self.visit_type_expr(&field.ty);
                     if let Some(default) = &field.default {
-                        self.expr(default);
+                        self.visit_expr(default);
                     }
                 }
             }
@@ -175,9 +176,9 @@ impl Walker<'_> {
                 }
                 for variant in &declaration.variants {
                     for field in variant.payload.iter().flatten() {
-                        self.type_expr(&field.ty);
+                        self.visit_type_expr(&field.ty);
                         if let Some(default) = &field.default {
-                            self.expr(default);
+                            self.visit_expr(default);
                         }
                     }
                 }
@@ -195,13 +196,13 @@ impl Walker<'_> {
                     );
                 }
                 for param in &declaration.params {
-                    self.binding(&param.name);
-                    self.type_expr(&param.ty);
+                    self.visit_binding(&param.name);
+                    self.visit_type_expr(&param.ty);
                 }
                 if let Some(result) = &declaration.result {
-                    self.type_expr(result);
+                    self.visit_type_expr(result);
                 }
-                self.block(&declaration.body);
+                self.visit_block(&declaration.body);
             }
             ast::Item::Variable(declaration) => {
                 let id = items
@@ -216,22 +217,11 @@ impl Walker<'_> {
                     );
                 }
                 if let Some(ty) = &declaration.ty {
-                    self.type_expr(ty);
+                    self.visit_type_expr(ty);
                 }
-                self.expr(&declaration.init);
+                self.visit_expr(&declaration.init);
             }
         }
-    }
-
-    fn binding(&mut self, name: &ast::Name) {
-        self.add(
-            name.span,
-            Symbol::Local {
-                file: self.file,
-                span: name.span,
-            },
-            true,
-        );
     }
 
     /// `Name` or `module.Name` as a type, a struct literal's name or an enum's name.
@@ -253,181 +243,6 @@ impl Walker<'_> {
         }
     }
 
-    fn type_expr(&mut self, ty: &ast::TypeExpr) {
-        match &ty.kind {
-            ast::TypeExprKind::Named { module, name } => self.type_name(module.as_ref(), name),
-            ast::TypeExprKind::Array(inner) | ast::TypeExprKind::Optional(inner) => self.type_expr(inner),
-            ast::TypeExprKind::Map(key, value) => {
-                self.type_expr(key);
-                self.type_expr(value);
-            }
-            ast::TypeExprKind::Function(params, result) => {
-                params.iter().for_each(|param| self.type_expr(param));
-                if let Some(result) = result {
-                    self.type_expr(result);
-                }
-            }
-            ast::TypeExprKind::Error => {}
-        }
-    }
-
-    fn block(&mut self, block: &ast::Block) {
-        for statement in &block.statements {
-            self.statement(statement);
-        }
-    }
-
-    fn else_branch(&mut self, branch: &Option<ElseBranch>) {
-        match branch {
-            Some(ElseBranch::Block(block)) => self.block(block),
-            Some(ElseBranch::If(statement)) => self.statement(statement),
-            None => {}
-        }
-    }
-
-    fn statement(&mut self, statement: &ast::Statement) {
-        match &statement.kind {
-            StatementKind::Let { name, ty, init, .. } => {
-                if let Some(ty) = ty {
-                    self.type_expr(ty);
-                }
-                self.expr(init);
-                self.binding(name);
-            }
-            StatementKind::Assign { target, value, .. } => {
-                self.expr(target);
-                self.expr(value);
-            }
-            StatementKind::Expr(expr) => self.expr(expr),
-            StatementKind::If {
-                condition,
-                then_block,
-                else_branch,
-            } => {
-                self.expr(condition);
-                self.block(then_block);
-                self.else_branch(else_branch);
-            }
-            StatementKind::IfLet {
-                pattern,
-                value,
-                then_block,
-                else_branch,
-            } => {
-                self.expr(value);
-                self.pattern(pattern);
-                self.block(then_block);
-                self.else_branch(else_branch);
-            }
-            StatementKind::LetElse {
-                pattern,
-                value,
-                else_block,
-            } => {
-                self.expr(value);
-                self.pattern(pattern);
-                if let Some(block) = else_block {
-                    self.block(block);
-                }
-            }
-            StatementKind::Match(match_statement) => self.match_arms(match_statement),
-            StatementKind::While { condition, body } => {
-                self.expr(condition);
-                self.block(body);
-            }
-            StatementKind::ForRange {
-                variable,
-                start,
-                end,
-                body,
-                ..
-            } => {
-                self.expr(start);
-                self.expr(end);
-                self.binding(variable);
-                self.block(body);
-            }
-            StatementKind::ForEach {
-                first,
-                second,
-                iterable,
-                body,
-            } => {
-                self.expr(iterable);
-                self.binding(first);
-                if let Some(second) = second {
-                    self.binding(second);
-                }
-                self.block(body);
-            }
-            StatementKind::Return(Some(value)) => self.expr(value),
-            StatementKind::Return(None) | StatementKind::Break | StatementKind::Continue | StatementKind::Error => {}
-        }
-    }
-
-    fn match_arms(&mut self, match_value: &ast::Match) {
-        self.expr(&match_value.scrutinee);
-        for arm in &match_value.arms {
-            self.pattern(&arm.pattern);
-            if let Some(guard) = &arm.guard {
-                self.expr(guard);
-            }
-            match &arm.body {
-                ArmBody::Block(block) => self.block(block),
-                ArmBody::Value(value) => self.expr(value),
-            }
-        }
-    }
-
-    fn pattern(&mut self, pattern: &ast::Pattern) {
-        match &pattern.kind {
-            PatternKind::Binding(name) => self.binding(name),
-            PatternKind::Variant {
-                enum_name,
-                name,
-                fields,
-            } => {
-                if let Some((module, enum_name)) = enum_name {
-                    self.type_name(module.as_ref(), enum_name);
-                }
-                if let Some(variant) = self.checked.results.variant(self.file, pattern.span) {
-                    self.add(name.span, Symbol::Variant(variant.enum_id, variant.variant), false);
-                }
-                for field in fields.iter().flatten() {
-                    self.pattern(field);
-                }
-            }
-            PatternKind::Or(alternatives) => alternatives.iter().for_each(|alternative| self.pattern(alternative)),
-            _ => {}
-        }
-    }
-
-    fn name(&mut self, name: &ast::Name) {
-        match self.checked.results.name(self.file, name.span) {
-            Some(NameRef::Local) => {
-                if let Some(definition) = self.checked.results.local_definition(self.file, name.span) {
-                    let symbol = Symbol::Local {
-                        file: self.file,
-                        span: definition,
-                    };
-                    self.add(name.span, symbol, false);
-                }
-            }
-            Some(NameRef::Function(id)) => self.add(name.span, Symbol::Function(id), false),
-            Some(NameRef::Variable(id)) => self.add(name.span, Symbol::Variable(id), false),
-            Some(NameRef::Builtin(_)) => {}
-            None => {
-                if let Some(target) = self.import_named(&name.text) {
-                    self.add(name.span, Symbol::Module(target), false);
-                } else if let Some(id) = self.enum_named(self.module, &name.text) {
-                    self.add(name.span, Symbol::Enum(id), false);
-                } else if let Some(id) = self.struct_named(self.module, &name.text) {
-                    self.add(name.span, Symbol::Struct(id), false);
-                }
-            }
-        }
-    }
-
     /// `object.field` not called (a call's callee goes through `call`).
     fn field(&mut self, whole: &Expr, object: &Expr, field: &ast::Name, call_span: Option<Span>) {
         let checked = self.checked;
@@ -446,7 +261,7 @@ impl Walker<'_> {
                     }
                     self.add(field.span, Symbol::Enum(variant.enum_id), false);
                 }
-                _ => self.expr(object),
+                _ => self.visit_expr(object),
             }
             return;
         }
@@ -456,7 +271,7 @@ impl Walker<'_> {
         {
             self.add(field.span, Symbol::Function(id), false);
             if call.receiver_is_first_argument {
-                self.expr(object);
+                self.visit_expr(object);
             } else if let ExprKind::Name(module) = &object.kind
                 && let Some(target) = self.import_named(&module.text)
             {
@@ -493,26 +308,84 @@ impl Walker<'_> {
         {
             self.add(field.span, Symbol::Field(*id, index), false);
         }
-        self.expr(object);
+        self.visit_expr(object);
     }
 
-    fn expr(&mut self, expr: &Expr) {
+    fn implicit_member(&mut self, name: &ast::Name, value_span: Span) {
+        if let Some(variant) = self.checked.results.variant(self.file, value_span) {
+            self.add(name.span, Symbol::Variant(variant.enum_id, variant.variant), false);
+        }
+    }
+}
+
+impl<'ast> Visitor<'ast> for Walker<'_> {
+    fn visit_binding(&mut self, name: &'ast ast::Name) {
+        self.add(
+            name.span,
+            Symbol::Local {
+                file: self.file,
+                span: name.span,
+            },
+            true,
+        );
+    }
+
+    fn visit_type_expr(&mut self, ty: &'ast ast::TypeExpr) {
+        match &ty.kind {
+            ast::TypeExprKind::Named { module, name } => self.type_name(module.as_ref(), name),
+            _ => walk_type_expr(self, ty),
+        }
+    }
+
+    fn visit_pattern(&mut self, pattern: &'ast ast::Pattern) {
+        match &pattern.kind {
+            PatternKind::Variant {
+                enum_name,
+                name,
+                fields,
+            } => {
+                if let Some((module, enum_name)) = enum_name {
+                    self.type_name(module.as_ref(), enum_name);
+                }
+                if let Some(variant) = self.checked.results.variant(self.file, pattern.span) {
+                    self.add(name.span, Symbol::Variant(variant.enum_id, variant.variant), false);
+                }
+                for field in fields.iter().flatten() {
+                    self.visit_pattern(field);
+                }
+            }
+            _ => walk_pattern(self, pattern),
+        }
+    }
+
+    fn visit_name(&mut self, name: &'ast ast::Name) {
+        match self.checked.results.name(self.file, name.span) {
+            Some(NameRef::Local) => {
+                if let Some(definition) = self.checked.results.local_definition(self.file, name.span) {
+                    let symbol = Symbol::Local {
+                        file: self.file,
+                        span: definition,
+                    };
+                    self.add(name.span, symbol, false);
+                }
+            }
+            Some(NameRef::Function(id)) => self.add(name.span, Symbol::Function(id), false),
+            Some(NameRef::Variable(id)) => self.add(name.span, Symbol::Variable(id), false),
+            Some(NameRef::Builtin(_)) => {}
+            None => {
+                if let Some(target) = self.import_named(&name.text) {
+                    self.add(name.span, Symbol::Module(target), false);
+                } else if let Some(id) = self.enum_named(self.module, &name.text) {
+                    self.add(name.span, Symbol::Enum(id), false);
+                } else if let Some(id) = self.struct_named(self.module, &name.text) {
+                    self.add(name.span, Symbol::Struct(id), false);
+                }
+            }
+        }
+    }
+
+    fn visit_expr(&mut self, expr: &'ast Expr) {
         match &expr.kind {
-            ExprKind::Name(name) => self.name(name),
-            ExprKind::Interpolated(parts) => {
-                for part in parts {
-                    if let ast::StringPart::Expr(inner) = part {
-                        self.expr(inner);
-                    }
-                }
-            }
-            ExprKind::Array(elements) => elements.iter().for_each(|element| self.expr(element)),
-            ExprKind::Map(entries) => {
-                for (key, value) in entries {
-                    self.expr(key);
-                    self.expr(value);
-                }
-            }
             ExprKind::StructLiteral(literal) => {
                 let (module, name, fields) = (&literal.module, &literal.name, &literal.fields);
                 self.type_name(module.as_ref(), name);
@@ -533,13 +406,8 @@ impl Walker<'_> {
                     {
                         self.add(field.name.span, Symbol::Field(id, index), false);
                     }
-                    self.expr(&field.value);
+                    self.visit_expr(&field.value);
                 }
-            }
-            ExprKind::Unary { operand, .. } => self.expr(operand),
-            ExprKind::Binary { lhs, rhs, .. } => {
-                self.expr(lhs);
-                self.expr(rhs);
             }
             ExprKind::Call { callee, args } => {
                 match &callee.kind {
@@ -552,56 +420,13 @@ impl Walker<'_> {
                             self.add(name.span, Symbol::Function(id), false);
                         }
                     }
-                    _ => self.expr(callee),
+                    _ => self.visit_expr(callee),
                 }
-                args.iter().for_each(|arg| self.expr(arg));
+                args.iter().for_each(|arg| self.visit_expr(arg));
             }
             ExprKind::Field { object, field } => self.field(expr, object, field, None),
-            ExprKind::Index { object, index } => {
-                self.expr(object);
-                self.expr(index);
-            }
-            ExprKind::Unwrap(inner) | ExprKind::Paren(inner) => self.expr(inner),
             ExprKind::ImplicitMember(name) => self.implicit_member(name, expr.span),
-            ExprKind::Match(match_value) => self.match_arms(match_value),
-            ExprKind::If(if_value) => {
-                match &if_value.condition {
-                    IfCondition::Bool(condition) => self.expr(condition),
-                    IfCondition::Let { pattern, value } => {
-                        self.expr(value);
-                        self.pattern(pattern);
-                    }
-                }
-                self.expr(&if_value.then_value);
-                self.expr(&if_value.else_value);
-            }
-            ExprKind::Function(function) => {
-                for param in &function.params {
-                    self.binding(&param.name);
-                    if let Some(ty) = &param.ty {
-                        self.type_expr(ty);
-                    }
-                }
-                if let Some(result) = &function.result {
-                    self.type_expr(result);
-                }
-                match &function.body {
-                    ast::FunctionBody::Block(block) => self.block(block),
-                    ast::FunctionBody::Expr(body) => self.expr(body),
-                }
-            }
-            ExprKind::Int(_)
-            | ExprKind::Float(_)
-            | ExprKind::Bool(_)
-            | ExprKind::Nil
-            | ExprKind::Str(_)
-            | ExprKind::Error => {}
-        }
-    }
-
-    fn implicit_member(&mut self, name: &ast::Name, value_span: Span) {
-        if let Some(variant) = self.checked.results.variant(self.file, value_span) {
-            self.add(name.span, Symbol::Variant(variant.enum_id, variant.variant), false);
+            _ => walk_expr(self, expr),
         }
     }
 }

@@ -11,7 +11,8 @@ use crate::sema::CheckedProgram;
 use crate::sema::results::{CallTarget, NameRef};
 use crate::sema::types::FunctionId;
 use crate::source::FileId;
-use crate::syntax::ast::{self, Expr, ExprKind, StatementKind};
+use crate::syntax::ast::{self, Expr, ExprKind};
+use crate::syntax::visit::{Visitor, walk_expr};
 
 /// What one body refers to.
 #[derive(Default)]
@@ -32,106 +33,18 @@ struct Walker<'a> {
     found: References,
 }
 
-impl Walker<'_> {
-    fn block(&mut self, block: &ast::Block) {
-        for statement in &block.statements {
-            self.statement(statement);
-        }
-    }
-
-    fn statement(&mut self, statement: &ast::Statement) {
-        match &statement.kind {
-            StatementKind::Let { init, .. } => self.expr(init),
-            StatementKind::Assign { target, value, .. } => {
-                self.expr(target);
-                self.expr(value);
-            }
-            StatementKind::Expr(expr) => self.expr(expr),
-            StatementKind::If {
-                condition,
-                then_block,
-                else_branch,
-            } => {
-                self.expr(condition);
-                self.block(then_block);
-                self.else_branch(else_branch);
-            }
-            StatementKind::IfLet {
-                value,
-                then_block,
-                else_branch,
-                ..
-            } => {
-                self.expr(value);
-                self.block(then_block);
-                self.else_branch(else_branch);
-            }
-            StatementKind::While { condition, body } => {
-                self.expr(condition);
-                self.block(body);
-            }
-            StatementKind::ForRange { start, end, body, .. } => {
-                self.expr(start);
-                self.expr(end);
-                self.block(body);
-            }
-            StatementKind::ForEach { iterable, body, .. } => {
-                self.expr(iterable);
-                self.block(body);
-            }
-            StatementKind::LetElse { value, else_block, .. } => {
-                self.expr(value);
-                if let Some(block) = else_block {
-                    self.block(block);
-                }
-            }
-            StatementKind::Match(match_statement) => self.match_arms(match_statement),
-            StatementKind::Return(Some(value)) => self.expr(value),
-            StatementKind::Return(None) | StatementKind::Break | StatementKind::Continue | StatementKind::Error => {}
-        }
-    }
-
-    fn else_branch(&mut self, else_branch: &Option<ast::ElseBranch>) {
-        match else_branch {
-            Some(ast::ElseBranch::Block(block)) => self.block(block),
-            Some(ast::ElseBranch::If(statement)) => self.statement(statement),
-            None => {}
-        }
-    }
-
-    fn name(&mut self, name: &ast::Name) {
+impl<'ast> Visitor<'ast> for Walker<'_> {
+    fn visit_name(&mut self, name: &'ast ast::Name) {
         if let Some(NameRef::Function(id)) = self.checked.results.name(self.file, name.span) {
             self.found.address_taken.push(id);
         }
     }
 
-    fn expr(&mut self, expr: &Expr) {
+    fn visit_expr(&mut self, expr: &'ast Expr) {
         match &expr.kind {
-            ExprKind::Int(_) | ExprKind::Float(_) | ExprKind::Bool(_) | ExprKind::Nil | ExprKind::Str(_) => {}
-            ExprKind::Error => {}
-            ExprKind::Interpolated(parts) => {
-                for part in parts {
-                    if let ast::StringPart::Expr(inner) = part {
-                        self.expr(inner);
-                    }
-                }
-            }
-            ExprKind::Name(name) => self.name(name),
-            ExprKind::Array(items) => items.iter().for_each(|item| self.expr(item)),
-            ExprKind::Map(entries) => {
-                for (key, value) in entries {
-                    self.expr(key);
-                    self.expr(value);
-                }
-            }
-            ExprKind::StructLiteral(literal) => {
+            ExprKind::StructLiteral(_) => {
                 self.found.builds_structs = true;
-                literal.fields.iter().for_each(|field| self.expr(&field.value));
-            }
-            ExprKind::Unary { operand, .. } => self.expr(operand),
-            ExprKind::Binary { lhs, rhs, .. } => {
-                self.expr(lhs);
-                self.expr(rhs);
+                walk_expr(self, expr);
             }
             ExprKind::Call { callee, args } => {
                 match self.checked.results.call(self.file, expr.span).map(|call| call.target) {
@@ -140,61 +53,31 @@ impl Walker<'_> {
                         // The callee's own expression names the function; only a receiver
                         // (method syntax) needs walking.
                         if let ExprKind::Field { object, .. } = &callee.kind {
-                            self.expr(object);
+                            self.visit_expr(object);
                         }
                     }
                     Some(CallTarget::Builtin(builtin)) => {
                         // `xs.map(f)`, `sort_by`: the built-in calls its function argument.
                         self.found.calls_values |= builtin.calls_function_values();
                         if let ExprKind::Field { object, .. } = &callee.kind {
-                            self.expr(object);
+                            self.visit_expr(object);
                         }
                     }
                     Some(CallTarget::Value) | None => {
                         self.found.calls_values = true;
-                        self.expr(callee);
+                        self.visit_expr(callee);
                     }
                 }
-                args.iter().for_each(|arg| self.expr(arg));
+                args.iter().for_each(|arg| self.visit_expr(arg));
             }
+            // `m.f` names a function of module `m` by its field.
             ExprKind::Field { object, field } => {
-                self.name(field);
-                self.expr(object);
+                self.visit_name(field);
+                self.visit_expr(object);
             }
-            ExprKind::Index { object, index } => {
-                self.expr(object);
-                self.expr(index);
-            }
-            ExprKind::Unwrap(inner) | ExprKind::Paren(inner) => self.expr(inner),
-            ExprKind::ImplicitMember(_) => {}
-            ExprKind::Match(match_expr) => self.match_arms(match_expr),
-            // A closure's body is counted as its enclosing function's: it can only run once
-            // that function made it.
-            ExprKind::Function(function) => match &function.body {
-                ast::FunctionBody::Block(block) => self.block(block),
-                ast::FunctionBody::Expr(body) => self.expr(body),
-            },
-            ExprKind::If(if_expr) => {
-                match &if_expr.condition {
-                    ast::IfCondition::Bool(condition) => self.expr(condition),
-                    ast::IfCondition::Let { value, .. } => self.expr(value),
-                }
-                self.expr(&if_expr.then_value);
-                self.expr(&if_expr.else_value);
-            }
-        }
-    }
-
-    fn match_arms(&mut self, match_expr: &ast::Match) {
-        self.expr(&match_expr.scrutinee);
-        for arm in &match_expr.arms {
-            if let Some(guard) = &arm.guard {
-                self.expr(guard);
-            }
-            match &arm.body {
-                ast::ArmBody::Block(block) => self.block(block),
-                ast::ArmBody::Value(value) => self.expr(value),
-            }
+            // A closure's body is counted as its enclosing function's (the default walk goes
+            // into it): it can only run once that function made it.
+            _ => walk_expr(self, expr),
         }
     }
 }
@@ -208,7 +91,7 @@ pub fn statement_may_run_script_code(checked: &CheckedProgram, file: FileId, sta
         file,
         found: References::default(),
     };
-    walker.statement(statement);
+    walker.visit_statement(statement);
     !walker.found.calls.is_empty() || walker.found.calls_values || walker.found.builds_structs
 }
 
@@ -284,7 +167,7 @@ pub(crate) fn function_references(checked: &CheckedProgram) -> Vec<std::sync::Ar
                         found: References::default(),
                     };
                     if let Some(declaration) = declarations.get(&(id.0 as usize)) {
-                        walker.block(&declaration.body);
+                        walker.visit_block(&declaration.body);
                     }
                     (*id, std::sync::Arc::new(walker.found))
                 })
@@ -318,11 +201,11 @@ pub(crate) fn initializer_references(checked: &CheckedProgram) -> References {
         };
         for item in &module.ast.items {
             match item {
-                ast::Item::Variable(declaration) => walker.expr(&declaration.init),
+                ast::Item::Variable(declaration) => walker.visit_expr(&declaration.init),
                 ast::Item::Struct(declaration) => {
                     for field in &declaration.fields {
                         if let Some(default) = &field.default {
-                            walker.expr(default);
+                            walker.visit_expr(default);
                         }
                     }
                 }
@@ -333,7 +216,7 @@ pub(crate) fn initializer_references(checked: &CheckedProgram) -> References {
                         .flat_map(|variant| variant.payload.iter().flatten());
                     for field in payload_fields {
                         if let Some(default) = &field.default {
-                            walker.expr(default);
+                            walker.visit_expr(default);
                         }
                     }
                 }

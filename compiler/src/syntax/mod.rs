@@ -13,6 +13,7 @@ pub mod lexer;
 pub mod parser;
 pub mod stage_times;
 pub mod token;
+pub mod visit;
 
 use crate::diagnostics::Diagnostic;
 use crate::source::{FileId, Span};

@@ -60,43 +60,47 @@ impl FieldWithoutDefault {
 /// to give the existing values. Returns the first field without one.
 // Used by both producers: the JIT compiler thread and the library loader.
 pub(crate) fn field_without_default(registry: &Registry, modules: &[ModuleUpdate]) -> Option<FieldWithoutDefault> {
-    use lang_runtime_core::object::TypeDesc;
-    for module in modules {
-        for lang_abi::StructRecord {
-            name,
-            layout_hash: hash,
-            fields,
-        } in &module.hot.structs
-        {
-            let old = registry.desc_cell(&module.name, name).load(Ordering::SeqCst) as *const TypeDesc;
-            // SAFETY: descriptors live forever.
-            if old.is_null() || unsafe { (*old).layout_hash } == *hash {
-                continue;
-            }
-            // SAFETY: as above.
-            let old_fields: HashSet<(&str, &str)> = unsafe { &(*old).fields }
+    for (module, lang_abi::StructRecord { name, fields, .. }, old) in changed_structs(registry, modules) {
+        let old_fields: HashSet<(&str, &str)> = old
+            .fields
+            .iter()
+            .map(|field| (field.name.as_str(), field.ty.as_str()))
+            .collect();
+        for lang_abi::FieldRecord { name: field, ty } in fields {
+            let has_default = module
+                .hot
+                .defaults
                 .iter()
-                .map(|field| (field.name.as_str(), field.ty.as_str()))
-                .collect();
-            for lang_abi::FieldRecord { name: field, ty } in fields {
-                let has_default = module
-                    .hot
-                    .defaults
-                    .iter()
-                    .any(|default| &default.strukt == name && &default.field == field);
-                if !old_fields.contains(&(field.as_str(), ty.as_str())) && !has_default {
-                    return Some(FieldWithoutDefault {
-                        module: module.name.clone(),
-                        file: module.display_name.clone(),
-                        strukt: name.clone(),
-                        field: field.clone(),
-                        type_key: ty.clone(),
-                    });
-                }
+                .any(|default| &default.strukt == name && &default.field == field);
+            if !old_fields.contains(&(field.as_str(), ty.as_str())) && !has_default {
+                return Some(FieldWithoutDefault {
+                    module: module.name.clone(),
+                    file: module.display_name.clone(),
+                    strukt: name.clone(),
+                    field: field.clone(),
+                    type_key: ty.clone(),
+                });
             }
         }
     }
     None
+}
+
+/// The structs of `modules` whose fields changed (their layout hash differs from the running
+/// descriptor's), each with its module and the running descriptor, which a migration
+/// replaces. A struct new in this version has no descriptor yet and is not listed.
+fn changed_structs<'a>(
+    registry: &'a Registry,
+    modules: &'a [ModuleUpdate],
+) -> impl Iterator<Item = (&'a ModuleUpdate, &'a lang_abi::StructRecord, &'static TypeDesc)> + 'a {
+    modules.iter().flat_map(move |module| {
+        module.hot.structs.iter().filter_map(move |record| {
+            let old = registry.desc_cell(&module.name, &record.name).load(Ordering::SeqCst) as *const TypeDesc;
+            // SAFETY: descriptors live forever; a null cell is a struct no version had yet.
+            let old: &'static TypeDesc = unsafe { old.as_ref() }?;
+            (old.layout_hash != record.layout_hash).then_some((module, record, old))
+        })
+    })
 }
 
 /// Whether values of a type (as written; a payload field's `TYPE|KIND`) are references the
@@ -130,45 +134,36 @@ pub(super) fn migrate_structs(ctx: &mut Context, ready: &mut Ready, registry: &R
     let mut migrations = Vec::new();
     // (Instances the collector has not freed yet are migrated too: cheaper than collecting
     // first, which would lengthen the pause.)
-    for module in &ready.modules {
-        for lang_abi::StructRecord {
+    for (module, record, old) in changed_structs(registry, &ready.modules) {
+        let lang_abi::StructRecord {
             name,
             layout_hash: hash,
             fields,
-        } in &module.hot.structs
-        {
-            let old = registry.desc_cell(&module.name, name).load(Ordering::SeqCst) as *const TypeDesc;
-            // SAFETY: descriptors live forever.
-            if old.is_null() || unsafe { (*old).layout_hash } == *hash {
-                continue;
-            }
-            // SAFETY: descriptors live forever.
-            let desc = new_descriptor(ctx, *hash, name, fields, unsafe { &*old });
-            // SAFETY: descriptors live forever.
-            let sources = field_sources(unsafe { &*old }, module, name, fields);
-            ctx.heap.pause += 1;
-            let mut payloads = std::mem::take(&mut ready.migration_scratch);
-            let complete = build_payloads(ctx, old, desc, fields.len(), &sources, &mut payloads);
-            migrations.push(Migration {
-                module: module.name.clone(),
-                name: name.clone(),
-                desc,
-                fields: fields.clone(),
-                payloads,
-            });
-            if !complete {
-                // Nothing was swapped: every new payload built so far is garbage.
-                for migration in &migrations {
-                    for &payload in &migration.payloads {
-                        // SAFETY: no handle points at the new payloads before the commit.
-                        unsafe { ctx.heap.free_object(payload) };
-                    }
+        } = record;
+        let desc = new_descriptor(ctx, *hash, name, fields, old);
+        let sources = field_sources(old, module, name, fields);
+        ctx.heap.pause += 1;
+        let mut payloads = std::mem::take(&mut ready.migration_scratch);
+        let complete = build_payloads(ctx, old, desc, fields.len(), &sources, &mut payloads);
+        migrations.push(Migration {
+            module: module.name.clone(),
+            name: name.clone(),
+            desc,
+            fields: fields.clone(),
+            payloads,
+        });
+        if !complete {
+            // Nothing was swapped: every new payload built so far is garbage.
+            for migration in &migrations {
+                for &payload in &migration.payloads {
+                    // SAFETY: no handle points at the new payloads before the commit.
+                    unsafe { ctx.heap.free_object(payload) };
                 }
-                ctx.heap.pause -= 1;
-                return false;
             }
             ctx.heap.pause -= 1;
+            return false;
         }
+        ctx.heap.pause -= 1;
     }
     for migration in migrations {
         commit(migration, registry, migrated);
@@ -415,25 +410,11 @@ pub(super) fn update_struct_defaults(ready: &Ready, registry: &Registry) {
 /// the compiler thread, so the script thread's pause only fills it in.
 /// Returns room for the list of new payloads, touched.
 pub(super) fn prepare_migration_memory(ready: &Ready, registry: &Registry) -> Vec<usize> {
-    use lang_runtime_core::object::{HOT_FIELDS_OFFSET, TypeDesc};
     let mut instances = 0;
-    for module in &ready.modules {
-        for lang_abi::StructRecord {
-            name,
-            layout_hash: hash,
-            fields,
-        } in &module.hot.structs
-        {
-            let old = registry.desc_cell(&module.name, name).load(Ordering::SeqCst) as *const TypeDesc;
-            // SAFETY: descriptors live forever.
-            if old.is_null() || unsafe { (*old).layout_hash } == *hash {
-                continue;
-            }
-            // SAFETY: as above.
-            let old_size = HOT_FIELDS_OFFSET as usize + unsafe { (*old).fields.len() } * 8;
-            let new_size = HOT_FIELDS_OFFSET as usize + fields.len() * 8;
-            instances += lang_runtime_core::heap::prepare_pages(old_size, new_size);
-        }
+    for (_, record, old) in changed_structs(registry, &ready.modules) {
+        let old_size = HOT_FIELDS_OFFSET as usize + old.fields.len() * 8;
+        let new_size = HOT_FIELDS_OFFSET as usize + record.fields.len() * 8;
+        instances += lang_runtime_core::heap::prepare_pages(old_size, new_size);
     }
     let mut scratch = vec![1; instances];
     scratch.clear();
