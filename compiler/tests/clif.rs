@@ -3,16 +3,11 @@
 //! polls, guarded slot calls, cells and alias regions are checked by tests and not only by
 //! benchmarks. Review a changed snapshot as carefully as a change of generated code.
 
-use std::cell::RefCell;
-use std::collections::HashMap;
-use std::path::Path;
+mod support;
 
-use cranelift_jit::{JITBuilder, JITModule};
-use cranelift_module::Module;
-use cranelift_object::{ObjectBuilder, ObjectModule};
-use lang_compiler::codegen::{CodegenOptions, HotLinker, HotTarget, config, translate_hot_module, translate_program};
-use lang_compiler::sema::ModuleId;
-use lang_compiler::{CheckedProgram, LoadError, SourceLoader};
+use support::{
+    checked, functions_named, hot_ir, hot_ir_and_linker, hot_ir_in, jit_module, object_module, release_ir, run_ir,
+};
 
 /// A loop with a call, a module variable read, a struct field access and a call to another
 /// function.
@@ -46,98 +41,6 @@ fn main() {
 }
 ";
 
-struct OneFile;
-
-impl SourceLoader for OneFile {
-    fn load(&mut self, path: &Path) -> Result<String, LoadError> {
-        match path.to_str() {
-            Some("main.ln") => Ok(PROGRAM.to_string()),
-            _ => Err(LoadError::NotFound),
-        }
-    }
-}
-
-fn checked() -> CheckedProgram {
-    let checked = lang_compiler::check_program(Path::new("main.ln"), &mut OneFile).expect("the program loads");
-    assert!(!checked.has_errors(), "the program has errors");
-    checked
-}
-
-fn options() -> CodegenOptions {
-    CodegenOptions {
-        keep_ir: true,
-        ..CodegenOptions::default()
-    }
-}
-
-fn jit_module() -> JITModule {
-    let isa = cranelift_native::builder()
-        .unwrap()
-        .finish(config::flags(false).unwrap())
-        .unwrap();
-    JITModule::new(JITBuilder::with_isa(isa, cranelift_module::default_libcall_names()))
-}
-
-fn object_module() -> ObjectModule {
-    let isa = cranelift_native::builder()
-        .unwrap()
-        .finish(config::flags(true).unwrap())
-        .unwrap();
-    ObjectModule::new(ObjectBuilder::new(isa, "clif_test", cranelift_module::default_libcall_names()).unwrap())
-}
-
-/// A linker that hands out fixed fake addresses (or, for a library, import indices) in the
-/// order things are asked for, so the test needs no runtime.
-struct FakeLinker {
-    import_table: bool,
-    handed_out: RefCell<HashMap<String, u64>>,
-}
-
-impl FakeLinker {
-    fn new(import_table: bool) -> Self {
-        FakeLinker {
-            import_table,
-            handed_out: RefCell::new(HashMap::new()),
-        }
-    }
-
-    fn hand_out(&self, key: String) -> u64 {
-        let mut handed_out = self.handed_out.borrow_mut();
-        let next = handed_out.len() as u64;
-        *handed_out.entry(key).or_insert(if self.import_table {
-            next
-        } else {
-            0x10_0000 + next * 0x10
-        })
-    }
-}
-
-impl HotLinker for FakeLinker {
-    fn function_slot(&self, module: &str, name: &str, signature: &str) -> u64 {
-        self.hand_out(format!("slot {module} {name} {signature}"))
-    }
-
-    fn variable_cell(&self, module: &str, name: &str, ty: &str) -> u64 {
-        self.hand_out(format!("variable {module} {name} {ty}"))
-    }
-
-    fn struct_desc_cell(&self, module: &str, name: &str, _layout: &str) -> u64 {
-        self.hand_out(format!("desc {module} {name}"))
-    }
-
-    fn field_cell(&self, module: &str, strukt: &str, field: &str, ty: &str, _initial: i64) -> u64 {
-        self.hand_out(format!("field {module} {strukt} {field} {ty}"))
-    }
-
-    fn uses_import_table(&self) -> bool {
-        self.import_table
-    }
-
-    fn runtime_function(&self, name: &str) -> u64 {
-        self.hand_out(format!("runtime {name}"))
-    }
-}
-
 /// The IR of the program's own functions (`main.*`), without the entry point, setup and
 /// helpers, after the program's source.
 fn snapshot_text(ir: &str) -> String {
@@ -149,40 +52,27 @@ fn snapshot_text(ir: &str) -> String {
     format!("{PROGRAM}\n---\n; {}", functions.join("\n; "))
 }
 
-fn hot_ir(module: &mut dyn Module, import_table: bool) -> String {
-    let checked = checked();
-    let linker = FakeLinker::new(import_table);
-    let target = HotTarget {
-        module: ModuleId(0),
-        linker: &linker,
-        functions: None,
-    };
-    translate_hot_module(&checked, module, options(), target).unwrap().ir
-}
-
 #[test]
 fn run_mode() {
-    let ir = translate_program(&checked(), &mut jit_module(), options()).unwrap().ir;
+    let ir = run_ir(&checked(PROGRAM));
     insta::assert_snapshot!("run", snapshot_text(&ir));
 }
 
 #[test]
 fn release_mode() {
-    let ir = translate_program(&checked(), &mut object_module(), options())
-        .unwrap()
-        .ir;
+    let ir = release_ir(&checked(PROGRAM));
     insta::assert_snapshot!("release", snapshot_text(&ir));
 }
 
 #[test]
 fn hot_jit_mode() {
-    let ir = hot_ir(&mut jit_module(), false);
+    let ir = hot_ir_in(&checked(PROGRAM), &mut jit_module(), false);
     insta::assert_snapshot!("hot_jit", snapshot_text(&ir));
 }
 
 #[test]
 fn hot_library_mode() {
-    let ir = hot_ir(&mut object_module(), true);
+    let ir = hot_ir_in(&checked(PROGRAM), &mut object_module(), true);
     insta::assert_snapshot!("hot_library", snapshot_text(&ir));
 }
 
@@ -209,22 +99,10 @@ fn main() {
 }
 ";
 
-struct EnumFile;
-
-impl SourceLoader for EnumFile {
-    fn load(&mut self, path: &Path) -> Result<String, LoadError> {
-        match path.to_str() {
-            Some("main.ln") => Ok(ENUM_PROGRAM.to_string()),
-            _ => Err(LoadError::NotFound),
-        }
-    }
-}
-
 #[test]
 fn enum_match_is_one_jump_table_in_run_mode() {
-    let checked = lang_compiler::check_program(Path::new("main.ln"), &mut EnumFile).expect("the program loads");
-    assert!(!checked.has_errors(), "the program has errors");
-    let ir = translate_program(&checked, &mut jit_module(), options()).unwrap().ir;
+    let checked = checked(ENUM_PROGRAM);
+    let ir = run_ir(&checked);
     let area: Vec<&str> = ir
         .split("\n; ")
         .map(|function| function.trim_start_matches("; "))
@@ -260,22 +138,10 @@ fn main() {
 }
 ";
 
-struct ClosureFile;
-
-impl SourceLoader for ClosureFile {
-    fn load(&mut self, path: &Path) -> Result<String, LoadError> {
-        match path.to_str() {
-            Some("main.ln") => Ok(CLOSURE_PROGRAM.to_string()),
-            _ => Err(LoadError::NotFound),
-        }
-    }
-}
-
 #[test]
 fn closure_call_is_one_indirect_call_and_captures_are_loaded_from_the_closure() {
-    let checked = lang_compiler::check_program(Path::new("main.ln"), &mut ClosureFile).expect("the program loads");
-    assert!(!checked.has_errors(), "the program has errors");
-    let ir = translate_program(&checked, &mut jit_module(), options()).unwrap().ir;
+    let checked = checked(CLOSURE_PROGRAM);
+    let ir = run_ir(&checked);
     let function = |prefix: &str| -> String {
         ir.split("\n; ")
             .map(|function| function.trim_start_matches("; "))
@@ -303,16 +169,8 @@ fn closure_call_is_one_indirect_call_and_captures_are_loaded_from_the_closure() 
 /// and leaves the value in the context for the stub of a removed closure.
 #[test]
 fn closure_call_under_hot_reload_goes_through_the_slot() {
-    let checked = lang_compiler::check_program(Path::new("main.ln"), &mut ClosureFile).expect("the program loads");
-    let linker = FakeLinker::new(false);
-    let target = HotTarget {
-        module: ModuleId(0),
-        linker: &linker,
-        functions: None,
-    };
-    let ir = translate_hot_module(&checked, &mut jit_module(), options(), target)
-        .unwrap()
-        .ir;
+    let checked = checked(CLOSURE_PROGRAM);
+    let (ir, linker) = hot_ir_and_linker(&checked, &mut jit_module(), false);
     let apply: String = ir
         .split("\n; ")
         .map(|function| function.trim_start_matches("; "))
@@ -326,10 +184,10 @@ fn closure_call_under_hot_reload_goes_through_the_slot() {
     let call = apply.rfind("call_indirect").unwrap_or(0);
     assert!(slot_load < context_store && context_store < call, "{apply}");
     // The closure's slot is handed out under its identity.
-    let handed_out = linker.handed_out.borrow();
+    let handed_out = linker.handed_out();
     assert!(
         handed_out
-            .keys()
+            .iter()
             .any(|key| key.starts_with("slot main {closure #0 in fn main fn(), capturing (hits: int, step: int)}")),
         "{handed_out:?}"
     );
@@ -385,31 +243,10 @@ fn main() {
 }
 ";
 
-struct BoundsFile;
-
-impl SourceLoader for BoundsFile {
-    fn load(&mut self, path: &Path) -> Result<String, LoadError> {
-        match path.to_str() {
-            Some("main.ln") => Ok(BOUNDS_PROGRAM.to_string()),
-            _ => Err(LoadError::NotFound),
-        }
-    }
-}
-
-/// The functions of `ir` whose names start with `prefix`.
-fn functions_named(ir: &str, prefix: &str) -> String {
-    ir.split("\n; ")
-        .map(|function| function.trim_start_matches("; "))
-        .filter(|function| function.starts_with(prefix))
-        .collect::<Vec<_>>()
-        .join("\n; ")
-}
-
 #[test]
 fn proven_index_has_no_bounds_check_in_run_mode() {
-    let checked = lang_compiler::check_program(Path::new("main.ln"), &mut BoundsFile).expect("the program loads");
-    assert!(!checked.has_errors(), "the program has errors");
-    let ir = translate_program(&checked, &mut jit_module(), options()).unwrap().ir;
+    let checked = checked(BOUNDS_PROGRAM);
+    let ir = run_ir(&checked);
     // The bounds check is the one unsigned `>=` of the index and the length.
     let total = functions_named(&ir, "main.total");
     assert_eq!(total.matches("icmp uge").count(), 0, "{total}");
@@ -429,16 +266,8 @@ fn proven_index_has_no_bounds_check_in_run_mode() {
 
 #[test]
 fn proven_index_keeps_its_bounds_check_under_hot_reload() {
-    let checked = lang_compiler::check_program(Path::new("main.ln"), &mut BoundsFile).expect("the program loads");
-    let linker = FakeLinker::new(false);
-    let target = HotTarget {
-        module: ModuleId(0),
-        linker: &linker,
-        functions: None,
-    };
-    let ir = translate_hot_module(&checked, &mut jit_module(), options(), target)
-        .unwrap()
-        .ir;
+    let checked = checked(BOUNDS_PROGRAM);
+    let ir = hot_ir(&checked);
     let total = functions_named(&ir, "main.total");
     // (Cranelift merges the read's and the write's identical compare into one.)
     assert!(total.contains("icmp uge"), "{total}");
@@ -472,25 +301,13 @@ fn main() {
 }
 ";
 
-struct CounterFile;
-
-impl SourceLoader for CounterFile {
-    fn load(&mut self, path: &Path) -> Result<String, LoadError> {
-        match path.to_str() {
-            Some("main.ln") => Ok(COUNTER_PROGRAM.to_string()),
-            _ => Err(LoadError::NotFound),
-        }
-    }
-}
-
 /// A counter loop (`codegen/counter_loops.rs`) is emitted twice, chosen at entry: the copy
 /// for entry values that fit has no bounds check, the other keeps one per access; in release
 /// builds and in hot code.
 #[test]
 fn counter_loop_has_a_copy_without_bounds_checks_in_release_mode() {
-    let checked = lang_compiler::check_program(Path::new("main.ln"), &mut CounterFile).expect("the program loads");
-    assert!(!checked.has_errors(), "the program has errors");
-    let ir = translate_program(&checked, &mut object_module(), options()).unwrap().ir;
+    let checked = checked(COUNTER_PROGRAM);
+    let ir = release_ir(&checked);
     // Four accesses in the checked copy of `reverse` (Cranelift merges none: the stores
     // between them may change memory), none in the proven copy.
     let reverse = functions_named(&ir, "main.reverse");
@@ -503,15 +320,7 @@ fn counter_loop_has_a_copy_without_bounds_checks_in_release_mode() {
         "bounds_counter_loops",
         format!("{COUNTER_PROGRAM}\n---\n; {reverse}\n; {strides}")
     );
-    let linker = FakeLinker::new(false);
-    let target = HotTarget {
-        module: ModuleId(0),
-        linker: &linker,
-        functions: None,
-    };
-    let hot = translate_hot_module(&checked, &mut jit_module(), options(), target)
-        .unwrap()
-        .ir;
+    let hot = hot_ir(&checked);
     // Hot code versions the loop too (its proof holds between safe points, `hot_proven_loop`
     // in clif_speed.rs): the same entry test, and the same four checks in the checked copy.
     let hot_reverse = functions_named(&hot, "main.reverse");
@@ -575,22 +384,10 @@ fn main() {
 }
 ";
 
-struct CannotFailFile;
-
-impl SourceLoader for CannotFailFile {
-    fn load(&mut self, path: &Path) -> Result<String, LoadError> {
-        match path.to_str() {
-            Some("main.ln") => Ok(CANNOT_FAIL_PROGRAM.to_string()),
-            _ => Err(LoadError::NotFound),
-        }
-    }
-}
-
 #[test]
 fn calls_of_functions_that_cannot_fail_have_no_status_test_in_release_mode() {
-    let checked = lang_compiler::check_program(Path::new("main.ln"), &mut CannotFailFile).expect("the program loads");
-    assert!(!checked.has_errors(), "the program has errors");
-    let ir = translate_program(&checked, &mut object_module(), options()).unwrap().ir;
+    let checked = checked(CANNOT_FAIL_PROGRAM);
+    let ir = release_ir(&checked);
     let stack_checks = |ir: &str, name: &str| functions_named(ir, name).matches("get_stack_pointer").count();
     for name in [
         "main.square",
@@ -624,15 +421,7 @@ fn calls_of_functions_that_cannot_fail_have_no_status_test_in_release_mode() {
         "cannot_fail_release",
         format!("{CANNOT_FAIL_PROGRAM}\n---\n; {}", functions.join("\n; "))
     );
-    let linker = FakeLinker::new(false);
-    let target = HotTarget {
-        module: ModuleId(0),
-        linker: &linker,
-        functions: None,
-    };
-    let hot = translate_hot_module(&checked, &mut jit_module(), options(), target)
-        .unwrap()
-        .ir;
+    let hot = hot_ir(&checked);
     for name in ["main.square", "main.halve", "main.eval_a"] {
         assert_eq!(stack_checks(&hot, name), 0, "{}", functions_named(&hot, name));
     }
@@ -660,22 +449,10 @@ fn main() {
 }
 ";
 
-struct MapBumpFile;
-
-impl SourceLoader for MapBumpFile {
-    fn load(&mut self, path: &Path) -> Result<String, LoadError> {
-        match path.to_str() {
-            Some("main.ln") => Ok(MAP_BUMP_PROGRAM.to_string()),
-            _ => Err(LoadError::NotFound),
-        }
-    }
-}
-
 #[test]
 fn map_compound_assignment_probes_once() {
-    let checked = lang_compiler::check_program(Path::new("main.ln"), &mut MapBumpFile).expect("the program loads");
-    assert!(!checked.has_errors(), "the program has errors");
-    let ir = translate_program(&checked, &mut object_module(), options()).unwrap().ir;
+    let checked = checked(MAP_BUMP_PROGRAM);
+    let ir = release_ir(&checked);
     let bump = functions_named(&ir, "main.bump\n");
     let bump_by_call = functions_named(&ir, "main.bump_by_call");
     // The stack-overflow raise, the entry's address, the trace on the error path.
@@ -712,30 +489,10 @@ fn main() {
 }
 ";
 
-struct LeafFile;
-
-impl SourceLoader for LeafFile {
-    fn load(&mut self, path: &Path) -> Result<String, LoadError> {
-        match path.to_str() {
-            Some("main.ln") => Ok(LEAF_PROGRAM.to_string()),
-            _ => Err(LoadError::NotFound),
-        }
-    }
-}
-
 #[test]
 fn hot_guarded_call_of_a_leaf_that_cannot_fail_tests_its_status_only_through_the_slot() {
-    let checked = lang_compiler::check_program(Path::new("main.ln"), &mut LeafFile).expect("the program loads");
-    assert!(!checked.has_errors(), "the program has errors");
-    let linker = FakeLinker::new(false);
-    let target = HotTarget {
-        module: ModuleId(0),
-        linker: &linker,
-        functions: None,
-    };
-    let ir = translate_hot_module(&checked, &mut jit_module(), options(), target)
-        .unwrap()
-        .ir;
+    let checked = checked(LEAF_PROGRAM);
+    let ir = hot_ir(&checked);
     let leaf = functions_named(&ir, "main.eval_a");
     assert!(!leaf.contains("get_stack_pointer"), "{leaf}");
     let row = functions_named(&ir, "main.row");
