@@ -1,7 +1,8 @@
 //! Where the front end's time goes: with `LANG_CHECK_TIMES=1`, a check prints the time of
 //! each stage (lexing, parsing, collecting items, checking bodies...) to stderr, summed over
-//! the files of the program. Used to profile `lang check` of large programs (bench/README.md)
-//! without a profiler; when the variable is not set, measuring costs one load of a flag.
+//! the files of the program. Used to profile `lang check` of large programs
+//! (bench/results/front-end.md) without a profiler; when the variable is not set,
+//! measuring costs one load of a flag.
 
 use std::cell::Cell;
 use std::sync::OnceLock;
