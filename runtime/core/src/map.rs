@@ -186,6 +186,25 @@ impl Table {
         Some(&mut self.entries[entry].value as *mut u64)
     }
 
+    /// With one hash and one probe: the address of `key`'s value word when it is present (as
+    /// [`Table::value_slot`]), or `None` after inserting `key` with `value` (as
+    /// [`Table::insert`]). `if has(m, k) { m[k] += 1 } else { insert(m, k, 1) }` is one call.
+    pub fn value_slot_or_insert(&mut self, key: u64, value: u64) -> Option<*mut u64> {
+        let (hash, short) = self.hash(key);
+        if !self.index.is_empty()
+            && let (_, Some(entry)) = self.probe(key, (hash, short))
+        {
+            return Some(&mut self.entries[entry].value as *mut u64);
+        }
+        // At most half full, as in `insert`; growing moves the empty position, so probe again.
+        if (self.entries.len() + 1) * 2 > self.index.len() {
+            self.grow();
+        }
+        let (position, _) = self.probe(key, (hash, short));
+        self.push_entry(position, key, value, hash, short);
+        None
+    }
+
     /// Insertions of new keys so far (see [`Table::get_inserted_before`]).
     pub fn insertions(&self) -> u64 {
         self.insertions
@@ -217,6 +236,12 @@ impl Table {
             self.entries[entry].value = value;
             return false;
         }
+        self.push_entry(position, key, value, hash, short);
+        true
+    }
+
+    /// Adds a new key's entry, its index slot at `position` (empty, found by `probe`).
+    fn push_entry(&mut self, position: usize, key: u64, value: u64, hash: u64, short: u64) {
         self.index[position] = index_slot(self.entries.len(), hash);
         self.entries.push(Entry {
             key,
@@ -228,7 +253,6 @@ impl Table {
         });
         self.live += 1;
         self.insertions += 1;
-        true
     }
 
     pub fn remove(&mut self, key: u64) {
