@@ -85,9 +85,9 @@ fn padded(ctx: Ctx<'_>, text: &str, spec: PackedFormat, number: bool) -> *mut St
 }
 
 thread_local! {
-    /// The buffer `lang_rt_interpolate` writes into, kept between calls (no script code runs
-    /// during one, so calls never nest).
-    static INTERPOLATION_BUFFER: Cell<Vec<u8>> = const { Cell::new(Vec::new()) };
+    /// The buffers `lang_rt_interpolate` writes into (the line, and a number's text), kept
+    /// between calls (no script code runs during one, so calls never nest).
+    static INTERPOLATION_BUFFERS: Cell<(Vec<u8>, Vec<u8>)> = const { Cell::new((Vec::new(), Vec::new())) };
 }
 
 /// An interpolated string: `count` pieces, their values at `values` and their kinds and specs
@@ -107,34 +107,36 @@ pub extern "C" fn lang_rt_interpolate(
             std::slice::from_raw_parts(values, count as usize),
         )
     };
-    let mut out = INTERPOLATION_BUFFER.take();
+    let (mut out, mut number) = INTERPOLATION_BUFFERS.take();
     out.clear();
     for (piece, &value) in layout.chunks_exact(INTERPOLATION_LAYOUT_WORDS).zip(values) {
         let (control, spec) = (piece[0] as i64, piece[1] as i64);
-        let start = out.len();
         let kind = control & ((1 << INTERPOLATION_PRECISION_SHIFT) - 1);
-        let number = matches!(kind, INTERPOLATION_INT | INTERPOLATION_FLOAT);
-        match kind {
-            INTERPOLATION_INT => {
-                let mut digits = [0u8; format::INT_TEXT_MAX];
-                out.extend_from_slice(format::int_text(value as i64, &mut digits).as_bytes());
-            }
+        let mut digits = [0u8; format::INT_TEXT_MAX];
+        let text: &[u8] = match kind {
+            INTERPOLATION_INT => format::int_text(value as i64, &mut digits).as_bytes(),
             INTERPOLATION_FLOAT => {
                 let value = f64::from_bits(value);
+                number.clear();
                 match (control >> INTERPOLATION_PRECISION_SHIFT) - 1 {
-                    FORMAT_NO_PRECISION => out.extend_from_slice(format::float_to_text(value).as_bytes()),
-                    precision => format::fixed_into(value, precision as usize, &mut out),
+                    FORMAT_NO_PRECISION => number.extend_from_slice(format::float_to_text(value).as_bytes()),
+                    precision => format::fixed_into(value, precision as usize, &mut number),
                 }
+                &number
             }
-            INTERPOLATION_BOOL => out.extend_from_slice(if value != 0 { b"true" } else { b"false" }),
-            INTERPOLATION_STR => out.extend_from_slice(bytes(value as *const StrObject)),
-            _ => {}
-        }
-        if spec != INTERPOLATION_NO_SPEC {
-            format::pad_in_place(&mut out, start, PackedFormat::unpack(spec), number);
+            INTERPOLATION_BOOL if value != 0 => b"true",
+            INTERPOLATION_BOOL => b"false",
+            INTERPOLATION_STR => bytes(value as *const StrObject),
+            _ => b"",
+        };
+        if spec == INTERPOLATION_NO_SPEC {
+            format::append(&mut out, text);
+        } else {
+            let number = matches!(kind, INTERPOLATION_INT | INTERPOLATION_FLOAT);
+            format::put_padded(&mut out, text, PackedFormat::unpack(spec), number);
         }
     }
     let string = new_string(ctx, &out);
-    INTERPOLATION_BUFFER.set(out);
+    INTERPOLATION_BUFFERS.set((out, number));
     string
 }
