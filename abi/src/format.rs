@@ -17,6 +17,26 @@ pub const FORMAT_ZERO_FLAG: i64 = 1 << 55;
 /// The precision argument of `lang_rt_format_float` when the spec has none.
 pub const FORMAT_NO_PRECISION: i64 = -1;
 
+/// A whole interpolated string is one call, `lang_rt_interpolate(ctx, layout, values, count)`:
+/// the compiler evaluates every part first and stores their `count` words at `values`;
+/// `layout` is read-only data of `INTERPOLATION_LAYOUT_WORDS` words per piece: the kind and
+/// precision (`kind | (precision + 1) << INTERPOLATION_PRECISION_SHIFT`, precision 0 for
+/// none) and the packed spec (`INTERPOLATION_NO_SPEC` for none). The runtime formats every
+/// piece into one buffer and allocates the string once.
+pub const INTERPOLATION_LAYOUT_WORDS: usize = 2;
+/// A string object, written as it is (or padded by the spec).
+pub const INTERPOLATION_STR: i64 = 0;
+/// An `int`, in decimal.
+pub const INTERPOLATION_INT: i64 = 1;
+/// A `float` (its bits): as `str` writes it, or with the precision as `fixed` does.
+pub const INTERPOLATION_FLOAT: i64 = 2;
+/// A `bool` (0 or 1): `true` or `false`.
+pub const INTERPOLATION_BOOL: i64 = 3;
+/// The kind is the low byte of the first word; the precision plus one is above it.
+pub const INTERPOLATION_PRECISION_SHIFT: i64 = 8;
+/// The spec word of a piece without a format specification (no packed spec is negative).
+pub const INTERPOLATION_NO_SPEC: i64 = -1;
+
 /// A resolved format specification: what the runtime needs to pad one value.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct PackedFormat {

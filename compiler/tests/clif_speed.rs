@@ -235,3 +235,82 @@ fn release_bounds_proofs_hold_across_calls_that_cannot_fail() {
     let hot_row = functions_named(&hot, "main.row");
     assert!(hot_row.matches(" uge ").count() >= 1, "{hot_row}");
 }
+
+/// The counting idiom (`codegen/map_update.rs`): `if has(m, k) { m[k] += 1 } else { insert(m,
+/// k, 1) }` with locals `m` and `k` is one runtime call (`lang_rt_map_value_slot_or_insert`,
+/// one hash and one probe), then a load and a store when the key was present; written with a
+/// key that is not a local it stays `has`, then the update or the insertion. Every mode: it
+/// depends on nothing a reload changes.
+const COUNTING_PROGRAM: &str = "\
+fn count(counts: {str: int}, w: str) {
+    if has(counts, w) {
+        counts[w] += 1
+    } else {
+        insert(counts, w, 1)
+    }
+}
+
+fn count_long_way(counts: {str: int}, w: str) {
+    if has(counts, w + \"!\") {
+        counts[w + \"!\"] += 1
+    } else {
+        insert(counts, w + \"!\", 1)
+    }
+}
+
+fn main() {
+    var counts: {str: int} = {}
+    count(counts, \"a\")
+    count_long_way(counts, \"a\")
+}
+";
+
+#[test]
+fn release_counting_idiom_is_one_map_probe() {
+    let checked = checked(COUNTING_PROGRAM);
+    let unoptimized = CodegenOptions {
+        inline: false,
+        ..options()
+    };
+    let ir = translate_program(&checked, &mut object_module(), unoptimized)
+        .unwrap()
+        .ir;
+    let count = functions_named(&ir, "main.count\n");
+    // The one call, and the calls of the error paths (the stack-depth check's raise, the
+    // recording of the site): no `has`.
+    assert_eq!(count.matches("call ").count(), 3, "{count}");
+    assert!(count.contains("store notrap aligned"), "{count}");
+    let long_way = functions_named(&ir, "main.count_long_way");
+    assert!(long_way.matches("call ").count() > 3, "{long_way}");
+    insta::assert_snapshot!("release_counting_idiom", format!("{COUNTING_PROGRAM}\n---\n; {count}"));
+    let hot = hot_ir(&checked);
+    let hot_count = functions_named(&hot, "main.count\n");
+    assert!(hot_count.contains("store notrap aligned"), "{hot_count}");
+}
+
+/// Interpolation (`codegen/literals.rs`): every part is evaluated, its word stored in a stack
+/// buffer, and one runtime call (`lang_rt_interpolate`) formats the whole line from a
+/// read-only layout of kinds and specs: no string per piece, no concatenation.
+const INTERPOLATION_PROGRAM: &str = "\
+fn line(i: int, name: str, v: float) -> str {
+    return \"{i:6} {name:<10} {v:10.3}|{true}\"
+}
+
+fn main() {
+    print(line(1, \"alpha\", 2.5))
+}
+";
+
+#[test]
+fn release_interpolation_is_one_call() {
+    let checked = checked(INTERPOLATION_PROGRAM);
+    let ir = translate_program(&checked, &mut object_module(), options()).unwrap().ir;
+    let line = functions_named(&ir, "main.line");
+    // The one call, and the calls of the error paths (the stack-depth check's raise, the
+    // recording of the site).
+    assert_eq!(line.matches("call ").count(), 3, "{line}");
+    insta::assert_snapshot!(
+        "release_interpolation",
+        format!("{INTERPOLATION_PROGRAM}\n---\n; {line}")
+    );
+}

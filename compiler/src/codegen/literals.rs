@@ -5,7 +5,11 @@ use cranelift_codegen::ir::condcodes::IntCC;
 use cranelift_codegen::ir::{BlockArg, InstBuilder, StackSlotData, StackSlotKind, Value, types};
 use cranelift_module::{DataDescription, DataId, Linkage};
 use lang_abi::PackedFormat;
-use lang_abi::format::{FORMAT_ALIGN_CENTER, FORMAT_ALIGN_LEFT, FORMAT_ALIGN_RIGHT, FORMAT_NO_PRECISION};
+use lang_abi::format::{
+    FORMAT_ALIGN_CENTER, FORMAT_ALIGN_LEFT, FORMAT_ALIGN_RIGHT, INTERPOLATION_BOOL, INTERPOLATION_FLOAT,
+    INTERPOLATION_INT, INTERPOLATION_LAYOUT_WORDS, INTERPOLATION_NO_SPEC, INTERPOLATION_PRECISION_SHIFT,
+    INTERPOLATION_STR,
+};
 
 use crate::codegen::function::Translator;
 use crate::codegen::layout::clif_type;
@@ -54,84 +58,103 @@ impl Translator<'_, '_, '_> {
         }
     }
 
-    /// An interpolated string: each part turned into a string (a value with a format
-    /// specification formatted and padded by one runtime call, the spec a constant), then all
-    /// concatenated by one call.
+    /// An interpolated string: every part evaluated in order, its word stored in a stack
+    /// buffer, then one runtime call, `lang_rt_interpolate`, formats them (a number or `bool`
+    /// as text, each value with a format specification padded by it) into one new string.
+    /// Each piece's kind and spec are constants, in read-only data of this site
+    /// (`lang_abi::format`).
     pub(crate) fn interpolation(&mut self, parts: &[ast::StringPart], span: Span) -> Value {
-        let strings = parts
+        let pieces = parts
             .iter()
             .filter(|part| !matches!(part, ast::StringPart::Format(..)))
             .count();
         let slot = self.builder.create_sized_stack_slot(StackSlotData::new(
             StackSlotKind::ExplicitSlot,
-            (strings.max(1) * 8) as u32,
+            (pieces.max(1) * 8) as u32,
             3,
         ));
-        let mut index = 0usize;
+        let mut layout = Vec::with_capacity(pieces * INTERPOLATION_LAYOUT_WORDS);
         for (position, part) in parts.iter().enumerate() {
-            let string = match part {
-                ast::StringPart::Text(text) => self.string_literal(text),
+            let (control, spec, value) = match part {
+                ast::StringPart::Text(text) => (INTERPOLATION_STR, INTERPOLATION_NO_SPEC, self.string_literal(text)),
                 ast::StringPart::Expr(inner) => {
                     let spec = match parts.get(position + 1) {
                         Some(ast::StringPart::Format(spec, _)) if !spec.is_plain() => Some(*spec),
                         _ => None,
                     };
-                    self.interpolated_value(inner, spec)
+                    self.interpolation_piece(inner, spec)
                 }
                 ast::StringPart::Format(..) => continue,
             };
-            self.builder
-                .ins()
-                .stack_store(types::I64, string, slot, (index * 8) as i32);
-            index += 1;
+            let offset = (layout.len() / INTERPOLATION_LAYOUT_WORDS * 8) as i32;
+            self.builder.ins().stack_store(types::I64, value, slot, offset);
+            layout.extend([control, spec]);
         }
-        let address = self.builder.ins().stack_addr(types::I64, slot, 0);
-        let count = self.iconst(strings as i64);
+        let layout = match self.interpolation_layout(&layout) {
+            Ok(layout) => self.data_address(layout),
+            Err(error) => {
+                self.bug(error.0);
+                self.iconst(0)
+            }
+        };
+        let values = self.builder.ins().stack_addr(types::I64, slot, 0);
+        let count = self.iconst(pieces as i64);
         let ctx = self.ctx;
-        self.call_runtime_at("lang_rt_str_concat_n", &[ctx, address, count], span)
-            .unwrap_or(address)
+        self.call_runtime_at("lang_rt_interpolate", &[ctx, layout, values, count], span)
+            .unwrap_or(values)
     }
 
-    /// One interpolated value as a string, formatted by its specification if it has one.
-    fn interpolated_value(&mut self, inner: &Expr, spec: Option<FormatSpec>) -> Value {
+    /// The read-only words of an interpolation's layout.
+    fn interpolation_layout(&mut self, words: &[i64]) -> Result<DataId, CodegenError> {
+        let name = self.state.unique_name("lang.interpolation".into());
+        let id = self.state.module.declare_data(&name, Linkage::Local, false, false)?;
+        let mut description = DataDescription::new();
+        let bytes: Vec<u8> = words.iter().flat_map(|word| word.to_le_bytes()).collect();
+        description.define(bytes.into_boxed_slice());
+        description.set_align(8);
+        self.state.module.define_data(id, &description)?;
+        Ok(id)
+    }
+
+    /// One interpolated value as a piece of `lang_rt_interpolate`: its kind (with the
+    /// precision of a float's spec), its packed spec, and its word.
+    fn interpolation_piece(&mut self, inner: &Expr, spec: Option<FormatSpec>) -> (i64, i64, Value) {
         let ty = self.ty(inner);
         let value = self.expr_value(inner);
-        let Some(spec) = spec else {
-            return self.string_of(value, &ty, inner.span);
-        };
         let number = matches!(ty, Type::Int | Type::Float);
-        let align = match spec.align {
-            Some(FormatAlign::Left) => FORMAT_ALIGN_LEFT,
-            Some(FormatAlign::Right) => FORMAT_ALIGN_RIGHT,
-            Some(FormatAlign::Center) => FORMAT_ALIGN_CENTER,
-            None if number => FORMAT_ALIGN_RIGHT,
-            None => FORMAT_ALIGN_LEFT,
-        };
-        let packed = PackedFormat {
-            width: spec.width,
-            fill: spec.fill,
-            align,
-            // On `str`, `bool` and enums the zero flag is ignored (section 11).
-            zero: spec.zero && number,
-        }
-        .pack();
-        let packed = self.iconst(packed);
-        let ctx = self.ctx;
-        match ty {
-            Type::Int => self
-                .call_runtime_at("lang_rt_format_int", &[ctx, value, packed], inner.span)
-                .unwrap_or(value),
-            Type::Float => {
-                let precision = self.iconst(spec.precision.map_or(FORMAT_NO_PRECISION, i64::from));
-                self.call_runtime_at("lang_rt_format_float", &[ctx, value, precision, packed], inner.span)
-                    .unwrap_or(packed)
+        let packed = spec.map_or(INTERPOLATION_NO_SPEC, |spec| {
+            let align = match spec.align {
+                Some(FormatAlign::Left) => FORMAT_ALIGN_LEFT,
+                Some(FormatAlign::Right) => FORMAT_ALIGN_RIGHT,
+                Some(FormatAlign::Center) => FORMAT_ALIGN_CENTER,
+                None if number => FORMAT_ALIGN_RIGHT,
+                None => FORMAT_ALIGN_LEFT,
+            };
+            PackedFormat {
+                width: spec.width,
+                fill: spec.fill,
+                align,
+                // On `str`, `bool` and enums the zero flag is ignored (section 11).
+                zero: spec.zero && number,
             }
+            .pack()
+        });
+        let kind = match ty {
+            Type::Int => INTERPOLATION_INT,
+            Type::Float => {
+                let precision = spec
+                    .and_then(|spec| spec.precision)
+                    .map_or(0, |precision| i64::from(precision) + 1);
+                INTERPOLATION_FLOAT | precision << INTERPOLATION_PRECISION_SHIFT
+            }
+            Type::Bool => INTERPOLATION_BOOL,
             _ => {
                 let string = self.string_of(value, &ty, inner.span);
-                self.call_runtime_at("lang_rt_format_str", &[ctx, string, packed], inner.span)
-                    .unwrap_or(string)
+                return (INTERPOLATION_STR, packed, string);
             }
-        }
+        };
+        let word = self.word_of(value, &ty);
+        (kind, packed, word)
     }
 
     /// `a ?? b`: the value inside `a`, or `b` (evaluated only then) when `a` is nil. The

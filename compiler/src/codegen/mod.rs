@@ -43,6 +43,7 @@ mod layout;
 pub mod library;
 mod literals;
 mod loop_idioms;
+mod map_update;
 mod matching;
 mod memory;
 mod methods;

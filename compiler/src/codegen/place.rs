@@ -93,7 +93,7 @@ impl Translator<'_, '_, '_> {
     }
 
     /// Whether evaluating `expr` runs no code that could change a map: a literal or a local.
-    fn runs_no_code(&self, expr: &Expr) -> bool {
+    pub(crate) fn runs_no_code(&self, expr: &Expr) -> bool {
         match &expr.kind {
             ExprKind::Int(_) | ExprKind::Float(_) | ExprKind::Bool(_) => true,
             ExprKind::Paren(inner) => self.runs_no_code(inner),

@@ -50,6 +50,9 @@ impl Translator<'_, '_, '_> {
                 then_block,
                 else_branch,
             } => {
+                if self.fused_map_update(condition, then_block, else_branch) {
+                    return;
+                }
                 let condition = self.expr_value(condition);
                 let then_label = self.builder.create_block();
                 let else_label = self.builder.create_block();

@@ -37,10 +37,19 @@ pub fn int_text(value: i64, buffer: &mut [u8; INT_TEXT_MAX]) -> &str {
 /// `fixed(x, digits)`: exactly `digits` decimals, rounded like C's `printf("%.*f")` (the
 /// exact binary value, ties to even). Non-finite values print as `str` prints them.
 pub fn fixed(value: f64, digits: usize) -> String {
+    let mut text = Vec::with_capacity(INT_TEXT_MAX + 2 + digits);
+    fixed_into(value, digits, &mut text);
+    // SAFETY: `fixed_into` writes ASCII.
+    unsafe { String::from_utf8_unchecked(text) }
+}
+
+/// `fixed(value, digits)` appended to `out`.
+pub fn fixed_into(value: f64, digits: usize, out: &mut Vec<u8>) {
     if !value.is_finite() {
-        return float_to_text(value);
+        out.extend_from_slice(float_to_text(value).as_bytes());
+    } else if !fixed_exact(value, digits, out) {
+        out.extend_from_slice(format!("{value:.digits$}").as_bytes());
     }
-    fixed_exact(value, digits).unwrap_or_else(|| format!("{value:.digits$}"))
 }
 
 /// `fixed` for the common case, `|value| < 2^63` and at most 17 decimals, in integer
@@ -48,11 +57,11 @@ pub fn fixed(value: f64, digits: usize) -> String {
 /// `mantissa * 10^digits` shifted, rounded half to even on the bits shifted out, all of it in a
 /// `u128` (`mantissa < 2^53`, `10^17 < 2^57`). Gives the bytes `core::fmt` gives (a
 /// differential test below), several times faster: Rust's exact mode falls back to a bignum
-/// algorithm on ties and near-ties. `None` outside that case.
-fn fixed_exact(value: f64, digits: usize) -> Option<String> {
+/// algorithm on ties and near-ties. Appends to `out`; false (nothing written) outside that case.
+fn fixed_exact(value: f64, digits: usize, out: &mut Vec<u8>) -> bool {
     const MAX_DIGITS: usize = 17;
     if digits > MAX_DIGITS {
-        return None;
+        return false;
     }
     let bits = value.to_bits();
     let negative = bits >> 63 == 1;
@@ -66,7 +75,7 @@ fn fixed_exact(value: f64, digits: usize) -> Option<String> {
     let scale = 10u128.pow(digits as u32);
     let scaled = if exponent >= 0 {
         if exponent > 10 {
-            return None;
+            return false;
         }
         ((mantissa as u128) << exponent) * scale
     } else {
@@ -88,19 +97,18 @@ fn fixed_exact(value: f64, digits: usize) -> Option<String> {
     };
     let whole = (scaled / scale) as i64;
     let mut buffer = [0u8; INT_TEXT_MAX];
-    let mut text = String::with_capacity(INT_TEXT_MAX + 2 + digits);
     if negative {
-        text.push('-');
+        out.push(b'-');
     }
-    text.push_str(int_text(whole, &mut buffer));
+    append(out, int_text(whole, &mut buffer).as_bytes());
     if digits > 0 {
-        text.push('.');
+        out.push(b'.');
         let decimals = (scaled % scale) as i64;
         let decimals = int_text(decimals, &mut buffer);
-        text.extend(std::iter::repeat_n('0', digits - decimals.len()));
-        text.push_str(decimals);
+        out.extend(std::iter::repeat_n(b'0', digits - decimals.len()));
+        append(out, decimals.as_bytes());
     }
-    Some(text)
+    true
 }
 
 /// Where the padding of a format specification goes around a value's text: `before` fill
@@ -119,16 +127,22 @@ pub struct Padding {
 /// a number with the zero flag, zeros go after the sign whatever the fill and alignment; a
 /// centred text puts the odd remainder on the right.
 pub fn padding(text: &str, spec: PackedFormat, number: bool) -> Option<Padding> {
+    padding_of_bytes(text.as_bytes(), spec, number)
+}
+
+/// [`padding`] of a string's bytes (valid UTF-8).
+pub fn padding_of_bytes(text: &[u8], spec: PackedFormat, number: bool) -> Option<Padding> {
     let width = spec.width as usize;
-    // Most values are ASCII, whose length in characters is their length in bytes.
+    // Most values are ASCII, whose length in characters is their length in bytes; otherwise
+    // every byte but a continuation byte (0b10xx_xxxx) starts a character.
     let length = if text.is_ascii() {
         text.len()
     } else {
-        text.chars().count()
+        text.iter().filter(|&&byte| (byte as i8) >= -0x40).count()
     };
     let missing = width.checked_sub(length).filter(|&missing| missing > 0)?;
     if number && spec.zero {
-        let sign_length = usize::from(matches!(text.as_bytes().first(), Some(b'-' | b'+')));
+        let sign_length = usize::from(matches!(text.first(), Some(b'-' | b'+')));
         return Some(Padding {
             before: 0,
             sign_length,
@@ -147,6 +161,69 @@ pub fn padding(text: &str, spec: PackedFormat, number: bool) -> Option<Padding> 
         zeros: 0,
         after,
     })
+}
+
+/// Appends `text` to `out` padded for `spec`, as [`padding`] says.
+pub fn put_padded(out: &mut Vec<u8>, text: &[u8], spec: PackedFormat, number: bool) {
+    let Some(layout) = padding_of_bytes(text, spec, number) else {
+        append(out, text);
+        return;
+    };
+    let mut fill = [0u8; 4];
+    let fill = spec.fill.encode_utf8(&mut fill).as_bytes();
+    let (sign, rest) = text.split_at(layout.sign_length);
+    put_fill(out, fill, layout.before);
+    append(out, sign);
+    out.resize(out.len() + layout.zeros, b'0');
+    append(out, rest);
+    put_fill(out, fill, layout.after);
+}
+
+fn put_fill(out: &mut Vec<u8>, fill: &[u8], count: usize) {
+    match fill {
+        &[byte] => out.resize(out.len() + count, byte),
+        _ => {
+            for _ in 0..count {
+                out.extend_from_slice(fill);
+            }
+        }
+    }
+}
+
+/// `out.extend_from_slice(bytes)`, without a call of `memcpy` for the short pieces of a
+/// formatted line (a call costs more than copying a few bytes): up to 16 bytes are copied as
+/// two words that may overlap, or two half-words, or three bytes.
+#[inline]
+pub fn append(out: &mut Vec<u8>, bytes: &[u8]) {
+    let length = bytes.len();
+    if length > 16 {
+        out.extend_from_slice(bytes);
+        return;
+    }
+    out.reserve(16);
+    let start = out.len();
+    // SAFETY: `out` has room for 16 more bytes; every read is inside `bytes` and every write
+    // inside the `length` bytes after `start`.
+    unsafe {
+        let source = bytes.as_ptr();
+        let target = out.as_mut_ptr().add(start);
+        if length >= 8 {
+            let head = source.cast::<u64>().read_unaligned();
+            let tail = source.add(length - 8).cast::<u64>().read_unaligned();
+            target.cast::<u64>().write_unaligned(head);
+            target.add(length - 8).cast::<u64>().write_unaligned(tail);
+        } else if length >= 4 {
+            let head = source.cast::<u32>().read_unaligned();
+            let tail = source.add(length - 4).cast::<u32>().read_unaligned();
+            target.cast::<u32>().write_unaligned(head);
+            target.add(length - 4).cast::<u32>().write_unaligned(tail);
+        } else if length > 0 {
+            *target = *source;
+            *target.add(length / 2) = *source.add(length / 2);
+            *target.add(length - 1) = *source.add(length - 1);
+        }
+        out.set_len(start + length);
+    }
 }
 
 /// `text` padded as `padding` says, as a `String` (the runtime writes the same bytes straight
@@ -186,6 +263,12 @@ pub fn parse_float(text: &str) -> Option<f64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `fixed_exact` as a string, `None` where it gives up.
+    fn fixed_exact_text(value: f64, digits: usize) -> Option<String> {
+        let mut out = Vec::new();
+        fixed_exact(value, digits, &mut out).then(|| String::from_utf8(out).expect("ASCII"))
+    }
 
     #[test]
     fn floats_print_like_rust_debug() {
@@ -264,15 +347,15 @@ mod tests {
         }
         for (index, &value) in values.iter().enumerate() {
             for digits in [0, 1, 2, 3, 4, 6, 9, 12, 15, 17, index % 18] {
-                if let Some(text) = fixed_exact(value, digits) {
+                if let Some(text) = fixed_exact_text(value, digits) {
                     assert_eq!(text, format!("{value:.digits$}"), "{value:e} to {digits} decimals");
                 }
             }
         }
-        assert!(fixed_exact(1.5, 3).is_some());
-        assert!(fixed_exact(-1e-300, 17).is_some());
-        assert!(fixed_exact(1e19, 2).is_none());
-        assert!(fixed_exact(1.0, 18).is_none());
+        assert!(fixed_exact_text(1.5, 3).is_some());
+        assert!(fixed_exact_text(-1e-300, 17).is_some());
+        assert!(fixed_exact_text(1e19, 2).is_none());
+        assert!(fixed_exact_text(1.0, 18).is_none());
     }
 
     #[test]
@@ -309,6 +392,52 @@ mod tests {
             pad("toolong", spec(3, ' ', FORMAT_ALIGN_RIGHT, false), false),
             "toolong"
         );
+    }
+
+    #[test]
+    fn put_padded_is_pad() {
+        use lang_abi::format::FORMAT_ALIGN_RIGHT;
+        let texts = [
+            "",
+            "42",
+            "ab",
+            "é",
+            "+5",
+            "-7",
+            "-inf",
+            "toolong",
+            "ü-ß",
+            "seventeen bytes!!",
+            "a-much-longer-text",
+        ];
+        for text in texts {
+            for width in [0, 1, 2, 3, 5, 8, 9, 20] {
+                for fill in [' ', '*', '·', '0'] {
+                    for align in [FORMAT_ALIGN_LEFT, FORMAT_ALIGN_RIGHT, FORMAT_ALIGN_CENTER] {
+                        for zero in [false, true] {
+                            for number in [false, true] {
+                                let spec = spec(width, fill, align, zero);
+                                let mut out = b"x|".to_vec();
+                                put_padded(&mut out, text.as_bytes(), spec, number);
+                                let expected = format!("x|{}", pad(text, spec, number));
+                                assert_eq!(String::from_utf8(out).expect("UTF-8"), expected, "{text:?} {spec:?}");
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn append_copies_every_length() {
+        let source: Vec<u8> = (0..40).collect();
+        for length in 0..=40 {
+            let mut out = vec![0xaa; 3];
+            append(&mut out, &source[..length]);
+            assert_eq!(&out[..3], &[0xaa; 3]);
+            assert_eq!(&out[3..], &source[..length]);
+        }
     }
 
     #[test]

@@ -61,6 +61,7 @@ pub fn symbols() -> Vec<(&'static str, *const u8)> {
         ("lang_rt_str_to_int", abi::lang_rt_str_to_int as *const u8),
         ("lang_rt_str_to_float", abi::lang_rt_str_to_float as *const u8),
         ("lang_rt_fixed", abi::lang_rt_fixed as *const u8),
+        ("lang_rt_interpolate", abi::lang_rt_interpolate as *const u8),
         ("lang_rt_format_int", abi::lang_rt_format_int as *const u8),
         ("lang_rt_format_float", abi::lang_rt_format_float as *const u8),
         ("lang_rt_format_str", abi::lang_rt_format_str as *const u8),
@@ -90,6 +91,10 @@ pub fn symbols() -> Vec<(&'static str, *const u8)> {
         ("lang_rt_map_set_many", abi::lang_rt_map_set_many as *const u8),
         ("lang_rt_map_has", abi::lang_rt_map_has as *const u8),
         ("lang_rt_map_value_slot", abi::lang_rt_map_value_slot as *const u8),
+        (
+            "lang_rt_map_value_slot_or_insert",
+            abi::lang_rt_map_value_slot_or_insert as *const u8,
+        ),
         ("lang_rt_map_remove", abi::lang_rt_map_remove as *const u8),
         ("lang_rt_map_len", abi::lang_rt_map_len as *const u8),
         ("lang_rt_map_keys", abi::lang_rt_map_keys as *const u8),

@@ -28,7 +28,7 @@ struct Entry {
     key: u64,
     value: u64,
     hash: u64,
-    /// The key packed by `short_key`: a short string key is compared without reading its
+    /// The key packed as `short_key` says: a short string key is compared without reading its
     /// object, which is elsewhere in the heap (a cache miss per probe otherwise).
     short: u64,
     live: bool,
@@ -47,9 +47,11 @@ pub struct Table {
     insertions: u64,
 }
 
+/// The multiplier of `hash_bytes`.
+const SEED: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+
 /// A fast, good-enough hash (FxHash's multiply-rotate over 8-byte chunks).
 fn hash_bytes(bytes: &[u8]) -> u64 {
-    const SEED: u64 = 0x51_7c_c1_b7_27_22_0a_95;
     let mut hash: u64 = bytes.len() as u64;
     let mut chunks = bytes.chunks_exact(8);
     for chunk in &mut chunks {
@@ -70,6 +72,8 @@ const NOT_SHORT: u64 = u64::MAX;
 
 /// A string of at most 7 bytes as one word: its bytes from the lowest byte up, and its
 /// length in the top byte, so two strings have equal words exactly when they are equal.
+/// (`hash_and_short_key` computes it; this byte-by-byte form is the reference its test uses.)
+#[cfg(test)]
 fn short_key(bytes: &[u8]) -> u64 {
     if bytes.len() > 7 {
         return NOT_SHORT;
@@ -79,6 +83,31 @@ fn short_key(bytes: &[u8]) -> u64 {
         word |= (byte as u64) << (shift * 8);
     }
     word
+}
+
+/// `(hash_bytes(bytes), short_key(bytes))`, a short string's bytes read once, a word at a time.
+fn hash_and_short_key(bytes: &[u8]) -> (u64, u64) {
+    let length = bytes.len();
+    if length > 7 {
+        return (hash_bytes(bytes), NOT_SHORT);
+    }
+    // The bytes from the lowest up: two reads that may overlap put each byte in its place.
+    let word = match length {
+        0 => 0,
+        1..=3 => {
+            bytes[0] as u64
+                | (bytes[length / 2] as u64) << (length / 2 * 8)
+                | (bytes[length - 1] as u64) << ((length - 1) * 8)
+        }
+        _ => {
+            let low = u32::from_le_bytes(bytes[..4].try_into().expect("4 bytes")) as u64;
+            let high = u32::from_le_bytes(bytes[length - 4..].try_into().expect("4 bytes")) as u64;
+            low | high << ((length - 4) * 8)
+        }
+    };
+    // `hash_bytes` of at most 7 bytes: no whole chunk, then the tail.
+    let hash = finish(((length as u64).rotate_left(5) ^ word).wrapping_mul(SEED));
+    (hash, word | (length as u64) << 56)
 }
 
 fn finish(hash: u64) -> u64 {
@@ -119,7 +148,7 @@ impl Table {
         if self.string_keys {
             // SAFETY: string-keyed tables only ever receive live string objects.
             let bytes = unsafe { str_bytes(key as *const StrObject) };
-            (hash_bytes(bytes), short_key(bytes))
+            hash_and_short_key(bytes)
         } else {
             (finish(key.wrapping_mul(0x9e37_79b9_7f4a_7c15)), NOT_SHORT)
         }
@@ -186,6 +215,25 @@ impl Table {
         Some(&mut self.entries[entry].value as *mut u64)
     }
 
+    /// With one hash and one probe: the address of `key`'s value word when it is present (as
+    /// [`Table::value_slot`]), or `None` after inserting `key` with `value` (as
+    /// [`Table::insert`]). `if has(m, k) { m[k] += 1 } else { insert(m, k, 1) }` is one call.
+    pub fn value_slot_or_insert(&mut self, key: u64, value: u64) -> Option<*mut u64> {
+        let (hash, short) = self.hash(key);
+        if !self.index.is_empty()
+            && let (_, Some(entry)) = self.probe(key, (hash, short))
+        {
+            return Some(&mut self.entries[entry].value as *mut u64);
+        }
+        // At most half full, as in `insert`; growing moves the empty position, so probe again.
+        if (self.entries.len() + 1) * 2 > self.index.len() {
+            self.grow();
+        }
+        let (position, _) = self.probe(key, (hash, short));
+        self.push_entry(position, key, value, hash, short);
+        None
+    }
+
     /// Insertions of new keys so far (see [`Table::get_inserted_before`]).
     pub fn insertions(&self) -> u64 {
         self.insertions
@@ -217,6 +265,12 @@ impl Table {
             self.entries[entry].value = value;
             return false;
         }
+        self.push_entry(position, key, value, hash, short);
+        true
+    }
+
+    /// Adds a new key's entry, its index slot at `position` (empty, found by `probe`).
+    fn push_entry(&mut self, position: usize, key: u64, value: u64, hash: u64, short: u64) {
         self.index[position] = index_slot(self.entries.len(), hash);
         self.entries.push(Entry {
             key,
@@ -228,7 +282,6 @@ impl Table {
         });
         self.live += 1;
         self.insertions += 1;
-        true
     }
 
     pub fn remove(&mut self, key: u64) {
@@ -305,6 +358,16 @@ mod tests {
             assert_ne!(short_key(a), NOT_SHORT);
         }
         assert_eq!(short_key(b"abcdefgh"), NOT_SHORT);
+        for text in texts
+            .into_iter()
+            .chain([b"abcd".as_slice(), b"abcde", b"abcdef", b"abcdefghijk"])
+        {
+            assert_eq!(
+                hash_and_short_key(text),
+                (hash_bytes(text), short_key(text)),
+                "{text:?}"
+            );
+        }
         assert_eq!(short_key(&[0xff; 7]) >> 56, 7);
     }
 }

@@ -58,6 +58,23 @@ pub extern "C" fn lang_rt_map_value_slot(ctx: Ctx<'_>, map: *mut MapObject, key:
     }
 }
 
+/// `if has(m, k) { m[k] op= v } else { insert(m, k, value) }` with one probe (`v` and `value`
+/// run no code): the address of `key`'s value word when present, for compiled code to read and
+/// write; otherwise 0, after inserting `key` with `value`.
+#[unsafe(no_mangle)]
+pub extern "C" fn lang_rt_map_value_slot_or_insert(
+    ctx: Ctx<'_>,
+    map: *mut MapObject,
+    key: u64,
+    value: u64,
+) -> *mut u64 {
+    let mut slot = std::ptr::null_mut();
+    insert_accounted(ctx, map, |table| {
+        slot = table.value_slot_or_insert(key, value).unwrap_or(std::ptr::null_mut());
+    });
+    slot
+}
+
 /// Looks up `key`; writes the value to `out` and returns 1 when present.
 #[unsafe(no_mangle)]
 pub extern "C" fn lang_rt_map_lookup(_ctx: Ctx<'_>, map: *mut MapObject, key: u64, out: *mut u64) -> u8 {

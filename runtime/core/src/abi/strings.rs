@@ -10,6 +10,14 @@ use crate::object::*;
 
 #[unsafe(no_mangle)]
 pub extern "C" fn lang_rt_str_concat(ctx: Ctx<'_>, a: *const StrObject, b: *const StrObject) -> *mut StrObject {
+    // Strings never change, so `"" + s` may be `s` itself (`var w = ""` then `w = w + s` in a
+    // loop allocates one string less).
+    if bytes(a).is_empty() {
+        return b as *mut StrObject;
+    }
+    if bytes(b).is_empty() {
+        return a as *mut StrObject;
+    }
     let (a, b) = (bytes(a), bytes(b));
     let object = ctx
         .heap
