@@ -314,3 +314,55 @@ fn release_interpolation_is_one_call() {
         format!("{INTERPOLATION_PROGRAM}\n---\n; {line}")
     );
 }
+
+/// Cells kept in variables across loops under hot reload (`codegen/hot/cached_cells.rs`):
+/// the offsets of `b.x` and `b.vx` and the value of `DT` are loaded after the entry poll and
+/// after each call (here only the poll's slow path), and the loop body reads them from SSA
+/// variables: the block with the arithmetic loads only the handle's payload and the fields.
+const HOT_CELLS_PROGRAM: &str = "\
+struct Body {
+    x: float,
+    vx: float,
+}
+
+let DT = 0.5
+
+fn advance(bodies: [Body]) {
+    for b in bodies {
+        b.x += b.vx * DT
+    }
+}
+
+fn main() {
+    let bodies = [Body { x: 0.0, vx: 1.0 }]
+    advance(bodies)
+    print(bodies[0].x)
+}
+";
+
+#[test]
+fn hot_loops_read_field_offsets_and_lets_from_variables() {
+    let checked = checked(HOT_CELLS_PROGRAM);
+    let hot = hot_ir(&checked);
+    let advance = functions_named(&hot, "main.advance");
+    // Cells (region0) are loaded in one block that runs each time, after the entry poll; the
+    // others are cold (a poll's slow path, error paths). Nothing in the loop loads a cell.
+    let warm_blocks_loading_cells: Vec<&str> = advance
+        .split("\n\n")
+        .filter(|block| !block.lines().next().unwrap_or_default().contains("cold"))
+        .filter(|block| block.contains("aligned region0"))
+        .collect();
+    assert_eq!(warm_blocks_loading_cells.len(), 1, "{advance}");
+    assert!(warm_blocks_loading_cells[0].contains("sequence_point"), "{advance}");
+    // Of the slow paths of the two polls (each reads the poll's answer at offset 24 of the
+    // context), the loop header's loads them again: a swap there may have changed them. (The
+    // entry's comes before the first load.)
+    let poll_slow_paths: Vec<&str> = advance
+        .split("\n\n")
+        .filter(|block| block.contains("v0+24") && block.contains("call fn"))
+        .collect();
+    assert_eq!(poll_slow_paths.len(), 2, "{advance}");
+    let reloading = poll_slow_paths.iter().filter(|block| block.contains("aligned region0"));
+    assert_eq!(reloading.count(), 1, "{advance}");
+    insta::assert_snapshot!("hot_loop_cells", format!("{HOT_CELLS_PROGRAM}\n---\n; {advance}"));
+}

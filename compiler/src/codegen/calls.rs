@@ -97,7 +97,9 @@ impl Translator<'_, '_, '_> {
         call_args.push(function);
         self.forget_checks();
         let call = self.builder.ins().call_indirect(signature, code, &call_args);
-        self.builder.inst_results(call).to_vec()
+        let results = self.builder.inst_results(call).to_vec();
+        self.reload_cached_cells();
+        results
     }
 
     /// How calls of script function `id` report failure (see `CallProtocol`).
@@ -117,7 +119,9 @@ impl Translator<'_, '_, '_> {
     ) -> (Vec<Value>, bool) {
         self.forget_checks();
         if let Callee::Slot(slot) = self.state.target.callee(self.state.checked, id) {
-            return self.call_hot_slot(id, slot, call_args, guarded_at);
+            let results = self.call_hot_slot(id, slot, call_args, guarded_at);
+            self.reload_cached_cells();
+            return results;
         }
         let function = self.state.functions[id.0 as usize];
         if function == crate::codegen::hot::not_compiled_here() {
@@ -125,7 +129,9 @@ impl Translator<'_, '_, '_> {
         }
         let reference = self.func_ref(function);
         let call = self.builder.ins().call(reference, call_args);
-        (self.builder.inst_results(call).to_vec(), false)
+        let results = self.builder.inst_results(call).to_vec();
+        self.reload_cached_cells();
+        (results, false)
     }
 }
 

@@ -8,6 +8,7 @@ use cranelift_codegen::ir::{self, FuncRef, GlobalValue, InstBuilder, MemFlagsDat
 use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext, Variable};
 use cranelift_module::{DataId, FuncId, Module};
 
+use crate::codegen::hot::cached_cells::CachedCells;
 use crate::codegen::hot::known_checks::KnownChecks;
 use crate::codegen::layout::{clif_type, is_boxed_optional};
 use crate::codegen::memory::{Region, trusted};
@@ -58,6 +59,7 @@ pub(crate) fn translate_function(
             errors: Vec::new(),
             may_run_during_initialization: true,
             known_checks: KnownChecks::default(),
+            cached_cells: CachedCells::default(),
             calls_emitted: 0,
             program_main: false,
             cell_variables: HashSet::new(),
@@ -114,6 +116,8 @@ pub(crate) struct Translator<'s, 'a, 'b> {
     /// reads of module variables check that the variable was initialized.
     pub(crate) may_run_during_initialization: bool,
     pub(crate) known_checks: KnownChecks,
+    /// Hot mode: the cells the function's loops read, kept in variables between calls.
+    pub(crate) cached_cells: CachedCells,
     /// Calls emitted so far (each forgets the known checks).
     pub(crate) calls_emitted: u64,
     /// Hot mode: this is the program's `main`, which polls after each statement that may
@@ -181,14 +185,19 @@ impl Translator<'_, '_, '_> {
     /// Calls a runtime function without testing the error flag.
     pub(crate) fn call_runtime(&mut self, name: &'static str, args: &[Value]) -> Option<Value> {
         self.forget_checks();
-        match self.state.target.runtime_function(name) {
+        let result = match self.state.target.runtime_function(name) {
             RuntimeFunction::ImportTable(index) => self.call_runtime_through_import_table(name, index, args),
             RuntimeFunction::Symbol => {
                 let function = self.runtime(name);
                 let call = self.builder.ins().call(function, args);
                 self.builder.inst_results(call).first().copied()
             }
+        };
+        // Raising an error swaps nothing, and its path leaves the function.
+        if name != "lang_rt_raise" {
+            self.reload_cached_cells();
         }
+        result
     }
 
     pub(crate) fn iconst(&mut self, value: i64) -> Value {
@@ -279,9 +288,11 @@ impl Translator<'_, '_, '_> {
         for ((param, ty), value) in declaration.params.iter().zip(&info.params).zip(params) {
             self.declare_binding(&param.name, ty.clone(), value);
         }
+        self.cache_loop_cells(&declaration.body);
         if !self.accumulated_body(id, declaration) {
             self.block(&declaration.body);
         }
+        self.drop_cached_cells();
     }
 
     pub(crate) fn declare_local(&mut self, name: &str, ty: Type, value: Value) -> Variable {

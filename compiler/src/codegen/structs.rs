@@ -184,6 +184,7 @@ impl Translator<'_, '_, '_> {
         self.forget_checks();
         let call = self.builder.ins().call(reference, &[ctx]);
         let results = self.builder.inst_results(call).to_vec();
+        self.reload_cached_cells();
         self.check_status(results[1], span);
         results[0]
     }

@@ -194,6 +194,18 @@ pub(crate) enum IndexProofs {
     BetweenSafePoints,
 }
 
+/// How a function reads the runtime-owned cells of its loops (field offsets, module `let`s).
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum CellReads {
+    /// At every access (whole programs have no such cells: offsets are fixed, `let`s live in
+    /// the data block or are folded).
+    AtEachAccess,
+    /// Hot reload: the cells read in a function's loops are loaded into SSA variables after
+    /// its entry poll and again after every call (where a swap may happen), and read from
+    /// those in between (`codegen/hot/cached_cells.rs`).
+    BetweenSafePoints,
+}
+
 /// Whether loops of a known shape become one runtime call (`codegen/loop_idioms.rs`).
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub(crate) enum LoopIdioms {
@@ -288,6 +300,15 @@ impl<'a> Target<'a> {
     /// statements (a changed `main` is entered again at its next statement boundary).
     pub(crate) fn polls_after_statements(&self, module: ModuleId, name: &str) -> bool {
         self.hot.is_some() && module == ModuleId(0) && name == "main"
+    }
+
+    /// How the cells of a function's loops are read (see [`CellReads`]).
+    pub(crate) fn cell_reads(&self) -> CellReads {
+        if self.hot.is_some() {
+            CellReads::BetweenSafePoints
+        } else {
+            CellReads::AtEachAccess
+        }
     }
 
     /// Whether bounds proofs are used (see [`IndexProofs`]).

@@ -100,9 +100,15 @@ impl Translator<'_, '_, '_> {
                 return literal;
             }
         }
+        let check = self.state.target.variable_check(self.may_run_during_initialization);
+        if check == VariableCheck::CellState
+            && let Some(value) = self.read_cached_let(id, &info.name, span)
+        {
+            return value;
+        }
         let address = self.variable_address(id);
         let cells = self.flags(Region::Cells);
-        match self.state.target.variable_check(self.may_run_during_initialization) {
+        match check {
             VariableCheck::CellState => self.check_variable_cell_state(id, &info.name, cells, address, span),
             VariableCheck::Initialized => {
                 let initialized = self.builder.ins().load(types::I64, cells, address, 8);

@@ -86,6 +86,8 @@ impl Translator<'_, '_, '_> {
                 let trampoline = self.func_ref(trampoline);
                 self.forget_checks();
                 self.builder.ins().call(trampoline, &[ctx]);
+                // A swap may have changed any cell: new offsets, new `let` values.
+                self.reload_cached_cells();
                 self.builder
                     .ins()
                     .load(types::I64, trusted(), ctx, CONTEXT_POLL_ANSWER_OFFSET)

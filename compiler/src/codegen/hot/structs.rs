@@ -88,15 +88,22 @@ impl Translator<'_, '_, '_> {
 
     /// The address of a field of `object` (a handle): its payload plus the offset `cell`
     /// holds now (a removed field is a runtime error at `span`). The offset check is made
-    /// once per straight-line path between calls (see `KnownChecks`).
+    /// once per straight-line path between calls (see `KnownChecks`), and the offset of a
+    /// cell a loop reads comes from its variable (see `cached_cells.rs`).
     pub(crate) fn hot_field_address(&mut self, object: Value, field: &str, cell: u64, span: Span) -> (Value, i32) {
         let cell = cell as i64;
         let offset = match self.known_checks().offsets.get(&cell) {
             Some(&offset) => offset,
             None => {
-                let address = self.hot_reference(cell);
-                let cells = self.flags(Region::Cells);
-                let offset = self.builder.ins().load(types::I64, cells, address, 0);
+                // Kept in a variable if a loop reads it (`cached_cells.rs`), else loaded here.
+                let offset = match self.cached_offset(cell as u64) {
+                    Some(offset) => offset,
+                    None => {
+                        let address = self.hot_reference(cell);
+                        let cells = self.flags(Region::Cells);
+                        self.builder.ins().load(types::I64, cells, address, 0)
+                    }
+                };
                 let gone = self.builder.ins().icmp_imm_s(IntCC::SignedLessThan, offset, 0);
                 let name = self.text_address(field);
                 let zero = self.iconst(0);
