@@ -203,7 +203,7 @@ fn script_calls(ir: &str) -> usize {
 /// spectralnorm's inner loop calls `eval_a`, which computes with numbers only and so can reach
 /// no array; in `lang run` and release builds `v[j]` in `for j in 0..len(v)` is proven in
 /// range anyway (no bounds check, the data pointer loaded once before the loop); hot code
-/// checks every access.
+/// versions the loop (`hot_proven_calls`).
 const PROVEN_CALLS_PROGRAM: &str = "\
 fn eval_a(i: int, j: int) -> float {
     return 1.0 / float((i + j) * (i + j + 1) / 2 + i + 1)
@@ -231,9 +231,25 @@ fn release_bounds_proofs_hold_across_calls_that_cannot_fail() {
     // path; the proven loop has neither.
     assert_eq!(row.matches(" uge ").count(), 0, "{row}");
     insta::assert_snapshot!("release_proven_calls", format!("{PROVEN_CALLS_PROGRAM}\n---\n; {row}"));
+}
+
+/// The same under hot reload (`hot/calls.rs`, `leaves_without_safe_points`): `eval_a` is a
+/// leaf that cannot fail and holds no loop, so it has no safe point at all (no entry poll);
+/// `row`'s loop is versioned, and its proven copy is entered only while `eval_a`'s slot
+/// holds this version (a load and compare before the loop), calls it directly with no guard
+/// (Cranelift inlines it) and reads `v[j]` unchecked. The checked copy keeps the guarded
+/// call and the bounds check.
+#[test]
+fn hot_bounds_proofs_hold_across_calls_of_leaves_without_safe_points() {
+    let checked = checked(PROVEN_CALLS_PROGRAM);
     let hot = hot_ir(&checked);
     let hot_row = functions_named(&hot, "main.row");
-    assert!(hot_row.matches(" uge ").count() >= 1, "{hot_row}");
+    // One bounds check: the checked copy's.
+    assert_eq!(hot_row.matches(" uge ").count(), 1, "{hot_row}");
+    let eval_a = functions_named(&hot, "main.eval_a");
+    // No poll, no stack-depth check: no call at all.
+    assert!(!eval_a.contains("call "), "{eval_a}");
+    insta::assert_snapshot!("hot_proven_calls", format!("{PROVEN_CALLS_PROGRAM}\n---\n; {hot_row}"));
 }
 
 /// The counting idiom (`codegen/map_update.rs`): `if has(m, k) { m[k] += 1 } else { insert(m,

@@ -15,7 +15,9 @@
 //! a loop's poll runs new initializers and `on_reload`, script code that may shrink an
 //! aliased array (`Target::index_proofs`): there only innermost loops are proven, always by
 //! versioning, and the proven copy goes on in the checked copy after its poll's slow path
-//! ran, so a proof holds only between two safe points (`LoopCopy::leave_to`).
+//! ran, so a proof holds only between two safe points (`LoopCopy::leave_to`); a versioned
+//! body there may call only leaves without safe points (`hot/calls.rs`), whose slots the
+//! versioning condition compares with this version's code.
 
 use cranelift_codegen::ir::{self, Value};
 use cranelift_frontend::Variable;
@@ -23,6 +25,7 @@ use cranelift_frontend::Variable;
 use crate::sema::CheckedProgram;
 use crate::sema::builtins::Builtin;
 use crate::sema::results::{CallTarget, NameRef};
+use crate::sema::types::FunctionId;
 use crate::source::{FileId, Span};
 use crate::syntax::ast::{self, Expr, ExprKind, StatementKind};
 
@@ -111,7 +114,8 @@ pub(crate) fn length_bounded_array<'e>(
 /// accesses when `START >= 0` and `END <= len(xs)` (`END < len(xs)` for `..=`) for each,
 /// with them otherwise (loop versioning; an inner loop may be versioned again, so code
 /// grows at most fourfold). `inner_loops` is `Innermost` in whole programs and `None` under
-/// hot reload, where the proven copy's header must be its only safe point.
+/// hot reload, where the proven copy's header must be its only safe point. Also returns the
+/// script functions the body calls (all of them in `cannot_fail`).
 pub(crate) fn indexed_arrays<'e>(
     checked: &CheckedProgram,
     cannot_fail: &[bool],
@@ -119,21 +123,25 @@ pub(crate) fn indexed_arrays<'e>(
     variable: &ast::Name,
     body: &'e ast::Block,
     inner_loops: InnerLoops,
-) -> Vec<&'e ast::Name> {
+) -> (Vec<&'e ast::Name>, Vec<FunctionId>) {
     let mut indexed = IndexedBy {
         index: &variable.text,
         arrays: Vec::new(),
     };
     indexed.block(body);
     if indexed.arrays.is_empty() {
-        return indexed.arrays;
+        return (indexed.arrays, Vec::new());
     }
     let mut walker = LengthKeeping::new(checked, cannot_fail, file, &variable.text);
     walker.arrays = indexed.arrays.iter().map(|name| name.text.as_str()).collect();
     // The loop is emitted twice and an inner loop may be too (it is versioned on its own):
     // one level of inner loops keeps that at four copies of the innermost body.
     walker.inner_loops = inner_loops;
-    if walker.block(body) { indexed.arrays } else { Vec::new() }
+    if walker.block(body) {
+        (indexed.arrays, walker.callees.take())
+    } else {
+        (Vec::new(), Vec::new())
+    }
 }
 
 /// Collects the names `xs` of the accesses `xs[index]` (one each).
@@ -308,6 +316,8 @@ pub(crate) struct LengthKeeping<'c, 'n> {
     pub(crate) arrays: Vec<&'n str>,
     index: &'n str,
     pub(crate) inner_loops: InnerLoops,
+    /// The script functions the body calls, each once (shared by the walkers of inner loops).
+    callees: std::rc::Rc<std::cell::RefCell<Vec<FunctionId>>>,
 }
 
 impl<'c, 'n> LengthKeeping<'c, 'n> {
@@ -319,6 +329,7 @@ impl<'c, 'n> LengthKeeping<'c, 'n> {
             arrays: Vec::new(),
             index,
             inner_loops: InnerLoops::Any,
+            callees: Default::default(),
         }
     }
 
@@ -406,7 +417,13 @@ impl<'c, 'n> LengthKeeping<'c, 'n> {
             ExprKind::Call { callee, args } => {
                 let pure = match self.checked.results.call(self.file, expr.span).map(|call| call.target) {
                     Some(CallTarget::Builtin(builtin)) => keeps_lengths(builtin),
-                    Some(CallTarget::Function(id)) => self.cannot_fail.get(id.0 as usize).copied().unwrap_or(false),
+                    Some(CallTarget::Function(id)) => {
+                        let mut callees = self.callees.borrow_mut();
+                        if !callees.contains(&id) {
+                            callees.push(id);
+                        }
+                        self.cannot_fail.get(id.0 as usize).copied().unwrap_or(false)
+                    }
                     _ => false,
                 };
                 let receiver = match &callee.kind {

@@ -66,6 +66,7 @@ pub(crate) fn translate_function(
             proven_indices: Vec::new(),
             enclosing_function: None,
             inline_variant: false,
+            same_version_callees: Vec::new(),
         };
         body(&mut translator);
         translator.finish();
@@ -133,6 +134,10 @@ pub(crate) struct Translator<'s, 'a, 'b> {
     /// In a closure's body: the name of the function it is written in, which names nested
     /// closures too (`closure in main (line 9)`).
     pub(crate) enclosing_function: Option<String>,
+    /// Hot mode: callees compiled here whose slots are known to hold this version's code
+    /// where the call is emitted (tested with no safe point since), so a call of them is
+    /// direct, with no guard (`hot/calls.rs`).
+    pub(crate) same_version_callees: Vec<FunctionId>,
 }
 
 impl Translator<'_, '_, '_> {
@@ -281,7 +286,15 @@ impl Translator<'_, '_, '_> {
         if !cannot_fail && !self.inline_variant {
             self.stack_check(declaration.name.span);
         }
-        if !self.inline_variant {
+        // Nor has a leaf with no loop under hot reload (`hot/calls.rs`): it runs in bounded
+        // time and its callers' safe points are its own.
+        let without_safe_points = self
+            .state
+            .leaves_without_safe_points
+            .get(id.0 as usize)
+            .copied()
+            .unwrap_or(false);
+        if !self.inline_variant && !without_safe_points {
             self.poll(declaration.name.span, Some(id));
         }
         let params = self.params.clone();

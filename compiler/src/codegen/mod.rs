@@ -222,6 +222,10 @@ pub(crate) struct ProgramState<'a> {
     /// Per function: whether it provably cannot fail (see `calls_infallible`); in hot mode,
     /// whether it is a leaf of this module version that cannot fail (`leaves_that_cannot_fail`).
     pub cannot_fail: Vec<bool>,
+    /// Hot mode: per function, whether it is one of `cannot_fail`'s leaves with no loop, so
+    /// with no safe point at all: no entry poll (`hot/calls.rs`), and a proven loop may call
+    /// its version of this module (`bounds.rs`).
+    pub leaves_without_safe_points: Vec<bool>,
     /// Hot mode: per small function of this version, its body for inlining into a guarded
     /// direct call, without the entry poll and stack-depth check (`hot/inlining.rs`).
     pub inline_variants: HashMap<u32, cranelift_codegen::ir::Function>,

@@ -12,6 +12,7 @@ use crate::codegen::compile::compile_bodies;
 use crate::codegen::compile_set::ProgramAnalysis;
 use crate::codegen::entry::translate_entry;
 use crate::codegen::function::translate_function;
+use crate::codegen::hot::calls::leaves_without_safe_points;
 use crate::codegen::hot::calls::translate_slot_call_trampolines;
 use crate::codegen::hot::inlining::translate_inline_variants;
 use crate::codegen::hot::not_compiled_here;
@@ -149,6 +150,7 @@ fn new_program_state<'a>(
             }
             ProgramShape::HotModule(_) => vec![false; checked.items.functions.len()],
         },
+        leaves_without_safe_points: Vec::new(),
         runs_during_initialization,
         bodies: Vec::new(),
         target,
@@ -225,6 +227,7 @@ fn translate_function_bodies(state: &mut ProgramState<'_>) -> Result<(), Codegen
             by_index[*index] = Some(*declaration);
         }
         state.cannot_fail = leaves_that_cannot_fail(checked, &by_index, |index| by_index[index].is_some());
+        state.leaves_without_safe_points = leaves_without_safe_points(&state.cannot_fail, &by_index);
     }
     for index in compiled {
         let info = &checked.items.functions[index];

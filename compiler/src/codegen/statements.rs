@@ -224,17 +224,17 @@ impl Translator<'_, '_, '_> {
             IndexProofs::Used => bounds::InnerLoops::Innermost,
             IndexProofs::BetweenSafePoints => bounds::InnerLoops::None,
         };
-        let indexed_arrays = if bounded_array.is_none() {
+        let (indexed_arrays, callees) = if bounded_array.is_none() {
             bounds::indexed_arrays(
                 self.state.checked,
-                self.proof_cannot_fail(),
+                self.versioned_proof_callees(),
                 self.file,
                 variable,
                 body,
                 inner_loops,
             )
         } else {
-            Vec::new()
+            (Vec::new(), Vec::new())
         };
         let push_loop = match self.state.target.loop_idioms() {
             LoopIdioms::Replaced => loop_idioms::push_loop(self.state.checked, self.file, variable, body)
@@ -274,6 +274,14 @@ impl Translator<'_, '_, '_> {
             };
             in_range = self.builder.ins().band(in_range, fits);
         }
+        // Under hot reload the proven copy calls this version of its callees directly.
+        let same_versions = match proofs {
+            IndexProofs::Used => Vec::new(),
+            IndexProofs::BetweenSafePoints => callees,
+        };
+        if let Some(same) = self.slots_hold_this_version(&same_versions) {
+            in_range = self.builder.ins().band(in_range, same);
+        }
         let proven = self.builder.create_block();
         let checked = self.builder.create_block();
         let done = self.builder.create_block();
@@ -285,7 +293,10 @@ impl Translator<'_, '_, '_> {
         let proven_header = self.builder.create_block();
         let leave_to = (proofs == IndexProofs::BetweenSafePoints).then(|| self.builder.create_block());
         let copy = LoopCopy::at(span, proven_header, leave_to);
+        let known_versions = self.same_version_callees.len();
+        self.same_version_callees.extend(same_versions);
         self.range_loop(variable, start, end, inclusive, body, copy, counter, &arrays);
+        self.same_version_callees.truncate(known_versions);
         self.jump_if_open(done);
         self.builder.switch_to_block(checked);
         self.builder.seal_block(checked);
@@ -500,6 +511,18 @@ impl Translator<'_, '_, '_> {
         match self.state.target.index_proofs() {
             IndexProofs::Used => &self.state.cannot_fail,
             IndexProofs::BetweenSafePoints => &[],
+        }
+    }
+
+    /// The functions whose calls the proven copy of a versioned `for` loop may hold
+    /// (`bounds::indexed_arrays`): in `lang run` and release builds those that cannot fail;
+    /// under hot reload the leaves with no safe point (`hot/calls.rs`), which the copy is
+    /// entered only when their slots hold this version, and then calls directly: nothing in
+    /// the copy can swap, and its header's poll leaves it whenever a swap may have come.
+    fn versioned_proof_callees(&self) -> &[bool] {
+        match self.state.target.index_proofs() {
+            IndexProofs::Used => &self.state.cannot_fail,
+            IndexProofs::BetweenSafePoints => &self.state.leaves_without_safe_points,
         }
     }
 }

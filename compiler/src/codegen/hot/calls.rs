@@ -20,9 +20,11 @@ use cranelift_module::{FuncId, Linkage};
 use crate::codegen::function::{Translator, translate_function};
 use crate::codegen::hot::not_compiled_here;
 use crate::codegen::memory::{Region, trusted};
+use crate::codegen::target::Callee;
 use crate::codegen::{CodegenError, ProgramState};
 use crate::sema::types::FunctionId;
 use crate::source::Span;
+use crate::syntax::ast::{self, StatementKind};
 
 /// Where the slot path of a guarded call leaves the callee's results: the value, then the
 /// status byte at this offset.
@@ -45,6 +47,19 @@ impl Translator<'_, '_, '_> {
         call_args: &[Value],
         guarded_at: Option<Span>,
     ) -> (Vec<Value>, bool) {
+        let local = self.state.functions[id.0 as usize];
+        if guarded_at.is_some() && local != not_compiled_here() && self.same_version_callees.contains(&id) {
+            // The guard would hold: the slot was tested with no safe point since.
+            let reference = self.func_ref(local);
+            let call = self.builder.ins().call(reference, call_args);
+            let cannot_fail = self.state.cannot_fail.get(id.0 as usize).copied().unwrap_or(false);
+            let mut results = self.builder.inst_results(call).to_vec();
+            if cannot_fail {
+                let last = results.len() - 1;
+                results[last] = self.builder.ins().iconst(types::I8, 0);
+            }
+            return (results, cannot_fail);
+        }
         let info = self.state.checked.items.function(id).clone();
         let signature = self.state.script_signature(&info.params, info.result.as_ref());
         let result_types: Vec<ir::Type> = signature.returns.iter().map(|param| param.value_type).collect();
@@ -52,7 +67,6 @@ impl Translator<'_, '_, '_> {
         let slot_address = self.hot_reference(slot as i64);
         let cells = self.flags(Region::Cells);
         let code = self.builder.ins().load(types::I64, cells, slot_address, 0);
-        let local = self.state.functions[id.0 as usize];
         let Some(site) = guarded_at.filter(|_| self.state.options.inline && local != not_compiled_here()) else {
             let call = self.builder.ins().call_indirect(signature, code, call_args);
             return (self.builder.inst_results(call).to_vec(), false);
@@ -145,6 +159,84 @@ impl Translator<'_, '_, '_> {
         self.state.slot_call_trampolines.insert(id, declared);
         self.state.pending_slot_call_trampolines.push((id, declared, slot));
         declared
+    }
+}
+
+impl Translator<'_, '_, '_> {
+    /// Whether every callee of `callees` (leaves without safe points compiled here) still
+    /// has this version's code in its slot: the condition under which a proven loop copy
+    /// calls them directly (`same_version_callees`). Nothing in that copy can change a slot:
+    /// slots change only at a swap, inside a poll, and the copy's only poll leaves it.
+    pub(crate) fn slots_hold_this_version(&mut self, callees: &[FunctionId]) -> Option<Value> {
+        let mut all = None;
+        for &id in callees {
+            let Callee::Slot(slot) = self.state.target.callee(self.state.checked, id) else {
+                continue;
+            };
+            let local = self.state.functions[id.0 as usize];
+            let same = if local == not_compiled_here() {
+                self.builder.ins().iconst(types::I8, 0)
+            } else {
+                let slot_address = self.hot_reference(slot as i64);
+                let cells = self.flags(Region::Cells);
+                let code = self.builder.ins().load(types::I64, cells, slot_address, 0);
+                let reference = self.func_ref(local);
+                let expected = self.builder.ins().func_addr(types::I64, reference);
+                self.builder.ins().icmp(IntCC::Equal, code, expected)
+            };
+            all = Some(match all {
+                Some(before) => self.builder.ins().band(before, same),
+                None => same,
+            });
+        }
+        all
+    }
+}
+
+/// Hot mode: per function, whether it is a leaf that cannot fail (`cannot_fail`, of this
+/// module version) whose body holds no loop. Such a body has no safe point: no loop poll,
+/// no call, and no entry poll either (`Translator::function_body`), since it runs in
+/// bounded time and the safe points of its callers come soon enough (a swap pending when it
+/// is called happens at the caller's next poll, and the call before it ran the version of
+/// before the swap). So a call of it cannot swap, which lets a proven loop call it.
+pub(crate) fn leaves_without_safe_points(
+    cannot_fail: &[bool],
+    declarations: &[Option<&ast::FunctionDecl>],
+) -> Vec<bool> {
+    cannot_fail
+        .iter()
+        .zip(declarations)
+        .map(|(&leaf, declaration)| leaf && declaration.is_some_and(|declaration| holds_no_loop(&declaration.body)))
+        .collect()
+}
+
+/// Whether `block` holds no loop (conservatively: no `if let`, `let ... else` or `match`
+/// either, which bodies that cannot fail never have).
+fn holds_no_loop(block: &ast::Block) -> bool {
+    block.statements.iter().all(statement_holds_no_loop)
+}
+
+fn statement_holds_no_loop(statement: &ast::Statement) -> bool {
+    match &statement.kind {
+        StatementKind::If {
+            then_block,
+            else_branch,
+            ..
+        } => {
+            holds_no_loop(then_block)
+                && match else_branch {
+                    Some(ast::ElseBranch::Block(block)) => holds_no_loop(block),
+                    Some(ast::ElseBranch::If(statement)) => statement_holds_no_loop(statement),
+                    None => true,
+                }
+        }
+        StatementKind::Let { .. }
+        | StatementKind::Assign { .. }
+        | StatementKind::Expr(_)
+        | StatementKind::Return(_)
+        | StatementKind::Break
+        | StatementKind::Continue => true,
+        _ => false,
     }
 }
 
