@@ -211,3 +211,21 @@ fn module_variables_typed_across_modules_check_the_same_with_any_number_of_threa
     }
     assert!(stderr.contains("depends on its own initializer"), "{stderr}");
 }
+
+#[test]
+fn deeply_nested_code_is_checked_on_any_thread() {
+    // Checking and the compile set's walk recurse as deeply as the code nests (up to the
+    // lexer's limit of 256): their threads have the compiler thread's stack.
+    let mut files = program(12, &[], &[], false);
+    let depth = 200;
+    let nested = format!("{}x{}", "(".repeat(depth), " + 1)".repeat(depth));
+    for (name, text) in files.iter_mut().skip(1) {
+        text.push_str(&format!("pub fn deep(x: int) -> int {{\n    return {nested}\n}}\n"));
+        assert!(name.starts_with('m'));
+    }
+    let main = &mut files[0].1;
+    *main = main.replace("    print(total)\n", "    print(total + m3.deep(1))\n");
+    let ran = same_output_with_any_thread_count("check_threads_deep", &files, &["run", "main.ln"]);
+    assert_eq!(ran.status.code(), Some(0), "{}", String::from_utf8_lossy(&ran.stderr));
+    assert!(!ran.stdout.is_empty());
+}

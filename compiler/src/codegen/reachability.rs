@@ -349,7 +349,12 @@ fn walk_modules(checked: &CheckedProgram, by_module: &[Vec<FunctionId>], positio
     };
     std::thread::scope(|scope| {
         for _ in 1..threads {
-            scope.spawn(work);
+            // The walk recurses as deeply as the code nests: the stack of the compiler thread
+            // (only reserved). A thread that cannot start leaves its share to this one.
+            let _ = std::thread::Builder::new()
+                .name("walker".into())
+                .stack_size(1 << 30)
+                .spawn_scoped(scope, work);
         }
         work();
     });

@@ -32,6 +32,11 @@ use crate::syntax::ast;
 /// and its copy of the item tables (a reload checks one or two modules, on the calling thread).
 const MODULES_PER_THREAD: usize = 4;
 
+/// The stack of a checking thread: that of the thread `lang` checks programs on (`cli`'s
+/// compiler thread), since checking recurses as deeply as the code nests (up to the lexer's
+/// limit); the space is only reserved.
+const CHECKER_STACK_SIZE: usize = 1 << 30;
+
 /// A module whose variables are typed, its bodies still to check.
 pub(super) struct SettledModule {
     module: ModuleId,
@@ -135,7 +140,12 @@ impl<'p> Checker<'p> {
             let mut checkers = checkers.iter_mut();
             let first = checkers.next();
             for checker in checkers {
-                scope.spawn(|| run(checker));
+                // A thread that cannot start leaves its share to the others (the queue is
+                // shared), this one among them.
+                let _ = std::thread::Builder::new()
+                    .name("checker".into())
+                    .stack_size(CHECKER_STACK_SIZE)
+                    .spawn_scoped(scope, || run(checker));
             }
             if let Some(first) = first {
                 run(first);
