@@ -15,7 +15,9 @@ use cranelift_codegen::isa::TargetIsa;
 use cranelift_module::{FuncId, Module, ModuleReloc};
 
 use crate::cache::{CodeCache, CraneliftStore};
+use crate::codegen::config::quick_isa;
 use crate::codegen::inline::{Inliner, inline_candidates};
+use crate::codegen::target::RunOnceCode;
 use crate::codegen::{CodegenError, CodegenOptions, ProgramState};
 
 /// Compiles every translated body into the module, inlining small callees when enabled.
@@ -39,7 +41,20 @@ pub(crate) fn compile_bodies(state: &mut ProgramState<'_>) -> Result<(), Codegen
         }
         return Ok(());
     }
+    let quick = match state.target.run_once_code() {
+        RunOnceCode::Quick => quick_isa(),
+        RunOnceCode::Optimized => None,
+    };
     for (id, symbol, function) in bodies {
+        if let Some(quick) = quick.filter(|_| runs_once(&symbol)) {
+            let body = compile_one(quick, id, symbol, function, &candidates, state.options)?;
+            state
+                .module
+                .define_function_bytes(body.id, body.alignment, &body.code, &body.relocations)
+                .map_err(|error| CodegenError(format!("cannot define `{}`: {error:?}", body.symbol)))?;
+            record(state, body.id, body.symbol, body.size, body.disassembly);
+            continue;
+        }
         let mut context = state.module.make_context();
         context.func = function;
         inline_into(&mut context, &candidates, &symbol)?;
@@ -53,6 +68,15 @@ pub(crate) fn compile_bodies(state: &mut ProgramState<'_>) -> Result<(), Codegen
         record(state, id, symbol, size, disassembly);
     }
     Ok(())
+}
+
+/// Whether `symbol` names code a hot module version runs once (see `RunOnceCode`): its setup
+/// (`m.<setup>`), a variable initializer (`m.<init x>`, run again only when a reload
+/// re-evaluates it) or its poll trampoline (`lang.poll`, at a reload). Script functions'
+/// symbols are `module.name`, whose name cannot hold `<`; a script function `poll` of a module
+/// `lang` would only be compiled without optimization.
+fn runs_once(symbol: &str) -> bool {
+    symbol == "lang.poll" || symbol.ends_with(".<setup>") || symbol.contains(".<init ")
 }
 
 fn record(state: &mut ProgramState<'_>, id: FuncId, symbol: String, size: u32, disassembly: Option<String>) {

@@ -1,6 +1,9 @@
 //! The target machine's code generation settings, shared by every backend (JIT, object
 //! files, shared libraries): the Cranelift flags and the optimization level.
 
+use std::sync::OnceLock;
+
+use cranelift_codegen::isa::{OwnedTargetIsa, TargetIsa};
 use cranelift_codegen::settings::{self, Configurable};
 
 use super::CodegenError;
@@ -54,4 +57,42 @@ pub fn flags_with(pic: bool, opt_level: OptLevel) -> Result<settings::Flags, Cod
         if cfg!(debug_assertions) { "true" } else { "false" },
     )?;
     Ok(settings::Flags::new(builder))
+}
+
+/// This machine's ISA for code that runs once (`target::RunOnceCode::Quick`): the JIT's
+/// settings ([`flags`] without position-independent code) but no optimizer and the
+/// single-pass register allocator, which compile a small function several times faster. Made
+/// once per process; `None` if this machine or the settings are refused (the caller then
+/// compiles as usual).
+pub(crate) fn quick_isa() -> Option<&'static dyn TargetIsa> {
+    static QUICK: OnceLock<Option<OwnedTargetIsa>> = OnceLock::new();
+    QUICK
+        .get_or_init(|| {
+            let mut builder = settings::builder();
+            let base = flags_with(false, OptLevel::None).ok()?;
+            for value in base.iter() {
+                builder.set(value.name, &value.value_string()).ok()?;
+            }
+            builder.set("regalloc_algorithm", "single_pass").ok()?;
+            cranelift_native::builder()
+                .ok()?
+                .finish(settings::Flags::new(builder))
+                .ok()
+        })
+        .as_deref()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_quick_isa_is_this_machines_without_the_optimizer() {
+        let quick = super::quick_isa().expect("the quick ISA is made on this machine");
+        assert_eq!(quick.flags().opt_level(), cranelift_codegen::settings::OptLevel::None);
+        assert_eq!(
+            quick.flags().regalloc_algorithm(),
+            cranelift_codegen::settings::RegallocAlgorithm::SinglePass
+        );
+        assert!(quick.flags().preserve_frame_pointers());
+        assert!(!quick.flags().is_pic());
+    }
 }

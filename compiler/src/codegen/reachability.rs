@@ -140,8 +140,9 @@ pub(crate) fn function_references(checked: &CheckedProgram) -> Vec<std::sync::Ar
     // there was a retired list: at most one analysis' worth is ever kept.
     drop_retired_references();
     let mut previous = REFERENCES.with(|memo| std::mem::take(&mut *memo.borrow_mut()));
-    let mut kept = Vec::new();
-    for (position, module) in checked.program.modules.iter().enumerate() {
+    let mut keys: Vec<Option<MemoKey>> = Vec::with_capacity(checked.program.modules.len());
+    let mut found_by_module: Vec<Option<ModuleReferences>> = Vec::with_capacity(checked.program.modules.len());
+    for module in &checked.program.modules {
         let key: Option<MemoKey> = checked
             .results
             .module_part(module.file)
@@ -152,27 +153,21 @@ pub(crate) fn function_references(checked: &CheckedProgram) -> Vec<std::sync::Ar
             })?;
             Some(previous.swap_remove(position).1)
         });
-        let references = remembered.unwrap_or_else(|| {
-            // The declarations of this module's functions only: a reload at 100,000 lines
-            // remembers all but one module, and a map of every declaration of the program
-            // cost ~2 ms per call.
-            let indices: Vec<usize> = by_module[position].iter().map(|id| id.0 as usize).collect();
-            let declarations = checked.function_declarations_of(&indices);
-            by_module[position]
-                .iter()
-                .map(|id| {
-                    let mut walker = Walker {
-                        checked,
-                        file: module.file,
-                        found: References::default(),
-                    };
-                    if let Some(declaration) = declarations.get(&(id.0 as usize)) {
-                        walker.visit_block(&declaration.body);
-                    }
-                    (*id, std::sync::Arc::new(walker.found))
-                })
-                .collect()
-        });
+        keys.push(key);
+        found_by_module.push(remembered);
+    }
+    // The modules not remembered are walked, on several threads when there are many (the
+    // first start of a hot-reload session walks every body of the program).
+    let to_walk: Vec<usize> = (0..found_by_module.len())
+        .filter(|position| found_by_module[*position].is_none())
+        .collect();
+    let walked = walk_modules(checked, &by_module, &to_walk);
+    for (position, references) in to_walk.into_iter().zip(walked) {
+        found_by_module[position] = Some(references);
+    }
+    let mut kept = Vec::new();
+    for (key, references) in keys.into_iter().zip(found_by_module) {
+        let references = references.unwrap_or_default();
         for (id, found) in &references {
             per_function[id.0 as usize] = Some(found.clone());
         }
@@ -186,6 +181,70 @@ pub(crate) fn function_references(checked: &CheckedProgram) -> Vec<std::sync::Ar
     per_function
         .into_iter()
         .map(|found| found.unwrap_or_else(|| empty.clone()))
+        .collect()
+}
+
+/// Modules whose bodies a thread should at least have to walk for a second thread to be worth
+/// starting (a reload walks the one or two edited modules on the calling thread).
+const MODULES_PER_WALKING_THREAD: usize = 8;
+
+/// What the bodies of each module of `positions` refer to (`by_module` lists each module's
+/// functions), in the order given.
+fn walk_modules(checked: &CheckedProgram, by_module: &[Vec<FunctionId>], positions: &[usize]) -> Vec<ModuleReferences> {
+    let walk = |position: usize| -> ModuleReferences {
+        let module = &checked.program.modules[position];
+        // The declarations of this module's functions only: a reload at 100,000 lines
+        // remembers all but one module, and a map of every declaration of the program
+        // cost ~2 ms per call.
+        let indices: Vec<usize> = by_module[position].iter().map(|id| id.0 as usize).collect();
+        let declarations = checked.function_declarations_of(&indices);
+        by_module[position]
+            .iter()
+            .map(|id| {
+                let mut walker = Walker {
+                    checked,
+                    file: module.file,
+                    found: References::default(),
+                };
+                if let Some(declaration) = declarations.get(&(id.0 as usize)) {
+                    walker.visit_block(&declaration.body);
+                }
+                (*id, std::sync::Arc::new(walker.found))
+            })
+            .collect()
+    };
+    let threads = crate::sema::compile_threads()
+        .min(positions.len() / MODULES_PER_WALKING_THREAD)
+        .max(1);
+    if threads == 1 {
+        return positions.iter().map(|&position| walk(position)).collect();
+    }
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let done: std::sync::Mutex<Vec<Option<ModuleReferences>>> =
+        std::sync::Mutex::new((0..positions.len()).map(|_| None).collect());
+    let work = || {
+        loop {
+            let index = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let Some(&position) = positions.get(index) else { break };
+            let references = walk(position);
+            done.lock().unwrap_or_else(|poisoned| poisoned.into_inner())[index] = Some(references);
+        }
+    };
+    std::thread::scope(|scope| {
+        for _ in 1..threads {
+            // The walk recurses as deeply as the code nests: the stack of the compiler thread
+            // (only reserved). A thread that cannot start leaves its share to this one.
+            let _ = std::thread::Builder::new()
+                .name("walker".into())
+                .stack_size(1 << 30)
+                .spawn_scoped(scope, work);
+        }
+        work();
+    });
+    done.into_inner()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+        .into_iter()
+        .map(Option::unwrap_or_default)
         .collect()
 }
 

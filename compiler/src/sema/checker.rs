@@ -56,10 +56,11 @@ impl<'p> Checker<'p> {
                 // the cache; a module's tables stay small.
                 self.finish_closures();
                 self.results.finish_part();
-                for index in 0..self.program.modules.len() {
-                    self.check_module(ModuleId(index as u32));
-                    self.finish_closures();
-                    self.results.finish_part();
+                let modules: Vec<ModuleId> = (0..self.program.modules.len() as u32).map(ModuleId).collect();
+                let settled = self.settle_variables(&modules);
+                for checked in self.check_bodies(settled, super::compile_threads()) {
+                    self.diagnostics.extend(checked.diagnostics);
+                    self.results.add_part_of_files(checked.tables, &checked.files);
                 }
             }
             Some((cache, sources)) => self.check_modules_incrementally(cache, sources),
@@ -86,6 +87,7 @@ impl<'p> Checker<'p> {
         // What the passes over the whole program recorded is a part of its own.
         self.finish_closures();
         self.results.finish_part();
+        let mut to_check = Vec::new();
         for index in 0..program.modules.len() {
             let module = ModuleId(index as u32);
             if let Some(reused) = cache.reuse(program, module, &self.items, &fingerprints, sources) {
@@ -100,35 +102,24 @@ impl<'p> Checker<'p> {
                 }
                 continue;
             }
-            let diagnostics_before = self.diagnostics.len();
-            let pending: Vec<bool> = self
-                .items
-                .variables
-                .iter()
-                .map(|variable| variable.state == VariableState::Pending)
-                .collect();
-            self.check_module(module);
-            // Closures are numbered and their cells chosen per item, inside one module: the
-            // module's part is finished on its own.
-            self.finish_closures();
-            let tables = self.results.finish_part();
-            self.results.mark_module_part(program.module(module).file);
-            let typed = pending
-                .iter()
-                .enumerate()
-                .filter(|(id, was_pending)| **was_pending && self.items.variables[*id].state == VariableState::Done)
-                .map(|(id, _)| (VariableId(id as u32), self.items.variables[id].ty.clone()))
-                .collect();
-            let reported = self.diagnostics.len() != diagnostics_before;
+            to_check.push(module);
+        }
+        // Variables first, then bodies on several threads (`body_threads`).
+        let settled = self.settle_variables(&to_check);
+        for checked in self.check_bodies(settled, super::compile_threads()) {
+            let file = program.module(checked.module).file;
+            self.diagnostics.extend(checked.diagnostics);
+            self.results.add_part_of_files(checked.tables.clone(), &checked.files);
+            self.results.mark_module_part(file);
             cache.record(
                 program,
-                module,
+                checked.module,
                 &self.items,
                 &fingerprints,
                 sources,
-                tables,
-                typed,
-                reported,
+                checked.tables,
+                checked.typed,
+                checked.reported,
             );
         }
     }

@@ -72,15 +72,16 @@ fn a_body_edit_checks_only_its_module_and_an_interface_edit_its_importers() {
         ),
         ["lib.ln"]
     );
-    // Above the variable that `main` typed (`LIMIT`, untyped), it moves nodes that main's
-    // check recorded: main is checked again.
+    // Above the variable `main` uses (`LIMIT`, untyped): each module's variables are typed
+    // with its own check, before any body (`body_threads`), so `main`'s check recorded no
+    // node of `lib` and only `lib` is checked again.
     let lib_moved = format!("// a comment\n{lib_comment}");
     assert_eq!(
         check_both(
             &mut cache,
             &[("main.ln", MAIN), ("lib.ln", &lib_moved), ("util.ln", UTIL)]
         ),
-        ["main.ln", "lib.ln"]
+        ["lib.ln"]
     );
     let lib_comment = lib_moved;
     // A signature edit: the importer is checked again, the unrelated module is not.
@@ -345,4 +346,32 @@ fn a_save_that_keeps_every_declaration_collects_only_the_edited_module() {
     assert_eq!(check(&mut cache, &unknown), Some(1));
     assert_eq!(check(&mut cache, GEOMETRY), None);
     assert_eq!(check(&mut cache, GEOMETRY), Some(0));
+}
+
+#[test]
+fn an_initializer_that_types_another_modules_variable_is_checked_again_when_that_one_moves() {
+    let mut cache = ParseCache::default();
+    // `main`'s initializer uses `lib.LIMIT` (untyped) before `lib` is checked: `main`'s check
+    // types it, and records nodes of `lib`.
+    let main = "import lib\nimport util\nlet total = lib.LIMIT + 1\nfn main() {\n    print(total)\n}\n";
+    let all = ["main.ln", "lib.ln", "util.ln"];
+    assert_eq!(
+        check_both(&mut cache, &[("main.ln", main), ("lib.ln", LIB), ("util.ln", UTIL)]),
+        all
+    );
+    let lib_moved = format!("// a comment\n{LIB}");
+    assert_eq!(
+        check_both(
+            &mut cache,
+            &[("main.ln", main), ("lib.ln", &lib_moved), ("util.ln", UTIL)]
+        ),
+        ["main.ln", "lib.ln"]
+    );
+    assert!(
+        check_both(
+            &mut cache,
+            &[("main.ln", main), ("lib.ln", &lib_moved), ("util.ln", UTIL)]
+        )
+        .is_empty()
+    );
 }

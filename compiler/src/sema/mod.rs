@@ -9,6 +9,7 @@
 //! build their diagnostics through `errors`.
 
 mod bodies;
+mod body_threads;
 pub mod builtins;
 mod calls;
 mod checker;
