@@ -42,7 +42,8 @@ pub(crate) fn compile_bodies(state: &mut ProgramState<'_>) -> Result<(), Codegen
         return Ok(());
     }
     let quick = match state.target.run_once_code() {
-        RunOnceCode::Quick => quick_isa(),
+        // A shared library's code is position-independent, as its module's ISA says.
+        RunOnceCode::Quick => quick_isa(state.module.isa().flags().is_pic()),
         RunOnceCode::Optimized => None,
     };
     for (id, symbol, function) in bodies {

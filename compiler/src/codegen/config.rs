@@ -59,17 +59,17 @@ pub fn flags_with(pic: bool, opt_level: OptLevel) -> Result<settings::Flags, Cod
     Ok(settings::Flags::new(builder))
 }
 
-/// This machine's ISA for code that runs once (`target::RunOnceCode::Quick`): the JIT's
-/// settings ([`flags`] without position-independent code) but no optimizer and the
-/// single-pass register allocator, which compile a small function several times faster. Made
-/// once per process; `None` if this machine or the settings are refused (the caller then
-/// compiles as usual).
-pub(crate) fn quick_isa() -> Option<&'static dyn TargetIsa> {
-    static QUICK: OnceLock<Option<OwnedTargetIsa>> = OnceLock::new();
-    QUICK
+/// This machine's ISA for code that runs once (`target::RunOnceCode::Quick`): the settings of
+/// the module's ISA ([`flags`]; position-independent code for a shared library, `pic`) but no
+/// optimizer and the single-pass register allocator, which compile a small function several
+/// times faster. Made once per process for each `pic`; `None` if this machine or the settings
+/// are refused (the caller then compiles as usual).
+pub(crate) fn quick_isa(pic: bool) -> Option<&'static dyn TargetIsa> {
+    static QUICK: [OnceLock<Option<OwnedTargetIsa>>; 2] = [OnceLock::new(), OnceLock::new()];
+    QUICK[usize::from(pic)]
         .get_or_init(|| {
             let mut builder = settings::builder();
-            let base = flags_with(false, OptLevel::None).ok()?;
+            let base = flags_with(pic, OptLevel::None).ok()?;
             for value in base.iter() {
                 builder.set(value.name, &value.value_string()).ok()?;
             }
@@ -86,13 +86,15 @@ pub(crate) fn quick_isa() -> Option<&'static dyn TargetIsa> {
 mod tests {
     #[test]
     fn the_quick_isa_is_this_machines_without_the_optimizer() {
-        let quick = super::quick_isa().expect("the quick ISA is made on this machine");
-        assert_eq!(quick.flags().opt_level(), cranelift_codegen::settings::OptLevel::None);
-        assert_eq!(
-            quick.flags().regalloc_algorithm(),
-            cranelift_codegen::settings::RegallocAlgorithm::SinglePass
-        );
-        assert!(quick.flags().preserve_frame_pointers());
-        assert!(!quick.flags().is_pic());
+        for pic in [false, true] {
+            let quick = super::quick_isa(pic).expect("the quick ISA is made on this machine");
+            assert_eq!(quick.flags().opt_level(), cranelift_codegen::settings::OptLevel::None);
+            assert_eq!(
+                quick.flags().regalloc_algorithm(),
+                cranelift_codegen::settings::RegallocAlgorithm::SinglePass
+            );
+            assert!(quick.flags().preserve_frame_pointers());
+            assert_eq!(quick.flags().is_pic(), pic);
+        }
     }
 }
