@@ -14,6 +14,7 @@ pub mod format;
 pub mod sema;
 pub mod source;
 pub mod syntax;
+pub mod threads;
 
 pub use diagnostics::{Code, Diagnostic, Severity};
 pub use sema::{CheckedProgram, ParseCache, RootLoadError, check_program, check_program_with_cache};

@@ -26,7 +26,7 @@ use crate::transport::Outgoing;
 
 /// The compiler recurses over the syntax tree; as `lang check`, it gets a stack large enough
 /// for anything within the parser's nesting limits (only reserved, not used).
-const STACK_SIZE: usize = 1 << 30;
+const STACK_SIZE: usize = lang_compiler::threads::DEEP_STACK_SIZE;
 
 pub const INTERNAL_ERROR: i32 = -32603;
 

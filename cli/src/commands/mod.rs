@@ -22,7 +22,7 @@ pub const EXIT_USAGE: u8 = 2;
 
 /// The compiler recurses over the syntax tree; run it on a thread with a stack large enough
 /// for any program within the nesting limits (the memory is only reserved, not used).
-const COMPILER_STACK_SIZE: usize = 1 << 30;
+const COMPILER_STACK_SIZE: usize = lang_compiler::threads::DEEP_STACK_SIZE;
 
 pub fn dispatch(arguments: Arguments) -> ExitCode {
     match arguments.command {

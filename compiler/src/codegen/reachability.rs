@@ -213,39 +213,8 @@ fn walk_modules(checked: &CheckedProgram, by_module: &[Vec<FunctionId>], positio
             })
             .collect()
     };
-    let threads = crate::sema::compile_threads()
-        .min(positions.len() / MODULES_PER_WALKING_THREAD)
-        .max(1);
-    if threads == 1 {
-        return positions.iter().map(|&position| walk(position)).collect();
-    }
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    let done: std::sync::Mutex<Vec<Option<ModuleReferences>>> =
-        std::sync::Mutex::new((0..positions.len()).map(|_| None).collect());
-    let work = || {
-        loop {
-            let index = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            let Some(&position) = positions.get(index) else { break };
-            let references = walk(position);
-            done.lock().unwrap_or_else(|poisoned| poisoned.into_inner())[index] = Some(references);
-        }
-    };
-    std::thread::scope(|scope| {
-        for _ in 1..threads {
-            // The walk recurses as deeply as the code nests: the stack of the compiler thread
-            // (only reserved). A thread that cannot start leaves its share to this one.
-            let _ = std::thread::Builder::new()
-                .name("walker".into())
-                .stack_size(1 << 30)
-                .spawn_scoped(scope, work);
-        }
-        work();
-    });
-    done.into_inner()
-        .unwrap_or_else(|poisoned| poisoned.into_inner())
-        .into_iter()
-        .map(Option::unwrap_or_default)
-        .collect()
+    let threads = crate::sema::compile_threads().min(positions.len() / MODULES_PER_WALKING_THREAD);
+    crate::threads::map_in_order(positions.len(), threads, "walker", |index| walk(positions[index]))
 }
 
 /// What module-level code refers to: every module variable's initializer, and every field

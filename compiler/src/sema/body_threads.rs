@@ -35,7 +35,7 @@ const MODULES_PER_THREAD: usize = 4;
 /// The stack of a checking thread: that of the thread `lang` checks programs on (`cli`'s
 /// compiler thread), since checking recurses as deeply as the code nests (up to the lexer's
 /// limit); the space is only reserved.
-const CHECKER_STACK_SIZE: usize = 1 << 30;
+const CHECKER_STACK_SIZE: usize = crate::threads::DEEP_STACK_SIZE;
 
 /// A module whose variables are typed, its bodies still to check.
 pub(super) struct SettledModule {

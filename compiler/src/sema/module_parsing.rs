@@ -66,7 +66,7 @@ pub(super) struct ParseQueue<'scope, 'env> {
 /// The stack of a parsing thread: that of the thread `lang` checks programs on (`cli`'s
 /// compiler thread). The chumsky parser, which reads every file with a syntax error, recurses
 /// as deeply as the file nests (up to the lexer's limit); the space is only reserved.
-const PARSER_STACK_SIZE: usize = 1 << 30;
+const PARSER_STACK_SIZE: usize = crate::threads::DEEP_STACK_SIZE;
 
 /// How many threads lex and parse a program's modules, and compile the first version's
 /// modules under hot reload: `LANG_COMPILE_THREADS` (the knob of `lang run`'s code

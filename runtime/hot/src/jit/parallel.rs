@@ -4,9 +4,6 @@
 //! modules spent ~200 ms compiling them one after another, each with a handful of bodies,
 //! too few for `lang run`'s threads per body).
 
-use std::sync::Mutex;
-use std::sync::atomic::{AtomicUsize, Ordering};
-
 use lang_compiler::codegen::CodegenError;
 use lang_compiler::codegen::jit::HotModule;
 
@@ -39,37 +36,13 @@ pub(super) fn compile_modules(
     threads: usize,
     compile: impl Fn(usize) -> Result<HotModule, CodegenError> + Sync,
 ) -> Result<Vec<HotModule>, CodegenError> {
-    let threads = threads.min(count).max(1);
-    if threads == 1 {
-        return (0..count).map(compile).collect();
-    }
-    let next = AtomicUsize::new(0);
-    let results: Mutex<Vec<Option<Result<Compiled, CodegenError>>>> = Mutex::new((0..count).map(|_| None).collect());
-    let work = || {
-        loop {
-            let position = next.fetch_add(1, Ordering::Relaxed);
-            if position >= count {
-                break;
-            }
-            let result = compile(position).map(Compiled);
-            results.lock().unwrap_or_else(|poisoned| poisoned.into_inner())[position] = Some(result);
-        }
-    };
-    std::thread::scope(|scope| {
-        for _ in 1..threads {
-            scope.spawn(work);
-        }
-        work();
-    });
-    results
-        .into_inner()
-        .unwrap_or_else(|poisoned| poisoned.into_inner())
-        .into_iter()
-        .map(|result| match result {
-            Some(result) => result.map(|compiled| compiled.0),
-            None => Err(CodegenError("a module was not compiled".into())),
-        })
-        .collect()
+    // The results stay in order, so the first error by position is the one returned.
+    lang_compiler::threads::map_in_order(count, threads, "module compile", |position| {
+        compile(position).map(Compiled)
+    })
+    .into_iter()
+    .map(|result| result.map(|compiled| compiled.0))
+    .collect()
 }
 
 #[cfg(test)]
