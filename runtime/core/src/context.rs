@@ -31,6 +31,9 @@ pub struct Context {
     pub args: Vec<String>,
     pub start: Instant,
     pub random_state: u64,
+    /// The buffers `lang_rt_interpolate` writes a line and a number's text into, kept between
+    /// calls (no script code runs during one, so calls never nest).
+    pub interpolation_buffers: (Vec<u8>, Vec<u8>),
 }
 
 /// How entry points take the context.
@@ -91,6 +94,7 @@ impl Context {
             args,
             start: Instant::now(),
             random_state: seed | 1,
+            interpolation_buffers: (Vec::new(), Vec::new()),
         }
     }
 

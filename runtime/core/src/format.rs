@@ -174,14 +174,29 @@ pub fn put_padded(out: &mut Vec<u8>, text: &[u8], spec: PackedFormat, number: bo
     let (sign, rest) = text.split_at(layout.sign_length);
     put_fill(out, fill, layout.before);
     append(out, sign);
-    out.resize(out.len() + layout.zeros, b'0');
+    put_fill(out, b"0", layout.zeros);
     append(out, rest);
     put_fill(out, fill, layout.after);
 }
 
 fn put_fill(out: &mut Vec<u8>, fill: &[u8], count: usize) {
-    match fill {
-        &[byte] => out.resize(out.len() + count, byte),
+    match *fill {
+        // Up to 16 copies of a one-byte fill as two words that may overlap (no `memset` call).
+        [byte] if (1..=16).contains(&count) => {
+            out.reserve(16);
+            let start = out.len();
+            let word = u64::from_ne_bytes([byte; 8]);
+            // SAFETY: `out` has room for 16 more bytes; both writes are inside the `count`
+            // bytes after `start`, or the 8 after it when `count` is smaller (then only the
+            // first `count` are kept).
+            unsafe {
+                let target = out.as_mut_ptr().add(start);
+                target.cast::<u64>().write_unaligned(word);
+                target.add(count.max(8) - 8).cast::<u64>().write_unaligned(word);
+                out.set_len(start + count);
+            }
+        }
+        [byte] => out.resize(out.len() + count, byte),
         _ => {
             for _ in 0..count {
                 out.extend_from_slice(fill);

@@ -4,8 +4,6 @@
 //! padding, straight into one new string object. A whole interpolated string is one call,
 //! `lang_rt_interpolate`, which writes every piece into one buffer and allocates once.
 
-use std::cell::Cell;
-
 use lang_abi::PackedFormat;
 use lang_abi::format::{
     FORMAT_NO_PRECISION, INTERPOLATION_BOOL, INTERPOLATION_FLOAT, INTERPOLATION_INT, INTERPOLATION_LAYOUT_WORDS,
@@ -84,12 +82,6 @@ fn padded(ctx: Ctx<'_>, text: &str, spec: PackedFormat, number: bool) -> *mut St
     object
 }
 
-thread_local! {
-    /// The buffers `lang_rt_interpolate` writes into (the line, and a number's text), kept
-    /// between calls (no script code runs during one, so calls never nest).
-    static INTERPOLATION_BUFFERS: Cell<(Vec<u8>, Vec<u8>)> = const { Cell::new((Vec::new(), Vec::new())) };
-}
-
 /// An interpolated string: `count` pieces, their values at `values` and their kinds and specs
 /// at `layout` (`INTERPOLATION_LAYOUT_WORDS` words each, see `lang_abi::format`), formatted in
 /// order into one new string.
@@ -107,7 +99,7 @@ pub extern "C" fn lang_rt_interpolate(
             std::slice::from_raw_parts(values, count as usize),
         )
     };
-    let (mut out, mut number) = INTERPOLATION_BUFFERS.take();
+    let (mut out, mut number) = std::mem::take(&mut ctx.interpolation_buffers);
     out.clear();
     for (piece, &value) in layout.chunks_exact(INTERPOLATION_LAYOUT_WORDS).zip(values) {
         let (control, spec) = (piece[0] as i64, piece[1] as i64);
@@ -137,6 +129,6 @@ pub extern "C" fn lang_rt_interpolate(
         }
     }
     let string = new_string(ctx, &out);
-    INTERPOLATION_BUFFERS.set((out, number));
+    ctx.interpolation_buffers = (out, number);
     string
 }
