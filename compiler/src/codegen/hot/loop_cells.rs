@@ -8,6 +8,7 @@ use crate::sema::results::{CallTarget, NameRef};
 use crate::sema::types::{Type, VariableId};
 use crate::source::FileId;
 use crate::syntax::ast::{self, Expr, ExprKind, StatementKind};
+use crate::syntax::visit::{Visitor, walk_expr, walk_statement};
 
 /// At most this many cells are kept per function: each takes a register across the loops
 /// (particles' `main` with its four `let`s and four field offsets all kept ran slower than
@@ -39,7 +40,7 @@ pub(crate) fn cells_read_in_loops(
         loop_depth: 0,
         found: Vec::new(),
     };
-    walker.block(body);
+    walker.visit_block(body);
     // `let`s first: a read of one costs two loads and a test, a field's offset one load.
     let mut found = walker.found;
     found.sort_by_key(|cell| matches!(cell, LoopCell::FieldOffset(_)));
@@ -69,74 +70,45 @@ impl Walker<'_, '_> {
         self.loop_depth -= 1;
     }
 
-    fn block(&mut self, block: &ast::Block) {
-        for statement in &block.statements {
-            self.statement(statement);
+    /// `object.field`: a struct field, or a module's `let` (`m.X`).
+    fn field(&mut self, object: &Expr, field: &ast::Name) {
+        match self.checked.results.name(self.file, field.span) {
+            Some(NameRef::Variable(_)) => return self.visit_name(field),
+            Some(NameRef::Function(_)) => return,
+            _ => {}
+        }
+        self.visit_expr(object);
+        if let Some(Type::Struct(id)) = self.checked.results.expr_type(self.file, object.span)
+            && let FieldAccess::OffsetCell(cell) = self.target.field(self.checked, *id, &field.text)
+        {
+            self.note(LoopCell::FieldOffset(cell));
         }
     }
+}
 
-    fn statement(&mut self, statement: &ast::Statement) {
+impl<'ast> Visitor<'ast> for Walker<'_, '_> {
+    fn visit_statement(&mut self, statement: &'ast ast::Statement) {
         match &statement.kind {
-            StatementKind::Let { init, .. } => self.expr(init),
-            StatementKind::Assign { target, value, .. } => {
-                self.expr(target);
-                self.expr(value);
-            }
-            StatementKind::Expr(expr) => self.expr(expr),
-            StatementKind::If {
-                condition,
-                then_block,
-                else_branch,
-            } => {
-                self.expr(condition);
-                self.block(then_block);
-                self.else_branch(else_branch);
-            }
-            StatementKind::IfLet {
-                value,
-                then_block,
-                else_branch,
-                ..
-            } => {
-                self.expr(value);
-                self.block(then_block);
-                self.else_branch(else_branch);
-            }
+            // A `while`'s condition runs on each iteration: it is inside the loop.
             StatementKind::While { condition, body } => self.in_loop(|walker| {
-                walker.expr(condition);
-                walker.block(body);
+                walker.visit_expr(condition);
+                walker.visit_block(body);
             }),
             StatementKind::ForRange { start, end, body, .. } => {
-                self.expr(start);
-                self.expr(end);
-                self.in_loop(|walker| walker.block(body));
+                self.visit_expr(start);
+                self.visit_expr(end);
+                self.in_loop(|walker| walker.visit_block(body));
             }
             StatementKind::ForEach { iterable, body, .. } => {
-                self.expr(iterable);
-                self.in_loop(|walker| walker.block(body));
+                self.visit_expr(iterable);
+                self.in_loop(|walker| walker.visit_block(body));
             }
-            StatementKind::LetElse { value, else_block, .. } => {
-                self.expr(value);
-                if let Some(block) = else_block {
-                    self.block(block);
-                }
-            }
-            StatementKind::Match(match_statement) => self.match_arms(match_statement),
-            StatementKind::Return(Some(value)) => self.expr(value),
-            StatementKind::Return(None) | StatementKind::Break | StatementKind::Continue | StatementKind::Error => {}
-        }
-    }
-
-    fn else_branch(&mut self, else_branch: &Option<ast::ElseBranch>) {
-        match else_branch {
-            Some(ast::ElseBranch::Block(block)) => self.block(block),
-            Some(ast::ElseBranch::If(statement)) => self.statement(statement),
-            None => {}
+            _ => walk_statement(self, statement),
         }
     }
 
     /// A name that may be a module `let`.
-    fn name(&mut self, name: &ast::Name) {
+    fn visit_name(&mut self, name: &'ast ast::Name) {
         let Some(NameRef::Variable(id)) = self.checked.results.name(self.file, name.span) else {
             return;
         };
@@ -152,88 +124,25 @@ impl Walker<'_, '_> {
         }
     }
 
-    /// `object.field`: a struct field, or a module's `let` (`m.X`).
-    fn field(&mut self, object: &Expr, field: &ast::Name) {
-        match self.checked.results.name(self.file, field.span) {
-            Some(NameRef::Variable(_)) => return self.name(field),
-            Some(NameRef::Function(_)) => return,
-            _ => {}
-        }
-        self.expr(object);
-        if let Some(Type::Struct(id)) = self.checked.results.expr_type(self.file, object.span)
-            && let FieldAccess::OffsetCell(cell) = self.target.field(self.checked, *id, &field.text)
-        {
-            self.note(LoopCell::FieldOffset(cell));
-        }
-    }
-
-    fn expr(&mut self, expr: &Expr) {
+    fn visit_expr(&mut self, expr: &'ast Expr) {
         match &expr.kind {
-            ExprKind::Int(_) | ExprKind::Float(_) | ExprKind::Bool(_) | ExprKind::Nil | ExprKind::Str(_) => {}
-            ExprKind::Error | ExprKind::ImplicitMember(_) => {}
-            // A closure's body is translated as a function of its own.
-            ExprKind::Function(_) => {}
-            ExprKind::Interpolated(parts) => {
-                for part in parts {
-                    if let ast::StringPart::Expr(inner) = part {
-                        self.expr(inner);
-                    }
-                }
-            }
-            ExprKind::Name(name) => self.name(name),
-            ExprKind::Array(items) => items.iter().for_each(|item| self.expr(item)),
-            ExprKind::Map(entries) => {
-                for (key, value) in entries {
-                    self.expr(key);
-                    self.expr(value);
-                }
-            }
-            ExprKind::StructLiteral(literal) => literal.fields.iter().for_each(|field| self.expr(&field.value)),
-            ExprKind::Unary { operand, .. } => self.expr(operand),
-            ExprKind::Binary { lhs, rhs, .. } => {
-                self.expr(lhs);
-                self.expr(rhs);
-            }
             ExprKind::Call { callee, args } => {
                 match self.checked.results.call(self.file, expr.span).map(|call| call.target) {
                     Some(CallTarget::Function(_) | CallTarget::Builtin(_)) => {
                         // Only a receiver (method syntax) is evaluated of the callee.
                         if let ExprKind::Field { object, .. } = &callee.kind {
-                            self.expr(object);
+                            self.visit_expr(object);
                         }
                     }
-                    Some(CallTarget::Value) | None => self.expr(callee),
+                    Some(CallTarget::Value) | None => self.visit_expr(callee),
                 }
-                args.iter().for_each(|arg| self.expr(arg));
+                args.iter().for_each(|arg| self.visit_expr(arg));
             }
             ExprKind::Field { object, field } => self.field(object, field),
-            ExprKind::Index { object, index } => {
-                self.expr(object);
-                self.expr(index);
-            }
-            ExprKind::Unwrap(inner) | ExprKind::Paren(inner) => self.expr(inner),
-            ExprKind::Match(match_expr) => self.match_arms(match_expr),
-            ExprKind::If(if_expr) => {
-                match &if_expr.condition {
-                    ast::IfCondition::Bool(condition) => self.expr(condition),
-                    ast::IfCondition::Let { value, .. } => self.expr(value),
-                }
-                self.expr(&if_expr.then_value);
-                self.expr(&if_expr.else_value);
-            }
+            _ => walk_expr(self, expr),
         }
     }
 
-    fn match_arms(&mut self, match_expr: &ast::Match) {
-        self.expr(&match_expr.scrutinee);
-        for arm in &match_expr.arms {
-            if let Some(guard) = &arm.guard {
-                self.expr(guard);
-            }
-            match &arm.body {
-                ast::ArmBody::Block(block) => self.block(block),
-                ast::ArmBody::Value(value) => self.expr(value),
-            }
-        }
-    }
+    /// A closure's body is translated as a function of its own.
+    fn visit_function_expr(&mut self, _function: &'ast ast::FunctionExpr) {}
 }
