@@ -340,6 +340,7 @@ impl Generator {
                     out.push_str(&format!("{pad}print(\"value {{{value}}}\")\n"));
                 }
             }
+            13 if self.random.chance(30) => self.counting_idiom(scope, out, &pad),
             13 => {
                 // An optional: a map lookup that may be missing, unwrapped safely or not.
                 let key = self.str_expr(scope, 1);
@@ -361,6 +362,36 @@ impl Generator {
                 }
             }
         }
+    }
+
+    /// The counting idiom that compiles to one map probe (`compiler/src/codegen/map_update.rs`):
+    /// `if has(m, k) { m[k] += v } else { insert(m, k, w) }` in its spellings, on a local that
+    /// aliases the program's map, so the counts show in its final listing.
+    fn counting_idiom(&mut self, scope: &mut Scope, out: &mut String, pad: &str) {
+        let table = scope.fresh();
+        let key = scope.fresh();
+        let key_value = self.str_expr(scope, 1);
+        let step = self.random.below(9) + 1;
+        let first = self.random.below(99);
+        out.push_str(&format!("{pad}let {table} = names\n{pad}let {key} = {key_value}\n"));
+        let condition = if self.random.chance(50) {
+            format!("has({table}, {key})")
+        } else {
+            format!("{table}.has({key})")
+        };
+        let update = match self.random.below(3) {
+            0 => format!("{table}[{key}] += {step}"),
+            1 => format!("{table}[{key}] = {table}[{key}] + {step}"),
+            _ => format!("{table}[{key}] -= {step}"),
+        };
+        let insertion = if self.random.chance(50) {
+            format!("insert({table}, {key}, {first})")
+        } else {
+            format!("{table}[{key}] = {first}")
+        };
+        out.push_str(&format!(
+            "{pad}if {condition} {{\n{pad}    {update}\n{pad}}} else {{\n{pad}    {insertion}\n{pad}}}\n"
+        ));
     }
 
     /// The smaller additions of LANGUAGE.md section 11 around values: `a ?? b` (with a right
@@ -779,5 +810,21 @@ mod tests {
             (0..7).any(|digits| programs.contains(&format!(".{digits}}}"))),
             "no generated program has a format specification with a precision"
         );
+    }
+
+    #[test]
+    fn programs_use_every_spelling_of_the_counting_idiom() {
+        let programs: String = (0..200).map(super::program).collect();
+        for needle in [
+            " = names\n",
+            "if has(v",
+            ".has(v",
+            "] += ",
+            "] -= ",
+            "} else {",
+            "insert(v",
+        ] {
+            assert!(programs.contains(needle), "no generated program contains `{needle}`");
+        }
     }
 }
