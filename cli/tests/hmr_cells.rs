@@ -6,7 +6,7 @@
 
 mod support;
 
-use support::HotRun;
+use support::{HotRun, last_positions};
 
 /// An inner loop with no call reads `STEP` at every iteration; the outer loop prints what
 /// one pass added. A swap happens only at a poll (no runtime function polls), so almost
@@ -59,13 +59,6 @@ fn a_let_edited_under_a_running_loop_of_main_gives_its_new_value_from_the_next_i
 /// field in front of the ones it reads (never written by `main`, which so does not change),
 /// so both offsets move under the running loop.
 const FIELDS: &str = "struct P {\n    tag: int = 7,\n    x: float,\n    vx: float,\n}\n\nlet SCALE = 1.0\n\nfn run(ps: [P]) {\n    var step = 0\n    while true {\n        for p in ps {\n            p.x += p.vx * SCALE\n        }\n        step += 1\n        if step % 100 == 0 {\n            print(\"x {ps[0].x} {ps[1].x}\")\n            sleep(5)\n        }\n    }\n}\n\nfn main() {\n    var ps: [P] = []\n    ps.push(P { x: 0.0, vx: 1.0 })\n    ps.push(P { x: 0.0, vx: 2.0 })\n    run(ps)\n}\n";
-
-/// The two numbers of the last complete `x A B` line of `stdout`.
-fn last_positions(stdout: &str) -> Option<(f64, f64)> {
-    let line = stdout.lines().rev().nth(1)?;
-    let mut numbers = line.strip_prefix("x ")?.split(' ').map(|number| number.parse::<f64>());
-    Some((numbers.next()?.ok()?, numbers.next()?.ok()?))
-}
 
 #[test]
 fn a_field_removed_in_front_of_a_running_loops_fields_moves_their_offsets() {

@@ -7,7 +7,7 @@
 
 mod support;
 
-use support::HotRun;
+use support::{HotRun, last_positions};
 
 /// `spin`'s `while j < n` is a counter loop whose `xs[j]` is proven in range at entry
 /// (`0 <= j`, `n <= len(xs)`, a step named by a local in `0..=2^32`); with a step of 0 it
@@ -52,13 +52,6 @@ fn a_proven_range_loop_whose_array_on_reload_empties_reports_index_out_of_bounds
 /// cells) in a function that never returns; a reload adds a field in front of the others,
 /// so every offset changes under the running loop.
 const FIELDS: &str = "struct P {\n    x: float,\n    vx: float,\n}\n\nfn run(ps: [P]) {\n    var step = 0\n    while true {\n        for p in ps {\n            p.x += p.vx\n        }\n        step += 1\n        if step % 100 == 0 {\n            print(\"x {ps[0].x} {ps[1].x}\")\n            sleep(5)\n        }\n    }\n}\n\nfn main() {\n    var ps: [P] = []\n    ps.push(P { x: 0.0, vx: 1.0 })\n    ps.push(P { x: 0.0, vx: 2.0 })\n    run(ps)\n}\n";
-
-/// The two numbers of the last complete `x A B` line of `stdout`.
-fn last_positions(stdout: &str) -> Option<(f64, f64)> {
-    let line = stdout.lines().rev().nth(1)?;
-    let mut numbers = line.strip_prefix("x ")?.split(' ').map(|number| number.parse::<f64>());
-    Some((numbers.next()?.ok()?, numbers.next()?.ok()?))
-}
 
 #[test]
 fn fields_updated_by_a_running_loop_keep_their_values_when_every_offset_moves() {

@@ -85,3 +85,11 @@ pub fn resident_kib(pid: u32) -> u64 {
         .and_then(|value| value.split_whitespace().next()?.parse().ok())
         .unwrap_or(0)
 }
+
+/// The two numbers of the last complete `x A B` line of `stdout` (the programs of the tests
+/// of loops over struct fields print their positions so).
+pub fn last_positions(stdout: &str) -> Option<(f64, f64)> {
+    let line = stdout.lines().rev().nth(1)?;
+    let mut numbers = line.strip_prefix("x ")?.split(' ').map(|number| number.parse::<f64>());
+    Some((numbers.next()?.ok()?, numbers.next()?.ok()?))
+}
