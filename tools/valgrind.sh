@@ -14,6 +14,9 @@ ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 PROGRAMS="${PROGRAMS:-20}"
 FIRST_SEED="${FIRST_SEED:-0}"
 VALGRIND=(valgrind --smc-check=all --error-exitcode=99 -q)
+# `lang` itself runs on mimalloc, whose pages memcheck sees only as whole mappings: run it on
+# the C library's malloc, so every block is checked (cli/src/allocator.rs).
+export LANG_SYSTEM_ALLOCATOR=1
 
 if ! command -v valgrind >/dev/null; then
     echo "valgrind is not installed (apt-get install valgrind)" >&2

@@ -34,3 +34,30 @@ fn lang_runs_on_mimalloc_without_transparent_huge_pages() {
     assert_ne!(option("arena_max_object_size"), "0 KiB");
     assert_eq!(option("page_cross_thread_max_reclaim"), "32");
 }
+
+/// `LANG_SYSTEM_ALLOCATOR=1` (what `tools/valgrind.sh` sets) runs the whole compiler and the
+/// program on the C library's malloc.
+#[test]
+fn lang_runs_on_the_system_allocator_when_asked() {
+    let folder = tempfile::tempdir().expect("temp folder");
+    std::fs::write(
+        folder.path().join("main.ln"),
+        "fn main() {\n    var words: {str: int} = {}\n    for i in 0..1000 {\n        words[\"w{i % 7}\"] = i\n    }\n    print(\"{len(words)} {words[\"w3\"]}\")\n}\n",
+    )
+    .expect("write main.ln");
+    for system in ["1", "0"] {
+        let output = Command::new(env!("CARGO_BIN_EXE_lang"))
+            .args(["run", "main.ln"])
+            .current_dir(folder.path())
+            .env("LANG_SYSTEM_ALLOCATOR", system)
+            .env("LANG_CACHE", "0")
+            .output()
+            .expect("the lang binary runs");
+        assert_eq!(
+            String::from_utf8_lossy(&output.stdout),
+            "7 997\n",
+            "LANG_SYSTEM_ALLOCATOR={system}"
+        );
+        assert!(output.status.success());
+    }
+}
