@@ -58,11 +58,12 @@ pub(crate) fn translate_inline_variants(state: &mut ProgramState<'_>) -> Result<
             continue; // `main` is never called by script code
         }
         // A recursion run as a loop makes its first call inline itself (`hot/accumulation.rs`),
-        // and a copy inlined into its own direct calls would only nest the loops once more.
+        // and a copy inlined into its own direct calls would only nest the loops twice more.
         let file = checked.program.module(info.module).file;
         if state.target.tail_accumulation() == TailAccumulation::LoopCheckingTheSlot
             && accumulating_loop(checked, file, FunctionId(index as u32), declaration).is_some()
         {
+            state.never_inlined.insert(id.as_u32());
             continue;
         }
         // As `program::function_display_name` (the traces of the copy name the function).
