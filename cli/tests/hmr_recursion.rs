@@ -27,7 +27,8 @@ fn an_edit_of_a_function_deep_in_its_recursion_reaches_the_frames_already_runnin
     let stdout = session.stdout();
     let result = stdout.lines().find_map(|line| line.strip_prefix("fib ")).unwrap();
     assert!(result.parse::<i64>().is_ok(), "{stdout}");
-    session.assert_alive();
+    // `main` returned: the program ends.
+    assert!(session.wait_exit().success(), "{}", session.stderr());
 }
 
 /// `fib(28)` over and over: almost every safe point is a call of `fib`, deep in a recursion.
