@@ -152,8 +152,10 @@ fn hot_proven_loops_leave_for_the_checked_copy_at_a_safe_point() {
 
 /// Doubly recursive functions (`codegen/tail_accumulation.rs`): in `lang run` and release
 /// builds `return fib(n - 1) + fib(n - 2)` makes one call per iteration of a loop that
-/// accumulates its results and steps `n` by 2; under hot reload both calls stay (each through
-/// the slot, since a reload may change the function while it recurses).
+/// accumulates its results and steps `n` by 2. Under hot reload too (`hot_tail_accumulation`,
+/// `codegen/hot/accumulation.rs`), as two nested loops whose inner one is the first call: the
+/// inner loop's call is direct, and its back edge goes on only while the function's slot still
+/// holds this version's code, else both levels finish through the slot.
 const FIB_PROGRAM: &str = "\
 fn fib(n: int) -> int {
     if n < 2 {
@@ -184,9 +186,20 @@ fn release_doubly_recursive_function_becomes_a_loop_with_an_accumulator() {
     assert_eq!(script_calls(&fib), 1, "{fib}");
     assert!(fib.contains("iconst.i64 2"), "{fib}");
     insta::assert_snapshot!("release_tail_accumulation", format!("{FIB_PROGRAM}\n---\n; {fib}"));
+}
+
+#[test]
+fn hot_doubly_recursive_function_becomes_a_loop_that_checks_the_slot_at_its_back_edge() {
+    let checked = checked(FIB_PROGRAM);
     let hot = hot_ir(&checked);
     let hot_fib = functions_named(&hot, "main.fib");
-    assert!(script_calls(&hot_fib) >= 2, "{hot_fib}");
+    // The inner loop's call, direct; when its back edge finds another version in the slot,
+    // the calls that finish the inner and the outer level through the slot; the entry poll's
+    // redispatch through the slot.
+    assert_eq!(script_calls(&hot_fib), 1, "{hot_fib}");
+    assert_eq!(hot_fib.matches("call_indirect").count(), 3, "{hot_fib}");
+    assert!(hot_fib.contains("iconst.i64 2"), "{hot_fib}");
+    insta::assert_snapshot!("hot_tail_accumulation", format!("{FIB_PROGRAM}\n---\n; {hot_fib}"));
 }
 
 /// The direct calls in `ir` that return a result and a status (calls of script functions).

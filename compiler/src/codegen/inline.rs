@@ -104,7 +104,11 @@ pub(crate) fn inline_candidates(
         .collect();
     bodies
         .iter()
-        .filter(|(id, _, function)| script_functions.contains(id) && is_small_enough_to_inline(function))
+        .filter(|(id, _, function)| {
+            script_functions.contains(id)
+                && !state.never_inlined.contains(&id.as_u32())
+                && is_small_enough_to_inline(function)
+        })
         .map(|(id, _, function)| {
             // Hot mode inlines the copy made for it (`hot/inlining.rs`), when there is one.
             let body = state.inline_variants.get(&id.as_u32()).unwrap_or(function);

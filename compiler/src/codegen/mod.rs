@@ -229,6 +229,10 @@ pub(crate) struct ProgramState<'a> {
     /// Hot mode: per small function of this version, its body for inlining into a guarded
     /// direct call, without the entry poll and stack-depth check (`hot/inlining.rs`).
     pub inline_variants: HashMap<u32, cranelift_codegen::ir::Function>,
+    /// Hot mode: the functions never inlined, recursions run as two nested loops
+    /// (`hot/accumulation.rs`): inlined into their own loop's call they would nest two more,
+    /// with the entry poll and stack-depth check inside them.
+    pub never_inlined: std::collections::HashSet<u32>,
     /// Hot mode: per callee, the `preserve_all` trampoline that calls it through its slot on
     /// the cold path of a guarded call (`hot/calls.rs`), and those still to be translated.
     pub slot_call_trampolines: HashMap<FunctionId, FuncId>,

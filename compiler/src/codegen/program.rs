@@ -158,6 +158,7 @@ fn new_program_state<'a>(
         imports,
         poll_trampoline: None,
         inline_variants: HashMap::new(),
+        never_inlined: Default::default(),
         slot_call_trampolines: HashMap::new(),
         pending_slot_call_trampolines: Vec::new(),
     })

@@ -18,9 +18,9 @@
 //!   which the loop makes exactly as the recursion did: deep recursion still overflows the
 //!   stack at the same call, with the same trace. With `K >= 0` no step wraps around.
 //!
-//! Whole programs only (`Target::tail_accumulation`): under hot reload the second call goes
-//! through the function's slot, and a reload while the recursion runs makes later calls run
-//! the new body.
+//! Under hot reload (`Target::tail_accumulation`) the back edge stands for the second call,
+//! which must run whatever body the function's slot holds, and the error exits must record
+//! the frames the iterations stand for: `codegen/hot/accumulation.rs`.
 
 use cranelift_codegen::ir::{InstBuilder, types};
 
@@ -44,8 +44,16 @@ pub(crate) struct AccumulatingLoop<'a> {
     pub(crate) base_value: &'a Expr,
     /// The call whose result is accumulated (`f(n - 1)`).
     pub(crate) first_call: &'a Expr,
+    /// The call the back edge stands for (`f(n - 2)`).
+    pub(crate) second_call: &'a Expr,
     /// The second call's arguments, one per parameter: the parameters of the next iteration.
     pub(crate) next_arguments: &'a [Expr],
+    /// The index of the counting parameter (`n`).
+    pub(crate) counter: usize,
+    /// How much the first call takes from it (`1`).
+    pub(crate) first_step: i64,
+    /// How much the second call takes from it (`2`).
+    pub(crate) step: i64,
 }
 
 /// The loop function `id` becomes, when its body has the shape this file describes.
@@ -88,6 +96,7 @@ pub(crate) fn accumulating_loop<'a>(
         return None;
     }
     let counter = counting_parameter(checked, file, base_condition, &names, &info.params)?;
+    let (mut first_step_taken, mut step) = (0, 0);
     for (index, name) in names.iter().enumerate() {
         let (first, next) = (&first_arguments[index], &next_arguments[index]);
         if index == counter {
@@ -96,6 +105,7 @@ pub(crate) fn accumulating_loop<'a>(
             if first_step > next_step {
                 return None;
             }
+            (first_step_taken, step) = (first_step, next_step);
         } else if !names_local(checked, file, first, name) || !names_local(checked, file, next, name) {
             return None;
         }
@@ -104,7 +114,11 @@ pub(crate) fn accumulating_loop<'a>(
         base_condition,
         base_value,
         first_call,
+        second_call,
         next_arguments,
+        counter,
+        first_step: first_step_taken,
+        step,
     })
 }
 
@@ -117,9 +131,6 @@ impl Translator<'_, '_, '_> {
         id: crate::sema::types::FunctionId,
         declaration: &ast::FunctionDecl,
     ) -> bool {
-        if self.state.target.tail_accumulation() != TailAccumulation::Loop {
-            return false;
-        }
         let Some(plan) = accumulating_loop(self.state.checked, self.file, id, declaration) else {
             return false;
         };
@@ -130,6 +141,10 @@ impl Translator<'_, '_, '_> {
                 return false;
             };
             parameters.push(variable);
+        }
+        if self.state.target.tail_accumulation() == TailAccumulation::LoopCheckingTheSlot {
+            self.slot_checked_accumulation(id, &plan, &parameters);
+            return true;
         }
         let sum = self.builder.declare_var(types::I64);
         let zero = self.iconst(0);

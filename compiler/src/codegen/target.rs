@@ -221,9 +221,11 @@ pub(crate) enum LoopIdioms {
 pub(crate) enum TailAccumulation {
     /// Whole programs: the body compiled is the one that runs until the program ends.
     Loop,
-    /// Hot reload: every call runs the body its slot holds at that moment, and a reload
-    /// while the recursion runs changes it for the calls still to come.
-    AsWritten,
+    /// Hot reload: the same loop, whose back edge (the second call) goes on only while the
+    /// function's slot still holds this version's code, and otherwise finishes as
+    /// `acc + f(...)` through the slot; its error exits record the frames its iterations
+    /// stand for (`codegen/hot/accumulation.rs`).
+    LoopCheckingTheSlot,
 }
 
 /// How a direct call of a script function reports failure (`codegen/calls_infallible.rs`).
@@ -351,7 +353,7 @@ impl<'a> Target<'a> {
     /// Whether doubly recursive functions become loops (see [`TailAccumulation`]).
     pub(crate) fn tail_accumulation(&self) -> TailAccumulation {
         if self.hot.is_some() {
-            TailAccumulation::AsWritten
+            TailAccumulation::LoopCheckingTheSlot
         } else {
             TailAccumulation::Loop
         }

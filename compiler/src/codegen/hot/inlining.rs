@@ -13,6 +13,8 @@ use cranelift_codegen::ir;
 
 use crate::codegen::function::translate_function;
 use crate::codegen::inline::is_small_enough_to_inline;
+use crate::codegen::tail_accumulation::accumulating_loop;
+use crate::codegen::target::TailAccumulation;
 use crate::codegen::{CodegenError, ProgramState};
 use crate::sema::types::FunctionId;
 
@@ -55,6 +57,15 @@ pub(crate) fn translate_inline_variants(state: &mut ProgramState<'_>) -> Result<
         if state.target.polls_after_statements(info.module, &info.name) {
             continue; // `main` is never called by script code
         }
+        // A recursion run as a loop makes its first call inline itself (`hot/accumulation.rs`),
+        // and a copy inlined into its own direct calls would only nest the loops twice more.
+        let file = checked.program.module(info.module).file;
+        if state.target.tail_accumulation() == TailAccumulation::LoopCheckingTheSlot
+            && accumulating_loop(checked, file, FunctionId(index as u32), declaration).is_some()
+        {
+            state.never_inlined.insert(id.as_u32());
+            continue;
+        }
         // As `program::function_display_name` (the traces of the copy name the function).
         let display = if info.module.0 == 0 {
             info.name.clone()
@@ -62,7 +73,6 @@ pub(crate) fn translate_inline_variants(state: &mut ProgramState<'_>) -> Result<
             format!("{}.{}", checked.program.module(info.module).name, info.name)
         };
         let early = state.runs_during_initialization[index];
-        let file = checked.program.module(info.module).file;
         translate_function(state, id, display, file, |translator| {
             translator.may_run_during_initialization = early;
             translator.inline_variant = true;

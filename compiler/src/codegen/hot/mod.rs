@@ -3,6 +3,7 @@
 //! calls, function values through slots (closures), cells kept in variables across loops, hot struct allocation and field cells, the check of enum payload layouts, the setup
 //! function of a module version).
 
+pub(crate) mod accumulation;
 pub(crate) mod cached_cells;
 pub(crate) mod calls;
 pub(crate) mod cell_variables;
