@@ -17,7 +17,7 @@ use crate::syntax::ast::{self, Expr, StatementKind};
 
 impl Translator<'_, '_, '_> {
     pub(crate) fn statement(&mut self, statement: &ast::Statement) {
-        let poll_follows = std::mem::take(&mut self.poll_follows_statement) && std::env::var("LANG_EXP_NOSKIP").is_err();
+        let poll_follows = std::mem::take(&mut self.poll_follows_statement);
         self.statement_kind(statement);
         // A statement of `main` that ran other script code may have reached a safe point
         // where a reload changed `main`: its end is where the new `main` is entered (unless
@@ -437,57 +437,13 @@ impl Translator<'_, '_, '_> {
         let index = self.builder.declare_var(types::I64);
         let zero = self.iconst(0);
         self.builder.def_var(index, zero);
-        let mut header = self.builder.create_block();
-        let exit = self.builder.create_block();
-        self.builder.ins().jump(header, &[]);
-        let iteration = ForEachIteration {
-            first,
-            second,
-            body,
-            span,
-            collection,
-            sequence,
-            element,
-            map,
-            index,
-            exit,
-        };
-        // Hot mode: a copy whose checks of kept cells were made at its header, once per
-        // iteration (`hot/cell_checked_loops.rs`), then the checked loop it leaves for.
-        if iteration.map.is_none() && self.versions_loop_on_cells(body) {
-            let checked_header = self.builder.create_block();
-            self.for_each_copy(&iteration, header, Some(checked_header));
-            header = checked_header;
-        }
-        self.for_each_copy(&iteration, header, None);
-        self.builder.switch_to_block(exit);
-        self.builder.seal_block(exit);
-    }
-
-    /// One copy of a `for` loop over an array or map's keys, from its `header` (already
-    /// jumped to) to the iteration's exit; with `cells_checked_before`, the copy that runs
-    /// while every kept cell's check holds, and goes on at that header otherwise.
-    fn for_each_copy(&mut self, iteration: &ForEachIteration<'_>, header: ir::Block, cells_checked_before: Option<ir::Block>) {
-        let ForEachIteration {
-            first,
-            second,
-            body,
-            span,
-            collection,
-            sequence,
-            ref element,
-            ref map,
-            index,
-            exit,
-        } = *iteration;
-        let zero = self.iconst(0);
+        let header = self.builder.create_block();
         let body_label = self.builder.create_block();
         let next = self.builder.create_block();
+        let exit = self.builder.create_block();
+        self.builder.ins().jump(header, &[]);
         self.builder.switch_to_block(header);
         self.poll(span, None);
-        if let Some(checked_header) = cells_checked_before {
-            self.leave_unless_cells_ready(checked_header);
-        }
         let current = self.builder.use_var(index);
         let len = self
             .builder
@@ -497,14 +453,13 @@ impl Translator<'_, '_, '_> {
         self.builder.ins().brif(more, body_label, &[], exit, &[]);
         self.builder.switch_to_block(body_label);
         self.builder.seal_block(body_label);
-        let item = self.load_element(sequence, current, element);
+        let item = self.load_element(sequence, current, &element);
         self.scopes.push(Vec::new());
         match map {
             None => {
-                self.declare_local(&first.text, element.clone(), item);
+                self.declare_local(&first.text, element, item);
             }
             Some((key_type, value_type, insertions)) => {
-                let (key_type, value_type, insertions) = (key_type.clone(), value_type.clone(), *insertions);
                 let slot = self.lookup_slot();
                 let out = self.builder.ins().stack_addr(types::I64, slot, 0);
                 let ctx = self.ctx;
@@ -527,9 +482,6 @@ impl Translator<'_, '_, '_> {
                 }
             }
         }
-        if cells_checked_before.is_some() {
-            self.know_cached_cells();
-        }
         self.loops.push((next, exit));
         self.block(body);
         self.loops.pop();
@@ -542,6 +494,8 @@ impl Translator<'_, '_, '_> {
         self.builder.def_var(index, stepped);
         self.builder.ins().jump(header, &[]);
         self.builder.seal_block(header);
+        self.builder.switch_to_block(exit);
+        self.builder.seal_block(exit);
     }
 
     pub(crate) fn lookup_slot(&mut self) -> ir::StackSlot {
@@ -577,21 +531,4 @@ impl Translator<'_, '_, '_> {
             IndexProofs::BetweenSafePoints => &self.state.leaves_without_safe_points,
         }
     }
-}
-
-/// What the copies of a `for` loop over an array or a map's keys share (`for_each_copy`).
-struct ForEachIteration<'a> {
-    first: &'a ast::Name,
-    second: Option<&'a ast::Name>,
-    body: &'a ast::Block,
-    span: Span,
-    collection: Value,
-    /// The array iterated over, or the map's snapshot of keys.
-    sequence: Value,
-    element: Type,
-    /// For a map: its key and value types and its insertion count before the loop.
-    map: Option<(Type, Type, Value)>,
-    /// The position in `sequence`.
-    index: Variable,
-    exit: ir::Block,
 }

@@ -4,7 +4,6 @@
 use cranelift_codegen::ir::StackSlot;
 use cranelift_frontend::Variable;
 
-use crate::codegen::hot::loop_cells::LoopCell;
 use crate::sema::types::{Type, VariableId};
 
 /// The cells of the function being translated that live in variables (none outside hot
@@ -15,20 +14,8 @@ pub(crate) struct CachedCells {
     pub(crate) offsets: Vec<(u64, Variable)>,
     /// `let` cells, and the variable holding each one's value at the last load.
     pub(crate) lets: Vec<(VariableId, u64, Type, Variable)>,
-    /// Whether every kept cell passed its check at the last load (every offset of `offsets`
-    /// present, every `let` of `lets` initialized, state 1): a stack slot, not a variable,
-    /// so that it takes no register across a loop (it is read once per straight-line path,
-    /// where a `let` is first read, and at the header of a loop versioned on it,
-    /// `cell_checked_loops.rs`).
-    pub(crate) cells_ready: Option<StackSlot>,
-}
-
-impl CachedCells {
-    /// Whether `cell` is kept in a variable.
-    pub(crate) fn holds(&self, cell: &LoopCell) -> bool {
-        match cell {
-            LoopCell::FieldOffset(offset) => self.offsets.iter().any(|(kept, _)| kept == offset),
-            LoopCell::Let { id, .. } => self.lets.iter().any(|(kept, ..)| kept == id),
-        }
-    }
+    /// Whether every `let` of `lets` was initialized (state 1) at the last load: a stack
+    /// slot, not a variable, so that it takes no register across a loop (it is read once per
+    /// straight-line path, where a `let` is first read).
+    pub(crate) lets_ready: Option<StackSlot>,
 }

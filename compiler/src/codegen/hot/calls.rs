@@ -212,7 +212,7 @@ pub(crate) fn leaves_without_safe_points(
 
 /// Whether `block` holds no loop (conservatively: no `if let`, `let ... else` or `match`
 /// either, which bodies that cannot fail never have).
-pub(crate) fn holds_no_loop(block: &ast::Block) -> bool {
+fn holds_no_loop(block: &ast::Block) -> bool {
     block.statements.iter().all(statement_holds_no_loop)
 }
 

@@ -42,9 +42,9 @@ impl Translator<'_, '_, '_> {
                 }
             }
         }
-        if !cached.lets.is_empty() || !cached.offsets.is_empty() {
+        if !cached.lets.is_empty() {
             let slot = StackSlotData::new(StackSlotKind::ExplicitSlot, 8, 3);
-            cached.cells_ready = Some(self.builder.create_sized_stack_slot(slot));
+            cached.lets_ready = Some(self.builder.create_sized_stack_slot(slot));
         }
         self.cached_cells = cached;
         self.reload_cached_cells();
@@ -62,18 +62,12 @@ impl Translator<'_, '_, '_> {
             return;
         }
         let cells = self.flags(Region::Cells);
-        let mut ready: Option<Value> = None;
         for (cell, variable) in self.cached_cells.offsets.clone() {
             let address = self.hot_reference(cell as i64);
             let offset = self.builder.ins().load(types::I64, cells, address, 0);
             self.builder.def_var(variable, offset);
-            // -1 is a removed or retyped field.
-            let present = self.builder.ins().icmp_imm_s(IntCC::SignedGreaterThanOrEqual, offset, 0);
-            ready = Some(match ready {
-                Some(so_far) => self.builder.ins().band(so_far, present),
-                None => present,
-            });
         }
+        let mut ready: Option<Value> = None;
         for (_, cell, ty, variable) in self.cached_cells.lets.clone() {
             let address = self.hot_reference(cell as i64);
             // 1 is initialized; 0 not yet, 2 removed or retyped by a reload.
@@ -87,7 +81,7 @@ impl Translator<'_, '_, '_> {
             let value = self.value_of_word(word, &ty);
             self.builder.def_var(variable, value);
         }
-        if let (Some(slot), Some(ready)) = (self.cached_cells.cells_ready, ready) {
+        if let (Some(slot), Some(ready)) = (self.cached_cells.lets_ready, ready) {
             let word = self.builder.ins().uextend(types::I64, ready);
             self.builder.ins().stack_store(types::I64, word, slot, 0);
         }
@@ -105,10 +99,9 @@ impl Translator<'_, '_, '_> {
         Some(self.builder.use_var(variable))
     }
 
-    /// Whether every kept cell passed its check at the last load (non-zero if so): every
-    /// kept `let` initialized and every kept field offset present.
-    pub(crate) fn cached_cells_ready(&mut self) -> Value {
-        match self.cached_cells.cells_ready {
+    /// Whether every kept `let` was initialized at the last load (non-zero if so).
+    pub(crate) fn cached_lets_ready(&mut self) -> Value {
+        match self.cached_cells.lets_ready {
             Some(slot) => self.builder.ins().stack_load(types::I64, types::I64, slot, 0),
             None => self.iconst(0),
         }

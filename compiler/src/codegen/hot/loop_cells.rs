@@ -44,29 +44,8 @@ pub(crate) fn cells_read_in_loops(
     // `let`s first: a read of one costs two loads and a test, a field's offset one load.
     let mut found = walker.found;
     found.sort_by_key(|cell| matches!(cell, LoopCell::FieldOffset(_)));
-    let cap = std::env::var("LANG_EXP_CAP").ok().and_then(|v| v.parse().ok()).unwrap_or(MOST_CELLS_KEPT);
-    found.truncate(cap);
+    found.truncate(MOST_CELLS_KEPT);
     found
-}
-
-/// The cells read in `body` (in `file`), in order of first read: those a loop versioned on
-/// the kept cells' checks reads (`cell_checked_loops.rs`).
-pub(crate) fn cells_read_in_block(
-    checked: &CheckedProgram,
-    target: Target<'_>,
-    file: FileId,
-    body: &ast::Block,
-) -> Vec<LoopCell> {
-    let mut walker = Walker {
-        checked,
-        target,
-        file,
-        // Everything in `body` counts, as if inside a loop.
-        loop_depth: 1,
-        found: Vec::new(),
-    };
-    walker.visit_block(body);
-    walker.found
 }
 
 struct Walker<'a, 't> {

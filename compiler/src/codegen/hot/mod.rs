@@ -4,7 +4,6 @@
 //! function of a module version).
 
 pub(crate) mod cached_cells;
-pub(crate) mod cell_checked_loops;
 pub(crate) mod calls;
 pub(crate) mod cell_variables;
 pub(crate) mod checks;

@@ -37,14 +37,14 @@ impl Translator<'_, '_, '_> {
     }
 
     /// The value of `let` `id` from its variable, if a loop of this function reads it: the
-    /// state check (unless known on the way here) tests the flag of all kept cells, and
-    /// only when some cell failed its check does a cold path check this one's cell.
+    /// state check (unless known on the way here) tests the flag of all kept `let`s, and
+    /// only when some `let` is not initialized does a cold path check this one's cell.
     pub(crate) fn read_cached_let(&mut self, id: VariableId, name: &str, span: Span) -> Option<Value> {
         let value = self.cached_let(id)?;
         if self.known_checks().variables.contains(&(id.0 as i64)) {
             return Some(value);
         }
-        let ready = self.cached_cells_ready();
+        let ready = self.cached_lets_ready();
         let known = self.take_known_checks();
         let check_cell = self.builder.create_block();
         let checked = self.builder.create_block();
