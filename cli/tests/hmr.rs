@@ -262,6 +262,26 @@ fn a_changed_main_is_entered_at_a_statement_boundary_of_main() {
     }
 }
 
+/// The last statement of a block nested in `main` (here each branch of the `if` ending the
+/// loop's body) has no poll of its own: the next poll, the loop's header, is the same
+/// statement boundary. A changed `main` is still entered there, with no statement cut short
+/// or run twice: the numbers go on one by one across the reload.
+#[test]
+fn a_changed_main_is_entered_after_the_last_statement_of_a_nested_block() {
+    let main = "var n = 0\n\nfn slow() -> int {\n    var i = 0\n    while i < 300000 {\n        i += 1\n    }\n    return i\n}\n\nfn main() {\n    while true {\n        n += 1\n        if n % 2 == 0 {\n            print(\"even {n} {slow()}\")\n        } else {\n            print(\"odd {n} {slow()}\")\n        }\n    }\n}\n";
+    let session = HotRun::start("mainnested", &[("main.ln", main)]);
+    session.wait_for_output("odd 3 ");
+    session.write_in_place("main.ln", &main.replace("\"even {n}", "\"EVEN {n}"));
+    session.wait_for_output("EVEN ");
+    session.wait_for_error_output("1 function changed (main)");
+    let stdout = session.stdout();
+    let numbers: Vec<i64> = stdout
+        .lines()
+        .filter_map(|line| line.split(' ').nth(1)?.parse().ok())
+        .collect();
+    assert!(numbers.windows(2).all(|pair| pair[1] == pair[0] + 1), "{stdout}");
+}
+
 /// A save made while `lang` starts up, before the program printed anything, is picked up:
 /// the watcher exists before the first compile reads the files.
 #[test]

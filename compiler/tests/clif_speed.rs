@@ -395,3 +395,39 @@ fn hot_loops_read_field_offsets_and_lets_from_variables() {
     assert_eq!(reloading.count(), 1, "{advance}");
     insta::assert_snapshot!("hot_loop_cells", format!("{HOT_CELLS_PROGRAM}\n---\n; {advance}"));
 }
+
+/// Hot `main` polls after each statement that may run other script code (a changed `main`
+/// is entered at the next statement boundary), but not after the last statement of a nested
+/// block: from its end control goes straight to the next poll (`poll_follows_statement`).
+/// Here the two `i = tick(i)` end the `if`'s branch and the loop's body: `main` polls at its
+/// entry, at the loop's header, after the `if` and after the loop, four polls in all.
+const HOT_MAIN_POLLS_PROGRAM: &str = "\
+fn tick(i: int) -> int {
+    return i + 1
+}
+
+fn main() {
+    var i = 0
+    while i < 10 {
+        if i % 3 == 0 {
+            i = tick(i)
+        }
+        i = tick(i)
+    }
+    print(i)
+}
+";
+
+#[test]
+fn hot_main_polls_once_where_statement_boundaries_meet() {
+    let checked = checked(HOT_MAIN_POLLS_PROGRAM);
+    let hot = hot_ir(&checked);
+    let main = functions_named(&hot, "main.main");
+    // Each poll's slow path reads the poll's answer at offset 24 of the context.
+    let poll_slow_paths = main
+        .split("\n\n")
+        .filter(|block| block.contains("v0+24") && block.contains("call fn"))
+        .count();
+    assert_eq!(poll_slow_paths, 4, "{main}");
+    insta::assert_snapshot!("hot_main_polls", format!("{HOT_MAIN_POLLS_PROGRAM}\n---\n; {main}"));
+}

@@ -320,6 +320,8 @@ impl Translator<'_, '_, '_> {
             if self.is_terminated() {
                 self.start_unreachable_block();
             }
+            // The body's end goes to the header's poll (`poll_follows_statement`).
+            self.poll_follows_statement = self.program_main && position + 1 == body.statements.len();
             self.statement(statement);
         }
         self.scopes.pop();

@@ -62,6 +62,8 @@ pub(crate) fn translate_function(
             cached_cells: CachedCells::default(),
             calls_emitted: 0,
             program_main: false,
+            main_blocks_open: 0,
+            poll_follows_statement: false,
             cell_variables: HashSet::new(),
             proven_indices: Vec::new(),
             enclosing_function: None,
@@ -125,6 +127,15 @@ pub(crate) struct Translator<'s, 'a, 'b> {
     /// run other script code, since a changed `main` is entered again at its next statement
     /// boundary (LANGUAGE.md section 7 item 6).
     pub(crate) program_main: bool,
+    /// In `main`: how many blocks are open (its body is the first), so that the last
+    /// statement of a nested block is known (see `poll_follows_statement`).
+    pub(crate) main_blocks_open: usize,
+    /// Set for the statement about to be translated when it is the last statement of a block
+    /// nested in `main`'s body: from its end, control goes straight to another safe point
+    /// (its loop's header poll, or the poll after the enclosing statement), with no
+    /// statement in between, so a poll of its own would be a second one in a row (LANGUAGE.md
+    /// section 7 item 6 asks for a statement boundary, which that next poll is).
+    pub(crate) poll_follows_statement: bool,
     /// The locals that live in a cell (captured and assigned, see `closures.rs`): their
     /// variable holds the cell's address, and `place.rs` reads and writes through it.
     pub(crate) cell_variables: HashSet<usize>,
@@ -341,12 +352,16 @@ impl Translator<'_, '_, '_> {
 
     pub(crate) fn block(&mut self, block: &ast::Block) {
         self.scopes.push(Vec::new());
-        for statement in &block.statements {
+        self.main_blocks_open += usize::from(self.program_main);
+        let nested = self.main_blocks_open > 1;
+        for (position, statement) in block.statements.iter().enumerate() {
             if self.is_terminated() {
                 self.start_unreachable_block();
             }
+            self.poll_follows_statement = nested && position + 1 == block.statements.len();
             self.statement(statement);
         }
+        self.main_blocks_open -= usize::from(self.program_main);
         self.scopes.pop();
     }
 }

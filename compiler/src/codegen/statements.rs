@@ -17,10 +17,13 @@ use crate::syntax::ast::{self, Expr, StatementKind};
 
 impl Translator<'_, '_, '_> {
     pub(crate) fn statement(&mut self, statement: &ast::Statement) {
+        let poll_follows = std::mem::take(&mut self.poll_follows_statement);
         self.statement_kind(statement);
         // A statement of `main` that ran other script code may have reached a safe point
-        // where a reload changed `main`: its end is where the new `main` is entered.
+        // where a reload changed `main`: its end is where the new `main` is entered (unless
+        // another safe point follows it at once: `poll_follows_statement`).
         if self.program_main
+            && !poll_follows
             && !self.is_terminated()
             && crate::codegen::reachability::statement_may_run_script_code(self.state.checked, self.file, statement)
         {
@@ -188,6 +191,9 @@ impl Translator<'_, '_, '_> {
             Some(ast::ElseBranch::Block(block)) => self.block(block),
             Some(ast::ElseBranch::If(statement)) => {
                 self.scopes.push(Vec::new());
+                // Its end is the end of the enclosing `if`, whose own poll (or the safe point
+                // after it) follows.
+                self.poll_follows_statement = self.program_main;
                 self.statement(statement);
                 self.scopes.pop();
             }
