@@ -192,7 +192,10 @@ fn hot_loops_that_hold_loops_are_proven_until_an_inner_safe_point() {
     assert_eq!(polls, 7, "{sieve}");
     // `flags[i]` checked in the checked outer copy only, `flags[j]` in the two checked inner
     // copies: three bounds checks, where only innermost proofs had four.
-    insta::assert_snapshot!("hot_outer_proven_loop", format!("{HOT_OUTER_PROOFS_PROGRAM}\n---\n; {sieve}"));
+    insta::assert_snapshot!(
+        "hot_outer_proven_loop",
+        format!("{HOT_OUTER_PROOFS_PROGRAM}\n---\n; {sieve}")
+    );
 }
 
 /// Doubly recursive functions (`codegen/tail_accumulation.rs`): in `lang run` and release
