@@ -45,13 +45,13 @@ impl Translator<'_, '_, '_> {
             .builder
             .create_sized_stack_slot(StackSlotData::new(StackSlotKind::ExplicitSlot, 1, 0));
         let clear = self.builder.ins().iconst(types::I8, 0);
-        self.builder.ins().stack_store(types::I8, clear, flag, 0);
+        self.builder.ins().stack_store(types::I64, clear, flag, 0);
         flag
     }
 
     /// Whether a poll inside the body of the proven copy with this flag saw a swap.
     pub(crate) fn leave_flag_is_set(&mut self, flag: StackSlot) -> Value {
-        self.builder.ins().stack_load(types::I8, types::I8, flag, 0)
+        self.builder.ins().stack_load(types::I64, types::I8, flag, 0)
     }
 
     /// At a loop statement or a poll inside the body of proven copies of outer loops: their
@@ -70,7 +70,7 @@ impl Translator<'_, '_, '_> {
         }
         let set = self.builder.ins().iconst(types::I8, 1);
         for proof in self.outer_proofs.clone() {
-            self.builder.ins().stack_store(types::I8, set, proof.leave_flag, 0);
+            self.builder.ins().stack_store(types::I64, set, proof.leave_flag, 0);
         }
     }
 }
