@@ -51,6 +51,15 @@ pub(crate) struct ProvenIndex {
     pub(crate) data: Value,
 }
 
+/// A proven copy of a loop that holds loops, being translated (`hot/outer_proofs.rs`).
+#[derive(Clone, Copy)]
+pub(crate) struct OuterProof {
+    /// Set (to 1) on the slow path of every poll in the body.
+    pub(crate) leave_flag: ir::StackSlot,
+    /// Where the copy's facts start in `Translator::proven_indices`.
+    pub(crate) first_fact: usize,
+}
+
 /// One emitted copy of a loop (a versioned loop has two): its span, its header block, and
 /// for the proven copy under hot reload the header of the checked copy to go on in after a
 /// safe point, and when the loop holds loops, the flag their polls set to make it go there

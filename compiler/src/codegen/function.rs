@@ -141,7 +141,7 @@ pub(crate) struct Translator<'s, 'a, 'b> {
     pub(crate) same_version_callees: Vec<FunctionId>,
     /// Hot mode: the proven copies of loops that hold loops whose bodies are being
     /// translated (`hot/outer_proofs.rs`).
-    pub(crate) outer_proofs: Vec<crate::codegen::hot::outer_proofs::OuterProof>,
+    pub(crate) outer_proofs: Vec<crate::codegen::bounds::OuterProof>,
 }
 
 impl Translator<'_, '_, '_> {

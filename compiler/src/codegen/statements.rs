@@ -4,10 +4,10 @@ use cranelift_codegen::ir::condcodes::IntCC;
 use cranelift_codegen::ir::{self, InstBuilder, StackSlotData, StackSlotKind, Value, types};
 use cranelift_frontend::Variable;
 
-use crate::codegen::bounds::{self, LoopCopy};
+use crate::codegen::bounds::{self, LoopCopy, OuterProof};
 use crate::codegen::counter_loops;
 use crate::codegen::function::Translator;
-use crate::codegen::hot::outer_proofs::{OuterProof, inner_loops_are_conditional};
+use crate::codegen::hot::outer_proofs::inner_loops_are_conditional;
 use crate::codegen::loop_idioms;
 use crate::codegen::memory::trusted;
 use crate::codegen::runtime_abi::*;

@@ -26,15 +26,6 @@ use cranelift_codegen::ir::{InstBuilder, StackSlot, StackSlotData, StackSlotKind
 use crate::codegen::function::Translator;
 use crate::syntax::ast::{self, StatementKind};
 
-/// A proven copy of a loop that holds loops, being translated.
-#[derive(Clone, Copy)]
-pub(crate) struct OuterProof {
-    /// Set (to 1) on the slow path of every poll in the body.
-    pub(crate) leave_flag: StackSlot,
-    /// Where the copy's facts start in `Translator::proven_indices`.
-    pub(crate) first_fact: usize,
-}
-
 impl Translator<'_, '_, '_> {
     /// A fresh leave flag, cleared: stored before the proven copy is entered. It lives in a
     /// stack slot, not in a variable: a variable would be live through the inner loops and
