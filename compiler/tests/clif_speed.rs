@@ -112,8 +112,7 @@ fn push_loop_is_one_call_and_inclusive_ranges_are_proven_in_release_builds() {
     assert!(!sieve.contains(push), "{sieve}");
     insta::assert_snapshot!("loop_idioms_release", format!("{LOOP_IDIOMS_PROGRAM}\n---\n; {sieve}"));
     // Hot code makes the same call (it runs no script code and has no safe point), and
-    // proves the stride loop and the outer loop, which holds it, until the stride loop's
-    // polls (`hot_outer_proven_loop` below).
+    // proves the stride loop, which holds no loop, but not the outer loop, which does.
     let hot = hot_ir(&checked);
     let hot_sieve = functions_named(&hot, "main.sieve");
     assert!(hot_sieve.contains(push_repeated), "{hot_sieve}");
@@ -149,53 +148,6 @@ fn hot_proven_loops_leave_for_the_checked_copy_at_a_safe_point() {
     let polls = total.matches("call fn").count();
     assert!(polls >= 3, "{total}");
     insta::assert_snapshot!("hot_proven_loop", format!("{HOT_PROOFS_PROGRAM}\n---\n; {total}"));
-}
-
-/// A loop that holds a loop under hot reload (`codegen/hot/outer_proofs.rs`): sieve's outer
-/// `for i in 2..=n` is versioned too. Its proven copy reads `flags[i]` unchecked (before the
-/// inner loop, where its facts end); each poll inside its body (the inner loop's copies')
-/// sets the leave flag on its slow path, and the proven header, after its own poll, goes on
-/// in the checked copy's header when the flag is set.
-const HOT_OUTER_PROOFS_PROGRAM: &str = "\
-fn sieve(flags: [bool], n: int) -> int {
-    var count = 0
-    for i in 2..=n {
-        if flags[i] {
-            count += 1
-            var j = i * i
-            while j <= n {
-                flags[j] = false
-                j += i
-            }
-        }
-    }
-    return count
-}
-
-fn main() {
-    var flags: [bool] = []
-    for i in 0..=100 {
-        flags.push(true)
-    }
-    print(sieve(flags, 100))
-}
-";
-
-#[test]
-fn hot_loops_that_hold_loops_are_proven_until_an_inner_safe_point() {
-    let checked = checked(HOT_OUTER_PROOFS_PROGRAM);
-    let hot = hot_ir(&checked);
-    let sieve = functions_named(&hot, "main.sieve");
-    // Four copies of the inner loop (two per outer copy) and two outer copies, each with
-    // its header poll, and the entry's: 7 calls of the poll trampoline.
-    let polls = sieve.matches("call fn1(").count();
-    assert_eq!(polls, 7, "{sieve}");
-    // `flags[i]` checked in the checked outer copy only, `flags[j]` in the two checked inner
-    // copies: three bounds checks, where only innermost proofs had four.
-    insta::assert_snapshot!(
-        "hot_outer_proven_loop",
-        format!("{HOT_OUTER_PROOFS_PROGRAM}\n---\n; {sieve}")
-    );
 }
 
 /// Doubly recursive functions (`codegen/tail_accumulation.rs`): in `lang run` and release

@@ -13,12 +13,11 @@
 //! builds no struct (defaults are script code) and makes no closure. The
 //! proof is local to one function body and never crosses a call. Under hot reload a swap at
 //! a loop's poll runs new initializers and `on_reload`, script code that may shrink an
-//! aliased array (`Target::index_proofs`): there a proven loop is always versioned, and the
-//! proven copy goes on in the checked copy after its poll's slow path ran, so a proof holds
-//! only between two safe points (`LoopCopy::leave_to`); a versioned innermost body there may
-//! call only leaves without safe points (`hot/calls.rs`), whose slots the versioning
-//! condition compares with this version's code; a body holding innermost loops calls no
-//! script function, and its facts end at its first inner loop (`hot/outer_proofs.rs`).
+//! aliased array (`Target::index_proofs`): there only innermost loops are proven, always by
+//! versioning, and the proven copy goes on in the checked copy after its poll's slow path
+//! ran, so a proof holds only between two safe points (`LoopCopy::leave_to`); a versioned
+//! body there may call only leaves without safe points (`hot/calls.rs`), whose slots the
+//! versioning condition compares with this version's code.
 
 use cranelift_codegen::ir::{self, Value};
 use cranelift_frontend::Variable;
@@ -51,39 +50,19 @@ pub(crate) struct ProvenIndex {
     pub(crate) data: Value,
 }
 
-/// A proven copy of a loop that holds loops, being translated (`hot/outer_proofs.rs`).
-#[derive(Clone, Copy)]
-pub(crate) struct OuterProof {
-    /// Set (to 1) on the slow path of every poll in the body.
-    pub(crate) leave_flag: ir::StackSlot,
-    /// Where the copy's facts start in `Translator::proven_indices`.
-    pub(crate) first_fact: usize,
-}
-
 /// One emitted copy of a loop (a versioned loop has two): its span, its header block, and
 /// for the proven copy under hot reload the header of the checked copy to go on in after a
-/// safe point, and when the loop holds loops, the flag their polls set to make it go there
-/// (`hot/outer_proofs.rs`).
+/// safe point.
 #[derive(Clone, Copy)]
 pub(crate) struct LoopCopy {
     pub(crate) span: Span,
     pub(crate) header: ir::Block,
     pub(crate) leave_to: Option<ir::Block>,
-    pub(crate) leave_flag: Option<ir::StackSlot>,
 }
 
 impl LoopCopy {
     pub(crate) fn at(span: Span, header: ir::Block, leave_to: Option<ir::Block>) -> Self {
-        LoopCopy {
-            span,
-            header,
-            leave_to,
-            leave_flag: None,
-        }
-    }
-
-    pub(crate) fn with_leave_flag(self, leave_flag: Option<ir::StackSlot>) -> Self {
-        LoopCopy { leave_flag, ..self }
+        LoopCopy { span, header, leave_to }
     }
 }
 

@@ -69,7 +69,6 @@ pub(crate) fn translate_function(
             enclosing_function: None,
             inline_variant: false,
             same_version_callees: Vec::new(),
-            outer_proofs: Vec::new(),
         };
         body(&mut translator);
         translator.finish();
@@ -150,9 +149,6 @@ pub(crate) struct Translator<'s, 'a, 'b> {
     /// where the call is emitted (tested with no safe point since), so a call of them is
     /// direct, with no guard (`hot/calls.rs`).
     pub(crate) same_version_callees: Vec<FunctionId>,
-    /// Hot mode: the proven copies of loops that hold loops whose bodies are being
-    /// translated (`hot/outer_proofs.rs`).
-    pub(crate) outer_proofs: Vec<crate::codegen::bounds::OuterProof>,
 }
 
 impl Translator<'_, '_, '_> {

@@ -4,10 +4,9 @@ use cranelift_codegen::ir::condcodes::IntCC;
 use cranelift_codegen::ir::{self, InstBuilder, StackSlotData, StackSlotKind, Value, types};
 use cranelift_frontend::Variable;
 
-use crate::codegen::bounds::{self, LoopCopy, OuterProof};
+use crate::codegen::bounds::{self, LoopCopy};
 use crate::codegen::counter_loops;
 use crate::codegen::function::Translator;
-use crate::codegen::hot::outer_proofs::inner_loops_are_conditional;
 use crate::codegen::loop_idioms;
 use crate::codegen::memory::trusted;
 use crate::codegen::runtime_abi::*;
@@ -119,7 +118,6 @@ impl Translator<'_, '_, '_> {
                 self.builder.seal_block(merge);
             }
             StatementKind::While { condition, body } => {
-                self.forget_outer_proofs();
                 // Counter loops hold no loop, so a hot proven copy has one safe point, its header.
                 let proven = counter_loops::counter_loop(
                     self.state.checked,
@@ -142,19 +140,13 @@ impl Translator<'_, '_, '_> {
                 end,
                 inclusive,
                 body,
-            } => {
-                self.forget_outer_proofs();
-                self.for_range(variable, start, end, *inclusive, body, statement.span)
-            }
+            } => self.for_range(variable, start, end, *inclusive, body, statement.span),
             StatementKind::ForEach {
                 first,
                 second,
                 iterable,
                 body,
-            } => {
-                self.forget_outer_proofs();
-                self.for_each(first, second.as_ref(), iterable, body, statement.span)
-            }
+            } => self.for_each(first, second.as_ref(), iterable, body, statement.span),
             StatementKind::Break => {
                 if let Some(&(_, exit)) = self.loops.last() {
                     self.builder.ins().jump(exit, &[]);
@@ -238,7 +230,7 @@ impl Translator<'_, '_, '_> {
             IndexProofs::Used => bounds::InnerLoops::Innermost,
             IndexProofs::BetweenSafePoints => bounds::InnerLoops::None,
         };
-        let (mut indexed_arrays, mut callees) = if bounded_array.is_none() {
+        let (indexed_arrays, callees) = if bounded_array.is_none() {
             bounds::indexed_arrays(
                 self.state.checked,
                 self.versioned_proof_callees(),
@@ -250,25 +242,6 @@ impl Translator<'_, '_, '_> {
         } else {
             (Vec::new(), Vec::new())
         };
-        // Under hot reload a loop that holds innermost loops is proven too, when its body
-        // calls no script function and its inner loops are under conditions; their polls
-        // make it leave its proven copy (`hot/outer_proofs.rs`).
-        let mut holds_loops = false;
-        if proofs == IndexProofs::BetweenSafePoints
-            && bounded_array.is_none()
-            && indexed_arrays.is_empty()
-            && inner_loops_are_conditional(body)
-        {
-            (indexed_arrays, callees) = bounds::indexed_arrays(
-                self.state.checked,
-                &[],
-                self.file,
-                variable,
-                body,
-                bounds::InnerLoops::Innermost,
-            );
-            holds_loops = !indexed_arrays.is_empty();
-        }
         let push_loop = match self.state.target.loop_idioms() {
             LoopIdioms::Replaced => loop_idioms::push_loop(self.state.checked, self.file, variable, body)
                 .and_then(|push| Some((self.push_loop_array(&push)?, push))),
@@ -325,8 +298,7 @@ impl Translator<'_, '_, '_> {
         // copy's header (`LoopCopy::leave_to`) with the iteration it reached.
         let proven_header = self.builder.create_block();
         let leave_to = (proofs == IndexProofs::BetweenSafePoints).then(|| self.builder.create_block());
-        let leave_flag = holds_loops.then(|| self.new_leave_flag());
-        let copy = LoopCopy::at(span, proven_header, leave_to).with_leave_flag(leave_flag);
+        let copy = LoopCopy::at(span, proven_header, leave_to);
         let known_versions = self.same_version_callees.len();
         self.same_version_callees.extend(same_versions);
         self.range_loop(variable, start, end, inclusive, body, copy, counter, &arrays);
@@ -346,17 +318,7 @@ impl Translator<'_, '_, '_> {
     /// in its checked copy after the poll's slow path (`Translator::poll_leaving_proof`).
     pub(crate) fn loop_header_poll(&mut self, copy: LoopCopy) {
         match copy.leave_to {
-            Some(checked_header) => {
-                self.poll_leaving_proof(copy.span, checked_header);
-                // A poll inside the body (an inner loop's) may have swapped.
-                if let Some(flag) = copy.leave_flag {
-                    let left = self.leave_flag_is_set(flag);
-                    let stay = self.builder.create_block();
-                    self.builder.ins().brif(left, checked_header, &[], stay, &[]);
-                    self.builder.switch_to_block(stay);
-                    self.builder.seal_block(stay);
-                }
-            }
+            Some(checked_header) => self.poll_leaving_proof(copy.span, checked_header),
             None => self.poll(copy.span, None),
         }
     }
@@ -384,18 +346,11 @@ impl Translator<'_, '_, '_> {
     ) {
         self.builder.def_var(counter, start);
         // The index local is declared in the body, the data pointers are loaded here, before
-        // the loop (`bounds::ProvenIndex`): the counter stands for the index until then. A
-        // loop that holds loops loads them at the top of each iteration instead, so that
-        // they are not live (and hold no register) through its inner loops.
-        let outer = copy.leave_flag.is_some();
-        let mut facts: Vec<_> = if outer {
-            Vec::new()
-        } else {
-            proven_arrays
-                .iter()
-                .map(|array| self.proven_index(*array, counter))
-                .collect()
-        };
+        // the loop (`bounds::ProvenIndex`): the counter stands for the index until then.
+        let mut facts: Vec<_> = proven_arrays
+            .iter()
+            .map(|array| self.proven_index(*array, counter))
+            .collect();
         let header = copy.header;
         let body_label = self.builder.create_block();
         let next = self.builder.create_block();
@@ -412,24 +367,11 @@ impl Translator<'_, '_, '_> {
         let current = self.builder.use_var(counter);
         self.scopes.push(Vec::new());
         let index_local = self.declare_local(&variable.text, Type::Int, current);
-        if outer {
-            facts = proven_arrays
-                .iter()
-                .map(|array| self.proven_index(*array, counter))
-                .collect();
-        }
         facts.iter_mut().for_each(|fact| fact.index = index_local);
         self.loops.push((next, exit));
         let known = self.proven_indices.len();
         self.proven_indices.extend(facts);
-        if let Some(leave_flag) = copy.leave_flag {
-            let first_fact = known;
-            self.outer_proofs.push(OuterProof { leave_flag, first_fact });
-        }
         self.block(body);
-        if outer {
-            self.outer_proofs.pop();
-        }
         self.proven_indices.truncate(known);
         self.loops.pop();
         self.scopes.pop();

@@ -1,6 +1,6 @@
 //! Hot-reload code generation: everything emitted only for `lang run --hmr` and
 //! `lang build --hmr` (safe-point polls and their trampoline, known checks, guarded slot
-//! calls, function values through slots (closures), cells kept in variables across loops, bounds proofs of loops that hold loops, hot struct allocation and field cells, the check of enum payload layouts, the setup
+//! calls, function values through slots (closures), cells kept in variables across loops, hot struct allocation and field cells, the check of enum payload layouts, the setup
 //! function of a module version).
 
 pub(crate) mod accumulation;
@@ -13,7 +13,6 @@ pub(crate) mod enums;
 pub(crate) mod inlining;
 pub(crate) mod known_checks;
 pub(crate) mod loop_cells;
-pub(crate) mod outer_proofs;
 pub(crate) mod poll;
 pub(crate) mod program;
 pub(crate) mod references;

@@ -74,8 +74,6 @@ impl Translator<'_, '_, '_> {
         self.builder.set_cold_block(poll_block);
         self.builder.switch_to_block(poll_block);
         self.builder.seal_block(poll_block);
-        // A swap here may shrink an array a proven copy of an enclosing loop indexes.
-        self.set_leave_flags();
         let ctx = self.ctx;
         if self.program_main {
             let marker = self.iconst(POLL_AT_MAIN_STATEMENT);
@@ -133,6 +131,5 @@ impl Translator<'_, '_, '_> {
         // reused in a later block (the same cell was loaded again at every field access).
         // After this marker every path agrees on the last fence.
         self.builder.ins().sequence_point();
-        self.forget_outer_proofs();
     }
 }
