@@ -1,9 +1,9 @@
 //! Hot reload end to end, loops that hot code optimizes (`codegen/bounds.rs`,
 //! `counter_loops.rs`, `loop_idioms.rs`, field alias regions): a bounds proof holds only
 //! between two safe points, so an `on_reload` that shrinks the array a proven loop indexes
-//! is a clean index-out-of-bounds error at the next access; push loops are one call; struct
-//! fields migrated under a running loop keep their values. Each drives a real
-//! `lang run --hmr` process.
+//! is a clean index-out-of-bounds error at the next access, also when the loop holds a
+//! loop whose poll saw the swap; push loops are one call; struct fields migrated under a
+//! running loop keep their values. Each drives a real `lang run --hmr` process.
 
 mod support;
 
@@ -44,6 +44,27 @@ fn a_proven_range_loop_whose_array_on_reload_empties_reports_index_out_of_bounds
     session.wait_for_output("cleared\n");
     session.wait_for_error_output("error: index out of bounds");
     let stderr = session.stderr();
+    assert!(stderr.contains("main.ln:11:"), "{stderr}");
+    session.assert_alive();
+}
+
+/// A proven `for` loop that holds a loop (`codegen/hot/outer_proofs.rs`): the swap comes at
+/// the inner loop's poll, almost always; the inner loop then finishes, and the outer
+/// header goes on in the checked copy, whose `xs[i]` sees the emptied array. The inner loop
+/// indexes nothing, so the error can only come from the outer access (line 11). The inner
+/// loop is under an `if`, as outer proofs require.
+const SHRINKING_OUTER: &str = "var data: [int] = []\n\nfn on_reload() {\n    data.clear()\n}\n\nfn sweep(xs: [int], n: int) -> int {\n    var total = 0\n    while true {\n        for i in 0..n {\n            total += xs[i]\n            if xs[i] >= 0 {\n                var k = 0\n                while k < 1000 {\n                    k += 1\n                }\n            }\n        }\n    }\n    return total\n}\n\nfn main() {\n    for i in 0..1000 {\n        data.push(i)\n    }\n    print(\"sweeping over {len(data)}\")\n    print(sweep(data, len(data)))\n}\n";
+
+#[test]
+fn a_proven_loop_holding_a_loop_whose_array_on_reload_empties_reports_index_out_of_bounds() {
+    let session = HotRun::start("loops_shrink_outer", &[("main.ln", SHRINKING_OUTER)]);
+    session.wait_for_output("sweeping over 1000\n");
+    let edited = SHRINKING_OUTER.replace("    data.clear()\n", "    data.clear()\n    print(\"cleared\")\n");
+    session.write_in_place("main.ln", &edited);
+    session.wait_for_output("cleared\n");
+    session.wait_for_error_output("error: index out of bounds");
+    let stderr = session.stderr();
+    // At the access in the running (old) `sweep`, line 11 of the text it was compiled from.
     assert!(stderr.contains("main.ln:11:"), "{stderr}");
     session.assert_alive();
 }
