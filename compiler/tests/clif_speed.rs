@@ -431,3 +431,74 @@ fn hot_main_polls_once_where_statement_boundaries_meet() {
     assert_eq!(poll_slow_paths, 4, "{main}");
     insta::assert_snapshot!("hot_main_polls", format!("{HOT_MAIN_POLLS_PROGRAM}\n---\n; {main}"));
 }
+
+/// Conditions as branches (`codegen/conditions.rs`): `and` and `or` in an `if` or a loop's
+/// test are jumps, not a boolean merged in a block parameter and tested again; a loop's test
+/// branches to its exit first, so Cranelift hoists what the body computes from values that do
+/// not change in the loop (mandelbrot's `cr`).
+const CONDITIONS_PROGRAM: &str = "\
+fn escape(x: int, w: int, limit: float) -> int {
+    let cr = 2.0 * float(x) / float(w) - 1.5
+    var zr = 0.0
+    var tr = 0.0
+    var i = 0
+    while i < 50 and tr <= limit {
+        zr = tr + cr
+        tr = zr * zr
+        i += 1
+    }
+    if i < 50 or not (tr > limit) {
+        return i
+    }
+    return 0
+}
+
+fn main() {
+    print(escape(3, 7, 4.0))
+}
+";
+
+#[test]
+fn conditions_are_branches_and_loop_invariants_leave_the_loop() {
+    let checked = checked(CONDITIONS_PROGRAM);
+    let ir = translate_program(&checked, &mut object_module(), options()).unwrap().ir;
+    let escape = functions_named(&ir, "main.escape");
+    // No block takes a boolean: every test branches straight to its target.
+    assert!(!escape.contains(": i8)"), "{escape}");
+    insta::assert_snapshot!("conditions_release", format!("{CONDITIONS_PROGRAM}\n---\n; {escape}"));
+    if cfg!(target_arch = "x86_64") {
+        let compiled = translate_program(
+            &checked,
+            &mut object_module(),
+            CodegenOptions {
+                disassemble: true,
+                ..options()
+            },
+        )
+        .unwrap()
+        .disassembly;
+        let code = functions_named(&compiled, "main.escape");
+        // The division of `cr` is made once, before the loop: no jump back to a block laid
+        // out before it passes over a division.
+        assert_eq!(code.matches("divsd").count(), 1, "{code}");
+        let lines: Vec<&str> = code.lines().collect();
+        for (jump_at, line) in lines.iter().enumerate() {
+            let Some(target) = line
+                .trim()
+                .strip_prefix("jmp")
+                .map(|rest| rest.trim().replace("label", "block"))
+            else {
+                continue;
+            };
+            let header = format!("{target}:");
+            if let Some(header_at) = lines[..jump_at].iter().position(|line| line.trim() == header) {
+                let body = &lines[header_at..jump_at];
+                assert!(!body.iter().any(|line| line.contains("divsd")), "{code}");
+            }
+        }
+    }
+    // Hot code takes the same branches.
+    let hot = hot_ir(&checked);
+    let hot_escape = functions_named(&hot, "main.escape");
+    assert!(!hot_escape.contains(": i8)"), "{hot_escape}");
+}

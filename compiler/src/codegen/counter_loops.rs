@@ -20,6 +20,7 @@ use cranelift_codegen::ir::{InstBuilder, Value, types};
 use cranelift_frontend::Variable;
 
 use crate::codegen::bounds::{IndexedBy, InnerLoops, LengthKeeping, LoopCopy, ProvenIndex, strip_parens};
+use crate::codegen::conditions::LoopTargets;
 use crate::codegen::function::Translator;
 use crate::codegen::memory::trusted;
 use crate::codegen::runtime_abi::ARRAY_LEN_OFFSET;
@@ -305,8 +306,8 @@ impl Translator<'_, '_, '_> {
         self.builder.ins().jump(header, &[]);
         self.builder.switch_to_block(header);
         self.loop_header_poll(copy);
-        let condition = self.expr_value(condition);
-        self.builder.ins().brif(condition, body_label, &[], exit, &[]);
+        let targets = LoopTargets { body: body_label, exit };
+        self.branch_on_condition(condition, body_label, exit, Some(targets));
         self.builder.switch_to_block(body_label);
         self.builder.seal_block(body_label);
         self.loops.push((header, exit));

@@ -13,6 +13,7 @@
 use cranelift_codegen::ir::condcodes::IntCC;
 use cranelift_codegen::ir::{BlockArg, InstBuilder, Value, types};
 
+use crate::codegen::conditions::LoopTargets;
 use crate::codegen::function::Translator;
 use crate::codegen::layout::{clif_type, element_kind};
 use crate::codegen::memory::trusted;
@@ -165,7 +166,7 @@ impl Translator<'_, '_, '_> {
         let current = self.builder.use_var(index);
         let len = self.builder.ins().load(types::I64, trusted(), array, ARRAY_LEN_OFFSET);
         let more = self.builder.ins().icmp(IntCC::SignedLessThan, current, len);
-        self.builder.ins().brif(more, body, &[], exit, &[]);
+        self.branch_on_loop_comparison(more, LoopTargets { body, exit });
         self.builder.switch_to_block(body);
         self.builder.seal_block(body);
         let item = self.load_element(array, current, element);

@@ -13,6 +13,7 @@ use cranelift_codegen::ir::condcodes::IntCC;
 use cranelift_codegen::ir::{InstBuilder, Value, types};
 use cranelift_frontend::Variable;
 
+use crate::codegen::conditions::LoopTargets;
 use crate::codegen::function::Translator;
 use crate::codegen::layout::element_kind;
 use crate::codegen::memory::trusted;
@@ -174,7 +175,8 @@ impl Translator<'_, '_, '_> {
         self.builder.ins().jump(header, &[]);
         self.builder.switch_to_block(header);
         let more = condition(self);
-        self.builder.ins().brif(more, body_block, &[], exit, &[]);
+        let targets = LoopTargets { body: body_block, exit };
+        self.branch_on_loop_comparison(more, targets);
         self.builder.switch_to_block(body_block);
         self.builder.seal_block(body_block);
         body(self);

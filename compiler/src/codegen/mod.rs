@@ -27,6 +27,7 @@ mod closures;
 mod collections;
 mod compile;
 mod compile_set;
+mod conditions;
 pub mod config;
 mod counter_loops;
 mod entry;

@@ -5,8 +5,10 @@ use cranelift_codegen::ir::{self, InstBuilder, StackSlotData, StackSlotKind, Val
 use cranelift_frontend::Variable;
 
 use crate::codegen::bounds::{self, LoopCopy};
+use crate::codegen::conditions::{LoopTargets, is_short_circuit};
 use crate::codegen::counter_loops;
 use crate::codegen::function::Translator;
+use crate::codegen::hot::known_checks::KnownChecks;
 use crate::codegen::loop_idioms;
 use crate::codegen::memory::trusted;
 use crate::codegen::runtime_abi::*;
@@ -56,15 +58,22 @@ impl Translator<'_, '_, '_> {
                 if self.fused_map_update(condition, then_block, else_branch) {
                     return;
                 }
-                let condition = self.expr_value(condition);
                 let then_label = self.builder.create_block();
                 let else_label = self.builder.create_block();
                 let merge = self.builder.create_block();
-                // Checks made before the `if` hold in both branches, and after it if neither
-                // branch called anything.
-                let known = self.take_known_checks();
+                let known = if is_short_circuit(condition) {
+                    // Each branch is reached from more than one block of the condition.
+                    self.branch_on_condition(condition, then_label, else_label, None);
+                    KnownChecks::default()
+                } else {
+                    let condition = self.expr_value(condition);
+                    // Checks made before the `if` hold in both branches, and after it if
+                    // neither branch called anything.
+                    let known = self.take_known_checks();
+                    self.builder.ins().brif(condition, then_label, &[], else_label, &[]);
+                    known
+                };
                 let calls_before = self.calls_emitted;
-                self.builder.ins().brif(condition, then_label, &[], else_label, &[]);
                 self.builder.switch_to_block(then_label);
                 self.builder.seal_block(then_label);
                 self.keep_known_checks(known.clone(), then_label);
@@ -450,7 +459,8 @@ impl Translator<'_, '_, '_> {
             .ins()
             .load(types::I64, trusted(), sequence, ARRAY_LEN_OFFSET);
         let more = self.builder.ins().icmp(IntCC::SignedLessThan, current, len);
-        self.builder.ins().brif(more, body_label, &[], exit, &[]);
+        let targets = LoopTargets { body: body_label, exit };
+        self.branch_on_loop_comparison(more, targets);
         self.builder.switch_to_block(body_label);
         self.builder.seal_block(body_label);
         let item = self.load_element(sequence, current, &element);
