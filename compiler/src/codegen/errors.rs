@@ -61,6 +61,17 @@ impl Translator<'_, '_, '_> {
         self.keep_known_checks(known, continue_block);
     }
 
+    /// Branches to the error exit (recording the site of `span`) when `condition` is non-zero,
+    /// else to `continue_block`, with no block of its own for the error path (nothing is
+    /// raised: the error is already recorded).
+    pub(crate) fn exit_if(&mut self, condition: Value, span: Span, continue_block: ir::Block) {
+        let site = self.site(span);
+        let exit = self.error_exit();
+        self.builder
+            .ins()
+            .brif(condition, exit, &[BlockArg::Value(site)], continue_block, &[]);
+    }
+
     /// Like `error_if` with a raise kind computed at run time.
     pub(crate) fn error_if_dynamic(&mut self, condition: Value, span: Span, kind: Value, a: Value) {
         let error_block = self.builder.create_block();

@@ -153,6 +153,23 @@ pub fn hot_ir(checked: &CheckedProgram) -> String {
     hot_ir_in(checked, &mut jit_module(), false)
 }
 
+/// The machine code of the program translated as one hot module.
+pub fn hot_disassembly(checked: &CheckedProgram) -> String {
+    let linker = FakeLinker::new(false);
+    let target = HotTarget {
+        module: ModuleId(0),
+        linker: &linker,
+        functions: None,
+    };
+    let options = CodegenOptions {
+        disassemble: true,
+        ..options()
+    };
+    translate_hot_module(checked, &mut jit_module(), options, target)
+        .unwrap()
+        .disassembly
+}
+
 /// The functions of `ir` whose names start with `prefix`.
 pub fn functions_named(ir: &str, prefix: &str) -> String {
     ir.split("\n; ")

@@ -95,14 +95,13 @@ impl Translator<'_, '_, '_> {
             None => self.call_runtime("lang_hot_poll", &[ctx]).unwrap_or(ctx),
         };
         let unwind = self.builder.ins().icmp_imm_s(IntCC::Equal, answer, 1);
-        let unwind_block = self.builder.create_block();
         let not_unwinding = self.builder.create_block();
-        self.builder.ins().brif(unwind, unwind_block, &[], not_unwinding, &[]);
-        self.builder.set_cold_block(unwind_block);
         self.builder.set_cold_block(not_unwinding);
-        self.builder.switch_to_block(unwind_block);
-        self.builder.seal_block(unwind_block);
-        self.raise_and_exit(span, None);
+        // Straight to the error exit, with no block of its own under the poll: Cranelift's
+        // loop-invariant hoisting loses the loop for the rest of its walk once it visits a
+        // block outside the loop (`codegen/conditions.rs`), and the poll's path is visited
+        // before the loop's own code, which it rejoins.
+        self.exit_if(unwind, span, not_unwinding);
         self.builder.switch_to_block(not_unwinding);
         self.builder.seal_block(not_unwinding);
         if let Some(id) = redispatch {
