@@ -512,3 +512,58 @@ fn assert_division_made_before_the_loop(code: &str) {
     let division_at = lines.iter().position(|line| line.contains("divsd")).expect(code);
     assert!(division_at < header_at && header_at < square_at, "{code}");
 }
+
+/// A slow path that rejoins the main one branches straight to the error exit on failure
+/// (`Translator::in_rejoining_cold_path`): after `push` in a loop, whose slow path grows the
+/// array, a loop-invariant division is still made once, before the loop.
+const PUSH_IN_LOOP_PROGRAM: &str = "\
+fn collect(xs: [float], x: int, w: int, n: int) -> float {
+    var total = 0.0
+    var i = 0
+    while i < n {
+        xs.push(float(i))
+        total += 2.0 * float(x) / float(w)
+        i += 1
+    }
+    return total
+}
+
+fn main() {
+    var xs: [float] = []
+    print(collect(xs, 3, 7, 10))
+}
+";
+
+#[test]
+fn push_in_a_loop_keeps_invariants_out_of_the_loop() {
+    let checked = checked(PUSH_IN_LOOP_PROGRAM);
+    if cfg!(target_arch = "x86_64") {
+        let compiled = translate_program(
+            &checked,
+            &mut object_module(),
+            CodegenOptions {
+                disassemble: true,
+                ..options()
+            },
+        )
+        .unwrap()
+        .disassembly;
+        let code = functions_named(&compiled, "main.collect");
+        assert_eq!(code.matches("divsd").count(), 1, "{code}");
+        // No jump back to a block laid out before it (the loop's back edge, the slow path's
+        // return to the loop) passes over the division.
+        let lines: Vec<&str> = code.lines().map(str::trim).collect();
+        for (jump_at, line) in lines.iter().enumerate() {
+            let Some(target) = line.strip_prefix("jmp") else {
+                continue;
+            };
+            let header = format!("{}:", target.trim().replace("label", "block"));
+            if let Some(header_at) = lines[..jump_at].iter().position(|line| *line == header) {
+                assert!(
+                    !lines[header_at..jump_at].iter().any(|line| line.contains("divsd")),
+                    "{code}"
+                );
+            }
+        }
+    }
+}

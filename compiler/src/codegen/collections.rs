@@ -205,7 +205,7 @@ impl Translator<'_, '_, '_> {
         self.builder.set_cold_block(slow);
         let word = self.word_of(value, element);
         let ctx = self.ctx;
-        self.call_runtime_at("lang_rt_array_push", &[ctx, array, word], span);
+        self.in_rejoining_cold_path(|this| this.call_runtime_at("lang_rt_array_push", &[ctx, array, word], span));
         self.builder.ins().jump(merge, &[]);
         self.builder.switch_to_block(merge);
         self.builder.seal_block(merge);

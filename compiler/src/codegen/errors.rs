@@ -46,6 +46,15 @@ impl Translator<'_, '_, '_> {
     /// Branches to the error path when `condition` is non-zero: raises `raise` (kind and two
     /// arguments) if given, records the site of `span`, and returns status 1.
     pub(crate) fn error_if(&mut self, condition: Value, span: Span, raise: Option<(i64, Value, Value)>) {
+        if raise.is_none() && self.in_rejoining_cold_path {
+            let continue_block = self.builder.create_block();
+            let known = self.take_known_checks();
+            self.exit_if(condition, span, continue_block);
+            self.builder.switch_to_block(continue_block);
+            self.builder.seal_block(continue_block);
+            self.keep_known_checks(known, continue_block);
+            return;
+        }
         let error_block = self.builder.create_block();
         let continue_block = self.builder.create_block();
         let known = self.take_known_checks();
@@ -61,9 +70,22 @@ impl Translator<'_, '_, '_> {
         self.keep_known_checks(known, continue_block);
     }
 
+    /// Emits `path`, a cold path that rejoins the main one (a slow path), with its error
+    /// checks branching straight to the error exit instead of through a block of their own.
+    /// Cranelift's loop-invariant hoisting walks the dominator tree and loses the loop it is
+    /// in for the rest of its walk once it visits a block outside that loop; a path that
+    /// rejoins the main one is visited before the code after the join, so an error block
+    /// under it (outside every loop: it returns) hid the rest of the loop from the hoisting.
+    pub(crate) fn in_rejoining_cold_path<R>(&mut self, path: impl FnOnce(&mut Self) -> R) -> R {
+        let outer = std::mem::replace(&mut self.in_rejoining_cold_path, true);
+        let result = path(self);
+        self.in_rejoining_cold_path = outer;
+        result
+    }
+
     /// Branches to the error exit (recording the site of `span`) when `condition` is non-zero,
     /// else to `continue_block`, with no block of its own for the error path (nothing is
-    /// raised: the error is already recorded).
+    /// raised: the error is already recorded). See `in_rejoining_cold_path` for why.
     pub(crate) fn exit_if(&mut self, condition: Value, span: Span, continue_block: ir::Block) {
         let site = self.site(span);
         let exit = self.error_exit();

@@ -53,6 +53,7 @@ pub(crate) fn translate_function(
             loops: Vec::new(),
             error_exits: Vec::new(),
             error_exit_uses: 0,
+            in_rejoining_cold_path: false,
             lookup_slot: None,
             func_refs: HashMap::new(),
             data_refs: HashMap::new(),
@@ -108,6 +109,8 @@ pub(crate) struct Translator<'s, 'a, 'b> {
     pub(crate) error_exits: Vec<ir::Block>,
     /// Error paths sharing the last of `error_exits`.
     pub(crate) error_exit_uses: usize,
+    /// Inside a cold path that rejoins the main one (`Translator::in_rejoining_cold_path`).
+    pub(crate) in_rejoining_cold_path: bool,
     pub(crate) lookup_slot: Option<ir::StackSlot>,
     pub(crate) func_refs: HashMap<FuncId, FuncRef>,
     pub(crate) data_refs: HashMap<DataId, GlobalValue>,

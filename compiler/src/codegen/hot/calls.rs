@@ -98,7 +98,7 @@ impl Translator<'_, '_, '_> {
         self.builder.seal_block(through_slot);
         let (slot_value, slot_status) = self.call_slot_preserving_registers(id, slot, value_type, call_args);
         if cannot_fail {
-            self.check_status(slot_status, site);
+            self.in_rejoining_cold_path(|this| this.check_status(slot_status, site));
         }
         self.jump_to_join(join, slot_value, status.map(|_| slot_status));
 

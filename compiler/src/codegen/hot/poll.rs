@@ -97,10 +97,8 @@ impl Translator<'_, '_, '_> {
         let unwind = self.builder.ins().icmp_imm_s(IntCC::Equal, answer, 1);
         let not_unwinding = self.builder.create_block();
         self.builder.set_cold_block(not_unwinding);
-        // Straight to the error exit, with no block of its own under the poll: Cranelift's
-        // loop-invariant hoisting loses the loop for the rest of its walk once it visits a
-        // block outside the loop (`codegen/conditions.rs`), and the poll's path is visited
-        // before the loop's own code, which it rejoins.
+        // Straight to the error exit, with no block of its own under the poll's path, which
+        // rejoins the main one (why: `Translator::in_rejoining_cold_path`).
         self.exit_if(unwind, span, not_unwinding);
         self.builder.switch_to_block(not_unwinding);
         self.builder.seal_block(not_unwinding);
