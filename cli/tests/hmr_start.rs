@@ -52,11 +52,11 @@ fn a_second_start_reloads_inlined_functions_closures_and_removals() {
     session.wait_for("the second start's output", |stdout, _| stdout.contains(": 18 n"));
 
     // A small function inlined into its caller: the caller's next call runs the new code.
-    project.write_in_place("shapes.ln", &SHAPES.replace("x * 2", "x * 3"));
+    project.write_in_place("shapes.ln", SHAPES.replace("x * 2", "x * 3"));
     session.wait_for("the inlined function's new code", |stdout, _| stdout.contains(": 27 n"));
 
     // A function expression's body.
-    project.write_in_place("labels.ln", &LABELS.replace("\"n{n}\"", "\"m{n}\""));
+    project.write_in_place("labels.ln", LABELS.replace("\"n{n}\"", "\"m{n}\""));
     session.wait_for("the function expression's new body", |stdout, _| {
         stdout.contains(": 27 m")
     });
