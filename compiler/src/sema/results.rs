@@ -92,21 +92,52 @@ pub struct TypeTable {
     entries: NodeMap<u32>,
     /// The distinct types, by number.
     types: Vec<Type>,
-    /// Each type's number; the hash of `NodeKeyHasher` serves for the few short keys.
+    /// Each type's number; the hash of `NodeKeyHasher` serves for the few short keys. The
+    /// types without parts are numbered in `simple` instead.
     numbers: HashMap<Type, u32, BuildHasherDefault<NodeKeyHasher>>,
+    /// The number of `int`, `float`, `bool`, `str`, `nil`, the void type and the error type
+    /// (by `simple_position`), plus one; 0 while the table has none. Most expressions have one
+    /// of these: hashing and comparing each expression's `Type` to find its number was a
+    /// quarter of `insert`, 3% of `lang check`'s instructions at 100,000 lines.
+    simple: [u32; 7],
+}
+
+/// Where a type without parts is numbered in `TypeTable::simple`.
+fn simple_position(ty: &Type) -> Option<usize> {
+    Some(match ty {
+        Type::Int => 0,
+        Type::Float => 1,
+        Type::Bool => 2,
+        Type::Str => 3,
+        Type::Nil => 4,
+        Type::Void => 5,
+        Type::Error => 6,
+        _ => return None,
+    })
 }
 
 impl TypeTable {
     /// Records `ty` for `key` (replacing what was recorded there).
     pub fn insert(&mut self, key: NodeKey, ty: &Type) {
-        let number = match self.numbers.get(ty) {
-            Some(number) => *number,
-            None => {
-                let number = self.types.len() as u32;
-                self.types.push(ty.clone());
-                self.numbers.insert(ty.clone(), number);
-                number
-            }
+        let number = match simple_position(ty) {
+            Some(position) => match self.simple[position] {
+                0 => {
+                    let number = self.types.len() as u32;
+                    self.types.push(ty.clone());
+                    self.simple[position] = number + 1;
+                    number
+                }
+                known => known - 1,
+            },
+            None => match self.numbers.get(ty) {
+                Some(number) => *number,
+                None => {
+                    let number = self.types.len() as u32;
+                    self.types.push(ty.clone());
+                    self.numbers.insert(ty.clone(), number);
+                    number
+                }
+            },
         };
         self.entries.insert(key, number);
     }
@@ -441,5 +472,50 @@ impl TypeckResults {
     pub fn pattern_type(&self, file: FileId, span: Span) -> Option<&Type> {
         let key = NodeKey::new(file, span);
         self.find(file, |tables| tables.pattern_types.get(&key))
+    }
+}
+
+#[cfg(test)]
+mod type_table_tests {
+    use super::*;
+    use crate::source::FileId;
+
+    fn key(start: u32) -> NodeKey {
+        NodeKey {
+            file: FileId(0),
+            start,
+            end: start + 1,
+        }
+    }
+
+    #[test]
+    fn each_type_is_held_once_whether_simple_or_not() {
+        let mut table = TypeTable::default();
+        table.insert(key(0), &Type::Int);
+        table.insert(key(1), &Type::array(Type::Int));
+        table.insert(key(2), &Type::Int);
+        table.insert(key(3), &Type::array(Type::Int));
+        table.insert(key(4), &Type::Error);
+        // Replacing an entry's type.
+        table.insert(key(0), &Type::Str);
+        assert_eq!(table.get(&key(0)), Some(&Type::Str));
+        assert_eq!(table.get(&key(1)), Some(&Type::array(Type::Int)));
+        assert_eq!(table.get(&key(2)), Some(&Type::Int));
+        assert_eq!(table.get(&key(3)), Some(&Type::array(Type::Int)));
+        assert_eq!(table.get(&key(4)), Some(&Type::Error));
+        assert_eq!(table.get(&key(5)), None);
+        assert_eq!(table.types, [Type::Int, Type::array(Type::Int), Type::Error, Type::Str]);
+        // Numbering does not matter to equality.
+        let mut other = TypeTable::default();
+        for (start, ty) in [
+            (4, Type::Error),
+            (3, Type::array(Type::Int)),
+            (2, Type::Int),
+            (1, Type::array(Type::Int)),
+            (0, Type::Str),
+        ] {
+            other.insert(key(start), &ty);
+        }
+        assert_eq!(table, other);
     }
 }

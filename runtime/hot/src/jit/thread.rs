@@ -62,8 +62,12 @@ pub fn compiler_thread(root: PathBuf, producer: Producer) {
     watcher.watch_files(&program_files(&next));
     watcher.watch_files(&missing);
     producer.start(Ok(first));
-    // Made now, while the program starts: no reload can need it before (a save's events
-    // wait in the channel meanwhile).
+    // Made once the script thread has taken the first version, while the program starts: no
+    // reload can need it before (a save's events wait in the channel meanwhile, and a reload
+    // waits for the version to be taken anyway). Not sooner: the snapshot's threads would
+    // hold both cores of a small machine while the script thread is started and gets its
+    // first turn, on the way to the program's first output.
+    producer.wait_until_taken();
     let mut snapshot = next.into_snapshot();
 
     // Hashes of the texts that were compiled, not of the files now: a save that landed during
