@@ -7,7 +7,6 @@
 //! relocations; the module then defines them on this thread in the original order, so the
 //! program's code is laid out the same whatever the number of threads.
 
-use std::collections::HashMap;
 
 use cranelift_codegen::control::ControlPlane;
 use cranelift_codegen::ir;
@@ -16,7 +15,7 @@ use cranelift_module::{FuncId, Module, ModuleReloc};
 
 use crate::cache::{CodeCache, CraneliftStore};
 use crate::codegen::config::quick_isa;
-use crate::codegen::inline::{Inliner, inline_candidates};
+use crate::codegen::inline::{InlineCandidates, Inliner, inline_candidates};
 use crate::codegen::target::RunOnceCode;
 use crate::codegen::{CodegenError, CodegenOptions, ProgramState};
 
@@ -89,7 +88,7 @@ fn record(state: &mut ProgramState<'_>, id: FuncId, symbol: String, size: u32, d
 
 fn inline_into(
     context: &mut cranelift_codegen::Context,
-    candidates: &HashMap<u32, ir::Function>,
+    candidates: &InlineCandidates,
     symbol: &str,
 ) -> Result<(), CodegenError> {
     if !candidates.is_empty() {
@@ -124,7 +123,7 @@ const WORKER_STACK_SIZE: usize = 256 << 20;
 fn compile_apart(
     isa: &dyn TargetIsa,
     bodies: Vec<(FuncId, String, ir::Function)>,
-    candidates: &HashMap<u32, ir::Function>,
+    candidates: &InlineCandidates,
     options: CodegenOptions,
 ) -> Vec<Result<CompiledBody, CodegenError>> {
     let threads = thread_count(options.compile_threads, bodies.len());
@@ -188,7 +187,7 @@ fn compile_one(
     id: FuncId,
     symbol: String,
     function: ir::Function,
-    candidates: &HashMap<u32, ir::Function>,
+    candidates: &InlineCandidates,
     options: CodegenOptions,
 ) -> Result<CompiledBody, CodegenError> {
     let mut context = cranelift_codegen::Context::for_function(function);
