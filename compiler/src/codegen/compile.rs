@@ -7,6 +7,7 @@
 //! relocations; the module then defines them on this thread in the original order, so the
 //! program's code is laid out the same whatever the number of threads.
 
+use std::collections::HashMap;
 
 use cranelift_codegen::control::ControlPlane;
 use cranelift_codegen::ir;
@@ -15,7 +16,7 @@ use cranelift_module::{FuncId, Module, ModuleReloc};
 
 use crate::cache::{CodeCache, CraneliftStore};
 use crate::codegen::config::quick_isa;
-use crate::codegen::inline::{InlineCandidates, Inliner, inline_candidates};
+use crate::codegen::inline::{Inliner, inline_candidates};
 use crate::codegen::target::RunOnceCode;
 use crate::codegen::{CodegenError, CodegenOptions, ProgramState};
 
@@ -88,7 +89,7 @@ fn record(state: &mut ProgramState<'_>, id: FuncId, symbol: String, size: u32, d
 
 fn inline_into(
     context: &mut cranelift_codegen::Context,
-    candidates: &InlineCandidates,
+    candidates: &HashMap<u32, ir::Function>,
     symbol: &str,
 ) -> Result<(), CodegenError> {
     if !candidates.is_empty() {
@@ -123,7 +124,7 @@ const WORKER_STACK_SIZE: usize = 256 << 20;
 fn compile_apart(
     isa: &dyn TargetIsa,
     bodies: Vec<(FuncId, String, ir::Function)>,
-    candidates: &InlineCandidates,
+    candidates: &HashMap<u32, ir::Function>,
     options: CodegenOptions,
 ) -> Vec<Result<CompiledBody, CodegenError>> {
     let threads = thread_count(options.compile_threads, bodies.len());
@@ -187,7 +188,7 @@ fn compile_one(
     id: FuncId,
     symbol: String,
     function: ir::Function,
-    candidates: &InlineCandidates,
+    candidates: &HashMap<u32, ir::Function>,
     options: CodegenOptions,
 ) -> Result<CompiledBody, CodegenError> {
     let mut context = cranelift_codegen::Context::for_function(function);

@@ -11,27 +11,10 @@ use crate::codegen::ProgramState;
 /// A function is small enough to inline when it has at most this many instructions.
 pub(crate) const INLINE_LIMIT: usize = 60;
 
-/// Hot mode: the inline copy of a recursive function up to this many instructions is inlined
-/// into the function's own body (once, as every inlining here). Hot code spends about a third
-/// more instructions than release code on the same source (field offset cells, guarded
-/// calls, the layout hash of each allocation): binarytrees' `make`, inlined into itself in
-/// release builds, is 84 under hot reload (76 without its entry poll and depth check).
-pub(crate) const HOT_SELF_INLINE_LIMIT: usize = 90;
-
-/// A body Cranelift may inline, by function index.
-pub(crate) struct InlineCandidate {
-    pub(crate) body: ir::Function,
-    /// Inlined only into the function's own body (a recursive call), not into other callers.
-    pub(crate) only_into_itself: bool,
-}
-
-/// The bodies small enough to inline, by function index.
-pub(crate) type InlineCandidates = HashMap<u32, InlineCandidate>;
-
 /// Tells Cranelift which direct calls to inline: calls to small script functions, one level
 /// deep (a recursive function is inlined into itself once).
 pub(crate) struct Inliner<'a> {
-    pub(crate) candidates: &'a InlineCandidates,
+    pub(crate) candidates: &'a HashMap<u32, ir::Function>,
 }
 
 impl cranelift_codegen::inline::Inline for Inliner<'_> {
@@ -48,14 +31,11 @@ impl cranelift_codegen::inline::Inline for Inliner<'_> {
             return InlineCommand::KeepCall;
         };
         let name = &caller.params.user_named_funcs()[*reference];
-        let into_itself = caller.name == ir::UserFuncName::user(0, name.index);
         match self.candidates.get(&name.index) {
-            Some(candidate) if name.namespace == 0 && (into_itself || !candidate.only_into_itself) => {
-                InlineCommand::Inline {
-                    callee: std::borrow::Cow::Owned(with_caller_symbol_names(caller, &candidate.body)),
-                    visit_callee: false,
-                }
-            }
+            Some(body) if name.namespace == 0 => InlineCommand::Inline {
+                callee: std::borrow::Cow::Owned(with_caller_symbol_names(caller, body)),
+                visit_callee: false,
+            },
             _ => InlineCommand::KeepCall,
         }
     }
@@ -108,7 +88,7 @@ pub(crate) fn with_caller_symbol_names(caller: &ir::Function, callee: &ir::Funct
 pub(crate) fn inline_candidates(
     state: &ProgramState<'_>,
     bodies: &[(FuncId, String, ir::Function)],
-) -> InlineCandidates {
+) -> HashMap<u32, ir::Function> {
     if !state.options.inline {
         return HashMap::new();
     }
@@ -124,20 +104,15 @@ pub(crate) fn inline_candidates(
         .collect();
     bodies
         .iter()
-        .filter(|(id, _, _)| script_functions.contains(id) && !state.never_inlined.contains(&id.as_u32()))
-        .filter_map(|(id, _, function)| {
-            // Hot mode inlines the copy made for it (`hot/inlining.rs`), when there is one: a
-            // copy of a body over the limit is inlined only into its own body.
-            let (body, only_into_itself) = match state.inline_variants.get(&id.as_u32()) {
-                Some(variant) => (variant, !is_small_enough_to_inline(function)),
-                None if is_small_enough_to_inline(function) => (function, false),
-                None => return None,
-            };
-            let candidate = InlineCandidate {
-                body: body.clone(),
-                only_into_itself,
-            };
-            Some((id.as_u32(), candidate))
+        .filter(|(id, _, function)| {
+            script_functions.contains(id)
+                && !state.never_inlined.contains(&id.as_u32())
+                && is_small_enough_to_inline(function)
+        })
+        .map(|(id, _, function)| {
+            // Hot mode inlines the copy made for it (`hot/inlining.rs`), when there is one.
+            let body = state.inline_variants.get(&id.as_u32()).unwrap_or(function);
+            (id.as_u32(), body.clone())
         })
         .collect()
 }
@@ -145,15 +120,11 @@ pub(crate) fn inline_candidates(
 /// Whether a translated body is small enough to inline (cold blocks, such as hot reload's
 /// safe-point polls, are not counted).
 pub(crate) fn is_small_enough_to_inline(function: &ir::Function) -> bool {
-    warm_instructions(function) <= INLINE_LIMIT
-}
-
-/// The instructions of a body outside its cold blocks.
-pub(crate) fn warm_instructions(function: &ir::Function) -> usize {
     function
         .layout
         .blocks()
         .filter(|block| !function.layout.is_cold(*block))
         .flat_map(|block| function.layout.block_insts(block))
         .count()
+        <= INLINE_LIMIT
 }

@@ -12,24 +12,11 @@
 use cranelift_codegen::ir;
 
 use crate::codegen::function::translate_function;
-use crate::codegen::inline::{HOT_SELF_INLINE_LIMIT, is_small_enough_to_inline, warm_instructions};
+use crate::codegen::inline::is_small_enough_to_inline;
 use crate::codegen::tail_accumulation::accumulating_loop;
 use crate::codegen::target::TailAccumulation;
 use crate::codegen::{CodegenError, ProgramState};
 use crate::sema::types::FunctionId;
-
-/// Warm instructions of a hot body that its inline copy leaves out (the entry poll's load and
-/// branch, the stack-depth check's loads, compare and branch), with some slack.
-const ENTRY_INSTRUCTIONS: usize = 10;
-
-/// Whether a translated body names itself (a direct recursive call, or its guard).
-fn calls_itself(function: &ir::Function, id: cranelift_module::FuncId) -> bool {
-    function
-        .params
-        .user_named_funcs()
-        .values()
-        .any(|name| name.namespace == 0 && name.index == id.as_u32())
-}
 
 /// Translates the inline copy of every small script function translated so far, into
 /// `ProgramState::inline_variants`.
@@ -41,16 +28,10 @@ pub(crate) fn translate_inline_variants(state: &mut ProgramState<'_>) -> Result<
     // The module's few bodies first: a module of a large program compiles a handful of the
     // program's thousands of functions, and a search of the bodies for each function of the
     // program, in each module's compile, cost 3% of the first start at 100,000 lines.
-    // A recursive body somewhat over the limit gets a copy too, inlined only into itself
-    // (`inline::HOT_SELF_INLINE_LIMIT`) when the copy is within that limit.
     let small_bodies: std::collections::HashSet<cranelift_module::FuncId> = state
         .bodies
         .iter()
-        .filter(|(body_id, _, function)| {
-            is_small_enough_to_inline(function)
-                || (warm_instructions(function) <= HOT_SELF_INLINE_LIMIT + ENTRY_INSTRUCTIONS
-                    && calls_itself(function, *body_id))
-        })
+        .filter(|(_, _, function)| is_small_enough_to_inline(function))
         .map(|(body_id, _, _)| *body_id)
         .collect();
     if small_bodies.is_empty() {
@@ -98,9 +79,6 @@ pub(crate) fn translate_inline_variants(state: &mut ProgramState<'_>) -> Result<
             translator.function_body(FunctionId(index as u32), declaration)
         })?;
         let (_, _, variant): (_, _, ir::Function) = state.bodies.pop().expect("the copy was just translated");
-        if warm_instructions(&variant) > HOT_SELF_INLINE_LIMIT {
-            continue;
-        }
         state.inline_variants.insert(id.as_u32(), variant);
     }
     Ok(())

@@ -1,5 +1,5 @@
-//! The checks (field offsets, variable states, structs' payloads) known to hold on the way
-//! to the current block under hot reload.
+//! The checks (field offsets, variable states) known to hold on the way to the current
+//! block under hot reload.
 
 use std::collections::HashMap;
 
@@ -17,7 +17,4 @@ pub(crate) struct KnownChecks {
     pub(crate) offsets: HashMap<i64, Value>,
     /// Module-variable cells known to be initialized.
     pub(crate) variables: std::collections::HashSet<i64>,
-    /// Structs whose payload is known (the struct itself, or its handle's payload): only a
-    /// migration, inside a call, makes a struct a handle.
-    pub(crate) payloads: HashMap<Value, Value>,
 }

@@ -81,30 +81,24 @@ impl Translator<'_, '_, '_> {
 
     /// The object holding a hot struct's fields now: the struct itself, or when a migration
     /// made it a handle (a flag in its header), the payload its first word points to. Both
-    /// words are read and one selected, without a branch (a branch would end the block, and
-    /// with it what `KnownChecks` knows). A new struct (its own payload) needs no word for a
-    /// pointer to itself: two fields take 32 bytes, as under `lang run` (book/src/decisions.md,
-    /// "Hot structs without an owner word"). The first word of a struct that is not a handle
-    /// is a field (every hot struct has at least one word after its header): read under the
-    /// handles' region its value may be stale, but it is then not selected. Made once per
-    /// struct between calls (only a migration, inside a call, makes a struct a handle).
+    /// words are read and one is selected, without a branch: they share a cache line with
+    /// the fields, and a new struct (its own payload) then needs no word for a pointer to
+    /// itself (32 bytes for two fields, as under `lang run`; book/src/decisions.md, "Hot
+    /// structs without an owner word"). The first word of a struct that is not a handle is
+    /// a field (every hot struct has at least one word after its header): read under the
+    /// handles' region, its value may be stale, but it is then never used.
     pub(crate) fn hot_payload_of(&mut self, object: Value) -> Value {
-        if let Some(&payload) = self.known_checks().payloads.get(&object) {
-            return payload;
-        }
         let handles = self.flags(Region::Handles);
-        let header_flags = self
-            .builder
-            .ins()
-            .load(types::I32, handles, object, OBJECT_FLAGS_OFFSET);
         let payload_if_handle = self
             .builder
             .ins()
             .load(types::I64, handles, object, HANDLE_PAYLOAD_OFFSET);
+        let header_flags = self
+            .builder
+            .ins()
+            .load(types::I32, handles, object, OBJECT_FLAGS_OFFSET);
         let is_handle = self.builder.ins().band_imm_u(header_flags, OBJECT_FLAG_HANDLE);
-        let payload = self.builder.ins().select(is_handle, payload_if_handle, object);
-        self.known_checks().payloads.insert(object, payload);
-        payload
+        self.builder.ins().select(is_handle, payload_if_handle, object)
     }
 
     /// The address of a field of `object` (a handle): its payload plus the offset `cell`
