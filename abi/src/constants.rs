@@ -42,18 +42,11 @@ pub const CELL_VALUE_OFFSET: i32 = 16;
 /// The header flag of an object the collector never frees (literals, static function
 /// objects).
 pub const OBJECT_FLAG_IMMORTAL: i64 = 2;
-/// Where the header's flags word (32 bits) is.
-pub const OBJECT_FLAGS_OFFSET: i32 = 8;
-/// Hot reload: the header flag of a handle, a struct that a migration gave a separate
-/// payload. Hot code reads a struct's fields from the struct itself unless this flag is set,
-/// and then from the payload its first word points to.
-pub const OBJECT_FLAG_HANDLE: i64 = 4;
 /// Hot reload: a handle's payload pointer.
 pub const HANDLE_PAYLOAD_OFFSET: i32 = 16;
-/// Hot reload: a struct's fields, right after the header as in every mode (a new struct is
-/// its own payload; a migration's payload keeps the same offsets, with the back-pointer to
-/// its handle after its fields).
-pub const HOT_FIELDS_OFFSET: i32 = 16;
+/// Hot reload: a payload's back-pointer to its handle, then its fields.
+pub const PAYLOAD_OWNER_OFFSET: i32 = 16;
+pub const HOT_FIELDS_OFFSET: i32 = 24;
 
 /// The element kinds of arrays (`lang_rt_array_new`, `lang_rt_fill`).
 pub const ELEMENT_WORD: i64 = 0;
@@ -110,8 +103,7 @@ pub(crate) const ALL: &[(&str, i64)] = &[
     ("CELL_VALUE_OFFSET", CELL_VALUE_OFFSET as i64),
     ("OBJECT_FLAG_IMMORTAL", OBJECT_FLAG_IMMORTAL),
     ("HANDLE_PAYLOAD_OFFSET", HANDLE_PAYLOAD_OFFSET as i64),
-    ("OBJECT_FLAGS_OFFSET", OBJECT_FLAGS_OFFSET as i64),
-    ("OBJECT_FLAG_HANDLE", OBJECT_FLAG_HANDLE),
+    ("PAYLOAD_OWNER_OFFSET", PAYLOAD_OWNER_OFFSET as i64),
     ("HOT_FIELDS_OFFSET", HOT_FIELDS_OFFSET as i64),
     ("ELEMENT_WORD", ELEMENT_WORD),
     ("ELEMENT_BYTE", ELEMENT_BYTE),

@@ -54,13 +54,11 @@ fn offsets_are_where_the_runtime_puts_its_fields() {
     assert_eq!(offset_of!(object::ArrayObject, cap) as i32, abi::ARRAY_CAPACITY_OFFSET);
     assert_eq!(offset_of!(object::ArrayObject, data) as i32, abi::ARRAY_DATA_OFFSET);
     assert_eq!(offset_of!(object::BoxObject, value) as i32, abi::BOX_VALUE_OFFSET);
-    // Struct fields (hot ones too) and a handle's payload pointer follow the header; hot code
-    // reads the header's flags word to tell a handle.
+    // Struct fields and a handle's payload pointer follow the header; a hot payload's fields
+    // follow its owner word.
     assert_eq!(size_of::<object::Header>() as i32, abi::STRUCT_FIELDS_OFFSET);
     assert_eq!(size_of::<object::Header>() as i32, abi::HANDLE_PAYLOAD_OFFSET);
-    assert_eq!(size_of::<object::Header>() as i32, abi::HOT_FIELDS_OFFSET);
-    assert_eq!(offset_of!(object::Header, flags) as i32, abi::OBJECT_FLAGS_OFFSET);
-    assert_eq!(object::FLAG_HANDLE as i64, abi::OBJECT_FLAG_HANDLE);
+    assert_eq!(abi::PAYLOAD_OWNER_OFFSET + 8, abi::HOT_FIELDS_OFFSET);
 }
 
 #[test]

@@ -524,14 +524,6 @@ impl Heap {
                     self.mark_object(payload);
                 }
                 Kind::Struct => {
-                    // SAFETY: a live object has a header.
-                    if unsafe { (*(object as *const Header)).flags } & FLAG_PAYLOAD != 0 {
-                        // Hot reload: a migration's payload keeps its handle alive, so that a
-                        // payload still reachable from an old frame never names a freed handle.
-                        // SAFETY: a payload holds its handle's address after its fields.
-                        let owner = unsafe { *((object + payload_owner_offset(desc.fields.len())) as *const usize) };
-                        self.mark_object(owner);
-                    }
                     for (index, field) in desc.fields.iter().enumerate() {
                         if field.is_reference {
                             // SAFETY: struct objects have one word per field from `fields_offset`.
@@ -723,12 +715,6 @@ static PREPARED_CHUNKS: std::sync::Mutex<Vec<(usize, usize)>> = std::sync::Mutex
 /// struct migration will need, available to other threads.
 static CLASS_PAGES: [std::sync::atomic::AtomicUsize; SIZE_CLASSES.len()] =
     [const { std::sync::atomic::AtomicUsize::new(0) }; SIZE_CLASSES.len()];
-
-/// Whether objects of `first` and `second` bytes are served from the same pages (one size
-/// class, or both too large for one).
-pub fn same_size_class(first: usize, second: usize) -> bool {
-    size_class(first) == size_class(second)
-}
 
 /// The size class serving objects of `size` bytes, if any.
 fn size_class(size: usize) -> Option<usize> {

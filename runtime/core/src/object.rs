@@ -14,8 +14,7 @@ use std::ptr;
 #[repr(C)]
 pub struct Header {
     pub desc: *const TypeDesc,
-    /// Bit 0: marked by the collector. Bit 1: immortal (literals; never collected). Hot
-    /// reload: bit 2 a handle, bit 3 a payload that a migration made.
+    /// Bit 0: marked by the collector. Bit 1: immortal (literals; never collected).
     pub flags: u32,
     /// For objects of the collected heap: the index of their size class (or `u32::MAX` for
     /// a large object).
@@ -24,13 +23,6 @@ pub struct Header {
 
 pub const FLAG_MARKED: u32 = 1;
 pub const FLAG_IMMORTAL: u32 = lang_abi::OBJECT_FLAG_IMMORTAL as u32;
-/// Hot reload: a struct that a migration turned into a handle (its descriptor is
-/// [`HANDLE_DESC`] too); compiled code tests this flag (see [`hot_payload_of`]).
-pub const FLAG_HANDLE: u32 = lang_abi::OBJECT_FLAG_HANDLE as u32;
-/// Hot reload: a payload made by a migration, which holds the address of its handle in the
-/// word after its fields (see [`payload_owner_offset`]). A struct without this flag is its
-/// own handle.
-pub const FLAG_PAYLOAD: u32 = 8;
 
 /// A string: its length in bytes, then the bytes (UTF-8, not NUL-terminated).
 #[repr(C)]
@@ -92,60 +84,12 @@ pub use lang_abi::{CELL_VALUE_OFFSET, CLOSURE_CAPTURES_OFFSET, CLOSURE_COUNT_OFF
 
 /// Hot reload: a handle's payload pointer.
 pub use lang_abi::HANDLE_PAYLOAD_OFFSET;
-/// Hot reload: a struct's fields start right after the header, as in every mode. A struct
-/// starts as its own payload, with nothing but its fields (so a two-field struct takes 32
-/// bytes, as under `lang run`), and becomes a plain `Handle` object (flag [`FLAG_HANDLE`])
-/// when a migration moves its fields to a new payload; that payload (flag [`FLAG_PAYLOAD`])
-/// has its fields at the same offsets and its handle's address after them.
 pub use lang_abi::HOT_FIELDS_OFFSET;
-
-/// Hot reload: the bytes of a new struct of `fields` fields. At least one word after the
-/// header, so that a migration can turn it into a handle in place.
-pub fn hot_struct_size(fields: usize) -> usize {
-    HOT_FIELDS_OFFSET as usize + fields.max(1) * 8
-}
-
-/// Hot reload: where a migration's payload of `fields` fields keeps its handle's address.
-pub fn payload_owner_offset(fields: usize) -> usize {
-    HOT_FIELDS_OFFSET as usize + fields * 8
-}
-
-/// Hot reload: the bytes of a migration's payload of `fields` fields.
-pub fn hot_payload_size(fields: usize) -> usize {
-    payload_owner_offset(fields) + 8
-}
-
-/// Hot reload: the object holding the fields of a hot struct (or payload variant) `object`:
-/// the object itself, or the payload of a handle.
-///
-/// # Safety
-/// `object` must be a live heap object.
-pub unsafe fn hot_payload_of(object: usize) -> usize {
-    // SAFETY: the caller passes a live object; a handle holds its payload after the header.
-    unsafe {
-        if (*(object as *const Header)).flags & FLAG_HANDLE != 0 {
-            *((object + HANDLE_PAYLOAD_OFFSET as usize) as *const usize)
-        } else {
-            object
-        }
-    }
-}
-
-/// Hot reload: the handle of a hot struct instance `object` of descriptor `desc` found in
-/// the heap: its owner if it is a migration's payload, else itself.
-///
-/// # Safety
-/// `object` must be a live struct object of descriptor `desc`.
-pub unsafe fn hot_handle_of(object: usize, desc: &TypeDesc) -> usize {
-    // SAFETY: the caller passes a live struct object; a payload has its owner word.
-    unsafe {
-        if (*(object as *const Header)).flags & FLAG_PAYLOAD != 0 {
-            *((object + payload_owner_offset(desc.fields.len())) as *const usize)
-        } else {
-            object
-        }
-    }
-}
+/// Hot reload: a payload's back-pointer to its handle, then its fields. A struct starts as
+/// its own handle (a payload whose owner is itself: the owner word doubles as the handle's
+/// payload pointer), and becomes a plain `Handle` object when a migration moves its fields
+/// to a new payload.
+pub use lang_abi::PAYLOAD_OWNER_OFFSET;
 
 /// What the collector and the built-ins need to know about an object's type. `repr(C)`:
 /// compiled code reads `variant_number` at `lang_abi::VARIANT_NUMBER_OFFSET`.

@@ -1,13 +1,12 @@
-//! Structs under hot reload: allocation of a struct (its own payload) for the layout the
-//! code was compiled for, and fields reached through offset cells and, after a migration,
-//! the struct's handle.
+//! Structs under hot reload: allocation of a handle and payload for the layout the code was
+//! compiled for, and fields reached through offset cells.
 
 use cranelift_codegen::ir::condcodes::IntCC;
 use cranelift_codegen::ir::{InstBuilder, Value, types};
 
 use crate::codegen::function::Translator;
 use crate::codegen::memory::Region;
-use crate::codegen::runtime_abi::{HANDLE_PAYLOAD_OFFSET, OBJECT_FLAG_HANDLE, OBJECT_FLAGS_OFFSET, RAISE_FIELD_GONE};
+use crate::codegen::runtime_abi::{HANDLE_PAYLOAD_OFFSET, RAISE_FIELD_GONE};
 use crate::codegen::structs::struct_layout;
 use crate::codegen::target::FieldAccess;
 use crate::sema::types::StructId;
@@ -79,26 +78,12 @@ impl Translator<'_, '_, '_> {
         }
     }
 
-    /// The object holding a hot struct's fields now: the struct itself, or when a migration
-    /// made it a handle (a flag in its header), the payload its first word points to. Both
-    /// words are read and one is selected, without a branch: they share a cache line with
-    /// the fields, and a new struct (its own payload) then needs no word for a pointer to
-    /// itself (32 bytes for two fields, as under `lang run`; book/src/decisions.md, "Hot
-    /// structs without an owner word"). The first word of a struct that is not a handle is
-    /// a field (every hot struct has at least one word after its header): read under the
-    /// handles' region, its value may be stale, but it is then never used.
-    pub(crate) fn hot_payload_of(&mut self, object: Value) -> Value {
+    /// The payload a handle points at now (a new object is its own handle and payload).
+    pub(crate) fn hot_payload_of(&mut self, handle: Value) -> Value {
         let handles = self.flags(Region::Handles);
-        let payload_if_handle = self
-            .builder
+        self.builder
             .ins()
-            .load(types::I64, handles, object, HANDLE_PAYLOAD_OFFSET);
-        let header_flags = self
-            .builder
-            .ins()
-            .load(types::I32, handles, object, OBJECT_FLAGS_OFFSET);
-        let is_handle = self.builder.ins().band_imm_u(header_flags, OBJECT_FLAG_HANDLE);
-        self.builder.ins().select(is_handle, payload_if_handle, object)
+            .load(types::I64, handles, handle, HANDLE_PAYLOAD_OFFSET)
     }
 
     /// The address of a field of `object` (a handle): its payload plus the offset `cell`

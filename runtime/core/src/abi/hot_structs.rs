@@ -1,6 +1,6 @@
-//! Hot reload only: allocating a struct of the current layout (its own payload) whose
-//! fields missing from older code get their defaults. Whole-program modes never call this;
-//! it lives in the core runtime because the collector must know the layout.
+//! Hot reload only: allocating a struct of the current layout (a payload that is its own
+//! handle) whose fields missing from older code get their defaults. Whole-program modes
+//! never call this; it lives in the core runtime because the collector must know the layout.
 
 use crate::context::*;
 use crate::object::*;
@@ -15,7 +15,7 @@ pub struct WordAndStatus {
 /// A field default of a hot-reload struct: `fn(ctx) -> (word, status)`.
 pub type DefaultFunction = extern "C" fn(*mut Context) -> WordAndStatus;
 
-/// Hot reload: a struct (its own payload) of the current layout `desc`. Code compiled for
+/// Hot reload: a struct (handle and payload) of the current layout `desc`. Code compiled for
 /// another layout (`layout_hash`; an old version still running) does not know every field,
 /// so each field with a default gets it first; the code then stores the fields it has.
 #[unsafe(no_mangle)]
@@ -23,9 +23,15 @@ pub extern "C" fn lang_rt_alloc_hot_struct(ctx: Ctx<'_>, desc: *const TypeDesc, 
     // SAFETY: descriptors live forever.
     let desc_ref = unsafe { &*desc };
     let fields = desc_ref.fields.len();
-    // A new struct is its own payload: its fields follow the header, as in every mode. Only a
-    // migration gives it a separate payload and turns it into a handle (`FLAG_HANDLE`).
-    let object = ctx.heap.allocate(hot_struct_size(fields), desc);
+    // A new struct is its own handle: a payload whose owner word (which is where a handle
+    // keeps its payload pointer) names itself. One allocation per struct; only a migration
+    // gives it a separate payload and turns it into a plain handle.
+    let payload = ctx.heap.allocate(HOT_FIELDS_OFFSET as usize + fields * 8, desc);
+    let handle = payload;
+    // SAFETY: the object is fresh and large enough.
+    unsafe {
+        *(payload.add(PAYLOAD_OWNER_OFFSET as usize) as *mut usize) = handle as usize;
+    }
     ctx.check_heap();
     if desc_ref.layout_hash != layout_hash {
         for (index, default) in desc_ref.defaults.iter().enumerate() {
@@ -38,18 +44,11 @@ pub extern "C" fn lang_rt_alloc_hot_struct(ctx: Ctx<'_>, desc: *const TypeDesc, 
             let result = function(ctx);
             if result.status != 0 {
                 ctx.error_flag = 1;
-                return object;
+                return handle;
             }
-            // SAFETY: the object is live (this frame holds it) and has a header.
-            if unsafe { (*(object as *const Header)).flags } & FLAG_HANDLE != 0 {
-                // A reload inside the default migrated this new struct to another layout
-                // (with the fields it had so far, defaults for the rest): its first word is
-                // now its payload pointer, and `desc`'s offsets are not the new payload's.
-                return object;
-            }
-            // SAFETY: the object has `fields` words after its header.
-            unsafe { *(object.add(HOT_FIELDS_OFFSET as usize + index * 8) as *mut u64) = result.word };
+            // SAFETY: the payload has `fields` words after its header.
+            unsafe { *(payload.add(HOT_FIELDS_OFFSET as usize + index * 8) as *mut u64) = result.word };
         }
     }
-    object
+    handle
 }

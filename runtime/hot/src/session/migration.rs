@@ -10,8 +10,7 @@ use lang_runtime_core::Context;
 use lang_runtime_core::abi::{DefaultFunction, lang_rt_struct_desc};
 use lang_runtime_core::heap::Run;
 use lang_runtime_core::object::{
-    FLAG_HANDLE, FLAG_PAYLOAD, HANDLE_DESC, HANDLE_PAYLOAD_OFFSET, HOT_FIELDS_OFFSET, Header, TypeDesc, hot_handle_of,
-    hot_payload_size, hot_struct_size, payload_owner_offset,
+    HANDLE_DESC, HANDLE_PAYLOAD_OFFSET, HOT_FIELDS_OFFSET, Header, PAYLOAD_OWNER_OFFSET, TypeDesc,
 };
 
 use super::state::say;
@@ -270,12 +269,8 @@ fn build_payloads(
     news: &mut Vec<usize>,
 ) -> bool {
     // SAFETY: descriptors live forever.
-    let old_desc = unsafe { &*old };
-    // Instances of the old layout are structs that are their own payload and payloads of an
-    // earlier migration (a word longer, for the owner): the pages of both sizes are searched.
-    let old_struct_size = hot_struct_size(old_desc.fields.len());
-    let old_payload_size = hot_payload_size(old_desc.fields.len());
-    let new_size = hot_payload_size(field_count);
+    let old_size = HOT_FIELDS_OFFSET as usize + unsafe { (*old).fields.len() } * 8;
+    let new_size = HOT_FIELDS_OFFSET as usize + field_count * 8;
     let mut run = Run {
         first: 0,
         stride: 0,
@@ -287,10 +282,7 @@ fn build_payloads(
     'pages: for page in 0..=pages {
         in_page.clear();
         if page < pages {
-            ctx.heap.instances_in_page(page, old, old_struct_size, &mut in_page);
-            if !lang_runtime_core::heap::same_size_class(old_struct_size, old_payload_size) {
-                ctx.heap.instances_in_page(page, old, old_payload_size, &mut in_page);
-            }
+            ctx.heap.instances_in_page(page, old, old_size, &mut in_page);
         } else {
             // Structs too large for a size class are allocated one by one.
             ctx.heap
@@ -304,13 +296,11 @@ fn build_payloads(
             run.first += run.stride;
             run.count -= 1;
             news.push(new_payload);
-            // SAFETY: the old payload is a live instance of the old layout (its own handle,
-            // or a payload naming its handle); the new payload has a word per new field and
-            // the owner word after them.
+            // SAFETY: the old payload is a live instance of the old layout, whose owner
+            // word names its handle; the new payload has a word per new field.
             unsafe {
-                let handle = hot_handle_of(old_payload, old_desc);
-                *((new_payload + payload_owner_offset(field_count)) as *mut usize) = handle;
-                (*(new_payload as *mut Header)).flags |= FLAG_PAYLOAD;
+                let handle = *((old_payload + PAYLOAD_OWNER_OFFSET as usize) as *const usize);
+                *((new_payload + PAYLOAD_OWNER_OFFSET as usize) as *mut usize) = handle;
             }
             for (field_index, source) in sources.iter().enumerate() {
                 let word = match source {
@@ -346,19 +336,16 @@ fn build_payloads(
 
 /// Points every handle at its new payload, then the field cells at the new layout.
 fn commit(migration: Migration, registry: &Registry, migrated: &mut usize) {
-    let owner_offset = payload_owner_offset(migration.fields.len());
     for &payload in &migration.payloads {
         // SAFETY: payloads and their handles are live objects, and nothing allocates
         // during the commit.
         unsafe {
-            let handle = *((payload + owner_offset) as *const usize);
+            let handle = *((payload + PAYLOAD_OWNER_OFFSET as usize) as *const usize);
             *((handle + HANDLE_PAYLOAD_OFFSET as usize) as *mut usize) = payload;
-            // A struct that was its own payload becomes a plain handle: its old fields
-            // are dead, the collector must trace only the payload pointer, and compiled
-            // code must read the fields through it (the flag).
+            // A struct that was its own handle becomes a plain handle: its old fields
+            // are dead, and the collector must trace only the payload pointer.
             let header = handle as *mut Header;
             (*header).desc = &HANDLE_DESC;
-            (*header).flags |= FLAG_HANDLE;
         }
     }
     for (field, ty, cell) in registry.fields_of(&migration.module, &migration.name) {
@@ -425,8 +412,8 @@ pub(super) fn update_struct_defaults(ready: &Ready, registry: &Registry) {
 pub(super) fn prepare_migration_memory(ready: &Ready, registry: &Registry) -> Vec<usize> {
     let mut instances = 0;
     for (_, record, old) in changed_structs(registry, &ready.modules) {
-        let old_size = hot_struct_size(old.fields.len());
-        let new_size = hot_payload_size(record.fields.len());
+        let old_size = HOT_FIELDS_OFFSET as usize + old.fields.len() * 8;
+        let new_size = HOT_FIELDS_OFFSET as usize + record.fields.len() * 8;
         instances += lang_runtime_core::heap::prepare_pages(old_size, new_size);
     }
     let mut scratch = vec![1; instances];
