@@ -6,7 +6,7 @@
 mod support;
 
 use lang_compiler::codegen::{CodegenOptions, translate_program};
-use support::{checked, functions_named, hot_disassembly, hot_ir, object_module, options};
+use support::{checked, functions_named, hot_disassembly, hot_ir, object_module, options, release_disassembly};
 
 /// Type-based alias analysis of struct fields (`codegen/memory.rs`): in `lang run` and
 /// release builds each field of a struct type is its own alias region and a float field is
@@ -49,16 +49,7 @@ fn struct_fields_are_alias_regions_of_their_own_in_release_builds() {
     // The effect: the machine code of `step` stores `vy` (at offset 40) and reads it once,
     // forwarding the stored value to `p.y += p.vy` instead of loading it again.
     if cfg!(target_arch = "x86_64") {
-        let compiled = translate_program(
-            &checked,
-            &mut object_module(),
-            CodegenOptions {
-                disassemble: true,
-                ..options()
-            },
-        )
-        .unwrap()
-        .disassembly;
+        let compiled = release_disassembly(&checked);
         let step_code = functions_named(&compiled, "main.step");
         assert_eq!(step_code.matches("0x28(").count(), 2, "{step_code}");
     }
@@ -467,16 +458,7 @@ fn conditions_are_branches_and_loop_invariants_leave_the_loop() {
     assert!(!escape.contains(": i8)"), "{escape}");
     insta::assert_snapshot!("conditions_release", format!("{CONDITIONS_PROGRAM}\n---\n; {escape}"));
     if cfg!(target_arch = "x86_64") {
-        let compiled = translate_program(
-            &checked,
-            &mut object_module(),
-            CodegenOptions {
-                disassemble: true,
-                ..options()
-            },
-        )
-        .unwrap()
-        .disassembly;
+        let compiled = release_disassembly(&checked);
         assert_division_made_before_the_loop(&functions_named(&compiled, "main.escape"));
         // Hot code too, whose loop polls at its header: the poll's error path goes straight
         // to the error exit (`hot/poll.rs`), so it does not hide the loop from Cranelift.
@@ -538,16 +520,7 @@ fn main() {
 fn push_in_a_loop_keeps_invariants_out_of_the_loop() {
     let checked = checked(PUSH_IN_LOOP_PROGRAM);
     if cfg!(target_arch = "x86_64") {
-        let compiled = translate_program(
-            &checked,
-            &mut object_module(),
-            CodegenOptions {
-                disassemble: true,
-                ..options()
-            },
-        )
-        .unwrap()
-        .disassembly;
+        let compiled = release_disassembly(&checked);
         let code = functions_named(&compiled, "main.collect");
         assert_eq!(code.matches("divsd").count(), 1, "{code}");
         // No jump back to a block laid out before it (the loop's back edge, the slow path's

@@ -153,6 +153,17 @@ pub fn hot_ir(checked: &CheckedProgram) -> String {
     hot_ir_in(checked, &mut jit_module(), false)
 }
 
+/// The machine code of the whole program as a release build translates it.
+pub fn release_disassembly(checked: &CheckedProgram) -> String {
+    let options = CodegenOptions {
+        disassemble: true,
+        ..options()
+    };
+    translate_program(checked, &mut object_module(), options)
+        .unwrap()
+        .disassembly
+}
+
 /// The machine code of the program translated as one hot module.
 pub fn hot_disassembly(checked: &CheckedProgram) -> String {
     let linker = FakeLinker::new(false);
