@@ -26,6 +26,17 @@ fn is_called_by_the_runtime(checked: &CheckedProgram, id: FunctionId) -> bool {
     (info.module == ModuleId(0) && info.name == "main") || (info.name == "on_reload" && info.params.is_empty())
 }
 
+/// The functions that can run without any script code calling them: those the runtime calls,
+/// and those module-level code calls or takes as values.
+fn roots(checked: &CheckedProgram, module_level: &References) -> Vec<FunctionId> {
+    (0..checked.items.functions.len() as u32)
+        .map(FunctionId)
+        .filter(|id| is_called_by_the_runtime(checked, *id))
+        .chain(module_level.calls.iter().copied())
+        .chain(module_level.address_taken.iter().copied())
+        .collect()
+}
+
 /// For each function (indexed by `FunctionId`): whether it can run (see the file's comment),
 /// given what each body refers to and what module-level code refers to.
 pub(crate) fn functions_that_can_run_from(
@@ -34,12 +45,7 @@ pub(crate) fn functions_that_can_run_from(
     module_level: &References,
 ) -> Vec<bool> {
     let mut can_run = vec![false; per_function.len()];
-    let mut work: Vec<FunctionId> = (0..per_function.len() as u32)
-        .map(FunctionId)
-        .filter(|id| is_called_by_the_runtime(checked, *id))
-        .chain(module_level.calls.iter().copied())
-        .chain(module_level.address_taken.iter().copied())
-        .collect();
+    let mut work = roots(checked, module_level);
     while let Some(id) = work.pop() {
         if std::mem::replace(&mut can_run[id.0 as usize], true) {
             continue;
@@ -64,7 +70,8 @@ pub fn functions_that_can_run(checked: &CheckedProgram) -> Vec<bool> {
 /// (`jit::HotModule::compile_with`): each module's compile making it again made the first
 /// start of a program of N modules walk the program N times (issue 20).
 pub struct ProgramAnalysis {
-    /// What each function's body refers to (by `FunctionId`), see `function_references`.
+    /// What each function's body refers to (by `FunctionId`; empty for a function that
+    /// cannot run), see `function_references`.
     pub(crate) references: Vec<Arc<References>>,
     /// What module variable initializers and field defaults refer to.
     pub(crate) module_level: References,
@@ -75,8 +82,10 @@ pub struct ProgramAnalysis {
 impl ProgramAnalysis {
     /// The analysis of `checked`.
     pub fn of(checked: &CheckedProgram) -> ProgramAnalysis {
-        let references = function_references(checked);
         let module_level = initializer_references(checked);
+        // Only the bodies of functions that can run are walked (the others' references stay
+        // empty), so `functions_that_can_run` finds the same set from them.
+        let references = function_references(checked, &roots(checked, &module_level));
         let runs_during_initialization = reachable_from_initializers(&references, &module_level);
         ProgramAnalysis {
             references,
@@ -95,7 +104,7 @@ impl ProgramAnalysis {
 mod tests {
     use std::path::Path;
 
-    use super::functions_that_can_run;
+    use super::{ProgramAnalysis, functions_that_can_run};
     use crate::sema::check_program;
     use crate::source::InMemoryFiles as Files;
 
@@ -184,5 +193,33 @@ mod tests {
                 "main.main"
             ]
         );
+    }
+
+    /// Only the bodies of functions that can run are walked: `never`'s body names `thrice`,
+    /// but nothing reaches `never`, so its references stay empty, and taking `thrice`'s
+    /// address there does not make `thrice` a function that may run during initialization.
+    #[test]
+    fn bodies_of_functions_that_cannot_run_are_not_walked() {
+        let main = "let start = first()\n\
+                    fn first() -> int { return [1].map(fn(x) => x)[0] }\n\
+                    fn thrice(x: int) -> int { return 3 * x }\n\
+                    fn never() { let f = thrice\n print(f(1)) }\n\
+                    fn main() { print(start) }\n";
+        let mut loader = Files([("main.ln", main)].into_iter().collect());
+        let checked = check_program(Path::new("main.ln"), &mut loader).expect("the program loads");
+        assert!(!checked.has_errors(), "{:?}", checked.diagnostics);
+        let id = |name: &str| {
+            let position = checked.items.functions.iter().position(|info| info.name == name);
+            position.expect("the function exists")
+        };
+        let analysis = ProgramAnalysis::of(&checked);
+        let never = &analysis.references[id("never")];
+        assert!(
+            never.address_taken.is_empty() && !never.calls_values,
+            "never's body was walked"
+        );
+        assert!(analysis.references[id("first")].calls_values);
+        assert!(analysis.runs_during_initialization[id("first")]);
+        assert!(!analysis.runs_during_initialization[id("thrice")]);
     }
 }

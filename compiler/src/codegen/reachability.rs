@@ -95,12 +95,13 @@ pub fn statement_may_run_script_code(checked: &CheckedProgram, file: FileId, sta
     !walker.found.calls.is_empty() || walker.found.calls_values || walker.found.builds_structs
 }
 
-/// What the bodies of one module's functions refer to, by function, kept between the checks
+/// What the bodies of one module's functions refer to, by function (those walked so far: a
+/// function no root reached is walked when an edit makes it reachable), kept between the checks
 /// of a hot-reload session (`REFERENCES`): a module whose check was reused has the same tree
 /// and the same side-table part of its bodies (and the item ids did not move, or its check would not have
 /// been reused), so its functions refer to the same things, and walking every body of the
 /// program again on each save would make a reload cost grow with the program.
-type ModuleReferences = Vec<(FunctionId, std::sync::Arc<References>)>;
+type ModuleReferences = std::collections::HashMap<FunctionId, std::sync::Arc<References>>;
 
 /// The memo's key holds the tree and the part themselves, so that neither address is reused
 /// by another while the entry lives.
@@ -127,21 +128,21 @@ pub fn drop_retired_references() {
 }
 
 /// What each function's body refers to (indexed by `FunctionId`), closures' bodies counted
-/// as their enclosing function's. Memoized per module between the checks of a hot-reload
-/// session (see `REFERENCES`).
-pub(crate) fn function_references(checked: &CheckedProgram) -> Vec<std::sync::Arc<References>> {
+/// as their enclosing function's, for the functions reachable from `roots` through the
+/// bodies' calls and function values; the others are empty (their bodies are never walked:
+/// a function reachable from no root can never run, so nothing it refers to matters, and a
+/// program of 100,000 lines whose first second runs a small part of it walked every body at
+/// each start). Memoized per module between the checks of a hot-reload session (see
+/// `REFERENCES`).
+pub(crate) fn function_references(checked: &CheckedProgram, roots: &[FunctionId]) -> Vec<std::sync::Arc<References>> {
     let functions = &checked.items.functions;
     let mut per_function: Vec<Option<std::sync::Arc<References>>> = vec![None; functions.len()];
-    let mut by_module: Vec<Vec<FunctionId>> = vec![Vec::new(); checked.program.modules.len()];
-    for (index, info) in functions.iter().enumerate() {
-        by_module[info.module.0 as usize].push(FunctionId(index as u32));
-    }
     // What a caller that never calls `drop_retired_references` left goes now, as it did before
     // there was a retired list: at most one analysis' worth is ever kept.
     drop_retired_references();
     let mut previous = REFERENCES.with(|memo| std::mem::take(&mut *memo.borrow_mut()));
     let mut keys: Vec<Option<MemoKey>> = Vec::with_capacity(checked.program.modules.len());
-    let mut found_by_module: Vec<Option<ModuleReferences>> = Vec::with_capacity(checked.program.modules.len());
+    let mut found_by_module: Vec<ModuleReferences> = Vec::with_capacity(checked.program.modules.len());
     for module in &checked.program.modules {
         let key: Option<MemoKey> = checked
             .results
@@ -154,23 +155,44 @@ pub(crate) fn function_references(checked: &CheckedProgram) -> Vec<std::sync::Ar
             Some(previous.swap_remove(position).1)
         });
         keys.push(key);
-        found_by_module.push(remembered);
+        found_by_module.push(remembered.unwrap_or_default());
     }
-    // The modules not remembered are walked, on several threads when there are many (the
-    // first start of a hot-reload session walks every body of the program).
-    let to_walk: Vec<usize> = (0..found_by_module.len())
-        .filter(|position| found_by_module[*position].is_none())
-        .collect();
-    let walked = walk_modules(checked, &by_module, &to_walk);
-    for (position, references) in to_walk.into_iter().zip(walked) {
-        found_by_module[position] = Some(references);
+    // Breadth by rounds: what the memo knows is followed at once, the bodies it does not
+    // know are walked together (on several threads when there are many: the first start of
+    // a hot-reload session), and what they refer to is the next round's work.
+    let mut reached = vec![false; functions.len()];
+    let mut work: Vec<FunctionId> = roots.to_vec();
+    loop {
+        let mut to_walk: Vec<FunctionId> = Vec::new();
+        while let Some(id) = work.pop() {
+            let Some(info) = functions.get(id.0 as usize) else {
+                continue;
+            };
+            if std::mem::replace(&mut reached[id.0 as usize], true) {
+                continue;
+            }
+            match found_by_module[info.module.0 as usize].get(&id) {
+                Some(found) => {
+                    work.extend(found.calls.iter().copied());
+                    work.extend(found.address_taken.iter().copied());
+                    per_function[id.0 as usize] = Some(found.clone());
+                }
+                None => to_walk.push(id),
+            }
+        }
+        if to_walk.is_empty() {
+            break;
+        }
+        for (id, found) in walk_functions(checked, &to_walk) {
+            work.extend(found.calls.iter().copied());
+            work.extend(found.address_taken.iter().copied());
+            let module = functions[id.0 as usize].module.0 as usize;
+            found_by_module[module].insert(id, found.clone());
+            per_function[id.0 as usize] = Some(found);
+        }
     }
     let mut kept = Vec::new();
     for (key, references) in keys.into_iter().zip(found_by_module) {
-        let references = references.unwrap_or_default();
-        for (id, found) in &references {
-            per_function[id.0 as usize] = Some(found.clone());
-        }
         if let Some(key) = key {
             kept.push((key, references));
         }
@@ -188,22 +210,29 @@ pub(crate) fn function_references(checked: &CheckedProgram) -> Vec<std::sync::Ar
 /// starting (a reload walks the one or two edited modules on the calling thread).
 const MODULES_PER_WALKING_THREAD: usize = 8;
 
-/// What the bodies of each module of `positions` refer to (`by_module` lists each module's
-/// functions), in the order given.
-fn walk_modules(checked: &CheckedProgram, by_module: &[Vec<FunctionId>], positions: &[usize]) -> Vec<ModuleReferences> {
-    let walk = |position: usize| -> ModuleReferences {
-        let module = &checked.program.modules[position];
+/// What the bodies of `ids` refer to, in no particular order.
+fn walk_functions(checked: &CheckedProgram, ids: &[FunctionId]) -> Vec<(FunctionId, std::sync::Arc<References>)> {
+    let mut by_module: std::collections::BTreeMap<u32, Vec<FunctionId>> = std::collections::BTreeMap::new();
+    for id in ids {
+        by_module
+            .entry(checked.items.functions[id.0 as usize].module.0)
+            .or_default()
+            .push(*id);
+    }
+    let by_module: Vec<(u32, Vec<FunctionId>)> = by_module.into_iter().collect();
+    let walk = |position: usize| -> Vec<(FunctionId, std::sync::Arc<References>)> {
+        let (module, ids) = &by_module[position];
+        let file = checked.program.modules[*module as usize].file;
         // The declarations of this module's functions only: a reload at 100,000 lines
         // remembers all but one module, and a map of every declaration of the program
         // cost ~2 ms per call.
-        let indices: Vec<usize> = by_module[position].iter().map(|id| id.0 as usize).collect();
+        let indices: Vec<usize> = ids.iter().map(|id| id.0 as usize).collect();
         let declarations = checked.function_declarations_of(&indices);
-        by_module[position]
-            .iter()
+        ids.iter()
             .map(|id| {
                 let mut walker = Walker {
                     checked,
-                    file: module.file,
+                    file,
                     found: References::default(),
                 };
                 if let Some(declaration) = declarations.get(&(id.0 as usize)) {
@@ -213,8 +242,11 @@ fn walk_modules(checked: &CheckedProgram, by_module: &[Vec<FunctionId>], positio
             })
             .collect()
     };
-    let threads = crate::sema::compile_threads().min(positions.len() / MODULES_PER_WALKING_THREAD);
-    crate::threads::map_in_order(positions.len(), threads, "walker", |index| walk(positions[index]))
+    let threads = crate::sema::compile_threads().min(by_module.len() / MODULES_PER_WALKING_THREAD);
+    crate::threads::map_in_order(by_module.len(), threads, "walker", walk)
+        .into_iter()
+        .flatten()
+        .collect()
 }
 
 /// What module-level code refers to: every module variable's initializer, and every field
@@ -274,6 +306,8 @@ pub(crate) fn reachable_from_initializers(
         .chain(per_function.iter().flat_map(|found| found.address_taken.iter()))
         .copied()
         .collect();
+    // Addresses taken in bodies `function_references` did not walk are not here: such a body
+    // can never run, so the function value it would make never exists.
     let mut values_released = false;
     loop {
         while let Some(id) = work.pop() {

@@ -17,4 +17,11 @@ pub(crate) struct KnownChecks {
     pub(crate) offsets: HashMap<i64, Value>,
     /// Module-variable cells known to be initialized.
     pub(crate) variables: std::collections::HashSet<i64>,
+    /// Struct handles whose payload pointer is loaded already, with that pointer: only a
+    /// migration (inside a call) moves a payload. Cranelift forwards a repeated load within a
+    /// block, but not across the continuation of an error check inside a loop (its alias
+    /// analysis meets a loop block's stale first-pass state with the new one and makes each
+    /// such block a memory version of its own), so nbody's field accesses loaded each
+    /// handle's payload pointer once per access.
+    pub(crate) payloads: HashMap<Value, Value>,
 }

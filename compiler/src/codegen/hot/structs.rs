@@ -78,12 +78,19 @@ impl Translator<'_, '_, '_> {
         }
     }
 
-    /// The payload a handle points at now (a new object is its own handle and payload).
+    /// The payload a handle points at now (a new object is its own handle and payload),
+    /// loaded once per straight-line path between calls (see `KnownChecks::payloads`).
     pub(crate) fn hot_payload_of(&mut self, handle: Value) -> Value {
+        if let Some(&payload) = self.known_checks().payloads.get(&handle) {
+            return payload;
+        }
         let handles = self.flags(Region::Handles);
-        self.builder
+        let payload = self
+            .builder
             .ins()
-            .load(types::I64, handles, handle, HANDLE_PAYLOAD_OFFSET)
+            .load(types::I64, handles, handle, HANDLE_PAYLOAD_OFFSET);
+        self.known_checks().payloads.insert(handle, payload);
+        payload
     }
 
     /// The address of a field of `object` (a handle): its payload plus the offset `cell`

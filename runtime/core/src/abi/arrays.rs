@@ -47,6 +47,20 @@ pub extern "C" fn lang_rt_array_push_repeated(
     // SAFETY: compiled code passes a live array.
     let array = unsafe { &mut *array };
     let size = element_size_of(array);
+    // When the whole result fits under the heap's limit, its buffer is reserved at once: the
+    // doubling of one push at a time copied the elements at every growth (sieve's 5,000,001
+    // flags were copied about once over; under `--hmr` the script thread's allocator copies
+    // where the main thread's remaps).
+    let fits = usize::try_from(remaining)
+        .ok()
+        .and_then(|count| count.checked_mul(size))
+        .is_some_and(|bytes| bytes <= ctx.heap.limit.saturating_sub(ctx.heap.bytes_in_use));
+    if fits && remaining > 0 {
+        let total = array.len as usize + remaining as usize;
+        // SAFETY: `array` is a live array of elements of `size` bytes.
+        let grown = unsafe { array::reserve(array, size, total) };
+        ctx.heap.account(grown);
+    }
     while remaining > 0 {
         let count = remaining.min(PUSHES_BETWEEN_HEAP_CHECKS) as usize;
         let len = array.len as usize;
