@@ -477,7 +477,7 @@ fn conditions_are_branches_and_loop_invariants_leave_the_loop() {
 }
 
 /// The division of `cr` is made once, before the loop: before the header that the loop's
-/// back edge (the first jump after `tr = zr * zr`, a square) goes to.
+/// back edge (the first jump after the last `tr = zr * zr`, a square) goes to.
 fn assert_division_made_before_the_loop(code: &str) {
     assert_eq!(code.matches("divsd").count(), 1, "{code}");
     let lines: Vec<&str> = code.lines().map(str::trim).collect();
@@ -490,7 +490,9 @@ fn assert_division_made_before_the_loop(code: &str) {
             .collect();
         operands.len() == 3 && operands[0] == operands[1]
     };
-    let square_at = lines.iter().position(is_square).expect(code);
+    // The last square: under hot reload the body is emitted twice per poll, and the back edge
+    // follows its second copy.
+    let square_at = lines.iter().rposition(is_square).expect(code);
     let back_edge = lines[square_at..]
         .iter()
         .find(|line| line.starts_with("jmp"))
@@ -545,4 +547,40 @@ fn push_in_a_loop_keeps_invariants_out_of_the_loop() {
             }
         }
     }
+}
+
+/// Small `while` bodies without calls run twice per poll under hot reload
+/// (`codegen/hot/unrolled_loops.rs`): sieve's stride loop stores a flag twice between two
+/// polls of its header, in each of its two copies (proven and checked); release builds,
+/// which do not poll, emit the body once per copy.
+const UNROLLED_PROGRAM: &str = "\
+fn strides(flags: [bool], n: int, step: int) {
+    var j = 0
+    while j < n {
+        flags[j] = false
+        j += step
+    }
+}
+
+fn main() {
+    let flags = [true, true, true, true]
+    strides(flags, 4, 3)
+    print(flags[0])
+}
+";
+
+#[test]
+fn hot_small_while_bodies_run_twice_per_poll() {
+    let checked = checked(UNROLLED_PROGRAM);
+    let release_ir = translate_program(&checked, &mut object_module(), options()).unwrap().ir;
+    let release = functions_named(&release_ir, "main.strides");
+    let hot = functions_named(&hot_ir(&checked), "main.strides");
+    // The stores of `false` into `flags` (the only stores to memory there are).
+    let stores = |ir: &str| {
+        ir.lines()
+            .filter(|line| line.trim_start().starts_with("store") && line.ends_with("= 0"))
+            .count()
+    };
+    assert!(stores(&release) > 0, "{release}");
+    assert_eq!(stores(&hot), 2 * stores(&release), "{hot}");
 }

@@ -22,6 +22,7 @@ use cranelift_frontend::Variable;
 use crate::codegen::bounds::{IndexedBy, InnerLoops, LengthKeeping, LoopCopy, ProvenIndex, strip_parens};
 use crate::codegen::conditions::LoopTargets;
 use crate::codegen::function::Translator;
+use crate::codegen::hot::unrolled_loops::unrolls_twice;
 use crate::codegen::memory::trusted;
 use crate::codegen::runtime_abi::ARRAY_LEN_OFFSET;
 use crate::codegen::target::IndexProofs;
@@ -303,6 +304,9 @@ impl Translator<'_, '_, '_> {
             };
             facts.push(fact);
         }
+        // Under hot reload a small body without calls runs twice per poll
+        // (`hot/unrolled_loops.rs`): the second copy tests the condition again, without a poll.
+        let twice = self.state.target.emits_polls() && unrolls_twice(self.state.checked, self.file, body);
         self.builder.ins().jump(header, &[]);
         self.builder.switch_to_block(header);
         self.loop_header_poll(copy);
@@ -311,8 +315,34 @@ impl Translator<'_, '_, '_> {
         self.builder.switch_to_block(body_label);
         self.builder.seal_block(body_label);
         self.loops.push((header, exit));
+        self.while_body(body, &facts, proven_statements);
+        if twice {
+            let second_test = self.builder.create_block();
+            let second_body = self.builder.create_block();
+            self.jump_if_open(second_test);
+            self.builder.switch_to_block(second_test);
+            self.builder.seal_block(second_test);
+            let targets = LoopTargets {
+                body: second_body,
+                exit,
+            };
+            self.branch_on_condition(condition, second_body, exit, Some(targets));
+            self.builder.switch_to_block(second_body);
+            self.builder.seal_block(second_body);
+            self.while_body(body, &facts, proven_statements);
+        }
+        self.loops.pop();
+        self.jump_if_open(header);
+        self.builder.seal_block(header);
+        self.builder.switch_to_block(exit);
+        self.builder.seal_block(exit);
+    }
+
+    /// One copy of a `while` loop's body, entered with its condition just tested: `facts`
+    /// hold in its first `proven_statements` statements.
+    fn while_body(&mut self, body: &ast::Block, facts: &[ProvenIndex], proven_statements: usize) {
         let known = self.proven_indices.len();
-        self.proven_indices.extend(facts);
+        self.proven_indices.extend_from_slice(facts);
         self.scopes.push(Vec::new());
         for (position, statement) in body.statements.iter().enumerate() {
             if position == proven_statements {
@@ -327,10 +357,5 @@ impl Translator<'_, '_, '_> {
         }
         self.scopes.pop();
         self.proven_indices.truncate(known);
-        self.loops.pop();
-        self.jump_if_open(header);
-        self.builder.seal_block(header);
-        self.builder.switch_to_block(exit);
-        self.builder.seal_block(exit);
     }
 }

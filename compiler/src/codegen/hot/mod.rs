@@ -18,6 +18,7 @@ pub(crate) mod program;
 pub(crate) mod references;
 pub(crate) mod setup;
 pub(crate) mod structs;
+pub(crate) mod unrolled_loops;
 pub(crate) mod values;
 pub(crate) mod variables;
 
