@@ -22,6 +22,7 @@
 use cranelift_codegen::ir::{self, Value};
 use cranelift_frontend::Variable;
 
+use crate::codegen::operators::strip_parens;
 use crate::sema::CheckedProgram;
 use crate::sema::builtins::Builtin;
 use crate::sema::results::{CallTarget, NameRef};
@@ -249,13 +250,6 @@ impl<'e> IndexedBy<'_, 'e> {
             ExprKind::Unwrap(inner) | ExprKind::Paren(inner) => self.expr(inner),
             _ => {}
         }
-    }
-}
-
-pub(crate) fn strip_parens(expr: &Expr) -> &Expr {
-    match &expr.kind {
-        ExprKind::Paren(inner) => strip_parens(inner),
-        _ => expr,
     }
 }
 

@@ -19,11 +19,12 @@ use cranelift_codegen::ir::condcodes::IntCC;
 use cranelift_codegen::ir::{InstBuilder, Value, types};
 use cranelift_frontend::Variable;
 
-use crate::codegen::bounds::{IndexedBy, InnerLoops, LengthKeeping, LoopCopy, ProvenIndex, strip_parens};
+use crate::codegen::bounds::{IndexedBy, InnerLoops, LengthKeeping, LoopCopy, ProvenIndex};
 use crate::codegen::conditions::LoopTargets;
 use crate::codegen::function::Translator;
 use crate::codegen::hot::unrolled_loops::unrolls_twice;
 use crate::codegen::memory::trusted;
+use crate::codegen::operators::strip_parens;
 use crate::codegen::runtime_abi::ARRAY_LEN_OFFSET;
 use crate::codegen::target::IndexProofs;
 use crate::sema::CheckedProgram;

@@ -17,8 +17,8 @@ use cranelift_codegen::ir::condcodes::IntCC;
 use cranelift_codegen::ir::{InstBuilder, Value};
 use cranelift_frontend::Variable;
 
-use crate::codegen::bounds::strip_parens;
 use crate::codegen::function::Translator;
+use crate::codegen::operators::strip_parens;
 use crate::sema::CheckedProgram;
 use crate::sema::builtins::Builtin;
 use crate::sema::results::{CallTarget, NameRef};

@@ -13,6 +13,7 @@ use cranelift_codegen::ir::{InstBuilder, types};
 
 use crate::codegen::function::Translator;
 use crate::codegen::memory::trusted;
+use crate::codegen::operators::strip_parens;
 use crate::sema::builtins::Builtin;
 use crate::sema::results::{CallTarget, NameRef};
 use crate::sema::types::Type;
@@ -177,7 +178,7 @@ impl Translator<'_, '_, '_> {
 
     /// The arguments of a call of `builtin` (the receiver of method syntax first).
     fn builtin_arguments<'a>(&self, expr: &'a Expr, builtin: Builtin) -> Option<Vec<&'a Expr>> {
-        let expr = unparenthesized(expr);
+        let expr = strip_parens(expr);
         let ExprKind::Call { callee, args } = &expr.kind else {
             return None;
         };
@@ -198,29 +199,22 @@ impl Translator<'_, '_, '_> {
 
     /// Whether `expr` is `map[key]`.
     fn is_entry(&self, expr: &Expr, map: &Expr, key: &Expr) -> bool {
-        matches!(&unparenthesized(expr).kind, ExprKind::Index { object, index }
+        matches!(&strip_parens(expr).kind, ExprKind::Index { object, index }
             if self.same_local(object, map) && self.same_local(index, key))
     }
 
     /// Whether `expr` names a local variable.
     fn is_local(&self, expr: &Expr) -> bool {
-        matches!(&unparenthesized(expr).kind, ExprKind::Name(name)
+        matches!(&strip_parens(expr).kind, ExprKind::Name(name)
             if self.state.checked.results.name(self.file, name.span) == Some(NameRef::Local))
     }
 
     /// Whether `expr` names the same local as `local` (the idiom's blocks declare nothing, so
     /// the same name is the same variable).
     fn same_local(&self, expr: &Expr, local: &Expr) -> bool {
-        match (&unparenthesized(expr).kind, &unparenthesized(local).kind) {
+        match (&strip_parens(expr).kind, &strip_parens(local).kind) {
             (ExprKind::Name(a), ExprKind::Name(b)) => a.text == b.text && self.is_local(expr),
             _ => false,
         }
     }
-}
-
-fn unparenthesized(mut expr: &Expr) -> &Expr {
-    while let ExprKind::Paren(inner) = &expr.kind {
-        expr = inner;
-    }
-    expr
 }

@@ -10,6 +10,7 @@ use crate::sema::types::Type;
 use crate::source::Span;
 use crate::syntax::ast::{BinaryOp, Expr, ExprKind, UnaryOp};
 
+/// `expr` without the parentheses written around it.
 pub(crate) fn strip_parens(mut expr: &Expr) -> &Expr {
     while let ExprKind::Paren(inner) = &expr.kind {
         expr = inner;

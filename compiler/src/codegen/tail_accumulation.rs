@@ -22,10 +22,12 @@
 //! which must run whatever body the function's slot holds, and the error exits must record
 //! the frames the iterations stand for: `codegen/hot/accumulation.rs`.
 
-use cranelift_codegen::ir::{InstBuilder, types};
+use cranelift_codegen::ir::{self, InstBuilder, types};
+use cranelift_frontend::Variable;
 
 use crate::codegen::calls_infallible::expression_is_plain_arithmetic;
 use crate::codegen::function::Translator;
+use crate::codegen::operators::strip_parens;
 use crate::codegen::target::TailAccumulation;
 use crate::sema::CheckedProgram;
 use crate::sema::results::{CallTarget, NameRef};
@@ -73,12 +75,12 @@ pub(crate) fn accumulating_loop<'a>(
         op: BinaryOp::Add,
         lhs,
         rhs,
-    } = &unparenthesized(recursive_value).kind
+    } = &strip_parens(recursive_value).kind
     else {
         return None;
     };
-    let first_call = unparenthesized(lhs);
-    let second_call = unparenthesized(rhs);
+    let first_call = strip_parens(lhs);
+    let second_call = strip_parens(rhs);
     let first_arguments = self_call_arguments(checked, file, id, first_call)?;
     let next_arguments = self_call_arguments(checked, file, id, second_call)?;
     let names: Vec<&str> = declaration
@@ -150,22 +152,9 @@ impl Translator<'_, '_, '_> {
         let zero = self.iconst(0);
         self.builder.def_var(sum, zero);
         let header = self.builder.create_block();
-        let base = self.builder.create_block();
-        let recursion = self.builder.create_block();
         self.builder.ins().jump(header, &[]);
         self.builder.switch_to_block(header);
-        let ends = self.expr_value(plan.base_condition);
-        self.builder.ins().brif(ends, base, &[], recursion, &[]);
-
-        self.builder.switch_to_block(base);
-        self.builder.seal_block(base);
-        let value = self.expr_value(plan.base_value);
-        let before = self.builder.use_var(sum);
-        let total = self.builder.ins().iadd(before, value);
-        self.return_status(0, Some(total));
-
-        self.builder.switch_to_block(recursion);
-        self.builder.seal_block(recursion);
+        self.base_case_or_recursion(&plan, sum, None);
         let first = self.expr_value(plan.first_call);
         let before = self.builder.use_var(sum);
         let total = self.builder.ins().iadd(before, first);
@@ -182,6 +171,31 @@ impl Translator<'_, '_, '_> {
         self.builder.ins().jump(header, &[]);
         self.builder.seal_block(header);
         true
+    }
+
+    /// At a level's header: the base test; its base case returns (outer level, `join` None)
+    /// or goes to `join` with `sum + E` (inner level). Leaves the recursion block current.
+    pub(crate) fn base_case_or_recursion(
+        &mut self,
+        plan: &AccumulatingLoop<'_>,
+        sum: Variable,
+        join: Option<ir::Block>,
+    ) {
+        let base = self.builder.create_block();
+        let recursion = self.builder.create_block();
+        let ends = self.expr_value(plan.base_condition);
+        self.builder.ins().brif(ends, base, &[], recursion, &[]);
+        self.builder.switch_to_block(base);
+        self.builder.seal_block(base);
+        let value = self.expr_value(plan.base_value);
+        let before = self.builder.use_var(sum);
+        let total = self.builder.ins().iadd(before, value);
+        match join {
+            Some(join) => self.jump_with(join, &[total]),
+            None => self.return_status(0, Some(total)),
+        }
+        self.builder.switch_to_block(recursion);
+        self.builder.seal_block(recursion);
     }
 }
 
@@ -219,13 +233,6 @@ fn only_return(block: &ast::Block) -> Option<&Expr> {
     }
 }
 
-fn unparenthesized(mut expr: &Expr) -> &Expr {
-    while let ExprKind::Paren(inner) = &expr.kind {
-        expr = inner;
-    }
-    expr
-}
-
 /// The arguments of `expr` when it is a plain call of function `id` by its name.
 fn self_call_arguments<'a>(
     checked: &CheckedProgram,
@@ -255,7 +262,7 @@ fn counting_parameter(
     names: &[&str],
     types: &[Type],
 ) -> Option<usize> {
-    let ExprKind::Binary { op, lhs, rhs } = &unparenthesized(condition).kind else {
+    let ExprKind::Binary { op, lhs, rhs } = &strip_parens(condition).kind else {
         return None;
     };
     let (local, limit) = match op {
@@ -263,7 +270,7 @@ fn counting_parameter(
         BinaryOp::Greater | BinaryOp::GreaterEqual => (rhs, lhs),
         _ => return None,
     };
-    if !matches!(unparenthesized(limit).kind, ExprKind::Int(value) if value >= 0) {
+    if !matches!(strip_parens(limit).kind, ExprKind::Int(value) if value >= 0) {
         return None;
     }
     let index = names.iter().position(|name| names_local(checked, file, local, name))?;
@@ -273,7 +280,7 @@ fn counting_parameter(
 /// Whether `expr` is the local `name` (the body declares no other local, so a local of a
 /// parameter's name is that parameter).
 fn names_local(checked: &CheckedProgram, file: FileId, expr: &Expr, name: &str) -> bool {
-    match &unparenthesized(expr).kind {
+    match &strip_parens(expr).kind {
         ExprKind::Name(local) => local.text == name && checked.results.name(file, local.span) == Some(NameRef::Local),
         _ => false,
     }
@@ -285,14 +292,14 @@ fn step_below(checked: &CheckedProgram, file: FileId, expr: &Expr, name: &str) -
         op: BinaryOp::Subtract,
         lhs,
         rhs,
-    } = &unparenthesized(expr).kind
+    } = &strip_parens(expr).kind
     else {
         return None;
     };
     if !names_local(checked, file, lhs, name) {
         return None;
     }
-    match unparenthesized(rhs).kind {
+    match strip_parens(rhs).kind {
         ExprKind::Int(step) if (1..=MAX_STEP).contains(&step) => Some(step),
         _ => None,
     }

@@ -167,26 +167,6 @@ impl Translator<'_, '_, '_> {
         self.count_off_frames(plan, inner_frames, outer_frames, counter_at_entry);
     }
 
-    /// At a level's header: the base test; its base case returns (outer level, `join` None)
-    /// or goes to `join` with `sum + E` (inner level). Leaves the recursion block current.
-    fn base_case_or_recursion(&mut self, plan: &AccumulatingLoop<'_>, sum: Variable, join: Option<ir::Block>) {
-        let base = self.builder.create_block();
-        let recursion = self.builder.create_block();
-        let ends = self.expr_value(plan.base_condition);
-        self.builder.ins().brif(ends, base, &[], recursion, &[]);
-        self.builder.switch_to_block(base);
-        self.builder.seal_block(base);
-        let value = self.expr_value(plan.base_value);
-        let before = self.builder.use_var(sum);
-        let total = self.builder.ins().iadd(before, value);
-        match join {
-            Some(join) => self.jump_with(join, &[total]),
-            None => self.return_status(0, Some(total)),
-        }
-        self.builder.switch_to_block(recursion);
-        self.builder.seal_block(recursion);
-    }
-
     /// The values of the arguments of `call` (a call of the function itself), in order.
     fn arguments_of(&mut self, call: &Expr) -> Vec<Value> {
         let ExprKind::Call { args, .. } = &call.kind else {
@@ -232,7 +212,8 @@ impl Translator<'_, '_, '_> {
         block
     }
 
-    fn jump_with(&mut self, block: ir::Block, values: &[Value]) {
+    /// Jumps to `block` with `values` as its arguments.
+    pub(crate) fn jump_with(&mut self, block: ir::Block, values: &[Value]) {
         let arguments: Vec<BlockArg> = values.iter().map(|&value| BlockArg::Value(value)).collect();
         self.builder.ins().jump(block, &arguments);
     }
