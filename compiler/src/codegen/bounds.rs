@@ -22,12 +22,12 @@
 use cranelift_codegen::ir::{self, Value};
 use cranelift_frontend::Variable;
 
-use crate::codegen::operators::strip_parens;
 use crate::sema::CheckedProgram;
 use crate::sema::builtins::Builtin;
 use crate::sema::results::{CallTarget, NameRef};
 use crate::sema::types::FunctionId;
 use crate::source::{FileId, Span};
+use crate::syntax::ast::strip_parens;
 use crate::syntax::ast::{self, Expr, ExprKind, StatementKind};
 
 /// Whether an element access compares its index with the array's length.

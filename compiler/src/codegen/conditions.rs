@@ -16,7 +16,7 @@ use cranelift_codegen::ir::condcodes::{CondCode, IntCC};
 use cranelift_codegen::ir::{self, InstBuilder, InstructionData, Value, ValueDef};
 
 use crate::codegen::function::Translator;
-use crate::codegen::operators::strip_parens;
+use crate::syntax::ast::strip_parens;
 use crate::syntax::ast::{BinaryOp, Expr, ExprKind, UnaryOp};
 
 /// The body and exit of the loop a condition tests, so its branches put the exit first and

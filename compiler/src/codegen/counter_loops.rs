@@ -24,12 +24,12 @@ use crate::codegen::conditions::LoopTargets;
 use crate::codegen::function::Translator;
 use crate::codegen::hot::unrolled_loops::unrolls_twice;
 use crate::codegen::memory::trusted;
-use crate::codegen::operators::strip_parens;
 use crate::codegen::runtime_abi::ARRAY_LEN_OFFSET;
 use crate::codegen::target::IndexProofs;
 use crate::sema::CheckedProgram;
 use crate::sema::types::Type;
 use crate::source::{FileId, Span};
+use crate::syntax::ast::strip_parens;
 use crate::syntax::ast::{self, BinaryOp, Expr, ExprKind, StatementKind};
 
 /// The largest step named by a local that the proven copy accepts: with it, a counter that

@@ -18,12 +18,12 @@ use cranelift_codegen::ir::{InstBuilder, Value};
 use cranelift_frontend::Variable;
 
 use crate::codegen::function::Translator;
-use crate::codegen::operators::strip_parens;
 use crate::sema::CheckedProgram;
 use crate::sema::builtins::Builtin;
 use crate::sema::results::{CallTarget, NameRef};
 use crate::sema::types::Type;
 use crate::source::{FileId, Span};
+use crate::syntax::ast::strip_parens;
 use crate::syntax::ast::{self, Expr, ExprKind, StatementKind};
 
 /// `xs.push(VALUE)` as the whole body of a `for` loop over a range.

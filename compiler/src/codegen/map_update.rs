@@ -13,11 +13,11 @@ use cranelift_codegen::ir::{InstBuilder, types};
 
 use crate::codegen::function::Translator;
 use crate::codegen::memory::trusted;
-use crate::codegen::operators::strip_parens;
 use crate::sema::builtins::Builtin;
 use crate::sema::results::{CallTarget, NameRef};
 use crate::sema::types::Type;
 use crate::source::Span;
+use crate::syntax::ast::strip_parens;
 use crate::syntax::ast::{self, BinaryOp, ElseBranch, Expr, ExprKind, StatementKind};
 
 /// The parts of a recognized counting idiom.

@@ -8,15 +8,7 @@ use crate::codegen::layout::is_boxed_optional;
 use crate::codegen::runtime_abi::*;
 use crate::sema::types::Type;
 use crate::source::Span;
-use crate::syntax::ast::{BinaryOp, Expr, ExprKind, UnaryOp};
-
-/// `expr` without the parentheses written around it.
-pub(crate) fn strip_parens(mut expr: &Expr) -> &Expr {
-    while let ExprKind::Paren(inner) = &expr.kind {
-        expr = inner;
-    }
-    expr
-}
+use crate::syntax::ast::{BinaryOp, Expr, ExprKind, UnaryOp, strip_parens};
 
 impl Translator<'_, '_, '_> {
     pub(crate) fn unary(&mut self, op: UnaryOp, operand: &Expr) -> Value {

@@ -27,12 +27,12 @@ use cranelift_frontend::Variable;
 
 use crate::codegen::calls_infallible::expression_is_plain_arithmetic;
 use crate::codegen::function::Translator;
-use crate::codegen::operators::strip_parens;
 use crate::codegen::target::TailAccumulation;
 use crate::sema::CheckedProgram;
 use crate::sema::results::{CallTarget, NameRef};
 use crate::sema::types::{FunctionId, Type};
 use crate::source::FileId;
+use crate::syntax::ast::strip_parens;
 use crate::syntax::ast::{self, BinaryOp, Expr, ExprKind, StatementKind};
 
 /// The largest step of the counting parameter, so that the steps stay far from wrapping.

@@ -203,6 +203,14 @@ pub struct Expr {
     pub span: Span,
 }
 
+/// `expr` without the parentheses written around it.
+pub fn strip_parens(mut expr: &Expr) -> &Expr {
+    while let ExprKind::Paren(inner) = &expr.kind {
+        expr = inner;
+    }
+    expr
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub enum ExprKind {
     /// An integer literal. Its bits are those of the `u64` written, so `9223372036854775808`
