@@ -3,7 +3,8 @@
 //! between two safe points, so an `on_reload` that shrinks the array a proven loop indexes
 //! is a clean index-out-of-bounds error at the next access, also when the loop holds a
 //! loop whose poll saw the swap; push loops are one call; struct fields migrated under a
-//! running loop keep their values. Each drives a real `lang run --hmr` process.
+//! running loop keep their values, also when the swap comes inside a call of a fixed-layout
+//! loop. Each drives a real `lang run --hmr` process.
 
 mod support;
 
@@ -90,5 +91,32 @@ fn fields_updated_by_a_running_loop_keep_their_values_when_every_offset_moves() 
     // Kept fields kept their values, and the loop went on adding `vx` at the new offsets.
     assert!(first > 200.0 && second == 2.0 * first, "{stdout}");
     assert_eq!(first % 100.0, 0.0, "{stdout}");
+    session.assert_alive();
+}
+
+/// A fixed-layout loop (`codegen/hot/fixed_layout.rs`: its first copy reads `p.x` and
+/// `p.vx` at the offsets compiled) that calls a function with a long loop of its own, where
+/// the swap almost always comes. A reload adds a field in front of the others: after the call
+/// the rest of the iteration reads through the cells, and the next header leaves the copy,
+/// so no update is lost or written to the new field's place.
+const FIELDS_AROUND_A_CALL: &str = "struct P {\n    x: float,\n    vx: float,\n}\n\nfn pause() {\n    var k = 0\n    while k < 100000 {\n        k += 1\n    }\n}\n\nfn run(ps: [P]) {\n    var step = 0\n    while true {\n        for p in ps {\n            p.x += p.vx\n            pause()\n            p.x += p.vx\n        }\n        step += 1\n        if step % 10 == 0 {\n            print(\"x {ps[0].x} {ps[1].x}\")\n        }\n    }\n}\n\nfn main() {\n    var ps: [P] = []\n    ps.push(P { x: 0.0, vx: 1.0 })\n    ps.push(P { x: 0.0, vx: 2.0 })\n    run(ps)\n}\n";
+
+#[test]
+fn a_fixed_layout_loop_whose_call_swaps_in_a_new_layout_keeps_every_update() {
+    let session = HotRun::start("loops_fields_call", &[("main.ln", FIELDS_AROUND_A_CALL)]);
+    session.wait_for_output("x 20.0 40.0\n");
+    let edited = FIELDS_AROUND_A_CALL.replace("struct P {\n", "struct P {\n    mass: float = 3.0,\n");
+    session.write_in_place("main.ln", &edited);
+    session.wait_for_error_output("[hmr]");
+    let lines_at_reload = session.stdout().lines().count();
+    session.wait_for("three more lines after the reload", |stdout, _| {
+        stdout.lines().count() >= lines_at_reload + 3
+    });
+    let stdout = session.stdout();
+    let (first, second) = last_positions(&stdout).unwrap_or_else(|| panic!("{stdout}"));
+    // Each step adds `2 * vx`, printed every 10 steps: an update lost or misplaced (the
+    // copy going on at the old offsets, where `mass` now is) would break both.
+    assert!(first > 20.0 && second == 2.0 * first, "{stdout}");
+    assert_eq!(first % 20.0, 0.0, "{stdout}");
     session.assert_alive();
 }

@@ -343,6 +343,7 @@ fn release_interpolation_is_one_call() {
 /// the offsets of `b.x` and `b.vx` and the value of `DT` are loaded after the entry poll and
 /// after each call (here only the poll's slow path), and the loop body reads them from SSA
 /// variables: the block with the arithmetic loads only the handle's payload and the fields.
+/// (A `while` loop: a `for` loop reading fields is a fixed-layout loop, next test.)
 const HOT_CELLS_PROGRAM: &str = "\
 struct Body {
     x: float,
@@ -352,8 +353,11 @@ struct Body {
 let DT = 0.5
 
 fn advance(bodies: [Body]) {
-    for b in bodies {
+    var i = 0
+    while i < len(bodies) {
+        let b = bodies[i]
         b.x += b.vx * DT
+        i += 1
     }
 }
 
@@ -388,9 +392,81 @@ fn hot_loops_read_field_offsets_and_lets_from_variables() {
     assert_eq!(poll_slow_paths.len(), 2, "{advance}");
     let reloading = poll_slow_paths.iter().filter(|block| block.contains("aligned region0"));
     assert_eq!(reloading.count(), 1, "{advance}");
-    // `b.x += b.vx * DT` loads `b`'s payload pointer once, not once per field access.
-    assert_eq!(advance.matches("aligned region1").count(), 1, "{advance}");
+    // `b.x += b.vx * DT` loads `b`'s payload pointer once, not once per field access (in
+    // each of the body's two copies: a small `while` body runs twice per poll).
+    assert_eq!(advance.matches("aligned region1").count(), 2, "{advance}");
     insta::assert_snapshot!("hot_loop_cells", format!("{HOT_CELLS_PROGRAM}\n---\n; {advance}"));
+}
+
+/// Fixed-layout loops under hot reload (`codegen/hot/fixed_layout.rs`): the first copy of
+/// `advance`'s loop, entered when the offset cells of `b.x` and `b.vx` hold the offsets
+/// compiled (24 and 32) and `DT` is initialized, reads and writes the fields at those offsets
+/// with no test until the call of `pause` (which may swap in a new layout). After the call,
+/// `b.x` goes through its cell, and the cells are tested again: if they changed, the call
+/// sets the interrupt flag (offset 16 of the context), so that the header's poll goes on in
+/// the second copy, which reads every field through its cell.
+const HOT_FIXED_LAYOUT_PROGRAM: &str = "\
+struct Body {
+    x: float,
+    vx: float,
+}
+
+let DT = 0.5
+
+fn pause(n: int) {
+    var k = 0
+    while k < n {
+        k += 1
+    }
+}
+
+fn advance(bodies: [Body]) {
+    for b in bodies {
+        b.x += b.vx * DT
+        pause(10)
+        b.x += 1.0
+    }
+}
+
+fn main() {
+    let bodies = [Body { x: 0.0, vx: 1.0 }]
+    advance(bodies)
+    print(bodies[0].x)
+}
+";
+
+#[test]
+fn hot_fixed_layout_loops_read_fields_at_the_offsets_compiled() {
+    let checked = checked(HOT_FIXED_LAYOUT_PROGRAM);
+    let hot = hot_ir(&checked);
+    let advance = functions_named(&hot, "main.advance");
+    // The entry test compares both cells with the offsets compiled; so does the test after
+    // the call in the first copy.
+    let compared_with = |offset: &str| {
+        advance
+            .lines()
+            .filter(|line| line.contains("icmp eq") && line.ends_with(offset))
+            .count()
+    };
+    assert_eq!(compared_with("= 24"), 2, "{advance}");
+    assert_eq!(compared_with("= 32"), 2, "{advance}");
+    // Only that call's cold path sets the interrupt flag.
+    let flag_stores: Vec<&str> = advance
+        .split("\n\n")
+        .filter(|block| block.contains(", v0+16") && block.contains("store"))
+        .collect();
+    assert_eq!(flag_stores.len(), 1, "{advance}");
+    assert!(
+        flag_stores[0].lines().next().unwrap_or_default().contains("cold"),
+        "{advance}"
+    );
+    // The first copy's fields before the call: at fixed offsets of the payload, with no sign
+    // test of an offset (`icmp slt` against 0) before the call.
+    assert!(advance.contains("region2 v") && advance.contains("+24"), "{advance}");
+    insta::assert_snapshot!(
+        "hot_fixed_layout_loop",
+        format!("{HOT_FIXED_LAYOUT_PROGRAM}\n---\n; {advance}")
+    );
 }
 
 /// Hot `main` polls after each statement that may run other script code (a changed `main`

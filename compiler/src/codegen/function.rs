@@ -61,6 +61,7 @@ pub(crate) fn translate_function(
             may_run_during_initialization: true,
             known_checks: KnownChecks::default(),
             cached_cells: CachedCells::default(),
+            fixed_layout: None,
             calls_emitted: 0,
             program_main: false,
             main_blocks_open: 0,
@@ -124,6 +125,8 @@ pub(crate) struct Translator<'s, 'a, 'b> {
     pub(crate) known_checks: KnownChecks,
     /// Hot mode: the cells the function's loops read, kept in variables between calls.
     pub(crate) cached_cells: CachedCells,
+    /// Hot mode: inside the first copy of a fixed-layout loop (`hot/fixed_layout.rs`).
+    pub(crate) fixed_layout: Option<crate::codegen::hot::fixed_cells::FixedLayout>,
     /// Calls emitted so far (each forgets the known checks).
     pub(crate) calls_emitted: u64,
     /// Hot mode: this is the program's `main`, which polls after each statement that may

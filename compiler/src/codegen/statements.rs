@@ -270,14 +270,24 @@ impl Translator<'_, '_, '_> {
             .into_iter()
             .filter_map(|array| self.plain_array_local(array))
             .collect();
-        if arrays.is_empty() {
+        let fixed_cells = self.loop_fixed_cells(body);
+        if arrays.is_empty() && fixed_cells.is_empty() {
             let header = self.builder.create_block();
             let copy = LoopCopy::at(span, header, None);
             return self.range_loop(variable, start, end, inclusive, body, copy, counter, &[]);
         }
         // Loop versioning (`bounds::indexed_arrays`): the loop without those checks when
         // every `xs[i]` is in range for every `i` of the range, the checked loop otherwise.
+        // Under hot reload the first copy also reads fields at the offsets compiled, when the
+        // layout compiled is the one in use (`hot/fixed_layout.rs`).
+        let layout_holds = (!fixed_cells.is_empty()).then(|| self.fixed_layout_entry());
         let mut in_range = self.builder.ins().icmp_imm_s(IntCC::SignedGreaterThanOrEqual, start, 0);
+        if let Some(holds) = layout_holds {
+            in_range = match arrays.is_empty() {
+                true => holds,
+                false => self.builder.ins().band(holds, in_range),
+            };
+        }
         for array in &arrays {
             let array = self.builder.use_var(*array);
             let len = self.builder.ins().load(types::I64, trusted(), array, ARRAY_LEN_OFFSET);
@@ -291,8 +301,8 @@ impl Translator<'_, '_, '_> {
         }
         // Under hot reload the proven copy calls this version of its callees directly.
         let same_versions = match proofs {
-            IndexProofs::Used => Vec::new(),
-            IndexProofs::BetweenSafePoints => callees,
+            IndexProofs::BetweenSafePoints if !arrays.is_empty() => callees,
+            _ => Vec::new(),
         };
         if let Some(same) = self.slots_hold_this_version(&same_versions) {
             in_range = self.builder.ins().band(in_range, same);
@@ -310,7 +320,9 @@ impl Translator<'_, '_, '_> {
         let copy = LoopCopy::at(span, proven_header, leave_to);
         let known_versions = self.same_version_callees.len();
         self.same_version_callees.extend(same_versions);
+        self.enter_fixed_layout(fixed_cells);
         self.range_loop(variable, start, end, inclusive, body, copy, counter, &arrays);
+        self.fixed_layout = None;
         self.same_version_callees.truncate(known_versions);
         self.jump_if_open(done);
         self.builder.switch_to_block(checked);
@@ -330,6 +342,7 @@ impl Translator<'_, '_, '_> {
             Some(checked_header) => self.poll_leaving_proof(copy.span, checked_header),
             None => self.poll(copy.span, None),
         }
+        self.fixed_layout_iteration_starts();
     }
 
     /// The local `array` names at this point when it is a plain local (not a cell) of an
@@ -446,13 +459,67 @@ impl Translator<'_, '_, '_> {
         let index = self.builder.declare_var(types::I64);
         let zero = self.iconst(0);
         self.builder.def_var(index, zero);
-        let header = self.builder.create_block();
+        let each = EachLoop {
+            first,
+            second,
+            collection,
+            sequence,
+            element,
+            map,
+            index,
+            body,
+        };
+        // Under hot reload, two copies chosen at entry when the body reads fields: the first
+        // at the offsets of the layout compiled (`hot/fixed_layout.rs`).
+        let fixed_cells = match &each.map {
+            None => self.loop_fixed_cells(body),
+            Some(_) => Vec::new(),
+        };
+        if fixed_cells.is_empty() {
+            let header = self.builder.create_block();
+            return self.each_loop(&each, LoopCopy::at(span, header, None));
+        }
+        let holds = self.fixed_layout_entry();
+        let fixed = self.builder.create_block();
+        let plain = self.builder.create_block();
+        let done = self.builder.create_block();
+        self.builder.ins().brif(holds, fixed, &[], plain, &[]);
+        self.builder.switch_to_block(fixed);
+        self.builder.seal_block(fixed);
+        let fixed_header = self.builder.create_block();
+        let plain_header = self.builder.create_block();
+        self.enter_fixed_layout(fixed_cells);
+        self.each_loop(&each, LoopCopy::at(span, fixed_header, Some(plain_header)));
+        self.fixed_layout = None;
+        self.jump_if_open(done);
+        self.builder.switch_to_block(plain);
+        self.builder.seal_block(plain);
+        self.each_loop(&each, LoopCopy::at(span, plain_header, None));
+        self.jump_if_open(done);
+        self.builder.switch_to_block(done);
+        self.builder.seal_block(done);
+    }
+
+    /// One copy of the loop of a `for` over an array or a map's keys.
+    fn each_loop(&mut self, each: &EachLoop, copy: LoopCopy) {
+        let EachLoop {
+            first,
+            second,
+            collection,
+            sequence,
+            ref element,
+            ref map,
+            index,
+            body,
+        } = *each;
+        let zero = self.iconst(0);
+        let header = copy.header;
         let body_label = self.builder.create_block();
         let next = self.builder.create_block();
         let exit = self.builder.create_block();
         self.builder.ins().jump(header, &[]);
         self.builder.switch_to_block(header);
-        self.poll(span, None);
+        self.loop_header_poll(copy);
         let current = self.builder.use_var(index);
         let len = self
             .builder
@@ -463,13 +530,14 @@ impl Translator<'_, '_, '_> {
         self.branch_on_loop_comparison(more, targets);
         self.builder.switch_to_block(body_label);
         self.builder.seal_block(body_label);
-        let item = self.load_element(sequence, current, &element);
+        let item = self.load_element(sequence, current, element);
         self.scopes.push(Vec::new());
         match map {
             None => {
-                self.declare_local(&first.text, element, item);
+                self.declare_local(&first.text, element.clone(), item);
             }
             Some((key_type, value_type, insertions)) => {
+                let (key_type, value_type, insertions) = (key_type.clone(), value_type.clone(), *insertions);
                 let slot = self.lookup_slot();
                 let out = self.builder.ins().stack_addr(types::I64, slot, 0);
                 let ctx = self.ctx;
@@ -541,4 +609,19 @@ impl Translator<'_, '_, '_> {
             IndexProofs::BetweenSafePoints => &self.state.leaves_without_safe_points,
         }
     }
+}
+
+/// A `for` loop over an array or a map's keys, its collection evaluated: what each copy of
+/// its loop needs.
+struct EachLoop<'a> {
+    first: &'a ast::Name,
+    second: Option<&'a ast::Name>,
+    collection: Value,
+    /// The array iterated: the collection, or a snapshot of the map's keys.
+    sequence: Value,
+    element: Type,
+    /// For a map: its key and value types, and its insertion count before the loop.
+    map: Option<(Type, Type, Value)>,
+    index: Variable,
+    body: &'a ast::Block,
 }

@@ -153,6 +153,13 @@ pub(crate) enum FieldAccess {
     OffsetCell(u64),
 }
 
+/// The offset of field `position` in a hot struct's payload (or a variant's hidden struct's),
+/// the value its offset cell holds while the layout compiled is the one in use: fields are
+/// words in declaration order (as migration lays them out).
+pub(crate) fn compiled_field_offset(position: usize) -> i64 {
+    HOT_FIELDS_OFFSET as i64 + position as i64 * 8
+}
+
 /// Where a struct's runtime type descriptor is.
 #[derive(Clone, Copy)]
 pub(crate) enum StructDescriptor {
@@ -435,7 +442,7 @@ impl<'a> Target<'a> {
         };
         let module = &checked.program.module(info.module).name;
         let ty = checked.type_key(&info.fields[position].ty);
-        let initial = HOT_FIELDS_OFFSET as i64 + position as i64 * 8;
+        let initial = compiled_field_offset(position);
         FieldAccess::OffsetCell(target.linker.field_cell(module, &info.name, field, &ty, initial))
     }
 
@@ -474,7 +481,7 @@ impl<'a> Target<'a> {
             return FieldAccess::FixedOffset;
         };
         let (module, name) = hidden_struct;
-        let initial = HOT_FIELDS_OFFSET as i64 + position as i64 * 8;
+        let initial = compiled_field_offset(position);
         FieldAccess::OffsetCell(target.linker.field_cell(module, name, &field.name, &field.ty, initial))
     }
 

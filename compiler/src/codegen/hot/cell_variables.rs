@@ -31,8 +31,12 @@ impl Translator<'_, '_, '_> {
         if self.state.target.cell_reads() != CellReads::BetweenSafePoints {
             return;
         }
-        let cells = cells_read_in_loops(self.state.checked, self.state.target, self.file, body);
+        let (cells, fixed) = cells_read_in_loops(self.state.checked, self.state.target, self.file, body);
         let mut cached = CachedCells::default();
+        if !fixed.is_empty() {
+            cached.fixed_verified = Some(self.builder.declare_var(types::I8));
+            cached.fixed = fixed;
+        }
         for cell in cells {
             match cell {
                 LoopCell::FieldOffset(cell) => cached.offsets.push((cell, self.builder.declare_var(types::I64))),
@@ -58,6 +62,16 @@ impl Translator<'_, '_, '_> {
     /// Loads every kept cell into its variable: after the entry poll, and right after every
     /// call, since a swap inside it may have changed any of them.
     pub(crate) fn reload_cached_cells(&mut self) {
+        self.load_cached_cells();
+        // In a fixed-layout loop the swap may also have changed the layout it was compiled for.
+        self.after_call_in_fixed_layout();
+    }
+
+    fn load_cached_cells(&mut self) {
+        if let Some(verified) = self.cached_cells.fixed_verified {
+            let no = self.builder.ins().iconst(types::I8, 0);
+            self.builder.def_var(verified, no);
+        }
         if self.cached_cells.offsets.is_empty() && self.cached_cells.lets.is_empty() {
             return;
         }

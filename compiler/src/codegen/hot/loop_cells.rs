@@ -2,6 +2,7 @@
 //! offsets and module `let`s of plain types), the ones `cached_cells.rs` keeps in SSA
 //! variables.
 
+use crate::codegen::hot::fixed_cells::{FixedCell, MOST_FIXED_CELLS, fixed_layout_cells};
 use crate::codegen::target::{FieldAccess, ModuleVariable, Target};
 use crate::sema::CheckedProgram;
 use crate::sema::results::{CallTarget, NameRef};
@@ -26,26 +27,31 @@ pub(crate) enum LoopCell {
 }
 
 /// The cells read inside the loops of `body` (in `file`): `let`s, then field offsets, each
-/// first read first, at most [`MOST_CELLS_KEPT`]. Closures' bodies are functions of their own and are not walked.
+/// first read first, at most [`MOST_CELLS_KEPT`]; and the cells its fixed-layout loops read
+/// at fixed offsets (`fixed_layout.rs`), at most [`MOST_FIXED_CELLS`]. Closures' bodies are functions of their own and are not walked.
 pub(crate) fn cells_read_in_loops(
     checked: &CheckedProgram,
     target: Target<'_>,
     file: FileId,
     body: &ast::Block,
-) -> Vec<LoopCell> {
+) -> (Vec<LoopCell>, Vec<FixedCell>) {
     let mut walker = Walker {
         checked,
         target,
         file,
         loop_depth: 0,
+        fixed_layout_depth: 0,
         found: Vec::new(),
+        fixed: Vec::new(),
     };
     walker.visit_block(body);
     // `let`s first: a read of one costs two loads and a test, a field's offset one load.
     let mut found = walker.found;
     found.sort_by_key(|cell| matches!(cell, LoopCell::FieldOffset(_)));
     found.truncate(MOST_CELLS_KEPT);
-    found
+    let mut fixed = walker.fixed;
+    fixed.truncate(MOST_FIXED_CELLS);
+    (found, fixed)
 }
 
 struct Walker<'a, 't> {
@@ -54,7 +60,13 @@ struct Walker<'a, 't> {
     file: FileId,
     /// How many loops enclose the code being walked.
     loop_depth: usize,
+    /// How many of them are fixed-layout loops (`fixed_layout.rs`), whose first copy reads
+    /// fields at fixed offsets: their field offsets are not kept (the registers go to the
+    /// copy's own values).
+    fixed_layout_depth: usize,
     found: Vec<LoopCell>,
+    /// The cells the fixed-layout loops read at fixed offsets.
+    fixed: Vec<FixedCell>,
 }
 
 impl Walker<'_, '_> {
@@ -70,6 +82,29 @@ impl Walker<'_, '_> {
         self.loop_depth -= 1;
     }
 
+    /// Walks the body of a `for` loop (over an array, if `each`).
+    fn for_body(&mut self, body: &ast::Block, iterable: Option<&Expr>) {
+        let over_array = iterable.is_none_or(|iterable| {
+            matches!(
+                self.checked.results.expr_type(self.file, iterable.span),
+                Some(Type::Array(_))
+            )
+        });
+        let cells = match over_array {
+            true => fixed_layout_cells(self.checked, self.target, self.file, body),
+            false => Vec::new(),
+        };
+        let fixed = !cells.is_empty();
+        for cell in cells {
+            if !self.fixed.contains(&cell) {
+                self.fixed.push(cell);
+            }
+        }
+        self.fixed_layout_depth += usize::from(fixed);
+        self.in_loop(|walker| walker.visit_block(body));
+        self.fixed_layout_depth -= usize::from(fixed);
+    }
+
     /// `object.field`: a struct field, or a module's `let` (`m.X`).
     fn field(&mut self, object: &Expr, field: &ast::Name) {
         match self.checked.results.name(self.file, field.span) {
@@ -78,7 +113,8 @@ impl Walker<'_, '_> {
             _ => {}
         }
         self.visit_expr(object);
-        if let Some(Type::Struct(id)) = self.checked.results.expr_type(self.file, object.span)
+        if self.fixed_layout_depth == 0
+            && let Some(Type::Struct(id)) = self.checked.results.expr_type(self.file, object.span)
             && let FieldAccess::OffsetCell(cell) = self.target.field(self.checked, *id, &field.text)
         {
             self.note(LoopCell::FieldOffset(cell));
@@ -97,11 +133,11 @@ impl<'ast> Visitor<'ast> for Walker<'_, '_> {
             StatementKind::ForRange { start, end, body, .. } => {
                 self.visit_expr(start);
                 self.visit_expr(end);
-                self.in_loop(|walker| walker.visit_block(body));
+                self.for_body(body, None);
             }
             StatementKind::ForEach { iterable, body, .. } => {
                 self.visit_expr(iterable);
-                self.in_loop(|walker| walker.visit_block(body));
+                self.for_body(body, Some(iterable));
             }
             _ => walk_statement(self, statement),
         }

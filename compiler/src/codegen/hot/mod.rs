@@ -10,6 +10,8 @@ pub(crate) mod cell_variables;
 pub(crate) mod checks;
 pub(crate) mod closures;
 pub(crate) mod enums;
+pub(crate) mod fixed_cells;
+pub(crate) mod fixed_layout;
 pub(crate) mod inlining;
 pub(crate) mod known_checks;
 pub(crate) mod loop_cells;

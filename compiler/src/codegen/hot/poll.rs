@@ -86,8 +86,11 @@ impl Translator<'_, '_, '_> {
                 let trampoline = self.func_ref(trampoline);
                 self.forget_checks();
                 self.builder.ins().call(trampoline, &[ctx]);
-                // A swap may have changed any cell: new offsets, new `let` values.
+                // A swap may have changed any cell: new offsets, new `let` values. (A poll
+                // that leaves a fixed-layout copy need not test its layout: it leaves anyway.)
+                let fixed_layout = leave.and_then(|_| self.fixed_layout.take());
                 self.reload_cached_cells();
+                self.fixed_layout = fixed_layout;
                 self.builder
                     .ins()
                     .load(types::I64, trusted(), ctx, CONTEXT_POLL_ANSWER_OFFSET)

@@ -98,6 +98,11 @@ impl Translator<'_, '_, '_> {
     /// once per straight-line path between calls (see `KnownChecks`), and the offset of a
     /// cell a loop reads comes from its variable (see `cached_cells.rs`).
     pub(crate) fn hot_field_address(&mut self, object: Value, field: &str, cell: u64, span: Span) -> (Value, i32) {
+        // In a fixed-layout loop before its first call: the offset compiled, no test.
+        if let Some(offset) = self.fixed_field_offset(cell) {
+            let payload = self.hot_payload_of(object);
+            return (payload, offset as i32);
+        }
         let cell = cell as i64;
         let offset = match self.known_checks().offsets.get(&cell) {
             Some(&offset) => offset,

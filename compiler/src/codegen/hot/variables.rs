@@ -41,7 +41,7 @@ impl Translator<'_, '_, '_> {
     /// only when some `let` is not initialized does a cold path check this one's cell.
     pub(crate) fn read_cached_let(&mut self, id: VariableId, name: &str, span: Span) -> Option<Value> {
         let value = self.cached_let(id)?;
-        if self.known_checks().variables.contains(&(id.0 as i64)) {
+        if self.fixed_layout_lets_ready() || self.known_checks().variables.contains(&(id.0 as i64)) {
             return Some(value);
         }
         let ready = self.cached_lets_ready();
