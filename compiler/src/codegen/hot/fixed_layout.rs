@@ -8,11 +8,13 @@
 //! seven offsets per pair: the main part of what `--hmr` ran beyond a release build.
 //!
 //! But a cell changes only at a swap, and a swap happens only inside a call (a safe point,
-//! or a call that can reach one). So an innermost loop whose body reads fields is emitted
-//! twice, chosen at entry, as bounds proofs are (`bounds.rs`): the first copy is entered
-//! when every cell it reads holds the offset of the layout compiled (and every `let` kept in
-//! a variable is initialized), and reads fields at those offsets with no test, until its
-//! first call on each path through the body. After a call (which may have swapped) the rest
+//! or a call that can reach one). So an innermost `for` loop whose body reads fields before
+//! its first call is emitted twice, chosen at entry, as bounds proofs are (`bounds.rs`, with
+//! which it shares the versioning): the first copy is entered when every cell the function's
+//! such loops read holds the offset of the layout compiled (and every `let` kept in a
+//! variable is initialized), a test made once per call-free stretch (`fixed_verified`), and
+//! reads fields at those offsets with no test, until its first call on each path through
+//! the body. After a call (which may have swapped) the rest
 //! of the iteration reads through the cells as the plain copy does, and the call is followed
 //! by the same entry test: if the layout changed, the call sets the interrupt flag, so the
 //! header's poll takes its slow path, which goes on in the plain copy (`LoopCopy::leave_to`),
