@@ -250,27 +250,16 @@ impl Translator<'_, '_, '_> {
                 .icmp_imm_u(IntCC::UnsignedLessThanOrEqual, step, LARGEST_STEP);
             in_range = self.builder.ins().band(in_range, small);
         }
-        let proven = self.builder.create_block();
-        let checked = self.builder.create_block();
-        let done = self.builder.create_block();
-        self.builder.ins().brif(in_range, proven, &[], checked, &[]);
-        self.builder.switch_to_block(proven);
-        self.builder.seal_block(proven);
         // Under hot reload the proven copy goes on in the checked one after a safe point (the
         // counters are locals, so the checked header tests the condition on their values).
-        let proven_header = self.builder.create_block();
         let hot = self.state.target.index_proofs() == IndexProofs::BetweenSafePoints;
-        let leave_to = hot.then(|| self.builder.create_block());
-        let copy = LoopCopy::at(span, proven_header, leave_to);
-        self.while_loop(condition, body, &arrays, counter_loop.proven_statements, copy);
-        self.jump_if_open(done);
-        self.builder.switch_to_block(checked);
-        self.builder.seal_block(checked);
-        let checked_header = leave_to.unwrap_or_else(|| self.builder.create_block());
-        self.while_loop(condition, body, &[], 0, LoopCopy::at(span, checked_header, None));
-        self.jump_if_open(done);
-        self.builder.switch_to_block(done);
-        self.builder.seal_block(done);
+        self.versioned_loop(
+            in_range,
+            span,
+            hot,
+            |this, copy| this.while_loop(condition, body, &arrays, counter_loop.proven_statements, copy),
+            |this, copy| this.while_loop(condition, body, &[], 0, copy),
+        );
         true
     }
 

@@ -307,29 +307,52 @@ impl Translator<'_, '_, '_> {
         if let Some(same) = self.slots_hold_this_version(&same_versions) {
             in_range = self.builder.ins().band(in_range, same);
         }
-        let proven = self.builder.create_block();
-        let checked = self.builder.create_block();
-        let done = self.builder.create_block();
-        self.builder.ins().brif(in_range, proven, &[], checked, &[]);
-        self.builder.switch_to_block(proven);
-        self.builder.seal_block(proven);
         // Both copies count with `counter`, so the proven copy's poll can go on in the checked
-        // copy's header (`LoopCopy::leave_to`) with the iteration it reached.
-        let proven_header = self.builder.create_block();
-        let leave_to = (proofs == IndexProofs::BetweenSafePoints).then(|| self.builder.create_block());
-        let copy = LoopCopy::at(span, proven_header, leave_to);
-        let known_versions = self.same_version_callees.len();
-        self.same_version_callees.extend(same_versions);
-        self.enter_fixed_layout(fixed_cells);
-        self.range_loop(variable, start, end, inclusive, body, copy, counter, &arrays);
-        self.fixed_layout = None;
-        self.same_version_callees.truncate(known_versions);
+        // copy's header with the iteration it reached.
+        let leaves = proofs == IndexProofs::BetweenSafePoints;
+        self.versioned_loop(
+            in_range,
+            span,
+            leaves,
+            |this, copy| {
+                let known_versions = this.same_version_callees.len();
+                this.same_version_callees.extend(same_versions);
+                this.enter_fixed_layout(fixed_cells);
+                this.range_loop(variable, start, end, inclusive, body, copy, counter, &arrays);
+                this.fixed_layout = None;
+                this.same_version_callees.truncate(known_versions);
+            },
+            |this, copy| this.range_loop(variable, start, end, inclusive, body, copy, counter, &[]),
+        );
+    }
+
+    /// A loop emitted twice and chosen at entry (loop versioning: bounds proofs in
+    /// `bounds.rs` and `counter_loops.rs`, fixed layouts in `hot/fixed_layout.rs`): `first`
+    /// when `condition` holds, `second` otherwise, each given its copy. Both copies count with
+    /// the same variables, so with `leaves` (hot reload) the first copy's header poll goes on
+    /// in the second's header, at the iteration it reached (`LoopCopy::leave_to`).
+    pub(crate) fn versioned_loop(
+        &mut self,
+        condition: Value,
+        span: Span,
+        leaves: bool,
+        first: impl FnOnce(&mut Self, LoopCopy),
+        second: impl FnOnce(&mut Self, LoopCopy),
+    ) {
+        let first_entry = self.builder.create_block();
+        let second_entry = self.builder.create_block();
+        let done = self.builder.create_block();
+        self.builder.ins().brif(condition, first_entry, &[], second_entry, &[]);
+        self.builder.switch_to_block(first_entry);
+        self.builder.seal_block(first_entry);
+        let first_header = self.builder.create_block();
+        let leave_to = leaves.then(|| self.builder.create_block());
+        first(self, LoopCopy::at(span, first_header, leave_to));
         self.jump_if_open(done);
-        self.builder.switch_to_block(checked);
-        self.builder.seal_block(checked);
-        let checked_header = leave_to.unwrap_or_else(|| self.builder.create_block());
-        let copy = LoopCopy::at(span, checked_header, None);
-        self.range_loop(variable, start, end, inclusive, body, copy, counter, &[]);
+        self.builder.switch_to_block(second_entry);
+        self.builder.seal_block(second_entry);
+        let second_header = leave_to.unwrap_or_else(|| self.builder.create_block());
+        second(self, LoopCopy::at(span, second_header, None));
         self.jump_if_open(done);
         self.builder.switch_to_block(done);
         self.builder.seal_block(done);
@@ -480,24 +503,17 @@ impl Translator<'_, '_, '_> {
             return self.each_loop(&each, LoopCopy::at(span, header, None));
         }
         let holds = self.fixed_layout_entry();
-        let fixed = self.builder.create_block();
-        let plain = self.builder.create_block();
-        let done = self.builder.create_block();
-        self.builder.ins().brif(holds, fixed, &[], plain, &[]);
-        self.builder.switch_to_block(fixed);
-        self.builder.seal_block(fixed);
-        let fixed_header = self.builder.create_block();
-        let plain_header = self.builder.create_block();
-        self.enter_fixed_layout(fixed_cells);
-        self.each_loop(&each, LoopCopy::at(span, fixed_header, Some(plain_header)));
-        self.fixed_layout = None;
-        self.jump_if_open(done);
-        self.builder.switch_to_block(plain);
-        self.builder.seal_block(plain);
-        self.each_loop(&each, LoopCopy::at(span, plain_header, None));
-        self.jump_if_open(done);
-        self.builder.switch_to_block(done);
-        self.builder.seal_block(done);
+        self.versioned_loop(
+            holds,
+            span,
+            true,
+            |this, copy| {
+                this.enter_fixed_layout(fixed_cells);
+                this.each_loop(&each, copy);
+                this.fixed_layout = None;
+            },
+            |this, copy| this.each_loop(&each, copy),
+        );
     }
 
     /// One copy of the loop of a `for` over an array or a map's keys.

@@ -1,11 +1,11 @@
 //! Hot mode: which loops are fixed-layout loops (`fixed_layout.rs`), and the field offset
 //! cells the first copy of each reads at the offsets compiled.
 
-use crate::codegen::target::{CellReads, FieldAccess, Target, compiled_field_offset};
+use crate::codegen::hot::field_cells::{struct_field_cell, visit_call_operands};
+use crate::codegen::target::{CellReads, Target};
 use crate::sema::CheckedProgram;
 use crate::sema::builtins::Builtin;
 use crate::sema::results::{CallTarget, NameRef};
-use crate::sema::types::Type;
 use crate::source::FileId;
 use crate::syntax::ast::{self, Expr, ExprKind, StatementKind};
 use crate::syntax::visit::{Visitor, walk_expr};
@@ -89,19 +89,12 @@ impl Walker<'_, '_> {
         if self.called {
             return;
         }
-        let Some(Type::Struct(id)) = self.checked.results.expr_type(self.file, object.span) else {
-            return;
-        };
-        let FieldAccess::OffsetCell(cell) = self.target.field(self.checked, *id, &field.text) else {
-            return;
-        };
-        let info = self.checked.items.struct_info(*id);
-        let Some(position) = info.fields.iter().position(|known| known.name == field.text) else {
+        let Some(read) = struct_field_cell(self.checked, self.target, self.file, object, field) else {
             return;
         };
         let fixed = FixedCell {
-            cell,
-            offset: compiled_field_offset(position),
+            cell: read.cell,
+            offset: read.compiled_offset,
         };
         if !self.cells.contains(&fixed) {
             self.cells.push(fixed);
@@ -130,15 +123,8 @@ impl<'ast> Visitor<'ast> for Walker<'_, '_> {
         match &expr.kind {
             ExprKind::Field { object, field } => self.field(object, field),
             ExprKind::Call { callee, args } => {
-                match self.checked.results.call(self.file, expr.span).map(|call| call.target) {
-                    Some(CallTarget::Function(_) | CallTarget::Builtin(_)) => {
-                        if let ExprKind::Field { object, .. } = &callee.kind {
-                            self.visit_expr(object);
-                        }
-                    }
-                    Some(CallTarget::Value) | None => self.visit_expr(callee),
-                }
-                args.iter().for_each(|arg| self.visit_expr(arg));
+                let (checked, file) = (self.checked, self.file);
+                visit_call_operands(self, checked, file, expr, callee, args);
                 // Arithmetic built-ins are emitted inline, the others call the runtime.
                 if !matches!(
                     self.checked.results.call(self.file, expr.span).map(|call| call.target),

@@ -2,10 +2,11 @@
 //! offsets and module `let`s of plain types), the ones `cached_cells.rs` keeps in SSA
 //! variables.
 
+use crate::codegen::hot::field_cells::{struct_field_cell, visit_call_operands};
 use crate::codegen::hot::fixed_cells::{FixedCell, MOST_FIXED_CELLS, fixed_layout_cells};
-use crate::codegen::target::{FieldAccess, ModuleVariable, Target};
+use crate::codegen::target::{ModuleVariable, Target};
 use crate::sema::CheckedProgram;
-use crate::sema::results::{CallTarget, NameRef};
+use crate::sema::results::NameRef;
 use crate::sema::types::{Type, VariableId};
 use crate::source::FileId;
 use crate::syntax::ast::{self, Expr, ExprKind, StatementKind};
@@ -114,10 +115,9 @@ impl Walker<'_, '_> {
         }
         self.visit_expr(object);
         if self.fixed_layout_depth == 0
-            && let Some(Type::Struct(id)) = self.checked.results.expr_type(self.file, object.span)
-            && let FieldAccess::OffsetCell(cell) = self.target.field(self.checked, *id, &field.text)
+            && let Some(read) = struct_field_cell(self.checked, self.target, self.file, object, field)
         {
-            self.note(LoopCell::FieldOffset(cell));
+            self.note(LoopCell::FieldOffset(read.cell));
         }
     }
 }
@@ -163,16 +163,8 @@ impl<'ast> Visitor<'ast> for Walker<'_, '_> {
     fn visit_expr(&mut self, expr: &'ast Expr) {
         match &expr.kind {
             ExprKind::Call { callee, args } => {
-                match self.checked.results.call(self.file, expr.span).map(|call| call.target) {
-                    Some(CallTarget::Function(_) | CallTarget::Builtin(_)) => {
-                        // Only a receiver (method syntax) is evaluated of the callee.
-                        if let ExprKind::Field { object, .. } = &callee.kind {
-                            self.visit_expr(object);
-                        }
-                    }
-                    Some(CallTarget::Value) | None => self.visit_expr(callee),
-                }
-                args.iter().for_each(|arg| self.visit_expr(arg));
+                let (checked, file) = (self.checked, self.file);
+                visit_call_operands(self, checked, file, expr, callee, args);
             }
             ExprKind::Field { object, field } => self.field(object, field),
             _ => walk_expr(self, expr),

@@ -10,6 +10,7 @@ pub(crate) mod cell_variables;
 pub(crate) mod checks;
 pub(crate) mod closures;
 pub(crate) mod enums;
+pub(crate) mod field_cells;
 pub(crate) mod fixed_cells;
 pub(crate) mod fixed_layout;
 pub(crate) mod inlining;
