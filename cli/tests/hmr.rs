@@ -292,6 +292,20 @@ fn a_save_made_during_start_up_is_not_missed() {
     session.wait_for_output("second\n");
 }
 
+/// The watches are set up while the first version compiles; a save made after the compile
+/// read the file but before the watches existed sends no event, and is still picked up. The
+/// watches are made to come 3 s late, and the save is made once the program printed, before.
+#[test]
+fn a_save_made_before_the_watches_exist_is_not_missed() {
+    let main = "fn main() {\n    while true {\n        print(\"first\")\n        sleep(5)\n    }\n}\n";
+    let session = HotRun::start_with("watchlate", &[("main.ln", main)], |command| {
+        command.arg("--hmr").env("LANG_HMR_WATCH_DELAY", "3000");
+    });
+    session.wait_for_output("first\n");
+    session.write_by_rename("main.ln", &main.replace("first", "second"));
+    session.wait_for_output("second\n");
+}
+
 #[test]
 fn a_runtime_error_is_reported_and_the_program_waits_for_a_fix() {
     let program = "var count = 0\n\nfn divide(a: int) -> int {\n    return a / 1\n}\n\nfn main() {\n    while true {\n        count += 1\n        print(\"value {divide(count)}\")\n        sleep(5)\n    }\n}\n";

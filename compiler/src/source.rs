@@ -97,6 +97,48 @@ impl SourceMap {
     }
 }
 
+/// The starts of a file's lines, found as far as they were asked for: code generation asks
+/// for the line of each error site it emits, and a module compiled under hot reload may emit
+/// only its variables' initializers, at the top of its file. Scanning the whole of every
+/// file for them was an eighth of the first compile of a 100,000-line program.
+#[derive(Clone, Debug, Default)]
+pub struct LineTable {
+    /// The byte offset of each line found so far; the first is 0.
+    starts: Vec<u32>,
+    /// How many bytes of the text were scanned for line breaks.
+    scanned: usize,
+}
+
+impl LineTable {
+    /// Bytes scanned at a time past the offset asked for: sites come roughly in order, so
+    /// the next is usually within reach.
+    const SCAN_AHEAD: usize = 8 * 1024;
+
+    /// The 1-based line and column (in characters) of byte `offset` of `text`, which must be
+    /// the text every earlier call passed.
+    pub fn line_col(&mut self, text: &str, offset: u32) -> (usize, usize) {
+        let offset = floor_char_boundary(text, (offset as usize).min(text.len()));
+        if self.starts.is_empty() {
+            self.starts.push(0);
+        }
+        if offset >= self.scanned {
+            let end = floor_char_boundary(text, (offset + Self::SCAN_AHEAD).min(text.len()));
+            let scanned = self.scanned;
+            self.starts.extend(
+                text[scanned..end]
+                    .match_indices('\n')
+                    .map(|(at, _)| (scanned + at + 1) as u32),
+            );
+            // An offset at the very end of the text is covered once the text is scanned whole.
+            self.scanned = if end == text.len() { usize::MAX } else { end };
+        }
+        let line = self.starts.partition_point(|&start| start as usize <= offset);
+        let line_start = self.starts[line - 1] as usize;
+        let column = text[line_start..offset].chars().count() + 1;
+        (line, column)
+    }
+}
+
 fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
     while !text.is_char_boundary(offset) {
         offset -= 1;
@@ -160,5 +202,39 @@ impl SourceLoader for FileSystemLoader {
             Err(error) if error.kind() == std::io::ErrorKind::NotFound => Err(LoadError::NotFound),
             Err(error) => Err(LoadError::Other(error.to_string())),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{LineTable, SourceMap, SourceOrigin};
+
+    /// Asked in any order, the table gives what a full scan does, across scan chunks and
+    /// multi-byte characters.
+    #[test]
+    fn line_table_agrees_with_a_full_scan_in_any_order() {
+        let mut text = String::new();
+        for line in 0..4000 {
+            text.push_str(&format!("let é{line} = \"ü{line}\"\n"));
+        }
+        text.push_str("no newline at the end");
+        let mut sources = SourceMap::default();
+        let file = sources.add(SourceOrigin::Stdlib("t".into()), text.clone());
+        let length = text.len() as u32;
+        let offsets: Vec<u32> = (0..=length)
+            .step_by(97)
+            .chain([length, 0, length / 2, 1, length - 1])
+            .chain((0..=length).rev().step_by(131))
+            .collect();
+        let mut table = LineTable::default();
+        for offset in offsets {
+            assert_eq!(
+                table.line_col(&text, offset),
+                sources.line_col(file, offset),
+                "offset {offset}"
+            );
+        }
+        let mut fresh = LineTable::default();
+        assert_eq!(fresh.line_col(&text, length + 10), sources.line_col(file, length + 10));
     }
 }

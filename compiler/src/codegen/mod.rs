@@ -209,7 +209,7 @@ pub(crate) struct ProgramState<'a> {
     pub pending_closures: Vec<closures::PendingClosure>,
     /// Each function expression's code, and its static object when it captures nothing.
     pub closure_functions: HashMap<crate::sema::results::NodeKey, closures::ClosureFunction>,
-    pub line_starts: HashMap<crate::source::FileId, Vec<u32>>,
+    pub line_starts: HashMap<crate::source::FileId, crate::source::LineTable>,
     pub translated: Vec<(FuncId, String, u32)>,
     pub names: HashMap<String, usize>,
     pub disassembly: String,
@@ -345,22 +345,9 @@ impl ProgramState<'_> {
 
     /// `file:line:col` of a byte offset.
     pub fn location(&mut self, file: crate::source::FileId, offset: u32) -> String {
-        let sources = &self.checked.sources;
-        let starts = self.line_starts.entry(file).or_insert_with(|| {
-            let text = &sources.get(file).text;
-            std::iter::once(0)
-                .chain(text.match_indices('\n').map(|(at, _)| at as u32 + 1))
-                .collect()
-        });
-        let line = starts.partition_point(|&start| start <= offset).max(1);
-        let line_start = starts[line - 1] as usize;
-        let text = &sources.get(file).text;
-        let mut end = (offset as usize).min(text.len());
-        while !text.is_char_boundary(end) {
-            end -= 1;
-        }
-        let column = text[line_start.min(end)..end].chars().count() + 1;
-        format!("{}:{line}:{column}", sources.get(file).display_name)
+        let source = self.checked.sources.get(file);
+        let (line, column) = self.line_starts.entry(file).or_default().line_col(&source.text, offset);
+        format!("{}:{line}:{column}", source.display_name)
     }
 }
 

@@ -18,21 +18,29 @@ pub fn compiler_thread(root: PathBuf, producer: Producer) {
     let mut parse_cache = lang_compiler::ParseCache::default();
     let registry = producer.registry();
     let symbols = crate::session::symbols();
-    // The watcher starts before the first compile: a save made while the program starts up
-    // (even before its first line of output) must not be missed.
+    // The watcher is set up on a thread of its own while the first version compiles: watching
+    // a folder costs the kernel a walk over the folder's cached entries, ~30 ms for a `/tmp`
+    // that many programs wrote to, which was on the way to the first output. A save made while
+    // the program starts up (even before its first line of output) is not missed: one that
+    // came before the watch did is found by comparing the files with the texts compiled, the
+    // first thing the reload loop does (`retry` below).
     let (sender, events) = std::sync::mpsc::channel::<bool>();
-    let mut watcher = match crate::watcher::Watcher::new(sender) {
-        Ok(watcher) => Some(watcher),
-        Err(error) => {
-            say(format!(
-                "[hmr] cannot watch the program's files: {error}; hot reload is off\n"
-            ));
-            None
-        }
-    };
-    if let Some(watcher) = &mut watcher {
-        watcher.watch_files(std::slice::from_ref(&root));
-    }
+    let watch_root = root.clone();
+    let watcher_setup = std::thread::Builder::new()
+        .name("lang-hmr-watch".into())
+        .spawn(move || {
+            // A developer switch: the hot-reload tests make the watches come late, to check
+            // that a save made before they exist is picked up.
+            if let Some(delay) = std::env::var("LANG_HMR_WATCH_DELAY")
+                .ok()
+                .and_then(|value| value.parse::<u64>().ok())
+            {
+                std::thread::sleep(Duration::from_millis(delay));
+            }
+            let mut watcher = crate::watcher::Watcher::new(sender)?;
+            watcher.watch_files(std::slice::from_ref(&watch_root));
+            Ok::<_, notify::Error>(watcher)
+        });
     let mut missing = Vec::new();
     let (first, next) = match compile(
         &root,
@@ -55,13 +63,24 @@ pub fn compiler_thread(root: PathBuf, producer: Producer) {
             return;
         }
     };
-    let Some(mut watcher) = watcher else {
-        producer.start(Ok(first));
-        return;
+    producer.start(Ok(first));
+    let watcher = match watcher_setup.map(|setup| setup.join()) {
+        Ok(Ok(Ok(watcher))) => Ok(watcher),
+        Ok(Ok(Err(error))) => Err(error.to_string()),
+        Err(error) => Err(error.to_string()),
+        Ok(Err(_)) => Err("the watcher's thread stopped".to_string()),
+    };
+    let mut watcher = match watcher {
+        Ok(watcher) => watcher,
+        Err(error) => {
+            say(format!(
+                "[hmr] cannot watch the program's files: {error}; hot reload is off\n"
+            ));
+            return;
+        }
     };
     watcher.watch_files(&program_files(&next));
     watcher.watch_files(&missing);
-    producer.start(Ok(first));
     // Made once the script thread has taken the first version, while the program starts: no
     // reload can need it before (a save's events wait in the channel meanwhile, and a reload
     // waits for the version to be taken anyway). Not sooner: the snapshot's threads would
@@ -81,7 +100,9 @@ pub fn compiler_thread(root: PathBuf, producer: Producer) {
     let mut running_hashes = last_hashes.clone();
     let mut last_rejected = false;
     let mut versions: HashMap<String, u32> = HashMap::new();
-    let mut retry = false;
+    // The first turn compares the files with the texts compiled, without waiting for an
+    // event: a save made before the watches were set up sent none.
+    let mut retry = true;
     let mut previous_snapshot: Option<Snapshot> = None;
     // Whether saves came while the last version was compiled: a burst.
     let mut in_burst = false;
