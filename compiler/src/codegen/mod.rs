@@ -404,13 +404,16 @@ pub fn token_hash(text: &str) -> u64 {
     use std::hash::Hasher;
     let lexed = crate::syntax::lexer::lex(text, crate::source::FileId(0));
     // FNV-1a, not std's `DefaultHasher`: hashes are written into `lang build --hmr` libraries,
-    // so they must not change with the Rust toolchain. Each token's text is followed by a
-    // byte no UTF-8 text contains, so token boundaries count.
+    // so they must not change with the Rust toolchain (nor do the tokens' bytes,
+    // `Token::write_stable`). Each token is followed by a byte no UTF-8 text contains, so
+    // token boundaries count.
     let mut hasher = lang_abi::StableHasher::new();
+    let mut bytes = Vec::new();
     for (token, _) in &lexed.tokens {
-        let shown = format!("{token:?}");
-        if shown != "Newline" {
-            hasher.write(shown.as_bytes());
+        if *token != crate::syntax::token::Token::Newline {
+            bytes.clear();
+            token.write_stable(&mut bytes);
+            hasher.write(&bytes);
             hasher.write_u8(0xff);
         }
     }

@@ -155,28 +155,27 @@ pub(super) fn last_signatures_recomputed() -> usize {
 /// span's text (a test checks it), without lexing each item again.
 struct Tokens {
     /// Each token's start and end in the text, and where its hash's bytes
-    /// (`codegen::token_hash`: the token as its `Debug` shows it; newlines do not count) are
-    /// in `shown`. One buffer for all tokens: a module has tens of thousands of them, and a
+    /// (`codegen::token_hash`: the token's `Token::write_stable` bytes; newlines do not count)
+    /// are in `shown`. One buffer for all tokens: a module has tens of thousands of them, and a
     /// `String` each made the first snapshot of a large program cost one allocation per token.
     tokens: Vec<(usize, usize, std::ops::Range<usize>)>,
-    shown: String,
+    shown: Vec<u8>,
 }
 
 impl Tokens {
     fn of(text: &str) -> Tokens {
-        use std::fmt::Write;
+        use lang_compiler::syntax::token::Token;
         let lexed = lang_compiler::syntax::lexer::lex(text, lang_compiler::FileId(0));
         let mut tokens = Vec::with_capacity(lexed.tokens.len());
-        let mut shown = String::with_capacity(text.len() * 2);
+        let mut shown = Vec::with_capacity(text.len() * 2);
         for (token, span) in &lexed.tokens {
-            let start = shown.len();
-            let _ = write!(shown, "{token:?}");
-            if &shown[start..] == "Newline" {
-                shown.truncate(start);
-            } else {
-                let range = span.range();
-                tokens.push((range.start, range.end, start..shown.len()));
+            if *token == Token::Newline {
+                continue;
             }
+            let start = shown.len();
+            token.write_stable(&mut shown);
+            let range = span.range();
+            tokens.push((range.start, range.end, start..shown.len()));
         }
         Tokens { tokens, shown }
     }
@@ -190,7 +189,7 @@ impl Tokens {
             if *end > range.end {
                 break;
             }
-            hasher.write(self.shown[shown.clone()].as_bytes());
+            hasher.write(&self.shown[shown.clone()]);
             hasher.write_u8(0xff);
         }
         hasher.finish()
