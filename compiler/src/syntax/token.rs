@@ -246,41 +246,29 @@ impl Token<'_> {
     /// letter naming its kind, then the payload. They replace the tokens' `Debug` texts, which
     /// cost a third of a snapshot of a module.
     pub fn write_stable(&self, out: &mut Vec<u8>) {
+        let mut tagged = |tag: u8, payload: &[u8]| {
+            out.push(tag);
+            out.extend_from_slice(payload);
+        };
         match self {
-            Token::Ident(text) => {
-                out.push(b'I');
-                out.extend_from_slice(text.as_bytes());
-            }
-            Token::Int(value) => {
-                out.push(b'N');
-                out.extend_from_slice(&value.to_le_bytes());
-            }
-            Token::Float(value) => {
-                out.push(b'F');
-                out.extend_from_slice(&value.to_bits().to_le_bytes());
-            }
-            Token::Str(text) => {
-                out.push(b'S');
-                out.extend_from_slice(text.as_bytes());
-            }
-            Token::RawStr(text) => {
-                out.push(b'R');
-                out.extend_from_slice(text.as_bytes());
-            }
-            Token::Char(value) => {
-                out.push(b'C');
-                out.extend_from_slice(&value.to_le_bytes());
-            }
-            Token::FormatSpec(spec) => {
-                out.push(b'P');
-                out.extend_from_slice(format!("{spec:?}").as_bytes());
-            }
-            Token::StrText(text) => {
-                out.push(b'T');
-                out.extend_from_slice(text.as_bytes());
-            }
+            Token::Ident(text) => tagged(b'I', text.as_bytes()),
+            Token::Int(value) => tagged(b'N', &value.to_le_bytes()),
+            Token::Float(value) => tagged(b'F', &value.to_bits().to_le_bytes()),
+            Token::Str(text) => tagged(b'S', text.as_bytes()),
+            Token::RawStr(text) => tagged(b'R', text.as_bytes()),
+            Token::Char(value) => tagged(b'C', &value.to_le_bytes()),
+            Token::FormatSpec(spec) => tagged(b'P', format!("{spec:?}").as_bytes()),
+            Token::StrText(text) => tagged(b'T', text.as_bytes()),
             _ => out.extend_from_slice(self.fixed_text().unwrap_or("token").as_bytes()),
         }
+    }
+
+    /// [`Token::write_stable`]'s bytes, for tests.
+    #[cfg(test)]
+    pub(crate) fn stable_bytes(&self) -> Vec<u8> {
+        let mut bytes = Vec::new();
+        self.write_stable(&mut bytes);
+        bytes
     }
 }
 
@@ -288,19 +276,13 @@ impl Token<'_> {
 mod tests {
     use super::Token;
 
-    fn stable(token: &Token<'_>) -> Vec<u8> {
-        let mut bytes = Vec::new();
-        token.write_stable(&mut bytes);
-        bytes
-    }
-
     /// Payloads of fixed length may hold any byte; the texts and fixed texts never hold the
     /// 0xff that separates tokens in a hash.
     #[test]
     fn only_fixed_length_payloads_hold_the_separator_byte() {
-        assert_eq!(stable(&Token::Int(255)), [b'N', 255, 0, 0, 0, 0, 0, 0, 0]);
-        assert!(!stable(&Token::Ident("é")).contains(&0xff));
-        assert!(!stable(&Token::Fn).contains(&0xff));
-        assert_eq!(stable(&Token::StrStart), b"string literal");
+        assert_eq!(Token::Int(255).stable_bytes(), [b'N', 255, 0, 0, 0, 0, 0, 0, 0]);
+        assert!(!Token::Ident("é").stable_bytes().contains(&0xff));
+        assert!(!Token::Fn.stable_bytes().contains(&0xff));
+        assert_eq!(Token::StrStart.stable_bytes(), b"string literal");
     }
 }

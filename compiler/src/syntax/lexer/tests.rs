@@ -229,12 +229,6 @@ fn bad_literals_become_diagnostics() {
     }
 }
 
-fn stable_bytes(token: &Token<'_>) -> Vec<u8> {
-    let mut bytes = Vec::new();
-    token.write_stable(&mut bytes);
-    bytes
-}
-
 /// Two different tokens never give the same bytes: every token of a text that uses each
 /// kind, compared pairwise (a token hash would otherwise miss an edit).
 #[test]
@@ -244,7 +238,7 @@ fn different_tokens_have_different_stable_bytes() {
     assert!(lexed.diagnostics.is_empty(), "{:?}", lexed.diagnostics);
     let mut seen: Vec<(Token<'_>, Vec<u8>)> = Vec::new();
     for (token, _) in &lexed.tokens {
-        let bytes = stable_bytes(token);
+        let bytes = token.stable_bytes();
         for (other, other_bytes) in &seen {
             assert!(
                 (other == token) == (*other_bytes == bytes),
