@@ -1,7 +1,7 @@
 //! How a format specification of string interpolation (`"{x:>8}"`, LANGUAGE.md section 11)
 //! is handed to the runtime: the compiler parses the spec and resolves the default alignment,
-//! then packs width, fill, alignment and the zero flag into one word passed as a constant to
-//! `lang_rt_format_int`, `lang_rt_format_float` and `lang_rt_format_str`.
+//! then packs width, fill, alignment and the zero flag into one word, stored beside the
+//! piece's kind in the layout `lang_rt_interpolate` reads.
 
 /// Bits 0–31: the width in characters.
 pub const FORMAT_WIDTH_MASK: i64 = 0xffff_ffff;
@@ -14,7 +14,7 @@ pub const FORMAT_ALIGN_RIGHT: i64 = 1;
 pub const FORMAT_ALIGN_CENTER: i64 = 2;
 /// Bit 55: pad a number with zeros after its sign (ignores fill and alignment).
 pub const FORMAT_ZERO_FLAG: i64 = 1 << 55;
-/// The precision argument of `lang_rt_format_float` when the spec has none.
+/// A float piece's precision when its spec has none.
 pub const FORMAT_NO_PRECISION: i64 = -1;
 
 /// A whole interpolated string is one call, `lang_rt_interpolate(ctx, layout, values, count)`:

@@ -33,27 +33,6 @@ pub extern "C" fn lang_rt_str_concat(ctx: Ctx<'_>, a: *const StrObject, b: *cons
     object
 }
 
-/// Concatenates `count` strings stored at `parts` (string interpolation).
-#[unsafe(no_mangle)]
-pub extern "C" fn lang_rt_str_concat_n(ctx: Ctx<'_>, parts: *const *const StrObject, count: u64) -> *mut StrObject {
-    // SAFETY: compiled code passes an array of `count` live strings.
-    let parts = unsafe { std::slice::from_raw_parts(parts, count as usize) };
-    let total: usize = parts.iter().map(|&part| bytes(part).len()).sum();
-    let object = ctx.heap.allocate(STR_BYTES_OFFSET as usize + total, &STR_DESC) as *mut StrObject;
-    // SAFETY: the new object has room for every part.
-    unsafe {
-        (*object).len = total as u64;
-        let mut data = (object as *mut u8).add(STR_BYTES_OFFSET as usize);
-        for &part in parts {
-            let part = bytes(part);
-            std::ptr::copy_nonoverlapping(part.as_ptr(), data, part.len());
-            data = data.add(part.len());
-        }
-    }
-    ctx.check_heap();
-    object
-}
-
 #[unsafe(no_mangle)]
 pub extern "C" fn lang_rt_str_eq(a: *const StrObject, b: *const StrObject) -> u8 {
     (a == b || bytes(a) == bytes(b)) as u8
