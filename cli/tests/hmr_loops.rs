@@ -49,6 +49,24 @@ fn a_proven_range_loop_whose_array_on_reload_empties_reports_index_out_of_bounds
     session.assert_alive();
 }
 
+/// The same over an inclusive range, whose back edge goes to the body without testing the
+/// condition again: the proven copy's safe point on that edge goes on at the checked copy's
+/// header, which must test it (the stepped counter may be past the end) and check `xs[i]`.
+const SHRINKING_INCLUSIVE_RANGE: &str = "var data: [int] = []\n\nfn on_reload() {\n    data.clear()\n}\n\nfn sweep(xs: [int], last: int) -> int {\n    var total = 0\n    while true {\n        for i in 0..=last {\n            total += xs[i]\n        }\n    }\n    return total\n}\n\nfn main() {\n    for i in 0..100000 {\n        data.push(i)\n    }\n    print(\"sweeping over {len(data)}\")\n    print(sweep(data, len(data) - 1))\n}\n";
+
+#[test]
+fn a_proven_inclusive_range_loop_whose_array_on_reload_empties_reports_index_out_of_bounds() {
+    let session = HotRun::start("loops_shrink_inclusive", &[("main.ln", SHRINKING_INCLUSIVE_RANGE)]);
+    session.wait_for_output("sweeping over 100000\n");
+    let edited = SHRINKING_INCLUSIVE_RANGE.replace("    data.clear()\n", "    data.clear()\n    print(\"cleared\")\n");
+    session.write_in_place("main.ln", &edited);
+    session.wait_for_output("cleared\n");
+    session.wait_for_error_output("error: index out of bounds");
+    let stderr = session.stderr();
+    assert!(stderr.contains("main.ln:11:"), "{stderr}");
+    session.assert_alive();
+}
+
 /// A proven `for` loop that holds a loop (`codegen/hot/outer_proofs.rs`): the swap comes at
 /// the inner loop's poll, almost always; the inner loop then finishes, and the outer
 /// header goes on in the checked copy, whose `xs[i]` sees the emptied array. The inner loop
