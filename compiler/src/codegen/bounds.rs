@@ -59,19 +59,11 @@ pub(crate) struct LoopCopy {
     pub(crate) span: Span,
     pub(crate) header: ir::Block,
     pub(crate) leave_to: Option<ir::Block>,
-    /// Whether the other copy's polls enter this copy at its header (`leave_to` of the
-    /// other): only then must the header test the loop's condition for an inclusive range.
-    pub(crate) entered_at_header: bool,
 }
 
 impl LoopCopy {
     pub(crate) fn at(span: Span, header: ir::Block, leave_to: Option<ir::Block>) -> Self {
-        LoopCopy {
-            span,
-            header,
-            leave_to,
-            entered_at_header: false,
-        }
+        LoopCopy { span, header, leave_to }
     }
 }
 

@@ -352,11 +352,7 @@ impl Translator<'_, '_, '_> {
         self.builder.switch_to_block(second_entry);
         self.builder.seal_block(second_entry);
         let second_header = leave_to.unwrap_or_else(|| self.builder.create_block());
-        let second_copy = LoopCopy {
-            entered_at_header: leave_to.is_some(),
-            ..LoopCopy::at(span, second_header, None)
-        };
-        second(self, second_copy);
+        second(self, LoopCopy::at(span, second_header, None));
         self.jump_if_open(done);
         self.builder.switch_to_block(done);
         self.builder.seal_block(done);
@@ -429,54 +425,24 @@ impl Translator<'_, '_, '_> {
         self.builder.seal_block(next);
         let current = self.builder.use_var(counter);
         if inclusive {
-            // The counter was not `end`, so the stepped one is at most `end`: the back edge goes
-            // to the body after the safe point, without testing the condition again (Cranelift
-            // does not see it is redundant; sieve's `for i in 2..=n` tested twice per
-            // iteration). Only a header the other copy enters (`versioned_loop`) tests it; a
-            // header nothing else enters is the back edge itself.
             let at_end = self.builder.ins().icmp(IntCC::Equal, current, end);
             let stepped = self.builder.ins().iadd_imm_s(current, 1);
             self.builder.def_var(counter, stepped);
-            let back_edge = if copy.entered_at_header {
-                self.builder.create_block()
-            } else {
-                header
-            };
-            self.builder.ins().brif(at_end, exit, &[], back_edge, &[]);
-            self.builder.switch_to_block(back_edge);
-            self.loop_header_poll(copy);
-            self.builder.ins().jump(body_label, &[]);
-            self.builder.seal_block(back_edge);
-            if copy.entered_at_header {
-                self.condition_at_header(copy, counter, condition, end, body_label, exit);
-            }
+            self.builder.ins().brif(at_end, exit, &[], header, &[]);
         } else {
             let stepped = self.builder.ins().iadd_imm_s(current, 1);
             self.builder.def_var(counter, stepped);
             self.builder.ins().jump(header, &[]);
-            self.condition_at_header(copy, counter, condition, end, body_label, exit);
         }
-        self.builder.seal_block(body_label);
-        self.builder.switch_to_block(exit);
-        self.builder.seal_block(exit);
-    }
-
-    /// A range loop's header: the safe point, then the loop's condition on the counter.
-    fn condition_at_header(
-        &mut self,
-        copy: LoopCopy,
-        counter: Variable,
-        condition: IntCC,
-        end: Value,
-        body_label: ir::Block,
-        exit: ir::Block,
-    ) {
-        self.builder.switch_to_block(copy.header);
+        self.builder.switch_to_block(header);
         self.loop_header_poll(copy);
         let current = self.builder.use_var(counter);
         let more = self.builder.ins().icmp(condition, current, end);
         self.builder.ins().brif(more, body_label, &[], exit, &[]);
-        self.builder.seal_block(copy.header);
+        self.builder.seal_block(header);
+        self.builder.seal_block(body_label);
+        self.builder.switch_to_block(exit);
+        self.builder.seal_block(exit);
     }
 
     pub(crate) fn for_each(
