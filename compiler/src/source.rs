@@ -4,6 +4,7 @@
 //! host) implements [`SourceLoader`] and decides where module files come from.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// Identifies one loaded source file within a [`SourceMap`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -51,7 +52,9 @@ pub enum SourceOrigin {
 pub struct SourceFile {
     pub origin: SourceOrigin,
     pub display_name: String,
-    pub text: String,
+    /// Shared, not copied: hot reload keeps each settled file's text between checks, and a
+    /// check hands it to a parsing thread and to the parse cache (`SourceLoader::load_shared`).
+    pub text: Arc<String>,
 }
 
 /// Every source file of one compilation, indexed by [`FileId`].
@@ -61,7 +64,8 @@ pub struct SourceMap {
 }
 
 impl SourceMap {
-    pub fn add(&mut self, origin: SourceOrigin, text: String) -> FileId {
+    pub fn add(&mut self, origin: SourceOrigin, text: impl Into<Arc<String>>) -> FileId {
+        let text = text.into();
         let display_name = match &origin {
             SourceOrigin::File(path) => path.display().to_string(),
             SourceOrigin::Stdlib(name) => format!("<stdlib>/{name}.ln"),
@@ -172,6 +176,12 @@ impl std::fmt::Display for LoadError {
 pub trait SourceLoader {
     /// The text of the file at `path`.
     fn load(&mut self, path: &Path) -> Result<String, LoadError>;
+
+    /// The text of the file at `path`, shared: a loader that keeps texts between checks (hot
+    /// reload's) hands out the kept one instead of a copy.
+    fn load_shared(&mut self, path: &Path) -> Result<Arc<String>, LoadError> {
+        self.load(path).map(Arc::new)
+    }
 }
 
 /// Tests' loader: module files by path, in memory (`"main.ln"` to its text).

@@ -75,7 +75,11 @@ impl<'a> RecordingLoader<'a> {
 
 impl SourceLoader for RecordingLoader<'_> {
     fn load(&mut self, path: &Path) -> Result<String, LoadError> {
-        let loaded = self.inner.load(path);
+        self.load_shared(path).map(|text| String::clone(&text))
+    }
+
+    fn load_shared(&mut self, path: &Path) -> Result<std::sync::Arc<String>, LoadError> {
+        let loaded = self.inner.load_shared(path);
         let text_hash = match &loaded {
             Ok(text) => Some(text_hash(text)),
             Err(LoadError::NotFound) => None,

@@ -246,8 +246,9 @@ pub(crate) enum CallProtocol {
 }
 
 /// How code that runs once per module version is compiled. A hot module version has a setup
-/// function, one initializer per module variable and a poll trampoline, which run at its start
-/// or at a reload only: at 100,000 lines in 50 modules they were 451 of the 456 functions of
+/// function, one initializer per module variable, a poll trampoline and (from the first
+/// reload on) a function per field default, which run at its start, at a reload or at a
+/// migration only: at 100,000 lines in 50 modules they were 451 of the 456 functions of
 /// `lang run --hmr`'s first compile (issue 20). A whole program has none apart (its
 /// initialization is one function, `<init>`).
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -314,7 +315,7 @@ impl<'a> Target<'a> {
     }
 
     /// How the code a module version runs once is compiled: its setup, its variable
-    /// initializers and its poll trampoline (see [`RunOnceCode`]).
+    /// initializers, its poll trampoline and its field defaults (see [`RunOnceCode`]).
     pub(crate) fn run_once_code(&self) -> RunOnceCode {
         match self.hot {
             None => RunOnceCode::Optimized,

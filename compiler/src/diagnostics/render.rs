@@ -53,7 +53,7 @@ pub fn render_one(diagnostic: &Diagnostic, sources: &SourceMap, color: bool) -> 
     files.dedup();
     let cache = ariadne::sources(files.into_iter().map(|file| {
         let source = sources.get(file);
-        (source.display_name.clone(), source.text.clone())
+        (source.display_name.clone(), String::clone(&source.text))
     }));
     let mut bytes = Vec::new();
     // Writing into a Vec cannot fail; a failure would mean ariadne found no source for an id,

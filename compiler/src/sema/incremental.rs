@@ -37,7 +37,7 @@ pub struct BodyCache {
     text_hashes: HashMap<String, (Arc<ast::Module>, u64)>,
     /// Per module key: the fingerprint its interface was computed with, and that interface.
     /// An equal fingerprint means the same items seen the same way: the same interface.
-    interfaces: HashMap<String, (u64, ModuleInterface)>,
+    interfaces: HashMap<String, (u64, Arc<ModuleInterface>)>,
     /// The fingerprints of the modules of the last check, in program order (empty after a
     /// check that stopped before the bodies).
     last_fingerprints: Vec<u64>,
@@ -101,7 +101,7 @@ impl BodyCache {
         module: ModuleId,
         sources: &SourceMap,
         compute: impl FnOnce() -> ModuleInterface,
-    ) -> ModuleInterface {
+    ) -> Arc<ModuleInterface> {
         let key = module_key(program, module);
         let fingerprint = self.last_fingerprints.get(module.0 as usize).copied();
         if let Some(fingerprint) = fingerprint
@@ -110,7 +110,7 @@ impl BodyCache {
         {
             return interface.clone();
         }
-        let interface = compute();
+        let interface = Arc::new(compute());
         self.interfaces_computed
             .push(sources.get(program.module(module).file).display_name.clone());
         match fingerprint {

@@ -17,6 +17,9 @@ pub struct ModuleInterface {
     pub structs: BTreeMap<String, String>,
     pub enums: BTreeMap<String, String>,
     pub variables: BTreeMap<String, String>,
+    /// `hash_value`, computed once when the interface is made: a reload's snapshot asks for
+    /// every module's hash, and hashing every map again would make it grow with the program.
+    hash: u64,
 }
 
 impl ModuleInterface {
@@ -79,14 +82,22 @@ impl ModuleInterface {
                 ModuleItem::Import(_) => {}
             }
         }
+        interface.hash = interface.hash_of_maps();
         interface
     }
 
     /// A hash of the whole interface: equal interfaces have equal hashes within one build of
     /// the compiler.
     pub fn hash_value(&self) -> u64 {
+        self.hash
+    }
+
+    fn hash_of_maps(&self) -> u64 {
         let mut hasher = DefaultHasher::new();
-        self.hash(&mut hasher);
+        self.functions.hash(&mut hasher);
+        self.structs.hash(&mut hasher);
+        self.enums.hash(&mut hasher);
+        self.variables.hash(&mut hasher);
         hasher.finish()
     }
 }

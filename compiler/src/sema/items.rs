@@ -4,6 +4,7 @@
 //! they still fit (`item_reuse.rs`) and redo only the edited modules.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use super::builtins::{BUILTIN_TYPES, Builtin};
 use super::checker::Checker;
@@ -57,7 +58,7 @@ impl Checker<'_> {
                     }
                     ast::Item::Function(declaration) => {
                         let id = FunctionId(self.items.functions.len() as u32);
-                        self.items.functions.push(FunctionInfo {
+                        self.items.functions.push(Arc::new(FunctionInfo {
                             module: module_id,
                             file,
                             name: declaration.name.text.clone(),
@@ -65,7 +66,7 @@ impl Checker<'_> {
                             params: Vec::new(),
                             result: None,
                             span: declaration.name.span,
-                        });
+                        }));
                         (&declaration.name, ModuleItem::Function(id))
                     }
                     ast::Item::Variable(declaration) => {
@@ -161,7 +162,7 @@ impl Checker<'_> {
                         .map(|param| self.resolve_type(module_id, &param.ty))
                         .collect();
                     let result = declaration.result.as_ref().map(|ty| self.resolve_type(module_id, ty));
-                    let info = &mut self.items.functions[id.0 as usize];
+                    let info = Arc::make_mut(&mut self.items.functions[id.0 as usize]);
                     info.params = params;
                     info.result = result;
                 }
@@ -303,7 +304,7 @@ impl Checker<'_> {
                     info.fields = Vec::new();
                 }
                 (ast::Item::Function(declaration), Some(ModuleItem::Function(id))) => {
-                    let info = &mut self.items.functions[id.0 as usize];
+                    let info = Arc::make_mut(&mut self.items.functions[id.0 as usize]);
                     info.span = declaration.name.span;
                     info.is_pub = declaration.is_pub;
                     info.params = Vec::new();

@@ -47,6 +47,7 @@ mod type_resolution;
 pub mod types;
 
 use std::path::Path;
+use std::sync::Arc;
 
 use crate::diagnostics::Diagnostic;
 use crate::source::{SourceLoader, SourceMap};
@@ -79,7 +80,7 @@ fn check(
     loader: &mut dyn SourceLoader,
     parse_cache: Option<&mut ParseCache>,
 ) -> Result<CheckedProgram, RootLoadError> {
-    let text = loader.load(root).map_err(|error| RootLoadError {
+    let text = loader.load_shared(root).map_err(|error| RootLoadError {
         path: root.to_path_buf(),
         error,
     })?;
@@ -120,7 +121,7 @@ fn check(
                     match parse_cache.as_deref_mut() {
                         // Under hot reload, an unchanged module's interface is the one it had.
                         Some(cache) => cache.bodies.interface(&program, module, &sources, compute),
-                        None => compute(),
+                        None => Arc::new(compute()),
                     }
                 })
                 .collect()

@@ -24,7 +24,7 @@ fn module_name_of(path: &Path) -> String {
 /// Loads and parses the main module and, breadth first, every module it imports.
 pub(super) fn load_modules(
     root: &Path,
-    root_text: String,
+    root_text: Arc<String>,
     loader: &mut dyn SourceLoader,
     parse_cache: Option<&mut ParseCache>,
     sources: &mut SourceMap,
@@ -49,7 +49,7 @@ struct Pending {
 
 fn load_with_queue(
     root: &Path,
-    root_text: String,
+    root_text: Arc<String>,
     loader: &mut dyn SourceLoader,
     mut parse_cache: Option<&mut ParseCache>,
     queue: &mut ParseQueue<'_, '_>,
@@ -183,7 +183,7 @@ fn resolve_import(
             return Some(id);
         }
         let path = directory.join(format!("{module}.ln"));
-        match loader.load(&path) {
+        match loader.load_shared(&path) {
             Ok(text) => {
                 let file = sources.add(SourceOrigin::File(path), text);
                 let id = push_module(

@@ -21,7 +21,7 @@ use crate::syntax::{self, ast, stage_times};
 /// A file to parse: its place among the program's modules, its text and its id.
 struct Job {
     position: usize,
-    text: Arc<str>,
+    text: Arc<String>,
     file: FileId,
 }
 
@@ -100,12 +100,12 @@ impl<'scope, 'env> ParseQueue<'scope, 'env> {
 
     /// Queues the file of the module at `position`. A worker is started when there is more
     /// waiting than the loading thread will take next (a one-file program starts none).
-    pub(super) fn submit(&mut self, position: usize, text: &str, file: FileId) {
+    pub(super) fn submit(&mut self, position: usize, text: &Arc<String>, file: FileId) {
         let waiting = {
             let mut state = self.shared.lock();
             state.waiting.push_back(Job {
                 position,
-                text: Arc::from(text),
+                text: text.clone(),
                 file,
             });
             state.waiting.len()
@@ -227,13 +227,13 @@ mod tests {
                 let mut parsed = Vec::new();
                 // Submitted in two waves, taken in order, as the loader does.
                 for (index, text) in texts.iter().enumerate().take(12) {
-                    queue.submit(index, text, FileId(index as u32));
+                    queue.submit(index, &Arc::new(text.to_string()), FileId(index as u32));
                 }
                 for index in 0..12 {
                     parsed.push(format!("{:?}", queue.take(index)));
                 }
                 for (index, text) in texts.iter().enumerate().skip(12) {
-                    queue.submit(index, text, FileId(index as u32));
+                    queue.submit(index, &Arc::new(text.to_string()), FileId(index as u32));
                 }
                 for index in 12..texts.len() {
                     parsed.push(format!("{:?}", queue.take(index)));

@@ -80,7 +80,7 @@ pub struct CheckedProgram {
     pub program: Program,
     pub items: types::Items,
     /// The exported interface of each module, indexed like `program.modules`.
-    pub interfaces: Vec<ModuleInterface>,
+    pub interfaces: Vec<std::sync::Arc<ModuleInterface>>,
     /// The type of every expression and what every name and call refers to.
     pub results: TypeckResults,
     pub diagnostics: Vec<Diagnostic>,

@@ -183,7 +183,10 @@ pub struct VariableInfo {
 pub struct Items {
     pub structs: Vec<StructInfo>,
     pub enums: Vec<EnumInfo>,
-    pub functions: Vec<FunctionInfo>,
+    /// Shared entries: hot reload keeps the tables of the last check as the base of the next
+    /// (`item_reuse`), and a program has thousands of functions, which a deep copy of the
+    /// tables on every save would copy (`Arc::make_mut` copies the one entry changed).
+    pub functions: Vec<std::sync::Arc<FunctionInfo>>,
     pub variables: Vec<VariableInfo>,
 }
 

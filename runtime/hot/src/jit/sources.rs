@@ -39,8 +39,13 @@ pub(super) struct Loader {
 
 impl lang_compiler::SourceLoader for Loader {
     fn load(&mut self, path: &Path) -> Result<String, lang_compiler::LoadError> {
+        self.load_shared(path).map(|text| String::clone(&text))
+    }
+
+    /// The kept text of a file that did not change, not a copy of it (`stamps::load_text`).
+    fn load_shared(&mut self, path: &Path) -> Result<std::sync::Arc<String>, lang_compiler::LoadError> {
         if let Some(source) = virtual_module(path) {
-            return Ok(source);
+            return Ok(std::sync::Arc::new(source));
         }
         let result = super::stamps::load_text(path, || FileSystemLoader.load(path));
         if matches!(result, Err(lang_compiler::LoadError::NotFound)) {

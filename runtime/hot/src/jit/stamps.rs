@@ -52,13 +52,16 @@ std::thread_local! {
     /// Per file: its stamp and text when it was read, for files that had settled by then: a
     /// check reads every file of the program, and reading the unchanged ones from the disk
     /// again on each save would make a reload cost grow with the program.
-    static SETTLED_TEXTS: std::cell::RefCell<HashMap<PathBuf, (FileStamp, String)>> =
+    static SETTLED_TEXTS: std::cell::RefCell<HashMap<PathBuf, (FileStamp, std::sync::Arc<String>)>> =
         std::cell::RefCell::new(HashMap::new());
 }
 
 /// The text of the file at `path`: the one kept for its stamp, else `load()`'s (kept when the
 /// file had settled and was not replaced while it was read, as in `file_hash`).
-pub(super) fn load_text<E>(path: &std::path::Path, load: impl FnOnce() -> Result<String, E>) -> Result<String, E> {
+pub(super) fn load_text<E>(
+    path: &std::path::Path,
+    load: impl FnOnce() -> Result<String, E>,
+) -> Result<std::sync::Arc<String>, E> {
     let stamp = std::fs::metadata(path).ok().map(|metadata| FileStamp::of(&metadata));
     if let Some(stamp) = stamp {
         let kept = SETTLED_TEXTS.with(|kept| {
@@ -72,7 +75,7 @@ pub(super) fn load_text<E>(path: &std::path::Path, load: impl FnOnce() -> Result
         }
     }
     let read_at = std::time::SystemTime::now();
-    let text = load();
+    let text = load().map(std::sync::Arc::new);
     let keep = match (&text, stamp) {
         (Ok(_), Some(stamp)) => {
             let settled = stamp
