@@ -148,31 +148,52 @@ fn payload_word(value: u64, desc: &TypeDesc, index: usize) -> u64 {
     unsafe { *((payload_of(value) as usize + desc.fields_offset + index * 8) as *const u64) }
 }
 
-fn words_equal(a: u64, b: u64, kind: &PayloadKind) -> bool {
+/// How two payload words compare without looking inside enum values: a recursive enum (a
+/// list of a million `Cons`) is compared and printed with a work stack of its own, not on the
+/// native stack, which such a value would overflow (LANGUAGE.md section 6: no signal).
+enum WordComparison {
+    Equal,
+    Different,
+    /// Two different enum values: equal when their variants and payloads are.
+    Enums(u64, u64),
+}
+
+fn compare_words(a: u64, b: u64, kind: &PayloadKind) -> WordComparison {
+    let equal = |same: bool| {
+        if same {
+            WordComparison::Equal
+        } else {
+            WordComparison::Different
+        }
+    };
     match kind {
-        PayloadKind::Float => f64::from_bits(a) == f64::from_bits(b),
-        PayloadKind::Bool => (a & 0xff) == (b & 0xff),
-        PayloadKind::Str => a == b || bytes(a as *const StrObject) == bytes(b as *const StrObject),
-        PayloadKind::Enum(_) => enums_equal(a, b),
+        PayloadKind::Float => equal(f64::from_bits(a) == f64::from_bits(b)),
+        PayloadKind::Bool => equal((a & 0xff) == (b & 0xff)),
+        PayloadKind::Str => equal(a == b || bytes(a as *const StrObject) == bytes(b as *const StrObject)),
+        PayloadKind::Enum(_) if a == b => WordComparison::Equal,
+        PayloadKind::Enum(_) => WordComparison::Enums(a, b),
         PayloadKind::Optional(inner) => {
             if a == 0 || b == 0 {
-                return a == b;
+                return equal(a == b);
             }
             match **inner {
                 // Boxed: compare the values inside.
                 PayloadKind::Int | PayloadKind::Float | PayloadKind::Bool => {
                     // SAFETY: a non-nil `?int`, `?float` or `?bool` is a box.
                     let (a, b) = unsafe { ((*(a as *const BoxObject)).value, (*(b as *const BoxObject)).value) };
-                    words_equal(a, b, inner)
+                    compare_words(a, b, inner)
                 }
-                _ => words_equal(a, b, inner),
+                // One level per `?` of the type: bounded by the program's text.
+                _ => compare_words(a, b, inner),
             }
         }
-        PayloadKind::Int | PayloadKind::Identity => a == b,
+        PayloadKind::Int | PayloadKind::Identity => equal(a == b),
     }
 }
 
-fn enums_equal(a: u64, b: u64) -> bool {
+/// Whether two enum values have the same variant and the same non-enum payload fields; their
+/// enum fields that differ are left in `pending` to be compared.
+fn same_variant_and_fields(a: u64, b: u64, pending: &mut Vec<(u64, u64)>) -> bool {
     if a == b {
         return true;
     }
@@ -194,10 +215,25 @@ fn enums_equal(a: u64, b: u64) -> bool {
     {
         return false;
     }
-    desc_a.fields.iter().enumerate().all(|(index, field)| {
+    for (index, field) in desc_a.fields.iter().enumerate() {
         let kind = payload_kind_of_field_type(&field.ty);
-        words_equal(payload_word(a, desc_a, index), payload_word(b, desc_b, index), &kind)
-    })
+        match compare_words(payload_word(a, desc_a, index), payload_word(b, desc_b, index), &kind) {
+            WordComparison::Equal => {}
+            WordComparison::Different => return false,
+            WordComparison::Enums(a, b) => pending.push((a, b)),
+        }
+    }
+    true
+}
+
+fn enums_equal(a: u64, b: u64) -> bool {
+    let mut pending = vec![(a, b)];
+    while let Some((a, b)) = pending.pop() {
+        if !same_variant_and_fields(a, b, &mut pending) {
+            return false;
+        }
+    }
+    true
 }
 
 /// `==` of two enum values: the same variant with pairwise equal payloads.
@@ -206,7 +242,18 @@ pub extern "C" fn lang_rt_enum_eq(a: u64, b: u64) -> u8 {
     enums_equal(a, b) as u8
 }
 
-fn write_word(out: &mut String, word: u64, kind: &PayloadKind) {
+/// What is left to write of an enum value's text (`write_enum`'s work stack).
+enum Writing {
+    Enum(u64, u32),
+    Word(u64, PayloadKind),
+    Separator,
+    /// `)` this many times: the closing parentheses of nested values, counted rather than
+    /// stacked one by one, so a deep list's text needs a stack of a few entries.
+    Close(usize),
+}
+
+/// Writes a payload word; an enum value inside it (also behind `?`) is left on `stack`.
+fn write_word(out: &mut String, word: u64, kind: &PayloadKind, stack: &mut Vec<Writing>) {
     match kind {
         PayloadKind::Int => out.push_str(&(word as i64).to_string()),
         PayloadKind::Float => out.push_str(&float_to_text(f64::from_bits(word))),
@@ -225,16 +272,16 @@ fn write_word(out: &mut String, word: u64, kind: &PayloadKind) {
             }
             out.push('"');
         }
-        PayloadKind::Enum(index) => write_enum(out, word, *index),
+        PayloadKind::Enum(index) => stack.push(Writing::Enum(word, *index)),
         PayloadKind::Optional(inner) => {
             if word == 0 {
                 out.push_str("nil");
             } else if matches!(**inner, PayloadKind::Int | PayloadKind::Float | PayloadKind::Bool) {
                 // SAFETY: a non-nil `?int`, `?float` or `?bool` is a box.
                 let value = unsafe { (*(word as *const BoxObject)).value };
-                write_word(out, value, inner);
+                write_word(out, value, inner, stack);
             } else {
-                write_word(out, word, inner);
+                write_word(out, word, inner, stack);
             }
         }
         PayloadKind::Identity => out.push_str("<value>"),
@@ -242,23 +289,36 @@ fn write_word(out: &mut String, word: u64, kind: &PayloadKind) {
 }
 
 fn write_enum(out: &mut String, value: u64, enum_index: u32) {
-    out.push_str(&variant_name(value, enum_index));
-    if value & 1 == 1 {
-        return;
-    }
-    let desc = variant_desc(value);
-    out.push('(');
-    for (index, field) in desc.fields.iter().enumerate() {
-        if index > 0 {
-            out.push_str(", ");
+    let mut stack = vec![Writing::Enum(value, enum_index)];
+    while let Some(next) = stack.pop() {
+        match next {
+            Writing::Enum(value, enum_index) => {
+                out.push_str(&variant_name(value, enum_index));
+                if value & 1 == 1 {
+                    continue;
+                }
+                let desc = variant_desc(value);
+                out.push('(');
+                match stack.last_mut() {
+                    Some(Writing::Close(count)) => *count += 1,
+                    _ => stack.push(Writing::Close(1)),
+                }
+                // Pushed last field first, so the first is written first.
+                for (index, field) in desc.fields.iter().enumerate().rev() {
+                    stack.push(Writing::Word(
+                        payload_word(value, desc, index),
+                        payload_kind_of_field_type(&field.ty),
+                    ));
+                    if index > 0 {
+                        stack.push(Writing::Separator);
+                    }
+                }
+            }
+            Writing::Word(word, kind) => write_word(out, word, &kind, &mut stack),
+            Writing::Separator => out.push_str(", "),
+            Writing::Close(count) => out.extend(std::iter::repeat_n(')', count)),
         }
-        write_word(
-            out,
-            payload_word(value, desc, index),
-            &payload_kind_of_field_type(&field.ty),
-        );
     }
-    out.push(')');
 }
 
 /// `str` of an enum value (LANGUAGE.md section 9): `Circle(2.0)`, `Empty`,
