@@ -112,7 +112,7 @@ fn apply_version(ctx: &mut Context, mut ready: Ready, first: bool) -> Outcome {
         // was compiled against the old layout. The declaring module's layout is the one that
         // counts.
         let pause_started = Instant::now();
-        let mut migrated = 0usize;
+        let mut migrated = Vec::new();
         if !migrate_structs(ctx, &mut ready, registry, &mut migrated) {
             for (slot, value) in patched.into_iter().rev() {
                 slot.store(value, Ordering::SeqCst);
@@ -136,12 +136,8 @@ fn apply_version(ctx: &mut Context, mut ready: Ready, first: bool) -> Outcome {
             for module in ready.modules.iter().filter(|module| !module.adds_code_only) {
                 let version = state.loaded.get(&module.name).map_or(1, |old| old.version + 1);
                 // The pause is the swap's, so only the first reload line reports it.
-                let pause = if migrated > 0 && reloaded.is_empty() {
-                    format!(
-                        " (main thread paused {:.1} ms to migrate {migrated} value{})",
-                        pause_started.elapsed().as_secs_f64() * 1000.0,
-                        if migrated == 1 { "" } else { "s" }
-                    )
+                let pause = if !migrated.is_empty() && reloaded.is_empty() {
+                    migration_pause(&migrated, pause_started.elapsed())
                 } else {
                     String::new()
                 };
@@ -238,6 +234,23 @@ fn patch_slots(state: &MainState, ready: &Ready, registry: &Registry) -> Vec<(&'
         }
     }
     patched
+}
+
+/// What the first reload line of a swap that migrated values adds: how long the main thread
+/// paused, how many values, and of which structs (`(main thread paused 0.8 ms to migrate 3
+/// values: 2 `Ball`, 1 `Mood.Angry`)`). One line per reload (LANGUAGE.md section 7 item 8).
+fn migration_pause(migrated: &[(String, usize)], pause: std::time::Duration) -> String {
+    let total: usize = migrated.iter().map(|(_, count)| count).sum();
+    let kinds: Vec<String> = migrated
+        .iter()
+        .map(|(name, count)| format!("{count} `{name}`"))
+        .collect();
+    format!(
+        " (main thread paused {:.1} ms to migrate {total} value{}: {})",
+        pause.as_secs_f64() * 1000.0,
+        if total == 1 { "" } else { "s" },
+        kinds.join(", ")
+    )
 }
 
 /// Initializes the variables of the reloaded modules that are new, retyped, or `let`s whose

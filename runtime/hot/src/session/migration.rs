@@ -13,7 +13,6 @@ use lang_runtime_core::object::{
     HANDLE_DESC, HANDLE_PAYLOAD_OFFSET, HOT_FIELDS_OFFSET, Header, PAYLOAD_OWNER_OFFSET, TypeDesc,
 };
 
-use super::state::say;
 use crate::code::{ModuleUpdate, Ready};
 use crate::registry::Registry;
 
@@ -130,7 +129,14 @@ struct Migration {
 
 /// The struct migration of LANGUAGE.md section 7 item 4. Returns false (after recording the
 /// error) when a default failed; then nothing was changed.
-pub(super) fn migrate_structs(ctx: &mut Context, ready: &mut Ready, registry: &Registry, migrated: &mut usize) -> bool {
+/// `migrated` gets, per struct (or payload variant) whose values were migrated, its name and how
+/// many: the reload line reports them (LANGUAGE.md section 7 item 8: one line per reload).
+pub(super) fn migrate_structs(
+    ctx: &mut Context,
+    ready: &mut Ready,
+    registry: &Registry,
+    migrated: &mut Vec<(String, usize)>,
+) -> bool {
     let mut migrations = Vec::new();
     // (Instances the collector has not freed yet are migrated too: cheaper than collecting
     // first, which would lengthen the pause.)
@@ -335,7 +341,7 @@ fn build_payloads(
 }
 
 /// Points every handle at its new payload, then the field cells at the new layout.
-fn commit(migration: Migration, registry: &Registry, migrated: &mut usize) {
+fn commit(migration: Migration, registry: &Registry, migrated: &mut Vec<(String, usize)>) {
     for &payload in &migration.payloads {
         // SAFETY: payloads and their handles are live objects, and nothing allocates
         // during the commit.
@@ -368,14 +374,8 @@ fn commit(migration: Migration, registry: &Registry, migrated: &mut usize) {
     registry
         .desc_cell(&migration.module, &migration.name)
         .store(migration.desc as u64, Ordering::SeqCst);
-    *migrated += migration.payloads.len();
     if !migration.payloads.is_empty() {
-        say(format!(
-            "[hmr] migrated {} `{}` value{} to the new fields\n",
-            migration.payloads.len(),
-            migration.name,
-            if migration.payloads.len() == 1 { "" } else { "s" }
-        ));
+        migrated.push((migration.name.clone(), migration.payloads.len()));
     }
 }
 
