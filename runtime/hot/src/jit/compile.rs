@@ -104,7 +104,18 @@ pub enum Rejected {
 
 /// A struct field's type as the user wrote it (`Point`, where layouts say `main.Point`).
 fn shown_field_type(checked: &CheckedProgram, module: &str, strukt: &str, field: &str) -> Option<String> {
-    // A payload variant's hidden struct `Enum.Variant`.
+    let (_, field) = field_info(checked, module, strukt, field)?;
+    Some(checked.items.display(&field.ty))
+}
+
+/// The declaration of field `field` of struct `strukt` of `module` (or of a payload variant's
+/// hidden struct `Enum.Variant`), with the file it is in.
+fn field_info<'a>(
+    checked: &'a CheckedProgram,
+    module: &str,
+    strukt: &str,
+    field: &str,
+) -> Option<(lang_compiler::FileId, &'a lang_compiler::sema::types::FieldInfo)> {
     if let Some((enum_name, variant)) = strukt.split_once('.') {
         let info = checked
             .items
@@ -113,7 +124,7 @@ fn shown_field_type(checked: &CheckedProgram, module: &str, strukt: &str, field:
             .find(|info| checked.program.module(info.module).name == module && info.name == enum_name)?;
         let variant = info.variants.iter().find(|candidate| candidate.name == variant)?;
         let field = variant.fields.iter().find(|candidate| candidate.name == field)?;
-        return Some(checked.items.display(&field.ty));
+        return Some((checked.program.module(info.module).file, field));
     }
     let info = checked
         .items
@@ -121,7 +132,31 @@ fn shown_field_type(checked: &CheckedProgram, module: &str, strukt: &str, field:
         .iter()
         .find(|info| checked.program.module(info.module).name == module && info.name == strukt)?;
     let field = info.fields.iter().find(|candidate| candidate.name == field)?;
-    Some(checked.items.display(&field.ty))
+    Some((info.file, field))
+}
+
+/// Where the field a refused migration needs a default for is declared, as compile errors
+/// show it (LANGUAGE.md section 6: file, line, column and an excerpt of the source):
+/// `  --> main.ln:4:5`, the line, and a caret under the field's name.
+fn field_excerpt(checked: &CheckedProgram, module: &str, strukt: &str, field: &str) -> Option<String> {
+    let (file, field) = field_info(checked, module, strukt, field)?;
+    let source = checked.sources.get(file);
+    let start = (field.span.start as usize).min(source.text.len());
+    let line_start = source.text[..start].rfind('\n').map_or(0, |at| at + 1);
+    let line_end = source.text[start..]
+        .find('\n')
+        .map_or(source.text.len(), |at| start + at);
+    let line_number = source.text[..start].matches('\n').count() + 1;
+    let column = source.text[line_start..start].chars().count() + 1;
+    let line_text = &source.text[line_start..line_end];
+    let width = line_number.to_string().len();
+    let carets = "^".repeat(field.name.chars().count().max(1));
+    let margin = " ".repeat(width);
+    let indent = " ".repeat(column - 1);
+    Some(format!(
+        "{margin}--> {}:{line_number}:{column}\n{margin} |\n{line_number} | {line_text}\n{margin} | {indent}{carets}\n",
+        source.display_name
+    ))
 }
 
 /// `LANG_HMR_DEBUG=1` prints which modules each version checked again (`[hmr] checked:
@@ -307,7 +342,12 @@ pub fn compile(
             // SAFETY: nothing was patched to point into the new code, and none of it ran.
             unsafe { module.hot.free() };
         }
-        return Err(Rejected::Unsupported(missing.explain(&shown_type, "save again")));
+        let mut message = missing.explain(&shown_type, "save again");
+        if let Some(excerpt) = field_excerpt(&checked, &missing.module, &missing.strukt, &missing.field) {
+            message.push('\n');
+            message.push_str(excerpt.trim_end_matches('\n'));
+        }
+        return Err(Rejected::Unsupported(message));
     }
     // Variant numbers are hashes of names: two names sharing one would be confused.
     let enums = || {
