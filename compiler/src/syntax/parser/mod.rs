@@ -80,6 +80,10 @@ fn syntax_diagnostic(error: SyntaxError<'_>, file: FileId) -> Diagnostic {
     simplify_expected(&mut expected);
     // Where a statement may start (the list names `let`), an operator starts a line.
     let expected_statement = expected.iter().any(|item| item == "`let`");
+    // After an expression statement (an assignment could follow): inside a block. After a
+    // name, a `{` could also follow (a struct literal): `x: int = 5` may be meant.
+    let after_expression_statement = expected.iter().any(|item| item == "`=`");
+    let after_name = expected.iter().any(|item| item == "`{`");
     let label = match expected.len() {
         0 => "unexpected here".to_string(),
         1 => format!("expected {}", expected[0]),
@@ -115,6 +119,15 @@ fn syntax_diagnostic(error: SyntaxError<'_>, file: FileId) -> Diagnostic {
         Some(Token::Else) => {
             diagnostic.with_help("write `} else {` on one line: a newline after `}` ends the `if` statement")
         }
+        // `{"a": 1}` where a block may start (a `match` arm, a statement), or `x: int = 5`.
+        Some(Token::Colon) if after_expression_statement && after_name => diagnostic.with_help(
+            "a variable is declared with `let name: type = value`; and a `{` where a block may start \
+             begins a block, not a map: put a map literal there in parentheses (`=> ({k: 1})`)",
+        ),
+        Some(Token::Colon) if after_expression_statement => diagnostic.with_help(
+            "a `{` where a block may start begins a block, not a map: put a map literal there in \
+             parentheses (`=> ({\"a\": 1})`)",
+        ),
         Some(Token::LBrace) => diagnostic.with_help(
             "a struct literal in the head of `if`, `while` or `for` must be put in parentheses: `if p == (P { x: 1 }) {`",
         ),
