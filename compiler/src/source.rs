@@ -204,15 +204,37 @@ pub struct FileSystemLoader;
 
 impl SourceLoader for FileSystemLoader {
     fn load(&mut self, path: &Path) -> Result<String, LoadError> {
-        if path.is_dir() {
-            return Err(LoadError::IsDirectory);
-        }
-        match std::fs::read(path) {
-            Ok(bytes) => String::from_utf8(bytes).map_err(|_| LoadError::NotUtf8),
-            Err(error) if error.kind() == std::io::ErrorKind::NotFound => Err(LoadError::NotFound),
-            Err(error) => Err(LoadError::Other(error.to_string())),
-        }
+        read_source_file(path)
     }
+}
+
+/// The largest source file `lang` reads: spans are 32-bit offsets, and a file that never ends
+/// (`/dev/zero`, a pipe) must not be read until memory runs out.
+pub const MAX_SOURCE_BYTES: u64 = 256 << 20;
+
+/// Reads a source file: its text, or why it cannot be one (missing, a folder, not UTF-8,
+/// larger than [`MAX_SOURCE_BYTES`], or the operating system's error).
+pub fn read_source_file(path: &Path) -> Result<String, LoadError> {
+    use std::io::Read;
+    if path.is_dir() {
+        return Err(LoadError::IsDirectory);
+    }
+    let file = match std::fs::File::open(path) {
+        Ok(file) => file,
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Err(LoadError::NotFound),
+        Err(error) => return Err(LoadError::Other(error.to_string())),
+    };
+    let mut bytes = Vec::new();
+    if let Err(error) = file.take(MAX_SOURCE_BYTES + 1).read_to_end(&mut bytes) {
+        return Err(LoadError::Other(error.to_string()));
+    }
+    if bytes.len() as u64 > MAX_SOURCE_BYTES {
+        return Err(LoadError::Other(format!(
+            "the file is larger than {} MiB, the most a source file may hold",
+            MAX_SOURCE_BYTES >> 20
+        )));
+    }
+    String::from_utf8(bytes).map_err(|_| LoadError::NotUtf8)
 }
 
 #[cfg(test)]

@@ -246,7 +246,7 @@ fn completion(worker: &mut Worker, snapshot: &Snapshot, params: CompletionParams
     let path = path_of(&position.text_document.uri)?;
     let text = match snapshot.documents.get(&path) {
         Some(document) => document.text.clone(),
-        None => std::fs::read_to_string(&path).ok()?,
+        None => lang_compiler::source::read_source_file(&path).ok()?,
     };
     let offset = positions::offset(&text, position.position, worker.encoding);
     let (patched, request) = analysis::prepare(&text, offset);
@@ -283,7 +283,7 @@ fn document_text(snapshot: &Snapshot, uri: &Url) -> Option<String> {
     let path = path_of(uri)?;
     match snapshot.documents.get(&path) {
         Some(document) => Some(document.text.clone()),
-        None => std::fs::read_to_string(Path::new(&path)).ok(),
+        None => lang_compiler::source::read_source_file(Path::new(&path)).ok(),
     }
 }
 

@@ -64,10 +64,13 @@ fn read_one(input: &mut impl BufRead) -> std::io::Result<Option<Incoming>> {
     let mut length = None;
     let mut saw_header = false;
     loop {
-        let mut line = String::new();
-        if input.read_line(&mut line)? == 0 {
+        // Bytes, not a `String`: a header line that is not UTF-8 is a malformed message, not
+        // the end of the input.
+        let mut bytes = Vec::new();
+        if input.read_until(b'\n', &mut bytes)? == 0 {
             return Ok(None);
         }
+        let line = String::from_utf8_lossy(&bytes);
         let line = line.trim_end_matches(['\r', '\n']);
         if line.is_empty() {
             if saw_header {
@@ -76,10 +79,10 @@ fn read_one(input: &mut impl BufRead) -> std::io::Result<Option<Incoming>> {
             continue;
         }
         saw_header = true;
-        if let Some((name, value)) = line.split_once(':')
-            && name.trim().eq_ignore_ascii_case("content-length")
-        {
-            length = value.trim().parse::<usize>().ok();
+        // Found anywhere in the line: after a message whose Content-Length was wrong, its
+        // body's bytes run into the next header line, and reading goes on from that header.
+        if let Some(at) = line.to_ascii_lowercase().rfind("content-length:") {
+            length = line[at + "content-length:".len()..].trim().parse::<usize>().ok();
         }
     }
     let Some(length) = length.filter(|length| *length <= 1 << 30) else {
@@ -159,6 +162,42 @@ mod tests {
             }
         ));
         assert!(matches!(read_one(&mut input).unwrap().unwrap(), Incoming::Message(_)));
+        assert!(read_one(&mut input).unwrap().is_none());
+    }
+
+    #[test]
+    fn a_header_that_is_not_utf8_or_a_wrong_length_does_not_end_the_input() {
+        let exit = framed(r#"{"jsonrpc":"2.0","method":"exit"}"#);
+        // A header line of bytes that are not UTF-8, then a whole message.
+        let mut input = b"\xff\xfe\r\n\r\n".to_vec();
+        input.extend_from_slice(exit.as_bytes());
+        // A Content-Length too small: the rest of the body runs into the next header line.
+        let body = r#"{"jsonrpc":"2.0","method":"initialized","params":{}}"#;
+        input.extend_from_slice(format!("Content-Length: 5\r\n\r\n{body}").as_bytes());
+        input.extend_from_slice(exit.as_bytes());
+        let mut input = std::io::Cursor::new(input);
+        let first = read_one(&mut input).unwrap().unwrap();
+        assert!(
+            matches!(
+                first,
+                Incoming::Malformed {
+                    code: INVALID_REQUEST,
+                    ..
+                }
+            ),
+            "{first:?}"
+        );
+        assert!(matches!(read_one(&mut input).unwrap().unwrap(), Incoming::Message(_)));
+        let short = read_one(&mut input).unwrap().unwrap();
+        assert!(
+            matches!(short, Incoming::Malformed { code: PARSE_ERROR, .. }),
+            "{short:?}"
+        );
+        let resynced = read_one(&mut input).unwrap().unwrap();
+        assert!(
+            matches!(&resynced, Incoming::Message(Message::Notification(notification)) if notification.method == "exit"),
+            "{resynced:?}"
+        );
         assert!(read_one(&mut input).unwrap().is_none());
     }
 }

@@ -69,7 +69,7 @@ fn collect_files(path: &Path, files: &mut Vec<PathBuf>) -> Result<(), String> {
 /// Formats one file in place (or, with `check`, prints its path if it would change). Returns
 /// whether it changed; `Err` after reporting a problem.
 fn format_file(file: &Path, check: bool) -> Result<bool, ()> {
-    let text = std::fs::read_to_string(file).map_err(|error| {
+    let text = lang_compiler::source::read_source_file(file).map_err(|error| {
         crate::output::print_error(&format!("cannot read `{}`: {error}", file.display()));
     })?;
     let formatted = format_source(&text).map_err(|errors| {
