@@ -241,6 +241,28 @@ pub fn read_source_file(path: &Path) -> Result<String, LoadError> {
 mod tests {
     use super::{LineTable, SourceMap, SourceOrigin};
 
+    /// A file that never ends is refused once it passes the limit, not read until memory
+    /// runs out; an ordinary file, a folder and a missing file read as before.
+    #[cfg(unix)]
+    #[test]
+    fn a_source_file_is_read_up_to_the_limit() {
+        use super::{LoadError, read_source_file};
+        let refused = read_source_file(std::path::Path::new("/dev/zero"));
+        assert!(
+            matches!(&refused, Err(LoadError::Other(message)) if message.contains("larger than 256 MiB")),
+            "{refused:?}"
+        );
+        let folder = tempfile::tempdir().expect("a temporary folder");
+        let path = folder.path().join("main.ln");
+        std::fs::write(&path, "fn main() {}\n").expect("written");
+        assert_eq!(read_source_file(&path).expect("read"), "fn main() {}\n");
+        assert!(matches!(read_source_file(folder.path()), Err(LoadError::IsDirectory)));
+        assert!(matches!(
+            read_source_file(&folder.path().join("missing.ln")),
+            Err(LoadError::NotFound)
+        ));
+    }
+
     /// Asked in any order, the table gives what a full scan does, across scan chunks and
     /// multi-byte characters.
     #[test]
