@@ -21,6 +21,11 @@ pub const MAX_NESTING: usize = 256;
 /// written program comes near this, but a generated 10 MB line of `1+1+...` would.
 pub const MAX_OPERATORS_PER_STATEMENT: usize = 100_000;
 
+/// How many function expressions one statement may hold. `fn() => fn() => ...` nests without
+/// a bracket, and checking a chain of them takes time that grows with the square of its
+/// length (10,000 of them: over 20 s); a block-bodied one resets the count at its `{`.
+pub const MAX_FUNCTION_EXPRESSIONS_PER_STATEMENT: usize = 1_000;
+
 /// The tokens of a file, and whether lexing hit a limit that makes parsing pointless.
 #[derive(Debug)]
 pub struct Lexed<'src> {
@@ -542,6 +547,7 @@ impl<'src> Lexer<'src> {
         let mut open: Vec<(Token<'src>, Span)> = Vec::new();
         let mut prefix_run = 0usize;
         let mut statement_operators = 0usize;
+        let mut statement_functions = 0usize;
         for index in 0..tokens.len() {
             let (token, span) = tokens[index];
             match token {
@@ -557,6 +563,7 @@ impl<'src> Lexer<'src> {
                         tokens[kept] = (token, span);
                         kept += 1;
                         statement_operators = 0;
+                        statement_functions = 0;
                     }
                     continue;
                 }
@@ -615,7 +622,28 @@ impl<'src> Lexer<'src> {
                 _ => {}
             }
             match token {
-                Token::Semicolon | Token::LBrace | Token::RBrace => statement_operators = 0,
+                Token::Semicolon | Token::LBrace | Token::RBrace => {
+                    statement_operators = 0;
+                    statement_functions = 0;
+                }
+                Token::Fn => {
+                    statement_functions += 1;
+                    if statement_functions > MAX_FUNCTION_EXPRESSIONS_PER_STATEMENT {
+                        self.diagnostics.push(
+                            Diagnostic::error(
+                                Code::NestingTooDeep,
+                                self.file,
+                                span,
+                                format!(
+                                    "this statement has more than {MAX_FUNCTION_EXPRESSIONS_PER_STATEMENT} function expressions"
+                                ),
+                            )
+                            .with_help("split it into several statements, or name the functions"),
+                        );
+                        tokens.truncate(kept);
+                        return (tokens, true);
+                    }
+                }
                 Token::Plus
                 | Token::Minus
                 | Token::Star
