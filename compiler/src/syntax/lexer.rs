@@ -629,16 +629,10 @@ impl<'src> Lexer<'src> {
                 Token::Fn => {
                     statement_functions += 1;
                     if statement_functions > MAX_FUNCTION_EXPRESSIONS_PER_STATEMENT {
-                        self.diagnostics.push(
-                            Diagnostic::error(
-                                Code::NestingTooDeep,
-                                self.file,
-                                span,
-                                format!(
-                                    "this statement has more than {MAX_FUNCTION_EXPRESSIONS_PER_STATEMENT} function expressions"
-                                ),
-                            )
-                            .with_help("split it into several statements, or name the functions"),
+                        self.statement_limit_error(
+                            span,
+                            format!("this statement has more than {MAX_FUNCTION_EXPRESSIONS_PER_STATEMENT} function expressions"),
+                            "split it into several statements, or name the functions",
                         );
                         tokens.truncate(kept);
                         return (tokens, true);
@@ -667,14 +661,10 @@ impl<'src> Lexer<'src> {
                 | Token::Bang => {
                     statement_operators += 1;
                     if statement_operators > MAX_OPERATORS_PER_STATEMENT {
-                        self.diagnostics.push(
-                            Diagnostic::error(
-                                Code::NestingTooDeep,
-                                self.file,
-                                span,
-                                format!("this statement has more than {MAX_OPERATORS_PER_STATEMENT} operators"),
-                            )
-                            .with_help("split the expression into several statements"),
+                        self.statement_limit_error(
+                            span,
+                            format!("this statement has more than {MAX_OPERATORS_PER_STATEMENT} operators"),
+                            "split the expression into several statements",
                         );
                         tokens.truncate(kept);
                         return (tokens, true);
@@ -716,6 +706,12 @@ impl<'src> Lexer<'src> {
             return (tokens, true);
         }
         (tokens, false)
+    }
+
+    /// A statement over one of the per-statement limits (E0007, as nesting too deep).
+    fn statement_limit_error(&mut self, span: Span, message: String, help: &str) {
+        self.error(Code::NestingTooDeep, span.start as usize, span.end as usize, message)
+            .help = Some(help.into());
     }
 
     fn nesting_error(&mut self, span: Span) {
