@@ -360,6 +360,24 @@ fn lang_cache_clean_empties_the_cache_and_dir_names_it() {
     assert_eq!(text(&after.stdout), EXPECTED);
 }
 
+#[test]
+fn a_cache_folder_that_cannot_be_emptied_is_exit_1_with_the_reason() {
+    // Permissions do not stop root (CI may run as root): a file where the cache folder's parent
+    // should be fails for every user.
+    let (folder, cache) = project();
+    let not_a_folder = cache.path().join("file");
+    std::fs::write(&not_a_folder, "not a folder").unwrap();
+    let clean = lang(&["cache", "clean"], folder.path(), Some(&not_a_folder));
+    assert_eq!(clean.status.code(), Some(1), "{}", text(&clean.stderr));
+    let stderr = text(&clean.stderr);
+    assert!(stderr.contains("cannot empty the cache"), "{stderr}");
+    assert!(
+        stderr.contains(&not_a_folder.join("lang").display().to_string()),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
+
 /// The run cases of `tests/cases/run`: (folder, entry file, program arguments).
 fn run_cases() -> Vec<(PathBuf, String, Vec<String>)> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/cases/run");

@@ -380,6 +380,10 @@ fn a_scripted_editor_session() {
     client.send_raw(b"Content-Length: 9\r\n\r\n{garbage}");
     let error = client.response(Value::Null);
     assert_eq!(error["error"]["code"], -32700, "{error}");
+    // JSON that is not a request is an invalid request, answered with its id.
+    client.send(json!({ "jsonrpc": "2.0", "id": 9001, "method": 42 }));
+    let invalid = client.response(json!(9001));
+    assert_eq!(invalid["error"]["code"], -32600, "{invalid}");
     // So does a panic inside a request.
     let panicked = client.request("lang/panicForTesting", json!({}));
     assert_eq!(panicked["error"]["code"], -32603, "{panicked}");

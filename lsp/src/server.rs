@@ -73,9 +73,9 @@ fn serve(incoming: &Receiver<Incoming>, out: &Sender<Outgoing>) -> u8 {
         };
         let message = match next {
             Ok(Incoming::Message(message)) => message,
-            Ok(Incoming::Malformed { code, message }) => {
+            Ok(Incoming::Malformed { code, message, id }) => {
                 eprintln!("lang lsp: {message}");
-                state.send(Outgoing::ErrorWithoutId { code, message });
+                state.send(Outgoing::InvalidMessageError { id, code, message });
                 continue;
             }
             Err(crossbeam_channel::RecvTimeoutError::Timeout) => {

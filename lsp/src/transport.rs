@@ -11,10 +11,12 @@ use lsp_server::Message;
 #[derive(Debug)]
 pub enum Incoming {
     Message(Message),
-    /// A message that could not be read: the JSON-RPC error code and a description.
+    /// A message that could not be read: the JSON-RPC error code, a description, and the
+    /// message's id when it could be read (else `null`, as JSON-RPC 2.0 asks).
     Malformed {
         code: i32,
         message: String,
+        id: serde_json::Value,
     },
     /// The input ended (or failed).
     Closed,
@@ -24,8 +26,10 @@ pub enum Incoming {
 #[derive(Debug)]
 pub enum Outgoing {
     Message(Message),
-    /// An error response to a request whose id could not be read (`"id": null`).
-    ErrorWithoutId {
+    /// An error response to a message that is not a valid request: its id when it could be
+    /// read, else `null`.
+    InvalidMessageError {
+        id: serde_json::Value,
         code: i32,
         message: String,
     },
@@ -89,17 +93,62 @@ fn read_one(input: &mut impl BufRead) -> std::io::Result<Option<Incoming>> {
         return Ok(Some(Incoming::Malformed {
             code: INVALID_REQUEST,
             message: "a message without a valid Content-Length header".into(),
+            id: serde_json::Value::Null,
         }));
     };
     let mut body = vec![0; length];
     input.read_exact(&mut body)?;
-    Ok(Some(match serde_json::from_slice::<Message>(&body) {
+    Ok(Some(decode(&body)))
+}
+
+/// A message's body, read as JSON and then as a JSON-RPC message. Valid JSON that is not a
+/// request, notification or response is an invalid request (-32600), not a parse error:
+/// `lsp-server`'s `Message` alone would read `{"id": 1, "method": 42}` as a response (its
+/// `result` and `error` are optional), so a request with a wrong method went unanswered.
+fn decode(body: &[u8]) -> Incoming {
+    let value = match serde_json::from_slice::<serde_json::Value>(body) {
+        Ok(value) => value,
+        Err(error) => {
+            return Incoming::Malformed {
+                code: PARSE_ERROR,
+                message: format!("malformed message: {error}"),
+                id: serde_json::Value::Null,
+            };
+        }
+    };
+    let id = match value.get("id") {
+        Some(id @ (serde_json::Value::Number(_) | serde_json::Value::String(_))) => id.clone(),
+        _ => serde_json::Value::Null,
+    };
+    let invalid = |message: String| Incoming::Malformed {
+        code: INVALID_REQUEST,
+        message,
+        id: id.clone(),
+    };
+    let Some(object) = value.as_object() else {
+        return invalid("invalid message: not a JSON object".into());
+    };
+    match object.get("method") {
+        Some(serde_json::Value::String(_)) => {}
+        Some(_) => return invalid("invalid request: `method` must be a string".into()),
+        None if !object.contains_key("result") && !object.contains_key("error") => {
+            return invalid(
+                "invalid message: neither a `method` (request, notification) nor a `result` or `error` (response)"
+                    .into(),
+            );
+        }
+        None => {}
+    }
+    if object
+        .get("id")
+        .is_some_and(|id| !matches!(id, serde_json::Value::Number(_) | serde_json::Value::String(_)))
+    {
+        return invalid("invalid message: `id` must be a number or a string".into());
+    }
+    match serde_json::from_value::<Message>(value) {
         Ok(message) => Incoming::Message(message),
-        Err(error) => Incoming::Malformed {
-            code: PARSE_ERROR,
-            message: format!("malformed message: {error}"),
-        },
-    }))
+        Err(error) => invalid(format!("invalid message: {error}")),
+    }
 }
 
 pub fn spawn_writer() -> (Sender<Outgoing>, std::thread::JoinHandle<()>) {
@@ -112,10 +161,10 @@ pub fn spawn_writer() -> (Sender<Outgoing>, std::thread::JoinHandle<()>) {
             for outgoing in receiver {
                 let written = match outgoing {
                     Outgoing::Message(message) => message.write(&mut stdout),
-                    Outgoing::ErrorWithoutId { code, message } => {
+                    Outgoing::InvalidMessageError { id, code, message } => {
                         let body = serde_json::json!({
                             "jsonrpc": "2.0",
-                            "id": null,
+                            "id": id,
                             "error": { "code": code, "message": message },
                         })
                         .to_string();
@@ -199,5 +248,35 @@ mod tests {
             "{resynced:?}"
         );
         assert!(read_one(&mut input).unwrap().is_none());
+    }
+
+    #[test]
+    fn json_that_is_not_a_message_is_an_invalid_request_answered_with_its_id() {
+        for (body, id) in [
+            (r#"{"jsonrpc":"2.0","id":2,"method":42}"#, serde_json::json!(2)),
+            (
+                r#"{"jsonrpc":"2.0","id":"a","method":null,"params":{}}"#,
+                serde_json::json!("a"),
+            ),
+            (r#"{"jsonrpc":"2.0","id":3}"#, serde_json::json!(3)),
+            (
+                r#"{"jsonrpc":"2.0","id":[1],"method":"shutdown"}"#,
+                serde_json::Value::Null,
+            ),
+            (r#"[1, 2]"#, serde_json::Value::Null),
+            (r#"42"#, serde_json::Value::Null),
+        ] {
+            let decoded = decode(body.as_bytes());
+            assert!(
+                matches!(&decoded, Incoming::Malformed { code: INVALID_REQUEST, id: read, .. } if *read == id),
+                "{body}: {decoded:?}"
+            );
+        }
+        // A response from the client (to a request the server sent) stays a message.
+        let response = decode(br#"{"jsonrpc":"2.0","id":7,"result":null}"#);
+        assert!(
+            matches!(response, Incoming::Message(Message::Response(_))),
+            "{response:?}"
+        );
     }
 }

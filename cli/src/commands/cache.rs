@@ -3,7 +3,7 @@
 
 use lang_compiler::cache::CodeCache;
 
-use super::{EXIT_INTERNAL_ERROR, EXIT_USAGE};
+use super::{EXIT_COMPILE_ERROR, EXIT_USAGE};
 use crate::cli::CacheAction;
 use crate::output;
 
@@ -21,7 +21,9 @@ pub fn run(action: CacheAction) -> u8 {
             Ok(()) => 0,
             Err(error) => {
                 output::print_error(&format!("cannot empty the cache `{}`: {error}", directory.display()));
-                EXIT_INTERNAL_ERROR
+                // Exit 1, as for a file that cannot be read: the folder's permissions are the
+                // user's to fix, not a bug of `lang` (101).
+                EXIT_COMPILE_ERROR
             }
         },
     }
