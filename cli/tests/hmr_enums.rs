@@ -64,6 +64,42 @@ fn values_of_a_removed_variant_stay_valid_and_new_code_names_it() {
     assert!(session.stdout().ends_with("Gone circle 2.5\n"), "{}", session.stdout());
 }
 
+/// A `_` arm after arms naming every variant (and a name arm in a statement `match`): they
+/// meet the values of a variant a reload removed, in new code and in code the reload kept.
+const REMOVE_CAUGHT: &str = "enum Tile {\n    Wall,\n    Floor(cost: int),\n    Door,\n}\n\nvar kept: [Tile] = [.Wall, .Floor(1)]\n\nfn kind(t: Tile) -> str {\n    return match t {\n        .Wall => \"wall\",\n        .Floor(c) => \"floor {c}\",\n        .Door => \"door\",\n        _ => \"other\",\n    }\n}\n\nfn unchanged(t: Tile) {\n    match t {\n        .Floor(c) => print(\"kept floor {c}\"),\n        t => print(\"kept other\"),\n    }\n}\n\nfn main() {\n    while true {\n        print(kind(kept[0]))\n        unchanged(kept[0])\n        sleep(5)\n    }\n}\n";
+
+#[test]
+fn a_catch_all_arm_meets_the_values_of_a_removed_variant() {
+    let session = HotRun::start("enum_remove_caught", &[("main.ln", REMOVE_CAUGHT)]);
+    session.wait_for_output("wall\nkept other\n");
+    let removed = REMOVE_CAUGHT
+        .replace("    Wall,\n", "")
+        .replace("        .Wall => \"wall\",\n", "")
+        .replace("[.Wall, .Floor(1)]", "[.Door, .Floor(1)]");
+    session.write_in_place("main.ln", &removed);
+    // `kind` is new code without `Wall`; `unchanged` is the code of before the reload, which
+    // the change to the enum recompiled or kept: both go to their catch-all.
+    session.wait_for_output("other\nkept other\nother\nkept other\n");
+    assert!(!session.stderr().contains("error:"), "{}", session.stderr());
+    session.assert_alive();
+}
+
+/// A frame of `run` that started before the reload meets a new variant at a `match` with `_`.
+const ADD_CAUGHT: &str = "enum Mode {\n    A,\n    B(n: int),\n}\n\nvar mode: Mode = .A\n\nfn tick() {\n}\n\nfn main() {\n    run()\n}\n\nfn run() {\n    while true {\n        let text = match mode {\n            .A => \"a\",\n            .B(n) => \"b {n}\",\n            _ => \"other\",\n        }\n        print(text)\n        tick()\n        sleep(5)\n    }\n}\n";
+
+#[test]
+fn a_catch_all_arm_in_an_old_frame_meets_a_new_variant() {
+    let session = HotRun::start("enum_add_caught", &[("main.ln", ADD_CAUGHT)]);
+    session.wait_for_output("a\n");
+    let added = ADD_CAUGHT
+        .replace("    B(n: int),\n}", "    B(n: int),\n    C,\n}")
+        .replace("fn tick() {\n}", "fn tick() {\n    mode = .C\n}");
+    session.write_in_place("main.ln", &added);
+    session.wait_for_output("other\nother\n");
+    assert!(!session.stderr().contains("error:"), "{}", session.stderr());
+    session.assert_alive();
+}
+
 /// Live values of every variant, held across a reload that reorders the variants.
 const REORDER: &str = "enum Dir {\n    Up,\n    Down,\n    Go(steps: int),\n}\n\nvar held: [Dir] = []\n\nfn name(d: Dir) -> str {\n    return match d {\n        .Up => \"up\",\n        .Down => \"down\",\n        .Go(n) => \"go {n}\",\n    }\n}\n\nfn main() {\n    held = [.Up, .Down, .Go(3)]\n    while true {\n        print(\"{name(held[0])} {name(held[1])} {name(held[2])} {held[0] == .Up}\")\n        sleep(5)\n    }\n}\n";
 

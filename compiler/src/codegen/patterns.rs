@@ -63,6 +63,18 @@ impl Translator<'_, '_, '_> {
         }
     }
 
+    /// Whether `pattern`, on an enum value, admits a variant whatever it is: `_`, a name, or an
+    /// alternative of them; the arms that meet a variant the code does not know.
+    pub(crate) fn pattern_admits_any_variant(&self, pattern: &Pattern) -> bool {
+        match &pattern.kind {
+            PatternKind::Wildcard | PatternKind::Binding(_) => true,
+            PatternKind::Or(alternatives) => alternatives
+                .iter()
+                .any(|alternative| self.pattern_admits_any_variant(alternative)),
+            _ => false,
+        }
+    }
+
     /// Continues in a new block when `condition` holds, else goes to `fail`.
     fn continue_if(&mut self, condition: Value, fail: ir::Block) {
         let next = self.builder.create_block();

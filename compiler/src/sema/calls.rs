@@ -245,9 +245,16 @@ impl Checker<'_> {
         candidates
     }
 
+    /// Checks the arguments of a call already reported as wrong (no such function or method,
+    /// an ambiguous one, a wrong count), with no parameter types to expect: a function
+    /// expression's untyped parameters are then of no known type, which is not reported again
+    /// (E0370 would only repeat the call's error).
     pub(super) fn check_arguments_only(&mut self, context: &mut Context, args: &[Argument<'_>]) {
         for arg in args {
             if let Argument::Expr(expr) = arg {
+                if let ExprKind::Function(function) = &expr.kind {
+                    self.closure_parameters_hint = Some(vec![Type::Error; function.params.len()]);
+                }
                 self.value(context, expr, None);
             }
         }

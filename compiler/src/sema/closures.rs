@@ -118,10 +118,16 @@ impl Checker<'_> {
                     // No result is expected: the body is run for its effect, so it must be a
                     // call, as an expression statement must.
                     context.result = Some(None);
-                    if !is_call(body) {
+                    let call = is_call(body);
+                    if !call {
                         self.closure_body_not_call(file, body.span);
                     }
-                    self.check_expr(context, body, None);
+                    // A `match` or `if` of calls checked as a value would add an error at each
+                    // call ("produces no value"), though the calls are fine: the one error
+                    // says to use a block.
+                    if call || !matches!(body.kind, ExprKind::Match(_) | ExprKind::If(_)) {
+                        self.check_expr(context, body, None);
+                    }
                     None
                 }
                 None => {

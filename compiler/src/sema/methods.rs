@@ -139,19 +139,20 @@ impl Checker<'_> {
                 accumulator
             }
             Builtin::ArrayContains | Builtin::ArrayIndexOf => {
-                if !has_equality(&element) {
+                // Section 9: an enum whose payload holds a function value has no `==` either.
+                if !has_equality(&element) || self.items.holds_function(&element) {
                     let shown = self.display(&receiver);
                     self.builtin_rejects_argument(
                         file,
                         args[0].span(),
                         name,
                         &shown,
-                        "an array whose elements `==` can compare (functions have no `==`)",
+                        "an array whose elements `==` can compare (functions, and enums holding them, have no `==`)",
                     );
-                    self.check_arguments_only(context, rest);
-                } else {
-                    self.check_argument(context, rest[0], &element);
                 }
+                // Against the element type even so: `.Variant` needs it to be resolved, and
+                // is not wrong.
+                self.check_argument(context, rest[0], &element);
                 if method == Builtin::ArrayContains {
                     Type::Bool
                 } else {

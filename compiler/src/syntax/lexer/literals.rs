@@ -348,7 +348,13 @@ pub fn parse_format_spec(text: &str) -> Result<FormatSpec, SpecProblem> {
             end: offset + character.len_utf8(),
             message: format!(
                 "unexpected `{}` in the format specification `{text}`{hint}",
-                character.escape_debug()
+                // As written, but a character that would not show (a tab, a control character)
+                // as its escape; `escape_debug` would also double a `\`.
+                if character.is_control() {
+                    character.escape_debug().to_string()
+                } else {
+                    character.to_string()
+                }
             ),
             label: "not part of a format specification",
         });
