@@ -94,26 +94,33 @@ impl Translator<'_, '_, '_> {
                 // that older values still hold) goes to the catch-all arms (`_` or a name,
                 // section 9: they "also meet variants that a reload adds or removes"), and
                 // only past them to the runtime error.
-                let unknown_variant = self.builder.create_block();
+                // Only hot code can meet one: elsewhere the enum never changes, and the
+                // switch's default is the error, which cannot happen.
+                let unknown_variant = match self.state.target.variant_numbering() {
+                    VariantNumbering::NameHash => self.builder.create_block(),
+                    VariantNumbering::DeclarationIndex => no_match,
+                };
                 self.dispatch_on_tag(*id, tag, &variant_blocks, unknown_variant);
-                self.builder.switch_to_block(unknown_variant);
-                self.builder.seal_block(unknown_variant);
-                self.builder.set_cold_block(unknown_variant);
-                let catch_all: Vec<usize> = every_arm
-                    .iter()
-                    .copied()
-                    .filter(|&arm| self.pattern_admits_any_variant(&match_ast.arms[arm].pattern))
-                    .collect();
-                self.arm_chain(
-                    match_ast,
-                    &catch_all,
-                    value,
-                    &scrutinee_type,
-                    None,
-                    &bindings,
-                    &bodies,
-                    no_match,
-                );
+                if unknown_variant != no_match {
+                    self.builder.switch_to_block(unknown_variant);
+                    self.builder.seal_block(unknown_variant);
+                    self.builder.set_cold_block(unknown_variant);
+                    let catch_all: Vec<usize> = every_arm
+                        .iter()
+                        .copied()
+                        .filter(|&arm| self.pattern_admits_any_variant(&match_ast.arms[arm].pattern))
+                        .collect();
+                    self.arm_chain(
+                        match_ast,
+                        &catch_all,
+                        value,
+                        &scrutinee_type,
+                        None,
+                        &bindings,
+                        &bodies,
+                        no_match,
+                    );
+                }
                 for (variant, block) in variant_blocks.into_iter().enumerate() {
                     self.builder.switch_to_block(block);
                     self.builder.seal_block(block);
