@@ -149,7 +149,13 @@ pub(super) struct Fingerprints {
 /// reload cost grow with the program.
 #[derive(Debug, Clone)]
 pub(super) struct ItemHashes {
-    layout: u64,
+    /// The modules, their files and what their imports name (module ids index tables too).
+    modules: u64,
+    /// Per module: the id and name of each of its items. A module's check sees only the items
+    /// of the modules it imports, directly or not, so only their ids are in its fingerprint:
+    /// an item added to one module renumbers the items after it, but the modules that see
+    /// none of those keep their checks (section 7 item 14).
+    layouts: Vec<u64>,
     signatures: Vec<u64>,
 }
 
@@ -177,12 +183,14 @@ impl ItemHashes {
                     .map(|((last, fresh), wanted)| if *wanted { fresh } else { *last })
                     .collect();
                 ItemHashes {
-                    layout: last.layout,
+                    modules: last.modules,
+                    layouts: last.layouts.clone(),
                     signatures,
                 }
             }
             _ => ItemHashes {
-                layout: layout_hash(program, items),
+                modules: modules_hash(program),
+                layouts: layout_hashes(program, items),
                 signatures: signature_hashes(program, items, sources, &vec![true; program.modules.len()]),
             },
         }
@@ -192,14 +200,14 @@ impl ItemHashes {
 impl Fingerprints {
     /// `text_hashes`: the hash of each module's text (`BodyCache::text_hashes`).
     pub(super) fn new(program: &Program, hashes: &ItemHashes, text_hashes: &[u64]) -> Fingerprints {
-        let layout = hashes.layout;
         let signatures = &hashes.signatures;
         let of_module = (0..program.modules.len())
             .map(|index| {
                 let mut hasher = DefaultHasher::new();
-                layout.hash(&mut hasher);
+                hashes.modules.hash(&mut hasher);
                 text_hashes[index].hash(&mut hasher);
                 for module in import_closure(program, ModuleId(index as u32)) {
+                    hashes.layouts[module].hash(&mut hasher);
                     signatures[module].hash(&mut hasher);
                 }
                 hasher.finish()
@@ -209,9 +217,9 @@ impl Fingerprints {
     }
 }
 
-/// Which module, file and id every item of the program has: ids index tables shared by all
-/// modules, so cached tables are only right while no item was added, removed or moved.
-fn layout_hash(program: &Program, items: &Items) -> u64 {
+/// Which modules the program has, with their files and what their imports name: module ids
+/// index tables shared by all modules.
+fn modules_hash(program: &Program) -> u64 {
     let mut hasher = DefaultHasher::new();
     for module in &program.modules {
         (&module.name, module.is_stdlib, module.file.0).hash(&mut hasher);
@@ -219,19 +227,26 @@ fn layout_hash(program: &Program, items: &Items) -> u64 {
             target.map(|target| target.0).hash(&mut hasher);
         }
     }
-    for info in &items.structs {
-        (info.module.0, &info.name).hash(&mut hasher);
-    }
-    for info in &items.enums {
-        (info.module.0, &info.name).hash(&mut hasher);
-    }
-    for info in &items.functions {
-        (info.module.0, &info.name).hash(&mut hasher);
-    }
-    for info in &items.variables {
-        (info.module.0, &info.name).hash(&mut hasher);
-    }
     hasher.finish()
+}
+
+/// Per module: which id each of its items has. Ids index tables shared by all modules, so a
+/// cached check is only right while the items it can see kept their ids.
+fn layout_hashes(program: &Program, items: &Items) -> Vec<u64> {
+    let mut hashers: Vec<DefaultHasher> = program.modules.iter().map(|_| DefaultHasher::new()).collect();
+    for (id, info) in items.structs.iter().enumerate() {
+        ("struct", id, &info.name).hash(&mut hashers[info.module.0 as usize]);
+    }
+    for (id, info) in items.enums.iter().enumerate() {
+        ("enum", id, &info.name).hash(&mut hashers[info.module.0 as usize]);
+    }
+    for (id, info) in items.functions.iter().enumerate() {
+        ("fn", id, &info.name).hash(&mut hashers[info.module.0 as usize]);
+    }
+    for (id, info) in items.variables.iter().enumerate() {
+        ("var", id, &info.name).hash(&mut hashers[info.module.0 as usize]);
+    }
+    hashers.into_iter().map(|hasher| hasher.finish()).collect()
 }
 
 /// Per module: a hash of what importers can see of its items (their resolved types, without

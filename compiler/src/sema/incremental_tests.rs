@@ -94,12 +94,23 @@ fn a_body_edit_checks_only_its_module_and_an_interface_edit_its_importers() {
         ),
         ["main.ln", "lib.ln"]
     );
-    // A function added: the ids of every item after it move, so every module is checked.
+    // A function added to the last module: no other item moves, so only the modules that see
+    // it are checked (its own and its importer), not `lib`.
     let util_more = format!("{UTIL}fn helper() {{}}\n");
     assert_eq!(
         check_both(
             &mut cache,
             &[("main.ln", MAIN), ("lib.ln", &lib_signature), ("util.ln", &util_more)]
+        ),
+        ["main.ln", "util.ln"]
+    );
+    // A function added to `lib` moves the ids of `util`'s items, which come after: `util` is
+    // checked too, though it does not import `lib`.
+    let lib_more = format!("fn first() {{}}\n{lib_signature}");
+    assert_eq!(
+        check_both(
+            &mut cache,
+            &[("main.ln", MAIN), ("lib.ln", &lib_more), ("util.ln", &util_more)]
         ),
         all
     );
@@ -374,4 +385,68 @@ fn an_initializer_that_types_another_modules_variable_is_checked_again_when_that
         )
         .is_empty()
     );
+}
+
+const CHAIN_MAIN: &str = "import geo
+import extra
+import tail
+fn main() {
+    print(tail.length(geo.Point { x: 3.0, y: 4.0 }))
+    print(extra.twice(2))
+}
+";
+const GEO: &str = "pub struct Point {
+    x: float,
+    y: float = 0.0,
+}
+pub fn norm(p: Point) -> float {
+    return p.x * p.x + p.y * p.y
+}
+";
+const EXTRA: &str = "pub fn twice(n: int) -> int {
+    return n * 2
+}
+";
+const TAIL: &str = "import geo
+pub fn length(p: geo.Point) -> float {
+    return geo.norm(p)
+}
+";
+
+#[test]
+fn an_added_item_checks_again_only_the_modules_that_see_it_or_whose_ids_it_moves() {
+    let mut cache = ParseCache::default();
+    let check = |cache: &mut ParseCache, geo: &str, extra: &str, tail: &str| {
+        check_both(
+            cache,
+            &[
+                ("main.ln", CHAIN_MAIN),
+                ("geo.ln", geo),
+                ("extra.ln", extra),
+                ("tail.ln", tail),
+            ],
+        )
+    };
+    assert_eq!(check(&mut cache, GEO, EXTRA, TAIL).len(), 4);
+    // A struct added to `extra`: it and its importer `main`. Structs are numbered apart from
+    // functions, and `tail`, after it, declares none: no id `tail` sees moves.
+    let extra = format!("{EXTRA}pub struct Unused {{\n    n: int,\n}}\n");
+    assert_eq!(check(&mut cache, GEO, &extra, TAIL), ["main.ln", "extra.ln"]);
+    // A function added to `extra` moves the ids of `tail`'s functions, after it.
+    let extra = format!("{extra}pub fn thrice(n: int) -> int {{\n    return n * 3\n}}\n");
+    assert_eq!(check(&mut cache, GEO, &extra, TAIL), ["main.ln", "extra.ln", "tail.ln"]);
+    // A function added to the last module: it and its importer.
+    let tail = format!("{TAIL}fn helper() -> int {{\n    return 1\n}}\n");
+    assert_eq!(check(&mut cache, GEO, &extra, &tail), ["main.ln", "tail.ln"]);
+    // A variable added to `geo`: it and its importers; no module after it declares a
+    // variable, so `extra` (which does not import it) keeps its check.
+    let geo = format!("pub var moves = 1\n{GEO}");
+    let mut checked = check(&mut cache, &geo, &extra, &tail);
+    checked.sort();
+    assert_eq!(checked, ["geo.ln", "main.ln", "tail.ln"]);
+    // An enum added to `extra` and used by nobody, then removed: the results stay those of a
+    // full check each time.
+    let extra_enum = format!("{extra}pub enum Kind {{\n    A,\n    B(n: int),\n}}\n");
+    check(&mut cache, &geo, &extra_enum, &tail);
+    check(&mut cache, &geo, &extra, &tail);
 }
