@@ -125,6 +125,26 @@ fn a_compile_error_exits_1_and_writes_nothing() {
 }
 
 #[test]
+fn an_output_path_that_is_a_folder_is_refused_and_missing_folders_are_made() {
+    let scratch_folder = scratch("output_path", "fn main() {\n    print(1)\n}\n");
+    std::fs::create_dir(scratch_folder.path().join("taken")).unwrap();
+    let refused = lang(&["build", "--release", "game.ln", "-o", "taken"], scratch_folder.path());
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(
+        text(&refused.stderr).contains("cannot write `taken`: it is a folder"),
+        "{}",
+        text(&refused.stderr)
+    );
+    assert!(!text(&refused.stderr).contains("linking"), "{}", text(&refused.stderr));
+    let made = lang(
+        &["build", "--release", "game.ln", "-o", "new/deeper/exe"],
+        scratch_folder.path(),
+    );
+    assert_eq!(made.status.code(), Some(0), "{}", text(&made.stderr));
+    assert!(scratch_folder.path().join("new/deeper/exe").is_file());
+}
+
+#[test]
 fn without_a_c_compiler_the_error_says_what_to_install() {
     let scratch_folder = scratch("nocc", PROGRAM);
     let folder = scratch_folder.path();

@@ -295,16 +295,22 @@ fn document_symbols(
     let text = document_text(snapshot, &params.text_document.uri)?;
     let (module, _) = lang_compiler::syntax::parse_file(&text, FileId(0));
     let symbols = analysis::document_symbols(&module, &text);
+    let lines = positions::LineIndex::new(&text);
     Some(DocumentSymbolResponse::Nested(
         symbols
             .into_iter()
-            .map(|symbol| document_symbol(&text, symbol, worker))
+            .map(|symbol| document_symbol(&text, &lines, symbol, worker))
             .collect(),
     ))
 }
 
 #[allow(deprecated)] // `deprecated` is a required field of the protocol's struct.
-fn document_symbol(text: &str, symbol: analysis::DocumentSymbol, worker: &Worker) -> lsp_types::DocumentSymbol {
+fn document_symbol(
+    text: &str,
+    lines: &positions::LineIndex,
+    symbol: analysis::DocumentSymbol,
+    worker: &Worker,
+) -> lsp_types::DocumentSymbol {
     lsp_types::DocumentSymbol {
         name: symbol.name,
         detail: symbol.detail,
@@ -320,13 +326,13 @@ fn document_symbol(text: &str, symbol: analysis::DocumentSymbol, worker: &Worker
         },
         tags: None,
         deprecated: None,
-        range: positions::range(text, symbol.span, worker.encoding),
-        selection_range: positions::range(text, symbol.selection, worker.encoding),
+        range: lines.range(text, symbol.span, worker.encoding),
+        selection_range: lines.range(text, symbol.selection, worker.encoding),
         children: Some(
             symbol
                 .children
                 .into_iter()
-                .map(|child| document_symbol(text, child, worker))
+                .map(|child| document_symbol(text, lines, child, worker))
                 .collect(),
         )
         .filter(|children: &Vec<_>| !children.is_empty()),

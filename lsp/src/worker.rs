@@ -78,6 +78,9 @@ pub struct Worker {
     /// The last check of each open file as the root of a program, with its generation.
     analyses: HashMap<PathBuf, (u64, Arc<Analysis>)>,
     published: HashSet<Url>,
+    /// The line indexes of the last few source texts positions were asked in (diagnostics,
+    /// references): each holds its text, so a pointer names the text while it is here.
+    line_indexes: std::cell::RefCell<Vec<(Arc<String>, Arc<positions::LineIndex>)>>,
 }
 
 pub fn spawn(out: Sender<Outgoing>, latest_generation: Arc<AtomicU64>, encoding: Encoding) -> Sender<Job> {
@@ -91,6 +94,7 @@ pub fn spawn(out: Sender<Outgoing>, latest_generation: Arc<AtomicU64>, encoding:
                 latest_generation,
                 encoding,
                 parse_cache: ParseCache::default(),
+                line_indexes: std::cell::RefCell::new(Vec::new()),
                 analyses: HashMap::new(),
                 published: HashSet::new(),
             };
@@ -258,14 +262,32 @@ impl Worker {
         };
         Some(lsp_types::Location {
             uri: Url::from_file_path(path).ok()?,
-            range: positions::range(&source.text, span, self.encoding),
+            range: self.range(&source.text, span),
         })
+    }
+
+    /// The range of `span` in `text`, through the text's line index (made once).
+    fn range(&self, text: &Arc<String>, span: lang_compiler::Span) -> lsp_types::Range {
+        const KEPT: usize = 8;
+        let mut indexes = self.line_indexes.borrow_mut();
+        let index = match indexes.iter().position(|(kept, _)| Arc::ptr_eq(kept, text)) {
+            Some(found) => indexes[found].1.clone(),
+            None => {
+                let index = Arc::new(positions::LineIndex::new(text));
+                if indexes.len() == KEPT {
+                    indexes.remove(0);
+                }
+                indexes.push((text.clone(), index.clone()));
+                index
+            }
+        };
+        index.range(text, span, self.encoding)
     }
 
     fn diagnostic(&self, analysis: &Analysis, diagnostic: &lang_compiler::Diagnostic) -> lsp_types::Diagnostic {
         let primary = &diagnostic.primary;
         let text = &analysis.checked.sources.get(primary.file).text;
-        let range = positions::range(text, primary.span, self.encoding);
+        let range = self.range(text, primary.span);
         let mut related: Vec<DiagnosticRelatedInformation> = diagnostic
             .secondary
             .iter()

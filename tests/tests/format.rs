@@ -237,6 +237,17 @@ fn fmt_rewrites_files_and_folders_and_reports_syntax_errors() {
 }
 
 #[test]
+fn fmt_does_not_follow_a_link_to_a_folder() {
+    let folder = tempfile::tempdir().expect("scratch");
+    std::fs::create_dir_all(folder.path().join("src/inner")).expect("folders");
+    std::fs::write(folder.path().join("src/inner/a.ln"), UGLY).expect("write");
+    // A link back to a parent: followed, the walk would never end.
+    std::os::unix::fs::symlink("..", folder.path().join("src/inner/up")).expect("link");
+    let (stdout, stderr, code) = fmt_command(folder.path(), &["--check", "src"], "");
+    assert_eq!((stdout.as_str(), code), ("src/inner/a.ln\n", 1), "{stderr}");
+}
+
+#[test]
 fn fmt_dash_formats_stdin_to_stdout() {
     let folder = tempfile::tempdir().expect("scratch");
     let (stdout, _, code) = fmt_command(folder.path(), &["-"], UGLY);

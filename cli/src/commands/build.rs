@@ -49,6 +49,18 @@ pub fn run(file: &Path, output: Option<PathBuf>, emit: Emit, opt_level: OptLevel
     if let Err(code) = super::refuse_to_overwrite_source(file, &target) {
         return code;
     }
+    // Said plainly here rather than by the linker: a folder in the way, or a folder to make
+    // (made, as `lang build --hmr` makes the folders of its output).
+    if target.is_dir() {
+        output::print_error(&format!("cannot write `{}`: it is a folder", target.display()));
+        return EXIT_COMPILE_ERROR;
+    }
+    if let Some(parent) = target.parent().filter(|parent| !parent.as_os_str().is_empty())
+        && let Err(error) = std::fs::create_dir_all(parent)
+    {
+        output::print_error(&format!("cannot create the folder `{}`: {error}", parent.display()));
+        return EXIT_COMPILE_ERROR;
+    }
     match emit {
         Emit::Obj => match std::fs::write(&target, &object) {
             Ok(()) => 0,

@@ -57,8 +57,13 @@ fn collect_files(path: &Path, files: &mut Vec<PathBuf>) -> Result<(), String> {
         .collect();
     entries.sort();
     for entry in entries {
+        // A link to a folder is not followed, as gofmt and rustfmt do: a link to a parent
+        // folder would make the walk endless.
+        let is_link = std::fs::symlink_metadata(&entry).is_ok_and(|metadata| metadata.file_type().is_symlink());
         if entry.is_dir() {
-            collect_files(&entry, files)?;
+            if !is_link {
+                collect_files(&entry, files)?;
+            }
         } else if entry.extension().is_some_and(|extension| extension == "ln") {
             files.push(entry);
         }

@@ -90,6 +90,14 @@ fn semicolons_between_statements_become_line_breaks() {
 }
 
 #[test]
+fn a_semicolon_that_starts_a_line_leaves_no_line_of_spaces() {
+    check(
+        "fn main() {\n    print(1)\n    ;print(2)\n    ; print(3); print(4)\n}\n",
+        "fn main() {\n    print(1)\n    print(2)\n    print(3)\n    print(4)\n}\n",
+    );
+}
+
+#[test]
 fn continued_lines_are_one_level_deeper() {
     check(
         "fn main() {\nlet total = 1 +\n2 +\n      3\nlet ok = total > 2 and\ntotal < 9\n}\n",

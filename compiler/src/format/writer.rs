@@ -167,7 +167,13 @@ impl<'src> Writer<'src> {
                 if next.is_some_and(|next| !is_closer(next)) {
                     let content_indent = self.top().content_indent;
                     self.top().element_indent = content_indent;
-                    self.new_output_line(content_indent);
+                    // A `;` that starts its line (`;print(2)`) ends the statement of the line
+                    // before: what follows it stays on this line, which is still empty, so that
+                    // no line of only spaces is left behind.
+                    match self.output.last_mut() {
+                        Some(line) if line.code.is_empty() && line.comment.is_none() => line.indent = content_indent,
+                        _ => self.new_output_line(content_indent),
+                    }
                 }
                 self.start_statement();
                 continue;
