@@ -38,12 +38,8 @@ pub fn offset(text: &str, position: Position, encoding: Encoding) -> usize {
     line_end
 }
 
-/// The position of byte `offset` in `text`. For many positions in one text, a [`LineIndex`]
-/// finds each without reading the text from its start.
-pub fn position(text: &str, offset: usize, encoding: Encoding) -> Position {
-    LineIndex::new(text).position(text, offset, encoding)
-}
-
+/// The range of `span` in `text`. For many ranges in one text, a [`LineIndex`] finds each
+/// without reading the text from its start.
 pub fn range(text: &str, span: Span, encoding: Encoding) -> Range {
     LineIndex::new(text).range(text, span, encoding)
 }
@@ -120,6 +116,8 @@ mod tests {
 
     #[test]
     fn utf16_counts_code_units_and_utf8_bytes() {
+        let position =
+            |text: &str, offset: usize, encoding: Encoding| LineIndex::new(text).position(text, offset, encoding);
         let text = "let s = \"é😀\"\nx";
         let after_emoji = text.find('"').unwrap() + 1 + 'é'.len_utf8() + '😀'.len_utf8();
         let utf16 = position(text, after_emoji, Encoding::Utf16);
