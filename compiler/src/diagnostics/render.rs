@@ -66,10 +66,12 @@ fn render_with(
         .with_config(config)
         .with_code(diagnostic.code.as_str())
         .with_message(&diagnostic.message);
-    let mut label = AriadneLabel::new((name(primary.file), primary.span.range())).with_color(primary_color);
-    if !primary.message.is_empty() {
-        label = label.with_message(&primary.message);
-    }
+    // Always with a message: ariadne draws no underline for a label without one, and the
+    // excerpt then marks nothing (most of the lexer's errors have no label text).
+    let label_text = if primary.message.is_empty() { "here" } else { primary.message.as_str() };
+    let label = AriadneLabel::new((name(primary.file), primary.span.range()))
+        .with_color(primary_color)
+        .with_message(label_text);
     report = report.with_label(label);
     for secondary in &diagnostic.secondary {
         report = report.with_label(
