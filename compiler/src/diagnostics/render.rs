@@ -68,7 +68,11 @@ fn render_with(
         .with_message(&diagnostic.message);
     // Always with a message: ariadne draws no underline for a label without one, and the
     // excerpt then marks nothing (most of the lexer's errors have no label text).
-    let label_text = if primary.message.is_empty() { "here" } else { primary.message.as_str() };
+    let label_text = if primary.message.is_empty() {
+        "here"
+    } else {
+        primary.message.as_str()
+    };
     let label = AriadneLabel::new((name(primary.file), primary.span.range()))
         .with_color(primary_color)
         .with_message(label_text);
