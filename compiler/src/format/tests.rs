@@ -208,3 +208,33 @@ fn small_print_of_operators() {
         "fn main() {\n    print(- -4)\n    var x: ??int = nil\n    let y = x ?? 1\n    if {\"a\": 1}[\"a\"] == 1 { print(1) }\n    fn() { print(2) }()\n}\n",
     );
 }
+
+#[test]
+fn a_block_opened_on_a_continued_line_is_indented_from_that_line() {
+    let formatted = "fn main() {
+    let kind = size +
+        match size {
+            0 => 1,
+            _ => 2,
+        }
+    let f =
+        fn(a: int) -> int {
+            return a + 1
+        }
+    if ready and
+        size > 2 {
+        print(kind)
+    }
+    let total = xs.
+        map(fn(x: int) -> int {
+            return x
+        })
+}
+";
+    let flattened: String = formatted
+        .lines()
+        .map(|line| format!("{}\n", line.trim_start()))
+        .collect();
+    check(&flattened, formatted);
+    check(formatted, formatted);
+}

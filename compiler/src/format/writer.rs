@@ -29,6 +29,10 @@ struct Group {
     header_pending: bool,
     function_pending: bool,
     match_pending: bool,
+    /// The indentation of the line where the pending `if`, `while`, `for`, `fn` or `match`
+    /// was written: its block is indented from that line, which is a continued line when the
+    /// keyword starts one (`let kind = size +` then `match ...`).
+    header_indent: Option<usize>,
 }
 
 impl Group {
@@ -45,6 +49,7 @@ impl Group {
             header_pending: false,
             function_pending: false,
             match_pending: false,
+            header_indent: None,
         }
     }
 
@@ -52,6 +57,19 @@ impl Group {
         self.header_pending = false;
         self.function_pending = false;
         self.match_pending = false;
+        self.header_indent = None;
+    }
+
+    fn is_pending(&self) -> bool {
+        self.header_pending || self.function_pending || self.match_pending
+    }
+
+    /// Notes that a header keyword was written on a line of indentation `line_indent`; the
+    /// first of a header (`if` before the `match` in its condition) keeps its line.
+    fn start_header(&mut self, line_indent: usize) {
+        if !self.is_pending() {
+            self.header_indent = Some(line_indent);
+        }
     }
 }
 
@@ -242,6 +260,7 @@ impl<'src> Writer<'src> {
             let kind = classify(token, &context);
             let top = self.top();
             top.empty = false;
+            let header_indent = top.header_indent;
             match kind {
                 GroupKind::Match => top.match_pending = false,
                 GroupKind::Block => {
@@ -250,13 +269,21 @@ impl<'src> Writer<'src> {
                 }
                 _ => {}
             }
+            if !top.is_pending() {
+                top.header_indent = None;
+            }
             if kind == GroupKind::MapBraces {
                 self.line_last = Some((token, false, true));
             }
             // The body of an `if`, `while`, `fn`... whose head spans lines is indented from
             // the head's first line, and its `}` lines up with it.
+            // A header that starts on a continued line is indented from that line.
             let opener_indent = match kind {
-                GroupKind::Block | GroupKind::ArmBlock | GroupKind::Match => self.top().element_indent.min(line_indent),
+                GroupKind::Block | GroupKind::Match => match header_indent {
+                    Some(header_indent) => header_indent.min(line_indent),
+                    None => self.top().element_indent.min(line_indent),
+                },
+                GroupKind::ArmBlock => self.top().element_indent.min(line_indent),
                 _ => line_indent,
             };
             let group = Group::new(kind, opener_indent, Some(output_index), Some(source_index));
@@ -266,13 +293,30 @@ impl<'src> Writer<'src> {
         }
         let top = self.top();
         match token {
-            Token::If | Token::While | Token::For => top.header_pending = true,
-            Token::Fn => top.function_pending = true,
-            Token::Match => top.match_pending = true,
+            Token::If | Token::While | Token::For => {
+                top.start_header(line_indent);
+                top.header_pending = true;
+            }
+            Token::Fn => {
+                top.start_header(line_indent);
+                top.function_pending = true;
+            }
+            Token::Match => {
+                top.start_header(line_indent);
+                top.match_pending = true;
+            }
             Token::FatArrow => top.clear_pending(),
-            Token::Assign => top.function_pending = false,
+            Token::Assign => {
+                top.function_pending = false;
+                if !top.is_pending() {
+                    top.header_indent = None;
+                }
+            }
             Token::Comma => {
                 top.function_pending = false;
+                if !top.is_pending() {
+                    top.header_indent = None;
+                }
                 top.element_indent = line_indent;
             }
             Token::Semicolon => top.element_indent = line_indent,
