@@ -119,6 +119,7 @@ codes! {
     Syntax = "E0100": "the parser expected something else here",
     ChainedComparison = "E0101": "comparison operators do not chain",
     UnbalancedDelimiter = "E0102": "a bracket or brace that is never closed, or closed by the wrong kind",
+    RangeBoundNotAdditive = "E0103": "a range bound written with an operator looser than `+` and `-`, without parentheses",
     // Habits from other languages (LANGUAGE.md section 11).
     BangHabit = "E0110": "`!x` for `not x`",
     AndOrHabit = "E0111": "`&&` or `||` for `and` or `or`",

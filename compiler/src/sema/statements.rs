@@ -150,6 +150,13 @@ impl Checker<'_> {
                 body,
                 ..
             } => {
+                for bound in [start, end] {
+                    if let ExprKind::Binary { op, .. } = &bound.kind
+                        && !op.is_additive_or_tighter()
+                    {
+                        self.range_bound_not_additive(context.file, bound.span, op.symbol());
+                    }
+                }
                 self.check_against(context, start, &Type::Int);
                 self.check_against(context, end, &Type::Int);
                 self.check_loop_body(context, body, &[(variable, Type::Int)]);

@@ -489,6 +489,15 @@ pub enum BinaryOp {
 }
 
 impl BinaryOp {
+    /// Whether the operator binds at least as tightly as `+` and `-`: what a range bound may
+    /// use without parentheses (LANGUAGE.md section 4).
+    pub fn is_additive_or_tighter(self) -> bool {
+        matches!(
+            self,
+            BinaryOp::Add | BinaryOp::Subtract | BinaryOp::Multiply | BinaryOp::Divide | BinaryOp::Remainder
+        )
+    }
+
     pub fn symbol(self) -> &'static str {
         match self {
             BinaryOp::Add => "+",

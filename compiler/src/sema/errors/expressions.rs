@@ -109,6 +109,21 @@ impl Checker<'_> {
         .with_help("combine the comparisons with `and`: `a < b and b < c`");
     }
 
+    /// A bound of `a..b` whose outermost operator binds more loosely than `+` and `-`
+    /// (LANGUAGE.md section 4: range bounds are additive expressions).
+    pub(in crate::sema) fn range_bound_not_additive(&mut self, file: FileId, span: Span, op: &str) {
+        self.error(
+            Code::RangeBoundNotAdditive,
+            file,
+            span,
+            format!("a range bound cannot use `{op}` without parentheses"),
+        )
+        .with_label("not an additive expression")
+        .with_help(format!(
+            "range bounds are additive expressions (`a + 1..n * 2`): put this one in parentheses, `(x {op} y)`"
+        ));
+    }
+
     pub(in crate::sema) fn not_indexable(&mut self, file: FileId, span: Span, ty: &Type) {
         let shown = self.display(ty);
         let mut diagnostic = self
