@@ -321,6 +321,23 @@ fn a_scripted_editor_session() {
     assert_eq!(variants, ["Circle", "Empty"]);
     let locals = complete(&mut client, "    print(to)", "print(to");
     assert_eq!(locals, ["total"]);
+    // The `(` is not closed yet, as while typing: the rest of the file still counts.
+    let open_call = complete(&mut client, "    print(p.", "print(p.");
+    assert!(
+        open_call.contains(&"x".into()) && open_call.contains(&"norm".into()),
+        "{open_call:?}"
+    );
+    let symbols = client.result(
+        "textDocument/documentSymbol",
+        json!({ "textDocument": { "uri": main } }),
+    );
+    let names: Vec<&str> = symbols
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|symbol| symbol["name"].as_str().unwrap())
+        .collect();
+    assert!(names.contains(&"main"), "{symbols}");
     client.notify(
         "textDocument/didChange",
         json!({ "textDocument": { "uri": main, "version": version }, "contentChanges": [{ "text": MAIN }] }),

@@ -293,8 +293,7 @@ fn document_symbols(
     params: DocumentSymbolParams,
 ) -> Option<DocumentSymbolResponse> {
     let text = document_text(snapshot, &params.text_document.uri)?;
-    let (module, _) = lang_compiler::syntax::parse_file(&text, FileId(0));
-    let symbols = analysis::document_symbols(&module, &text);
+    let symbols = analysis::outline(&text);
     let lines = positions::LineIndex::new(&text);
     Some(DocumentSymbolResponse::Nested(
         symbols

@@ -129,7 +129,7 @@ pub fn prepare(text: &str, offset: usize) -> (String, Request) {
     } else {
         Site::Name
     };
-    if prefix_start == name_end {
+    let (patched, request) = if prefix_start == name_end {
         let mut patched = String::with_capacity(text.len() + PLACEHOLDER.len());
         patched.push_str(&text[..offset]);
         patched.push_str(PLACEHOLDER);
@@ -139,7 +139,31 @@ pub fn prepare(text: &str, offset: usize) -> (String, Request) {
     } else {
         let name = Span::new(prefix_start, name_end);
         (text.to_string(), Request { site, name, prefix })
+    };
+    close_brackets_for(patched, request)
+}
+
+/// The text with the brackets that half-typed code leaves open closed (`print(n.` while it
+/// is typed), and the request moved to match; without this nothing of the file parses.
+fn close_brackets_for(patched: String, request: Request) -> (String, Request) {
+    let repair = super::close_open_brackets(&patched);
+    if repair.is_empty() {
+        return (patched, request);
     }
+    let moved = |offset: u32| repair.to_repaired(offset as usize) as u32;
+    let site = match request.site {
+        Site::Member { dot } => Site::Member { dot: moved(dot) },
+        other => other,
+    };
+    let name = Span::new(moved(request.name.start) as usize, moved(request.name.end) as usize);
+    (
+        repair.apply(&patched),
+        Request {
+            site,
+            name,
+            prefix: request.prefix,
+        },
+    )
 }
 
 fn floor_boundary(text: &str, mut offset: usize) -> usize {
@@ -308,6 +332,11 @@ fn value_members(analysis: &Analysis, module: ModuleId, ty: &Type) -> Vec<Comple
         Type::Optional(inner) => inner.as_ref(),
         other => other,
     };
+    // A type the checker could not make out (`geo.Point.`: a struct's name is no value) has
+    // no members to offer.
+    if matches!(object, Type::Error) {
+        return found;
+    }
     if let Type::Struct(id) = object {
         for field in &items.struct_info(*id).fields {
             found.push(Completion {
@@ -325,7 +354,19 @@ fn value_members(analysis: &Analysis, module: ModuleId, ty: &Type) -> Vec<Comple
             ("int", "fn int() -> int"),
             ("float", "fn float() -> float"),
         ],
-        Type::Int | Type::Float => &[("abs", "fn abs()"), ("min", "fn min(b)"), ("max", "fn max(b)")],
+        Type::Int => &[
+            ("abs", "fn abs() -> int"),
+            ("min", "fn min(b: int) -> int"),
+            ("max", "fn max(b: int) -> int"),
+            ("float", "fn float() -> float"),
+            ("fill", "fn fill(v: T) -> [T]"),
+        ],
+        Type::Float => &[
+            ("abs", "fn abs() -> float"),
+            ("min", "fn min(b: float) -> float"),
+            ("max", "fn max(b: float) -> float"),
+            ("int", "fn int() -> int"),
+        ],
         _ => &[],
     };
     for (name, signature) in methods {
@@ -336,11 +377,17 @@ fn value_members(analysis: &Analysis, module: ModuleId, ty: &Type) -> Vec<Comple
         });
     }
     if items.is_printable(object) {
-        found.push(Completion {
-            label: "str".to_string(),
-            kind: CompletionKind::Method,
-            detail: Some("fn str() -> str".to_string()),
-        });
+        for (name, signature) in [
+            ("str", "fn str() -> str"),
+            ("print", "fn print()"),
+            ("write", "fn write()"),
+        ] {
+            found.push(Completion {
+                label: name.to_string(),
+                kind: CompletionKind::Method,
+                detail: Some(signature.to_string()),
+            });
+        }
     }
     for (name, builtin) in PUBLIC_BUILTINS {
         if let Some((params, result)) = builtin.signature()

@@ -8,13 +8,15 @@
 mod completion;
 mod hover;
 mod index;
+mod repair;
 mod symbols;
 #[cfg(test)]
 mod tests;
 
 pub use completion::{Completion, CompletionKind, PLACEHOLDER, Request, Site, completions, prepare};
 pub use index::{Occurrence, SymbolIndex};
-pub use symbols::{DocumentSymbol, SymbolKind, document_symbols};
+pub use repair::{Repair, close_open_brackets};
+pub use symbols::{DocumentSymbol, SymbolKind, document_symbols, outline};
 
 use crate::sema::CheckedProgram;
 use crate::sema::types::{EnumId, FunctionId, ModuleId, StructId, VariableId};

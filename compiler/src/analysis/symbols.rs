@@ -110,3 +110,41 @@ pub fn document_symbols(module: &ast::Module, text: &str) -> Vec<DocumentSymbol>
         })
         .collect()
 }
+
+/// The symbols of the file whose text is `text`, parsed here. While a bracket is left open
+/// (`print(n.` being typed) the parser reads nothing of the file; the outline then comes from
+/// the text with its open brackets closed (`analysis::close_open_brackets`), its spans moved
+/// back to `text`.
+pub fn outline(text: &str) -> Vec<DocumentSymbol> {
+    let (module, diagnostics) = crate::syntax::parse_file(text, crate::source::FileId(0));
+    if diagnostics.is_empty() {
+        return document_symbols(&module, text);
+    }
+    let repair = super::close_open_brackets(text);
+    if repair.is_empty() {
+        return document_symbols(&module, text);
+    }
+    let repaired = repair.apply(text);
+    let (repaired_module, _) = crate::syntax::parse_file(&repaired, crate::source::FileId(0));
+    let mut symbols = document_symbols(&repaired_module, &repaired);
+    if symbols.is_empty() {
+        return document_symbols(&module, text);
+    }
+    let back = |span: Span| {
+        Span::new(
+            repair.to_original(span.start as usize),
+            repair.to_original(span.end as usize),
+        )
+    };
+    fn move_spans(symbol: &mut DocumentSymbol, back: &dyn Fn(Span) -> Span) {
+        symbol.span = back(symbol.span);
+        symbol.selection = back(symbol.selection);
+        for child in &mut symbol.children {
+            move_spans(child, back);
+        }
+    }
+    for symbol in &mut symbols {
+        move_spans(symbol, &back);
+    }
+    symbols
+}

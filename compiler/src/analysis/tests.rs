@@ -223,3 +223,43 @@ fn doc_comments_are_the_comment_lines_directly_above() {
     );
     assert_eq!(doc_comment(text, text.find("fn g").unwrap()), None);
 }
+
+#[test]
+fn completion_while_a_bracket_is_left_open_reads_the_rest_of_the_file() {
+    let source = "import geo\nfn main() {\n    let p = geo.Point { x: 1.0, y: 2.0 }\n    print(p.\n}\n";
+    let labels = complete(source, "print(p.");
+    assert!(
+        labels.contains(&"x".to_string()) && labels.contains(&"norm".to_string()),
+        "{labels:?}"
+    );
+    // A function expression's body still open inside an open call.
+    let source = "import geo\nfn main() {\n    let xs = [geo.Point {}]\n    let ys = xs.map(fn(p: geo.Point) -> float {\n        return p.";
+    let labels = complete(source, "return p.");
+    assert!(labels.contains(&"y".to_string()), "{labels:?}");
+}
+
+#[test]
+fn completion_after_a_number_offers_the_built_ins_that_take_it() {
+    let labels = complete("fn main() {\n    let n = 3\n    n.\n}\n", "    n.");
+    for wanted in ["float", "print", "write", "str", "abs", "max"] {
+        assert!(labels.contains(&wanted.to_string()), "{wanted} in {labels:?}");
+    }
+    assert!(!labels.contains(&"sqrt".to_string()), "{labels:?}");
+}
+
+#[test]
+fn completion_after_a_struct_name_offers_nothing() {
+    let labels = complete("import geo\nfn main() {\n    let q = geo.Point.\n}\n", "geo.Point.");
+    assert!(labels.is_empty(), "{labels:?}");
+}
+
+#[test]
+fn the_outline_of_a_file_with_a_bracket_left_open_still_lists_its_items() {
+    let text = "fn first() {}\nfn main() {\n    print(first(\n}\nfn last() {}\n";
+    let symbols = outline(text);
+    let names: Vec<&str> = symbols.iter().map(|symbol| symbol.name.as_str()).collect();
+    assert_eq!(names, ["first", "main", "last"]);
+    // Spans are the original text's.
+    let last = &symbols[2];
+    assert_eq!(&text[last.selection.range()], "last");
+}

@@ -1,0 +1,226 @@
+//! Closing the brackets that half-typed code leaves open, so that completion and document
+//! symbols can still read the file. While a line such as `print(n.` is being typed, the `(`
+//! is never closed and the parser gives up on the whole file (E0102); the editor asks for
+//! completions at exactly that moment. The repaired text closes each `(` or `[` left open at
+//! the end of the line that opened it (after its last token, so not inside a `//` comment)
+//! and each `{` left open at the end of the file; nothing else changes, so every offset
+//! before an insertion is the same in both texts ([`Repair::to_original`] maps the others).
+
+use crate::source::FileId;
+use crate::syntax::lexer;
+use crate::syntax::token::Token;
+
+/// The closers inserted into a text, in order of their offsets in the original text.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Repair {
+    insertions: Vec<(usize, &'static str)>,
+}
+
+impl Repair {
+    /// Whether the text needed nothing.
+    pub fn is_empty(&self) -> bool {
+        self.insertions.is_empty()
+    }
+
+    /// The repaired text.
+    pub fn apply(&self, text: &str) -> String {
+        let added: usize = self.insertions.iter().map(|(_, closer)| closer.len()).sum();
+        let mut repaired = String::with_capacity(text.len() + added);
+        let mut copied = 0;
+        for (offset, closer) in &self.insertions {
+            repaired.push_str(&text[copied..*offset]);
+            repaired.push_str(closer);
+            copied = *offset;
+        }
+        repaired.push_str(&text[copied..]);
+        repaired
+    }
+
+    /// The offset in the repaired text of `offset` in the original (text inserted at the
+    /// offset itself comes after it).
+    pub fn to_repaired(&self, offset: usize) -> usize {
+        offset
+            + self
+                .insertions
+                .iter()
+                .filter(|(at, _)| *at < offset)
+                .map(|(_, closer)| closer.len())
+                .sum::<usize>()
+    }
+
+    /// The offset in the original text of `offset` in the repaired one; an offset inside an
+    /// inserted closer maps to where it was inserted.
+    pub fn to_original(&self, offset: usize) -> usize {
+        let mut shift = 0;
+        for (at, closer) in &self.insertions {
+            let start = at + shift;
+            if offset <= start {
+                break;
+            }
+            if offset < start + closer.len() {
+                return *at;
+            }
+            shift += closer.len();
+        }
+        offset - shift
+    }
+}
+
+/// What closing the brackets `text` leaves open takes; empty when every bracket is closed.
+pub fn close_open_brackets(text: &str) -> Repair {
+    let layout = lexer::lex_layout(text, FileId(0));
+    let mut open: Vec<(Token<'_>, usize)> = Vec::new();
+    let mut insertions: Vec<(usize, &'static str)> = Vec::new();
+    // First pass: find the unclosed brackets, each with whether it closes at the end of the
+    // file (a `{`, and any bracket around one) or at the end of its line.
+    let mut unclosed: Vec<(usize, &'static str, bool)> = Vec::new();
+    for &(token, span) in &layout.tokens {
+        let start = span.start as usize;
+        match token {
+            Token::LParen | Token::LBracket | Token::LBrace => open.push((token, start)),
+            Token::RParen | Token::RBracket | Token::RBrace => {
+                let opener = match token {
+                    Token::RParen => Token::LParen,
+                    Token::RBracket => Token::LBracket,
+                    _ => Token::LBrace,
+                };
+                // A closer of an outer bracket closes it; the brackets opened inside it and
+                // never closed are the ones to repair (a `{` among them at the end of its
+                // line too: the outer closer comes before the end of the file). A closer that
+                // matches nothing open is left alone (the file has other errors).
+                if let Some(position) = open.iter().rposition(|(kind, _)| *kind == opener) {
+                    for (kind, at) in open.drain(position + 1..) {
+                        unclosed.push((at, closer_of(kind), false));
+                    }
+                    open.pop();
+                }
+            }
+            _ => {}
+        }
+    }
+    let innermost_brace = open.iter().rposition(|(kind, _)| *kind == Token::LBrace);
+    for (index, (kind, at)) in open.drain(..).enumerate() {
+        let at_end = innermost_brace.is_some_and(|brace| index <= brace);
+        unclosed.push((at, closer_of(kind), at_end));
+    }
+    // Second pass: where each closer goes: after the last token of the opener's line, or on
+    // a line of its own at the end of the file.
+    let line_ends = last_token_end_of_each_line(text, &layout.tokens);
+    for (at, closer, at_end) in unclosed {
+        if at_end {
+            insertions.push((text.len(), with_newline(closer)));
+        } else {
+            let end = line_ends
+                .iter()
+                .find(|(line_start, _)| *line_start > at)
+                .map_or(text.len(), |(_, previous_end)| *previous_end);
+            insertions.push((end.max(at + 1), closer));
+        }
+    }
+    // Several closers at one place go innermost first. `unclosed` lists the openers of one
+    // drain outermost first, and the stable sort keeps that order: reversed per place below.
+    insertions.sort_by_key(|(at, _)| *at);
+    let mut ordered: Vec<(usize, &'static str)> = Vec::with_capacity(insertions.len());
+    let mut index = 0;
+    while index < insertions.len() {
+        let offset = insertions[index].0;
+        let group_end = insertions[index..]
+            .iter()
+            .position(|(at, _)| *at != offset)
+            .map_or(insertions.len(), |length| index + length);
+        ordered.extend(insertions[index..group_end].iter().rev());
+        index = group_end;
+    }
+    Repair { insertions: ordered }
+}
+
+fn with_newline(closer: &'static str) -> &'static str {
+    match closer {
+        ")" => "\n)",
+        "]" => "\n]",
+        _ => "\n}",
+    }
+}
+
+fn closer_of(opener: Token<'_>) -> &'static str {
+    match opener {
+        Token::LParen => ")",
+        Token::LBracket => "]",
+        _ => "}",
+    }
+}
+
+/// For each newline token: the offset just after it (where the next line starts) and the
+/// end of the last token before it on its line (or the newline's own offset on an empty one).
+fn last_token_end_of_each_line(text: &str, tokens: &[(Token<'_>, crate::source::Span)]) -> Vec<(usize, usize)> {
+    let mut ends = Vec::new();
+    let mut last_end = None;
+    for &(token, span) in tokens {
+        if token == Token::Newline {
+            let newline = span.start as usize;
+            ends.push((newline + 1, last_end.unwrap_or(newline)));
+            last_end = None;
+        } else {
+            last_end = Some(span.end as usize);
+        }
+    }
+    ends.push((text.len() + 1, last_end.unwrap_or(text.len())));
+    ends
+}
+
+#[cfg(test)]
+mod tests {
+    use super::close_open_brackets;
+
+    #[track_caller]
+    fn repaired(text: &str) -> String {
+        close_open_brackets(text).apply(text)
+    }
+
+    #[test]
+    fn an_unclosed_call_closes_at_the_end_of_its_line() {
+        assert_eq!(
+            repaired("fn main() {\n    print(n.x\n}\n"),
+            "fn main() {\n    print(n.x)\n}\n"
+        );
+        assert_eq!(
+            repaired("fn main() {\n    print(f(xs[n.x // note\n    let y = 2\n}\n"),
+            "fn main() {\n    print(f(xs[n.x])) // note\n    let y = 2\n}\n"
+        );
+    }
+
+    #[test]
+    fn an_unclosed_brace_closes_at_the_end_of_the_file() {
+        assert_eq!(
+            repaired("fn main() {\n    let x = n."),
+            "fn main() {\n    let x = n.\n}"
+        );
+    }
+
+    #[test]
+    fn a_call_around_an_unclosed_function_body_closes_after_it() {
+        assert_eq!(
+            repaired("fn main() {\n    xs.map(fn(x) {\n        x."),
+            "fn main() {\n    xs.map(fn(x) {\n        x.\n}\n)\n}"
+        );
+    }
+
+    #[test]
+    fn a_balanced_text_needs_nothing() {
+        let text = "fn main() {\n    print(\"{x} (\")\n    let xs = [\n        1,\n    ]\n}\n";
+        assert!(close_open_brackets(text).is_empty());
+    }
+
+    #[test]
+    fn offsets_map_both_ways() {
+        let text = "f(a\nb[c\n";
+        let repair = close_open_brackets(text);
+        assert_eq!(repair.apply(text), "f(a)\nb[c]\n");
+        // `b` is at 4 in the original, 5 in the repaired text.
+        assert_eq!(repair.to_repaired(4), 5);
+        assert_eq!(repair.to_original(5), 4);
+        // The inserted `)` maps to where it was inserted.
+        assert_eq!(repair.to_original(3), 3);
+        assert_eq!(repair.to_original(repair.to_repaired(text.len())), text.len());
+    }
+}
