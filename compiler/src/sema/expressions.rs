@@ -258,7 +258,16 @@ impl Checker<'_> {
                 }
             };
         }
-        self.unknown_name(context, name);
+        // `util.g()` in `util.ln` after `import util`: E0211 said the import is refused.
+        let imports_itself = self
+            .program
+            .module(context.module)
+            .imports
+            .iter()
+            .any(|(import, target)| import.text == name.text && *target == Some(context.module));
+        if !imports_itself {
+            self.unknown_name(context, name);
+        }
         Type::Error
     }
 }
