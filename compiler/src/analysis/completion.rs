@@ -97,8 +97,63 @@ pub struct Request {
 }
 
 /// The text to check for completing at `offset` in `text`, and where to complete in it.
+///
+/// Half-typed code rarely parses: the name is missing (`p.`), and so often is the rest of
+/// the line (`if p.` has no block yet). The text gets a placeholder name and its open
+/// brackets closed; if it still does not parse, the cursor's line is cut down to what is
+/// being completed (`if p.` to `p.`, see `repair::reduce_cursor_line`), which keeps the
+/// rest of the file, and so the object's type, readable.
 pub fn prepare(text: &str, offset: usize) -> (String, Request) {
     let offset = floor_boundary(text, offset.min(text.len()));
+    let (patched, request) = prepare_as_written(text, offset);
+    if parses(&patched) {
+        return (patched, request);
+    }
+    let (patched, request) = match super::repair::reduce_cursor_line(text, offset) {
+        Some((reduced, reduced_offset)) => {
+            let (reduced_patched, reduced_request) = prepare_as_written(&reduced, reduced_offset);
+            if parses(&reduced_patched) {
+                return (reduced_patched, reduced_request);
+            }
+            (reduced_patched, reduced_request)
+        }
+        None => (patched, request),
+    };
+    // Other lines that do not parse (another half-typed statement) are blanked, keeping
+    // every offset: a few rounds, as an error can hide the next.
+    let mut blanked = patched.clone();
+    for _ in 0..4 {
+        let (_, errors) = crate::syntax::parse_file(&blanked, FileId(0));
+        if errors.is_empty() {
+            return (blanked, request);
+        }
+        let cursor_line = line_of(&blanked, request.name.start as usize);
+        let lines: Vec<usize> = errors
+            .iter()
+            .map(|error| line_of(&blanked, error.primary.span.start as usize))
+            .map(|line| super::repair::line_to_blank(&blanked, line))
+            .filter(|line| *line != cursor_line)
+            .collect();
+        if lines.is_empty() {
+            break;
+        }
+        blanked = super::repair::blank_lines(&blanked, &lines);
+    }
+    (patched, request)
+}
+
+/// Whether `text` lexes and parses without an error.
+fn parses(text: &str) -> bool {
+    crate::syntax::parse_file(text, FileId(0)).1.is_empty()
+}
+
+/// The offset where the line holding `offset` starts.
+fn line_of(text: &str, offset: usize) -> usize {
+    let offset = floor_boundary(text, offset.min(text.len()));
+    text[..offset].rfind('\n').map_or(0, |newline| newline + 1)
+}
+
+fn prepare_as_written(text: &str, offset: usize) -> (String, Request) {
     let before = &text[..offset];
     let prefix_start = before
         .char_indices()
@@ -328,10 +383,9 @@ fn module_members(analysis: &Analysis, target: ModuleId) -> Vec<Completion> {
 fn value_members(analysis: &Analysis, module: ModuleId, ty: &Type) -> Vec<Completion> {
     let items = &analysis.checked.items;
     let mut found = Vec::new();
-    let object = match ty {
-        Type::Optional(inner) => inner.as_ref(),
-        other => other,
-    };
+    // An optional has no fields or methods of its own (`o.x` of a `?Point` is an error:
+    // unwrap it first); only functions that take the optional itself apply.
+    let object = ty;
     // A type the checker could not make out (`geo.Point.`: a struct's name is no value) has
     // no members to offer.
     if matches!(object, Type::Error) {
@@ -428,6 +482,59 @@ fn value_members(analysis: &Analysis, module: ModuleId, ty: &Type) -> Vec<Comple
     found
 }
 
+/// The spans a local can be bound in and is visible throughout: blocks, function
+/// expressions, `for` statements (their variables), `if let` statements and `match` arms.
+fn scope_regions(module: &crate::sema::ModuleData, function: Span) -> Vec<Span> {
+    use crate::syntax::visit::{self, Visitor};
+    struct Regions(Vec<Span>);
+    impl<'ast> Visitor<'ast> for Regions {
+        fn visit_block(&mut self, block: &'ast ast::Block) {
+            self.0.push(block.span);
+            visit::walk_block(self, block);
+        }
+        fn visit_statement(&mut self, statement: &'ast ast::Statement) {
+            if matches!(
+                statement.kind,
+                ast::StatementKind::ForRange { .. }
+                    | ast::StatementKind::ForEach { .. }
+                    | ast::StatementKind::IfLet { .. }
+            ) {
+                self.0.push(statement.span);
+            }
+            visit::walk_statement(self, statement);
+        }
+        fn visit_expr(&mut self, expr: &'ast ast::Expr) {
+            if matches!(expr.kind, ast::ExprKind::Function(_) | ast::ExprKind::If(_)) {
+                self.0.push(expr.span);
+            }
+            visit::walk_expr(self, expr);
+        }
+        fn visit_match(&mut self, match_node: &'ast ast::Match) {
+            self.0.extend(match_node.arms.iter().map(|arm| arm.span));
+            visit::walk_match(self, match_node);
+        }
+    }
+    let mut regions = Regions(Vec::new());
+    for item in &module.ast.items {
+        if let ast::Item::Function(declaration) = item
+            && declaration.span == function
+        {
+            regions.visit_block(&declaration.body);
+        }
+    }
+    regions.0
+}
+
+/// Whether a local bound at `binding` is visible at `offset`: the smallest region holding
+/// the binding also holds the offset (a parameter, in none, is visible in the whole function).
+fn in_scope_at(regions: &[Span], binding: u32, offset: u32) -> bool {
+    regions
+        .iter()
+        .filter(|region| region.start <= binding && binding < region.end)
+        .min_by_key(|region| region.end - region.start)
+        .is_none_or(|region| region.start <= offset && offset <= region.end)
+}
+
 fn name_completions(analysis: &Analysis, file: FileId, module: ModuleId, offset: u32) -> Vec<Completion> {
     let checked = &analysis.checked;
     let items = &checked.items;
@@ -447,11 +554,13 @@ fn name_completions(analysis: &Analysis, file: FileId, module: ModuleId, offset:
             _ => None,
         });
     if let Some(function) = function {
+        let regions = scope_regions(checked.program.module(module), function);
         let mut locals: Vec<(Span, &Type)> = checked
             .results
             .tables_of_file(file)
             .flat_map(|tables| tables.locals.iter())
             .filter(|(key, _)| key.file == file && key.start >= function.start && key.end <= offset)
+            .filter(|(key, _)| in_scope_at(&regions, key.start, offset))
             .map(|(key, ty)| {
                 (
                     Span {

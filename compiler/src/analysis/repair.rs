@@ -106,9 +106,20 @@ pub fn close_open_brackets(text: &str) -> Repair {
     // Second pass: where each closer goes: after the last token of the opener's line, or on
     // a line of its own at the end of the file.
     let line_ends = last_token_end_of_each_line(text, &layout.tokens);
+    // A block left open (a new `if ... {` whose `}` is not typed yet) ends before the next
+    // item that starts a line, not at the end of the file, which would put that item inside.
+    let last_open = unclosed
+        .iter()
+        .filter(|(_, _, at_end)| *at_end)
+        .map(|(at, _, _)| *at)
+        .max();
+    let item_after = last_open.and_then(|last_open| next_item_line(text, last_open));
     for (at, closer, at_end) in unclosed {
         if at_end {
-            insertions.push((text.len(), with_newline(closer)));
+            match item_after {
+                Some(line_start) => insertions.push((line_start, before_line(closer))),
+                None => insertions.push((text.len(), with_newline(closer))),
+            }
         } else {
             let end = line_ends
                 .iter()
@@ -132,6 +143,30 @@ pub fn close_open_brackets(text: &str) -> Repair {
         index = group_end;
     }
     Repair { insertions: ordered }
+}
+
+/// The start of the first line after `offset` that begins, unindented, with an item
+/// (`fn`, `pub`, `struct`, `enum`, `import`).
+fn next_item_line(text: &str, offset: usize) -> Option<usize> {
+    let mut line_start = offset + text[offset..].find('\n')? + 1;
+    loop {
+        let line = &text[line_start..];
+        if ["fn ", "pub ", "struct ", "enum ", "import "]
+            .iter()
+            .any(|keyword| line.starts_with(keyword))
+        {
+            return Some(line_start);
+        }
+        line_start += line.find('\n')? + 1;
+    }
+}
+
+fn before_line(closer: &'static str) -> &'static str {
+    match closer {
+        ")" => ")\n",
+        "]" => "]\n",
+        _ => "}\n",
+    }
 }
 
 fn with_newline(closer: &'static str) -> &'static str {
@@ -168,6 +203,128 @@ fn last_token_end_of_each_line(text: &str, tokens: &[(Token<'_>, crate::source::
     ends
 }
 
+/// `text` with the line holding `offset` cut down to the name being completed and what it
+/// is a member of (`    if p.na` to `    p.na`, `    let s = "{p.` to `    p.`, `    fo` stays),
+/// and the offset of the cursor in the new text; `None` when there is nothing to cut. What
+/// the line held after the cursor is dropped.
+pub(super) fn reduce_cursor_line(text: &str, offset: usize) -> Option<(String, usize)> {
+    let line_start = text[..offset].rfind('\n').map_or(0, |newline| newline + 1);
+    let line_end = text[offset..].find('\n').map_or(text.len(), |newline| offset + newline);
+    let line = &text[line_start..offset];
+    let indent = &line[..line.len() - line.trim_start().len()];
+    let name_start = offset
+        - text[line_start..offset]
+            .chars()
+            .rev()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+            .map(char::len_utf8)
+            .sum::<usize>();
+    let name = &text[name_start..offset];
+    let kept = if text[..name_start].ends_with('.') && !text[..name_start].ends_with("..") {
+        let dot = name_start - 1;
+        let object_start = object_start(text, line_start, dot)?;
+        format!("{}.{name}", &text[object_start..dot])
+    } else {
+        name.to_string()
+    };
+    let reduced_line = format!("{indent}{kept}");
+    if reduced_line == text[line_start..line_end] {
+        return None;
+    }
+    let mut reduced = String::with_capacity(text.len());
+    reduced.push_str(&text[..line_start]);
+    reduced.push_str(&reduced_line);
+    reduced.push_str(&text[line_end..]);
+    Some((reduced, line_start + reduced_line.len()))
+}
+
+/// `text` with the lines starting at `line_starts` made blank: each of their bytes a space,
+/// so that every offset stays where it was.
+pub(super) fn blank_lines(text: &str, line_starts: &[usize]) -> String {
+    let mut bytes = text.as_bytes().to_vec();
+    for &start in line_starts {
+        let end = text[start..].find('\n').map_or(text.len(), |newline| start + newline);
+        bytes[start..end].fill(b' ');
+    }
+    // Whole lines of whole characters were replaced, so the text is still UTF-8.
+    String::from_utf8(bytes).unwrap_or_else(|_| text.to_string())
+}
+
+/// The line to blank for a syntax error on the line starting at `line_start`: that line,
+/// or, when it holds only closing brackets (`}` after `let y =`), the non-blank line above,
+/// whose statement the closer cut short.
+pub(super) fn line_to_blank(text: &str, line_start: usize) -> usize {
+    let end = text[line_start..]
+        .find('\n')
+        .map_or(text.len(), |newline| line_start + newline);
+    let only_closers = text[line_start..end]
+        .trim()
+        .chars()
+        .all(|c| matches!(c, '}' | ')' | ']'));
+    if !only_closers {
+        return line_start;
+    }
+    let mut previous = line_start;
+    while previous > 0 {
+        let start = text[..previous - 1].rfind('\n').map_or(0, |newline| newline + 1);
+        if !text[start..previous - 1].trim().is_empty() {
+            return start;
+        }
+        previous = start;
+    }
+    line_start
+}
+
+/// Where the object of a member access ends at `dot` starts, on the line from `line_start`:
+/// names joined by `.`, with the calls, indexing and unwrapping after them
+/// (`a.b(c)[0]!.d`). `None` when the dot follows nothing of that shape.
+fn object_start(text: &str, line_start: usize, dot: usize) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let mut start = dot;
+    loop {
+        // Postfix parts: `(...)`, `[...]` and `!`, innermost last.
+        while start > line_start {
+            match bytes[start - 1] {
+                b'!' => start -= 1,
+                b')' | b']' => start = group_start(bytes, line_start, start - 1)?,
+                _ => break,
+            }
+        }
+        let name_start = text[line_start..start]
+            .char_indices()
+            .rev()
+            .take_while(|(_, c)| c.is_ascii_alphanumeric() || *c == '_')
+            .last()
+            .map(|(index, _)| line_start + index)?;
+        start = name_start;
+        if start > line_start + 1 && bytes[start - 1] == b'.' && bytes[start - 2] != b'.' {
+            start -= 1;
+        } else {
+            return Some(start);
+        }
+    }
+}
+
+/// The offset of the bracket that the closer at `close` closes, on its line.
+fn group_start(bytes: &[u8], line_start: usize, close: usize) -> Option<usize> {
+    let mut depth = 0usize;
+    let mut index = close + 1;
+    while index > line_start {
+        index -= 1;
+        match bytes[index] {
+            b')' | b']' => depth += 1,
+            b'(' | b'[' => {
+                depth -= 1;
+                if depth == 0 {
+                    return Some(index);
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
 #[cfg(test)]
 mod tests {
     use super::close_open_brackets;
@@ -202,6 +359,34 @@ mod tests {
         assert_eq!(
             repaired("fn main() {\n    xs.map(fn(x) {\n        x."),
             "fn main() {\n    xs.map(fn(x) {\n        x.\n}\n)\n}"
+        );
+    }
+
+    #[test]
+    fn the_cursor_line_is_cut_down_to_what_is_completed() {
+        let reduce = |text: &str, at: &str| {
+            let offset = text.find(at).unwrap() + at.len();
+            super::reduce_cursor_line(text, offset).map(|(reduced, offset)| {
+                let mut shown = reduced.clone();
+                shown.insert(offset, '|');
+                shown
+            })
+        };
+        assert_eq!(reduce("x\n    if p.na\ny", "p.na").as_deref(), Some("x\n    p.na|\ny"));
+        assert_eq!(reduce("    let s = \"{p.", "{p.").as_deref(), Some("    p.|"));
+        assert_eq!(
+            reduce("    for x in a.b(c, d[1])[0]!.", "!.").as_deref(),
+            Some("    a.b(c, d[1])[0]!.|")
+        );
+        assert_eq!(reduce("    while co", "co").as_deref(), Some("    co|"));
+        assert_eq!(reduce("    co", "co"), None);
+    }
+
+    #[test]
+    fn an_unclosed_block_ends_before_the_next_item() {
+        assert_eq!(
+            repaired("fn main() {\n    if x {\n        p.\n}\n\nfn other() {\n}\n"),
+            "fn main() {\n    if x {\n        p.\n}\n\n}\nfn other() {\n}\n"
         );
     }
 

@@ -263,3 +263,57 @@ fn the_outline_of_a_file_with_a_bracket_left_open_still_lists_its_items() {
     let last = &symbols[2];
     assert_eq!(&text[last.selection.range()], "last");
 }
+
+#[test]
+fn completion_on_a_line_that_does_not_parse_yet_reads_the_object() {
+    let head = "import geo\nfn main() {\n    let p = geo.Point { x: 1.0, y: 2.0 }\n";
+    for (line, at) in [
+        ("    if p.", "if p."),
+        ("    while p.", "while p."),
+        ("    match p.", "match p."),
+        ("    for q in p.", "in p."),
+        ("    let s = \"{p.", "{p."),
+        ("    print(p.)\n    let y =", "print(p."),
+    ] {
+        let source = format!("{head}{line}\n}}\n");
+        let labels = complete(&source, at);
+        assert!(labels.contains(&"x".to_string()), "{line}: {labels:?}");
+    }
+    // A block whose `}` is not typed yet, before another function.
+    let source = format!("{head}    if true {{\n        p.\n}}\n\nfn other() {{\n}}\n");
+    let labels = complete(&source, "        p.");
+    assert!(labels.contains(&"y".to_string()), "{labels:?}");
+}
+
+#[test]
+fn completion_reads_past_another_line_that_does_not_parse() {
+    let source =
+        "import geo\nfn other() { let = 5 }\nfn main() {\n    let p = geo.Point { x: 1.0, y: 2.0 }\n    p.\n}\n";
+    let labels = complete(source, "    p.");
+    assert!(labels.contains(&"x".to_string()), "{labels:?}");
+}
+
+#[test]
+fn name_completion_offers_only_the_locals_in_scope() {
+    let source = "fn main() {\n    let n = 1\n    let f = fn(alpha: int) => alpha + 1\n    if true {\n        let n = \"s\"\n        let inner = 2\n    }\n    for idx in 0..3 {\n    }\n    \n}\n";
+    let offset = source.find("}\n    \n}").unwrap() + 6;
+    let (patched, request) = prepare(source, offset);
+    let analysis = analyse(&patched, GEO);
+    let file = main_file(&analysis);
+    let found = completions(&analysis, file, &request);
+    let labels: Vec<&str> = found.iter().map(|completion| completion.label.as_str()).collect();
+    for hidden in ["alpha", "inner", "idx"] {
+        assert!(!labels.contains(&hidden), "{hidden} in {labels:?}");
+    }
+    let n = found.iter().find(|completion| completion.label == "n").expect("n");
+    assert_eq!(n.detail.as_deref(), Some("int"));
+}
+
+#[test]
+fn completion_after_an_optional_offers_no_members_of_its_value() {
+    let labels = complete(
+        "import geo\nfn main() {\n    let o: ?geo.Point = nil\n    o.\n}\n",
+        "    o.",
+    );
+    assert!(!labels.contains(&"x".to_string()), "{labels:?}");
+}

@@ -58,6 +58,9 @@ pub(super) struct Context<'src> {
     pub function_pending: bool,
     /// A `match` waits for its arms.
     pub match_pending: bool,
+    /// The bracket follows the `=>` of a function expression (`fn(x) => {"k": x}`), whose
+    /// body is an expression: a `{` there opens a map literal, not a block as after an arm's.
+    pub after_function_arrow: bool,
 }
 
 /// Classifies the bracket `opener` given what came before it.
@@ -77,6 +80,7 @@ pub(super) fn classify(opener: Token<'_>, context: &Context<'_>) -> GroupKind {
 
 fn classify_brace(context: &Context<'_>) -> GroupKind {
     match context.previous {
+        Some(Token::FatArrow) if context.after_function_arrow => GroupKind::MapBraces,
         Some(Token::FatArrow) => GroupKind::ArmBlock,
         _ if context.match_pending => GroupKind::Match,
         // In a head, `{` after an operand opens the body; after `in`, `==`, `->`... it opens

@@ -238,3 +238,31 @@ fn a_block_opened_on_a_continued_line_is_indented_from_that_line() {
     check(&flattened, formatted);
     check(formatted, formatted);
 }
+
+#[test]
+fn the_else_block_of_an_if_on_a_continued_line_is_indented_from_that_line() {
+    let formatted = "fn main() {
+    let other =
+        if x > 0 {
+            1
+        } else if x < 0 {
+            2
+        } else {
+            3
+        }
+}
+";
+    let flattened: String = formatted
+        .lines()
+        .map(|line| format!("{}\n", line.trim_start()))
+        .collect();
+    check(&flattened, formatted);
+}
+
+#[test]
+fn a_brace_after_a_function_expressions_arrow_opens_a_map() {
+    check(
+        "fn main() {\n    let f = fn(x: int) => { \"a\": x }\n    let h = fn(x: int) => {\n        \"c\": x\n    }\n    match k {\n        1 => { print(1) }\n        _ => {}\n    }\n}\n",
+        "fn main() {\n    let f = fn(x: int) => {\"a\": x}\n    let h = fn(x: int) => {\n        \"c\": x,\n    }\n    match k {\n        1 => { print(1) }\n        _ => {}\n    }\n}\n",
+    );
+}

@@ -33,6 +33,8 @@ struct Group {
     /// was written: its block is indented from that line, which is a continued line when the
     /// keyword starts one (`let kind = size +` then `match ...`).
     header_indent: Option<usize>,
+    /// The last token was the `=>` of a function expression.
+    after_function_arrow: bool,
 }
 
 impl Group {
@@ -50,6 +52,7 @@ impl Group {
             function_pending: false,
             match_pending: false,
             header_indent: None,
+            after_function_arrow: false,
         }
     }
 
@@ -255,6 +258,7 @@ impl<'src> Writer<'src> {
                     header_pending: top.header_pending,
                     function_pending: top.function_pending,
                     match_pending: top.match_pending,
+                    after_function_arrow: top.after_function_arrow,
                 }
             };
             let kind = classify(token, &context);
@@ -278,9 +282,11 @@ impl<'src> Writer<'src> {
             // The body of an `if`, `while`, `fn`... whose head spans lines is indented from
             // the head's first line, and its `}` lines up with it.
             // A header that starts on a continued line is indented from that line.
+            // `} else {` is on the line of the `}` it follows, which lines up with the head.
             let opener_indent = match kind {
                 GroupKind::Block | GroupKind::Match => match header_indent {
                     Some(header_indent) => header_indent.min(line_indent),
+                    None if context.previous == Some(Token::Else) => line_indent,
                     None => self.top().element_indent.min(line_indent),
                 },
                 GroupKind::ArmBlock => self.top().element_indent.min(line_indent),
@@ -292,6 +298,7 @@ impl<'src> Writer<'src> {
             self.top().empty = false;
         }
         let top = self.top();
+        top.after_function_arrow = token == Token::FatArrow && top.function_pending;
         match token {
             Token::If | Token::While | Token::For => {
                 top.start_header(line_indent);
