@@ -145,6 +145,13 @@ fn decode(body: &[u8]) -> Incoming {
     {
         return invalid("invalid message: `id` must be a number or a string".into());
     }
+    // `lsp-server` reads an id as an `i32` or a string; any other number (2147483648, 1.5)
+    // would make the message parse as a notification, and the request would go unanswered.
+    if let Some(serde_json::Value::Number(number)) = object.get("id")
+        && number.as_i64().is_none_or(|id| i32::try_from(id).is_err())
+    {
+        return invalid("invalid message: a numeric `id` must be an integer that fits in 32 bits".into());
+    }
     match serde_json::from_value::<Message>(value) {
         Ok(message) => Incoming::Message(message),
         Err(error) => invalid(format!("invalid message: {error}")),
@@ -259,6 +266,14 @@ mod tests {
                 serde_json::json!("a"),
             ),
             (r#"{"jsonrpc":"2.0","id":3}"#, serde_json::json!(3)),
+            (
+                r#"{"jsonrpc":"2.0","id":2147483648,"method":"shutdown"}"#,
+                serde_json::json!(2147483648_u64),
+            ),
+            (
+                r#"{"jsonrpc":"2.0","id":1.5,"method":"shutdown"}"#,
+                serde_json::json!(1.5),
+            ),
             (
                 r#"{"jsonrpc":"2.0","id":[1],"method":"shutdown"}"#,
                 serde_json::Value::Null,

@@ -24,6 +24,9 @@ pub struct Checker<'p> {
     /// parameters are known but its result is to be inferred (`xs.map(fn(x) => x * 2)`):
     /// set just before checking the argument, taken by the function expression.
     pub(super) closure_parameters_hint: Option<Vec<crate::sema::types::Type>>,
+    /// Where the `.name` that begins the expression statement being checked starts, if one
+    /// does: a line starting with `.` is most likely a method chain continued the Swift way.
+    pub(super) statement_leading_dot: Option<u32>,
 }
 
 impl<'p> Checker<'p> {
@@ -36,6 +39,7 @@ impl<'p> Checker<'p> {
             results: TypeckResults::default(),
             enum_table: EnumTable::new(),
             closure_parameters_hint: None,
+            statement_leading_dot: None,
         }
     }
 

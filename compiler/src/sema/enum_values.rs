@@ -95,6 +95,11 @@ impl Checker<'_> {
 
     fn check_payload_arguments_only(&mut self, context: &mut Context, args: Option<&[Expr]>) {
         for arg in args.unwrap_or_default() {
+            // A function expression's parameters cannot be inferred here, which the error
+            // already reported says; no second error for them.
+            if let ExprKind::Function(function) = &arg.kind {
+                self.closure_parameters_hint = Some(vec![Type::Error; function.params.len()]);
+            }
             self.value(context, arg, None);
         }
     }

@@ -59,7 +59,9 @@ impl Checker<'_> {
             }
             StatementKind::Assign { target, op, value } => self.check_assignment(context, target, *op, value),
             StatementKind::Expr(expr) => {
+                self.statement_leading_dot = leading_implicit_member(expr);
                 self.check_expr(context, expr, None);
+                self.statement_leading_dot = None;
                 if !self.is_statement_expression(context, expr) {
                     self.unused_value(context.file, expr);
                 }
@@ -394,5 +396,19 @@ impl Checker<'_> {
                 None
             }
         }
+    }
+}
+
+/// The start of the `.name` an expression begins with (`.map(f)`, `.x.y`), if it does.
+fn leading_implicit_member(expr: &Expr) -> Option<u32> {
+    match &expr.kind {
+        ExprKind::ImplicitMember(name) => {
+            Some(name.span.start.saturating_sub(1)).filter(|start| *start == expr.span.start)
+        }
+        ExprKind::Call { callee, .. } => leading_implicit_member(callee),
+        ExprKind::Field { object, .. } | ExprKind::Index { object, .. } => leading_implicit_member(object),
+        ExprKind::Unwrap(inner) => leading_implicit_member(inner),
+        ExprKind::Binary { lhs, .. } => leading_implicit_member(lhs),
+        _ => None,
     }
 }

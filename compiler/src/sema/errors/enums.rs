@@ -64,6 +64,15 @@ impl Checker<'_> {
             Some(ty) if *ty != Type::Error => format!("the expected type here is `{}`, not an enum", self.display(ty)),
             _ => "no enum type is expected here".to_string(),
         };
+        let help = if self.statement_leading_dot == Some(span.start) {
+            format!(
+                "a line that starts with `.` is a statement of its own: to go on with the line above \
+                 (a method chain), end that line with `.` and start this one with `{name}`; \
+                 for a variant, name the enum: `Enum.{name}`"
+            )
+        } else {
+            format!("name the enum: `Enum.{name}`")
+        };
         self.error(
             Code::UnknownImplicitMember,
             file,
@@ -71,7 +80,7 @@ impl Checker<'_> {
             format!("cannot tell which enum `.{name}` belongs to"),
         )
         .with_label(label)
-        .with_help(format!("name the enum: `Enum.{name}`"));
+        .with_help(help);
     }
 
     pub(in crate::sema) fn variant_not_a_value(
