@@ -343,7 +343,7 @@ fn old_code_calling_a_function_whose_signature_changed_gets_a_runtime_error() {
         .replace("total += helper()", "total += helper(1)");
     session.write_in_place("main.ln", &changed);
     session.wait_for_error_output(
-        "error: called a function that a reload removed or whose signature changed\n  --> main.ln:8:18",
+        "error: called `helper`, which a reload removed or whose signature changed\n  --> main.ln:8:18",
     );
 }
 

@@ -89,7 +89,7 @@ fn status_comes_second(signature: &str) -> bool {
 /// changed (LANGUAGE.md section 7 item 2): a runtime error at that call.
 extern "C" fn stub_status(ctx: *mut Context) -> u8 {
     // SAFETY: compiled code passes its context.
-    unsafe { (*ctx).fail(STUB_MESSAGE) };
+    unsafe { (*ctx).fail(stub_message()) };
     1
 }
 
@@ -101,11 +101,38 @@ struct ValueAndStatus {
 
 extern "C" fn stub_value_status(ctx: *mut Context) -> ValueAndStatus {
     // SAFETY: compiled code passes its context.
-    unsafe { (*ctx).fail(STUB_MESSAGE) };
+    unsafe { (*ctx).fail(stub_message()) };
     ValueAndStatus { value: 0, status: 1 }
 }
 
-const STUB_MESSAGE: &str = "called a function that a reload removed or whose signature changed";
+/// The slots a reload pointed at the stub, with the name of the function each was for
+/// (`helper`, as the reload line names it): the stub cannot tell which slot it was called through, so the
+/// message names the function when only one slot holds a stub now.
+static STUBBED_SLOTS: Mutex<Option<HashMap<usize, String>>> = Mutex::new(None);
+
+/// Called when a reload points `slot` at the stub of the removed (or retyped) function `shown`.
+pub fn remember_stubbed(slot: &'static AtomicU64, shown: String) {
+    let mut stubbed = STUBBED_SLOTS.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    stubbed
+        .get_or_insert_with(HashMap::new)
+        .insert(slot as *const AtomicU64 as usize, shown);
+}
+
+fn stub_message() -> String {
+    let stubbed = STUBBED_SLOTS.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    let mut names: Vec<&str> = stubbed
+        .iter()
+        .flatten()
+        // SAFETY: the keys are slots, which live forever.
+        .filter(|(slot, _)| is_stub(unsafe { &*(**slot as *const AtomicU64) }.load(Ordering::SeqCst) as usize))
+        .map(|(_, name)| name.as_str())
+        .collect();
+    names.sort_unstable();
+    match names[..] {
+        [name] => format!("called `{name}`, which a reload removed or whose signature changed"),
+        _ => "called a function that a reload removed or whose signature changed".to_string(),
+    }
+}
 
 /// What a call of a closure gets when a reload removed its function expression, or changed
 /// its parameter or result types or what it captures (LANGUAGE.md section 10).
@@ -167,7 +194,6 @@ fn closure_stub_message(ctx: &Context) -> String {
 }
 
 /// Whether `address` is one of the stubs of removed functions.
-#[cfg(feature = "jit")]
 pub fn is_stub(address: usize) -> bool {
     [
         stub_value_status as *const () as usize,

@@ -12,7 +12,7 @@ use super::migration::{migrate_structs, update_struct_defaults};
 use super::reclaim::free_unreachable_code;
 use super::state::{report_and_clear, say, session};
 use crate::code::{CodeModule, ModuleUpdate, Ready};
-use crate::registry::{Registry, stub_for};
+use crate::registry::{Registry, remember_stubbed, stub_for};
 
 /// The version of one module that is running: its functions (their code may live in
 /// several compiled versions, since a reload compiles only what changed) and variables.
@@ -225,10 +225,9 @@ fn patch_slots(state: &MainState, ready: &Ready, registry: &Registry) -> Vec<(&'
                     .iter()
                     .any(|(new_name, new_signature)| new_name == name && new_signature == signature);
                 if !kept {
-                    patch(
-                        registry.slot(&module.name, name, signature),
-                        stub_for(name, signature) as u64,
-                    );
+                    let slot = registry.slot(&module.name, name, signature);
+                    patch(slot, stub_for(name, signature) as u64);
+                    remember_stubbed(slot, name.clone());
                 }
             }
         }
