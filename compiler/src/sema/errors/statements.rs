@@ -155,7 +155,7 @@ impl Checker<'_> {
             Code::AssignToImmutable,
             file,
             span,
-            format!("cannot assign twice to immutable variable `{name}`"),
+            format!("cannot assign to `{name}`: it is not a `var`"),
         )
         .with_label("cannot assign")
         .with_secondary(file, declared, "declared with `let` (or bound by a loop or `if let`)")
