@@ -120,9 +120,9 @@ pub fn prepare(text: &str, offset: usize) -> (String, Request) {
         None => (patched, request),
     };
     // Other lines that do not parse (another half-typed statement) are blanked, keeping
-    // every offset: a few rounds, as an error can hide the next.
+    // every offset: some rounds, as the parser reports one error where it gave up.
     let mut blanked = patched.clone();
-    for _ in 0..4 {
+    for _ in 0..32 {
         let (_, errors) = crate::syntax::parse_file(&blanked, FileId(0));
         if errors.is_empty() {
             return (blanked, request);
@@ -130,8 +130,10 @@ pub fn prepare(text: &str, offset: usize) -> (String, Request) {
         let cursor_line = line_of(&blanked, request.name.start as usize);
         let lines: Vec<usize> = errors
             .iter()
-            .map(|error| line_of(&blanked, error.primary.span.start as usize))
-            .map(|line| super::repair::line_to_blank(&blanked, line))
+            .map(|error| {
+                let offset = error.primary.span.start as usize;
+                super::repair::line_to_blank(&blanked, line_of(&blanked, offset), offset)
+            })
             .filter(|line| *line != cursor_line)
             .collect();
         if lines.is_empty() {

@@ -6,6 +6,8 @@
 //! and each `{` left open at the end of the file; nothing else changes, so every offset
 //! before an insertion is the same in both texts ([`Repair::to_original`] maps the others).
 
+use std::collections::HashMap;
+
 use crate::source::FileId;
 use crate::syntax::lexer;
 use crate::syntax::token::Token;
@@ -74,6 +76,9 @@ pub fn close_open_brackets(text: &str) -> Repair {
     // First pass: find the unclosed brackets, each with whether it closes at the end of the
     // file (a `{`, and any bracket around one) or at the end of its line.
     let mut unclosed: Vec<(usize, &'static str, bool)> = Vec::new();
+    // For a `(` or `[` (by its offset): the end of the last block opened inside it and closed
+    // (`xs.map(fn(x) {` ... `}`), after which it closes rather than at the end of its line.
+    let mut inner_block_end: HashMap<usize, usize> = HashMap::new();
     for &(token, span) in &layout.tokens {
         let start = span.start as usize;
         match token {
@@ -93,6 +98,11 @@ pub fn close_open_brackets(text: &str) -> Repair {
                         unclosed.push((at, closer_of(kind), false));
                     }
                     open.pop();
+                    if token == Token::RBrace
+                        && let Some((Token::LParen | Token::LBracket, outer)) = open.last()
+                    {
+                        inner_block_end.insert(*outer, span.end as usize);
+                    }
                 }
             }
             _ => {}
@@ -125,6 +135,7 @@ pub fn close_open_brackets(text: &str) -> Repair {
                 .iter()
                 .find(|(line_start, _)| *line_start > at)
                 .map_or(text.len(), |(_, previous_end)| *previous_end);
+            let end = inner_block_end.get(&at).map_or(end, |block_end| end.max(*block_end));
             insertions.push((end.max(at + 1), closer));
         }
     }
@@ -223,6 +234,19 @@ pub(super) fn reduce_cursor_line(text: &str, offset: usize) -> Option<(String, u
     let kept = if text[..name_start].ends_with('.') && !text[..name_start].ends_with("..") {
         let dot = name_start - 1;
         let object_start = object_start(text, line_start, dot)?;
+        // A name the cut part binds (`fn(q: P) => q.`, `for q in ps { q.`) would be read as
+        // another `q` of the same name, or not at all: better no completion than wrong ones.
+        let root: String = text[object_start..dot]
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+            .collect();
+        let cut = &text[line_start..object_start];
+        let binds_root = cut
+            .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+            .any(|word| word == root);
+        if binds_root {
+            return None;
+        }
         format!("{}.{name}", &text[object_start..dot])
     } else {
         name.to_string()
@@ -253,7 +277,7 @@ pub(super) fn blank_lines(text: &str, line_starts: &[usize]) -> String {
 /// The line to blank for a syntax error on the line starting at `line_start`: that line,
 /// or, when it holds only closing brackets (`}` after `let y =`), the non-blank line above,
 /// whose statement the closer cut short.
-pub(super) fn line_to_blank(text: &str, line_start: usize) -> usize {
+pub(super) fn line_to_blank(text: &str, line_start: usize, error: usize) -> usize {
     let end = text[line_start..]
         .find('\n')
         .map_or(text.len(), |newline| line_start + newline);
@@ -261,7 +285,14 @@ pub(super) fn line_to_blank(text: &str, line_start: usize) -> usize {
         .trim()
         .chars()
         .all(|c| matches!(c, '}' | ')' | ']'));
-    if !only_closers {
+    // An error at the first token of a line whose previous line ends in a way that goes on
+    // (`let a =`, `x +`, `f(a,`) is that line's: the statement above never ended.
+    let at_first_token = text[line_start..error.clamp(line_start, end)].trim().is_empty();
+    let previous_goes_on = line_start > 0
+        && text[..line_start - 1].trim_end().ends_with([
+            '=', '+', '-', '*', '/', '%', ',', '(', '[', '.', '<', '>', '&', '|', '^',
+        ]);
+    if !only_closers && !(at_first_token && previous_goes_on) {
         return line_start;
     }
     let mut previous = line_start;
@@ -388,6 +419,20 @@ mod tests {
             repaired("fn main() {\n    if x {\n        p.\n}\n\nfn other() {\n}\n"),
             "fn main() {\n    if x {\n        p.\n}\n\n}\nfn other() {\n}\n"
         );
+    }
+
+    #[test]
+    fn a_call_around_a_closed_function_body_closes_after_it() {
+        assert_eq!(
+            repaired("fn main() {\n    let q = xs.map(fn(x) {\n        x.\n}\n"),
+            "fn main() {\n    let q = xs.map(fn(x) {\n        x.\n})\n\n}"
+        );
+    }
+
+    #[test]
+    fn a_line_that_binds_the_object_is_not_cut() {
+        let text = "    let f = fn(q: P) => q. +";
+        assert_eq!(super::reduce_cursor_line(text, text.find("q. ").unwrap() + 2), None);
     }
 
     #[test]

@@ -317,3 +317,21 @@ fn completion_after_an_optional_offers_no_members_of_its_value() {
     );
     assert!(!labels.contains(&"x".to_string()), "{labels:?}");
 }
+
+#[test]
+fn completion_reads_past_many_broken_lines() {
+    let broken_above: String = (0..6).map(|index| format!("    let a{index} = 1 )\n")).collect();
+    let broken_below: String = (0..6).map(|index| format!("    let b{index} =\n")).collect();
+    let source = format!(
+        "import geo\nfn main() {{\n    let p = geo.Point {{ x: 1.0, y: 2.0 }}\n{broken_above}    p.\n{broken_below}}}\n"
+    );
+    let labels = complete(&source, "    p.");
+    assert!(labels.contains(&"x".to_string()), "{labels:?}");
+}
+
+#[test]
+fn completion_gives_nothing_rather_than_another_variables_members() {
+    let source = "import geo\nfn main() {\n    let q = 5\n    let f = fn(q: geo.Point) => q. +\n}\n";
+    let labels = complete(source, "=> q.");
+    assert!(!labels.contains(&"abs".to_string()), "{labels:?}");
+}
