@@ -292,7 +292,8 @@ pub(super) fn line_to_blank(text: &str, line_start: usize, error: usize) -> usiz
         && text[..line_start - 1].trim_end().ends_with([
             '=', '+', '-', '*', '/', '%', ',', '(', '[', '.', '<', '>', '&', '|', '^',
         ]);
-    if !only_closers && !(at_first_token && previous_goes_on) {
+    let statement_above_goes_on = at_first_token && previous_goes_on;
+    if !(only_closers || statement_above_goes_on) {
         return line_start;
     }
     let mut previous = line_start;
