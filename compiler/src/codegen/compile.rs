@@ -46,9 +46,13 @@ pub(crate) fn compile_bodies(state: &mut ProgramState<'_>) -> Result<(), Codegen
         RunOnceCode::Quick => quick_isa(state.module.isa().flags().is_pic()),
         RunOnceCode::Optimized => None,
     };
+    // One context for all the bodies: Cranelift keeps its working memory (the register
+    // allocator's above all) from one function to the next, instead of allocating and
+    // touching it afresh for each (a hot module version is hundreds of small functions).
+    let mut context = state.module.make_context();
     for (id, symbol, function) in bodies {
         if let Some(quick) = quick.filter(|_| runs_once(&symbol)) {
-            let body = compile_one(quick, id, symbol, function, &candidates, state.options)?;
+            let body = compile_one(&mut context, quick, id, symbol, function, &candidates, state.options)?;
             state
                 .module
                 .define_function_bytes(body.id, body.alignment, &body.code, &body.relocations)
@@ -56,7 +60,7 @@ pub(crate) fn compile_bodies(state: &mut ProgramState<'_>) -> Result<(), Codegen
             record(state, body.id, body.symbol, body.size, body.disassembly);
             continue;
         }
-        let mut context = state.module.make_context();
+        state.module.clear_context(&mut context);
         context.func = function;
         inline_into(&mut context, &candidates, &symbol)?;
         context.set_disasm(state.options.disassemble);
@@ -132,9 +136,10 @@ fn compile_apart(
 ) -> Vec<Result<CompiledBody, CodegenError>> {
     let threads = thread_count(options.compile_threads, bodies.len());
     if threads <= 1 {
+        let mut context = cranelift_codegen::Context::new();
         return bodies
             .into_iter()
-            .map(|(id, symbol, function)| compile_one(isa, id, symbol, function, candidates, options))
+            .map(|(id, symbol, function)| compile_one(&mut context, isa, id, symbol, function, candidates, options))
             .collect();
     }
     let count = bodies.len();
@@ -153,10 +158,12 @@ fn compile_apart(
                     .name("lang-compile".into())
                     .stack_size(WORKER_STACK_SIZE)
                     .spawn_scoped(scope, move || {
+                        let mut context = cranelift_codegen::Context::new();
                         share
                             .into_iter()
                             .map(|(index, (id, symbol, function))| {
-                                (index, compile_one(isa, id, symbol, function, candidates, options))
+                                let body = compile_one(&mut context, isa, id, symbol, function, candidates, options);
+                                (index, body)
                             })
                             .collect::<Vec<_>>()
                     })
@@ -186,7 +193,9 @@ fn thread_count(asked: usize, bodies: usize) -> usize {
     available.min(MAXIMUM_THREADS).min(bodies / BODIES_PER_THREAD).max(1)
 }
 
+/// Compiles `function` in `context` (cleared first, so that one context serves many bodies).
 fn compile_one(
+    context: &mut cranelift_codegen::Context,
     isa: &dyn TargetIsa,
     id: FuncId,
     symbol: String,
@@ -194,8 +203,9 @@ fn compile_one(
     candidates: &HashMap<u32, ir::Function>,
     options: CodegenOptions,
 ) -> Result<CompiledBody, CodegenError> {
-    let mut context = cranelift_codegen::Context::for_function(function);
-    inline_into(&mut context, candidates, &symbol)?;
+    context.clear();
+    context.func = function;
+    inline_into(context, candidates, &symbol)?;
     context.set_disasm(options.disassemble);
     let mut control_plane = ControlPlane::default();
     // Disassembly is only made by a real compile, so `LANG_DUMP_ASM` bypasses the cache.

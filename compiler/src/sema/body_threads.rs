@@ -178,6 +178,18 @@ impl<'p> Checker<'p> {
         } = settled;
         let diagnostics_before = self.diagnostics.len();
         *self.results = tables;
+        let body_bytes: usize = self
+            .program
+            .module(module)
+            .ast
+            .items
+            .iter()
+            .map(|item| match item {
+                ast::Item::Function(function) => (function.span.end - function.span.start) as usize,
+                _ => 0,
+            })
+            .sum();
+        self.results.reserve_for_bodies(body_bytes);
         self.check_module(module);
         // Closures are numbered and their cells chosen per item, inside one module: the
         // module's part is finished on its own.
