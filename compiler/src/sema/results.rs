@@ -307,15 +307,18 @@ impl ResultTables {
     /// Makes room in the busiest tables for the nodes of function bodies of `bytes` bytes of
     /// source, before they are checked. Grown one insert at a time, the tables were copied
     /// into a table twice as large a dozen times each: 5% of the instructions of checking a
-    /// 100,000-line program (issue 20). The ratios are those of the generated programs of
-    /// `bench/scale.sh` and of the examples, rounded up: an expression per 7-11 bytes, a
-    /// name per ~26, a local's use per ~28, a call per ~80, a local per ~70.
+    /// 100,000-line program (issue 20). The ratios are those measured on the generated
+    /// programs of `bench/scale.sh` (denser code, the examples, has more nodes a byte and
+    /// grows its tables once or twice): an expression per 10 bytes, a name per 26, a local's
+    /// use per 28, a call per 80, a local per 70. Not rounded up: a table's room is rounded
+    /// up to a power of two anyway, and room to spare is memory touched for nothing (an
+    /// entry can land anywhere in a table).
     pub(super) fn reserve_for_bodies(&mut self, bytes: usize) {
-        self.expr_types.reserve(bytes / 8);
-        self.names.reserve(bytes / 20);
-        self.local_definitions.reserve(bytes / 20);
-        self.calls.reserve(bytes / 64);
-        self.locals.reserve(bytes / 48);
+        self.expr_types.reserve(bytes / 10);
+        self.names.reserve(bytes / 26);
+        self.local_definitions.reserve(bytes / 28);
+        self.calls.reserve(bytes / 80);
+        self.locals.reserve(bytes / 70);
     }
 
     /// The files whose nodes these tables hold.
