@@ -6,6 +6,10 @@
 //! other program, and [`completions`] reads them.
 
 use super::Analysis;
+use super::context::{Context, context_before};
+use super::item_completion::{
+    Completion, CompletionKind, import_named, module_members, struct_fields, type_completions, type_member_completions,
+};
 use crate::sema::builtins::{Builtin, PUBLIC_BUILTINS};
 use crate::sema::types::{EnumId, ModuleId, Type};
 use crate::source::{FileId, Span};
@@ -54,27 +58,6 @@ const MAP_METHODS: &[(&str, &str)] = &[
     ("get", "fn get(k: K, default: V) -> V"),
 ];
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum CompletionKind {
-    Local,
-    Function,
-    Variable,
-    Struct,
-    Enum,
-    Field,
-    Variant,
-    Module,
-    Keyword,
-    Method,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Completion {
-    pub label: String,
-    pub kind: CompletionKind,
-    pub detail: Option<String>,
-}
-
 /// What the text before the cursor asks for.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Site {
@@ -84,6 +67,31 @@ pub enum Site {
     ImplicitMember,
     /// A plain name.
     Name,
+    /// A name being declared (`fn ‸`, `let ‸`, a parameter): nothing to offer.
+    Declaration,
+    /// A type (`a: ‸`, `-> ‸`, `[‸`): built-in types, the module's structs and enums, imports.
+    Type,
+    /// `import.` in a type: the `pub` structs and enums of the module imported as `import`.
+    TypeMember { import: String },
+    /// A field name inside a struct literal `Name { ... }` (`module.Name` when `module` is
+    /// given): the fields not given yet.
+    StructField {
+        module: Option<String>,
+        name: String,
+        given: Vec<String>,
+    },
+}
+
+impl Site {
+    /// Whether what this site offers comes from the items of the program alone, not from the
+    /// check of the code at the cursor (which does not parse while a declaration, a type or a
+    /// struct literal is half-typed).
+    fn needs_only_items(&self) -> bool {
+        matches!(
+            self,
+            Site::Declaration | Site::Type | Site::TypeMember { .. } | Site::StructField { .. }
+        )
+    }
 }
 
 /// Where to complete, in the text [`prepare`] returns.
@@ -109,6 +117,18 @@ pub fn prepare(text: &str, offset: usize) -> (String, Request) {
     if parses(&patched) {
         return (patched, request);
     }
+    if request.site.needs_only_items() {
+        // The cursor's line is not needed, and keeps the rest from parsing: blanked too.
+        let cursor_line = line_of(&patched, request.name.start as usize);
+        let blanked = super::repair::blank_lines(&patched, &[cursor_line]);
+        return (blank_broken_lines(blanked, None), request);
+    }
+    if request.site == Site::ImplicitMember
+        && let Some(finished) = finish_arm_or_condition(&patched, request.name.end as usize)
+        && parses(&finished)
+    {
+        return (finished, request);
+    }
     let (patched, request) = match super::repair::reduce_cursor_line(text, offset) {
         Some((reduced, reduced_offset)) => {
             let (reduced_patched, reduced_request) = prepare_as_written(&reduced, reduced_offset);
@@ -119,29 +139,64 @@ pub fn prepare(text: &str, offset: usize) -> (String, Request) {
         }
         None => (patched, request),
     };
-    // Other lines that do not parse (another half-typed statement) are blanked, keeping
-    // every offset: some rounds, as the parser reports one error where it gave up.
-    let mut blanked = patched.clone();
+    let cursor_line = line_of(&patched, request.name.start as usize);
+    let blanked = blank_broken_lines(patched.clone(), Some(cursor_line));
+    if parses(&blanked) {
+        return (blanked, request);
+    }
+    (patched, request)
+}
+
+/// `text` with the lines that do not parse (another half-typed statement) blanked, keeping
+/// every offset, except the line starting at `keep`: some rounds, as the parser reports one
+/// error where it gave up. The last text tried when some error remains.
+fn blank_broken_lines(mut blanked: String, keep: Option<usize>) -> String {
     for _ in 0..32 {
         let (_, errors) = crate::syntax::parse_file(&blanked, FileId(0));
         if errors.is_empty() {
-            return (blanked, request);
+            break;
         }
-        let cursor_line = line_of(&blanked, request.name.start as usize);
         let lines: Vec<usize> = errors
             .iter()
             .map(|error| {
                 let offset = error.primary.span.start as usize;
                 super::repair::line_to_blank(&blanked, line_of(&blanked, offset), offset)
             })
-            .filter(|line| *line != cursor_line)
+            .filter(|line| Some(*line) != keep)
             .collect();
         if lines.is_empty() {
             break;
         }
         blanked = super::repair::blank_lines(&blanked, &lines);
     }
-    (patched, request)
+    blanked
+}
+
+/// An arm or condition not finished yet around a variant being typed, finished so that the
+/// checker records the enum expected there: ` => {}` after `.Name` starting a line (a `match`
+/// arm without its `=>`), ` {}` after a condition of `if` or `while` without its block.
+fn finish_arm_or_condition(text: &str, name_end: usize) -> Option<String> {
+    let line_start = line_of(text, name_end);
+    let line_end = text[name_end..]
+        .find('\n')
+        .map_or(text.len(), |newline| name_end + newline);
+    let line = text[line_start..line_end].trim();
+    let ending = if line.starts_with('.') && !line.contains("=>") {
+        " => {}"
+    } else if ["if ", "while ", "} else if "]
+        .iter()
+        .any(|keyword| line.starts_with(keyword))
+        && !line.ends_with('{')
+    {
+        " {}"
+    } else {
+        return None;
+    };
+    let mut finished = String::with_capacity(text.len() + ending.len());
+    finished.push_str(&text[..line_end]);
+    finished.push_str(ending);
+    finished.push_str(&text[line_end..]);
+    Some(finished)
 }
 
 /// Whether `text` lexes and parses without an error.
@@ -179,12 +234,26 @@ fn prepare_as_written(text: &str, offset: usize) -> (String, Request) {
             && after_object
                 .is_some_and(|c| c.is_ascii_alphanumeric() || c == '_' || c == ')' || c == ']' || c == '!' || c == '"')
         {
-            Site::Member { dot: dot as u32 }
+            // `geo.` where a type goes (`a: geo.`): the module's types.
+            let in_type = identifier_before(object_end, object_end.len())
+                .filter(|(object_start, _)| context_before(&text[..*object_start]) == Some(Context::Type));
+            if let Some((_, import)) = in_type {
+                Site::TypeMember {
+                    import: import.to_string(),
+                }
+            } else {
+                Site::Member { dot: dot as u32 }
+            }
         } else {
             Site::ImplicitMember
         }
     } else {
-        Site::Name
+        match context_before(&text[..prefix_start]) {
+            Some(Context::Declaration) => Site::Declaration,
+            Some(Context::Type) => Site::Type,
+            Some(Context::StructLiteral { module, name, given }) => Site::StructField { module, name, given },
+            None => Site::Name,
+        }
     };
     let (patched, request) = if prefix_start == name_end {
         let mut patched = String::with_capacity(text.len() + PLACEHOLDER.len());
@@ -242,6 +311,20 @@ pub fn completions(analysis: &Analysis, file: FileId, request: &Request) -> Vec<
             None => Vec::new(),
         },
         Site::Name => name_completions(analysis, file, module, request.name.start),
+        Site::Declaration => Vec::new(),
+        Site::Type => type_completions(analysis, module),
+        Site::TypeMember { import } => type_member_completions(analysis, module, import),
+        Site::StructField {
+            module: qualifier,
+            name,
+            given,
+        } => {
+            match struct_fields(analysis, module, qualifier.as_deref(), name, given) {
+                Some(fields) => fields,
+                // `if ready {`: a brace after a name that is no struct opens a block.
+                None => name_completions(analysis, file, module, request.name.start),
+            }
+        }
     };
     found.retain(|completion| completion.label.starts_with(&request.prefix) && completion.label != PLACEHOLDER);
     let mut seen = std::collections::HashSet::new();
@@ -260,17 +343,6 @@ fn variants(analysis: &Analysis, id: EnumId) -> Vec<Completion> {
             detail: Some(format!("{}.{}", info.name, variant.name)),
         })
         .collect()
-}
-
-fn import_named(analysis: &Analysis, module: ModuleId, name: &str) -> Option<ModuleId> {
-    analysis
-        .checked
-        .program
-        .module(module)
-        .imports
-        .iter()
-        .find(|(import, _)| import.text == name)
-        .and_then(|(_, target)| *target)
 }
 
 /// The identifier that ends at `end` in `text`, if any.
@@ -328,58 +400,6 @@ fn member_completions(analysis: &Analysis, file: FileId, module: ModuleId, dot: 
         Some(ty) => value_members(analysis, module, &ty),
         None => Vec::new(),
     }
-}
-
-fn module_members(analysis: &Analysis, target: ModuleId) -> Vec<Completion> {
-    let items = &analysis.checked.items;
-    let mut found = Vec::new();
-    for info in items
-        .functions
-        .iter()
-        .filter(|info| info.module == target && info.is_pub)
-    {
-        found.push(Completion {
-            label: info.name.clone(),
-            kind: CompletionKind::Function,
-            detail: Some(items.display(&info.ty())),
-        });
-    }
-    for info in items
-        .variables
-        .iter()
-        .filter(|info| info.module == target && info.is_pub)
-    {
-        found.push(Completion {
-            label: info.name.clone(),
-            kind: CompletionKind::Variable,
-            detail: info.ty.as_ref().map(|ty| items.display(ty)),
-        });
-    }
-    for info in items.structs.iter().filter(|info| info.module == target && info.is_pub) {
-        found.push(Completion {
-            label: info.name.clone(),
-            kind: CompletionKind::Struct,
-            detail: Some(format!("struct {}", info.name)),
-        });
-    }
-    for info in items.enums.iter().filter(|info| info.module == target && info.is_pub) {
-        found.push(Completion {
-            label: info.name.clone(),
-            kind: CompletionKind::Enum,
-            detail: Some(format!("enum {}", info.name)),
-        });
-    }
-    let module_name = &analysis.checked.program.module(target).name;
-    if module_name == "sort" {
-        for name in ["sort", "sort_by"] {
-            found.push(Completion {
-                label: name.to_string(),
-                kind: CompletionKind::Function,
-                detail: Some(format!("sort.{name}")),
-            });
-        }
-    }
-    found
 }
 
 fn value_members(analysis: &Analysis, module: ModuleId, ty: &Type) -> Vec<Completion> {

@@ -6,15 +6,18 @@
 //! Offsets are byte offsets into the file's text as the checker saw it.
 
 mod completion;
+mod context;
 mod hover;
 mod index;
+mod item_completion;
 mod repair;
 mod symbols;
 #[cfg(test)]
 mod tests;
 
-pub use completion::{Completion, CompletionKind, PLACEHOLDER, Request, Site, completions, prepare};
+pub use completion::{PLACEHOLDER, Request, Site, completions, prepare};
 pub use index::{Occurrence, SymbolIndex};
+pub use item_completion::{Completion, CompletionKind};
 pub use repair::{Repair, close_open_brackets};
 pub use symbols::{DocumentSymbol, SymbolKind, document_symbols, outline};
 

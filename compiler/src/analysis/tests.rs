@@ -335,3 +335,75 @@ fn completion_gives_nothing_rather_than_another_variables_members() {
     let labels = complete(source, "=> q.");
     assert!(!labels.contains(&"abs".to_string()), "{labels:?}");
 }
+
+#[test]
+fn completion_of_a_variant_in_an_arm_or_condition_not_finished_yet() {
+    // An arm with no `=>` yet, the match's last or not.
+    let source = "import geo\nfn f(s: geo.Shape) {\n    match s {\n        .\n    }\n}\n";
+    assert_eq!(complete(source, "        ."), ["Circle", "Empty"]);
+    let source = "import geo\nfn f(s: geo.Shape) {\n    match s {\n        .C\n        _ => print(2)\n    }\n}\n";
+    assert_eq!(complete(source, "        .C"), ["Circle"]);
+    // A condition with no block yet.
+    let source = "import geo\nfn f(s: geo.Shape) {\n    if s == .\n    print(1)\n}\n";
+    assert_eq!(complete(source, "== ."), ["Circle", "Empty"]);
+    let source = "import geo\nfn f(s: geo.Shape) {\n    while s != .E\n}\n";
+    assert_eq!(complete(source, "!= .E"), ["Empty"]);
+}
+
+#[test]
+fn completion_inside_a_struct_literal_offers_the_fields_not_given_yet() {
+    let source = "import geo\nfn main() {\n    let p = geo.Point { \n}\n";
+    assert_eq!(complete(source, "Point { "), ["x", "y"]);
+    let source = "import geo\nfn main() {\n    let p = geo.Point { x: 1.0, \n    print(1)\n}\n";
+    assert_eq!(complete(source, "x: 1.0, "), ["y"]);
+    let source = "struct Item {\n    name: str,\n    count: int = 0,\n}\nfn main() {\n    let i = Item {\n        name: \"a\",\n        c\n    }\n}\n";
+    assert_eq!(complete(source, "        c"), ["count"]);
+    // A field's value is an expression: names, not fields.
+    let source = "import geo\nfn main() {\n    let scale = 2.0\n    let p = geo.Point { x: sc\n}\n";
+    assert_eq!(complete(source, "x: sc"), ["scale"]);
+}
+
+#[test]
+fn completion_of_a_name_being_declared_offers_nothing() {
+    for (source, at) in [
+        ("fn main() {}\nfn \n", "fn "),
+        ("fn main() {}\npub fn ma\n", "pub fn ma"),
+        ("fn main() {}\nstruct \n", "struct "),
+        ("fn main() {}\nenum \n", "enum "),
+        ("fn main() {\n    let \n}\n", "let "),
+        ("fn main() {\n    var co\n}\n", "var co"),
+        ("fn main() {\n    for \n}\n", "for "),
+    ] {
+        assert_eq!(complete(source, at), Vec::<String>::new(), "{source:?}");
+    }
+}
+
+#[test]
+fn completion_in_a_type_offers_types_and_modules() {
+    for (source, at) in [
+        ("import geo\nstruct Item { n: int }\nfn f(a: \n", "a: "),
+        ("import geo\nstruct Item { n: int }\nfn f() -> \n", "-> "),
+        (
+            "import geo\nstruct Item { n: int }\nfn main() {\n    let x: \n}\n",
+            "x: ",
+        ),
+        ("import geo\nstruct Item { n: int }\nfn f(a: int, b: [\n", "b: ["),
+    ] {
+        let labels = complete(source, at);
+        for expected in ["int", "float", "str", "bool", "Item", "geo"] {
+            assert!(
+                labels.contains(&expected.to_string()),
+                "{expected} for {source:?}: {labels:?}"
+            );
+        }
+        for unexpected in ["print", "f", "main", "let", "a"] {
+            assert!(
+                !labels.contains(&unexpected.to_string()),
+                "{unexpected} for {source:?}: {labels:?}"
+            );
+        }
+    }
+    // `m.` in a type: the module's types only.
+    let labels = complete("import geo\nfn f(a: geo.\n", "geo.");
+    assert_eq!(labels, ["Point", "Shape"]);
+}
