@@ -60,6 +60,8 @@ impl Client {
             .arg("lsp")
             .current_dir(folder)
             .env("LANG_LSP_TEST_HOOKS", "1")
+            // Never the user's cache (the server writes the standard library's files there).
+            .env("XDG_CACHE_HOME", folder.join("lang-test-cache"))
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
@@ -470,4 +472,47 @@ fn utf8_positions_when_the_client_offers_them() {
     assert_eq!(client.result("shutdown", Value::Null), Value::Null);
     client.notify("exit", Value::Null);
     assert_eq!(client.wait_for_exit(), 0);
+}
+
+#[test]
+fn definition_of_a_standard_library_item_opens_its_source() {
+    let folder = tempfile::tempdir().unwrap();
+    let folder = folder.path().canonicalize().unwrap();
+    let text = "import math\nfn main() {\n    print(math.clamp(3.0, 0.0, 1.0))\n}\n";
+    std::fs::write(folder.join("main.ln"), text).unwrap();
+    let main = uri(&folder.join("main.ln"));
+    let mut client = Client::start(&folder);
+    initialize(&mut client, &folder);
+    client.notify(
+        "textDocument/didOpen",
+        json!({ "textDocument": { "uri": main, "languageId": "lang", "version": 1, "text": text } }),
+    );
+    client.diagnostics(&main, |diagnostics| diagnostics.is_empty());
+    let definition = client.result("textDocument/definition", at(&main, text, "clamp", 0, 0));
+    let target = definition["uri"].as_str().expect("a location");
+    let path = url_path(target);
+    assert!(path.starts_with(folder.join("lang-test-cache")), "{path:?}");
+    assert!(path.ends_with("math.ln"), "{path:?}");
+    let source = std::fs::read_to_string(&path).unwrap();
+    let line = definition["range"]["start"]["line"].as_u64().unwrap() as usize;
+    assert!(
+        source.lines().nth(line).unwrap().starts_with("pub fn clamp("),
+        "line {line} of {source}"
+    );
+    assert!(std::fs::metadata(&path).unwrap().permissions().readonly());
+    // Opened in the editor, the library reports no missing `main`.
+    client.notify(
+        "textDocument/didOpen",
+        json!({ "textDocument": { "uri": target, "languageId": "lang", "version": 1, "text": source } }),
+    );
+    let hover = client.result("textDocument/hover", at(target, &source, "clamp", 0, 0));
+    assert!(hover.to_string().contains("fn clamp"), "{hover}");
+    assert_eq!(client.result("shutdown", Value::Null), Value::Null);
+    client.notify("exit", Value::Null);
+    assert_eq!(client.wait_for_exit(), 0);
+}
+
+/// The path of a `file:` URL.
+fn url_path(url: &str) -> std::path::PathBuf {
+    std::path::PathBuf::from(url.strip_prefix("file://").expect("a file URL"))
 }

@@ -208,6 +208,9 @@ impl Worker {
         }
         let mut publications = Vec::new();
         for (path, index) in &owners {
+            if crate::stdlib_files::is_stdlib_file(path) {
+                continue;
+            }
             let analysis = &analyses[*index].1;
             let Some(file) = analysis.file_of_path(path) else {
                 continue;
@@ -249,7 +252,8 @@ impl Worker {
         let _ = self.out.send(Outgoing::Message(Message::Notification(notification)));
     }
 
-    /// An LSP location of `span` in `file` of `analysis`; `None` for the standard library.
+    /// An LSP location of `span` in `file` of `analysis` (a standard-library module's in the
+    /// file `stdlib_files` writes for it); `None` when there is no file to point at.
     pub fn location(
         &self,
         analysis: &Analysis,
@@ -257,11 +261,12 @@ impl Worker {
         span: lang_compiler::Span,
     ) -> Option<lsp_types::Location> {
         let source = analysis.checked.sources.get(file);
-        let SourceOrigin::File(path) = &source.origin else {
-            return None;
+        let path = match &source.origin {
+            SourceOrigin::File(path) => path.clone(),
+            SourceOrigin::Stdlib(name) => crate::stdlib_files::stdlib_file(name, &source.text)?,
         };
         Some(lsp_types::Location {
-            uri: Url::from_file_path(path).ok()?,
+            uri: Url::from_file_path(&path).ok()?,
             range: self.range(&source.text, span),
         })
     }
