@@ -6,7 +6,7 @@
 //! other program, and [`completions`] reads them.
 
 use super::Analysis;
-use super::context::{Context, context_before};
+use super::context::{Context, context_before, in_text};
 use super::item_completion::{
     Completion, CompletionKind, import_named, module_members, struct_fields, type_completions, type_member_completions,
 };
@@ -67,8 +67,9 @@ pub enum Site {
     ImplicitMember,
     /// A plain name.
     Name,
-    /// A name being declared (`fn ‸`, `let ‸`, a parameter): nothing to offer.
-    Declaration,
+    /// Where no name completes: a name being declared (`fn ‸`, `let ‸`, a parameter), or
+    /// text (a comment, a string's text, a character literal, a format specification).
+    Nothing,
     /// A type (`a: ‸`, `-> ‸`, `[‸`): built-in types, the module's structs and enums, imports.
     Type,
     /// `import.` in a type: the `pub` structs and enums of the module imported as `import`.
@@ -89,7 +90,7 @@ impl Site {
     fn needs_only_items(&self) -> bool {
         matches!(
             self,
-            Site::Declaration | Site::Type | Site::TypeMember { .. } | Site::StructField { .. }
+            Site::Nothing | Site::Type | Site::TypeMember { .. } | Site::StructField { .. }
         )
     }
 }
@@ -124,7 +125,8 @@ pub fn prepare(text: &str, offset: usize) -> (String, Request) {
         return (blank_broken_lines(blanked, None), request);
     }
     if request.site == Site::ImplicitMember
-        && let Some(finished) = finish_arm_or_condition(&patched, request.name.end as usize)
+        && let Some(finished) =
+            finish_arm_or_condition(&patched, request.name.start as usize, request.name.end as usize)
         && parses(&finished)
     {
         return (finished, request);
@@ -173,29 +175,37 @@ fn blank_broken_lines(mut blanked: String, keep: Option<usize>) -> String {
 }
 
 /// An arm or condition not finished yet around a variant being typed, finished so that the
-/// checker records the enum expected there: ` => {}` after `.Name` starting a line (a `match`
-/// arm without its `=>`), ` {}` after a condition of `if` or `while` without its block.
-fn finish_arm_or_condition(text: &str, name_end: usize) -> Option<String> {
+/// checker records the enum expected there: ` => {}` after `.Name` starting a line or
+/// following the `{` or `,` of a one-line `match` (an arm without its `=>`), ` {}` at the end
+/// of a condition of `if` or `while` without its block.
+fn finish_arm_or_condition(text: &str, name_start: usize, name_end: usize) -> Option<String> {
     let line_start = line_of(text, name_end);
     let line_end = text[name_end..]
         .find('\n')
         .map_or(text.len(), |newline| name_end + newline);
     let line = text[line_start..line_end].trim();
-    let ending = if line.starts_with('.') && !line.contains("=>") {
-        " => {}"
+    let before_dot = text[line_start..name_start.saturating_sub(1).max(line_start)].trim();
+    let after_name = &text[name_end..line_end];
+    let (at, ending) = if before_dot.is_empty() && !line.contains("=>") {
+        (line_end, " => {}")
+    } else if line.starts_with("match ")
+        && (before_dot.ends_with('{') || before_dot.ends_with(','))
+        && !after_name.split([',', '}']).next().unwrap_or("").contains("=>")
+    {
+        (name_end, " => {}")
     } else if ["if ", "while ", "} else if "]
         .iter()
         .any(|keyword| line.starts_with(keyword))
         && !line.ends_with('{')
     {
-        " {}"
+        (line_end, " {}")
     } else {
         return None;
     };
     let mut finished = String::with_capacity(text.len() + ending.len());
-    finished.push_str(&text[..line_end]);
+    finished.push_str(&text[..at]);
     finished.push_str(ending);
-    finished.push_str(&text[line_end..]);
+    finished.push_str(&text[at..]);
     Some(finished)
 }
 
@@ -223,7 +233,9 @@ fn prepare_as_written(text: &str, offset: usize) -> (String, Request) {
         + text[offset..]
             .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
             .unwrap_or(text.len() - offset);
-    let site = if before[..prefix_start].ends_with('.') && !before[..prefix_start].ends_with("..") {
+    let site = if in_text(&before[..prefix_start]) {
+        Site::Nothing
+    } else if before[..prefix_start].ends_with('.') && !before[..prefix_start].ends_with("..") {
         let dot = prefix_start - 1;
         let object_end = text[..dot].trim_end_matches([' ', '\t']);
         let after_object = object_end.chars().last();
@@ -249,7 +261,7 @@ fn prepare_as_written(text: &str, offset: usize) -> (String, Request) {
         }
     } else {
         match context_before(&text[..prefix_start]) {
-            Some(Context::Declaration) => Site::Declaration,
+            Some(Context::Declaration | Context::Text) => Site::Nothing,
             Some(Context::Type) => Site::Type,
             Some(Context::StructLiteral { module, name, given }) => Site::StructField { module, name, given },
             None => Site::Name,
@@ -311,7 +323,7 @@ pub fn completions(analysis: &Analysis, file: FileId, request: &Request) -> Vec<
             None => Vec::new(),
         },
         Site::Name => name_completions(analysis, file, module, request.name.start),
-        Site::Declaration => Vec::new(),
+        Site::Nothing => Vec::new(),
         Site::Type => type_completions(analysis, module),
         Site::TypeMember { import } => type_member_completions(analysis, module, import),
         Site::StructField {
@@ -326,7 +338,10 @@ pub fn completions(analysis: &Analysis, file: FileId, request: &Request) -> Vec<
             }
         }
     };
-    found.retain(|completion| completion.label.starts_with(&request.prefix) && completion.label != PLACEHOLDER);
+    // Case aside, as editors match (`pl` finds `Player`); the editor narrows the list as more
+    // is typed, and every later match starts with what is typed now.
+    let prefix = request.prefix.to_lowercase();
+    found.retain(|completion| completion.label.to_lowercase().starts_with(&prefix) && completion.label != PLACEHOLDER);
     let mut seen = std::collections::HashSet::new();
     found.retain(|completion| seen.insert(completion.label.clone()));
     found

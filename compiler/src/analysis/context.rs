@@ -15,6 +15,9 @@ pub(super) enum Context {
     Declaration,
     /// A type: a parameter's, a result's, a variable's annotation, a struct or payload field's.
     Type,
+    /// Inside a comment, the text of a string or a character literal, or a format
+    /// specification (`"{x:‸}"`): no name goes there.
+    Text,
     /// A field name inside `Name { ... }` or `module.Name { ... }`, after `{` or `,`, with the
     /// fields already given.
     StructLiteral {
@@ -26,6 +29,9 @@ pub(super) enum Context {
 
 /// The context of a name starting at the end of `before` (the text up to the name).
 pub(super) fn context_before(before: &str) -> Option<Context> {
+    if in_text(before) {
+        return Some(Context::Text);
+    }
     let layout = lex_layout(before, FileId(0));
     let tokens: Vec<Token<'_>> = layout
         .tokens
@@ -58,12 +64,39 @@ fn declares_a_member(tokens: &[Token<'_>]) -> bool {
         return false;
     };
     match tokens[open] {
-        Token::LParen => matches!(tokens[..open], [.., Token::Fn, Token::Ident(_)]),
+        // `fn name(` of a declaration, `fn(` of a function expression.
+        Token::LParen => matches!(tokens[..open], [.., Token::Fn, Token::Ident(_)] | [.., Token::Fn]),
         Token::LBrace => {
             is_declaration_brace(tokens, open, Token::Struct) || is_declaration_brace(tokens, open, Token::Enum)
         }
         _ => false,
     }
+}
+
+/// Whether the end of `before` lies in a comment, in a string's text (the string is still open
+/// there, its interpolations closed), in a character literal, or in a format specification.
+pub(super) fn in_text(before: &str) -> bool {
+    let layout = lex_layout(before, FileId(0));
+    if layout
+        .comments
+        .iter()
+        .any(|comment| !before[comment.start as usize..].contains('\n'))
+    {
+        return true;
+    }
+    let lexed = crate::syntax::lexer::lex(before, FileId(0));
+    let open_literal = lexed.diagnostics.iter().any(|diagnostic| {
+        matches!(
+            diagnostic.code,
+            crate::diagnostics::Code::UnterminatedString | crate::diagnostics::Code::BadCharLiteral
+        )
+    });
+    if open_literal {
+        return true;
+    }
+    // `"{x:`: the lexer reads a format specification after the `:` of an open interpolation.
+    let tokens: Vec<Token<'_>> = layout.tokens.iter().map(|(token, _)| *token).collect();
+    innermost_open(&tokens).is_some_and(|open| tokens[open] == Token::InterpStart) && before.trim_end().ends_with(':')
 }
 
 /// Whether a type starts after `tokens`.
@@ -98,8 +131,8 @@ fn colon_starts_type(tokens: &[Token<'_>]) -> bool {
     };
     let opener = &before_name[..open];
     match (before_name[open], opener) {
-        // `fn name(a: ...`
-        (Token::LParen, [.., Token::Fn, Token::Ident(_)]) => true,
+        // `fn name(a: ...`, and a function expression's `fn(a: ...`
+        (Token::LParen, [.., Token::Fn, Token::Ident(_)] | [.., Token::Fn]) => true,
         // `enum E { V(a: ...`
         (Token::LParen, [.., Token::Ident(_)]) => {
             innermost_open(opener).is_some_and(|brace| is_declaration_brace(opener, brace, Token::Enum))
@@ -211,6 +244,18 @@ mod tests {
             ("struct S { ", Some(Context::Declaration)),
             ("enum E { A, ", Some(Context::Declaration)),
             ("fn f(a: int, ", Some(Context::Declaration)),
+            ("xs.filter(fn(", Some(Context::Declaration)),
+            ("xs.map(fn(a, ", Some(Context::Declaration)),
+            ("xs.map(fn(a: ", Some(Context::Type)),
+            ("print(\"hello a", Some(Context::Text)),
+            ("print(\"x {n} a", Some(Context::Text)),
+            ("print(\"{p.hp:", Some(Context::Text)),
+            ("let c = 'a", Some(Context::Text)),
+            ("let r = r\"raw a", Some(Context::Text)),
+            ("x = 1 // note a", Some(Context::Text)),
+            ("x = 1 // note\ny = ", None),
+            ("print(\"{a + \"b", Some(Context::Text)),
+            ("print(\"{p.", None),
             ("print(", None),
             ("", None),
         ] {

@@ -2,7 +2,7 @@
 //! fields of a struct, the variants of an enum; Markdown with the code in an `ln` block.
 
 use super::{Analysis, Symbol, doc_comment};
-use crate::sema::types::{FieldInfo, Items};
+use crate::sema::types::{FieldInfo, Items, Type};
 use crate::syntax::ast;
 
 pub(super) fn describe(analysis: &Analysis, symbol: Symbol) -> String {
@@ -12,9 +12,11 @@ pub(super) fn describe(analysis: &Analysis, symbol: Symbol) -> String {
     let (code, declaration_start) = match symbol {
         Symbol::Local { file, span } => {
             let name = analysis.text(file, span);
+            // A type the checker could not make out (after an error) is not shown: the
+            // editor would show its internal `{unknown}`.
             let code = match checked.results.local(file, span) {
-                Some(ty) => format!("{name}: {}", items.display(ty)),
-                None => name.to_string(),
+                Some(ty) if !matches!(ty, Type::Error) => format!("{name}: {}", items.display(ty)),
+                _ => name.to_string(),
             };
             (code, None)
         }
@@ -47,15 +49,11 @@ pub(super) fn describe(analysis: &Analysis, symbol: Symbol) -> String {
         Symbol::Variable(id) => {
             let info = items.variable(id);
             let keyword = if info.mutable { "var" } else { "let" };
-            let ty = info
-                .ty
-                .as_ref()
-                .map(|ty| items.display(ty))
-                .unwrap_or_else(|| "{unknown}".into());
-            (
-                format!("{keyword} {}: {ty}", info.name),
-                find_item(analysis, symbol).map(item_start),
-            )
+            let code = match info.ty.as_ref().filter(|ty| !matches!(ty, Type::Error)) {
+                Some(ty) => format!("{keyword} {}: {}", info.name, items.display(ty)),
+                None => format!("{keyword} {}", info.name),
+            };
+            (code, find_item(analysis, symbol).map(item_start))
         }
         Symbol::Struct(id) => {
             let info = items.struct_info(id);

@@ -407,3 +407,48 @@ fn completion_in_a_type_offers_types_and_modules() {
     let labels = complete("import geo\nfn f(a: geo.\n", "geo.");
     assert_eq!(labels, ["Point", "Shape"]);
 }
+
+#[test]
+fn completion_in_comments_strings_and_closure_parameters_offers_nothing() {
+    for (source, at) in [
+        ("fn main() {\n    let abc = 1\n    print(\"hello a\")\n}\n", "hello a"),
+        ("fn main() {\n    let abc = 1\n    // about a\n}\n", "about a"),
+        ("fn main() {\n    let abc = 1\n    let c = 'a'\n}\n", "'a"),
+        ("fn main() {\n    let abc = 1\n    print(\"{abc:\")\n}\n", "{abc:"),
+        ("fn main() {\n    let xs = [1]\n    let ys = xs.filter(fn(\n}\n", "fn("),
+        ("fn main() {\n    let xs = [1]\n    let ys = xs.map(fn(v\n}\n", "fn(v"),
+    ] {
+        assert_eq!(complete(source, at), Vec::<String>::new(), "{source:?}");
+    }
+    // An interpolation is code.
+    let labels = complete("fn main() {\n    let abc = 1\n    print(\"{ab}\")\n}\n", "{ab");
+    assert_eq!(labels, ["abc", "abs"]);
+}
+
+#[test]
+fn completion_matches_what_is_typed_whatever_its_case() {
+    let labels = complete(
+        "struct Player { n: int }\nfn main() {\n    let p = 1\n    pl\n}\n",
+        "    pl",
+    );
+    assert_eq!(labels, ["Player"]);
+}
+
+#[test]
+fn completion_of_a_variant_in_a_one_line_match() {
+    let source = "import geo\nfn f(s: geo.Shape) {\n    match s { . }\n}\n";
+    assert_eq!(complete(source, "{ ."), ["Circle", "Empty"]);
+    let source = "import geo\nfn f(s: geo.Shape) {\n    match s { .Circle(r) => print(r), .E }\n}\n";
+    assert_eq!(complete(source, ", .E"), ["Empty"]);
+}
+
+#[test]
+fn hover_does_not_show_a_type_the_checker_could_not_make_out() {
+    let main = "fn main() {\n    let broken = missing + 1\n    print(broken)\n}\n";
+    let mut files = Files(HashMap::from([("main.ln", main.to_string())]));
+    let checked = crate::check_program(Path::new("main.ln"), &mut files).unwrap();
+    let analysis = Analysis::new(checked);
+    let file = main_file(&analysis);
+    let (_, text) = analysis.hover(file, offset_of(main, "broken)")).expect("a hover");
+    assert!(text.contains("broken") && !text.contains("unknown"), "{text}");
+}
