@@ -638,3 +638,21 @@ fn a_soak_of_mixed_reloads_keeps_state() {
     }
     assert!(previous > 20, "the program made progress: {previous}");
 }
+
+#[test]
+fn a_function_that_only_moved_reports_its_runtime_errors_at_its_new_lines() {
+    // `boom` divides by zero after about a second; a reload before that only adds comment
+    // lines above it (not a change, LANGUAGE.md section 7 item 2): the error names the line
+    // where `boom` now is (it was compiled again, unreported).
+    let program = "var tick = 0\n\nfn boom(d: int) -> int {\n    return 100 / d\n}\n\nfn main() {\n    while true {\n        tick += 1\n        if tick == 200 {\n            print(boom(0))\n        }\n        print(\"waiting\")\n        sleep(5)\n    }\n}\n";
+    let session = HotRun::start("movedlines", &[("main.ln", program)]);
+    session.wait_for_output("waiting\n");
+    session.write_in_place("main.ln", &format!("// one\n// two\n{program}"));
+    session.wait_for_error_output("[hmr] main.ln v2: 0 functions changed");
+    session.wait_for_error_output("error: division by zero\n  --> main.ln:6:12");
+    let stderr = session.stderr();
+    assert!(stderr.contains("0: boom at main.ln:6:12"), "{stderr}");
+    // `main` never left the body it started before the reload: its frame names that body's
+    // line (book/src/hot-reloading.md).
+    assert!(stderr.contains("1: main at main.ln:11:19"), "{stderr}");
+}

@@ -516,3 +516,53 @@ fn definition_of_a_standard_library_item_opens_its_source() {
 fn url_path(url: &str) -> std::path::PathBuf {
     std::path::PathBuf::from(url.strip_prefix("file://").expect("a file URL"))
 }
+
+#[test]
+fn rename_is_refused_while_a_program_using_the_name_has_a_syntax_error() {
+    let folder = tempfile::tempdir().unwrap();
+    let folder = folder.path().canonicalize().unwrap();
+    let geo = "pub fn norm(x: float) -> float {\n    return x\n}\n";
+    let main = "import geo\n\nfn main() {\n    print(geo.norm(1.0))\n}\n";
+    std::fs::write(folder.join("geo.ln"), geo).unwrap();
+    std::fs::write(folder.join("main.ln"), main).unwrap();
+    let (geo_uri, main_uri) = (uri(&folder.join("geo.ln")), uri(&folder.join("main.ln")));
+    let mut client = Client::start(&folder);
+    initialize(&mut client, &folder);
+    for (uri, text) in [(&geo_uri, geo), (&main_uri, main)] {
+        client.notify(
+            "textDocument/didOpen",
+            json!({ "textDocument": { "uri": uri, "languageId": "lang", "version": 1, "text": text } }),
+        );
+    }
+    client.diagnostics(&main_uri, |diagnostics| diagnostics.is_empty());
+    // Half-typed code in `main.ln`: the program cannot be checked, its use of `norm` unseen.
+    let broken = main.replace("    print(", "    let = 1\n    print(");
+    client.notify(
+        "textDocument/didChange",
+        json!({ "textDocument": { "uri": main_uri, "version": 2 }, "contentChanges": [{ "text": broken }] }),
+    );
+    client.diagnostics(&main_uri, |diagnostics| !diagnostics.is_empty());
+    let refused = client.request(
+        "textDocument/rename",
+        json!({ "textDocument": { "uri": geo_uri }, "position": position(geo, "norm", 0, 0), "newName": "length" }),
+    );
+    let message = refused["error"]["message"].as_str().unwrap_or_default();
+    assert!(
+        message.contains("main.ln") && message.contains("syntax error"),
+        "{refused}"
+    );
+    // Fixed, the rename covers both files.
+    client.notify(
+        "textDocument/didChange",
+        json!({ "textDocument": { "uri": main_uri, "version": 3 }, "contentChanges": [{ "text": main }] }),
+    );
+    client.diagnostics(&main_uri, |diagnostics| diagnostics.is_empty());
+    let edit = client.result(
+        "textDocument/rename",
+        json!({ "textDocument": { "uri": geo_uri }, "position": position(geo, "norm", 0, 0), "newName": "length" }),
+    );
+    assert_eq!(edit["changes"][&main_uri].as_array().map(Vec::len), Some(1), "{edit}");
+    assert_eq!(client.result("shutdown", Value::Null), Value::Null);
+    client.notify("exit", Value::Null);
+    assert_eq!(client.wait_for_exit(), 0);
+}

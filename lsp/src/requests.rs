@@ -145,8 +145,25 @@ fn all_references(
     };
     add(worker, &analysis, first);
     let is_local = matches!(occurrence.symbol, analysis::Symbol::Local { .. });
+    let others = if is_local {
+        Vec::new()
+    } else {
+        worker.all_analyses(snapshot)
+    };
+    // A program that could not be checked (a syntax error) may use the name where no one can
+    // see: renaming without those uses would break it once the error is fixed.
+    if new_name.is_some()
+        && let Some(path) = others.iter().find_map(|(_, other)| unchecked_file(other))
+    {
+        let name = path
+            .file_name()
+            .map_or_else(|| path.display().to_string(), |name| name.to_string_lossy().into());
+        return Some(Err(format!(
+            "cannot rename while `{name}` has a syntax error: its uses of the name cannot be found; fix it first"
+        )));
+    }
     if let Some((declaration_path, declaration_span)) = declaration.filter(|_| !is_local) {
-        for (_, other) in worker.all_analyses(snapshot) {
+        for (_, other) in others {
             let Some(other_file) = other.file_of_path(&declaration_path) else {
                 continue;
             };
@@ -164,6 +181,23 @@ fn all_references(
         }
     }
     Some(Ok(found))
+}
+
+/// The file of the first syntax error of a program that was not checked because of it.
+fn unchecked_file(analysis: &Analysis) -> Option<PathBuf> {
+    // A checked program has at least its `main`; one with a syntax error has no items at all.
+    if !analysis.checked.items.functions.is_empty() {
+        return None;
+    }
+    let error = analysis
+        .checked
+        .diagnostics
+        .iter()
+        .find(|diagnostic| diagnostic.is_error())?;
+    match &analysis.checked.sources.get(error.primary.file).origin {
+        lang_compiler::source::SourceOrigin::File(path) => Some(path.clone()),
+        lang_compiler::source::SourceOrigin::Stdlib(_) => None,
+    }
 }
 
 fn references(worker: &mut Worker, snapshot: &Snapshot, params: ReferenceParams) -> Option<Vec<lsp_types::Location>> {

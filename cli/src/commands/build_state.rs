@@ -67,6 +67,8 @@ pub(super) fn load(folder: &Path, stamp: u64) -> Option<Previous> {
         source_tokens: HashMap::new(),
         interfaces: HashMap::new(),
         functions: HashMap::new(),
+        // (A rebuild compiles changed modules whole: where functions lie is not needed.)
+        placements: HashMap::new(),
         struct_declarations: HashMap::new(),
         shapes: HashMap::new(),
         files: Vec::new(),

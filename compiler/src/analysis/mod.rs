@@ -10,6 +10,7 @@ mod context;
 mod hover;
 mod index;
 mod item_completion;
+mod rename;
 mod repair;
 mod symbols;
 #[cfg(test)]
@@ -62,6 +63,8 @@ pub enum RenameError {
     NothingToRename,
     /// The symbol is declared in the standard library.
     InStandardLibrary,
+    /// The new name is taken by something the symbol can meet (`rename.rs`): what.
+    Clash(String),
 }
 
 impl std::fmt::Display for RenameError {
@@ -74,6 +77,7 @@ impl std::fmt::Display for RenameError {
             RenameError::InStandardLibrary => {
                 f.write_str("this is declared in the standard library and cannot be renamed")
             }
+            RenameError::Clash(what) => write!(f, "cannot rename: {what}"),
         }
     }
 }
@@ -234,6 +238,9 @@ impl Analysis {
         let declaration = self.declaration(occurrence.symbol);
         if self.is_stdlib_file(declaration.file) {
             return Err(RenameError::InStandardLibrary);
+        }
+        if let Some(what) = rename::clash(self, occurrence.symbol, new_name) {
+            return Err(RenameError::Clash(what));
         }
         Ok(self.references_of(occurrence.symbol, true))
     }

@@ -452,3 +452,27 @@ fn hover_does_not_show_a_type_the_checker_could_not_make_out() {
     let (_, text) = analysis.hover(file, offset_of(main, "broken)")).expect("a hover");
     assert!(text.contains("broken") && !text.contains("unknown"), "{text}");
 }
+
+#[test]
+fn rename_refuses_a_name_that_something_it_meets_already_has() {
+    let main = "import geo\nstruct Animal {\n    kind: str,\n    name: str,\n}\nenum Kind { Wolf, Sheep }\nfn make() -> int {\n    return 1\n}\nfn describe(a: Animal) -> str {\n    let counter = 1\n    let wolves = [1]\n    print(len(wolves))\n    return a.kind\n}\nfn main() {\n    let h = [1]\n    print(h)\n}\n";
+    let analysis = analyse(main, GEO);
+    let file = main_file(&analysis);
+    let refused = |needle: &str, new_name: &str| {
+        let offset = offset_of(main, needle);
+        match analysis.rename(file, offset, new_name) {
+            Err(RenameError::Clash(what)) => what,
+            other => panic!("renaming `{needle}` to `{new_name}`: {other:?}"),
+        }
+    };
+    assert!(refused("kind: str", "name").contains("already has a field `name`"));
+    assert!(refused("Wolf", "Sheep").contains("already has a variant `Sheep`"));
+    assert!(refused("describe", "make").contains("a function `make`"));
+    assert!(refused("counter", "wolves").contains("already has a local `wolves`"));
+    assert!(refused("h = [1]", "print").contains("built-in"));
+    assert!(refused("make", "geo").contains("an import `geo`"));
+    // A name nothing has is fine, and so is the name it already has.
+    assert!(analysis.rename(file, offset_of(main, "counter"), "count").is_ok());
+    assert!(analysis.rename(file, offset_of(main, "kind: str"), "kind").is_ok());
+    assert!(analysis.rename(file, offset_of(main, "describe"), "describe").is_ok());
+}

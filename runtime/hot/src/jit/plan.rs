@@ -84,7 +84,7 @@ pub(super) struct PlannedModule {
 
 /// Which functions of a module to compile: those that can run now and were never compiled
 /// (a new call or function value reaches them), and — when the module is compiled whole or
-/// the function changed — those that can run or were compiled before. A function compiled
+/// the function changed or moved — those that can run or were compiled before. A function compiled
 /// once stays compiled in later versions, as old code and old function values may still
 /// call it through its slot; one that cannot run and never could is never compiled, so its
 /// slot is never called (`lang_compiler::codegen::functions_that_can_run`). `functions` are
@@ -107,9 +107,12 @@ fn functions_to_compile(
             // Compiled before: again when its module is compiled whole or it changed (whether it
             // can still run or not). Never compiled: now if it can run.
             if compiled_before.is_some_and(|compiled| compiled.contains(&info.name)) {
+                // Changed, or only moved: its code names the lines of its runtime errors.
                 whole
-                    || previous
-                        .is_none_or(|previous| previous.function(name, &info.name) != next.function(name, &info.name))
+                    || previous.is_none_or(|previous| {
+                        previous.function(name, &info.name) != next.function(name, &info.name)
+                            || previous.placement(name, &info.name) != next.placement(name, &info.name)
+                    })
             } else {
                 can_run[*index]
             }

@@ -27,6 +27,11 @@ pub struct Snapshot {
     /// with the next snapshots while its text is unchanged: copying every function's entry
     /// on each save would make a reload cost grow with the program.
     pub functions: HashMap<String, Arc<HashMap<String, u64>>>,
+    /// Per module, per function: a hash of where and how its text lies (its line and column,
+    /// and its text with spacing and comments). A function that only moved (LANGUAGE.md
+    /// section 7 item 2: not a change) keeps its tokens but not its lines: it is compiled
+    /// again, unreported, so that its runtime errors name the lines where it now is.
+    pub placements: HashMap<String, Arc<HashMap<String, u64>>>,
     /// Per module: a hash of its struct declarations' tokens. Importers build that module's
     /// structs with its field defaults, so a changed default recompiles them.
     pub struct_declarations: HashMap<String, u64>,
@@ -54,6 +59,11 @@ impl Snapshot {
     /// The hash of the tokens of `function` of `module`, if the version has it.
     pub fn function(&self, module: &str, function: &str) -> Option<u64> {
         self.functions.get(module)?.get(function).copied()
+    }
+
+    /// The hash of where `function` of `module` lies (`placements`), if the version has it.
+    pub fn placement(&self, module: &str, function: &str) -> Option<u64> {
+        self.placements.get(module)?.get(function).copied()
     }
 }
 
@@ -124,6 +134,8 @@ struct ModuleHashes {
     source_tokens: u64,
     /// Each function declaration's token hash, by name.
     functions: Arc<HashMap<String, u64>>,
+    /// Each function declaration's placement hash (`Snapshot::placements`), by name.
+    placements: Arc<HashMap<String, u64>>,
     /// The tokens of every item but functions (imports, structs, enums, variables).
     other_items: u64,
     struct_declarations: u64,
@@ -200,12 +212,25 @@ fn module_hashes(module: &lang_compiler::sema::ModuleData, text: &str, text_hash
     use lang_compiler::syntax::ast::Item;
     let tokens = Tokens::of(text);
     let mut functions = HashMap::new();
+    let mut placements = HashMap::new();
     let mut other_items = std::collections::hash_map::DefaultHasher::new();
     let mut struct_declarations = std::collections::hash_map::DefaultHasher::new();
+    // The line of the last function's start, counted on from there (items come in order).
+    let (mut line, mut counted_to) = (1usize, 0usize);
     for item in &module.ast.items {
         let span = match item {
             Item::Function(declaration) => {
                 functions.insert(declaration.name.text.clone(), tokens.hash(declaration.span.range()));
+                let start = (declaration.span.start as usize).max(counted_to);
+                line += text.as_bytes()[counted_to..start]
+                    .iter()
+                    .filter(|byte| **byte == b'\n')
+                    .count();
+                counted_to = start;
+                let line_start = text[..start].rfind('\n').map_or(0, |newline| newline + 1);
+                let mut placement = std::collections::hash_map::DefaultHasher::new();
+                (line, start - line_start, text.get(declaration.span.range())).hash(&mut placement);
+                placements.insert(declaration.name.text.clone(), placement.finish());
                 continue;
             }
             Item::Import(import) => import.span,
@@ -223,6 +248,7 @@ fn module_hashes(module: &lang_compiler::sema::ModuleData, text: &str, text_hash
         text: text_hash,
         source_tokens: tokens.hash(0..text.len()),
         functions: Arc::new(functions),
+        placements: Arc::new(placements),
         other_items: other_items.finish(),
         struct_declarations: struct_declarations.finish(),
         signatures: std::cell::RefCell::new(None),
@@ -308,6 +334,7 @@ pub fn snapshot(checked: &CheckedProgram) -> Snapshot {
     let mut files = Vec::new();
     let mut compiled_hashes = Vec::new();
     let mut functions = HashMap::new();
+    let mut placements = HashMap::new();
     let mut struct_declarations = HashMap::new();
     let mut shapes = HashMap::new();
     let mut kept = HashMap::new();
@@ -331,6 +358,7 @@ pub fn snapshot(checked: &CheckedProgram) -> Snapshot {
                 compiled_hashes.push(hashes.text);
             }
             functions.insert(module.name.clone(), hashes.functions.clone());
+            placements.insert(module.name.clone(), hashes.placements.clone());
             struct_declarations.insert(module.name.clone(), hashes.struct_declarations);
             let signatures = signatures_of(checked, index, &hashes, &interfaces, &mut recomputed);
             let mut shape = std::collections::hash_map::DefaultHasher::new();
@@ -347,6 +375,7 @@ pub fn snapshot(checked: &CheckedProgram) -> Snapshot {
         source_tokens,
         interfaces,
         functions,
+        placements,
         struct_declarations,
         shapes,
         files,
