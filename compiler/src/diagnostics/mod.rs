@@ -127,6 +127,8 @@ codes! {
     AssignInConditionHabit = "E0113": "`=` where a condition is expected, for `==`",
     ElifHabit = "E0114": "`elif` or `elsif` for `else if`",
     CStyleForHabit = "E0115": "a C-style `for` loop",
+    PathHabit = "E0116": "`A::B` for `A.B`",
+    PipeClosureHabit = "E0117": "`|x| expr` for a function expression `fn(x) => expr`",
     // Module and name errors.
     UnknownName = "E0200": "a name that is not defined in scope",
     UnknownModule = "E0201": "an import of a module that is neither a sibling file nor in the standard library",

@@ -1,8 +1,8 @@
 //! Habits from other languages (LANGUAGE.md section 11): `!x`, `&&`, `||`, `x++`, `x--`, `=`
-//! in a condition, `elif`/`elsif` and C-style `for` loops, found in the tokens between the
-//! lexer and the parser. Each gets its own diagnostic naming the `lang` way, and the tokens
-//! are repaired (`&&` becomes `and`, a C-style head becomes an empty range, ...) so the parser
-//! goes on to report the file's other syntax errors. A parser error inside a habit's span is
+//! in a condition, `elif`/`elsif`, C-style `for` loops, and Rust's `A::B` and `|x| expr`, found
+//! in the tokens between the lexer and the parser. Each gets its own diagnostic naming the
+//! `lang` way, and the tokens are repaired (`&&` becomes `and`, a C-style head becomes an
+//! empty range, ...) so the parser goes on to report the file's other syntax errors. A parser error inside a habit's span is
 //! a consequence of the habit and is dropped (`Habits::explains`).
 
 use super::token::Token;
@@ -212,6 +212,30 @@ impl<'src> Pass<'_, 'src> {
                 self.condition(input, index + 1)
             }
             Token::For => self.for_head(input, index),
+            Token::Colon if self.is_path_separator(input, index) => {
+                let whole = span.to(input[index + 1].1);
+                let (left, right) = match (self.previous(), input.get(index + 2)) {
+                    (Some(Token::Ident(left)), Some((Token::Ident(right), _))) => (left, *right),
+                    _ => ("A", "B"),
+                };
+                self.report(
+                    Code::PathHabit,
+                    whole,
+                    format!("`::` is written `.` in lang: `{left}.{right}`"),
+                    format!("write `{left}.{right}`: a module's item, an enum's variant and a method are all reached with `.`"),
+                );
+                self.output.push((Token::Dot, whole));
+                index + 2
+            }
+            Token::Pipe if !self.previous().is_some_and(|token| token.ends_operand()) => {
+                match pipe_closure_end(input, index) {
+                    Some(closing) => self.pipe_closure(input, index, closing),
+                    None => {
+                        self.output.pass(index);
+                        index + 1
+                    }
+                }
+            }
             _ => {
                 self.output.pass(index);
                 index + 1
@@ -254,6 +278,47 @@ impl<'src> Pass<'_, 'src> {
                 ) || self.line_break_after(second_span, Some(*after_span))
             }
         }
+    }
+
+    /// `::` between two names, with nothing between the colons (`Shape::Circle`).
+    fn is_path_separator(&self, input: &[(Token<'src>, Span)], index: usize) -> bool {
+        let span = input[index].1;
+        matches!(self.previous(), Some(Token::Ident(_)))
+            && matches!(input.get(index + 1), Some((Token::Colon, next)) if next.start == span.end)
+            && matches!(input.get(index + 2), Some((Token::Ident(_), _)))
+    }
+
+    /// `|a, b| body` where a value is expected (`closing` is the index of the second `|`):
+    /// reported once, and read as `fn(a, b) => body` (`fn(a, b) { ... }` before a block).
+    fn pipe_closure(&mut self, input: &[(Token<'src>, Span)], index: usize, closing: usize) -> usize {
+        let (open_span, close_span) = (input[index].1, input[closing].1);
+        let parameters: Vec<String> = input[index + 1..closing]
+            .iter()
+            .filter_map(|(token, _)| match token {
+                Token::Ident(name) => Some(name.to_string()),
+                _ => None,
+            })
+            .collect();
+        let written = format!("fn({}) => ...", parameters.join(", "));
+        self.report(
+            Code::PipeClosureHabit,
+            open_span.to(close_span),
+            format!("a function expression is written `{written}` in lang, not with `|`"),
+            format!(
+                "write `{written}` for one expression, or `fn({}) {{ ... }}` with a block",
+                parameters.join(", ")
+            ),
+        );
+        self.output.push((Token::Fn, open_span));
+        self.output.push((Token::LParen, open_span));
+        for position in index + 1..closing {
+            self.output.pass(position);
+        }
+        self.output.push((Token::RParen, close_span));
+        if !matches!(input.get(closing + 1), Some((Token::LBrace, _))) {
+            self.output.push((Token::FatArrow, close_span));
+        }
+        closing + 1
     }
 
     /// Whether the source has a line break between `span` and the token at `next`.
@@ -404,6 +469,21 @@ impl<'src> Pass<'_, 'src> {
             end
         }
     }
+}
+
+/// The index of the `|` that closes a closure's parameters opened by the `|` at `open`: only
+/// names, `,` and simple type annotations (`x: int`) between, on one line.
+fn pipe_closure_end(input: &[(Token<'_>, Span)], open: usize) -> Option<usize> {
+    let mut names = 0;
+    for (offset, (token, _)) in input[open + 1..].iter().enumerate() {
+        match token {
+            Token::Pipe => return (names > 0).then_some(open + 1 + offset),
+            Token::Ident(_) => names += 1,
+            Token::Comma | Token::Colon | Token::LBracket | Token::RBracket | Token::Question => {}
+            _ => return None,
+        }
+    }
+    None
 }
 
 #[cfg(test)]

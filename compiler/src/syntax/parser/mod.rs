@@ -128,6 +128,13 @@ fn syntax_diagnostic(error: SyntaxError<'_>, file: FileId) -> Diagnostic {
             "a `{` where a block may start begins a block, not a map: put a map literal there in \
              parentheses (`=> ({\"a\": 1})`)",
         ),
+        // `0 => return 1` (Rust's `match`): the arm's body is an expression or a block.
+        Some(Token::Return | Token::Break | Token::Continue) if !expected_statement => {
+            let keyword = error.found().map_or_else(String::new, |token| token.to_string());
+            diagnostic.with_help(format!(
+                "{keyword} is a statement, not a value: put it in a block, as in `=> {{ return x }}`"
+            ))
+        }
         Some(Token::LBrace) => diagnostic.with_help(
             "a struct literal in the head of `if`, `while` or `for` must be put in parentheses: `if p == (P { x: 1 }) {`",
         ),
