@@ -122,7 +122,7 @@ pub fn prepare(text: &str, offset: usize) -> (String, Request) {
         // The cursor's line is not needed, and keeps the rest from parsing: blanked too.
         let cursor_line = line_of(&patched, request.name.start as usize);
         let blanked = super::repair::blank_lines(&patched, &[cursor_line]);
-        return (blank_broken_lines(blanked, None), request);
+        return (super::repair::blank_broken_lines(blanked, None), request);
     }
     if request.site == Site::ImplicitMember
         && let Some(finished) =
@@ -142,36 +142,11 @@ pub fn prepare(text: &str, offset: usize) -> (String, Request) {
         None => (patched, request),
     };
     let cursor_line = line_of(&patched, request.name.start as usize);
-    let blanked = blank_broken_lines(patched.clone(), Some(cursor_line));
+    let blanked = super::repair::blank_broken_lines(patched.clone(), Some(cursor_line));
     if parses(&blanked) {
         return (blanked, request);
     }
     (patched, request)
-}
-
-/// `text` with the lines that do not parse (another half-typed statement) blanked, keeping
-/// every offset, except the line starting at `keep`: some rounds, as the parser reports one
-/// error where it gave up. The last text tried when some error remains.
-fn blank_broken_lines(mut blanked: String, keep: Option<usize>) -> String {
-    for _ in 0..32 {
-        let (_, errors) = crate::syntax::parse_file(&blanked, FileId(0));
-        if errors.is_empty() {
-            break;
-        }
-        let lines: Vec<usize> = errors
-            .iter()
-            .map(|error| {
-                let offset = error.primary.span.start as usize;
-                super::repair::line_to_blank(&blanked, line_of(&blanked, offset), offset)
-            })
-            .filter(|line| Some(*line) != keep)
-            .collect();
-        if lines.is_empty() {
-            break;
-        }
-        blanked = super::repair::blank_lines(&blanked, &lines);
-    }
-    blanked
 }
 
 /// An arm or condition not finished yet around a variant being typed, finished so that the

@@ -117,16 +117,11 @@ pub fn close_open_brackets(text: &str) -> Repair {
     // a line of its own at the end of the file.
     let line_ends = last_token_end_of_each_line(text, &layout.tokens);
     // A block left open (a new `if ... {` whose `}` is not typed yet) ends before the next
-    // item that starts a line, not at the end of the file, which would put that item inside.
-    let last_open = unclosed
-        .iter()
-        .filter(|(_, _, at_end)| *at_end)
-        .map(|(at, _, _)| *at)
-        .max();
-    let item_after = last_open.and_then(|last_open| next_item_line(text, last_open));
+    // item that starts a line after it, not at the end of the file, which would put that
+    // item inside (and a `struct A {` left open before `fn f() {` ends before `fn f`).
     for (at, closer, at_end) in unclosed {
         if at_end {
-            match item_after {
+            match next_item_line(text, at) {
                 Some(line_start) => insertions.push((line_start, before_line(closer))),
                 None => insertions.push((text.len(), with_newline(closer))),
             }
@@ -260,6 +255,40 @@ pub(super) fn reduce_cursor_line(text: &str, offset: usize) -> Option<(String, u
     reduced.push_str(&reduced_line);
     reduced.push_str(&text[line_end..]);
     Some((reduced, line_start + reduced_line.len()))
+}
+
+/// `text` with the lines that do not parse (another half-typed statement) blanked, keeping
+/// every offset, except the line starting at `keep`: some rounds, as the parser reports one
+/// error where it gave up. The last text tried when some error remains.
+pub(super) fn blank_broken_lines(mut blanked: String, keep: Option<usize>) -> String {
+    for _ in 0..32 {
+        let (_, errors) = crate::syntax::parse_file(&blanked, crate::source::FileId(0));
+        if errors.is_empty() {
+            break;
+        }
+        let lines: Vec<usize> = errors
+            .iter()
+            .map(|error| {
+                let offset = error.primary.span.start as usize;
+                line_to_blank(&blanked, line_start(&blanked, offset), offset)
+            })
+            .filter(|line| Some(*line) != keep)
+            .collect();
+        if lines.is_empty() {
+            break;
+        }
+        blanked = blank_lines(&blanked, &lines);
+    }
+    blanked
+}
+
+/// The offset where the line holding `offset` starts.
+fn line_start(text: &str, offset: usize) -> usize {
+    let mut offset = offset.min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    text[..offset].rfind('\n').map_or(0, |newline| newline + 1)
 }
 
 /// `text` with the lines starting at `line_starts` made blank: each of their bytes a space,

@@ -121,11 +121,22 @@ pub fn outline(text: &str) -> Vec<DocumentSymbol> {
         return document_symbols(&module, text);
     }
     let repair = super::close_open_brackets(text);
-    if repair.is_empty() {
+    let repaired = repair.apply(text);
+    let (mut repaired_module, errors) = crate::syntax::parse_file(&repaired, crate::source::FileId(0));
+    let mut repaired = repaired;
+    if !errors.is_empty() {
+        // Lines that still do not parse (a half-typed field, `y: }`) are blanked, keeping
+        // offsets, so the items around them are still listed.
+        let blanked = super::repair::blank_broken_lines(repaired.clone(), None);
+        let (blanked_module, blanked_errors) = crate::syntax::parse_file(&blanked, crate::source::FileId(0));
+        if blanked_errors.is_empty() {
+            repaired_module = blanked_module;
+            repaired = blanked;
+        }
+    }
+    if repair.is_empty() && repaired == text {
         return document_symbols(&module, text);
     }
-    let repaired = repair.apply(text);
-    let (repaired_module, _) = crate::syntax::parse_file(&repaired, crate::source::FileId(0));
     let mut symbols = document_symbols(&repaired_module, &repaired);
     if symbols.is_empty() {
         return document_symbols(&module, text);

@@ -476,3 +476,16 @@ fn rename_refuses_a_name_that_something_it_meets_already_has() {
     assert!(analysis.rename(file, offset_of(main, "kind: str"), "kind").is_ok());
     assert!(analysis.rename(file, offset_of(main, "describe"), "describe").is_ok());
 }
+
+#[test]
+fn the_outline_lists_the_items_around_lines_that_do_not_parse() {
+    let text = "struct A {\n    x: int,\n\nfn f() {\n    if true {\n\nfn main() {\n}\n";
+    let names: Vec<String> = outline(text).into_iter().map(|symbol| symbol.name).collect();
+    assert_eq!(names, ["A", "f", "main"]);
+    let text = "struct A {\n    x: int,\n    y: \n}\nfn main() {\n}\n";
+    let symbols = outline(text);
+    let names: Vec<&str> = symbols.iter().map(|symbol| symbol.name.as_str()).collect();
+    assert_eq!(names, ["A", "main"]);
+    let fields: Vec<&str> = symbols[0].children.iter().map(|field| field.name.as_str()).collect();
+    assert_eq!(fields, ["x"]);
+}

@@ -68,7 +68,7 @@ impl Checker<'_> {
             }
             Builtin::Str => {
                 if !self.items.is_printable(&first) {
-                    wrong_first(self, "`int`, `float`, `bool` or `str`");
+                    wrong_first(self, "`int`, `float`, `bool`, `str` or an enum of printable payloads");
                 }
                 Type::Str
             }
