@@ -48,10 +48,22 @@ pub(super) fn context_before(before: &str) -> Option<Context> {
     if is_type_position(&tokens) {
         return Some(Context::Type);
     }
-    if declares_a_member(&tokens) {
+    if declares_a_member(&tokens) || binds_a_payload(before, &tokens) {
         return Some(Context::Declaration);
     }
     struct_literal(&tokens)
+}
+
+/// Whether the tokens end where a `match` arm's pattern names a payload field (`.Rect(‸`,
+/// `.Rect(w, ‸` on a line starting with `.`): a new name is bound there.
+fn binds_a_payload(before: &str, tokens: &[Token<'_>]) -> bool {
+    let line = before.rsplit('\n').next().unwrap_or("").trim_start();
+    if !line.starts_with('.') || !matches!(tokens.last(), Some(Token::LParen | Token::Comma)) {
+        return false;
+    }
+    innermost_open(tokens).is_some_and(|open| {
+        tokens[open] == Token::LParen && matches!(tokens[..open], [.., Token::Dot, Token::Ident(_)])
+    })
 }
 
 /// Whether the tokens end where a parameter (`fn f(a, ‸`), a struct declaration's field or an
@@ -245,6 +257,9 @@ mod tests {
             ("enum E { A, ", Some(Context::Declaration)),
             ("fn f(a: int, ", Some(Context::Declaration)),
             ("xs.filter(fn(", Some(Context::Declaration)),
+            ("match s {\n    .Rect(", Some(Context::Declaration)),
+            ("match s {\n    .Rect(w, ", Some(Context::Declaration)),
+            ("let s: Shape = .Rect(", None),
             ("xs.map(fn(a, ", Some(Context::Declaration)),
             ("xs.map(fn(a: ", Some(Context::Type)),
             ("print(\"hello a", Some(Context::Text)),
