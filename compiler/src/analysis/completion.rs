@@ -553,18 +553,7 @@ fn name_completions(analysis: &Analysis, file: FileId, module: ModuleId, offset:
     let text = &checked.sources.get(file).text;
     let mut found = Vec::new();
     // Locals bound earlier in the function around the cursor, the nearest first.
-    let function = checked
-        .program
-        .module(module)
-        .ast
-        .items
-        .iter()
-        .find_map(|item| match item {
-            ast::Item::Function(function) if function.span.start <= offset && offset <= function.span.end => {
-                Some(function.span)
-            }
-            _ => None,
-        });
+    let function = analysis.function_around(module, offset, offset);
     if let Some(function) = function {
         let regions = scope_regions(checked.program.module(module), function);
         let mut locals: Vec<(Span, &Type)> = checked

@@ -25,8 +25,8 @@ pub use symbols::{DocumentSymbol, SymbolKind, document_symbols, outline};
 use crate::sema::CheckedProgram;
 use crate::sema::types::{EnumId, FunctionId, ModuleId, StructId, VariableId};
 use crate::source::{FileId, SourceOrigin, Span};
-use crate::syntax::lexer;
 use crate::syntax::token::Token;
+use crate::syntax::{ast, lexer};
 
 /// Something a name can refer to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -254,6 +254,22 @@ impl Analysis {
             return None;
         }
         Some(occurrence.span)
+    }
+
+    /// The span of the top-level function of `module` around `start..end`.
+    pub(super) fn function_around(&self, module: ModuleId, start: u32, end: u32) -> Option<Span> {
+        self.checked
+            .program
+            .module(module)
+            .ast
+            .items
+            .iter()
+            .find_map(|item| match item {
+                ast::Item::Function(function) if function.span.start <= start && end <= function.span.end => {
+                    Some(function.span)
+                }
+                _ => None,
+            })
     }
 
     pub fn is_stdlib_file(&self, file: FileId) -> bool {

@@ -8,7 +8,6 @@ use super::{Analysis, Symbol};
 use crate::sema::builtins::PUBLIC_BUILTINS;
 use crate::sema::types::ModuleId;
 use crate::source::{FileId, Span};
-use crate::syntax::ast;
 
 /// What `new_name` would clash with if `symbol` took it, said for the editor; `None` when the
 /// rename is safe.
@@ -57,7 +56,7 @@ pub(super) fn clash(analysis: &Analysis, symbol: Symbol, new_name: &str) -> Opti
             if let Some(what) = module_item_named(analysis, module, new_name) {
                 return Some(format!("the module has {what}: the local would hide it"));
             }
-            let function = enclosing_function(analysis, module, span)?;
+            let function = analysis.function_around(module, span.start, span.end)?;
             local_named(analysis, file, Some(function), new_name)
                 .map(|_| format!("this function already has a local `{new_name}`"))
         }
@@ -122,21 +121,4 @@ fn local_named(analysis: &Analysis, file: FileId, within: Option<Span>, name: &s
         })
         .filter(|span| within.is_none_or(|function| function.start <= span.start && span.end <= function.end))
         .find(|span| analysis.text(file, *span) == name)
-}
-
-/// The span of the top-level function around `span`.
-fn enclosing_function(analysis: &Analysis, module: ModuleId, span: Span) -> Option<Span> {
-    analysis
-        .checked
-        .program
-        .module(module)
-        .ast
-        .items
-        .iter()
-        .find_map(|item| match item {
-            ast::Item::Function(function) if function.span.start <= span.start && span.end <= function.span.end => {
-                Some(function.span)
-            }
-            _ => None,
-        })
 }
