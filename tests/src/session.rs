@@ -248,8 +248,15 @@ impl Session {
         self.wait_for(&format!("`{text}` on stdout"), |stdout, _| stdout.contains(text));
     }
 
+    /// Waits until `text` is on stderr and the line it ends in was printed whole: tests wait
+    /// for a message's start and then read the rest of its line, which a reader thread may
+    /// have taken in two pieces (a flaky CI failure).
     pub fn wait_for_error_output(&self, text: &str) {
-        self.wait_for(&format!("`{text}` on stderr"), |_, stderr| stderr.contains(text));
+        self.wait_for(&format!("`{text}` on stderr"), |_, stderr| {
+            stderr
+                .find(text)
+                .is_some_and(|start| stderr[start + text.len()..].contains('\n') || text.ends_with('\n'))
+        });
     }
 
     /// Waits until `more` further lines starting with `prefix` were printed: the program runs.
