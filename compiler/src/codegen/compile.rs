@@ -29,8 +29,13 @@ pub(crate) fn compile_bodies(state: &mut ProgramState<'_>) -> Result<(), Codegen
             state.ir.push_str(&format!("; {symbol}\n{}\n", function.display()));
         }
     }
+    let quick = match state.target.run_once_code() {
+        // A shared library's code is position-independent, as its module's ISA says.
+        RunOnceCode::Quick => quick_isa(state.module.isa().flags().is_pic()),
+        RunOnceCode::Optimized => None,
+    };
     if state.options.compiles_outside_the_module() {
-        let compiled = compile_apart(state.module.isa(), bodies, &candidates, state.options);
+        let compiled = compile_apart(state.module.isa(), quick, bodies, &candidates, state.options);
         for body in compiled {
             let body = body?;
             state
@@ -41,11 +46,6 @@ pub(crate) fn compile_bodies(state: &mut ProgramState<'_>) -> Result<(), Codegen
         }
         return Ok(());
     }
-    let quick = match state.target.run_once_code() {
-        // A shared library's code is position-independent, as its module's ISA says.
-        RunOnceCode::Quick => quick_isa(state.module.isa().flags().is_pic()),
-        RunOnceCode::Optimized => None,
-    };
     // One context for all the bodies: Cranelift keeps its working memory (the register
     // allocator's above all) from one function to the next, instead of allocating and
     // touching it afresh for each (a hot module version is hundreds of small functions).
@@ -123,66 +123,66 @@ struct CompiledBody {
 const BODIES_PER_THREAD: usize = 64;
 /// More threads than this gain little: the module defines the results on one thread.
 const MAXIMUM_THREADS: usize = 8;
-/// Cranelift's passes need little stack, but a deeply nested body makes deep IR; the memory is
-/// only reserved.
-const WORKER_STACK_SIZE: usize = 256 << 20;
 
-/// Compiles `bodies` on worker threads; the results come back in the order of `bodies`.
+/// Compiles `bodies` on worker threads; the results come back in the order of `bodies`. Code
+/// that runs once (`runs_once`) is compiled with `quick` when given. The largest bodies are
+/// handed out first, each thread taking the next when done with one: a small program's time
+/// is often one large function (a benchmark's loop), which should not wait behind the others.
 fn compile_apart(
     isa: &dyn TargetIsa,
+    quick: Option<&dyn TargetIsa>,
     bodies: Vec<(FuncId, String, ir::Function)>,
     candidates: &HashMap<u32, ir::Function>,
     options: CodegenOptions,
 ) -> Vec<Result<CompiledBody, CodegenError>> {
+    let isa_of = |symbol: &str| quick.filter(|_| runs_once(symbol)).unwrap_or(isa);
     let threads = thread_count(options.compile_threads, bodies.len());
     if threads <= 1 {
         let mut context = cranelift_codegen::Context::new();
         return bodies
             .into_iter()
-            .map(|(id, symbol, function)| compile_one(&mut context, isa, id, symbol, function, candidates, options))
+            .map(|(id, symbol, function)| {
+                compile_one(&mut context, isa_of(&symbol), id, symbol, function, candidates, options)
+            })
             .collect();
     }
     let count = bodies.len();
-    // Dealt round-robin: neighbouring functions are often alike in size, so each thread gets
-    // a similar share of the work.
-    let mut shares: Vec<Vec<(usize, (FuncId, String, ir::Function))>> = (0..threads).map(|_| Vec::new()).collect();
-    for (index, body) in bodies.into_iter().enumerate() {
-        shares[index % threads].push((index, body));
-    }
-    let mut results: Vec<Option<Result<CompiledBody, CodegenError>>> = (0..count).map(|_| None).collect();
-    std::thread::scope(|scope| {
-        let workers: Vec<_> = shares
-            .into_iter()
-            .map(|share| {
-                std::thread::Builder::new()
-                    .name("lang-compile".into())
-                    .stack_size(WORKER_STACK_SIZE)
-                    .spawn_scoped(scope, move || {
-                        let mut context = cranelift_codegen::Context::new();
-                        share
-                            .into_iter()
-                            .map(|(index, (id, symbol, function))| {
-                                let body = compile_one(&mut context, isa, id, symbol, function, candidates, options);
-                                (index, body)
-                            })
-                            .collect::<Vec<_>>()
-                    })
-            })
-            .collect();
-        for worker in workers {
-            let compiled = match worker {
-                Ok(handle) => handle.join().unwrap_or_else(|_| Vec::new()),
-                Err(_) => Vec::new(),
-            };
-            for (index, result) in compiled {
-                results[index] = Some(result);
-            }
-        }
+    let mut order: Vec<usize> = (0..count).collect();
+    order.sort_by_key(|&index| std::cmp::Reverse(bodies[index].2.dfg.num_insts()));
+    let bodies: Vec<std::sync::Mutex<Option<(FuncId, String, ir::Function)>>> = bodies
+        .into_iter()
+        .map(|body| std::sync::Mutex::new(Some(body)))
+        .collect();
+    let compiled = crate::threads::map_in_order(count, threads, "lang-compile", |position| {
+        let index = order[position];
+        let taken = bodies[index]
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .take();
+        let result = match taken {
+            Some((id, symbol, function)) => COMPILE_CONTEXT.with(|context| {
+                let mut context = context.borrow_mut();
+                compile_one(&mut context, isa_of(&symbol), id, symbol, function, candidates, options)
+            }),
+            None => Err(CodegenError("a body was handed out twice".into())),
+        };
+        (index, result)
     });
+    let mut results: Vec<Option<Result<CompiledBody, CodegenError>>> = (0..count).map(|_| None).collect();
+    for (index, result) in compiled {
+        results[index] = Some(result);
+    }
     results
         .into_iter()
         .map(|result| result.unwrap_or_else(|| Err(CodegenError("a compiling thread failed".into()))))
         .collect()
+}
+
+thread_local! {
+    /// Each compiling thread's Cranelift context, kept from one body to the next (its working
+    /// memory, the register allocator's above all, is reused rather than allocated afresh).
+    static COMPILE_CONTEXT: std::cell::RefCell<cranelift_codegen::Context> =
+        std::cell::RefCell::new(cranelift_codegen::Context::new());
 }
 
 fn thread_count(asked: usize, bodies: usize) -> usize {

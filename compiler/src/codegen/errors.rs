@@ -55,6 +55,29 @@ impl Translator<'_, '_, '_> {
             self.keep_known_checks(known, continue_block);
             return;
         }
+        self.error_if_raising(condition, span, |_| raise);
+    }
+
+    /// Like `error_if`, raising `kind` with the text `name` (a field's, a variable's): the
+    /// text's address is made in the error path. Made before the branch, in a loop, it would
+    /// be hoisted out of the loop by Cranelift and hold a register across the whole loop for
+    /// a path that almost never runs.
+    pub(crate) fn error_if_named(&mut self, condition: Value, span: Span, kind: i64, name: &str) {
+        self.error_if_raising(condition, span, |this| {
+            let name = this.text_address(name);
+            let zero = this.iconst(0);
+            Some((kind, name, zero))
+        });
+    }
+
+    /// Branches to a cold block that raises what `raise` makes there (if anything), records
+    /// the site and leaves through the error exit, when `condition` is non-zero.
+    fn error_if_raising(
+        &mut self,
+        condition: Value,
+        span: Span,
+        raise: impl FnOnce(&mut Self) -> Option<(i64, Value, Value)>,
+    ) {
         let error_block = self.builder.create_block();
         let continue_block = self.builder.create_block();
         let known = self.take_known_checks();
@@ -64,6 +87,7 @@ impl Translator<'_, '_, '_> {
         self.builder.set_cold_block(error_block);
         self.builder.switch_to_block(error_block);
         self.builder.seal_block(error_block);
+        let raise = raise(self);
         self.raise_and_exit(span, raise);
         self.builder.switch_to_block(continue_block);
         self.builder.seal_block(continue_block);
@@ -94,8 +118,9 @@ impl Translator<'_, '_, '_> {
             .brif(condition, exit, &[BlockArg::Value(site)], continue_block, &[]);
     }
 
-    /// Like `error_if` with a raise kind computed at run time.
-    pub(crate) fn error_if_dynamic(&mut self, condition: Value, span: Span, kind: Value, a: Value) {
+    /// Like `error_if` with a raise kind computed at run time and the text `name` (its address
+    /// made in the error path, as in `error_if_named`).
+    pub(crate) fn error_if_dynamic(&mut self, condition: Value, span: Span, kind: Value, name: &str) {
         let error_block = self.builder.create_block();
         let continue_block = self.builder.create_block();
         let known = self.take_known_checks();
@@ -106,6 +131,7 @@ impl Translator<'_, '_, '_> {
         self.builder.switch_to_block(error_block);
         self.builder.seal_block(error_block);
         let kind = self.builder.ins().ireduce(types::I32, kind);
+        let a = self.text_address(name);
         let zero = self.iconst(0);
         let ctx = self.ctx;
         self.call_runtime("lang_rt_raise", &[ctx, kind, a, zero]);

@@ -113,9 +113,7 @@ impl Translator<'_, '_, '_> {
             VariableCheck::Initialized => {
                 let initialized = self.builder.ins().load(types::I64, cells, address, 8);
                 let missing = self.builder.ins().icmp_imm_s(IntCC::Equal, initialized, 0);
-                let name = self.text_address(&info.name);
-                let zero = self.iconst(0);
-                self.error_if(missing, span, Some((RAISE_UNINITIALIZED, name, zero)));
+                self.error_if_named(missing, span, RAISE_UNINITIALIZED, &info.name);
             }
             VariableCheck::None => {}
         }

@@ -23,9 +23,7 @@ impl Translator<'_, '_, '_> {
         let name = self.state.checked.items.enum_info(enum_id).variants[variant]
             .name
             .clone();
-        let name = self.text_address(&name);
-        let zero = self.iconst(0);
-        self.error_if(is_immediate, span, Some((RAISE_PAYLOAD_CHANGED, name, zero)));
+        self.error_if_named(is_immediate, span, RAISE_PAYLOAD_CHANGED, &name);
     }
 
     /// A value of payload variant `variant` of `enum_id` with descriptor `desc` and the given

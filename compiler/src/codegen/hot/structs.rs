@@ -117,9 +117,7 @@ impl Translator<'_, '_, '_> {
                     }
                 };
                 let gone = self.builder.ins().icmp_imm_s(IntCC::SignedLessThan, offset, 0);
-                let name = self.text_address(field);
-                let zero = self.iconst(0);
-                self.error_if(gone, span, Some((RAISE_FIELD_GONE, name, zero)));
+                self.error_if_named(gone, span, RAISE_FIELD_GONE, field);
                 self.known_checks().offsets.insert(cell, offset);
                 offset
             }

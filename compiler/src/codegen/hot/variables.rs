@@ -30,7 +30,6 @@ impl Translator<'_, '_, '_> {
             let gone = self.iconst(RAISE_VARIABLE_GONE);
             let uninitialized = self.iconst(RAISE_UNINITIALIZED);
             let kind = self.builder.ins().select(removed, gone, uninitialized);
-            let name = self.text_address(name);
             self.error_if_dynamic(bad, span, kind, name);
             self.known_checks().variables.insert(id.0 as i64);
         }

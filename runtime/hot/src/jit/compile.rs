@@ -266,6 +266,7 @@ pub fn compile(
     let compiled = compiled_after(&checked, previous, &planned_modules);
     let compiled_count: usize = planned_modules.iter().map(|planned| planned.compile.len()).sum();
     let symbols = super::parallel::SharedSymbols(symbols);
+    let body_threads = (module_threads / planned_modules.len().max(1)).max(1);
     let compiled_modules = super::parallel::compile_modules(planned_modules.len(), module_threads, |position| {
         let planned = &planned_modules[position];
         let module = ModuleId(planned.index as u32);
@@ -279,8 +280,10 @@ pub fn compile(
             symbols.get(),
             CodegenOptions {
                 disassemble: dump_assembly,
-                // One thread per module: the modules are the unit of parallel work.
-                compile_threads: 1,
+                // One thread per module: the modules are the unit of parallel work, unless
+                // there are fewer modules than threads (a one-file program, a benchmark),
+                // whose bodies are then spread over the threads left.
+                compile_threads: body_threads,
                 // No code older than the first version exists to need its field defaults.
                 hot_field_defaults: previous.is_some(),
                 ..CodegenOptions::default()
