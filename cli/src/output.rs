@@ -21,6 +21,33 @@ pub fn print_diagnostics(diagnostics: &[Diagnostic], sources: &SourceMap) {
 }
 
 /// Writes a one-line error, for problems that have no source location.
+/// Writes `text` to stdout and flushes it; when stdout cannot take it (a pipe closed early, as
+/// in `lang fmt --check . | head -1`, or a full disk) says so on stderr and returns false, so
+/// that the command exits 1 instead of losing its output silently (or panicking, as
+/// `println!` does).
+pub fn write_stdout(text: &str) -> bool {
+    use std::io::Write;
+    if stdout_failed() {
+        return false;
+    }
+    let mut stdout = std::io::stdout().lock();
+    match stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush()) {
+        Ok(()) => true,
+        Err(error) => {
+            STDOUT_FAILED.store(true, std::sync::atomic::Ordering::Relaxed);
+            print_error(&format!("cannot write to standard output: {error}"));
+            false
+        }
+    }
+}
+
+static STDOUT_FAILED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Whether a write to stdout failed (said once): a command stops writing there.
+pub fn stdout_failed() -> bool {
+    STDOUT_FAILED.load(std::sync::atomic::Ordering::Relaxed)
+}
+
 pub fn print_error(message: &str) {
     let mut stderr = std::io::stderr().lock();
     let _ = writeln!(stderr, "error: {message}");

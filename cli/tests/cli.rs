@@ -175,3 +175,40 @@ fn every_example_checks_clean() {
     }
     assert!(checked >= 3, "expected at least three examples, found {checked}");
 }
+
+/// Output that cannot be written (a full disk, a pipe closed early) is an error with a message
+/// and exit code 1, never a panic (101) nor a silent success: `lang fmt -`, `lang fmt --check`
+/// and `lang cache dir`.
+#[test]
+fn output_that_cannot_be_written_is_an_error_not_a_panic() {
+    let Ok(full) = std::fs::OpenOptions::new().write(true).open("/dev/full") else {
+        eprintln!("note: no /dev/full here; skipping");
+        return;
+    };
+    let folder = scratch("full");
+    std::fs::write(folder.path().join("main.ln"), "fn main(){print(1)}\n").expect("write");
+    for arguments in [
+        &["fmt", "--check", "main.ln"][..],
+        &["cache", "dir"][..],
+        &["fmt", "-"][..],
+    ] {
+        let output = Command::new(env!("CARGO_BIN_EXE_lang"))
+            .args(arguments)
+            .current_dir(folder.path())
+            .env(
+                "XDG_CACHE_HOME",
+                lang_tests::test_cache_home(Path::new(env!("CARGO_BIN_EXE_lang"))),
+            )
+            .stdin(std::fs::File::open(folder.path().join("main.ln")).expect("open"))
+            .stdout(full.try_clone().expect("clone"))
+            .output()
+            .expect("the lang binary runs");
+        let stderr = text(&output.stderr);
+        assert_eq!(output.status.code(), Some(1), "{arguments:?}: {stderr}");
+        assert!(
+            stderr.contains("cannot write to standard output"),
+            "{arguments:?}: {stderr}"
+        );
+        assert!(!stderr.contains("internal compiler error"), "{arguments:?}: {stderr}");
+    }
+}

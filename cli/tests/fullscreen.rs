@@ -327,6 +327,39 @@ fn one_ctrl_c_while_waiting_quits_with_130() {
     pane.assert_ended_sane(130);
 }
 
+/// LANGUAGE.md section 7 item 11: the box shows the report while the program waits after a
+/// runtime error; a rejected edit made meanwhile replaces it, and undoing that edit (back to
+/// the text that runs, which still fails) brings the runtime error's report back, not an
+/// empty screen.
+#[test]
+fn undoing_a_rejected_edit_while_waiting_shows_the_runtime_error_again() {
+    let failing = game("\"x{10 / (frame - frame)}\"");
+    let Some(pane) = Pane::start("fullscreen-undo-waiting", &[("main.ln", &failing)], "run --hmr") else {
+        return;
+    };
+    pane.wait_for("the runtime error's box", |screen| {
+        screen[ROWS - 1].contains("waiting for a fix") && screen.iter().any(|row| row.contains("division by zero"))
+    });
+    pane.save("main.ln", &game("nope"));
+    pane.wait_for("the rejected edit's box", |screen| {
+        box_shown(screen) && screen.iter().any(|row| row.contains("cannot find `nope`"))
+    });
+    pane.save("main.ln", &failing);
+    let undone = pane.wait_for("the runtime error's box again", |screen| {
+        box_shown(screen) && screen.iter().any(|row| row.contains("division by zero"))
+    });
+    assert!(undone[ROWS - 1].contains("waiting for a fix"), "{}", undone.join("\n"));
+    assert!(!undone.join("\n").contains("nope"), "{}", undone.join("\n"));
+    // The terminal shrinks while the program waits (and draws nothing): the status bar is
+    // drawn again on the new last row.
+    pane.tmux(&["resize-window", "-y", "18"]);
+    pane.wait_for("the status bar on the new last row", |screen| {
+        screen[17].contains("waiting for a fix")
+    });
+    pane.send_keys(&["C-c"]);
+    pane.assert_ended_sane(130);
+}
+
 #[test]
 fn the_terminal_is_put_back_after_a_runtime_error_and_exit_without_hot_reload() {
     let Some(pane) = Pane::start(

@@ -14,8 +14,11 @@ pub fn run(action: CacheAction) -> u8 {
     };
     match action {
         CacheAction::Dir => {
-            println!("{}", directory.display());
-            0
+            if output::write_stdout(&format!("{}\n", directory.display())) {
+                0
+            } else {
+                EXIT_COMPILE_ERROR
+            }
         }
         CacheAction::Clean => match lang_compiler::cache::clean(&directory) {
             Ok(()) => 0,

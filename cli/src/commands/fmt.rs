@@ -3,7 +3,7 @@
 //! The formatting itself is `lang_compiler::format::format_source`; this file finds the files,
 //! writes them back (or only lists them with `--check`), and reports syntax errors.
 
-use std::io::{Read, Write};
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use lang_compiler::format::format_source;
@@ -33,6 +33,10 @@ pub fn run(paths: &[PathBuf], check: bool) -> u8 {
             match format_file(&file, check) {
                 Ok(changed) => would_change |= changed,
                 Err(()) => failed = true,
+            }
+            // `--check` into a pipe closed early: the list cannot be written, so stop.
+            if crate::output::stdout_failed() {
+                return EXIT_COMPILE_ERROR;
             }
         }
     }
@@ -84,7 +88,9 @@ fn format_file(file: &Path, check: bool) -> Result<bool, ()> {
         return Ok(false);
     }
     if check {
-        println!("{}", file.display());
+        if !crate::output::write_stdout(&format!("{}\n", file.display())) {
+            return Err(());
+        }
     } else {
         std::fs::write(file, formatted).map_err(|error| {
             crate::output::print_error(&format!("cannot write `{}`: {error}", file.display()));
@@ -106,15 +112,10 @@ fn format_stdin(check: bool, would_change: &mut bool) -> bool {
             if formatted != text {
                 *would_change = true;
                 if check {
-                    println!("<stdin>");
+                    return crate::output::write_stdout("<stdin>\n");
                 }
             }
-            if !check {
-                let mut stdout = std::io::stdout().lock();
-                let _ = stdout.write_all(formatted.as_bytes());
-                let _ = stdout.flush();
-            }
-            true
+            check || crate::output::write_stdout(&formatted)
         }
         Err(errors) => {
             report(&errors, SourceOrigin::File(PathBuf::from("<stdin>")), text);

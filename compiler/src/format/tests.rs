@@ -109,7 +109,31 @@ fn continued_lines_are_one_level_deeper() {
 fn multi_line_lists_get_trailing_commas() {
     check(
         "fn f(\na: int,\nb: int\n) -> int {\nreturn a\n}\nfn main() {\nlet xs = [\n1,\n2\n]\nprint(f(\n1,\n2\n))\nlet m = {\n\"a\": 1\n}\n}\n",
-        "fn f(\n    a: int,\n    b: int,\n) -> int {\n    return a\n}\nfn main() {\n    let xs = [\n        1,\n        2,\n    ]\n    print(f(\n        1,\n        2,\n    ))\n    let m = {\n        \"a\": 1,\n    }\n}\n",
+        "fn f(\n    a: int,\n    b: int,\n) -> int {\n    return a\n}\nfn main() {\n    let xs = [\n        1,\n        2,\n    ]\n    print(f(\n        1,\n        2,\n    ))\n    let m = {\n        \"a\": 1\n    }\n}\n",
+    );
+}
+
+#[test]
+fn a_one_element_array_or_map_over_lines_gets_no_comma_it_may_be_a_type() {
+    check(
+        "fn main(){\nlet xs: [\nint\n] = [1,2]\nlet m: {\nstr: int\n} = {\"a\": 1}\nprint(len(xs)+len(m))\n}\n",
+        "fn main() {\n    let xs: [\n        int\n    ] = [1, 2]\n    let m: {\n        str: int\n    } = {\"a\": 1}\n    print(len(xs) + len(m))\n}\n",
+    );
+}
+
+#[test]
+fn a_comma_at_the_end_of_a_line_in_a_block_continues_the_statement() {
+    check(
+        "fn main() {\nlet m = {\"a\": 1}\nfor k,\nv in m {\nprint(k)\n}\n}\n",
+        "fn main() {\n    let m = {\"a\": 1}\n    for k,\n        v in m {\n        print(k)\n    }\n}\n",
+    );
+}
+
+#[test]
+fn a_semicolon_before_a_closing_brace_or_at_the_top_is_dropped() {
+    check(
+        ";\nfn main() {\n    if true {\n        print(1)\n    ;} else {\n        print(2)\n    }\n    print(3)\n;}\n",
+        "fn main() {\n    if true {\n        print(1)\n    } else {\n        print(2)\n    }\n    print(3)\n}\n",
     );
 }
 
@@ -263,6 +287,6 @@ fn the_else_block_of_an_if_on_a_continued_line_is_indented_from_that_line() {
 fn a_brace_after_a_function_expressions_arrow_opens_a_map() {
     check(
         "fn main() {\n    let f = fn(x: int) => { \"a\": x }\n    let h = fn(x: int) => {\n        \"c\": x\n    }\n    match k {\n        1 => { print(1) }\n        _ => {}\n    }\n}\n",
-        "fn main() {\n    let f = fn(x: int) => {\"a\": x}\n    let h = fn(x: int) => {\n        \"c\": x,\n    }\n    match k {\n        1 => { print(1) }\n        _ => {}\n    }\n}\n",
+        "fn main() {\n    let f = fn(x: int) => {\"a\": x}\n    let h = fn(x: int) => {\n        \"c\": x\n    }\n    match k {\n        1 => { print(1) }\n        _ => {}\n    }\n}\n",
     );
 }

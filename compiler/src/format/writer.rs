@@ -22,6 +22,8 @@ struct Group {
     element_indent: usize,
     /// Nothing has been written inside yet.
     empty: bool,
+    /// A `,` was written inside (not in a nested group).
+    has_comma: bool,
     /// The output line holding the opener (`None` for the file).
     opened_at_output_line: Option<usize>,
     /// The source line holding the opener (`None` for the file).
@@ -46,6 +48,7 @@ impl Group {
             content_indent,
             element_indent: line_indent,
             empty: true,
+            has_comma: false,
             opened_at_output_line: output_line,
             opened_at_source_line: source_line,
             header_pending: false,
@@ -145,7 +148,10 @@ impl<'src> Writer<'src> {
         let previous = self.previous;
         if starts_with_closer {
             let top = self.top();
-            if top.kind.wants_trailing_comma() && !top.empty && previous != Some(Token::Comma) {
+            // Brackets and map braces with one element may be a type (`[int]`, `{str: int}`),
+            // where a `,` is not allowed: only a list that has commas gets one more.
+            let may_be_type = matches!(top.kind, GroupKind::ArrayBrackets | GroupKind::MapBraces) && !top.has_comma;
+            if top.kind.wants_trailing_comma() && !top.empty && !may_be_type && previous != Some(Token::Comma) {
                 self.add_comma_to_last_code_line();
             }
         }
@@ -155,8 +161,12 @@ impl<'src> Writer<'src> {
         } else if line.pieces.is_empty() {
             top.content_indent
         } else {
+            // A `,` separates the elements of a list, never two statements: in a block the
+            // line after one goes on with its statement (`for key,` then `value in map {`).
+            let ends_element =
+                previous == Some(Token::Comma) && !matches!(top.kind, GroupKind::Block | GroupKind::ArmBlock);
             let starts_element = top.empty
-                || previous == Some(Token::Comma)
+                || ends_element
                 || (top.kind.is_braces()
                     && previous.is_some_and(|token| token == Token::Semicolon || token.can_end_statement()));
             if starts_element {
@@ -195,6 +205,16 @@ impl<'src> Writer<'src> {
                         Some(line) if line.code.is_empty() && line.comment.is_none() => line.indent = content_indent,
                         _ => self.new_output_line(content_indent),
                     }
+                } else if next.is_some_and(is_closer) {
+                    // `;}` on a line of its own: the `}` is what is left, lined up with the
+                    // line that opened its block.
+                    let closer_indent = self.top().line_indent;
+                    if let Some(line) = self.output.last_mut()
+                        && line.code.is_empty()
+                        && line.comment.is_none()
+                    {
+                        line.indent = closer_indent;
+                    }
                 }
                 self.start_statement();
                 continue;
@@ -216,13 +236,14 @@ impl<'src> Writer<'src> {
     }
 
     /// Whether a `;` here ends a statement that `fmt` moves to its own line: in a block that
-    /// spans lines, after a token that can end a statement. A one-line block keeps its `;`.
+    /// spans lines, after a token that can end a statement (or at the start of the file,
+    /// where it ends nothing). A one-line block keeps its `;`.
     fn splits_at_semicolon(&mut self, source_index: usize) -> bool {
         let previous = self.previous;
         let top = self.top();
         matches!(top.kind, GroupKind::Block | GroupKind::ArmBlock)
             && top.opened_at_source_line != Some(source_index)
-            && previous.is_some_and(|token| token.can_end_statement())
+            && previous.is_none_or(|token| token.can_end_statement())
     }
 
     fn write_token(&mut self, source_index: usize, token: Token<'src>, text: &str) {
@@ -295,7 +316,11 @@ impl<'src> Writer<'src> {
             let group = Group::new(kind, opener_indent, Some(output_index), Some(source_index));
             self.groups.push(group);
         } else {
-            self.top().empty = false;
+            let top = self.top();
+            top.empty = false;
+            if token == Token::Comma {
+                top.has_comma = true;
+            }
         }
         let top = self.top();
         top.after_function_arrow = token == Token::FatArrow && top.function_pending;

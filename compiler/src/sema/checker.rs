@@ -27,6 +27,8 @@ pub struct Checker<'p> {
     /// Where the `.name` that begins the expression statement being checked starts, if one
     /// does: a line starting with `.` is most likely a method chain continued the Swift way.
     pub(super) statement_leading_dot: Option<u32>,
+    /// How many unknown names were looked up for a "did you mean" (`Checker::unknown_name`).
+    pub(super) unknown_name_hints: usize,
 }
 
 impl<'p> Checker<'p> {
@@ -40,6 +42,7 @@ impl<'p> Checker<'p> {
             enum_table: EnumTable::new(),
             closure_parameters_hint: None,
             statement_leading_dot: None,
+            unknown_name_hints: 0,
         }
     }
 

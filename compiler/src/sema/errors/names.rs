@@ -10,6 +10,9 @@ use crate::diagnostics::{Code, Diagnostic};
 use crate::source::{FileId, Span};
 use crate::syntax::ast;
 
+/// How many unknown names of one check get a "did you mean" hint.
+const UNKNOWN_NAME_HINTS: usize = 200;
+
 /// Names other languages give the empty value; undeclared, each is an error that says `nil`.
 const NIL_HABITS: &[&str] = &["null", "None", "NULL", "nullptr", "undefined"];
 
@@ -27,10 +30,18 @@ impl Checker<'_> {
             .with_help("use `nil`, the value of an optional (`?T`) that holds nothing");
             return;
         }
-        let mut candidates: Vec<&str> = context.locals.iter().map(|local| local.name.as_str()).collect();
-        candidates.extend(self.scopes[context.module.0 as usize].order.iter().map(String::as_str));
-        candidates.extend(PUBLIC_BUILTINS.iter().map(|(name, _)| *name));
-        let suggestion = did_you_mean(&name.text, candidates.into_iter());
+        // Each hint compares the name with every name in scope: a file of thousands of unknown
+        // names among thousands of locals (generated or hostile) took minutes. Past the first
+        // few hundred errors of a check, nobody reads a hint.
+        self.unknown_name_hints += 1;
+        let suggestion = if self.unknown_name_hints <= UNKNOWN_NAME_HINTS {
+            let locals = context.locals.iter().map(|local| local.name.as_str());
+            let items = self.scopes[context.module.0 as usize].order.iter().map(String::as_str);
+            let builtins = PUBLIC_BUILTINS.iter().map(|(name, _)| *name);
+            did_you_mean(&name.text, locals.chain(items).chain(builtins))
+        } else {
+            None
+        };
         let mut diagnostic = self
             .error(
                 Code::UnknownName,

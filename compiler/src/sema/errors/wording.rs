@@ -38,9 +38,12 @@ pub(super) fn did_you_mean_qualified<'a>(
 /// The candidate closest to `name` by edit distance, if it is close enough to be a likely
 /// typo.
 fn closest<'a>(name: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
-    let limit = (name.chars().count() / 3).max(1);
+    let length = name.chars().count();
+    let limit = (length / 3).max(1);
     candidates
         .filter(|candidate| *candidate != name && !candidate.starts_with("__"))
+        // An edit distance is at least the difference of the lengths.
+        .filter(|candidate| candidate.chars().count().abs_diff(length) <= limit)
         .map(|candidate| (edit_distance(name, candidate), candidate))
         .filter(|(distance, _)| *distance <= limit)
         .min_by_key(|(distance, candidate)| (*distance, *candidate))

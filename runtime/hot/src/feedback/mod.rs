@@ -92,38 +92,86 @@ fn update(change: impl FnOnce(&mut Overlay)) {
 pub fn message(text: &str) {
     deliver(text);
     let line = layout::first_line(text);
-    update(|overlay| overlay.last_line = Some(line));
+    update(|overlay| {
+        overlay.last_line = Some(line);
+        overlay.last_runtime_error = None;
+    });
 }
 
 /// A rejected reload: the report stays in the box (and in `hmr.pending_error()`) until the
 /// next successful reload.
 pub fn rejected(text: &str) {
     deliver(text);
-    lang_runtime_core::abi::set_pending_error(Some(text.to_string()));
-    let text = text.to_string();
-    update(|overlay| overlay.pending = Some(text));
+    set_pending(Some(text.to_string()));
+}
+
+/// The report in the box and in `hmr.pending_error()` (as plain text: a program that draws
+/// its own report measures and cuts it).
+fn set_pending(text: Option<String>) {
+    lang_runtime_core::abi::set_pending_error(text.as_deref().map(layout::plain_text));
+    update(|overlay| overlay.pending = text);
 }
 
 /// A runtime error's report (the program then waits for a fix, or, when a reload's
 /// migration failed, goes on with the previous version).
 pub fn runtime_error(text: &str) {
     rejected(text);
+    let text = text.to_string();
+    update(|overlay| overlay.last_runtime_error = Some(text));
 }
 
-/// A rejected edit was undone: the running version is the files' text again.
+/// A reload was abandoned after its migration's error (`runtime_error`): the line that says
+/// so goes to the box too, under that report, as it follows it on stderr.
+pub fn abandoned(text: &str) {
+    deliver(text);
+    let pending = {
+        let mut overlay = overlay();
+        overlay.last_runtime_error = None;
+        overlay.pending.clone()
+    };
+    set_pending(Some(pending.unwrap_or_default() + text));
+}
+
+/// A rejected edit was undone: the running version is the files' text again. A program that
+/// waits after a runtime error still does: its report comes back to the box.
 pub fn back_to_running(text: &str) {
-    lang_runtime_core::abi::set_pending_error(None);
     deliver(text);
     let line = layout::first_line(text);
-    update(|overlay| {
-        overlay.pending = None;
+    let waiting_after = {
+        let mut overlay = overlay();
         overlay.last_line = Some(line);
-    });
+        overlay.waiting.then(|| overlay.waiting_after.clone()).flatten()
+    };
+    set_pending(waiting_after);
 }
 
 /// The program stopped after a runtime error or Ctrl-C and waits for a fix.
 pub fn waiting() {
-    update(|overlay| overlay.waiting = true);
+    update(|overlay| {
+        overlay.waiting = true;
+        overlay.drawn_for_size = Some(lang_runtime_core::terminal::terminal_size());
+        if let Some(report) = overlay.last_runtime_error.take() {
+            overlay.waiting_after = Some(report);
+        }
+    });
+}
+
+/// While the program waits, nothing it draws repaints the overlay: after the terminal was
+/// resized (which may have cleared or moved the picture) it is drawn again.
+pub fn redraw_if_resized() {
+    if !on_screen() {
+        return;
+    }
+    let size = lang_runtime_core::terminal::terminal_size();
+    let resized = {
+        let mut overlay = overlay();
+        let resized = overlay.drawn_for_size.is_some_and(|drawn| drawn != size);
+        overlay.drawn_for_size = Some(size);
+        resized
+    };
+    if resized {
+        redraw_overlay();
+    }
 }
 
 /// A new version was swapped in (before its initializers and `on_reload` run): it counts in
@@ -134,6 +182,8 @@ pub fn swapped() {
     update(|overlay| {
         overlay.pending = None;
         overlay.waiting = false;
+        overlay.waiting_after = None;
+        overlay.last_runtime_error = None;
     });
 }
 
@@ -142,5 +192,8 @@ pub fn resumed() {
     if on_screen() {
         discard_typed_input();
     }
-    update(|overlay| overlay.waiting = false);
+    update(|overlay| {
+        overlay.waiting = false;
+        overlay.waiting_after = None;
+    });
 }

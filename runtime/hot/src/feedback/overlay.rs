@@ -15,6 +15,13 @@ pub(super) struct Overlay {
     pub(super) pending: Option<String>,
     /// The program waits for a fix (after a runtime error or Ctrl-C).
     pub(super) waiting: bool,
+    /// The last runtime error's report, until a message follows it or the program waits.
+    pub(super) last_runtime_error: Option<String>,
+    /// The runtime error the program waits after: the box shows it again when a rejected
+    /// edit made while waiting is undone.
+    pub(super) waiting_after: Option<String>,
+    /// The terminal's size (columns, rows) when the program started to wait.
+    pub(super) drawn_for_size: Option<(i64, i64)>,
     /// The box last drawn (rows, columns, at the top left) and the status bar's row.
     pub(super) drawn_box: Option<(usize, usize)>,
     pub(super) drawn_status: Option<usize>,
@@ -43,6 +50,9 @@ static OVERLAY: Mutex<Overlay> = Mutex::new(Overlay {
     last_line: None,
     pending: None,
     waiting: false,
+    last_runtime_error: None,
+    waiting_after: None,
+    drawn_for_size: None,
     drawn_box: None,
     drawn_status: None,
 });

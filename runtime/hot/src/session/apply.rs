@@ -175,7 +175,9 @@ fn apply_version(ctx: &mut Context, mut ready: Ready, first: bool) -> Outcome {
         // Nothing was swapped: the compiler thread must diff the next save against the
         // version that still runs.
         session().apply_failed.store(true, Ordering::SeqCst);
-        say("[hmr] reload abandoned: nothing was swapped; the previous version keeps running\n".to_string());
+        super::state::say_abandoned(
+            "[hmr] reload abandoned: nothing was swapped; the previous version keeps running\n".to_string(),
+        );
         return Outcome {
             main_changed: false,
             error_reported: false,

@@ -151,6 +151,9 @@ fn script_thread(args: Vec<String>, heap_limit: usize) -> i32 {
     }
 }
 
+/// How often a program waiting for a fix looks whether its terminal was resized.
+const RESIZE_CHECK_INTERVAL: std::time::Duration = std::time::Duration::from_millis(200);
+
 /// Blocks until a new version is ready, then applies it.
 fn wait_for_reload(ctx: *mut Context) {
     WAITING.store(true, Ordering::SeqCst);
@@ -159,10 +162,18 @@ fn wait_for_reload(ctx: *mut Context) {
         let ready = {
             let mut ready = lock(&session().ready);
             while ready.is_none() {
-                ready = session()
+                let (guard, waited) = session()
                     .ready_changed
-                    .wait(ready)
+                    .wait_timeout(ready, RESIZE_CHECK_INTERVAL)
                     .unwrap_or_else(|poisoned| poisoned.into_inner());
+                ready = guard;
+                if waited.timed_out() && ready.is_none() {
+                    // Nothing the stopped program draws repaints the overlay: after a resize
+                    // it is drawn here (not under the lock, which the compiler thread takes).
+                    drop(ready);
+                    crate::feedback::redraw_if_resized();
+                    ready = lock(&session().ready);
+                }
             }
             let taken = ready.take();
             session().ready_changed.notify_all();

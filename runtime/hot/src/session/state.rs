@@ -64,6 +64,14 @@ pub(crate) fn say_rejected(text: String) {
     }
 }
 
+/// Reports that a reload was abandoned after its migration's error, or keeps it for the
+/// embedding host.
+pub(crate) fn say_abandoned(text: String) {
+    if !kept_for_host(&text) {
+        feedback::abandoned(&text);
+    }
+}
+
 /// Reports that the files are back to the running version (a rejected edit undone).
 #[cfg_attr(not(feature = "jit"), allow(dead_code))] // (said by the JIT's compiler thread)
 pub(crate) fn say_back_to_running(text: String) {
