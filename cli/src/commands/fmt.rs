@@ -6,7 +6,7 @@
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use lang_compiler::format::format_source;
+use lang_compiler::format::{Formatted, format_source_or_refuse};
 use lang_compiler::source::SourceOrigin;
 use lang_compiler::{Diagnostic, SourceMap};
 
@@ -81,9 +81,10 @@ fn format_file(file: &Path, check: bool) -> Result<bool, ()> {
     let text = lang_compiler::source::read_source_file(file).map_err(|error| {
         crate::output::print_error(&format!("cannot read `{}`: {error}", file.display()));
     })?;
-    let formatted = format_source(&text).map_err(|errors| {
+    let formatted = format_source_or_refuse(&text).map_err(|errors| {
         report(&errors, SourceOrigin::File(file.to_path_buf()), text.clone());
     })?;
+    let formatted = unrefused(formatted, &file.display().to_string())?;
     if formatted == text {
         return Ok(false);
     }
@@ -107,8 +108,11 @@ fn format_stdin(check: bool, would_change: &mut bool) -> bool {
         crate::output::print_error(&format!("cannot read stdin: {error}"));
         return false;
     }
-    match format_source(&text) {
+    match format_source_or_refuse(&text) {
         Ok(formatted) => {
+            let Ok(formatted) = unrefused(formatted, "<stdin>") else {
+                return false;
+            };
             if formatted != text {
                 *would_change = true;
                 if check {
@@ -120,6 +124,22 @@ fn format_stdin(check: bool, would_change: &mut bool) -> bool {
         Err(errors) => {
             report(&errors, SourceOrigin::File(PathBuf::from("<stdin>")), text);
             false
+        }
+    }
+}
+
+/// The formatted text, or, when the formatter's output failed its check (a bug of `lang fmt`),
+/// `Err` after saying that `name` was left as it was: a file the formatter cannot format must
+/// not pass `--check` silently.
+fn unrefused(formatted: Formatted, name: &str) -> Result<String, ()> {
+    match formatted.refused {
+        None => Ok(formatted.text),
+        Some(problem) => {
+            crate::output::print_error(&format!(
+                "`{name}` was left as it was: formatting it would have changed the program ({problem}); \
+                 this is a bug in `lang fmt`, please report it"
+            ));
+            Err(())
         }
     }
 }

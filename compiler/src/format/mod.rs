@@ -32,6 +32,21 @@ pub use verify::same_program;
 ///
 /// The diagnostics carry `FileId(0)`; render them against a source map holding only `text`.
 pub fn format_source(text: &str) -> Result<String, Vec<Diagnostic>> {
+    format_source_or_refuse(text).map(|formatted| formatted.text)
+}
+
+/// What [`format_source_or_refuse`] made of a file without syntax errors.
+pub struct Formatted {
+    /// The formatted text, or the input as it was when `refused` says why.
+    pub text: String,
+    /// The formatter's output would have changed the program (a bug of the formatter): the
+    /// input is returned unchanged, and this says what differed.
+    pub refused: Option<String>,
+}
+
+/// Like [`format_source`], saying when the file was left as it was because the formatter's
+/// output failed its check (so that `lang fmt` can say so rather than pass the file).
+pub fn format_source_or_refuse(text: &str) -> Result<Formatted, Vec<Diagnostic>> {
     let file = FileId(0);
     let (_, diagnostics) = crate::syntax::parse_file(text, file);
     let errors: Vec<Diagnostic> = diagnostics.into_iter().filter(Diagnostic::is_error).collect();
@@ -41,15 +56,21 @@ pub fn format_source(text: &str) -> Result<String, Vec<Diagnostic>> {
     let source_lines = lines::split(text, file);
     let formatted = writer::write(&source_lines);
     match verify::same_program(text, &formatted) {
-        Ok(()) => Ok(formatted),
+        Ok(()) => Ok(Formatted {
+            text: formatted,
+            refused: None,
+        }),
         Err(problem) => {
             // A formatter bug must never change a program. Tests run with debug assertions
-            // and catch it loudly; a release build leaves the file as it was.
+            // and catch it loudly; a release build leaves the file as it was, and says so.
             debug_assert!(
                 false,
                 "the formatter changed the program: {problem}\n--- output:\n{formatted}"
             );
-            Ok(text.to_string())
+            Ok(Formatted {
+                text: text.to_string(),
+                refused: Some(problem),
+            })
         }
     }
 }
