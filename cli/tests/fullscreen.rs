@@ -360,6 +360,31 @@ fn undoing_a_rejected_edit_while_waiting_shows_the_runtime_error_again() {
     pane.assert_ended_sane(130);
 }
 
+/// In line mode a reload line starts on a line of its own, even after `write` left the
+/// program's last line unfinished on the terminal stdout and stderr share.
+#[test]
+fn a_reload_line_after_an_unfinished_line_starts_a_line_of_its_own() {
+    let program = |word: &str| {
+        format!("fn main() {{\n    while true {{\n        write(\"{word} \")\n        sleep(40)\n    }}\n}}\n")
+    };
+    let Some(pane) = Pane::start("line-after-write", &[("main.ln", &program("tick"))], "run --hmr") else {
+        return;
+    };
+    pane.wait_for_text("tick tick");
+    pane.save("main.ln", &program("tock"));
+    let screen = pane.wait_for("the reload line", |screen| {
+        screen.iter().any(|row| row.contains("main.ln v2"))
+    });
+    let row = screen
+        .iter()
+        .find(|row| row.contains("main.ln v2"))
+        .expect("found above");
+    assert!(row.starts_with("[hmr]"), "{}", screen.join("\n"));
+    pane.send_keys(&["C-c"]);
+    pane.send_keys(&["C-c"]);
+    pane.wait_for_text("EXIT=");
+}
+
 #[test]
 fn the_terminal_is_put_back_after_a_runtime_error_and_exit_without_hot_reload() {
     let Some(pane) = Pane::start(

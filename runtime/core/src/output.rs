@@ -86,9 +86,26 @@ fn paint_overlay(paint: OverlayPaint, only_if_free: bool) {
     let mut stdout = std::io::stdout().lock();
     // The program's pending bytes first, so the overlay lands on top of them.
     let _ = stdout.write_all(&buffer);
+    note_last_line(&buffer);
     buffer.clear();
     painter(paint, &mut stdout);
     let _ = stdout.flush();
+}
+
+/// Whether the last bytes written to standard output left a line unfinished (`write("x")`):
+/// a hot-reload report written to the same terminal then starts on a line of its own.
+static ENDS_MID_LINE: AtomicBool = AtomicBool::new(false);
+
+fn note_last_line(written: &[u8]) {
+    if let Some(&last) = written.last() {
+        ENDS_MID_LINE.store(last != b'\n', Ordering::Relaxed);
+    }
+}
+
+/// Whether standard output's last line is unfinished; the caller is about to end it (on the
+/// same terminal), so it counts as finished after this.
+pub fn take_unfinished_line() -> bool {
+    ENDS_MID_LINE.swap(false, Ordering::Relaxed)
 }
 
 pub fn write_output(bytes: &[u8]) {
@@ -120,6 +137,7 @@ fn flush_buffer(buffer: &mut Vec<u8>) {
     }
     let mut stdout = std::io::stdout().lock();
     let mut result = stdout.write_all(buffer);
+    note_last_line(buffer);
     if OVERLAY_SHOWN.load(Ordering::Relaxed)
         && let Some(painter) = OVERLAY_PAINTER.get()
     {

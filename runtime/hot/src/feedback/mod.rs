@@ -75,6 +75,10 @@ fn stderr_is_the_screen() -> bool {
 fn deliver(text: &str) {
     log::append(text);
     if !on_screen() || !stderr_is_the_screen() {
+        // After `write("score: ")` the report would start mid-line on the terminal both
+        // streams share: it starts on a line of its own.
+        let new_line = stderr_is_the_screen() && lang_runtime_core::output::take_unfinished_line();
+        let _ = std::io::stderr().write_all(if new_line { "\n" } else { "" }.as_bytes());
         let _ = std::io::stderr().write_all(text.as_bytes());
     }
 }
