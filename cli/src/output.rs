@@ -20,7 +20,6 @@ pub fn print_diagnostics(diagnostics: &[Diagnostic], sources: &SourceMap) {
     let _ = stderr.flush();
 }
 
-/// Writes a one-line error, for problems that have no source location.
 /// Writes `text` to stdout and flushes it; when stdout cannot take it (a pipe closed early, as
 /// in `lang fmt --check . | head -1`, or a full disk) says so on stderr and returns false, so
 /// that the command exits 1 instead of losing its output silently (or panicking, as
@@ -48,6 +47,7 @@ pub fn stdout_failed() -> bool {
     STDOUT_FAILED.load(std::sync::atomic::Ordering::Relaxed)
 }
 
+/// Writes a one-line error, for problems that have no source location.
 pub fn print_error(message: &str) {
     let mut stderr = std::io::stderr().lock();
     let _ = writeln!(stderr, "error: {message}");

@@ -522,7 +522,7 @@ fn rename_is_refused_while_a_program_using_the_name_has_a_syntax_error() {
     let folder = tempfile::tempdir().unwrap();
     let folder = folder.path().canonicalize().unwrap();
     let geo = "pub fn norm(x: float) -> float {\n    return x\n}\n";
-    let main = "import geo\n\nfn main() {\n    print(geo.norm(1.0))\n}\n";
+    let main = "import geo\n\nfn main() {\n    let size = 1.0\n    print(geo.norm(size))\n}\n";
     std::fs::write(folder.join("geo.ln"), geo).unwrap();
     std::fs::write(folder.join("main.ln"), main).unwrap();
     let (geo_uri, main_uri) = (uri(&folder.join("geo.ln")), uri(&folder.join("main.ln")));
@@ -551,6 +551,14 @@ fn rename_is_refused_while_a_program_using_the_name_has_a_syntax_error() {
         message.contains("main.ln") && message.contains("syntax error"),
         "{refused}"
     );
+    // A local of the broken program too: only its declaration could be found, and renaming
+    // that alone would break the program.
+    let refused = client.request(
+        "textDocument/rename",
+        json!({ "textDocument": { "uri": main_uri }, "position": position(&broken, "size", 0, 0), "newName": "width" }),
+    );
+    let message = refused["error"]["message"].as_str().unwrap_or_default();
+    assert!(message.contains("syntax error"), "{refused}");
     // Fixed, the rename covers both files.
     client.notify(
         "textDocument/didChange",

@@ -123,6 +123,12 @@ fn all_references(
     new_name: Option<&str>,
 ) -> Option<Result<HashMap<Url, Vec<lsp_types::Range>>, String>> {
     let (analysis, file, offset) = at(worker, snapshot, &position.text_document.uri, position.position)?;
+    // This very program has a syntax error: it was not checked, so even a local's uses are
+    // not known (only its declaration is): references answer nothing, a rename is refused
+    // rather than edit the declaration alone.
+    if let Some(path) = unchecked_file(&analysis) {
+        return new_name.map(|_| Err(syntax_error_refusal(&path)));
+    }
     let occurrence = analysis.symbol_at(file, offset)?;
     let first = match new_name {
         Some(name) => match analysis.rename(file, offset, name) {
@@ -155,12 +161,7 @@ fn all_references(
     if new_name.is_some()
         && let Some(path) = others.iter().find_map(|(_, other)| unchecked_file(other))
     {
-        let name = path
-            .file_name()
-            .map_or_else(|| path.display().to_string(), |name| name.to_string_lossy().into());
-        return Some(Err(format!(
-            "cannot rename while `{name}` has a syntax error: its uses of the name cannot be found; fix it first"
-        )));
+        return Some(Err(syntax_error_refusal(&path)));
     }
     if let Some((declaration_path, declaration_span)) = declaration.filter(|_| !is_local) {
         for (_, other) in others {
@@ -181,6 +182,14 @@ fn all_references(
         }
     }
     Some(Ok(found))
+}
+
+/// Why a rename is refused while the program of `path` has a syntax error.
+fn syntax_error_refusal(path: &std::path::Path) -> String {
+    let name = path
+        .file_name()
+        .map_or_else(|| path.display().to_string(), |name| name.to_string_lossy().into());
+    format!("cannot rename while `{name}` has a syntax error: its uses of the name cannot be found; fix it first")
 }
 
 /// The file of the first syntax error of a program that was not checked because of it.

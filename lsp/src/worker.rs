@@ -221,6 +221,9 @@ impl Worker {
                 .diagnostics
                 .iter()
                 .filter(|diagnostic| diagnostic.primary.file == file)
+                // As many as `lang check` shows: converting each position costs time in
+                // proportion to its line, and tens of thousands blocked the server.
+                .take(lang_compiler::diagnostics::MOST_RENDERED)
                 .map(|diagnostic| self.diagnostic(analysis, diagnostic))
                 .collect();
             let version = snapshot.documents.get(path).map(|document| document.version);

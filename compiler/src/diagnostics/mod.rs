@@ -3,7 +3,7 @@
 
 mod render;
 
-pub use render::{render, render_one};
+pub use render::{MOST_RENDERED, render, render_one};
 
 use crate::source::{FileId, Span};
 

@@ -17,11 +17,19 @@ pub fn render(diagnostics: &[Diagnostic], sources: &SourceMap, color: bool) -> S
     files.dedup();
     let mut cache = cache_of(sources, files);
     let mut out = String::new();
-    for diagnostic in diagnostics {
+    for diagnostic in diagnostics.iter().take(MOST_RENDERED) {
         out.push_str(&render_with(diagnostic, sources, color, &mut cache));
+    }
+    if let Some(more) = diagnostics.len().checked_sub(MOST_RENDERED).filter(|&more| more > 0) {
+        out.push_str(&format!("... and {more} more diagnostics, not shown\n"));
     }
     out
 }
+
+/// How many diagnostics one report shows. Each costs time in proportion to its line: a
+/// generated or hostile file of tens of thousands of errors on one long line took minutes to
+/// report, and nobody reads past the first screens.
+pub const MOST_RENDERED: usize = 100;
 
 /// Renders one diagnostic.
 pub fn render_one(diagnostic: &Diagnostic, sources: &SourceMap, color: bool) -> String {

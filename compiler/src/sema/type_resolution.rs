@@ -74,7 +74,13 @@ impl Checker<'_> {
             ast::TypeExprKind::Optional(inner) => {
                 let inner_type = self.resolve_type(module, inner);
                 if let Type::Optional(_) = inner_type {
-                    self.nested_optional(file, ty.span);
+                    // `???int`: one error, at the innermost `??` (reported there already when
+                    // the inner type is itself nested), not one per `?`.
+                    let reported_inside = matches!(&inner.kind,
+                        ast::TypeExprKind::Optional(innermost) if matches!(innermost.kind, ast::TypeExprKind::Optional(_)));
+                    if !reported_inside {
+                        self.nested_optional(file, ty.span);
+                    }
                     return inner_type;
                 }
                 Type::optional(inner_type)
